@@ -1,0 +1,57 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Swift 6 language mode (the default for tools 6.1): complete strict concurrency checking.
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "netmon",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "netmon", targets: ["netmon"]),
+        .library(name: "NetMonitor", targets: ["NetMonitor"]),
+        .library(name: "CoverageModel", targets: ["CoverageModel"]),
+        .library(name: "SiteCatalog", targets: ["SiteCatalog"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // libpcap as a system library (Debian: libpcap-dev).
+        .systemLibrary(
+            name: "CPcap",
+            pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"])]
+        ),
+        // Wire types shared by the probe, the server and alerting (ProbeRound, batches).
+        .target(name: "NetmonProtocol", swiftSettings: strict),
+        // Measurement engines: packets, probing, capture, statistics. No files, config or database.
+        .target(name: "NetMonitor", dependencies: ["CPcap"], swiftSettings: strict),
+        // Pure coverage logic: H3, geometry, signal reports, coverage, GeoJSON.
+        .target(name: "CoverageModel", swiftSettings: strict),
+        // sites.yaml: schema, decoding, validation with line and column.
+        .target(
+            name: "SiteCatalog",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        // Network namespaces, veth, nftables and the user-space delay responder.
+        .target(name: "NetmonLab", dependencies: ["NetMonitor"], swiftSettings: strict),
+        // The command-line tool: one file per subcommand.
+        .executableTarget(
+            name: "netmon",
+            dependencies: [
+                "NetMonitor", "CoverageModel", "SiteCatalog", "NetmonLab", "NetmonProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        // Helpers shared by the test suites (namespace fixture, capture writer, server starters).
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "NetMonitorTests", dependencies: ["NetMonitor", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "CoverageModelTests", dependencies: ["CoverageModel", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "SiteCatalogTests", dependencies: ["SiteCatalog", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "NetmonLabTests", dependencies: ["NetmonLab", "TestSupport"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,1 @@
+// CoverageModel module. See docs/ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// NetMonitor module. See docs/ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// NetmonLab module. See docs/ARCHITECTURE.md.

@@ -1,0 +1,85 @@
+import Foundation
+
+/// One SmokePing-style round of probes from one probe (gateway) to one target.
+///
+/// This is the unit that a gateway stores, forwards to the provincial server, and that alerting evaluates.
+/// It is identified end to end by (`probeID`, `sequence`): the idempotency key the server deduplicates on.
+/// Wire format: JSON with snake_case keys; times RFC 3339 UTC; durations in seconds.
+public struct ProbeRound: Codable, Sendable, Hashable {
+    /// The probe that produced the round (one per gateway, e.g. `probe-12345`).
+    public var probeID: String
+    /// Per-probe sequence number, strictly increasing, never reused.
+    public var sequence: Int64
+    /// GSO code of the commune whose gateway ran the probe.
+    public var commune: String
+    /// Target name from sites.yaml (e.g. `hub`, `portal`).
+    public var target: String
+    /// Target address as probed.
+    public var address: String
+    /// `icmp`, `tcp` or `passive`.
+    public var kind: String
+    /// Start of the round's step (UTC).
+    public var start: Date
+    /// Length of the step in seconds.
+    public var stepSeconds: Double
+    /// Probes sent (or, for passive rounds, segments observed).
+    public var sent: Int
+    /// Replies received within the timeout, duplicates counted once.
+    public var received: Int
+    /// Every round-trip time received, sorted ascending, in seconds (the "smoke").
+    public var rttSeconds: [Double]
+    /// RFC 3550 interarrival jitter computed on the RTT series, seconds; nil with fewer than two replies.
+    public var jitterSeconds: Double?
+
+    public init(
+        probeID: String, sequence: Int64, commune: String, target: String, address: String, kind: String,
+        start: Date, stepSeconds: Double, sent: Int, received: Int, rttSeconds: [Double], jitterSeconds: Double?
+    ) {
+        self.probeID = probeID
+        self.sequence = sequence
+        self.commune = commune
+        self.target = target
+        self.address = address
+        self.kind = kind
+        self.start = start
+        self.stepSeconds = stepSeconds
+        self.sent = sent
+        self.received = received
+        self.rttSeconds = rttSeconds
+        self.jitterSeconds = jitterSeconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case probeID = "probe_id"
+        case sequence, commune, target, address, kind, start
+        case stepSeconds = "step_seconds"
+        case sent, received
+        case rttSeconds = "rtt_seconds"
+        case jitterSeconds = "jitter_seconds"
+    }
+
+    /// Lost probes over sent probes (0 when nothing was sent).
+    public var lossRatio: Double { sent == 0 ? 0 : Double(sent - received) / Double(sent) }
+    /// SmokePing's median: `times[n/2]` of the sorted RTTs is not used; this is the statistical median.
+    public var medianRTTSeconds: Double? {
+        guard !rttSeconds.isEmpty else { return nil }
+        let n = rttSeconds.count
+        return n % 2 == 1 ? rttSeconds[n / 2] : (rttSeconds[n / 2 - 1] + rttSeconds[n / 2]) / 2
+    }
+}
+
+/// A batch of rounds as a probe forwards it: `POST /api/v1/ingest/rounds` with a bearer token.
+public struct ProbeRoundBatch: Codable, Sendable, Hashable {
+    public var probeID: String
+    public var rounds: [ProbeRound]
+
+    public init(probeID: String, rounds: [ProbeRound]) {
+        self.probeID = probeID
+        self.rounds = rounds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case probeID = "probe_id"
+        case rounds
+    }
+}

@@ -1,0 +1,1 @@
+// SiteCatalog module. See docs/ARCHITECTURE.md.
