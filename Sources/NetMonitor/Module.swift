@@ -1,1 +1,0 @@
-// NetMonitor module. See docs/ARCHITECTURE.md.
