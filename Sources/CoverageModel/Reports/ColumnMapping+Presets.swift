@@ -1,0 +1,61 @@
+extension ColumnMapping {
+    /// The canonical format: header names are the canonical field names, in any order.
+    public static let canonical = ColumnMapping(
+        name: "canonical",
+        columns: Dictionary(uniqueKeysWithValues: ReportField.allCases.map { ($0, $0.rawValue) })
+    )
+
+    /// The Cork 5G drive-test export (uccmisl/5Gdataset, Raca et al., MMSys 2020).
+    ///
+    /// - `network_mode`: `5G` (NR non-standalone) → 5G; `LTE` → 4G; `HSPA+`, `HSDPA`, `HSUPA`, `UMTS` → 3G;
+    ///   `GPRS`, `EDGE` → 2G.
+    /// - `rsrp_or_rscp_dbm` / `rsrq_or_ecio_db` are RSRP/RSRQ on LTE and 5G rows (the LTE anchor) and
+    ///   RSCP/Ec/Io on 3G rows; `snr_db` is the LTE SINR.
+    /// - `nr_ss_rsrp_dbm` / `nr_ss_rsrq_db` are read on 5G rows only (other rows carry stale values).
+    /// - `rssi_dbm` is read as the 2G RSSI on 2G rows only.
+    /// - −200 and −205 mean "no value"; `timestamp_local` is Irish local time without an offset.
+    /// - The export does not say which operator it measured, so rows carry none.
+    public static let cork5G: ColumnMapping = {
+        let lte: [ReportField: String] = [
+            .rsrpDbm: "rsrp_or_rscp_dbm", .rsrqDb: "rsrq_or_ecio_db", .sinrDb: "snr_db",
+        ]
+        var nr = lte
+        nr[.nrSsRsrpDbm] = "nr_ss_rsrp_dbm"
+        nr[.nrSsRsrqDb] = "nr_ss_rsrq_db"
+        return ColumnMapping(
+            name: "cork-5g",
+            columns: [
+                .time: "timestamp_local", .lat: "lat", .lon: "lon", .technology: "network_mode",
+                .dlKbps: "dl_kbps", .ulKbps: "ul_kbps",
+            ],
+            perTechnology: [
+                .fourG: lte,
+                .fiveG: nr,
+                .threeG: [.rscpDbm: "rsrp_or_rscp_dbm", .ecioDb: "rsrq_or_ecio_db"],
+                .twoG: [.rssiDbm: "rssi_dbm"],
+            ],
+            technologyNames: [
+                "5g": .fiveG, "lte": .fourG, "hspa+": .threeG, "hspa": .threeG, "hsdpa": .threeG,
+                "hsupa": .threeG, "umts": .threeG, "gprs": .twoG, "edge": .twoG,
+            ],
+            timeZone: .dublin,
+            sentinels: [-200, -205]
+        )
+    }()
+
+    /// Every shipped preset by name.
+    public static let presets: [String: ColumnMapping] = [
+        canonical.name: canonical,
+        cork5G.name: cork5G,
+    ]
+
+    /// The preset called `name`.
+    public static func preset(named name: String) throws -> ColumnMapping {
+        guard let mapping = Self.presets[name] else {
+            throw ReportReadError(
+                code: .unknownPreset,
+                message: "no preset named '\(name)'; known: \(Self.presets.keys.sorted().joined(separator: ", "))")
+        }
+        return mapping
+    }
+}

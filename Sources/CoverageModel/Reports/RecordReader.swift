@@ -1,0 +1,199 @@
+/// Splits a byte stream into records (CSV records or plain lines) while reading it in fixed-size chunks.
+///
+/// Memory stays constant: one buffer (1 MiB by default) that grows only if a single record is longer,
+/// up to `maxRecordBytes`. CSV mode follows RFC 4180: fields may be quoted, quotes inside are doubled,
+/// quoted fields may hold commas and line breaks; CR LF and LF both end a record. Field ranges point
+/// into the buffer and are valid until the next call to `next()`.
+public final class RecordReader {
+    /// How the stream is split.
+    public enum Mode: Sendable {
+        /// RFC 4180 CSV with the given one-byte separator.
+        case csv(separator: UInt8)
+        /// Whole lines, no field splitting.
+        case lines
+    }
+
+    private let source: any ByteSource
+    private let mode: Mode
+    private var buffer: UnsafeMutableRawBufferPointer
+    private var start = 0
+    private var end = 0
+    private var atEOF = false
+    private let maxRecordBytes: Int
+
+    /// 1-based number of the record last returned (the first record is 1).
+    public private(set) var recordNumber = 0
+    /// Bytes consumed so far (for progress).
+    public private(set) var bytesConsumed: Int64 = 0
+    /// Ranges (into the buffer) of the fields of the record last returned; one range in `.lines` mode.
+    public private(set) var fields: [Range<Int>] = []
+
+    public init(source: any ByteSource, mode: Mode, chunkSize: Int = 1 << 20, maxRecordBytes: Int = 64 << 20) {
+        self.source = source
+        self.mode = mode
+        self.buffer = .allocate(byteCount: max(chunkSize, 16), alignment: 8)
+        self.maxRecordBytes = maxRecordBytes
+    }
+
+    deinit { self.buffer.deallocate() }
+
+    /// The name of the source, for messages.
+    public var sourceName: String { self.source.name }
+
+    /// Moves to the next non-empty record. Returns false at the end of the stream.
+    public func next() throws -> Bool {
+        while true {
+            guard let (recordStart, recordEnd, next, sawQuote) = try self.findRecord() else { return false }
+            self.recordNumber += 1
+            self.bytesConsumed += Int64(next - self.start)
+            self.start = next
+            var contentEnd = recordEnd
+            if contentEnd > recordStart && self.buffer[contentEnd - 1] == 13 { contentEnd -= 1 }
+            if recordStart == contentEnd { continue }  // blank line
+            self.split(recordStart, contentEnd, sawQuote: sawQuote)
+            return true
+        }
+    }
+
+    /// Calls `body` with the bytes of field `index` of the current record.
+    @inline(__always)
+    public func withField<R>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let range = self.fields[index]
+        return try body(UnsafeRawBufferPointer(rebasing: self.buffer[range]))
+    }
+
+    /// The field as a String (UTF-8, invalid bytes repaired).
+    public func string(_ index: Int) -> String {
+        self.withField(index) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Finds the end of the next record; refills the buffer as needed.
+    private func findRecord() throws -> (Int, Int, Int, Bool)? {
+        var scan = self.start
+        var inQuotes = false
+        var sawQuote = false
+        let quotes: Bool
+        if case .csv = self.mode { quotes = true } else { quotes = false }
+        while true {
+            let base = self.buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            var i = scan
+            let end = self.end
+            if quotes {
+                while i < end {
+                    let b = base[i]
+                    if b == 34 {
+                        inQuotes.toggle()
+                        sawQuote = true
+                    } else if b == 10 && !inQuotes {
+                        return (self.start, i, i + 1, sawQuote)
+                    }
+                    i += 1
+                }
+            } else {
+                while i < end {
+                    if base[i] == 10 { return (self.start, i, i + 1, false) }
+                    i += 1
+                }
+            }
+            if self.atEOF {
+                if self.start == self.end { return nil }
+                return (self.start, self.end, self.end, sawQuote)
+            }
+            let consumedShift = self.start
+            try self.refill()
+            scan = i - consumedShift
+        }
+    }
+
+    /// Moves the unread tail to the front, grows the buffer if it is full, reads more.
+    private func refill() throws {
+        let pending = self.end - self.start
+        if self.start > 0 && pending > 0 {
+            self.buffer.baseAddress!.copyMemory(from: self.buffer.baseAddress! + self.start, byteCount: pending)
+        }
+        self.start = 0
+        self.end = pending
+        if pending == self.buffer.count {
+            guard self.buffer.count < self.maxRecordBytes else {
+                throw ReportReadError(
+                    code: .recordTooLong,
+                    message: "a record is longer than \(self.maxRecordBytes) bytes (unterminated quote?)",
+                    file: self.source.name, row: self.recordNumber + 1)
+            }
+            let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: self.buffer.count * 2, alignment: 8)
+            bigger.baseAddress!.copyMemory(from: self.buffer.baseAddress!, byteCount: pending)
+            self.buffer.deallocate()
+            self.buffer = bigger
+        }
+        let n = try self.source.read(
+            into: UnsafeMutableRawBufferPointer(rebasing: self.buffer[self.end...]))
+        if n == 0 { self.atEOF = true }
+        self.end += n
+    }
+
+    private func split(_ from: Int, _ to: Int, sawQuote: Bool) {
+        self.fields.removeAll(keepingCapacity: true)
+        guard case .csv(let separator) = self.mode else {
+            self.fields.append(from..<to)
+            return
+        }
+        let base = self.buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        if !sawQuote {
+            var fieldStart = from
+            var i = from
+            while i < to {
+                if base[i] == separator {
+                    self.fields.append(fieldStart..<i)
+                    fieldStart = i + 1
+                }
+                i += 1
+            }
+            self.fields.append(fieldStart..<to)
+            return
+        }
+        // Quoted fields: unescape in place (the text only shrinks).
+        var read = from
+        while true {
+            let fieldStart = read
+            var write = read
+            if read < to && base[read] == 34 {
+                read += 1
+                while read < to {
+                    let b = base[read]
+                    if b == 34 {
+                        if read + 1 < to && base[read + 1] == 34 {
+                            base[write] = 34
+                            write += 1
+                            read += 2
+                            continue
+                        }
+                        read += 1
+                        break
+                    }
+                    base[write] = b
+                    write += 1
+                    read += 1
+                }
+                // Anything between the closing quote and the separator is kept as is.
+                while read < to && base[read] != separator {
+                    base[write] = base[read]
+                    write += 1
+                    read += 1
+                }
+            } else {
+                while read < to && base[read] != separator {
+                    base[write] = base[read]
+                    write += 1
+                    read += 1
+                }
+            }
+            self.fields.append(fieldStart..<write)
+            if read >= to { break }
+            read += 1  // separator
+            if read == to {
+                self.fields.append(to..<to)
+                break
+            }
+        }
+    }
+}

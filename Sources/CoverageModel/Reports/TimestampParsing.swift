@@ -1,0 +1,95 @@
+/// Parses report times: ISO 8601 / RFC 3339 date-times or Unix seconds.
+enum TimestampParsing {
+    enum Parsed: Equatable {
+        case empty
+        case value(Double)
+        case invalid(String)
+    }
+
+    /// `2026-01-05T08:30:00+07:00`, `…Z`, `…+0700`, fractional seconds, a space instead of `T`, or a
+    /// plain number of Unix seconds. A time without an offset goes through `zone`.
+    static func parse(_ bytes: UnsafeRawBufferPointer, zone: TimeZoneRule) -> Parsed {
+        var i = 0
+        var n = bytes.count
+        while i < n && bytes[i] == 32 { i += 1 }
+        while n > i && bytes[n - 1] == 32 { n -= 1 }
+        if i == n { return .empty }
+        // Unix seconds: a number without dashes after the first character.
+        if n - i < 10 || bytes[i + 4] != 45 {
+            switch NumberParsing.parse(UnsafeRawBufferPointer(rebasing: bytes[i..<n])) {
+            case .value(let v): return .value(v)
+            case .empty: return .empty
+            case .invalid: return .invalid("time is neither ISO 8601 nor Unix seconds")
+            }
+        }
+        func digits(_ at: Int, _ count: Int) -> Int64? {
+            guard at + count <= n else { return nil }
+            var v: Int64 = 0
+            for k in at..<(at + count) {
+                let b = bytes[k]
+                guard b >= 48 && b <= 57 else { return nil }
+                v = v * 10 + Int64(b - 48)
+            }
+            return v
+        }
+        guard let year = digits(i, 4), bytes[i + 4] == 45, let month = digits(i + 5, 2),
+            i + 7 < n, bytes[i + 7] == 45, let day = digits(i + 8, 2)
+        else { return .invalid("time is not ISO 8601 (expected YYYY-MM-DD)") }
+        guard (1...12).contains(month), day >= 1, day <= CivilDate.daysInMonth(year: year, month: month) else {
+            return .invalid("time has an impossible date")
+        }
+        var p = i + 10
+        var hour: Int64 = 0
+        var minute: Int64 = 0
+        var second: Int64 = 0
+        var fraction = 0.0
+        if p < n && (bytes[p] == 84 || bytes[p] == 116 || bytes[p] == 32) {
+            guard let h = digits(p + 1, 2), p + 3 < n, bytes[p + 3] == 58, let m = digits(p + 4, 2) else {
+                return .invalid("time is not ISO 8601 (expected hh:mm)")
+            }
+            hour = h
+            minute = m
+            p += 6
+            if p < n && bytes[p] == 58 {
+                guard let s = digits(p + 1, 2) else { return .invalid("time has bad seconds") }
+                second = s
+                p += 3
+                if p < n && (bytes[p] == 46 || bytes[p] == 44) {
+                    p += 1
+                    var scale = 0.1
+                    let fractionStart = p
+                    while p < n && bytes[p] >= 48 && bytes[p] <= 57 {
+                        fraction += Double(bytes[p] - 48) * scale
+                        scale /= 10
+                        p += 1
+                    }
+                    if p == fractionStart { return .invalid("time has an empty fraction") }
+                }
+            }
+            guard hour <= 24, minute <= 59, second <= 60 else { return .invalid("time of day out of range") }
+        }
+        let local = CivilDate.days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
+        if p == n {
+            guard let utc = zone.utc(fromLocal: local) else {
+                return .invalid("time has no UTC offset (use Z or ±hh:mm)")
+            }
+            return .value(Double(utc) + fraction)
+        }
+        let b = bytes[p]
+        if (b == 90 || b == 122) && p + 1 == n { return .value(Double(local) + fraction) }
+        guard b == 43 || b == 45, let oh = digits(p + 1, 2) else { return .invalid("time has a bad UTC offset") }
+        var om: Int64 = 0
+        if p + 3 < n {
+            if bytes[p + 3] == 58, let m = digits(p + 4, 2), p + 6 == n {
+                om = m
+            } else if let m = digits(p + 3, 2), p + 5 == n {
+                om = m
+            } else {
+                return .invalid("time has a bad UTC offset")
+            }
+        }
+        guard oh <= 18, om <= 59 else { return .invalid("time has a bad UTC offset") }
+        let offset = (oh * 3600 + om * 60) * (b == 45 ? -1 : 1)
+        return .value(Double(local - offset) + fraction)
+    }
+}
