@@ -1,0 +1,86 @@
+/// The communes: code, name, subnet, gateway, probe id, optional targets.
+extension SitesDecoder {
+    func decodeCommunes(_ located: Located?, thresholds: Thresholds) -> [Commune]? {
+        guard let items = self.context.list(located, "communes") else { return nil }
+        if items.isEmpty, let located {
+            self.context.report("`communes` lists no commune", at: located)
+            return nil
+        }
+        var communes: [Commune] = []
+        var failed = false
+        for item in items {
+            if let commune = self.decodeCommune(item, thresholds: thresholds) {
+                communes.append(commune)
+            } else {
+                failed = true
+            }
+        }
+        return failed ? nil : communes
+    }
+
+    private func decodeCommune(_ located: Located, thresholds: Thresholds) -> Commune? {
+        guard
+            let fields = self.context.fields(
+                located, "commune", required: ["code", "name", "subnet", "gateway", "probe_id"], optional: ["targets"])
+        else { return nil }
+        var code: String?
+        if let codeLocated = fields["code"], let text = self.context.string(codeLocated) {
+            if text.count == 5, text.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                code = text
+            } else {
+                self.context.report("commune `code` must be a five-digit GSO code as a quoted string, e.g. \"13063\"; found `\(text)`", at: codeLocated)
+            }
+        } else if let codeLocated = fields["code"], codeLocated.node.tagName == .int {
+            // Reported by `string` already; keep it for the cross-checks so the rest stays quiet.
+            code = nil
+        }
+        let owner = "commune \(code ?? "?")"
+        if let code, let codeLocated = fields["code"] {
+            self.communeCodes.append(Seen(value: code, located: codeLocated, owner: owner))
+        }
+        let name = self.context.string(fields["name"])
+        if let code, let name, let nameLocated = fields["name"] {
+            self.communeNames[code] = Seen(value: name, located: nameLocated, owner: owner)
+        }
+        let subnet = self.context.network(fields["subnet"])
+        let gateway = self.context.address(fields["gateway"])
+        if let subnet, let subnetLocated = fields["subnet"] {
+            self.subnets.append((subnet, Seen(value: subnet.description, located: subnetLocated, owner: owner)))
+        }
+        if let gateway, let gatewayLocated = fields["gateway"] {
+            self.uniqueAddresses.append((gateway, Seen(value: gateway.description, located: gatewayLocated, owner: "the gateway of \(owner)")))
+            if let subnet {
+                if !subnet.contains(gateway) {
+                    self.context.report("gateway \(gateway) is not inside the commune's subnet \(subnet)", at: gatewayLocated)
+                } else if subnet.address.bitWidth - subnet.prefixLength >= 2,
+                    gateway == subnet.address || (!gateway.isIPv6 && gateway == subnet.lastAddress)
+                {
+                    let which = gateway == subnet.address ? "network" : "broadcast"
+                    self.context.report("gateway \(gateway) is the \(which) address of \(subnet), not a host", at: gatewayLocated)
+                }
+            }
+        }
+        var probeID: String?
+        if let probeLocated = fields["probe_id"], let text = self.context.string(probeLocated) {
+            if text.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) }) {
+                probeID = text
+                self.probeIDs.append(Seen(value: text, located: probeLocated, owner: owner))
+            } else {
+                self.context.report("`probe_id` `\(text)` may use only ASCII letters, digits, `-`, `_` and `.`", at: probeLocated)
+            }
+        }
+        var targets: [ProbeTarget]?? = .some(nil)
+        if fields.has("targets") {
+            targets = self.decodeTargets(fields["targets"], what: "targets", owner: owner, thresholds: thresholds).map { .some($0) }
+            if case .some(.some(let list)) = targets, list.isEmpty, let targetsLocated = fields["targets"] {
+                self.context.report("`targets` is empty; remove it to use the default targets", at: targetsLocated)
+                targets = .none
+            }
+        }
+        guard let code, let name, let subnet, let gateway, let probeID, let targets,
+            let gatewayText = fields["gateway"]?.node.string
+        else { return nil }
+        _ = gateway
+        return Commune(code: code, name: name, subnet: subnet, gateway: gatewayText, probeID: probeID, targets: targets)
+    }
+}

@@ -1,0 +1,79 @@
+/// Coverage grid, floors and targets.
+extension SitesDecoder {
+    func decodeCoverage(_ located: Located?) -> CoverageSettings? {
+        guard
+            let fields = self.context.fields(
+                located, "coverage", required: ["floors", "targets"], optional: ["resolution", "min_samples"])
+        else { return nil }
+        var resolution: Int? = 8
+        if fields.has("resolution") { resolution = self.context.int(fields["resolution"], in: 0...15) }
+        var minSamples: Int? = 1
+        if fields.has("min_samples") { minSamples = self.context.int(fields["min_samples"], in: 1...1_000_000) }
+        let floors = self.decodeFloors(fields["floors"])
+        let targets = self.decodeCoverageTargets(fields["targets"])
+        guard let resolution, let minSamples, let floors, let targets else { return nil }
+        return CoverageSettings(resolution: resolution, minSamples: minSamples, floors: floors, targets: targets)
+    }
+
+    private func decodeFloors(_ located: Located?) -> [RadioGeneration: SignalFloor]? {
+        let generations = RadioGeneration.allCases.map(\.rawValue)
+        guard let fields = self.context.fields(located, "coverage floors", required: [], optional: generations) else {
+            return nil
+        }
+        var floors: [RadioGeneration: SignalFloor] = [:]
+        var failed = false
+        for generation in RadioGeneration.allCases where fields.has(generation.rawValue) {
+            guard
+                let floorFields = self.context.fields(
+                    fields[generation.rawValue], "\(generation.rawValue) floor", required: ["metric", "dbm"])
+            else {
+                failed = true
+                continue
+            }
+            let metric = self.context.choice(floorFields["metric"], SignalMetric.self)
+            let dbm = self.context.number(floorFields["dbm"])
+            guard let metric, let dbm else {
+                failed = true
+                continue
+            }
+            if metric != generation.floorMetric {
+                self.context.report(
+                    "the \(generation.rawValue) floor must be in `\(generation.floorMetric.rawValue)`, not `\(metric.rawValue)`",
+                    at: floorFields["metric"]!)
+                failed = true
+                continue
+            }
+            let range = metric.validRange
+            guard range.contains(dbm) else {
+                let f = DecodeContext.format
+                self.context.report(
+                    "\(generation.rawValue) floor \(f(dbm)) dBm is outside the valid \(metric.rawValue) range "
+                        + "\(f(range.lowerBound))…\(f(range.upperBound)) dBm",
+                    at: floorFields["dbm"]!)
+                failed = true
+                continue
+            }
+            floors[generation] = SignalFloor(metric: metric, dbm: dbm)
+        }
+        if floors.isEmpty && !failed, let located {
+            self.context.report("`floors` names no generation; give at least one of 3G, 4G, 5G", at: located)
+            return nil
+        }
+        return failed ? nil : floors
+    }
+
+    private func decodeCoverageTargets(_ located: Located?) -> CoverageTargets? {
+        guard
+            let fields = self.context.fields(
+                located, "coverage targets", required: ["4g_every_commune", "5g_area_ratio", "max_dead_zones"],
+                optional: ["3g_every_commune"])
+        else { return nil }
+        var threeG: Bool? = false
+        if fields.has("3g_every_commune") { threeG = self.context.bool(fields["3g_every_commune"]) }
+        let fourG = self.context.bool(fields["4g_every_commune"])
+        let ratio = self.context.number(fields["5g_area_ratio"], in: 0...1, rangeText: "a ratio between 0 and 1")
+        let deadZones = self.context.int(fields["max_dead_zones"], in: 0...Int.max)
+        guard let threeG, let fourG, let ratio, let deadZones else { return nil }
+        return CoverageTargets(threeGInEveryCommune: threeG, fourGInEveryCommune: fourG, fiveGAreaRatio: ratio, maxDeadZones: deadZones)
+    }
+}

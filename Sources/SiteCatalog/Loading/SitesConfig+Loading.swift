@@ -1,0 +1,99 @@
+import Foundation
+import Yams
+
+extension SitesConfig {
+    /// Reads, decodes and validates the sites.yaml at `path`. Relative paths inside it (the boundaries file,
+    /// secret files) are resolved against its folder.
+    ///
+    /// - Throws: ``ConfigError`` with every problem found: `.unreadable`, `.unparsable` (with libyaml's position)
+    ///   or `.invalid` (one diagnostic per problem).
+    public static func load(path: String) throws(ConfigError) -> SitesConfig {
+        let yaml = try Self.read(path: path)
+        return try Self.decode(yaml: yaml, path: path)
+    }
+
+    /// Every problem in the sites.yaml at `path`, in file order; empty when it is valid. For `netmon check`.
+    public static func validate(path: String) -> [Diagnostic] {
+        do {
+            _ = try Self.load(path: path)
+            return []
+        } catch {
+            return error.diagnostics
+        }
+    }
+
+    /// Decodes and validates YAML text. `path` names it in diagnostics, and its folder resolves relative paths
+    /// (give the path the text would have on disk).
+    public static func decode(yaml: String, path: String) throws(ConfigError) -> SitesConfig {
+        let root: Node
+        do {
+            guard let composed = try Yams.compose(yaml: yaml) else {
+                throw ConfigError(
+                    code: .invalid,
+                    diagnostics: [Diagnostic(path: path, line: 1, column: 1, message: "the file holds no YAML document")])
+            }
+            root = composed
+        } catch let error as ConfigError {
+            throw error
+        } catch {
+            throw ConfigError(code: .unparsable, diagnostics: [Self.diagnostic(for: error, path: path, yaml: yaml)])
+        }
+        let absolute = Self.absolute(path)
+        let context = DecodeContext(file: path)
+        let decoder = SitesDecoder(context: context, baseDirectory: (absolute as NSString).deletingLastPathComponent)
+        let config = decoder.decode(root: root, sourcePath: absolute)
+        if let config, context.diagnostics.isEmpty { return config }
+        var diagnostics = context.diagnostics.sorted()
+        if diagnostics.isEmpty {
+            diagnostics = [Diagnostic(path: path, line: 1, column: 1, message: "the configuration is incomplete")]
+        }
+        throw ConfigError(code: .invalid, diagnostics: diagnostics)
+    }
+
+    private static func read(path: String) throws(ConfigError) -> String {
+        func fail(_ message: String) -> ConfigError {
+            ConfigError(code: .unreadable, diagnostics: [Diagnostic(path: path, line: 0, column: 0, message: message)])
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw fail("no such file")
+        }
+        guard !isDirectory.boolValue else { throw fail("is a folder, not a file") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw fail("cannot be read (permissions?)") }
+        guard let text = String(data: data, encoding: .utf8) else { throw fail("is not UTF-8 text") }
+        return text
+    }
+
+    private static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return (path as NSString).standardizingPath }
+        let cwd = FileManager.default.currentDirectoryPath
+        return ((cwd as NSString).appendingPathComponent(path) as NSString).standardizingPath
+    }
+
+    /// A diagnostic at the position libyaml reports.
+    private static func diagnostic(for error: any Error, path: String, yaml: String) -> Diagnostic {
+        func at(_ mark: Mark, _ message: String) -> Diagnostic {
+            Diagnostic(path: path, line: mark.line, column: mark.column, message: message)
+        }
+        guard let error = error as? YamlError else {
+            return Diagnostic(path: path, line: 1, column: 1, message: "not valid YAML: \(error)")
+        }
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let where_ = context.map { " \($0.text) at line \($0.mark.line), column \($0.mark.column)" } ?? ""
+            return at(mark, "not valid YAML: \(problem)\(where_.isEmpty ? "" : ";" + where_)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.map { "`\($0)`" }.joined(separator: ", ")
+            return at(context.mark, "duplicate key \(keys) in a mapping; each key may appear once")
+        case .reader(let problem, let offset, _, _):
+            let prefix = offset.map { String(yaml.prefix($0)) } ?? ""
+            let lines = prefix.split(separator: "\n", omittingEmptySubsequences: false)
+            return Diagnostic(
+                path: path, line: lines.count, column: (lines.last?.unicodeScalars.count ?? 0) + 1,
+                message: "not valid YAML text: \(problem)")
+        default:
+            return Diagnostic(path: path, line: 1, column: 1, message: "not valid YAML: \(error)")
+        }
+    }
+}

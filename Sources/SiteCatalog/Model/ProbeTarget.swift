@@ -1,0 +1,35 @@
+/// One thing a commune's probe measures.
+public struct ProbeTarget: Sendable, Hashable {
+    /// Unique within its list, e.g. `hub`, `portal`.
+    public var name: String
+    /// An IPv4 or IPv6 address, as written.
+    public var address: String
+    /// How it is probed.
+    public var kind: TargetKind
+    /// The thresholds that apply to it: the defaults with its overrides.
+    public var thresholds: Thresholds
+
+    /// Creates a target.
+    public init(name: String, address: String, kind: TargetKind, thresholds: Thresholds) {
+        self.name = name
+        self.address = address
+        self.kind = kind
+        self.thresholds = thresholds
+    }
+}
+
+/// How a target is probed.
+public enum TargetKind: Sendable, Hashable, CustomStringConvertible {
+    /// ICMP echo.
+    case icmp
+    /// A TCP connect (time to SYN-ACK), for targets that drop ICMP.
+    case tcp(port: UInt16)
+
+    /// `icmp` or `tcp/443`.
+    public var description: String {
+        switch self {
+        case .icmp: "icmp"
+        case .tcp(let port): "tcp/\(port)"
+        }
+    }
+}

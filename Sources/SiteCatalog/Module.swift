@@ -1,1 +1,0 @@
-// SiteCatalog module. See docs/ARCHITECTURE.md.
