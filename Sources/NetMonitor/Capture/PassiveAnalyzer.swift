@@ -1,0 +1,262 @@
+/// The measurement engine behind `netmon analyze` and `netmon capture`: decodes frames, keeps the bounded flow
+/// table and the ICMP echo tracker, and rolls results up per site.
+///
+/// A value owned by one thread (the capture thread); it only crosses threads as a finished `CaptureReport`.
+public struct PassiveAnalyzer {
+    /// How many malformed packets are kept as examples.
+    public static let malformedExampleLimit = 10
+
+    public let configuration: AnalyzerConfiguration
+    public let linkType: LinkType
+
+    private var flowIndex: [FlowKey: Int] = [:]
+    private var flowSlots: [TCPFlowState?] = []
+    private var freeSlots: [Int] = []
+    private var finishedFlows: [FlowReport] = []
+    private var icmp: ICMPEchoTracker
+    private var intervalSites: [SiteAccumulator]
+    private var totalSites: [SiteAccumulator]
+    private var siteCache: [IPAddress: Int32] = [:]
+    private let idleTimeout: Int64
+    private var lastEviction: Int64 = .min
+
+    private var totals = Counters()
+    private var interval = Counters()
+
+    struct Counters {
+        var packets = 0
+        var malformed = 0
+        var notIP = 0
+        var untracked = 0
+        var examples: [MalformedExample] = []
+        var first: Int64?
+        var last: Int64?
+    }
+
+    /// An analyzer for frames of `linkType`.
+    public init(configuration: AnalyzerConfiguration = .init(), linkType: LinkType) {
+        self.configuration = configuration
+        self.linkType = linkType
+        self.icmp = ICMPEchoTracker(timeout: configuration.icmpTimeout.nanoseconds)
+        self.intervalSites = Array(repeating: SiteAccumulator(), count: configuration.sites.sites.count)
+        self.totalSites = self.intervalSites
+        self.idleTimeout = configuration.flowIdleTimeout.nanoseconds
+    }
+
+    /// Frames seen so far.
+    public var packetCount: Int { self.totals.packets }
+    /// Malformed frames so far.
+    public var malformedCount: Int { self.totals.malformed }
+    /// TCP flows currently in the table.
+    public var activeFlowCount: Int { self.flowIndex.count }
+
+    /// Analyses one frame: `bytes` are the captured bytes, `wireLength` the frame's length on the wire,
+    /// `timestamp` nanoseconds since the epoch.
+    public mutating func ingest(timestamp: Int64, wireLength: Int, bytes: UnsafeRawBufferPointer) {
+        self.totals.packets += 1
+        self.interval.packets += 1
+        if self.interval.first == nil { self.interval.first = timestamp }
+        if self.totals.first == nil { self.totals.first = timestamp }
+        self.interval.last = timestamp
+        self.totals.last = timestamp
+        if timestamp &- self.lastEviction >= 1_000_000_000 {
+            self.evictIdleFlows(now: timestamp)
+            self.icmp.expire(now: timestamp)
+            self.lastEviction = timestamp
+        }
+        switch PacketDecoder.decode(PacketBytes(bytes), wireLength: wireLength, linkType: self.linkType) {
+        case .notIP:
+            self.totals.notIP += 1
+            self.interval.notIP += 1
+        case .malformed(let problem):
+            self.totals.malformed += 1
+            self.interval.malformed += 1
+            if self.totals.examples.count < Self.malformedExampleLimit {
+                self.totals.examples.append(MalformedExample(packet: self.totals.packets, reason: problem.description))
+            }
+            if self.interval.examples.count < Self.malformedExampleLimit {
+                self.interval.examples.append(MalformedExample(packet: self.totals.packets, reason: problem.description))
+            }
+        case .ip(let packet):
+            self.ingest(packet, at: timestamp)
+        }
+    }
+
+    private mutating func ingest(_ packet: DecodedPacket, at time: Int64) {
+        switch packet.transport {
+        case .tcp(let tcp):
+            self.ingestTCP(tcp, packet: packet, at: time)
+        case .icmp(let message):
+            let sourceSite = self.site(of: packet.source)
+            let destinationSite = self.site(of: packet.destination)
+            let outcome = self.icmp.process(message, source: packet.source, destination: packet.destination, at: time)
+            self.countPacket(sites: sourceSite, destinationSite, bytes: packet.ipLength)
+            if outcome.isRequest, destinationSite >= 0 {
+                self.intervalSites[Int(destinationSite)].icmpSent += 1
+                self.totalSites[Int(destinationSite)].icmpSent += 1
+            }
+            if let rtt = outcome.sample, sourceSite >= 0 {
+                self.intervalSites[Int(sourceSite)].icmpReceived += 1
+                self.totalSites[Int(sourceSite)].icmpReceived += 1
+                self.intervalSites[Int(sourceSite)].icmpRTT.add(rtt)
+                self.totalSites[Int(sourceSite)].icmpRTT.add(rtt)
+            }
+        default:
+            if !self.configuration.sites.isEmpty {
+                self.countPacket(sites: self.site(of: packet.source), self.site(of: packet.destination), bytes: packet.ipLength)
+            }
+        }
+    }
+
+    private mutating func ingestTCP(_ tcp: TCPHeader, packet: DecodedPacket, at time: Int64) {
+        let (key, fromLow) = FlowKey.make(
+            source: packet.source, sourcePort: tcp.sourcePort, destination: packet.destination, destinationPort: tcp.destinationPort)
+        let slot: Int
+        if let known = self.flowIndex[key] {
+            slot = known
+        } else {
+            if self.flowIndex.count >= self.configuration.maximumFlows {
+                if time &- self.lastEviction >= 1_000_000_000 / 10 {
+                    self.evictIdleFlows(now: time)
+                    self.lastEviction = time
+                }
+                guard self.flowIndex.count < self.configuration.maximumFlows else {
+                    self.totals.untracked += 1
+                    self.interval.untracked += 1
+                    return
+                }
+            }
+            var flow = TCPFlowState(first: tcp, source: packet.source, destination: packet.destination, fromLow: fromLow, at: time)
+            flow.serverSite = self.site(of: flow.server)
+            flow.clientSite = self.site(of: flow.client)
+            for site in Self.distinct(flow.serverSite, flow.clientSite) {
+                self.intervalSites[Int(site)].flows += 1
+                self.totalSites[Int(site)].flows += 1
+            }
+            if let free = self.freeSlots.popLast() {
+                slot = free
+                self.flowSlots[slot] = flow
+            } else {
+                slot = self.flowSlots.count
+                self.flowSlots.append(flow)
+            }
+            self.flowIndex[key] = slot
+        }
+        let outcome = self.flowSlots[slot]!.process(tcp, ipLength: packet.ipLength, identification: packet.identification, fromLow: fromLow, at: time)
+        let serverSite = self.flowSlots[slot]!.serverSite
+        let clientSite = self.flowSlots[slot]!.clientSite
+        guard serverSite >= 0 || clientSite >= 0 else { return }
+        self.countPacket(sites: serverSite, clientSite, bytes: packet.ipLength)
+        for site in Self.distinct(serverSite, clientSite) {
+            let index = Int(site)
+            if outcome.isDataSegment {
+                self.intervalSites[index].dataSegments += 1
+                self.totalSites[index].dataSegments += 1
+            }
+            if outcome.isRetransmission {
+                self.intervalSites[index].retransmissions += 1
+                self.totalSites[index].retransmissions += 1
+            }
+        }
+        if let sample = outcome.sample {
+            let site = sample.side == .server ? serverSite : clientSite
+            if site >= 0 {
+                self.intervalSites[Int(site)].rtt.add(sample.nanoseconds)
+                self.totalSites[Int(site)].rtt.add(sample.nanoseconds)
+            }
+        }
+    }
+
+    private static func distinct(_ a: Int32, _ b: Int32) -> [Int32] {
+        if a >= 0 && b >= 0 && a != b { return [a, b] }
+        if a >= 0 { return [a] }
+        if b >= 0 { return [b] }
+        return []
+    }
+
+    private mutating func countPacket(sites a: Int32, _ b: Int32, bytes: Int) {
+        for site in Self.distinct(a, b) {
+            self.intervalSites[Int(site)].packets += 1
+            self.intervalSites[Int(site)].bytes += bytes
+            self.totalSites[Int(site)].packets += 1
+            self.totalSites[Int(site)].bytes += bytes
+        }
+    }
+
+    private mutating func site(of address: IPAddress) -> Int32 {
+        if self.configuration.sites.isEmpty { return -1 }
+        if let cached = self.siteCache[address] { return cached }
+        if self.siteCache.count >= 65_536 { self.siteCache.removeAll(keepingCapacity: true) }
+        let site = self.configuration.sites.site(for: address)
+        self.siteCache[address] = site
+        return site
+    }
+
+    /// Moves flows idle for longer than the idle timeout out of the table into the finished list.
+    private mutating func evictIdleFlows(now: Int64) {
+        guard !self.flowIndex.isEmpty else { return }
+        let cutoff = now &- self.idleTimeout
+        var evicted: [FlowKey] = []
+        for (key, slot) in self.flowIndex where self.flowSlots[slot]!.lastSeen < cutoff {
+            evicted.append(key)
+        }
+        for key in evicted {
+            let slot = self.flowIndex.removeValue(forKey: key)!
+            self.finishedFlows.append(Self.report(self.flowSlots[slot]!))
+            self.flowSlots[slot] = nil
+            self.freeSlots.append(slot)
+        }
+        self.icmp.removeIdle(before: cutoff)
+    }
+
+    private static func report(_ flow: TCPFlowState) -> FlowReport {
+        FlowReport(
+            client: flow.client.description, clientPort: flow.clientPort, server: flow.server.description,
+            serverPort: flow.serverPort, packets: flow.packets, bytes: flow.bytes,
+            handshakeRTTMilliseconds: flow.handshakeRTT.map { Double($0) / 1e6 },
+            serverRTT: RTTSummary(flow.serverRTT), clientRTT: RTTSummary(flow.clientRTT),
+            retransmissions: flow.retransmissions, duplicates: flow.duplicates, dataSegments: flow.dataSegments, rttMethod: flow.rttMethod,
+            rolesFromHandshake: flow.rolesFromHandshake,
+            firstSeen: Double(flow.firstSeen) / 1e9, lastSeen: Double(flow.lastSeen) / 1e9)
+    }
+
+    /// The report of everything since the start: every flow (evicted and active), every pinger, per-site totals.
+    /// With `endOfCapture`, requests still waiting count as lost (the capture ended before their replies).
+    public mutating func finalReport(endOfCapture: Bool = true) -> CaptureReport {
+        if endOfCapture { self.icmp.expire(now: self.totals.last ?? 0, all: true) }
+        let active = self.flowSlots.compactMap { $0 }.map(Self.report)
+        let flows = (self.finishedFlows + active).sorted { ($0.firstSeen, $0.client, $0.clientPort) < ($1.firstSeen, $1.client, $1.clientPort) }
+        return self.makeReport(counters: self.totals, flows: flows, sites: self.totalSites)
+    }
+
+    /// The report of the interval since the last call: its counters and sites, the flows finished or active in
+    /// it (their figures cumulative), every pinger. Starts the next interval.
+    public mutating func intervalReport(now: Int64) -> CaptureReport {
+        self.icmp.expire(now: now)
+        let start = self.interval.first ?? now
+        let active = self.flowSlots.compactMap { $0 }.filter { $0.lastSeen >= start }.map(Self.report)
+        let flows = (self.finishedFlows + active).sorted { ($0.firstSeen, $0.client, $0.clientPort) < ($1.firstSeen, $1.client, $1.clientPort) }
+        let report = self.makeReport(counters: self.interval, flows: flows, sites: self.intervalSites)
+        self.finishedFlows.removeAll()
+        self.interval = Counters()
+        self.intervalSites = Array(repeating: SiteAccumulator(), count: self.intervalSites.count)
+        return report
+    }
+
+    private func makeReport(counters: Counters, flows: [FlowReport], sites: [SiteAccumulator]) -> CaptureReport {
+        let names = self.configuration.sites.sites
+        let siteReports = sites.indices.filter { !sites[$0].isEmpty }.map { sites[$0].report(site: names[$0]) }
+        let pingers = self.icmp.states.sorted { ($0.value.firstSeen, $0.key.identifier) < ($1.value.firstSeen, $1.key.identifier) }
+            .map { key, state in
+                ICMPEchoReport(
+                    source: key.requester.description, destination: key.responder.description, identifier: key.identifier,
+                    protocolName: key.isICMPv6 ? "icmpv6" : "icmp", sent: state.sent, received: state.received,
+                    lost: state.lost, unmatchedReplies: state.unmatchedReplies, rtt: RTTSummary(state.rtt))
+            }
+        return CaptureReport(
+            packets: counters.packets, malformed: counters.malformed, notIP: counters.notIP, untrackedPackets: counters.untracked,
+            malformedExamples: counters.examples, start: counters.first.map(CaptureReport.rfc3339),
+            end: counters.last.map(CaptureReport.rfc3339), drops: nil, totalDrops: nil, flows: flows, icmp: pingers,
+            sites: siteReports)
+    }
+}

@@ -1,0 +1,86 @@
+/// One SACK block: bytes `[left, right)` the receiver holds beyond the cumulative ACK.
+public struct SACKBlock: Hashable, Sendable {
+    /// First sequence number of the block.
+    public var left: UInt32
+    /// Sequence number after the block.
+    public var right: UInt32
+}
+
+/// The TCP timestamps option (RFC 7323).
+public struct TCPTimestamp: Hashable, Sendable {
+    /// The sender's timestamp value.
+    public var value: UInt32
+    /// The echoed timestamp (meaningful when ACK is set).
+    public var echoReply: UInt32
+}
+
+/// The TCP options measurement uses.
+public struct TCPOptions: Hashable, Sendable {
+    /// Maximum segment size.
+    public var maximumSegmentSize: UInt16?
+    /// Window scale shift.
+    public var windowScale: UInt8?
+    /// Whether SACK was permitted (SYN only).
+    public var isSACKPermitted = false
+    /// SACK blocks (up to 4).
+    public var sackBlocks: [SACKBlock] = []
+    /// Timestamps.
+    public var timestamp: TCPTimestamp?
+
+    /// No options.
+    public init() {}
+
+    /// Parses the options in `[start, end)`: every option must fit, with the length its kind requires.
+    public static func decode(_ bytes: PacketBytes, from start: Int, to end: Int) -> Result<TCPOptions, MalformedPacket> {
+        var options = TCPOptions()
+        var at = start
+        while at < end {
+            guard let kind = bytes.u8(at) else { return .failure(.init(.tcp, "options truncated")) }
+            if kind == 0 { break }  // end of option list
+            if kind == 1 {  // no-operation
+                at += 1
+                continue
+            }
+            guard at + 1 < end, let length = bytes.u8(at + 1).map(Int.init) else {
+                return .failure(.init(.tcp, "option length missing"))
+            }
+            guard length >= 2, at + length <= end, bytes.contains(at, length: length) else {
+                return .failure(.init(.tcp, "option length out of range"))
+            }
+            switch kind {
+            case 2:
+                guard length == 4 else { return .failure(.init(.tcp, "MSS option length is not 4")) }
+                options.maximumSegmentSize = bytes.u16(at + 2)
+            case 3:
+                guard length == 3 else { return .failure(.init(.tcp, "window scale option length is not 3")) }
+                options.windowScale = bytes.u8(at + 2)
+            case 4:
+                guard length == 2 else { return .failure(.init(.tcp, "SACK-permitted option length is not 2")) }
+                options.isSACKPermitted = true
+            case 5:
+                guard (length - 2) % 8 == 0, length >= 10, length <= 34 else {
+                    return .failure(.init(.tcp, "SACK option length is not 2 + 8n"))
+                }
+                var blocks: [SACKBlock] = []
+                var block = at + 2
+                while block < at + length {
+                    guard let left = bytes.u32(block), let right = bytes.u32(block + 4) else {
+                        return .failure(.init(.tcp, "SACK block truncated"))
+                    }
+                    blocks.append(SACKBlock(left: left, right: right))
+                    block += 8
+                }
+                options.sackBlocks = blocks
+            case 8:
+                guard length == 10, let value = bytes.u32(at + 2), let echo = bytes.u32(at + 6) else {
+                    return .failure(.init(.tcp, "timestamps option length is not 10"))
+                }
+                options.timestamp = TCPTimestamp(value: value, echoReply: echo)
+            default:
+                break  // other options are skipped by their length
+            }
+            at += length
+        }
+        return .success(options)
+    }
+}
