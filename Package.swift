@@ -24,10 +24,12 @@ let package = Package(
             pkgConfig: "libpcap",
             providers: [.apt(["libpcap-dev"])]
         ),
+        // C shims for socket control messages and Linux-only socket options (CMSG_*, SO_TIMESTAMPNS, ICMP_FILTER).
+        .target(name: "CNetShims"),
         // Wire types shared by the probe, the server and alerting (ProbeRound, batches).
         .target(name: "NetmonProtocol", swiftSettings: strict),
         // Measurement engines: packets, probing, capture, statistics. No files, config or database.
-        .target(name: "NetMonitor", dependencies: ["CPcap"], swiftSettings: strict),
+        .target(name: "NetMonitor", dependencies: ["CPcap", "CNetShims"], swiftSettings: strict),
         // Pure coverage logic: H3, geometry, signal reports, coverage, GeoJSON.
         .target(name: "CoverageModel", swiftSettings: strict),
         // sites.yaml: schema, decoding, validation with line and column.
@@ -37,7 +39,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // Network namespaces, veth, nftables and the user-space delay responder.
-        .target(name: "NetmonLab", dependencies: ["NetMonitor"], swiftSettings: strict),
+        .target(name: "NetmonLab", dependencies: ["NetMonitor", "CNetShims"], swiftSettings: strict),
         // The command-line tool: one file per subcommand.
         .executableTarget(
             name: "netmon",

@@ -1,16 +1,75 @@
 import ArgumentParser
+import Foundation
+import NetMonitor
+import NetmonLab
 
 extension Netmon {
-    /// `netmon lab`. Not built yet: see the open issue for this command.
+    /// `netmon lab`: tools for a lab copy of the network in namespaces. Only the hidden `responder` exists so far;
+    /// `up`, `down`, `status` and `impair` belong here when they are built.
     struct Lab: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "lab",
             abstract: "Build a lab copy of the dedicated network in network namespaces.",
+            shouldDisplay: false,
+            subcommands: [Responder.self]
+        )
+    }
+}
+
+extension Netmon.Lab {
+    /// `netmon lab responder`: a user-space ICMP echo responder with delay and jitter, for namespaces
+    /// (`ip netns exec NS netmon lab responder --delay 20ms --jitter 2ms`).
+    struct Responder: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "responder",
+            abstract: "Answer ICMP echo requests after a delay with jitter (run inside a lab namespace).",
             shouldDisplay: false
         )
 
+        @Option(help: "Fixed delay added to every reply, e.g. 20ms (bare numbers are milliseconds).")
+        var delay: DurationArgument = DurationArgument(seconds: 0)
+
+        @Option(help: "Jitter: half-width for uniform, standard deviation for normal, e.g. 2ms.")
+        var jitter: DurationArgument = DurationArgument(seconds: 0)
+
+        @Option(help: "Shape of the jitter: uniform or normal.")
+        var distribution: String = "uniform"
+
+        @Option(help: "Seed of the jitter generator; the same seed draws the same delays.")
+        var seed: UInt64 = 1
+
+        @Flag(help: "Leave the kernel's own echo replies on (by default they are turned off in this namespace).")
+        var keepKernelEcho = false
+
+        func validate() throws {
+            guard DelayModel.Distribution(rawValue: self.distribution) != nil else {
+                throw ValidationError("--distribution must be uniform or normal, not '\(self.distribution)'.")
+            }
+        }
+
         func run() async throws {
-            throw CleanExit.message("netmon lab is not built yet.")
+            let model = DelayModel(
+                delay: self.delay.seconds, jitter: self.jitter.seconds,
+                distribution: DelayModel.Distribution(rawValue: self.distribution)!)
+            let responder: DelayResponder
+            do {
+                responder = try DelayResponder(
+                    configuration: .init(model: model, seed: self.seed, disableKernelEcho: !self.keepKernelEcho))
+            } catch {
+                FileHandle.standardError.write(Data("netmon lab responder: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+            // The fixture waits for this line before probing.
+            FileHandle.standardOutput.write(
+                Data("ready delay=\(self.delay) jitter=\(self.jitter) distribution=\(self.distribution) seed=\(self.seed)\n".utf8))
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let thread = Thread {
+                    responder.run()
+                    continuation.resume()
+                }
+                thread.name = "netmon-responder"
+                thread.start()
+            }
         }
     }
 }

@@ -1,1 +1,0 @@
-// NetmonLab module. See docs/ARCHITECTURE.md.
