@@ -83,8 +83,10 @@ struct ICMPEchoTracker {
         }
     }
 
-    /// Forgets pingers last active before `cutoff`.
-    mutating func removeIdle(before cutoff: Int64) {
-        self.states = self.states.filter { !$0.value.pending.isEmpty || $0.value.lastSeen >= cutoff }
+    /// Removes and returns the pingers last active before `cutoff` with nothing waiting.
+    mutating func removeIdle(before cutoff: Int64) -> [(key: ICMPEchoKey, value: ICMPEchoState)] {
+        let idle = self.states.filter { $0.value.pending.isEmpty && $0.value.lastSeen < cutoff }
+        for (key, _) in idle { self.states.removeValue(forKey: key) }
+        return idle.map { ($0.key, $0.value) }
     }
 }

@@ -13,12 +13,13 @@ public struct PassiveAnalyzer {
     private var flowSlots: [TCPFlowState?] = []
     private var freeSlots: [Int] = []
     private var finishedFlows: [FlowReport] = []
+    private var finishedPingers: [ICMPEchoReport] = []
     private var icmp: ICMPEchoTracker
     private var intervalSites: [SiteAccumulator]
     private var totalSites: [SiteAccumulator]
     private var siteCache: [IPAddress: Int32] = [:]
     private let idleTimeout: Int64
-    private var lastEviction: Int64 = .min
+    private var lastEviction: Int64?
 
     private var totals = Counters()
     private var interval = Counters()
@@ -59,9 +60,13 @@ public struct PassiveAnalyzer {
         if self.totals.first == nil { self.totals.first = timestamp }
         self.interval.last = timestamp
         self.totals.last = timestamp
-        if timestamp &- self.lastEviction >= 1_000_000_000 {
-            self.evictIdleFlows(now: timestamp)
-            self.icmp.expire(now: timestamp)
+        if let last = self.lastEviction {
+            if timestamp &- last >= 1_000_000_000 {
+                self.evictIdleFlows(now: timestamp)
+                self.icmp.expire(now: timestamp)
+                self.lastEviction = timestamp
+            }
+        } else {
             self.lastEviction = timestamp
         }
         switch PacketDecoder.decode(PacketBytes(bytes), wireLength: wireLength, linkType: self.linkType) {
@@ -116,7 +121,7 @@ public struct PassiveAnalyzer {
             slot = known
         } else {
             if self.flowIndex.count >= self.configuration.maximumFlows {
-                if time &- self.lastEviction >= 1_000_000_000 / 10 {
+                if time &- (self.lastEviction ?? .min / 2) >= 1_000_000_000 / 10 {
                     self.evictIdleFlows(now: time)
                     self.lastEviction = time
                 }
@@ -206,7 +211,7 @@ public struct PassiveAnalyzer {
             self.flowSlots[slot] = nil
             self.freeSlots.append(slot)
         }
-        self.icmp.removeIdle(before: cutoff)
+        self.finishedPingers += self.icmp.removeIdle(before: cutoff).map(Self.report)
     }
 
     private static func report(_ flow: TCPFlowState) -> FlowReport {
@@ -238,21 +243,26 @@ public struct PassiveAnalyzer {
         let flows = (self.finishedFlows + active).sorted { ($0.firstSeen, $0.client, $0.clientPort) < ($1.firstSeen, $1.client, $1.clientPort) }
         let report = self.makeReport(counters: self.interval, flows: flows, sites: self.intervalSites)
         self.finishedFlows.removeAll()
+        self.finishedPingers.removeAll()
         self.interval = Counters()
         self.intervalSites = Array(repeating: SiteAccumulator(), count: self.intervalSites.count)
         return report
     }
 
+    private static func report(_ pinger: (key: ICMPEchoKey, value: ICMPEchoState)) -> ICMPEchoReport {
+        let (key, state) = pinger
+        return ICMPEchoReport(
+            source: key.requester.description, destination: key.responder.description, identifier: key.identifier,
+            protocolName: key.isICMPv6 ? "icmpv6" : "icmp", sent: state.sent, received: state.received,
+            lost: state.lost, unmatchedReplies: state.unmatchedReplies, rtt: RTTSummary(state.rtt))
+    }
+
     private func makeReport(counters: Counters, flows: [FlowReport], sites: [SiteAccumulator]) -> CaptureReport {
         let names = self.configuration.sites.sites
         let siteReports = sites.indices.filter { !sites[$0].isEmpty }.map { sites[$0].report(site: names[$0]) }
-        let pingers = self.icmp.states.sorted { ($0.value.firstSeen, $0.key.identifier) < ($1.value.firstSeen, $1.key.identifier) }
-            .map { key, state in
-                ICMPEchoReport(
-                    source: key.requester.description, destination: key.responder.description, identifier: key.identifier,
-                    protocolName: key.isICMPv6 ? "icmpv6" : "icmp", sent: state.sent, received: state.received,
-                    lost: state.lost, unmatchedReplies: state.unmatchedReplies, rtt: RTTSummary(state.rtt))
-            }
+        let pingers = self.finishedPingers + self.icmp.states
+            .sorted { ($0.value.firstSeen, $0.key.identifier) < ($1.value.firstSeen, $1.key.identifier) }
+            .map(Self.report)
         return CaptureReport(
             packets: counters.packets, malformed: counters.malformed, notIP: counters.notIP, untrackedPackets: counters.untracked,
             malformedExamples: counters.examples, start: counters.first.map(CaptureReport.rfc3339),
