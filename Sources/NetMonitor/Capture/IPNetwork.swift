@@ -4,13 +4,11 @@ public struct IPNetwork: Hashable, Sendable, CustomStringConvertible {
     public let address: IPAddress
     /// The prefix length in the address's own family (0…32 for IPv4, 0…128 for IPv6).
     public let prefixLength: Int
-    private let maskHigh: UInt64
-    private let maskLow: UInt64
 
     /// Parses `address/length` or a bare address.
     public init?(_ text: some StringProtocol) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 1 || parts.count == 2, let address = IPAddress(String(parts[0])) else { return nil }
+        guard parts.count == 1 || parts.count == 2, let address = IPAddress(parts[0]) else { return nil }
         let maximum = address.isIPv4 ? 32 : 128
         var length = maximum
         if parts.count == 2 {
@@ -23,19 +21,23 @@ public struct IPNetwork: Hashable, Sendable, CustomStringConvertible {
     /// A prefix from an address and a length in the address's family.
     public init(address: IPAddress, prefixLength: Int) {
         self.prefixLength = prefixLength
-        // IPv4 lives in the low 32 bits of `low`: its mask is the 128-bit mask of length 96 + prefix.
-        let bits = address.isIPv4 ? prefixLength + 96 : prefixLength
-        self.maskHigh = bits >= 64 ? .max : (bits <= 0 ? 0 : ~(UInt64.max >> UInt64(bits)))
-        self.maskLow = bits >= 128 ? .max : (bits <= 64 ? 0 : ~(UInt64.max >> UInt64(bits - 64)))
-        self.address = address.isIPv4
-            ? IPAddress(ipv4: UInt32(truncatingIfNeeded: address.low & self.maskLow))
-            : IPAddress(ipv6High: address.high & self.maskHigh, low: address.low & self.maskLow)
+        let (high, low) = Self.mask(address.isIPv4 ? prefixLength + 96 : prefixLength)
+        self.address = IPAddress(high: address.high & high, low: address.low & low)
     }
 
     /// Whether `candidate` lies inside this prefix (IPv4 only in IPv4 prefixes).
+    @inlinable
     public func contains(_ candidate: IPAddress) -> Bool {
-        candidate.family == self.address.family && candidate.high & self.maskHigh == self.address.high
-            && candidate.low & self.maskLow == self.address.low
+        guard candidate.isIPv4 == self.address.isIPv4 else { return false }
+        let (high, low) = Self.mask(self.address.isIPv4 ? self.prefixLength + 96 : self.prefixLength)
+        return candidate.high & high == self.address.high && candidate.low & low == self.address.low
+    }
+
+    @usableFromInline
+    static func mask(_ bits: Int) -> (UInt64, UInt64) {
+        let high: UInt64 = bits >= 64 ? .max : (bits <= 0 ? 0 : ~(UInt64.max >> UInt64(bits)))
+        let low: UInt64 = bits >= 128 ? .max : (bits <= 64 ? 0 : ~(UInt64.max >> UInt64(bits - 64)))
+        return (high, low)
     }
 
     public var description: String { "\(self.address)/\(self.prefixLength)" }

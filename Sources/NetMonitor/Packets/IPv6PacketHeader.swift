@@ -68,6 +68,6 @@ public struct IPv6PacketHeader: Hashable, Sendable {
             IPv6PacketHeader(
                 payloadLength: payloadLength, hopLimit: hops, protocolNumber: proto, headerLength: header,
                 isNonFirstFragment: nonFirstFragment,
-                source: IPAddress(ipv6High: sh, low: sl), destination: IPAddress(ipv6High: dh, low: dl)))
+                source: IPAddress(high: sh, low: sl), destination: IPAddress(high: dh, low: dl)))
     }
 }
