@@ -35,7 +35,7 @@ final class DecodeContext {
     func fields(_ located: Located?, _ what: String, required: [String], optional: [String] = []) -> Fields? {
         guard let located else { return nil }
         guard case .mapping(let mapping) = located.node else {
-            self.report("expected a mapping for \(what) `\(located.path)`, found \(located.kindDescription)", at: located)
+            self.report("expected a mapping for \(Self.name(what, located)), found \(located.kindDescription)", at: located)
             return nil
         }
         let known = required + optional
@@ -76,7 +76,7 @@ final class DecodeContext {
         case .scalar where located.node.tagName == .null:
             return []
         default:
-            self.report("expected a list for \(what) `\(located.path)`, found \(located.kindDescription)", at: located)
+            self.report("expected a list for \(Self.name(what, located)), found \(located.kindDescription)", at: located)
             return nil
         }
     }
@@ -207,6 +207,11 @@ final class DecodeContext {
     }
 
     // MARK: Formatting
+
+    /// `what \`path\``, or just `what` at the top of the document.
+    static func name(_ what: String, _ located: Located) -> String {
+        located.path.isEmpty ? what : "\(what) `\(located.path)`"
+    }
 
     static func format(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)

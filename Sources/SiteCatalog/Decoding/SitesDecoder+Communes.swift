@@ -24,15 +24,16 @@ extension SitesDecoder {
                 located, "commune", required: ["code", "name", "subnet", "gateway", "probe_id"], optional: ["targets"])
         else { return nil }
         var code: String?
-        if let codeLocated = fields["code"], let text = self.context.string(codeLocated) {
-            if text.count == 5, text.allSatisfy({ $0.isASCII && $0.isNumber }) {
+        if let codeLocated = fields["code"] {
+            let isText = codeLocated.node.tagName == .str
+            let text = codeLocated.node.string ?? ""
+            if isText, text.count == 5, text.allSatisfy({ $0.isASCII && $0.isNumber }) {
                 code = text
             } else {
-                self.context.report("commune `code` must be a five-digit GSO code as a quoted string, e.g. \"13063\"; found `\(text)`", at: codeLocated)
+                let found = isText ? "`\(text)`" : codeLocated.kindDescription
+                self.context.report(
+                    "commune `code` must be a five-digit GSO code in quotes, e.g. \"13063\"; found \(found)", at: codeLocated)
             }
-        } else if let codeLocated = fields["code"], codeLocated.node.tagName == .int {
-            // Reported by `string` already; keep it for the cross-checks so the rest stays quiet.
-            code = nil
         }
         let owner = "commune \(code ?? "?")"
         if let code, let codeLocated = fields["code"] {

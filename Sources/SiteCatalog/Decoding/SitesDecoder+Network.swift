@@ -34,7 +34,13 @@ extension SitesDecoder {
         var services: [ProbeTarget]? = []
         if fields.has("services") {
             services = self.decodeTargets(fields["services"], what: "services", owner: "the data centre", thresholds: thresholds)
-            for item in self.context.list(fields["services"], "services").map({ $0 }) ?? [] {
+            let items: [Located] =
+                if let located = fields["services"], case .sequence(let sequence) = located.node {
+                    sequence.enumerated().map { Located(node: $1, path: located.appending(index: $0)) }
+                } else {
+                    []
+                }
+            for item in items {
                 guard let serviceFields = self.context.fieldsQuietly(item), let addressLocated = serviceFields["address"],
                     let text = addressLocated.node.string, let address = IPAddress(text)
                 else { continue }

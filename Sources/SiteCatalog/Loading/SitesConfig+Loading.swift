@@ -84,8 +84,15 @@ extension SitesConfig {
             let where_ = context.map { " \($0.text) at line \($0.mark.line), column \($0.mark.column)" } ?? ""
             return at(mark, "not valid YAML: \(problem)\(where_.isEmpty ? "" : ";" + where_)")
         case .duplicatedKeysInMapping(let duplicates, let context):
-            let keys = duplicates.map { "`\($0)`" }.joined(separator: ", ")
-            return at(context.mark, "duplicate key \(keys) in a mapping; each key may appear once")
+            // Yams points at the first occurrence; point at the repetition, which is what needs removing.
+            let key = duplicates.first ?? ""
+            let first = context.mark
+            let repeated = Self.repetition(of: key, after: first, in: yaml) ?? (first.line, first.column)
+            let others = duplicates.dropFirst().map { ", `\($0)`" }.joined()
+            return Diagnostic(
+                path: path, line: repeated.line, column: repeated.column,
+                message:
+                "duplicate key `\(key)`\(others) (first at line \(first.line), column \(first.column)); each key may appear once")
         case .reader(let problem, let offset, _, _):
             let prefix = offset.map { String(yaml.prefix($0)) } ?? ""
             let lines = prefix.split(separator: "\n", omittingEmptySubsequences: false)
@@ -95,5 +102,31 @@ extension SitesConfig {
         default:
             return Diagnostic(path: path, line: 1, column: 1, message: "not valid YAML: \(error)")
         }
+    }
+
+    /// Where `key` appears again as a mapping key after `first`: later on the same line, or at the same column on a
+    /// later line (the next entry of the same block mapping).
+    private static func repetition(of key: String, after first: Mark, in yaml: String) -> (line: Int, column: Int)? {
+        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+        guard first.line >= 1, first.line <= lines.count, !key.isEmpty else { return nil }
+        let keyScalars = Array(key.unicodeScalars)
+        for lineIndex in (first.line - 1)..<lines.count {
+            let scalars = Array(lines[lineIndex].unicodeScalars)
+            var start = 0
+            while start + keyScalars.count <= scalars.count {
+                let column = start + 1
+                let candidate = lineIndex == first.line - 1 ? column > first.column : column == first.column
+                if candidate, Array(scalars[start..<(start + keyScalars.count)]) == keyScalars {
+                    var next = start + keyScalars.count
+                    while next < scalars.count, scalars[next] == " " { next += 1 }
+                    let before = start == 0 ? " " : scalars[start - 1]
+                    if next < scalars.count, scalars[next] == ":", before == " " || before == "{" || before == "," {
+                        return (lineIndex + 1, column)
+                    }
+                }
+                start += 1
+            }
+        }
+        return nil
     }
 }

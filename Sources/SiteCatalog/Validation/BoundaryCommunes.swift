@@ -55,7 +55,8 @@ public struct BoundaryCommunes: Sendable, Hashable {
     }
 
     private static func path(_ codingPath: [any CodingKey]) -> String {
-        codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        guard !codingPath.isEmpty else { return "the top level" }
+        return codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
     }
 
     private struct Collection: Decodable {

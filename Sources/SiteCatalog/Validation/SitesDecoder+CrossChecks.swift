@@ -2,7 +2,7 @@
 extension SitesDecoder {
     func checkDuplicates() {
         self.reportDuplicates(self.communeCodes) { "duplicate commune code `\($0.value)`" }
-        self.reportDuplicates(self.probeIDs) { "duplicate probe id `\($0.value)` (also used by \($1.owner))" }
+        self.reportDuplicates(self.probeIDs) { "probe id `\($0.value)` is already used by \($1.owner)" }
         self.reportDuplicates(self.receiverNames) { "duplicate receiver name `\($0.value)`" }
         var firstByAddress: [IPAddress: Seen] = [:]
         for (address, seen) in self.uniqueAddresses {

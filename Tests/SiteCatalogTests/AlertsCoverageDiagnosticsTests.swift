@@ -1,0 +1,96 @@
+import Foundation
+import SiteCatalog
+import Testing
+
+/// Alert routes, receivers and coverage settings.
+@Suite struct AlertsCoverageDiagnosticsTests {
+    @Test func routeNamingAnUnknownReceiver() throws {
+        let yaml = Fixture.base(line: 48, replacing: "receiver: noc-email", with: "receiver: noc-emial")
+        #expect(try Fixture.problems(yaml) == ["48:54: route names unknown receiver `noc-emial`; did you mean `noc-email`?"])
+    }
+
+    @Test func rootRouteNamingAnUnknownReceiverListsTheReceivers() throws {
+        let yaml = Fixture.base(replacing: 44, with: "    receiver: pager")
+        #expect(
+            try Fixture.problems(yaml) == [
+                "44:15: route names unknown receiver `pager` (receivers: `noc-webhook`, `noc-email`)"
+            ])
+    }
+
+    @Test func duplicateReceiverName() throws {
+        let yaml = Fixture.base(line: 42, replacing: "name: noc-email", with: "name: noc-webhook")
+        let problems = try Fixture.problems(yaml)
+        #expect(problems.contains("42:15: duplicate receiver name `noc-webhook` (first at line 41, column 15)"))
+        #expect(problems.contains("48:54: route names unknown receiver `noc-email`; did you mean `noc-webhook`?") == false)
+    }
+
+    @Test func badMatcher() throws {
+        let yaml = Fixture.base(line: 48, replacing: "\"severity=critical\"", with: "\"severity critical\"")
+        #expect(
+            try Fixture.problems(yaml) == [
+                "48:22: `severity critical` is not a matcher; write label=value, label!=value, label=~regex or label!~regex"
+            ])
+    }
+
+    @Test func badRegexInMatcher() throws {
+        let yaml = Fixture.base(line: 48, replacing: "\"severity=critical\"", with: "\"severity=~(crit\"")
+        #expect(try Fixture.problems(yaml) == ["48:22: `(crit` in matcher `severity=~(crit` is not a valid regular expression"])
+    }
+
+    @Test func webhookSecretMustBeStandardWebhooksForm() throws {
+        let yaml = Fixture.base(line: 41, replacing: "whsec_bmV0bW9uLXRlc3Q=", with: "hunter2")
+        #expect(try Fixture.problems(yaml) == ["41:80: webhook `secret` must be `whsec_` followed by base64 (Standard Webhooks)"])
+    }
+
+    @Test func badURLAndEmail() throws {
+        var yaml = Fixture.base(line: 41, replacing: "http://127.0.0.1:9099/hook", with: "ftp://127.0.0.1/hook")
+        yaml = yaml.replacingOccurrences(of: "from: netmon@example.vn", with: "from: netmon")
+        #expect(
+            try Fixture.problems(yaml) == [
+                "41:44: `ftp://127.0.0.1/hook` is not an http or https URL",
+                "42:63: `netmon` is not an email address",
+            ])
+    }
+
+    @Test func coverageFloorOutsideTheMetricsRange() throws {
+        let yaml = Fixture.base(line: 36, replacing: "dbm: -115", with: "dbm: -150")
+        #expect(try Fixture.problems(yaml) == ["36:34: 4G floor -150 dBm is outside the valid rsrp_dbm range -140…-44 dBm"])
+    }
+
+    @Test func coverageFloorInTheWrongMetric() throws {
+        let yaml = Fixture.base(line: 36, replacing: "metric: rsrp_dbm", with: "metric: rscp_dbm")
+        #expect(try Fixture.problems(yaml) == ["36:19: the 4G floor must be in `rsrp_dbm`, not `rscp_dbm`"])
+    }
+
+    @Test func unknownGenerationSuggestsOne() throws {
+        let yaml = Fixture.base(replacing: 37, with: "    5g: { metric: nr_ss_rsrp_dbm, dbm: -110 }")
+        #expect(try Fixture.problems(yaml) == ["37:5: unknown key `5g` in coverage floors; did you mean `5G`?"])
+    }
+
+    @Test func areaRatioOutOfRangeAndResolutionOutOfRange() throws {
+        var yaml = Fixture.base(line: 38, replacing: "0.60", with: "60")
+        yaml = yaml.replacingOccurrences(of: "resolution: 8", with: "resolution: 16")
+        #expect(
+            try Fixture.problems(yaml) == [
+                "32:15: `coverage.resolution` must be between 0 and 15, found 16",
+                "38:53: `coverage.targets.5g_area_ratio` must be a ratio between 0 and 1, found 60",
+            ])
+    }
+
+    @Test func decodedAlertTreeInheritsFromItsParent() throws {
+        let path = try Fixture.write(Fixture.base)
+        let config = try SitesConfig.load(path: path)
+        let child = try #require(config.alerts.route.routes.first)
+        #expect(child.receiver == "noc-email")
+        #expect(child.groupBy == ["alertname", "commune"])
+        #expect(child.groupWait == .seconds(30))
+        #expect(child.groupInterval == .seconds(300))
+        #expect(child.repeatInterval == .seconds(4 * 3600))
+        #expect(child.continues)
+        #expect(child.matchers == [LabelMatcher(name: "severity", operation: .equal, value: "critical")])
+        #expect(config.alerts.rules.forDuration == .seconds(120))
+        #expect(config.alerts.rules.outboxBacklog == 1000)
+        let email = try #require(config.alerts.receiver(named: "noc-email")?.email)
+        #expect(email.smarthostHost == "127.0.0.1" && email.smarthostPort == 587 && email.requireTLS)
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import SiteCatalog
+import Testing
+
+/// The communes against the boundaries GeoJSON. The fixture gets a `boundaries:` line after line 4, so every
+/// later line number is one more than in `Fixture.base`.
+@Suite struct BoundariesDiagnosticsTests {
+    static let geojson = """
+        {"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"ward_code":11953,"name":"Phường Phố Hiến"},"geometry":null},
+        {"type":"Feature","properties":{"ward_code":11977,"name":"Xã Tân Hưng"},"geometry":null},
+        {"type":"Feature","properties":{"ward_code":"13063","name":"Xã Nam Tiền Hải"},"geometry":null},
+        {"type":"Feature","properties":{"ward_code":12000,"name":"Xã Thử Nghiệm"},"geometry":null}
+        ]}
+        """
+
+    /// Writes the boundaries file and a sites.yaml naming it; returns the sites.yaml path.
+    static func write(
+        _ yaml: String = Fixture.base, boundaries: String = "communes.geojson", requireAll: Bool? = nil,
+        geojson: String = geojson
+    ) throws -> String {
+        let folder = try Fixture.makeDirectory()
+        try geojson.write(toFile: folder + "/communes.geojson", atomically: true, encoding: .utf8)
+        var lines = yaml.components(separatedBy: "\n")
+        var extra = "  boundaries: \(boundaries)"
+        if let requireAll { extra += "\n  require_all_communes: \(requireAll)" }
+        lines.insert(extra, at: 4)
+        let path = folder + "/sites.yaml"
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static func problems(_ path: String) -> [String] {
+        SitesConfig.validate(path: path).map { "\($0.line):\($0.column): \($0.message)" }
+    }
+
+    @Test func everyCommuneOfTheFileMustBeListed() throws {
+        #expect(
+            Self.problems(try Self.write()) == [
+                "21:1: commune 12000 (Xã Thử Nghiệm) of the boundaries file is missing from `communes`"
+            ])
+    }
+
+    @Test func partialListsAreAllowedWhenSaid() throws {
+        let path = try Self.write(requireAll: false)
+        #expect(Self.problems(path) == [])
+        let config = try SitesConfig.load(path: path)
+        #expect(config.province.boundariesPath == (path as NSString).deletingLastPathComponent + "/communes.geojson")
+        #expect(config.province.requiresAllCommunes == false)
+    }
+
+    @Test func missingBoundariesFile() throws {
+        let path = try Self.write(boundaries: "../nowhere/communes.geojson")
+        let folder = ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+        #expect(
+            Self.problems(path) == [
+                "5:15: boundaries file `../nowhere/communes.geojson` not found (looked for \(folder)/nowhere/communes.geojson)"
+            ])
+    }
+
+    @Test func boundariesFileThatIsNotGeoJSON() throws {
+        let path = try Self.write(geojson: "{\"type\": \"FeatureCollection\"}")
+        #expect(
+            Self.problems(path) == [
+                "5:15: boundaries file `communes.geojson` cannot be used: not a GeoJSON FeatureCollection with ward_code "
+                    + "and name properties (missing `features` at the top level)"
+            ])
+    }
+
+    @Test func codeNotInTheBoundariesFile() throws {
+        let yaml = Fixture.base(line: 22, replacing: "\"11977\"", with: "\"11978\"")
+        #expect(
+            Self.problems(try Self.write(yaml)) == [
+                "21:1: commune 11977 (Xã Tân Hưng) of the boundaries file is missing from `communes`",
+                "21:1: commune 12000 (Xã Thử Nghiệm) of the boundaries file is missing from `communes`",
+                "23:13: commune code `11978` is not in the boundaries file communes.geojson; did you mean `11977` (Xã Tân Hưng)?",
+            ])
+    }
+
+    @Test func nameDifferentFromTheBoundariesFile() throws {
+        let yaml = Fixture.base(line: 22, replacing: "Xã Tân Hưng", with: "Xa Tan Hung")
+        #expect(
+            Self.problems(try Self.write(yaml, requireAll: false)) == [
+                "24:28: commune 11977 is named `Xã Tân Hưng` in the boundaries file, not `Xa Tan Hung`"
+            ])
+    }
+}

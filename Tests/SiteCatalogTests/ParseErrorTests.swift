@@ -1,0 +1,71 @@
+import Foundation
+import SiteCatalog
+import Testing
+
+/// Files that cannot be read or are not YAML: one diagnostic with libyaml's position, and the right code.
+@Suite struct ParseErrorTests {
+    static func error(_ yaml: String) throws -> ConfigError {
+        let path = try Fixture.write(yaml)
+        do {
+            _ = try SitesConfig.load(path: path)
+        } catch {
+            return error
+        }
+        Issue.record("expected an error")
+        return ConfigError(code: .invalid, diagnostics: [])
+    }
+
+    @Test func unclosedFlowSequence() throws {
+        let error = try Self.error("version: 1\nprovince: { name: X, code: \"33\"\nnetwork: [1, 2\n")
+        #expect(error.code == .unparsable)
+        #expect(
+            error.diagnostics.map { "\($0.line):\($0.column): \($0.message)" } == [
+                "3:1: not valid YAML: did not find expected ',' or '}'; while parsing a flow mapping at line 2, column 11"
+            ])
+    }
+
+    @Test func badIndentation() throws {
+        let error = try Self.error("version: 1\nprovince:\n  name: X\n code: \"33\"\n")
+        #expect(error.code == .unparsable)
+        let diagnostic = try #require(error.diagnostics.first)
+        #expect(diagnostic.line == 4 && diagnostic.column == 2, "\(diagnostic)")
+        #expect(diagnostic.message == "not valid YAML: did not find expected key; while parsing a block mapping at line 1, column 1")
+    }
+
+    @Test func duplicateKeyPointsAtTheRepetition() throws {
+        let yaml = Fixture.base(replacing: 27, with: "    gateway: 10.33.3.2")
+        let error = try Self.error(yaml)
+        #expect(error.code == .unparsable)
+        #expect(
+            error.diagnostics.map { "\($0.line):\($0.column): \($0.message)" } == [
+                "27:5: duplicate key `gateway` (first at line 26, column 5); each key may appear once"
+            ])
+    }
+
+    @Test func emptyFile() throws {
+        let error = try Self.error("")
+        #expect(error.code == .invalid)
+        #expect(error.diagnostics.map(\.message) == ["the file holds no YAML document"])
+    }
+
+    @Test func topLevelList() throws {
+        let error = try Self.error("- 1\n- 2\n")
+        #expect(error.code == .invalid)
+        #expect(
+            error.diagnostics.map { "\($0.line):\($0.column): \($0.message)" } == [
+                "1:1: expected a mapping for sites.yaml, found a list"
+            ])
+    }
+
+    @Test func missingFile() throws {
+        let path = NSTemporaryDirectory() + "sitecatalog-missing-\(UUID().uuidString).yaml"
+        do {
+            _ = try SitesConfig.load(path: path)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.code == .unreadable)
+            #expect(error.diagnostics == [Diagnostic(path: path, line: 0, column: 0, message: "no such file")])
+            #expect(error.diagnostics[0].description == "\(path): no such file")
+        }
+    }
+}
