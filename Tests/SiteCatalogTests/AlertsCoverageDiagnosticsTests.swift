@@ -87,7 +87,7 @@ import Testing
         #expect(child.groupInterval == .seconds(300))
         #expect(child.repeatInterval == .seconds(4 * 3600))
         #expect(child.continues)
-        #expect(child.matchers == [LabelMatcher(name: "severity", operation: .equal, value: "critical")])
+        #expect(child.matchers == [AlertRoute.Matcher(name: "severity", operation: .equal, value: "critical")])
         #expect(config.alerts.rules.forDuration == .seconds(120))
         #expect(config.alerts.rules.outboxBacklog == 1000)
         let email = try #require(config.alerts.receiver(named: "noc-email")?.email)

@@ -1,6 +1,7 @@
 import Foundation
-import SiteCatalog
 import Testing
+
+@testable import SiteCatalog
 
 /// Addresses, networks, durations and matchers on their own.
 @Suite struct ValuesTests {
@@ -58,19 +59,19 @@ import Testing
     }
 
     @Test func matchers() throws {
-        let equal = try #require(LabelMatcher(parsing: "severity=critical"))
-        #expect(equal == LabelMatcher(name: "severity", operation: .equal, value: "critical"))
+        let equal = try #require(AlertRoute.Matcher(parsing: "severity=critical"))
+        #expect(equal == AlertRoute.Matcher(name: "severity", operation: .equal, value: "critical"))
         #expect(equal.matches(["severity": "critical"]))
         #expect(!equal.matches(["severity": "warning"]))
-        let regex = try #require(LabelMatcher(parsing: "alertname =~ \"Link.*\""))
+        let regex = try #require(AlertRoute.Matcher(parsing: "alertname =~ \"Link.*\""))
         #expect(regex.operation == .matchesRegex && regex.value == "Link.*")
         #expect(regex.matches(["alertname": "LinkDown"]))
         #expect(!regex.matches(["alertname": "GatewaySilent"]))
-        let notEqual = try #require(LabelMatcher(parsing: "commune!=13063"))
+        let notEqual = try #require(AlertRoute.Matcher(parsing: "commune!=13063"))
         #expect(notEqual.matches([:]))
-        #expect(LabelMatcher(parsing: "severity critical") == nil)
-        #expect(LabelMatcher(parsing: "=x") == nil)
-        #expect(LabelMatcher(parsing: "9x=y") == nil)
+        #expect(AlertRoute.Matcher(parsing: "severity critical") == nil)
+        #expect(AlertRoute.Matcher(parsing: "=x") == nil)
+        #expect(AlertRoute.Matcher(parsing: "9x=y") == nil)
     }
 }
 

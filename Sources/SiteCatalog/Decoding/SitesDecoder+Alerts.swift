@@ -9,7 +9,7 @@ extension SitesDecoder {
         let defaults = AlertRoute(
             receiver: "", groupBy: [], groupWait: .seconds(30), groupInterval: .seconds(300), repeatInterval: .seconds(14_400))
         let route = self.decodeRoute(fields["route"], parent: defaults, isRoot: true)
-        var rules: AlertRules? = AlertRules(gatewaySilentMinutes: 5, captureDropsPerMinute: 100, outboxBacklog: 1000, forDuration: .seconds(120))
+        var rules: AlertSettings.Rules? = AlertSettings.Rules(gatewaySilentMinutes: 5, captureDropsPerMinute: 100, outboxBacklog: 1000, forDuration: .seconds(120))
         if fields.has("rules") { rules = self.decodeRules(fields["rules"]) }
         guard let receivers, let route, let rules else { return nil }
         return AlertSettings(receivers: receivers, route: route, rules: rules)
@@ -152,15 +152,15 @@ extension SitesDecoder {
         if fields.has("group_interval") { groupInterval = self.context.duration(fields["group_interval"]) }
         var repeatInterval: Duration? = parent.repeatInterval
         if fields.has("repeat_interval") { repeatInterval = self.context.duration(fields["repeat_interval"]) }
-        var matchers: [LabelMatcher]? = []
+        var matchers: [AlertRoute.Matcher]? = []
         if let matchersLocated = fields["matchers"], let items = self.context.list(matchersLocated, "matchers") {
-            var parsed: [LabelMatcher] = []
+            var parsed: [AlertRoute.Matcher] = []
             for item in items {
                 guard let text = self.context.string(item) else {
                     matchers = nil
                     continue
                 }
-                guard let matcher = LabelMatcher(parsing: text) else {
+                guard let matcher = AlertRoute.Matcher(parsing: text) else {
                     self.context.report("`\(text)` is not a matcher; write label=value, label!=value, label=~regex or label!~regex", at: item)
                     matchers = nil
                     continue
@@ -194,7 +194,7 @@ extension SitesDecoder {
         return route
     }
 
-    private func decodeRules(_ located: Located?) -> AlertRules? {
+    private func decodeRules(_ located: Located?) -> AlertSettings.Rules? {
         guard
             let fields = self.context.fields(
                 located, "alert rules", required: [],
@@ -209,7 +209,7 @@ extension SitesDecoder {
         var holdFor: Duration? = .seconds(120)
         if fields.has("for") { holdFor = self.context.duration(fields["for"], allowZero: true) }
         guard let silent, let drops, let backlog, let holdFor else { return nil }
-        return AlertRules(gatewaySilentMinutes: silent, captureDropsPerMinute: drops, outboxBacklog: backlog, forDuration: holdFor)
+        return AlertSettings.Rules(gatewaySilentMinutes: silent, captureDropsPerMinute: drops, outboxBacklog: backlog, forDuration: holdFor)
     }
 
     /// An http or https URL with a host.

@@ -82,6 +82,6 @@ extension SitesDecoder {
             let gatewayText = fields["gateway"]?.node.string
         else { return nil }
         _ = gateway
-        return Commune(code: code, name: name, subnet: subnet, gateway: gatewayText, probeID: probeID, targets: targets)
+        return Commune(code: code, name: name, subnet: subnet.description, gateway: gatewayText, probeID: probeID, targets: targets)
     }
 }

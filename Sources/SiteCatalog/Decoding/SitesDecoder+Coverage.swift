@@ -30,7 +30,7 @@ extension SitesDecoder {
                 failed = true
                 continue
             }
-            let metric = self.context.choice(floorFields["metric"], SignalMetric.self)
+            let metric = self.context.choice(floorFields["metric"], SignalFloor.Metric.self)
             let dbm = self.context.number(floorFields["dbm"])
             guard let metric, let dbm else {
                 failed = true

@@ -11,7 +11,7 @@ extension SitesDecoder {
         if fields.has("commune_prefix_length") { prefixLength = self.context.int(fields["commune_prefix_length"], in: 8...128) }
         let datacenter = self.decodeDatacenter(fields["datacenter"], thresholds: thresholds)
         guard let supernet, let prefixLength, let datacenter else { return nil }
-        return Network(supernet: supernet, datacenter: datacenter, communePrefixLength: prefixLength)
+        return Network(supernet: supernet?.description, datacenter: datacenter, communePrefixLength: prefixLength)
     }
 
     private func decodeDatacenter(_ located: Located?, thresholds: Thresholds) -> Datacenter? {
@@ -53,6 +53,6 @@ extension SitesDecoder {
         }
         guard let name, let subnet, let hub, let services, let hubText = fields["hub"]?.node.string else { return nil }
         _ = hub
-        return Datacenter(name: name, subnet: subnet, hub: hubText, services: services)
+        return Datacenter(name: name, subnet: subnet.description, hub: hubText, services: services)
     }
 }

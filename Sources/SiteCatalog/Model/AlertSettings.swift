@@ -5,10 +5,10 @@ public struct AlertSettings: Sendable, Hashable {
     /// The root of the routing tree.
     public var route: AlertRoute
     /// The other rules.
-    public var rules: AlertRules
+    public var rules: Rules
 
     /// Creates alert settings.
-    public init(receivers: [AlertReceiver], route: AlertRoute, rules: AlertRules) {
+    public init(receivers: [AlertReceiver], route: AlertRoute, rules: Rules) {
         self.receivers = receivers
         self.route = route
         self.rules = rules
@@ -17,6 +17,26 @@ public struct AlertSettings: Sendable, Hashable {
     /// The receiver called `name`, if any.
     public func receiver(named name: String) -> AlertReceiver? {
         self.receivers.first { $0.name == name }
+    }
+
+    /// The rules that are not link thresholds.
+    public struct Rules: Sendable, Hashable {
+        /// A gateway whose probe sent nothing for this many minutes is silent.
+        public var gatewaySilentMinutes: Int
+        /// Capture drops per minute that raise an alert.
+        public var captureDropsPerMinute: Int
+        /// Rounds waiting in a gateway's outbox that raise an alert.
+        public var outboxBacklog: Int
+        /// How long a condition must hold before its alert fires (`for`).
+        public var forDuration: Duration
+
+        /// Creates rules.
+        public init(gatewaySilentMinutes: Int, captureDropsPerMinute: Int, outboxBacklog: Int, forDuration: Duration) {
+            self.gatewaySilentMinutes = gatewaySilentMinutes
+            self.captureDropsPerMinute = captureDropsPerMinute
+            self.outboxBacklog = outboxBacklog
+            self.forDuration = forDuration
+        }
     }
 }
 
@@ -108,25 +128,5 @@ public struct AlertmanagerReceiver: Sendable, Hashable {
     /// Creates an Alertmanager receiver.
     public init(url: String) {
         self.url = url
-    }
-}
-
-/// The rules that are not link thresholds.
-public struct AlertRules: Sendable, Hashable {
-    /// A gateway whose probe sent nothing for this many minutes is silent.
-    public var gatewaySilentMinutes: Int
-    /// Capture drops per minute that raise an alert.
-    public var captureDropsPerMinute: Int
-    /// Rounds waiting in a gateway's outbox that raise an alert.
-    public var outboxBacklog: Int
-    /// How long a condition must hold before its alert fires (`for`).
-    public var forDuration: Duration
-
-    /// Creates rules.
-    public init(gatewaySilentMinutes: Int, captureDropsPerMinute: Int, outboxBacklog: Int, forDuration: Duration) {
-        self.gatewaySilentMinutes = gatewaySilentMinutes
-        self.captureDropsPerMinute = captureDropsPerMinute
-        self.outboxBacklog = outboxBacklog
-        self.forDuration = forDuration
     }
 }

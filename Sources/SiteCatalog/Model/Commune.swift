@@ -4,8 +4,8 @@ public struct Commune: Sendable, Hashable {
     public var code: String
     /// Its name, e.g. `Xã Nam Tiền Hải`.
     public var name: String
-    /// The commune's subnet, e.g. `10.33.87.0/24`.
-    public var subnet: IPNetwork
+    /// The commune's subnet in canonical CIDR text, e.g. `10.33.87.0/24`.
+    public var subnet: String
     /// The gateway's address inside `subnet`, as written; the probe runs there.
     public var gateway: String
     /// The probe's identity (the server knows its bearer token by this id), e.g. `probe-13063`.
@@ -15,7 +15,7 @@ public struct Commune: Sendable, Hashable {
     public var targets: [ProbeTarget]?
 
     /// Creates a commune.
-    public init(code: String, name: String, subnet: IPNetwork, gateway: String, probeID: String, targets: [ProbeTarget]?) {
+    public init(code: String, name: String, subnet: String, gateway: String, probeID: String, targets: [ProbeTarget]?) {
         self.code = code
         self.name = name
         self.subnet = subnet

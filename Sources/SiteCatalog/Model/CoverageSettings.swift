@@ -25,7 +25,7 @@ public enum RadioGeneration: String, Sendable, Hashable, CaseIterable, Comparabl
     case fiveG = "5G"
 
     /// The signal metric a floor for this generation is written in.
-    public var floorMetric: SignalMetric {
+    public var floorMetric: SignalFloor.Metric {
         switch self {
         case .threeG: .rscpDbm
         case .fourG: .rsrpDbm
@@ -36,34 +36,34 @@ public enum RadioGeneration: String, Sendable, Hashable, CaseIterable, Comparabl
     public static func < (lhs: RadioGeneration, rhs: RadioGeneration) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
-/// A received-power metric of drive tests and signal reports.
-public enum SignalMetric: String, Sendable, Hashable, CaseIterable {
-    /// 3G received signal code power.
-    case rscpDbm = "rscp_dbm"
-    /// LTE reference signal received power.
-    case rsrpDbm = "rsrp_dbm"
-    /// 5G NR synchronisation signal RSRP.
-    case nrSsRsrpDbm = "nr_ss_rsrp_dbm"
-
-    /// The values a report can carry (3GPP reporting ranges): RSCP −120…−25, RSRP −140…−44, SS-RSRP −156…−31 dBm.
-    public var validRange: ClosedRange<Double> {
-        switch self {
-        case .rscpDbm: -120 ... -25
-        case .rsrpDbm: -140 ... -44
-        case .nrSsRsrpDbm: -156 ... -31
-        }
-    }
-}
-
 /// The signal level a generation must reach for a cell to count as covered.
 public struct SignalFloor: Sendable, Hashable {
+    /// A received-power metric of drive tests and signal reports.
+    public enum Metric: String, Sendable, Hashable, CaseIterable {
+        /// 3G received signal code power.
+        case rscpDbm = "rscp_dbm"
+        /// LTE reference signal received power.
+        case rsrpDbm = "rsrp_dbm"
+        /// 5G NR synchronisation signal RSRP.
+        case nrSsRsrpDbm = "nr_ss_rsrp_dbm"
+
+        /// The values a report can carry (3GPP reporting ranges): RSCP −120…−25, RSRP −140…−44, SS-RSRP −156…−31 dBm.
+        public var validRange: ClosedRange<Double> {
+            switch self {
+            case .rscpDbm: -120 ... -25
+            case .rsrpDbm: -140 ... -44
+            case .nrSsRsrpDbm: -156 ... -31
+            }
+        }
+    }
+
     /// The metric compared.
-    public var metric: SignalMetric
+    public var metric: Metric
     /// The floor in dBm.
     public var dbm: Double
 
     /// Creates a floor.
-    public init(metric: SignalMetric, dbm: Double) {
+    public init(metric: Metric, dbm: Double) {
         self.metric = metric
         self.dbm = dbm
     }

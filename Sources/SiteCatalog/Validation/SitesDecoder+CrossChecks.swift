@@ -45,8 +45,10 @@ extension SitesDecoder {
             }
         }
         guard let network else { return }
+        let supernet = network.supernet.flatMap(IPNetwork.init)
+        let datacenterSubnet = IPNetwork(network.datacenter.subnet)
         for (subnet, seen) in self.subnets {
-            if let supernet = network.supernet, subnet.address.bitWidth == supernet.address.bitWidth,
+            if let supernet, subnet.address.bitWidth == supernet.address.bitWidth,
                 !supernet.contains(subnet)
             {
                 self.context.report("subnet \(subnet) of \(seen.owner) is outside the supernet \(supernet)", at: seen.located)
@@ -61,9 +63,9 @@ extension SitesDecoder {
             }
         }
         for (address, seen) in self.uniqueAddresses where seen.owner.hasPrefix("service") {
-            if !network.datacenter.subnet.contains(address) {
+            if let datacenterSubnet, !datacenterSubnet.contains(address) {
                 self.context.report(
-                    "address \(address) of \(seen.owner) is outside the data centre's subnet \(network.datacenter.subnet)",
+                    "address \(address) of \(seen.owner) is outside the data centre's subnet \(datacenterSubnet)",
                     at: seen.located)
             }
         }

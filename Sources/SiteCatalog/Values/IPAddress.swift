@@ -5,14 +5,14 @@
 #endif
 
 /// An IPv4 or IPv6 address, parsed strictly (dotted quad without leading zeros; RFC 4291 text for IPv6).
-public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
+enum IPAddress: Sendable, Hashable, CustomStringConvertible {
     /// An IPv4 address as a host-order integer.
     case v4(UInt32)
     /// An IPv6 address as a host-order integer.
     case v6(UInt128)
 
     /// Parses `text`; nil when it is not an address of either family.
-    public init?(_ text: String) {
+    init?(_ text: String) {
         if text.contains(":") {
             var raw = in6_addr()
             guard inet_pton(AF_INET6, text, &raw) == 1 else { return nil }
@@ -26,7 +26,7 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// 32 for IPv4, 128 for IPv6.
-    public var bitWidth: Int {
+    var bitWidth: Int {
         switch self {
         case .v4: 32
         case .v6: 128
@@ -34,7 +34,7 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether this is an IPv6 address.
-    public var isIPv6: Bool {
+    var isIPv6: Bool {
         if case .v6 = self { return true }
         return false
     }
@@ -56,7 +56,7 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The canonical text form (`10.33.0.1`, `fd33::1`).
-    public var description: String {
+    var description: String {
         switch self {
         case .v4(let value):
             return [24, 16, 8, 0].map { String((value >> UInt32($0)) & 0xff) }.joined(separator: ".")

@@ -1,12 +1,12 @@
 /// An IPv4 or IPv6 network in CIDR notation (`10.33.1.0/24`), with no host bits set.
-public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
+struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
     /// The network address (all host bits zero).
-    public let address: IPAddress
+    let address: IPAddress
     /// The prefix length: 0…32 for IPv4, 0…128 for IPv6.
-    public let prefixLength: Int
+    let prefixLength: Int
 
     /// Why a CIDR string was refused.
-    public enum ParseFailure: Error, Sendable, Hashable {
+    enum ParseFailure: Error, Sendable, Hashable {
         /// Not `address/length`, or the address is not one.
         case malformed
         /// The length is not a number within the family's range.
@@ -16,20 +16,20 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses `text` strictly; nil on any problem (use `parse(_:)` to learn which).
-    public init?(_ text: String) {
+    init?(_ text: String) {
         guard case .success(let network) = IPNetwork.parse(text) else { return nil }
         self = network
     }
 
     /// Creates the network of `address` with `prefixLength`, clearing host bits.
-    public init(containing address: IPAddress, prefixLength: Int) {
+    init(containing address: IPAddress, prefixLength: Int) {
         let mask = IPNetwork.mask(prefixLength: prefixLength, width: address.bitWidth)
         self.address = address.sameFamily(bits: address.bits & mask)
         self.prefixLength = prefixLength
     }
 
     /// Parses `text`, saying what is wrong with it.
-    public static func parse(_ text: String) -> Result<IPNetwork, ParseFailure> {
+    static func parse(_ text: String) -> Result<IPNetwork, ParseFailure> {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let address = IPAddress(String(parts[0])) else { return .failure(.malformed) }
         let width = address.bitWidth
@@ -44,13 +44,13 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether `other` lies inside this network (same family, prefix matches).
-    public func contains(_ other: IPAddress) -> Bool {
+    func contains(_ other: IPAddress) -> Bool {
         guard other.bitWidth == self.address.bitWidth else { return false }
         return other.bits & self.mask == self.address.bits
     }
 
     /// Whether the two networks share at least one address.
-    public func overlaps(_ other: IPNetwork) -> Bool {
+    func overlaps(_ other: IPNetwork) -> Bool {
         guard other.address.bitWidth == self.address.bitWidth else { return false }
         let shorter = min(self.prefixLength, other.prefixLength)
         let mask = IPNetwork.mask(prefixLength: shorter, width: self.address.bitWidth)
@@ -58,19 +58,19 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether `other` lies wholly inside this network.
-    public func contains(_ other: IPNetwork) -> Bool {
+    func contains(_ other: IPNetwork) -> Bool {
         other.prefixLength >= self.prefixLength && self.contains(other.address)
     }
 
     /// The last address of the network (the IPv4 broadcast address).
-    public var lastAddress: IPAddress {
+    var lastAddress: IPAddress {
         let width = self.address.bitWidth
         let all = IPNetwork.mask(prefixLength: width, width: width)
         return self.address.sameFamily(bits: self.address.bits | (all & ~self.mask))
     }
 
     /// `address/prefixLength`.
-    public var description: String { "\(self.address)/\(self.prefixLength)" }
+    var description: String { "\(self.address)/\(self.prefixLength)" }
 
     private var mask: UInt128 { IPNetwork.mask(prefixLength: self.prefixLength, width: self.address.bitWidth) }
 
