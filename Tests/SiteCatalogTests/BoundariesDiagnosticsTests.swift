@@ -85,3 +85,27 @@ import Testing
             ])
     }
 }
+
+/// Against the real boundaries file of the province.
+@Suite struct RealBoundariesTests {
+    static let boundaries = Fixture.repositoryRoot + "/../shared/data/boundaries/hungyen_communes_2025.geojson"
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: boundaries), "shared/ is not beside the repository"))
+    func aThreeCommuneFileMissesTheOther101() throws {
+        let path = try BoundariesDiagnosticsTests.write(boundaries: Self.boundaries)
+        let problems = BoundariesDiagnosticsTests.problems(path)
+        #expect(problems.count == 11)
+        #expect(problems.first == "21:1: commune 11980 (Phường Hồng Châu) of the boundaries file is missing from `communes`")
+        #expect(
+            problems.last
+                == "21:1: … and 91 more communes of the boundaries file are missing from `communes` (scripts/gen-sites.py writes the full list)")
+    }
+
+    @Test func aBrokenCommunesListDoesNotFloodWithMissingCommunes() throws {
+        let yaml = Fixture.base.replacingOccurrences(of: "communes:\n", with: "communes: none\nold_communes:\n")
+        let path = try BoundariesDiagnosticsTests.write(yaml)
+        let problems = BoundariesDiagnosticsTests.problems(path)
+        #expect(problems.first == "21:11: expected a list for communes `communes`, found string \"none\"")
+        #expect(problems.contains { $0.contains("is missing from `communes`") } == false)
+    }
+}

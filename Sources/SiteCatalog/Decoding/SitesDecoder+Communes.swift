@@ -2,6 +2,7 @@
 extension SitesDecoder {
     func decodeCommunes(_ located: Located?, thresholds: Thresholds) -> [Commune]? {
         guard let items = self.context.list(located, "communes") else { return nil }
+        self.communesListRead = true
         if items.isEmpty, let located {
             self.context.report("`communes` lists no commune", at: located)
             return nil

@@ -30,6 +30,8 @@ final class SitesDecoder {
     var receiverReferences: [Seen] = []
     /// The `communes` key, where "missing from communes" problems are reported.
     var communesKey: Located?
+    /// Whether `communes` was a list (its entries may still have problems).
+    var communesListRead = false
     /// The `boundaries` value, and whether every commune of it must be listed.
     var boundaries: Located?
     var requiresAllCommunes = true

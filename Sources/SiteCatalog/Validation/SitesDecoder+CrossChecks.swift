@@ -117,17 +117,26 @@ extension SitesDecoder {
                     at: name.located)
             }
         }
-        guard self.requiresAllCommunes else { return }
+        // Only when the list itself could be read: a broken `communes` would otherwise make every commune "missing".
+        guard self.requiresAllCommunes, self.communesKey != nil, self.communesListRead else { return }
         let listed = Set(self.communeCodes.map(\.value))
-        for (code, name) in file.names.sorted(by: { $0.key < $1.key }) where !listed.contains(code) {
+        let missing = file.names.sorted(by: { $0.key < $1.key }).filter { !listed.contains($0.key) }
+        let shown = 10
+        for (code, name) in missing.prefix(shown) {
             self.context.report(
                 "commune \(code) (\(name)) of the boundaries file is missing from `communes`",
+                at: self.communesKey?.mark, field: "communes")
+        }
+        if missing.count > shown {
+            self.context.report(
+                "… and \(missing.count - shown) more communes of the boundaries file are missing from `communes` "
+                    + "(scripts/gen-sites.py writes the full list)",
                 at: self.communesKey?.mark, field: "communes")
         }
     }
 }
 
-/// A path's last component without Foundation's NSString bridging at call sites.
+/// A path's last component, without bridging to NSString.
 private struct NSStringPath {
     let text: String
     var lastComponent: String { self.text.split(separator: "/").last.map(String.init) ?? self.text }
