@@ -70,7 +70,9 @@ extension Netmon {
                 case .success(let config):
                     Report(path: self.path, valid: true, error: nil, summary: Self.summary(config), problems: [])
                 case .failure(let error):
-                    Report(path: self.path, valid: false, error: "\(error.code)", summary: nil, problems: error.diagnostics)
+                    Report(
+                        path: self.path, valid: false, error: "\(error.code)", summary: nil, problems: error.diagnostics
+                    )
                 }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -42,16 +42,21 @@ import Testing
 
     @Test func gatewayOutsideItsSubnet() throws {
         let yaml = Fixture.base(replacing: 26, with: "    gateway: 10.33.4.1")
-        #expect(try Fixture.problems(yaml) == ["26:14: gateway 10.33.4.1 is not inside the commune's subnet 10.33.3.0/24"])
+        #expect(
+            try Fixture.problems(yaml) == ["26:14: gateway 10.33.4.1 is not inside the commune's subnet 10.33.3.0/24"])
     }
 
     @Test func gatewayOnTheNetworkAddress() throws {
         let yaml = Fixture.base(replacing: 26, with: "    gateway: 10.33.3.0")
-        #expect(try Fixture.problems(yaml) == ["26:14: gateway 10.33.3.0 is the network address of 10.33.3.0/24, not a host"])
+        #expect(
+            try Fixture.problems(yaml) == [
+                "26:14: gateway 10.33.3.0 is the network address of 10.33.3.0/24, not a host"
+            ])
     }
 
     @Test func identicalSubnets() throws {
-        let yaml = Fixture.base(line: 22, replacing: "10.33.2.0/24, gateway: 10.33.2.1", with: "10.33.1.0/24, gateway: 10.33.1.2")
+        let yaml = Fixture.base(
+            line: 22, replacing: "10.33.2.0/24, gateway: 10.33.2.1", with: "10.33.1.0/24, gateway: 10.33.1.2")
         #expect(
             try Fixture.problems(yaml) == [
                 "22:49: subnet 10.33.1.0/24 of commune 11977 is the same as 10.33.1.0/24 of commune 11953 (first at line 21, column 53)"
@@ -59,7 +64,8 @@ import Testing
     }
 
     @Test func overlappingSubnetsOfDifferentSizes() throws {
-        let yaml = Fixture.base(line: 22, replacing: "10.33.2.0/24, gateway: 10.33.2.1", with: "10.33.0.128/25, gateway: 10.33.0.129")
+        let yaml = Fixture.base(
+            line: 22, replacing: "10.33.2.0/24, gateway: 10.33.2.1", with: "10.33.0.128/25, gateway: 10.33.0.129")
         #expect(
             try Fixture.problems(yaml) == [
                 "22:49: subnet 10.33.0.128/25 of commune 11977 is a /25, but `commune_prefix_length` is 24",
@@ -68,8 +74,12 @@ import Testing
     }
 
     @Test func subnetOutsideTheSupernet() throws {
-        let yaml = Fixture.base(line: 22, replacing: "10.33.2.0/24, gateway: 10.33.2.1", with: "10.34.2.0/24, gateway: 10.34.2.1")
-        #expect(try Fixture.problems(yaml) == ["22:49: subnet 10.34.2.0/24 of commune 11977 is outside the supernet 10.33.0.0/16"])
+        let yaml = Fixture.base(
+            line: 22, replacing: "10.33.2.0/24, gateway: 10.33.2.1", with: "10.34.2.0/24, gateway: 10.34.2.1")
+        #expect(
+            try Fixture.problems(yaml) == [
+                "22:49: subnet 10.34.2.0/24 of commune 11977 is outside the supernet 10.33.0.0/16"
+            ])
     }
 
     @Test func duplicateCommuneCode() throws {
@@ -87,7 +97,10 @@ import Testing
 
     @Test func duplicateTargetName() throws {
         let yaml = Fixture.base(line: 30, replacing: "name: portal", with: "name: hub")
-        #expect(try Fixture.problems(yaml) == ["30:17: duplicate target name `hub` in commune 13063 (first at line 29, column 17)"])
+        #expect(
+            try Fixture.problems(yaml) == [
+                "30:17: duplicate target name `hub` in commune 13063 (first at line 29, column 17)"
+            ])
     }
 
     @Test func duplicateAddressOfServiceAndHub() throws {

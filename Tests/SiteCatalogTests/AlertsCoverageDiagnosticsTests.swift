@@ -6,7 +6,9 @@ import Testing
 @Suite struct AlertsCoverageDiagnosticsTests {
     @Test func routeNamingAnUnknownReceiver() throws {
         let yaml = Fixture.base(line: 48, replacing: "receiver: noc-email", with: "receiver: noc-emial")
-        #expect(try Fixture.problems(yaml) == ["48:54: route names unknown receiver `noc-emial`; did you mean `noc-email`?"])
+        #expect(
+            try Fixture.problems(yaml) == ["48:54: route names unknown receiver `noc-emial`; did you mean `noc-email`?"]
+        )
     }
 
     @Test func rootRouteNamingAnUnknownReceiverListsTheReceivers() throws {
@@ -21,7 +23,8 @@ import Testing
         let yaml = Fixture.base(line: 42, replacing: "name: noc-email", with: "name: noc-webhook")
         let problems = try Fixture.problems(yaml)
         #expect(problems.contains("42:15: duplicate receiver name `noc-webhook` (first at line 41, column 15)"))
-        #expect(problems.contains("48:54: route names unknown receiver `noc-email`; did you mean `noc-webhook`?") == false)
+        #expect(
+            problems.contains("48:54: route names unknown receiver `noc-email`; did you mean `noc-webhook`?") == false)
     }
 
     @Test func badMatcher() throws {
@@ -34,12 +37,18 @@ import Testing
 
     @Test func badRegexInMatcher() throws {
         let yaml = Fixture.base(line: 48, replacing: "\"severity=critical\"", with: "\"severity=~(crit\"")
-        #expect(try Fixture.problems(yaml) == ["48:22: `(crit` in matcher `severity=~(crit` is not a valid regular expression"])
+        #expect(
+            try Fixture.problems(yaml) == [
+                "48:22: `(crit` in matcher `severity=~(crit` is not a valid regular expression"
+            ])
     }
 
     @Test func webhookSecretMustBeStandardWebhooksForm() throws {
         let yaml = Fixture.base(line: 41, replacing: "whsec_bmV0bW9uLXRlc3Q=", with: "hunter2")
-        #expect(try Fixture.problems(yaml) == ["41:80: webhook `secret` must be `whsec_` followed by base64 (Standard Webhooks)"])
+        #expect(
+            try Fixture.problems(yaml) == [
+                "41:80: webhook `secret` must be `whsec_` followed by base64 (Standard Webhooks)"
+            ])
     }
 
     @Test func badURLAndEmail() throws {
@@ -54,7 +63,8 @@ import Testing
 
     @Test func coverageFloorOutsideTheMetricsRange() throws {
         let yaml = Fixture.base(line: 36, replacing: "dbm: -115", with: "dbm: -150")
-        #expect(try Fixture.problems(yaml) == ["36:34: 4G floor -150 dBm is outside the valid rsrp_dbm range -140…-44 dBm"])
+        #expect(
+            try Fixture.problems(yaml) == ["36:34: 4G floor -150 dBm is outside the valid rsrp_dbm range -140…-44 dBm"])
     }
 
     @Test func coverageFloorInTheWrongMetric() throws {

@@ -95,10 +95,13 @@ import Testing
         let path = try BoundariesDiagnosticsTests.write(boundaries: Self.boundaries)
         let problems = BoundariesDiagnosticsTests.problems(path)
         #expect(problems.count == 11)
-        #expect(problems.first == "21:1: commune 11980 (Phường Hồng Châu) of the boundaries file is missing from `communes`")
+        #expect(
+            problems.first == "21:1: commune 11980 (Phường Hồng Châu) of the boundaries file is missing from `communes`"
+        )
         #expect(
             problems.last
-                == "21:1: … and 91 more communes of the boundaries file are missing from `communes` (scripts/gen-sites.py writes the full list)")
+                == "21:1: … and 91 more communes of the boundaries file are missing from `communes` (scripts/gen-sites.py writes the full list)"
+        )
     }
 
     @Test func aBrokenCommunesListDoesNotFloodWithMissingCommunes() throws {

@@ -58,7 +58,8 @@ struct CheckCommandTests {
         let path = try Fixture.write(yaml)
         let run = try Self.run([path, "--json"])
         #expect(run.status == 1)
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any])
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any])
         #expect(object["valid"] as? Bool == false)
         #expect(object["error"] as? String == "invalid")
         let problems = try #require(object["problems"] as? [[String: Any]])

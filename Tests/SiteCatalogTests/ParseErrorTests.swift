@@ -29,7 +29,9 @@ import Testing
         #expect(error.code == .unparsable)
         let diagnostic = try #require(error.diagnostics.first)
         #expect(diagnostic.line == 4 && diagnostic.column == 2, "\(diagnostic)")
-        #expect(diagnostic.message == "not valid YAML: did not find expected key; while parsing a block mapping at line 1, column 1")
+        #expect(
+            diagnostic.message
+                == "not valid YAML: did not find expected key; while parsing a block mapping at line 1, column 1")
     }
 
     @Test func duplicateKeyPointsAtTheRepetition() throws {

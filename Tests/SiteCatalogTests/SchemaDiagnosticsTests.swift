@@ -41,19 +41,28 @@ import Testing
     @Test func missingTopLevelSection() throws {
         var lines = Fixture.base.components(separatedBy: "\n")
         lines.removeSubrange(30...37)  // coverage: … targets (lines 31–38)
-        #expect(try Fixture.problems(lines.joined(separator: "\n")) == ["1:1: missing required key `coverage` in sites.yaml"])
+        #expect(
+            try Fixture.problems(lines.joined(separator: "\n")) == [
+                "1:1: missing required key `coverage` in sites.yaml"
+            ])
     }
 
     @Test func wrongScalarType() throws {
         let yaml = Fixture.base(line: 12, replacing: "port: 443", with: "port: https")
-        #expect(try Fixture.problems(yaml) == ["12:63: expected an integer for `network.datacenter.services[0].port`, found string \"https\""])
+        #expect(
+            try Fixture.problems(yaml) == [
+                "12:63: expected an integer for `network.datacenter.services[0].port`, found string \"https\""
+            ])
     }
 
     @Test func mappingWhereAListBelongs() throws {
         let yaml = Fixture.base(replacing: 11, with: "    services: { portal: 10.33.0.10 }")
             .components(separatedBy: "\n").enumerated().filter { ![11, 12].contains($0.offset) }.map(\.element)
             .joined(separator: "\n")
-        #expect(try Fixture.problems(yaml) == ["11:15: expected a list for services `network.datacenter.services`, found a mapping"])
+        #expect(
+            try Fixture.problems(yaml) == [
+                "11:15: expected a list for services `network.datacenter.services`, found a mapping"
+            ])
     }
 
     @Test func communeCodeMustBeAQuotedFiveDigitString() throws {
@@ -78,9 +87,15 @@ import Testing
         let typo = Fixture.base(line: 13, replacing: "kind: icmp", with: "kind: icpm")
         #expect(try Fixture.problems(typo) == ["13:49: `icpm` is not a target kind; did you mean `icmp`?"])
         let icmpWithPort = Fixture.base(line: 13, replacing: "kind: icmp", with: "kind: icmp, port: 53")
-        #expect(try Fixture.problems(icmpWithPort) == ["13:55: `port` applies to tcp targets only; remove it or use `kind: tcp`"])
+        #expect(
+            try Fixture.problems(icmpWithPort) == [
+                "13:55: `port` applies to tcp targets only; remove it or use `kind: tcp`"
+            ])
         let tcpWithoutPort = Fixture.base(line: 12, replacing: ", port: 443", with: "")
-        #expect(try Fixture.problems(tcpWithoutPort) == ["12:9: missing required key `port` in service (a tcp target needs one)"])
+        #expect(
+            try Fixture.problems(tcpWithoutPort) == [
+                "12:9: missing required key `port` in service (a tcp target needs one)"
+            ])
     }
 
     @Test func everyProblemIsReportedNotJustTheFirst() throws {

@@ -22,7 +22,8 @@ import Testing
     }
 
     @Test func partialOverrideInheritsTheRest() throws {
-        let yaml = Fixture.base(line: 30, replacing: "{ warn: 80, critical: 200, clear: 60 }", with: "{ critical: 400 }")
+        let yaml = Fixture.base(
+            line: 30, replacing: "{ warn: 80, critical: 200, clear: 60 }", with: "{ critical: 400 }")
         let config = try SitesConfig.decode(yaml: yaml, path: try Fixture.write(yaml))
         let commune = try #require(config.commune(code: "13063"))
         let portal = try #require(config.targets(for: commune).last)
@@ -40,7 +41,10 @@ import Testing
 
     @Test func durationThatDoesNotParse() throws {
         let yaml = Fixture.base(line: 16, replacing: "step: 60s", with: "step: 1 minute")
-        #expect(try Fixture.problems(yaml) == ["16:30: `1 minute` is not a duration; write e.g. 500ms, 30s, 5m, 4h or 1h30m"])
+        #expect(
+            try Fixture.problems(yaml) == [
+                "16:30: `1 minute` is not a duration; write e.g. 500ms, 30s, 5m, 4h or 1h30m"
+            ])
     }
 
     @Test func zeroDurationWhereOneIsNeeded() throws {
@@ -59,6 +63,7 @@ import Testing
 
     @Test func routeDurationThatDoesNotParse() throws {
         let yaml = Fixture.base(replacing: 46, with: "    group_wait: soon")
-        #expect(try Fixture.problems(yaml) == ["46:17: `soon` is not a duration; write e.g. 500ms, 30s, 5m, 4h or 1h30m"])
+        #expect(
+            try Fixture.problems(yaml) == ["46:17: `soon` is not a duration; write e.g. 500ms, 30s, 5m, 4h or 1h30m"])
     }
 }

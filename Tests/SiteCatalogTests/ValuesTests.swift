@@ -5,12 +5,16 @@ import Testing
 
 /// Addresses, networks, durations and matchers on their own.
 @Suite struct ValuesTests {
-    @Test(arguments: ["10.33.0.1", "0.0.0.0", "255.255.255.255", "fd33::1", "::", "::ffff:10.33.0.1", "2001:db8:0:0:0:0:0:1"])
+    @Test(arguments: [
+        "10.33.0.1", "0.0.0.0", "255.255.255.255", "fd33::1", "::", "::ffff:10.33.0.1", "2001:db8:0:0:0:0:0:1",
+    ])
     func validAddresses(_ text: String) {
         #expect(IPAddress(text) != nil)
     }
 
-    @Test(arguments: ["10.33.0", "10.33.0.256", "010.33.0.1", "10.33.0.1 ", "fd33::1::2", "fd33:::1", "gggg::1", "", "1.2.3.4/24"])
+    @Test(arguments: [
+        "10.33.0", "10.33.0.256", "010.33.0.1", "10.33.0.1 ", "fd33::1::2", "fd33:::1", "gggg::1", "", "1.2.3.4/24",
+    ])
     func invalidAddresses(_ text: String) {
         #expect(IPAddress(text) == nil)
     }
@@ -74,4 +78,3 @@ import Testing
         #expect(AlertRoute.Matcher(parsing: "9x=y") == nil)
     }
 }
-

@@ -20,7 +20,8 @@ final class DecodeContext {
     /// Reports `message` at `mark` for the document path `field`.
     func report(_ message: String, at mark: Mark?, field: String) {
         self.diagnostics.append(
-            Diagnostic(path: self.file, line: mark?.line ?? 0, column: mark?.column ?? 0, message: message, field: field))
+            Diagnostic(
+                path: self.file, line: mark?.line ?? 0, column: mark?.column ?? 0, message: message, field: field))
     }
 
     /// Reports `message` at `located`.
@@ -35,7 +36,8 @@ final class DecodeContext {
     func fields(_ located: Located?, _ what: String, required: [String], optional: [String] = []) -> Fields? {
         guard let located else { return nil }
         guard case .mapping(let mapping) = located.node else {
-            self.report("expected a mapping for \(Self.name(what, located)), found \(located.kindDescription)", at: located)
+            self.report(
+                "expected a mapping for \(Self.name(what, located)), found \(located.kindDescription)", at: located)
             return nil
         }
         let known = required + optional
@@ -62,7 +64,8 @@ final class DecodeContext {
             ordered.append(key)
         }
         for key in required where entries[key] == nil {
-            self.report("missing required key `\(key)` in \(what)", at: located.mark, field: located.appending(key: key))
+            self.report(
+                "missing required key `\(key)` in \(what)", at: located.mark, field: located.appending(key: key))
         }
         return Fields(located: located, what: what, entries: entries, orderedKeys: ordered)
     }
@@ -76,7 +79,8 @@ final class DecodeContext {
         case .scalar where located.node.tagName == .null:
             return []
         default:
-            self.report("expected a list for \(Self.name(what, located)), found \(located.kindDescription)", at: located)
+            self.report(
+                "expected a list for \(Self.name(what, located)), found \(located.kindDescription)", at: located)
             return nil
         }
     }
@@ -144,7 +148,8 @@ final class DecodeContext {
         switch located.node {
         case .scalar(let scalar) where located.node.tagName != .null: text = scalar.string
         default:
-            self.report("expected a duration for `\(located.path)` (e.g. 30s), found \(located.kindDescription)", at: located)
+            self.report(
+                "expected a duration for `\(located.path)` (e.g. 30s), found \(located.kindDescription)", at: located)
             return nil
         }
         guard let duration = DurationText.parse(text) else {
@@ -166,7 +171,8 @@ final class DecodeContext {
     }
 
     /// One of `choices` (a string).
-    func choice<T: RawRepresentable & CaseIterable>(_ located: Located?, _ type: T.Type) -> T? where T.RawValue == String {
+    func choice<T: RawRepresentable & CaseIterable>(_ located: Located?, _ type: T.Type) -> T?
+    where T.RawValue == String {
         guard let located, let text = self.string(located) else { return nil }
         if let value = T(rawValue: text) { return value }
         let names = T.allCases.map(\.rawValue)
@@ -197,7 +203,8 @@ final class DecodeContext {
         case .success(let network):
             return network
         case .failure(.malformed):
-            self.report("`\(text)` is not a network in CIDR notation (address/prefix-length, e.g. 10.33.1.0/24)", at: located)
+            self.report(
+                "`\(text)` is not a network in CIDR notation (address/prefix-length, e.g. 10.33.1.0/24)", at: located)
         case .failure(.badPrefixLength(let maximum)):
             self.report("`\(text)` has a bad prefix length: it must be 0…\(maximum)", at: located)
         case .failure(.hostBitsSet(let suggestion)):

@@ -3,13 +3,16 @@ import Foundation
 /// Receivers, the routing tree and the rules.
 extension SitesDecoder {
     func decodeAlerts(_ located: Located?) -> AlertSettings? {
-        guard let fields = self.context.fields(located, "alerts", required: ["receivers", "route"], optional: ["rules"])
+        guard
+            let fields = self.context.fields(located, "alerts", required: ["receivers", "route"], optional: ["rules"])
         else { return nil }
         let receivers = self.decodeReceivers(fields["receivers"])
         let defaults = AlertRoute(
-            receiver: "", groupBy: [], groupWait: .seconds(30), groupInterval: .seconds(300), repeatInterval: .seconds(14_400))
+            receiver: "", groupBy: [], groupWait: .seconds(30), groupInterval: .seconds(300),
+            repeatInterval: .seconds(14_400))
         let route = self.decodeRoute(fields["route"], parent: defaults, isRoot: true)
-        var rules: AlertSettings.Rules? = AlertSettings.Rules(gatewaySilentMinutes: 5, captureDropsPerMinute: 100, outboxBacklog: 1000, forDuration: .seconds(120))
+        var rules: AlertSettings.Rules? = AlertSettings.Rules(
+            gatewaySilentMinutes: 5, captureDropsPerMinute: 100, outboxBacklog: 1000, forDuration: .seconds(120))
         if fields.has("rules") { rules = self.decodeRules(fields["rules"]) }
         guard let receivers, let route, let rules else { return nil }
         return AlertSettings(receivers: receivers, route: route, rules: rules)
@@ -67,13 +70,18 @@ extension SitesDecoder {
         var secret: String?? = .some(nil)
         if let secretLocated = fields["secret"] {
             secret = self.context.string(secretLocated).map { .some($0) }
-            if case .some(.some(let text)) = secret, !text.hasPrefix("whsec_") || Data(base64Encoded: String(text.dropFirst(6))) == nil {
-                self.context.report("webhook `secret` must be `whsec_` followed by base64 (Standard Webhooks)", at: secretLocated)
+            if case .some(.some(let text)) = secret,
+                !text.hasPrefix("whsec_") || Data(base64Encoded: String(text.dropFirst(6))) == nil
+            {
+                self.context.report(
+                    "webhook `secret` must be `whsec_` followed by base64 (Standard Webhooks)", at: secretLocated)
                 secret = .none
             }
         }
         var secretFile: String?? = .some(nil)
-        if fields.has("secret_file") { secretFile = self.context.string(fields["secret_file"]).map { .some(self.resolve($0)) } }
+        if fields.has("secret_file") {
+            secretFile = self.context.string(fields["secret_file"]).map { .some(self.resolve($0)) }
+        }
         if fields.has("secret"), fields.has("secret_file"), let key = fields.keyNode("secret_file") {
             self.context.report("give either `secret` or `secret_file`, not both", at: key)
             return nil
@@ -111,11 +119,14 @@ extension SitesDecoder {
                 colon > text.startIndex
             {
                 var hostText = String(text[..<colon])
-                if hostText.hasPrefix("["), hostText.hasSuffix("]") { hostText = String(hostText.dropFirst().dropLast()) }
+                if hostText.hasPrefix("["), hostText.hasSuffix("]") {
+                    hostText = String(hostText.dropFirst().dropLast())
+                }
                 host = hostText
                 port = value
             } else {
-                self.context.report("`smarthost` must be host:port (e.g. 127.0.0.1:587), found `\(text)`", at: smarthost)
+                self.context.report(
+                    "`smarthost` must be host:port (e.g. 127.0.0.1:587), found `\(text)`", at: smarthost)
             }
         }
         var requireTLS: Bool? = true
@@ -128,7 +139,8 @@ extension SitesDecoder {
         }
         guard let to, let from, let host, let port, let requireTLS, let username, let passwordFile else { return nil }
         return EmailReceiver(
-            to: to, from: from, smarthostHost: host, smarthostPort: port, requireTLS: requireTLS, authUsername: username,
+            to: to, from: from, smarthostHost: host, smarthostPort: port, requireTLS: requireTLS,
+            authUsername: username,
             authPasswordFile: passwordFile)
     }
 
@@ -142,7 +154,9 @@ extension SitesDecoder {
         var receiver: String? = parent.receiver
         if let receiverLocated = fields["receiver"] {
             receiver = self.context.string(receiverLocated)
-            if let receiver { self.receiverReferences.append(Seen(value: receiver, located: receiverLocated, owner: "route")) }
+            if let receiver {
+                self.receiverReferences.append(Seen(value: receiver, located: receiverLocated, owner: "route"))
+            }
         }
         var groupBy: [String]? = parent.groupBy
         if fields.has("group_by") { groupBy = self.context.stringList(fields["group_by"], "group_by") }
@@ -161,14 +175,17 @@ extension SitesDecoder {
                     continue
                 }
                 guard let matcher = AlertRoute.Matcher(parsing: text) else {
-                    self.context.report("`\(text)` is not a matcher; write label=value, label!=value, label=~regex or label!~regex", at: item)
+                    self.context.report(
+                        "`\(text)` is not a matcher; write label=value, label!=value, label=~regex or label!~regex",
+                        at: item)
                     matchers = nil
                     continue
                 }
                 if matcher.operation == .matchesRegex || matcher.operation == .doesNotMatchRegex,
                     (try? Regex(matcher.value)) == nil
                 {
-                    self.context.report("`\(matcher.value)` in matcher `\(text)` is not a valid regular expression", at: item)
+                    self.context.report(
+                        "`\(matcher.value)` in matcher `\(text)` is not a valid regular expression", at: item)
                     matchers = nil
                     continue
                 }
@@ -180,7 +197,8 @@ extension SitesDecoder {
         }
         var continues: Bool? = false
         if fields.has("continue") { continues = self.context.bool(fields["continue"]) }
-        guard let receiver, let groupBy, let groupWait, let groupInterval, let repeatInterval, let matchers, let continues
+        guard let receiver, let groupBy, let groupWait, let groupInterval, let repeatInterval, let matchers,
+            let continues
         else { return nil }
         var route = AlertRoute(
             receiver: receiver, groupBy: groupBy, groupWait: groupWait, groupInterval: groupInterval,
@@ -201,15 +219,20 @@ extension SitesDecoder {
                 optional: ["gateway_silent_minutes", "capture_drops_per_minute", "outbox_backlog", "for"])
         else { return nil }
         var silent: Int? = 5
-        if fields.has("gateway_silent_minutes") { silent = self.context.int(fields["gateway_silent_minutes"], in: 1...10_080) }
+        if fields.has("gateway_silent_minutes") {
+            silent = self.context.int(fields["gateway_silent_minutes"], in: 1...10_080)
+        }
         var drops: Int? = 100
-        if fields.has("capture_drops_per_minute") { drops = self.context.int(fields["capture_drops_per_minute"], in: 0...Int.max) }
+        if fields.has("capture_drops_per_minute") {
+            drops = self.context.int(fields["capture_drops_per_minute"], in: 0...Int.max)
+        }
         var backlog: Int? = 1000
         if fields.has("outbox_backlog") { backlog = self.context.int(fields["outbox_backlog"], in: 1...Int.max) }
         var holdFor: Duration? = .seconds(120)
         if fields.has("for") { holdFor = self.context.duration(fields["for"], allowZero: true) }
         guard let silent, let drops, let backlog, let holdFor else { return nil }
-        return AlertSettings.Rules(gatewaySilentMinutes: silent, captureDropsPerMinute: drops, outboxBacklog: backlog, forDuration: holdFor)
+        return AlertSettings.Rules(
+            gatewaySilentMinutes: silent, captureDropsPerMinute: drops, outboxBacklog: backlog, forDuration: holdFor)
     }
 
     /// An http or https URL with a host.

@@ -33,7 +33,8 @@ extension SitesDecoder {
             } else {
                 let found = isText ? "`\(text)`" : codeLocated.kindDescription
                 self.context.report(
-                    "commune `code` must be a five-digit GSO code in quotes, e.g. \"13063\"; found \(found)", at: codeLocated)
+                    "commune `code` must be a five-digit GSO code in quotes, e.g. \"13063\"; found \(found)",
+                    at: codeLocated)
             }
         }
         let owner = "commune \(code ?? "?")"
@@ -50,39 +51,47 @@ extension SitesDecoder {
             self.subnets.append((subnet, Seen(value: subnet.description, located: subnetLocated, owner: owner)))
         }
         if let gateway, let gatewayLocated = fields["gateway"] {
-            self.uniqueAddresses.append((gateway, Seen(value: gateway.description, located: gatewayLocated, owner: "the gateway of \(owner)")))
+            self.uniqueAddresses.append(
+                (gateway, Seen(value: gateway.description, located: gatewayLocated, owner: "the gateway of \(owner)")))
             if let subnet {
                 if !subnet.contains(gateway) {
-                    self.context.report("gateway \(gateway) is not inside the commune's subnet \(subnet)", at: gatewayLocated)
+                    self.context.report(
+                        "gateway \(gateway) is not inside the commune's subnet \(subnet)", at: gatewayLocated)
                 } else if subnet.address.bitWidth - subnet.prefixLength >= 2,
                     gateway == subnet.address || (!gateway.isIPv6 && gateway == subnet.lastAddress)
                 {
                     let which = gateway == subnet.address ? "network" : "broadcast"
-                    self.context.report("gateway \(gateway) is the \(which) address of \(subnet), not a host", at: gatewayLocated)
+                    self.context.report(
+                        "gateway \(gateway) is the \(which) address of \(subnet), not a host", at: gatewayLocated)
                 }
             }
         }
         var probeID: String?
         if let probeLocated = fields["probe_id"], let text = self.context.string(probeLocated) {
-            if text.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) }) {
+            if text.unicodeScalars.allSatisfy({
+                $0.isASCII
+                    && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0))
+            }) {
                 probeID = text
                 self.probeIDs.append(Seen(value: text, located: probeLocated, owner: owner))
             } else {
-                self.context.report("`probe_id` `\(text)` may use only ASCII letters, digits, `-`, `_` and `.`", at: probeLocated)
+                self.context.report(
+                    "`probe_id` `\(text)` may use only ASCII letters, digits, `-`, `_` and `.`", at: probeLocated)
             }
         }
         var targets: [ProbeTarget]?? = .some(nil)
         if fields.has("targets") {
-            targets = self.decodeTargets(fields["targets"], what: "targets", owner: owner, thresholds: thresholds).map { .some($0) }
+            targets = self.decodeTargets(fields["targets"], what: "targets", owner: owner, thresholds: thresholds).map {
+                .some($0)
+            }
             if case .some(.some(let list)) = targets, list.isEmpty, let targetsLocated = fields["targets"] {
                 self.context.report("`targets` is empty; remove it to use the default targets", at: targetsLocated)
                 targets = .none
             }
         }
-        guard let code, let name, let subnet, let gateway, let probeID, let targets,
-            let gatewayText = fields["gateway"]?.node.string
-        else { return nil }
-        _ = gateway
-        return Commune(code: code, name: name, subnet: subnet.description, gateway: gatewayText, probeID: probeID, targets: targets)
+        guard let code, let name, let subnet, let gateway, let probeID, let targets else { return nil }
+        return Commune(
+            code: code, name: name, subnet: subnet.description, gateway: gateway.description, probeID: probeID, targets: targets
+        )
     }
 }

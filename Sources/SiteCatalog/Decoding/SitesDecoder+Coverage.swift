@@ -74,6 +74,7 @@ extension SitesDecoder {
         let ratio = self.context.number(fields["5g_area_ratio"], in: 0...1, rangeText: "a ratio between 0 and 1")
         let deadZones = self.context.int(fields["max_dead_zones"], in: 0...Int.max)
         guard let threeG, let fourG, let ratio, let deadZones else { return nil }
-        return CoverageTargets(threeGInEveryCommune: threeG, fourGInEveryCommune: fourG, fiveGAreaRatio: ratio, maxDeadZones: deadZones)
+        return CoverageTargets(
+            threeGInEveryCommune: threeG, fourGInEveryCommune: fourG, fiveGAreaRatio: ratio, maxDeadZones: deadZones)
     }
 }

@@ -5,10 +5,12 @@ extension SitesDecoder {
             let fields = self.context.fields(
                 located, "network", required: ["datacenter"], optional: ["supernet", "commune_prefix_length"])
         else { return nil }
-        var supernet: IPNetwork??  = .some(nil)
+        var supernet: IPNetwork?? = .some(nil)
         if fields.has("supernet") { supernet = self.context.network(fields["supernet"]).map { .some($0) } }
         var prefixLength: Int? = 24
-        if fields.has("commune_prefix_length") { prefixLength = self.context.int(fields["commune_prefix_length"], in: 8...128) }
+        if fields.has("commune_prefix_length") {
+            prefixLength = self.context.int(fields["commune_prefix_length"], in: 8...128)
+        }
         let datacenter = self.decodeDatacenter(fields["datacenter"], thresholds: thresholds)
         guard let supernet, let prefixLength, let datacenter else { return nil }
         return Network(supernet: supernet?.description, datacenter: datacenter, communePrefixLength: prefixLength)
@@ -23,7 +25,8 @@ extension SitesDecoder {
         let subnet = self.context.network(fields["subnet"])
         let hub = self.context.address(fields["hub"])
         if let subnet, let subnetLocated = fields["subnet"] {
-            self.subnets.append((subnet, Seen(value: subnet.description, located: subnetLocated, owner: "the data centre")))
+            self.subnets.append(
+                (subnet, Seen(value: subnet.description, located: subnetLocated, owner: "the data centre")))
         }
         if let hub, let hubLocated = fields["hub"] {
             self.uniqueAddresses.append((hub, Seen(value: hub.description, located: hubLocated, owner: "the hub")))
@@ -33,7 +36,8 @@ extension SitesDecoder {
         }
         var services: [ProbeTarget]? = []
         if fields.has("services") {
-            services = self.decodeTargets(fields["services"], what: "services", owner: "the data centre", thresholds: thresholds)
+            services = self.decodeTargets(
+                fields["services"], what: "services", owner: "the data centre", thresholds: thresholds)
             let items: [Located] =
                 if let located = fields["services"], case .sequence(let sequence) = located.node {
                     sequence.enumerated().map { Located(node: $1, path: located.appending(index: $0)) }
@@ -41,18 +45,24 @@ extension SitesDecoder {
                     []
                 }
             for item in items {
-                guard let serviceFields = self.context.fieldsQuietly(item), let addressLocated = serviceFields["address"],
+                guard let serviceFields = self.context.fieldsQuietly(item),
+                    let addressLocated = serviceFields["address"],
                     let text = addressLocated.node.string, let address = IPAddress(text)
                 else { continue }
                 let serviceName = serviceFields["name"]?.node.string ?? "?"
                 if serviceName == "hub" {
-                    self.context.report("service name `hub` is taken by the hub's own target; choose another name", at: serviceFields["name"]!)
+                    self.context.report(
+                        "service name `hub` is taken by the hub's own target; choose another name",
+                        at: serviceFields["name"]!)
                 }
-                self.uniqueAddresses.append((address, Seen(value: address.description, located: addressLocated, owner: "service `\(serviceName)`")))
+                self.uniqueAddresses.append(
+                    (
+                        address,
+                        Seen(value: address.description, located: addressLocated, owner: "service `\(serviceName)`")
+                    ))
             }
         }
-        guard let name, let subnet, let hub, let services, let hubText = fields["hub"]?.node.string else { return nil }
-        _ = hub
-        return Datacenter(name: name, subnet: subnet.description, hub: hubText, services: services)
+        guard let name, let subnet, let hub, let services else { return nil }
+        return Datacenter(name: name, subnet: subnet.description, hub: hub.description, services: services)
     }
 }

@@ -3,7 +3,9 @@ import Yams
 /// Defaults, thresholds and probe targets.
 extension SitesDecoder {
     func decodeDefaults(_ located: Located?) -> Defaults? {
-        guard let fields = self.context.fields(located, "defaults", required: ["probe", "thresholds"]) else { return nil }
+        guard let fields = self.context.fields(located, "defaults", required: ["probe", "thresholds"]) else {
+            return nil
+        }
         let probe = self.decodeProbeSettings(fields["probe"])
         let thresholds = self.decodeThresholds(fields["thresholds"], base: nil)
         guard let probe, let thresholds else { return nil }
@@ -13,7 +15,8 @@ extension SitesDecoder {
     func decodeProbeSettings(_ located: Located?) -> ProbeSettings? {
         guard
             let fields = self.context.fields(
-                located, "probe defaults", required: ["probes", "step", "timeout", "interval"], optional: ["payload_bytes"])
+                located, "probe defaults", required: ["probes", "step", "timeout", "interval"],
+                optional: ["payload_bytes"])
         else { return nil }
         let probes = self.context.int(fields["probes"], in: 1...10_000)
         let step = self.context.duration(fields["step"])
@@ -41,7 +44,9 @@ extension SitesDecoder {
         let required = base == nil ? ["latency_ms", "loss_ratio"] : []
         let optional = base == nil ? [] : ["latency_ms", "loss_ratio"]
         let what = base == nil ? "thresholds" : "threshold overrides"
-        guard let fields = self.context.fields(located, what, required: required, optional: optional) else { return nil }
+        guard let fields = self.context.fields(located, what, required: required, optional: optional) else {
+            return nil
+        }
         let latency = self.decodeLevels(
             fields["latency_ms"], name: "latency_ms", base: base?.latencyMs, isRatio: false)
         let loss = self.decodeLevels(
@@ -51,7 +56,9 @@ extension SitesDecoder {
     }
 
     /// One set of levels; absent in an override means "the base's".
-    private func decodeLevels(_ located: Located?, name: String, base: ThresholdLevels?, isRatio: Bool) -> ThresholdLevels? {
+    private func decodeLevels(
+        _ located: Located?, name: String, base: ThresholdLevels?, isRatio: Bool
+    ) -> ThresholdLevels? {
         guard let located else { return base }
         let keys = ["warn", "critical", "clear"]
         guard
@@ -87,7 +94,9 @@ extension SitesDecoder {
         var names: [String: Located] = [:]
         var failed = false
         for item in items {
-            guard let target = self.decodeTarget(item, what: what == "services" ? "service" : "target", thresholds: thresholds)
+            guard
+                let target = self.decodeTarget(
+                    item, what: what == "services" ? "service" : "target", thresholds: thresholds)
             else {
                 failed = true
                 continue
@@ -126,7 +135,9 @@ extension SitesDecoder {
             if fields.has("port") {
                 if let port = self.context.int(fields["port"], in: 1...65_535) { kind = .tcp(port: UInt16(port)) }
             } else {
-                self.context.report("missing required key `port` in \(what) (a tcp target needs one)", at: located.mark, field: located.appending(key: "port"))
+                self.context.report(
+                    "missing required key `port` in \(what) (a tcp target needs one)", at: located.mark,
+                    field: located.appending(key: "port"))
             }
         case let text?:
             var message = "`\(text)` is not a target kind: use `icmp` or `tcp`"
@@ -140,7 +151,9 @@ extension SitesDecoder {
         var resolved: Thresholds? = thresholds
         if fields.has("thresholds") { resolved = self.decodeThresholds(fields["thresholds"], base: thresholds) }
         guard let name, let address, let kind, let resolved else { return nil }
-        return ProbeTarget(name: name, address: fields["address"].flatMap { $0.node.string } ?? address.description, kind: kind, thresholds: resolved)
+        return ProbeTarget(
+            name: name, address: address.description, kind: kind,
+            thresholds: resolved)
     }
 
     /// ` (first at line L, column C)` for messages about repeated values.

@@ -46,7 +46,8 @@ final class SitesDecoder {
         let rootLocated = Located(node: root, path: "")
         guard
             let fields = self.context.fields(
-                rootLocated, "sites.yaml", required: ["version", "province", "network", "defaults", "communes", "coverage", "alerts"])
+                rootLocated, "sites.yaml",
+                required: ["version", "province", "network", "defaults", "communes", "coverage", "alerts"])
         else { return nil }
 
         var version: Int?
@@ -104,7 +105,8 @@ final class SitesDecoder {
             if text.count == 2, text.allSatisfy({ $0.isASCII && $0.isNumber }) {
                 code = text
             } else {
-                self.context.report("province `code` must be the two-digit GSO code as a quoted string, e.g. \"33\"", at: codeLocated)
+                self.context.report(
+                    "province `code` must be the two-digit GSO code as a quoted string, e.g. \"33\"", at: codeLocated)
             }
         }
         var boundaries: String?
@@ -122,6 +124,7 @@ final class SitesDecoder {
         self.requiresAllCommunes = requiresAll
         guard let name, let code else { return nil }
         return Province(
-            name: name, code: code, boundaries: boundaries, boundariesPath: boundariesPath, requiresAllCommunes: requiresAll)
+            name: name, code: code, boundaries: boundaries, boundariesPath: boundariesPath,
+            requiresAllCommunes: requiresAll)
     }
 }

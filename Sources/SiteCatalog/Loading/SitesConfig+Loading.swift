@@ -30,7 +30,9 @@ extension SitesConfig {
             guard let composed = try Yams.compose(yaml: yaml) else {
                 throw ConfigError(
                     code: .invalid,
-                    diagnostics: [Diagnostic(path: path, line: 1, column: 1, message: "the file holds no YAML document")])
+                    diagnostics: [
+                        Diagnostic(path: path, line: 1, column: 1, message: "the file holds no YAML document")
+                    ])
             }
             root = composed
         } catch let error as ConfigError {
@@ -92,7 +94,8 @@ extension SitesConfig {
             return Diagnostic(
                 path: path, line: repeated.line, column: repeated.column,
                 message:
-                "duplicate key `\(key)`\(others) (first at line \(first.line), column \(first.column)); each key may appear once")
+                    "duplicate key `\(key)`\(others) (first at line \(first.line), column \(first.column)); each key may appear once"
+            )
         case .reader(let problem, let offset, _, _):
             let prefix = offset.map { String(yaml.prefix($0)) } ?? ""
             let lines = prefix.split(separator: "\n", omittingEmptySubsequences: false)

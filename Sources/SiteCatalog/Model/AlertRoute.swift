@@ -83,7 +83,9 @@ public struct AlertRoute: Sendable, Hashable {
                 value = String(value.dropFirst().dropLast())
             }
             guard let first = name.unicodeScalars.first, first == "_" || first.properties.isAlphabetic,
-                name.unicodeScalars.allSatisfy({ $0 == "_" || ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0) })
+                name.unicodeScalars.allSatisfy({
+                    $0 == "_" || ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0)
+                })
             else { return nil }
             self.init(name: name, operation: operation, value: value)
         }

@@ -52,7 +52,10 @@ public struct AlertReceiver: Sendable, Hashable {
     public var alertmanager: AlertmanagerReceiver?
 
     /// Creates a receiver.
-    public init(name: String, webhook: WebhookReceiver? = nil, email: EmailReceiver? = nil, alertmanager: AlertmanagerReceiver? = nil) {
+    public init(
+        name: String, webhook: WebhookReceiver? = nil, email: EmailReceiver? = nil,
+        alertmanager: AlertmanagerReceiver? = nil
+    ) {
         self.name = name
         self.webhook = webhook
         self.email = email

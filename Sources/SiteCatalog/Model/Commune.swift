@@ -6,7 +6,7 @@ public struct Commune: Sendable, Hashable {
     public var name: String
     /// The commune's subnet in canonical CIDR text, e.g. `10.33.87.0/24`.
     public var subnet: String
-    /// The gateway's address inside `subnet`, as written; the probe runs there.
+    /// The gateway's address inside `subnet`, in canonical text; the probe runs there.
     public var gateway: String
     /// The probe's identity (the server knows its bearer token by this id), e.g. `probe-13063`.
     public var probeID: String

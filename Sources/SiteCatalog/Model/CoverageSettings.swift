@@ -81,7 +81,9 @@ public struct CoverageTargets: Sendable, Hashable {
     public var maxDeadZones: Int
 
     /// Creates targets.
-    public init(threeGInEveryCommune: Bool = false, fourGInEveryCommune: Bool, fiveGAreaRatio: Double, maxDeadZones: Int) {
+    public init(
+        threeGInEveryCommune: Bool = false, fourGInEveryCommune: Bool, fiveGAreaRatio: Double, maxDeadZones: Int
+    ) {
         self.threeGInEveryCommune = threeGInEveryCommune
         self.fourGInEveryCommune = fourGInEveryCommune
         self.fiveGAreaRatio = fiveGAreaRatio

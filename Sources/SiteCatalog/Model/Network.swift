@@ -21,7 +21,7 @@ public struct Datacenter: Sendable, Hashable {
     public var name: String
     /// Its subnet in canonical CIDR text, e.g. `10.33.0.0/24`.
     public var subnet: String
-    /// The core router's address, as written (e.g. `10.33.0.1`).
+    /// The core router's address in canonical text (e.g. `10.33.0.1`).
     public var hub: String
     /// The services, as probe targets with resolved thresholds.
     public var services: [ProbeTarget]

@@ -2,7 +2,7 @@
 public struct ProbeTarget: Sendable, Hashable {
     /// Unique within its list, e.g. `hub`, `portal`.
     public var name: String
-    /// An IPv4 or IPv6 address, as written.
+    /// An IPv4 or IPv6 address in canonical text (`10.33.0.10`, `fd33::10`).
     public var address: String
     /// How it is probed.
     public var kind: TargetKind

@@ -13,7 +13,9 @@ public struct Province: Sendable, Hashable {
     public var requiresAllCommunes: Bool
 
     /// Creates a province.
-    public init(name: String, code: String, boundaries: String?, boundariesPath: String?, requiresAllCommunes: Bool = true) {
+    public init(
+        name: String, code: String, boundaries: String?, boundariesPath: String?, requiresAllCommunes: Bool = true
+    ) {
         self.name = name
         self.code = code
         self.boundaries = boundaries

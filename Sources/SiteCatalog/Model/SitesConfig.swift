@@ -54,7 +54,10 @@ public struct SitesConfig: Sendable, Hashable {
     /// The hub (ICMP) and every data-centre service, with resolved thresholds: the targets of a commune that lists
     /// none of its own.
     public var defaultTargets: [ProbeTarget] {
-        [ProbeTarget(name: "hub", address: self.network.datacenter.hub, kind: .icmp, thresholds: self.defaults.thresholds)]
+        [
+            ProbeTarget(
+                name: "hub", address: self.network.datacenter.hub, kind: .icmp, thresholds: self.defaults.thresholds)
+        ]
             + self.network.datacenter.services
     }
 }

@@ -26,7 +26,9 @@ public struct BoundaryCommunes: Sendable, Hashable {
         do {
             collection = try JSONDecoder().decode(Collection.self, from: data)
         } catch {
-            return .failure(.unreadable("not a GeoJSON FeatureCollection with ward_code and name properties (\(Self.describe(error)))"))
+            return .failure(
+                .unreadable(
+                    "not a GeoJSON FeatureCollection with ward_code and name properties (\(Self.describe(error)))"))
         }
         var names: [String: String] = [:]
         for (index, feature) in collection.features.enumerated() {

@@ -51,7 +51,8 @@ extension SitesDecoder {
             if let supernet, subnet.address.bitWidth == supernet.address.bitWidth,
                 !supernet.contains(subnet)
             {
-                self.context.report("subnet \(subnet) of \(seen.owner) is outside the supernet \(supernet)", at: seen.located)
+                self.context.report(
+                    "subnet \(subnet) of \(seen.owner) is outside the supernet \(supernet)", at: seen.located)
             }
             if seen.owner != "the data centre", subnet.prefixLength != network.communePrefixLength,
                 !subnet.address.isIPv6 || network.communePrefixLength > 32
@@ -87,7 +88,8 @@ extension SitesDecoder {
     /// The communes against the boundaries file: the file exists and parses, every code in sites.yaml is in it with
     /// the same name, and (unless `require_all_communes: false`) every commune of it is in sites.yaml.
     func checkBoundaries(province: Province) {
-        guard let path = province.boundariesPath, let written = province.boundaries, let located = self.boundaries else {
+        guard let path = province.boundariesPath, let written = province.boundaries, let located = self.boundaries
+        else {
             return
         }
         let file: BoundaryCommunes
