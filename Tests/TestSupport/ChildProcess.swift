@@ -55,6 +55,13 @@ public final class ChildProcess: Sendable {
         throw ChildProcessError(message: "no line starting with '\(prefix)' within \(timeout) s; stderr: \(self.stderr)")
     }
 
+    /// Waits up to `timeout` seconds for the process to exit by itself; its exit status, or nil if still running.
+    public func waitForExit(timeout: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while self.process.isRunning && Date() < deadline { usleep(10_000) }
+        return self.process.isRunning ? nil : self.process.terminationStatus
+    }
+
     /// Sends SIGTERM (then SIGKILL after a second) and waits for the exit.
     public func stop() {
         guard self.process.isRunning else { return }
