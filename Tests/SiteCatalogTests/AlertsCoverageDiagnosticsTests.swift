@@ -74,7 +74,11 @@ import Testing
 
     @Test func unknownGenerationSuggestsOne() throws {
         let yaml = Fixture.base(replacing: 37, with: "    5g: { metric: nr_ss_rsrp_dbm, dbm: -110 }")
-        #expect(try Fixture.problems(yaml) == ["37:5: unknown key `5g` in coverage floors; did you mean `5G`?"])
+        #expect(
+            try Fixture.problems(yaml) == [
+                "37:5: unknown key `5g` in coverage floors; did you mean `5G`?",
+                "38:53: `5g_area_ratio` needs a 5G floor in `coverage.floors` to judge cells by",
+            ])
     }
 
     @Test func areaRatioOutOfRangeAndResolutionOutOfRange() throws {
@@ -102,5 +106,17 @@ import Testing
         #expect(config.alerts.rules.outboxBacklog == 1000)
         let email = try #require(config.alerts.receiver(named: "noc-email")?.email)
         #expect(email.smarthostHost == "127.0.0.1" && email.smarthostPort == 587 && email.requireTLS)
+    }
+}
+
+/// Coverage targets against the floors they are judged by.
+@Suite struct CoverageTargetFloorTests {
+    @Test func aTargetNeedsItsGenerationsFloor() throws {
+        var lines = Fixture.base.components(separatedBy: "\n")
+        lines.remove(at: 36)  // 5G floor (line 37)
+        #expect(
+            try Fixture.problems(lines.joined(separator: "\n")) == [
+                "37:53: `5g_area_ratio` needs a 5G floor in `coverage.floors` to judge cells by"
+            ])
     }
 }

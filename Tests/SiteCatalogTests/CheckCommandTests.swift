@@ -104,3 +104,16 @@ enum NetmonBinary {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }()
 }
+
+/// `netmon check` with no argument reads ./sites.yaml.
+@Suite(.enabled(if: NetmonBinary.path != nil, "the netmon binary is not built (run `swift build --build-tests`)"))
+struct CheckCommandDefaultPathTests {
+    @Test func noArgumentMeansSitesYAMLInTheWorkingDirectory() throws {
+        let inRepository = try CheckCommandTests.run([], in: Fixture.repositoryRoot)
+        #expect(inRepository.status == 0)
+        let empty = try Fixture.makeDirectory()
+        let elsewhere = try CheckCommandTests.run([], in: empty)
+        #expect(elsewhere.status == 2)
+        #expect(elsewhere.standardError == "sites.yaml: no such file\nsites.yaml cannot be read\n")
+    }
+}

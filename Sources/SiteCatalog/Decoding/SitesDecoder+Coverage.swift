@@ -12,6 +12,23 @@ extension SitesDecoder {
         let floors = self.decodeFloors(fields["floors"])
         let targets = self.decodeCoverageTargets(fields["targets"])
         guard let resolution, let minSamples, let floors, let targets else { return nil }
+        // A target about a generation can only be judged against that generation's floor.
+        let targetFields = fields["targets"].flatMap { self.context.fieldsQuietly($0) }
+        let needs: [(key: String, generation: RadioGeneration, isSet: Bool)] = [
+            ("3g_every_commune", .threeG, targets.threeGInEveryCommune),
+            ("4g_every_commune", .fourG, targets.fourGInEveryCommune),
+            ("5g_area_ratio", .fiveG, targets.fiveGAreaRatio > 0),
+        ]
+        var failed = false
+        for need in needs where need.isSet && floors[need.generation] == nil {
+            if let located = targetFields?[need.key] {
+                self.context.report(
+                    "`\(need.key)` needs a \(need.generation.rawValue) floor in `coverage.floors` to judge cells by",
+                    at: located)
+                failed = true
+            }
+        }
+        guard !failed else { return nil }
         return CoverageSettings(resolution: resolution, minSamples: minSamples, floors: floors, targets: targets)
     }
 
