@@ -91,7 +91,8 @@ extension SitesDecoder {
         }
         guard let code, let name, let subnet, let gateway, let probeID, let targets else { return nil }
         return Commune(
-            code: code, name: name, subnet: subnet.description, gateway: gateway.description, probeID: probeID, targets: targets
+            code: code, name: name, subnet: subnet.description, gateway: gateway.description, probeID: probeID,
+            targets: targets
         )
     }
 }
