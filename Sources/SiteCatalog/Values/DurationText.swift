@@ -21,7 +21,7 @@ public enum DurationText {
             guard !number.isEmpty, let value = Double(number), let scale = Self.unitSeconds[unit] else { return nil }
             total += value * scale
         }
-        guard total.isFinite, total < 1e12 else { return nil }
+        guard total.isFinite, total <= Self.maximumSeconds else { return nil }
         return .nanoseconds(Int64((total * 1e9).rounded()))
     }
 
@@ -40,6 +40,9 @@ public enum DurationText {
         }
         return "\(Int(milliseconds))ms"
     }
+
+    /// The longest duration accepted: ten years, far beyond any setting and well inside `Duration`'s nanoseconds.
+    public static let maximumSeconds: Double = 10 * 366 * 86_400
 
     private static let unitSeconds: [String: Double] = ["ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400]
 }
