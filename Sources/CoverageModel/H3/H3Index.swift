@@ -40,20 +40,22 @@ public struct H3Index: Sendable, Hashable, Comparable, CustomStringConvertible {
         let base = self.baseCell
         guard base < H3BaseCells.count else { return false }
         let res = self.resolution
-        var foundFirstNonZero = false
+        // Digits 1…res are 0…6; digits beyond are 7; a pentagon's first non-zero digit is not 1 (deleted axis).
         let pentagon = H3BaseCells.isPentagon(base)
-        for r in 1...15 {
+        var foundFirstNonZero = !pentagon
+        var r = 1
+        while r <= 15 {
             let d = self.digit(r)
             if r <= res {
                 if d == 7 { return false }
                 if !foundFirstNonZero && d != 0 {
+                    if d == 1 { return false }
                     foundFirstNonZero = true
-                    // The K axis (digit 1) is deleted from pentagons.
-                    if pentagon && d == 1 { return false }
                 }
             } else if d != 7 {
                 return false
             }
+            r += 1
         }
         return true
     }
@@ -66,10 +68,11 @@ public struct H3Index: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The first non-zero digit up to the resolution, or 0 when all are 0.
     var leadingNonZeroDigit: Int {
         let res = self.resolution
-        guard res > 0 else { return 0 }
-        for r in 1...res {
+        var r = 1
+        while r <= res {
             let d = self.digit(r)
             if d != 0 { return d }
+            r += 1
         }
         return 0
     }
