@@ -35,12 +35,41 @@ import Testing
     }
 
     @Test func duplicateKeyPointsAtTheRepetition() throws {
-        let yaml = Fixture.base(replacing: 27, with: "    gateway: 10.33.3.2")
-        let error = try Self.error(yaml)
-        #expect(error.code == .unparsable)
+        var lines = Fixture.base.components(separatedBy: "\n")
+        lines.insert("    gateway: 10.33.3.2", at: 26)
+        let error = try Self.error(lines.joined(separator: "\n"))
+        #expect(error.code == .invalid)
         #expect(
             error.diagnostics.map { "\($0.line):\($0.column): \($0.message)" } == [
                 "27:5: duplicate key `gateway` (first at line 26, column 5); each key may appear once"
+            ])
+    }
+
+    @Test func duplicateKeysDoNotHideOtherProblems() throws {
+        var lines = Fixture.base.components(separatedBy: "\n")
+        lines.insert("    gateway: 10.33.3.2", at: 26)
+        var yaml = lines.joined(separator: "\n")
+        yaml = yaml.replacingOccurrences(of: "kind: icmp }", with: "kind: icmp, kind: tcp }")
+        yaml = yaml.replacingOccurrences(of: "step: 60s", with: "step: 60x")
+        let error = try Self.error(yaml)
+        #expect(error.code == .invalid)
+        #expect(
+            error.diagnostics.map { "\($0.line):\($0.column): \($0.message)" } == [
+                "13:55: duplicate key `kind` (first at line 13, column 43); each key may appear once",
+                "16:30: `60x` is not a duration; write e.g. 500ms, 30s, 5m, 4h or 1h30m",
+                "27:5: duplicate key `gateway` (first at line 26, column 5); each key may appear once",
+                "30:54: duplicate key `kind` (first at line 30, column 42); each key may appear once",
+            ])
+    }
+
+    @Test func aKeyRepeatedThreeTimesIsReportedTwice() throws {
+        var lines = Fixture.base.components(separatedBy: "\n")
+        lines.insert(contentsOf: ["    gateway: 10.33.3.2", "    gateway: 10.33.3.3"], at: 26)
+        let error = try Self.error(lines.joined(separator: "\n"))
+        #expect(
+            error.diagnostics.map { "\($0.line):\($0.column): \($0.message)" } == [
+                "27:5: duplicate key `gateway` (first at line 26, column 5); each key may appear once",
+                "28:5: duplicate key `gateway` (first at line 26, column 5); each key may appear once",
             ])
     }
 

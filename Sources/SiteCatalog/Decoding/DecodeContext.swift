@@ -50,6 +50,7 @@ final class DecodeContext {
                 continue
             }
             let key = scalar.string
+            if DuplicateKeyMask.isMask(key) { continue }  // a repeated key, reported when composing
             guard known.contains(key) else {
                 var message = "unknown key `\(key)` in \(what)"
                 if let suggestion = EditDistance.suggestion(for: key, among: known.filter { entries[$0] == nil }) {

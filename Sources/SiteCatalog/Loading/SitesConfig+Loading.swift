@@ -25,31 +25,62 @@ extension SitesConfig {
     /// Decodes and validates YAML text. `path` names it in diagnostics, and its folder resolves relative paths
     /// (give the path the text would have on disk).
     public static func decode(yaml: String, path: String) throws(ConfigError) -> SitesConfig {
-        let root: Node
-        do {
-            guard let composed = try Yams.compose(yaml: yaml) else {
-                throw ConfigError(
-                    code: .invalid,
-                    diagnostics: [
-                        Diagnostic(path: path, line: 1, column: 1, message: "the file holds no YAML document")
-                    ])
-            }
-            root = composed
-        } catch let error as ConfigError {
-            throw error
-        } catch {
-            throw ConfigError(code: .unparsable, diagnostics: [Self.diagnostic(for: error, path: path, yaml: yaml)])
-        }
+        let (root, duplicateKeys) = try Self.compose(yaml, path: path)
         let absolute = Self.absolute(path)
         let context = DecodeContext(file: path)
         let decoder = SitesDecoder(context: context, baseDirectory: (absolute as NSString).deletingLastPathComponent)
         let config = decoder.decode(root: root, sourcePath: absolute)
-        if let config, context.diagnostics.isEmpty { return config }
-        var diagnostics = context.diagnostics.sorted()
+        if let config, context.diagnostics.isEmpty, duplicateKeys.isEmpty { return config }
+        var diagnostics = (context.diagnostics + duplicateKeys).sorted()
         if diagnostics.isEmpty {
             diagnostics = [Diagnostic(path: path, line: 1, column: 1, message: "the configuration is incomplete")]
         }
         throw ConfigError(code: .invalid, diagnostics: diagnostics)
+    }
+
+    /// Composes the YAML tree. Yams refuses a mapping with a repeated key; each repetition becomes a diagnostic and
+    /// is masked (replaced by as many private-use characters, so no position moves) before composing again, so a
+    /// repeated key does not hide the rest of the file's problems.
+    private static func compose(_ yaml: String, path: String) throws(ConfigError) -> (Node, [Diagnostic]) {
+        var text = yaml
+        var duplicates: [Diagnostic] = []
+        while true {
+            do {
+                guard let composed = try Yams.compose(yaml: text) else {
+                    throw ConfigError(
+                        code: .invalid,
+                        diagnostics: [
+                            Diagnostic(path: path, line: 1, column: 1, message: "the file holds no YAML document")
+                        ])
+                }
+                return (composed, duplicates)
+            } catch let error as ConfigError {
+                throw error
+            } catch YamlError.duplicatedKeysInMapping(let keys, let context) {
+                let key = keys.first ?? ""
+                let first = context.mark
+                guard duplicates.count < DuplicateKeyMask.limit,
+                    let repeated = Self.repetition(of: key, after: first, in: text)
+                else {
+                    let error = YamlError.duplicatedKeysInMapping(duplicates: keys, context: context)
+                    throw ConfigError(
+                        code: .unparsable,
+                        diagnostics: duplicates + [Self.diagnostic(for: error, path: path, yaml: text)])
+                }
+                duplicates.append(
+                    Diagnostic(
+                        path: path, line: repeated.line, column: repeated.column,
+                        message:
+                            "duplicate key `\(key)` (first at line \(first.line), column \(first.column)); "
+                            + "each key may appear once"))
+                text = DuplicateKeyMask.mask(
+                    text, line: repeated.line, column: repeated.column, length: key.unicodeScalars.count,
+                    serial: duplicates.count)
+            } catch {
+                throw ConfigError(
+                    code: .unparsable, diagnostics: duplicates + [Self.diagnostic(for: error, path: path, yaml: text)])
+            }
+        }
     }
 
     private static func read(path: String) throws(ConfigError) -> String {
