@@ -13,9 +13,22 @@ enum Fixture {
     /// The repository's sites.yaml.
     static var repositorySitesPath: String { repositoryRoot + "/sites.yaml" }
 
-    /// A fresh folder for one test.
+    /// This test process's scratch folder, `$TMPDIR/sitecatalog-tests-<pid>`. Folders left by earlier runs whose
+    /// process is gone are removed first, so runs do not pile up files (Swift Testing has no end-of-run hook).
+    static let scratchRoot: String = {
+        let temporary = (NSTemporaryDirectory() as NSString).standardizingPath
+        let prefix = "sitecatalog-tests-"
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []
+        for entry in entries where entry.hasPrefix(prefix) {
+            guard let pid = Int32(entry.dropFirst(prefix.count)), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(atPath: temporary + "/" + entry)
+        }
+        return temporary + "/" + prefix + String(getpid())
+    }()
+
+    /// A fresh folder for one test, inside `scratchRoot`.
     static func makeDirectory() throws -> String {
-        let path = NSTemporaryDirectory() + "sitecatalog-\(UUID().uuidString)"
+        let path = scratchRoot + "/" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
