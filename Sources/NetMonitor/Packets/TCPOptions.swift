@@ -4,6 +4,12 @@ public struct SACKBlock: Hashable, Sendable {
     public var left: UInt32
     /// Sequence number after the block.
     public var right: UInt32
+
+    /// A block.
+    public init(left: UInt32, right: UInt32) {
+        self.left = left
+        self.right = right
+    }
 }
 
 /// The TCP timestamps option (RFC 7323).
@@ -12,6 +18,12 @@ public struct TCPTimestamp: Hashable, Sendable {
     public var value: UInt32
     /// The echoed timestamp (meaningful when ACK is set).
     public var echoReply: UInt32
+
+    /// A timestamps option.
+    public init(value: UInt32, echoReply: UInt32) {
+        self.value = value
+        self.echoReply = echoReply
+    }
 }
 
 /// The TCP options measurement uses.
