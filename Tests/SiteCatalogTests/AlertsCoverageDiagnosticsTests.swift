@@ -120,3 +120,20 @@ import Testing
             ])
     }
 }
+
+/// Label names in routes.
+@Suite struct RouteLabelTests {
+    @Test func groupByNeedsLabelNames() throws {
+        let yaml = Fixture.base(replacing: 45, with: "    group_by: [alertname, \"commune code\", ...]")
+        #expect(
+            try Fixture.problems(yaml) == [
+                "45:27: `commune code` in `group_by` is not a label name (letters, digits and _, not starting with a digit)"
+            ])
+    }
+
+    @Test func integerRatiosAreNumbers() throws {
+        let yaml = Fixture.base(line: 38, replacing: "0.60", with: "1")
+        let config = try SitesConfig.load(path: try Fixture.write(yaml))
+        #expect(config.coverage.targets.fiveGAreaRatio == 1)
+    }
+}

@@ -159,7 +159,18 @@ extension SitesDecoder {
             }
         }
         var groupBy: [String]? = parent.groupBy
-        if fields.has("group_by") { groupBy = self.context.stringList(fields["group_by"], "group_by") }
+        if fields.has("group_by") {
+            groupBy = self.context.stringList(fields["group_by"], "group_by")
+            for item in self.context.fieldsQuietlyList(fields["group_by"]) {
+                guard let label = item.node.string, label != "...", !AlertRoute.Matcher.isValidLabelName(label) else {
+                    continue
+                }
+                self.context.report(
+                    "`\(label)` in `group_by` is not a label name (letters, digits and _, not starting with a digit)",
+                    at: item)
+                groupBy = nil
+            }
+        }
         var groupWait: Duration? = parent.groupWait
         if fields.has("group_wait") { groupWait = self.context.duration(fields["group_wait"], allowZero: true) }
         var groupInterval: Duration? = parent.groupInterval

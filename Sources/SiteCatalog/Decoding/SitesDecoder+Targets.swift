@@ -176,4 +176,10 @@ extension DecodeContext {
         }
         return Fields(located: located, what: "", entries: entries, orderedKeys: ordered)
     }
+
+    /// The items of a list without reporting anything (empty when it is not a list).
+    func fieldsQuietlyList(_ located: Located?) -> [Located] {
+        guard let located, case .sequence(let sequence) = located.node else { return [] }
+        return sequence.enumerated().map { Located(node: $1, path: located.appending(index: $0)) }
+    }
 }

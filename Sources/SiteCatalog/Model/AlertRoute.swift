@@ -82,12 +82,18 @@ public struct AlertRoute: Sendable, Hashable {
             if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
                 value = String(value.dropFirst().dropLast())
             }
-            guard let first = name.unicodeScalars.first, first == "_" || first.properties.isAlphabetic,
-                name.unicodeScalars.allSatisfy({
-                    $0 == "_" || ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0)
-                })
-            else { return nil }
+            guard Self.isValidLabelName(name) else { return nil }
             self.init(name: name, operation: operation, value: value)
+        }
+
+        /// Whether `name` is a Prometheus label name: `[a-zA-Z_][a-zA-Z0-9_]*`.
+        public static func isValidLabelName(_ name: String) -> Bool {
+            guard let first = name.unicodeScalars.first,
+                first == "_" || ("a"..."z").contains(first) || ("A"..."Z").contains(first)
+            else { return false }
+            return name.unicodeScalars.allSatisfy {
+                $0 == "_" || ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+            }
         }
 
         /// Whether `labels` satisfy this matcher (a missing label is the empty string, as in Alertmanager).
