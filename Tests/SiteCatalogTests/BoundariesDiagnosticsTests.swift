@@ -112,3 +112,14 @@ import Testing
         #expect(problems.contains { $0.contains("is missing from `communes`") } == false)
     }
 }
+
+/// A boundaries setting naming a folder.
+@Suite struct BoundariesFolderTests {
+    @Test func aFolderIsNotABoundariesFile() throws {
+        let path = try BoundariesDiagnosticsTests.write(boundaries: ".")
+        #expect(
+            BoundariesDiagnosticsTests.problems(path) == [
+                "5:15: boundaries file `.` cannot be used: it is a folder, not a file"
+            ])
+    }
+}

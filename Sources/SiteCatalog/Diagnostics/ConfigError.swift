@@ -14,6 +14,7 @@ public struct ConfigError: Error, Sendable, Hashable, CustomStringConvertible {
         /// The file is YAML but breaks the schema or a rule; one diagnostic per problem.
         public static let invalid = Code(value: .invalid)
 
+        /// `unreadable`, `unparsable` or `invalid`.
         public var description: String { self.value.rawValue }
     }
 

@@ -39,9 +39,13 @@ public struct AlertRoute: Sendable, Hashable {
     public struct Matcher: Sendable, Hashable, CustomStringConvertible {
         /// The comparison.
         public enum Operation: String, Sendable, Hashable {
+            /// `=`: the label equals the value.
             case equal = "="
+            /// `!=`: the label differs from the value.
             case notEqual = "!="
+            /// `=~`: the label matches the regular expression (anchored).
             case matchesRegex = "=~"
+            /// `!~`: the label does not match the regular expression (anchored).
             case doesNotMatchRegex = "!~"
         }
 

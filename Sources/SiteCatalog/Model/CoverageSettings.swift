@@ -20,8 +20,11 @@ public struct CoverageSettings: Sendable, Hashable {
 
 /// A mobile network generation, keyed in sites.yaml as `3G`, `4G`, `5G`.
 public enum RadioGeneration: String, Sendable, Hashable, CaseIterable, Comparable {
+    /// UMTS/HSPA.
     case threeG = "3G"
+    /// LTE.
     case fourG = "4G"
+    /// NR (non-standalone or standalone).
     case fiveG = "5G"
 
     /// The signal metric a floor for this generation is written in.
@@ -33,6 +36,7 @@ public enum RadioGeneration: String, Sendable, Hashable, CaseIterable, Comparabl
         }
     }
 
+    /// 3G < 4G < 5G.
     public static func < (lhs: RadioGeneration, rhs: RadioGeneration) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 

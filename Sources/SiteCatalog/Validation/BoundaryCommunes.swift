@@ -16,9 +16,10 @@ public struct BoundaryCommunes: Sendable, Hashable {
     /// Reads the codes and names of the FeatureCollection at `path`.
     public static func load(path: String) -> Result<BoundaryCommunes, Failure> {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             return .failure(.notFound)
         }
+        guard !isDirectory.boolValue else { return .failure(.unreadable("it is a folder, not a file")) }
         guard let data = FileManager.default.contents(atPath: path) else {
             return .failure(.unreadable("it cannot be read"))
         }
