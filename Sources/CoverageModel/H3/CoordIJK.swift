@@ -22,6 +22,7 @@ struct CoordIJK: Hashable, Sendable {
     static func * (a: CoordIJK, s: Int) -> CoordIJK { CoordIJK(a.i * s, a.j * s, a.k * s) }
 
     /// Removes negative components and the common minimum.
+    @inline(__always)
     mutating func normalize() {
         if self.i < 0 {
             self.j -= self.i
@@ -56,33 +57,41 @@ struct CoordIJK: Hashable, Sendable {
 
     // The grid maps below are linear maps of (i, j, k) written out, each followed by normalization.
 
+    /// `n / 7` rounded to the nearest integer. The reference computes `lround(n * (1/7))`; a seventh of an
+    /// integer is never within 1/14 of a half, so exact integer rounding gives the same result.
+    @inline(__always)
+    static func divideBy7Rounded(_ n: Int) -> Int {
+        let m = n + 3
+        return m >= 0 ? m / 7 : -((6 - m) / 7)
+    }
+
     /// The parent in a counter-clockwise aperture-7 grid.
+    @inline(__always)
     mutating func upAp7() {
         let i = self.i - self.k
         let j = self.j - self.k
-        self = CoordIJK(
-            Int((Double(3 * i - j) * H3Constants.oneSeventh).rounded()),
-            Int((Double(i + 2 * j) * H3Constants.oneSeventh).rounded()), 0)
+        self = CoordIJK(CoordIJK.divideBy7Rounded(3 * i - j), CoordIJK.divideBy7Rounded(i + 2 * j), 0)
         self.normalize()
     }
 
     /// The parent in a clockwise aperture-7 grid.
+    @inline(__always)
     mutating func upAp7r() {
         let i = self.i - self.k
         let j = self.j - self.k
-        self = CoordIJK(
-            Int((Double(2 * i + j) * H3Constants.oneSeventh).rounded()),
-            Int((Double(3 * j - i) * H3Constants.oneSeventh).rounded()), 0)
+        self = CoordIJK(CoordIJK.divideBy7Rounded(2 * i + j), CoordIJK.divideBy7Rounded(3 * j - i), 0)
         self.normalize()
     }
 
     /// The centre child in the next finer counter-clockwise aperture-7 grid.
+    @inline(__always)
     mutating func downAp7() {
         self = CoordIJK(3 * self.i + self.j, 3 * self.j + self.k, self.i + 3 * self.k)
         self.normalize()
     }
 
     /// The centre child in the next finer clockwise aperture-7 grid.
+    @inline(__always)
     mutating func downAp7r() {
         self = CoordIJK(3 * self.i + self.k, self.i + 3 * self.j, self.j + 3 * self.k)
         self.normalize()
@@ -119,12 +128,12 @@ struct CoordIJK: Hashable, Sendable {
         self.normalize()
     }
 
-    /// The digit of a unit (or zero) vector, 7 if it is neither: normalized unit vectors have 0/1
+    /// The digit of a normalized unit (or zero) vector, 7 if it is neither: normalized unit vectors have 0/1
     /// components and their digit is 4i + 2j + k.
+    @inline(__always)
     var unitDigit: Int {
-        let c = self.normalized
-        guard c.i | c.j | c.k <= 1, c.i >= 0, c.j >= 0, c.k >= 0 else { return 7 }
-        return 4 * c.i + 2 * c.j + c.k
+        guard self.i | self.j | self.k <= 1, self.i >= 0, self.j >= 0, self.k >= 0 else { return 7 }
+        return 4 * self.i + 2 * self.j + self.k
     }
 
     /// The centre of the hexagon in face-plane Cartesian coordinates.

@@ -17,6 +17,7 @@ extension H3Index {
     }
 
     /// The same index with digit `r` (1…15) set to `d`.
+    @inline(__always)
     func setting(digit r: Int, to d: Int) -> H3Index {
         let shift = UInt64((15 - r) * 3)
         return H3Index(rawValue: (self.rawValue & ~(UInt64(7) << shift)) | (UInt64(d) << shift))

@@ -61,6 +61,7 @@ public struct H3Index: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// The digit (0…7) at resolution `r` (1…15).
+    @inline(__always)
     func digit(_ r: Int) -> Int {
         Int((self.rawValue >> UInt64((15 - r) * 3)) & 0x7)
     }

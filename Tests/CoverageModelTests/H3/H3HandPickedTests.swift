@@ -145,3 +145,36 @@ struct H3BadInputTests {
         #expect(H3.latLngToCell(LatLng(lat: 20.6, lng: 106.1 + 360), resolution: 8).description == "884143544dfffff")
     }
 }
+
+@Suite("H3 lattice arithmetic")
+struct CoordIJKTests {
+    @Test func integerDivisionBy7RoundsLikeTheReference() {
+        // The reference rounds n · (1/7) in floating point with lround; the integer version must agree.
+        var n = -300_000
+        while n <= 300_000 {
+            let reference = Int((Double(n) * H3Constants.oneSeventh).rounded())
+            if CoordIJK.divideBy7Rounded(n) != reference {
+                Issue.record("n = \(n): \(CoordIJK.divideBy7Rounded(n)) ≠ \(reference)")
+                return
+            }
+            n += 1
+        }
+        for n in [Int(Int32.max) / 2, -(Int(Int32.max) / 2), 11_529_602 * 3, -11_529_602 * 3] {
+            #expect(CoordIJK.divideBy7Rounded(n) == Int((Double(n) * H3Constants.oneSeventh).rounded()))
+        }
+    }
+
+    @Test func unitDigitsAndRotations() {
+        for d in 0..<7 { #expect(CoordIJK.unitVectors[d].unitDigit == d) }
+        #expect(CoordIJK(1, 1, 1).normalized.unitDigit == 0)
+        #expect(CoordIJK(2, 0, 0).unitDigit == 7)
+        for d in 1..<7 {
+            var v = CoordIJK.unitVectors[d]
+            v.rotate60ccw()
+            #expect(v.unitDigit == H3Digit.ccw[d])
+            v.rotate60cw()
+            v.rotate60cw()
+            #expect(v.unitDigit == H3Digit.cw[d])
+        }
+    }
+}
