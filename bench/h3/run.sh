@@ -8,9 +8,12 @@ COMMUNES=${COMMUNES:-../shared/data/boundaries/hungyen_communes_2025.geojson}
 [ -f "$COMMUNES" ] || COMMUNES=/work/shared/data/boundaries/hungyen_communes_2025.geojson
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
-G=Sources/CoverageModel/Geometry
-swiftc -O -wmo -o "$OUT/h3bench" Sources/CoverageModel/H3/*.swift "$G/LatLng.swift" "$G/GeoBoundingBox.swift" \
-    "$G/GeoPolygon.swift" "$G/GeoMultiPolygon.swift" "$G/GeoRing.swift" bench/h3/main.swift
+ROOT=$PWD
+G=$ROOT/Sources/CoverageModel/Geometry
+# Compile inside the temporary directory: swiftc leaves module files in the working directory.
+(cd "$OUT" && swiftc -O -wmo -o "$OUT/h3bench" "$ROOT"/Sources/CoverageModel/H3/*.swift "$G/LatLng.swift" \
+    "$G/GeoBoundingBox.swift" "$G/GeoPolygon.swift" "$G/GeoMultiPolygon.swift" "$G/GeoRing.swift" \
+    "$ROOT/bench/h3/main.swift")
 echo "== swift"
 "$OUT/h3bench" "$N" "$COMMUNES"
 echo "== python h3 $(python3 -c 'import h3; print(h3.__version__)')"
