@@ -13,7 +13,9 @@ let n = Int(args[1])!
 let communesPath = args[2]
 
 var rng = SystemRandomNumberGenerator()
-let points = (0..<n).map { _ in LatLng(lat: Double.random(in: 8.5...23.4, using: &rng), lng: Double.random(in: 102.1...109.5, using: &rng)) }
+let points = (0..<n).map { _ in
+    LatLng(lat: Double.random(in: 8.5...23.4, using: &rng), lng: Double.random(in: 102.1...109.5, using: &rng))
+}
 var cells: [H3Index] = []
 cells.reserveCapacity(n)
 let tIndex = seconds { for p in points { cells.append(H3.latLngToCell(p, resolution: 8)) } }
@@ -24,15 +26,18 @@ let tBoundary = seconds { for c in sample { sink += H3.cellToBoundary(c)[0].lat 
 let tArea = seconds { for c in sample { sink += H3.cellAreaKm2(c) } }
 let tDisk = seconds { for c in sample { sink += Double(H3.gridDisk(c, k: 1).count) } }
 
-let json = try! JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: communesPath))) as! [String: Any]
+let json =
+    try! JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: communesPath))) as! [String: Any]
 var communes: [GeoMultiPolygon] = []
 for f in json["features"] as! [[String: Any]] {
     let geometry = f["geometry"] as! [String: Any]
     let polys = geometry["coordinates"] as! [[[[Double]]]]
-    communes.append(GeoMultiPolygon(polygons: polys.map { rings in
-        let r = rings.map { $0.map { LatLng(lat: $0[1], lng: $0[0]) } }
-        return GeoPolygon(exterior: r[0], holes: Array(r.dropFirst()))
-    }))
+    communes.append(
+        GeoMultiPolygon(
+            polygons: polys.map { rings in
+                let r = rings.map { $0.map { LatLng(lat: $0[1], lng: $0[0]) } }
+                return GeoPolygon(exterior: r[0], holes: Array(r.dropFirst()))
+            }))
 }
 var filled = 0
 let tFill = seconds { for c in communes { filled += H3.polygonToCells(c, resolution: 8).count } }

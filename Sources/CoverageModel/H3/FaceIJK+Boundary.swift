@@ -70,7 +70,8 @@ extension FaceIJK {
                 }
             }
             if vert < 6 {
-                out.append(H3Projection.point(of: fijk.coord.hex2d, face: fijk.face, resolution: adjRes, substrate: true))
+                out.append(
+                    H3Projection.point(of: fijk.coord.hex2d, face: fijk.face, resolution: adjRes, substrate: true))
             }
             lastFace = fijk.face
             lastOverage = overage
@@ -105,7 +106,8 @@ extension FaceIJK {
                 out.append(H3Projection.point(of: inter, face: tmp.face, resolution: adjRes, substrate: true))
             }
             if vert < 5 {
-                out.append(H3Projection.point(of: fijk.coord.hex2d, face: fijk.face, resolution: adjRes, substrate: true))
+                out.append(
+                    H3Projection.point(of: fijk.coord.hex2d, face: fijk.face, resolution: adjRes, substrate: true))
             }
             lastFijk = fijk
         }

@@ -21,8 +21,12 @@ enum H3Constants {
     /// Largest ijk component of a resolution-0 base cell on a face.
     static let maxFaceCoord = 2
     /// Overage thresholds and unit scales per Class II resolution (index = resolution; odd entries unused).
-    static let maxDimByCIIres = [2, -1, 14, -1, 98, -1, 686, -1, 4802, -1, 33614, -1, 235298, -1, 1647086, -1, 11529602]
-    static let unitScaleByCIIres = [1, -1, 7, -1, 49, -1, 343, -1, 2401, -1, 16807, -1, 117649, -1, 823543, -1, 5764801]
+    static let maxDimByCIIres = [
+        2, -1, 14, -1, 98, -1, 686, -1, 4802, -1, 33614, -1, 235298, -1, 1647086, -1, 11529602,
+    ]
+    static let unitScaleByCIIres = [
+        1, -1, 7, -1, 49, -1, 343, -1, 2401, -1, 16807, -1, 117649, -1, 823543, -1, 5764801,
+    ]
 
     /// Whether a resolution is Class III (odd: rotated against the icosahedron).
     @inline(__always) static func isClassIII(_ res: Int) -> Bool { res & 1 == 1 }

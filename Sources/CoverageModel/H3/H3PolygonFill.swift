@@ -69,7 +69,8 @@ enum H3PolygonFill {
 
         func boxContains(lat: Double, lng: Double) -> Bool {
             guard lat >= self.south && lat <= self.north else { return false }
-            return self.isTransmeridian ? (lng >= self.west || lng <= self.east) : (lng >= self.west && lng <= self.east)
+            return self.isTransmeridian
+                ? (lng >= self.west || lng <= self.east) : (lng >= self.west && lng <= self.east)
         }
 
         /// Even-odd ray test; a point level with a vertex is nudged north, one on a vertex's meridian west.
@@ -136,7 +137,9 @@ enum H3PolygonFill {
         let seed = H3.cell(of: Vec3(latRadians: loop.lats[0], lngRadians: loop.lngs[0]), resolution: res)
         let center = H3.centerPoint(seed)
         var radius = 0.0
-        for v in (seed.isPentagon ? seed.faceIJK.pentagonBoundary(resolution: res)
+        for v
+            in (seed.isPentagon
+            ? seed.faceIJK.pentagonBoundary(resolution: res)
             : seed.faceIJK.hexagonBoundary(resolution: res))
         {
             radius = max(radius, acos(min(1, max(-1, center.dot(v)))))

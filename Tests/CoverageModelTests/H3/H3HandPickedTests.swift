@@ -23,7 +23,9 @@ struct H3HandPickedTests {
             #expect(cell.isValid)
             #expect(H3.latLngToCell(H3.cellToLatLng(cell), resolution: res) == cell)
             #expect(H3.cellToParent(finest, resolution: res) == cell)
-            #expect(H3.cellToChildren(cell, resolution: min(res + 1, 15)).contains(res == 15 ? cell : H3.latLngToCell(self.hungYen, resolution: res + 1)))
+            #expect(
+                H3.cellToChildren(cell, resolution: min(res + 1, 15)).contains(
+                    res == 15 ? cell : H3.latLngToCell(self.hungYen, resolution: res + 1)))
             #expect(H3Index(string: cell.description) == cell)
         }
         #expect(H3.cellToParent(finest, resolution: 16) == nil)
@@ -107,7 +109,9 @@ struct H3HandPickedTests {
         #expect(H3.polygonToCells(square, resolution: 8) == [cell])
         // A hole around that centre removes it.
         let holed = GeoPolygon(
-            exterior: square.exterior.map { LatLng(lat: c.lat + ($0.lat - c.lat) * 20, lng: c.lng + ($0.lng - c.lng) * 20) },
+            exterior: square.exterior.map {
+                LatLng(lat: c.lat + ($0.lat - c.lat) * 20, lng: c.lng + ($0.lng - c.lng) * 20)
+            },
             holes: [square.exterior])
         let cells = H3.polygonToCells(holed, resolution: 8)
         #expect(!cells.isEmpty && !cells.contains(cell))

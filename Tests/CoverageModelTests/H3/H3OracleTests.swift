@@ -101,7 +101,9 @@ struct H3OracleTests {
         }
     }
 
-    @Test("polygonToCells: real communes (self-intersecting, multi-part), holes, bow tie, antimeridian, pentagon, either winding")
+    @Test(
+        "polygonToCells: real communes (self-intersecting, multi-part), holes, bow tie, antimeridian, pentagon, either winding"
+    )
     func polygonToCells() throws {
         let o = try self.oracle()
         try #require(!o.polygonCells.isEmpty, "communes file not found at \(H3Oracle.communesPath)")
