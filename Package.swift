@@ -16,6 +16,12 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // libpcap as a system library (Debian: libpcap-dev).
@@ -40,11 +46,26 @@ let package = Package(
         ),
         // Network namespaces, veth, nftables and the user-space delay responder.
         .target(name: "NetmonLab", dependencies: ["NetMonitor", "CNetShims"], swiftSettings: strict),
+        // The gateway daemon as Services: round scheduler, SQLite store + outbox, forwarder, /metrics.
+        .target(
+            name: "ProbeAgent",
+            dependencies: [
+                "NetMonitor", "SiteCatalog", "NetmonProtocol",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         // The command-line tool: one file per subcommand.
         .executableTarget(
             name: "netmon",
             dependencies: [
-                "NetMonitor", "CoverageModel", "SiteCatalog", "NetmonLab", "NetmonProtocol",
+                "NetMonitor", "CoverageModel", "SiteCatalog", "NetmonLab", "NetmonProtocol", "ProbeAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -54,6 +75,15 @@ let package = Package(
         .testTarget(name: "NetMonitorTests", dependencies: ["NetMonitor", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CoverageModelTests", dependencies: ["CoverageModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SiteCatalogTests", dependencies: ["SiteCatalog", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "ProbeAgentTests",
+            dependencies: [
+                "ProbeAgent", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "NetmonLabTests", dependencies: ["NetmonLab", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -1,0 +1,59 @@
+import Foundation
+import Synchronization
+
+/// The built `netmon` executable, next to the test bundle or in the package's `.build/debug`.
+enum NetmonBinary {
+    static let path: String? = {
+        var candidates: [String] = []
+        let argument0 = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        candidates.append(argument0.appendingPathComponent("netmon").path)
+        candidates.append(argument0.deletingLastPathComponent().appendingPathComponent("netmon").path)
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        candidates.append(root.appendingPathComponent(".build/debug/netmon").path)
+        candidates.append(root.appendingPathComponent(".build/release/netmon").path)
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }()
+}
+
+/// A `netmon probe` process started by a test; stderr goes to a file the test can read.
+final class DaemonProcess: Sendable {
+    let process: Process
+    let logPath: String
+    let pid: Int32
+
+    init(arguments: [String], logPath: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: NetmonBinary.path!)
+        process.arguments = ["probe"] + arguments
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        try log.seekToEnd()
+        process.standardError = log
+        process.standardOutput = log
+        try process.run()
+        self.process = process
+        self.logPath = logPath
+        self.pid = process.processIdentifier
+    }
+
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+    var isRunning: Bool { process.isRunning }
+
+    func signal(_ number: Int32) { kill(pid, number) }
+
+    /// Waits for the process to exit (up to `timeout`); returns its status, or nil if it is still running.
+    func waitForExit(timeout: Duration) async -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    /// SIGKILL and reap (cleanup for failed tests too).
+    func killHard() async {
+        if process.isRunning { kill(pid, SIGKILL) }
+        _ = await waitForExit(timeout: .seconds(10))
+    }
+}
