@@ -6,6 +6,7 @@ import NIOHTTP1
 import NIOSSL
 import NetmonProtocol
 import ServiceLifecycle
+import Synchronization
 
 /// Sends the outbox to the provincial server, oldest first, in batches, until acknowledged.
 ///
@@ -18,8 +19,7 @@ public final class Forwarder: Service {
     private let configuration: ForwarderConfiguration
     private let metrics: MetricsRegistry?
     private let logger: Logger
-    private let wakeups: AsyncStream<Void>
-    private let wakeupContinuation: AsyncStream<Void>.Continuation
+    private let hasNewRounds = Atomic<Bool>(false)
 
     public init(
         store: GatewayStore, probeID: String, configuration: ForwarderConfiguration, metrics: MetricsRegistry? = nil,
@@ -30,11 +30,10 @@ public final class Forwarder: Service {
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger
-        (self.wakeups, self.wakeupContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Tells the forwarder new rounds are in the outbox (it also polls).
-    public func notifyNewRounds() { wakeupContinuation.yield() }
+    public func notifyNewRounds() { hasNewRounds.store(true, ordering: .relaxed) }
 
     /// The outcome of one POST.
     enum Attempt {
@@ -54,7 +53,6 @@ public final class Forwarder: Service {
             "forwarding rounds", metadata: ["url": "\(configuration.ingestURL.absoluteString)", "probe_id": "\(probeID)"])
         var failures = 0
         var batchSize = configuration.batchSize
-        var wakeupIterator = wakeups.makeAsyncIterator()
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let entries: [OutboxEntry]
             do {
@@ -66,15 +64,12 @@ public final class Forwarder: Service {
                 continue
             }
             if entries.isEmpty {
-                // Wait for a wake-up or the poll interval, whichever first; stop on graceful shutdown.
-                let poll = configuration.pollInterval
-                _ = await cancelOnGracefulShutdown {
-                    await withTaskGroup(of: Void.self) { group in
-                        group.addTask { try? await Task.sleep(for: poll) }
-                        group.addTask { _ = await wakeupIterator.next() }
-                        await group.next()
-                        group.cancelAll()
-                    }
+                // Wait for new rounds or the poll interval, whichever first; stop on graceful shutdown.
+                let deadline = ContinuousClock.now + configuration.pollInterval
+                while ContinuousClock.now < deadline && !hasNewRounds.exchange(false, ordering: .relaxed)
+                    && !Task.isShuttingDownGracefully && !Task.isCancelled
+                {
+                    try? await Task.sleep(for: .milliseconds(100))
                 }
                 continue
             }

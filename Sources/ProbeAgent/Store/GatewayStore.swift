@@ -33,9 +33,10 @@ public final class GatewayStore: Sendable {
         configuration.label = "netmon.gateway"
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
+            // The pool's readers are read-only connections; only the writer sets these.
+            guard !db.configuration.readonly else { return }
             // Must precede the first table of a new file; harmless afterwards. Lets retention give pages back.
             try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
-            try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
@@ -58,6 +59,9 @@ public final class GatewayStore: Sendable {
                     path: path)
             }
             try migrator.migrate(pool)
+            // GRDB's WAL set-up chooses NORMAL, which may lose the last commits on power loss; a lost commit could
+            // let a sequence number already forwarded be handed out again, so the one writer connection uses FULL.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         } catch let error as StoreError {
             throw error
         } catch {

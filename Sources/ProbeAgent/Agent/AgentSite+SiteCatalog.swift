@@ -1,0 +1,58 @@
+import SiteCatalog
+
+/// Why sites.yaml cannot give the daemon a site to probe.
+public struct AgentConfigError: Error, CustomStringConvertible, Sendable {
+    /// The file could not be loaded: its `netmon check` diagnostics.
+    public var configError: ConfigError?
+    /// One sentence when the file loaded but does not suit (unknown commune code).
+    public var message: String
+
+    public var description: String {
+        if let configError { return configError.description }
+        return message
+    }
+}
+
+extension AgentSite {
+    /// The site of commune `code` in a validated configuration.
+    public init(config: SitesConfig, communeCode code: String) throws(AgentConfigError) {
+        guard let commune = config.commune(code: code) else {
+            let known = config.communes.prefix(5).map(\.code).joined(separator: ", ")
+            throw AgentConfigError(
+                configError: nil,
+                message: "\(config.sourcePath): no commune with code \(code); the file lists \(config.communes.count) communes (e.g. \(known))")
+        }
+        let probe = config.defaults.probe
+        self.init(
+            probeID: commune.probeID, commune: commune.code,
+            targets: config.targets(for: commune).map { target in
+                let kind: AgentTarget.Kind =
+                    switch target.kind {
+                    case .icmp: .icmp
+                    case .tcp(let port): .tcp(port: port)
+                    }
+                return AgentTarget(name: target.name, address: target.address, kind: kind)
+            },
+            schedule: ProbeSchedule(
+                probes: probe.probes, stepSeconds: probe.step.seconds, timeoutSeconds: probe.timeout.seconds,
+                intervalSeconds: probe.interval.seconds, payloadBytes: probe.payloadBytes))
+    }
+
+    /// Loads sites.yaml at `path` (validating it as `netmon check` does) and picks commune `code`.
+    public static func load(path: String, communeCode code: String) throws(AgentConfigError) -> AgentSite {
+        let config: SitesConfig
+        do {
+            config = try SitesConfig.load(path: path)
+        } catch {
+            throw AgentConfigError(configError: error, message: error.description)
+        }
+        return try AgentSite(config: config, communeCode: code)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a Double.
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) * 1e-18
+    }
+}
