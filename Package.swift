@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "NetMonitor", targets: ["NetMonitor"]),
         .library(name: "CoverageModel", targets: ["CoverageModel"]),
         .library(name: "SiteCatalog", targets: ["SiteCatalog"]),
+        .library(name: "Alerting", targets: ["Alerting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // libpcap as a system library (Debian: libpcap-dev).
@@ -42,6 +45,22 @@ let package = Package(
         .target(
             name: "SiteCatalog",
             dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        // Alert rules, state machine, routing/grouping, silences, receivers and the persistent outbox.
+        .target(
+            name: "Alerting",
+            dependencies: [
+                "NetmonProtocol", "SiteCatalog",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         // Network namespaces, veth, nftables and the user-space delay responder.
@@ -65,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "netmon",
             dependencies: [
-                "NetMonitor", "CoverageModel", "SiteCatalog", "NetmonLab", "NetmonProtocol", "ProbeAgent",
+                "NetMonitor", "CoverageModel", "SiteCatalog", "NetmonLab", "NetmonProtocol", "ProbeAgent", "Alerting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -85,5 +104,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "NetmonLabTests", dependencies: ["NetmonLab", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "AlertingTests",
+            dependencies: [
+                "Alerting", "NetmonProtocol", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
     ]
 )

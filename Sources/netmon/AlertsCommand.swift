@@ -1,16 +1,170 @@
+import Alerting
 import ArgumentParser
+import Foundation
 
 extension Netmon {
-    /// `netmon alerts`. Not built yet: see the open issue for this command.
+    /// `netmon alerts`: list alerts, send test notifications, manage silences.
     struct Alerts: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "alerts",
             abstract: "List, test and silence alerts.",
-            shouldDisplay: false
+            subcommands: [List.self, Silence.self]
         )
+    }
+}
+
+/// Options shared by the alert commands that read the alert store.
+struct AlertStoreOptions: ParsableArguments {
+    @Option(name: .long, help: "The alert store (SQLite) the server or daemon writes.")
+    var store: String = "netmon-alerts.sqlite"
+
+    @Flag(name: .long, help: "Print JSON with stable field names instead of a table.")
+    var json = false
+
+    func open() throws -> AlertStore {
+        do {
+            return try AlertStore(path: self.store)
+        } catch {
+            throw ValidationError("\(error). Check --store.")
+        }
+    }
+}
+
+extension Netmon.Alerts {
+    /// `netmon alerts list`.
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show every alert with its state, labels and since when.")
+
+        @OptionGroup var options: AlertStoreOptions
+
+        @Option(name: .long, help: "Only alerts in this state: pending, firing or resolved (repeatable).")
+        var state: [String] = []
+
+        @Option(name: .long, help: "Only alerts whose labels match, e.g. commune=12345 or severity=~crit.* (repeatable).")
+        var match: [String] = []
 
         func run() async throws {
-            throw CleanExit.message("netmon alerts is not built yet.")
+            var states: Set<AlertRecord.State> = []
+            for name in self.state {
+                guard let state = AlertRecord.State(rawValue: name) else {
+                    throw ValidationError("--state must be pending, firing or resolved, not \(name).")
+                }
+                states.insert(state)
+            }
+            let matchers = try self.match.map { text in
+                do { return try LabelMatcher(parsing: text) } catch { throw ValidationError("\(error)") }
+            }
+            let now = Date()
+            let records = try self.options.open().alerts(AlertQuery(states: states, matchers: matchers), now: now)
+            if self.options.json {
+                print(try AlertListing.json(records))
+            } else {
+                print(AlertListing.table(records, now: now), terminator: "")
+            }
+        }
+    }
+
+    /// `netmon alerts silence …`.
+    struct Silence: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add, list and expire silences and maintenance windows.",
+            subcommands: [Add.self, ListSilences.self, Expire.self]
+        )
+
+        /// `netmon alerts silence add`.
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Mute alerts matching labels for a time window.")
+
+            @OptionGroup var options: AlertStoreOptions
+
+            @Option(name: .long, help: "A label matcher, e.g. commune=12345 (repeatable; all must match).")
+            var match: [String]
+
+            @Option(name: .long, help: "When the silence starts (RFC 3339); default now.")
+            var start: String?
+
+            @Option(name: .long, help: "How long it lasts, e.g. 30m, 2h, 1d.")
+            var duration: String = "2h"
+
+            @Option(name: .long, help: "Who creates it.")
+            var author: String = ProcessInfo.processInfo.environment["USER"] ?? "netmon"
+
+            @Option(name: .long, help: "Why (shown in listings).")
+            var comment: String = ""
+
+            func validate() throws {
+                guard !self.match.isEmpty else { throw ValidationError("Give at least one --match name=value.") }
+                guard AlertListing.seconds(self.duration) != nil else {
+                    throw ValidationError("--duration must look like 90s, 30m, 2h or 1d.")
+                }
+            }
+
+            func run() async throws {
+                let matchers = try self.match.map { text in
+                    do { return try LabelMatcher(parsing: text) } catch { throw ValidationError("\(error)") }
+                }
+                let startsAt: Date
+                if let start = self.start {
+                    guard let parsed = RFC3339.parse(start) else {
+                        throw ValidationError("--start must be an RFC 3339 time such as 2026-01-01T22:00:00+07:00.")
+                    }
+                    startsAt = parsed
+                } else {
+                    startsAt = Date()
+                }
+                let silence = Alerting.Silence(
+                    matchers: matchers, startsAt: startsAt,
+                    endsAt: startsAt.addingTimeInterval(AlertListing.seconds(self.duration)!), createdBy: self.author,
+                    comment: self.comment)
+                try self.options.open().add(silence)
+                if self.options.json {
+                    print(try AlertListing.json([silence]))
+                } else {
+                    print("silence \(silence.id) until \(RFC3339.format(silence.endsAt))")
+                }
+            }
+        }
+
+        /// `netmon alerts silence list`.
+        struct ListSilences: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "Show silences.")
+
+            @OptionGroup var options: AlertStoreOptions
+
+            @Flag(name: .long, help: "Also show silences that ended or have not started.")
+            var all = false
+
+            func run() async throws {
+                let silences = try self.options.open().silences(activeAt: self.all ? nil : Date())
+                if self.options.json {
+                    print(try AlertListing.json(silences))
+                } else {
+                    for silence in silences {
+                        print(
+                            "\(silence.id)  \(RFC3339.format(silence.startsAt)) – \(RFC3339.format(silence.endsAt))  "
+                                + "\(silence.matchers.map(\.description).joined(separator: ","))  \(silence.createdBy)  "
+                                + silence.comment)
+                    }
+                }
+            }
+        }
+
+        /// `netmon alerts silence expire`.
+        struct Expire: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "End a silence now.")
+
+            @OptionGroup var options: AlertStoreOptions
+
+            @Argument(help: "The silence id.")
+            var id: String
+
+            func run() async throws {
+                guard try self.options.open().expireSilence(id: self.id, at: Date()) else {
+                    print("no active silence \(self.id)")
+                    throw ExitCode(1)
+                }
+                print("silence \(self.id) expired")
+            }
         }
     }
 }

@@ -1,0 +1,52 @@
+import NIOCore
+
+/// One SMTP reply: a three-digit code and its text lines (multi-line replies joined).
+public struct SMTPReply: Sendable, Hashable, CustomStringConvertible {
+    public var code: Int
+    public var lines: [String]
+
+    public var description: String { "\(self.code) " + self.lines.joined(separator: " / ") }
+
+    /// 2xx.
+    public var isPositive: Bool { (200..<300).contains(self.code) }
+    /// 3xx (intermediate: send more).
+    public var isIntermediate: Bool { (300..<400).contains(self.code) }
+    /// 4xx (try again later).
+    public var isTransientFailure: Bool { (400..<500).contains(self.code) }
+}
+
+/// Decodes CRLF-terminated reply lines into replies: `250-…` continues, `250 …` ends.
+struct SMTPReplyDecoder: ByteToMessageDecoder {
+    typealias InboundOut = SMTPReply
+
+    private var lines: [String] = []
+
+    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let newline = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else {
+            if buffer.readableBytes > 65_536 {
+                throw DeliveryError(code: .protocolViolation, message: "SMTP reply line longer than 64 KiB")
+            }
+            return .needMoreData
+        }
+        let length = newline - buffer.readerIndex + 1
+        var line = buffer.readString(length: length) ?? ""
+        while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
+        let bytes = Array(line.utf8)
+        guard bytes.count >= 3, let code = Int(String(decoding: bytes[0..<3], as: UTF8.self)) else {
+            throw DeliveryError(code: .protocolViolation, message: "malformed SMTP reply", context: line)
+        }
+        let text = bytes.count > 4 ? String(decoding: bytes[4...], as: UTF8.self) : ""
+        self.lines.append(text)
+        if bytes.count > 3 && bytes[3] == UInt8(ascii: "-") { return .continue }
+        context.fireChannelRead(Self.wrapInboundOut(SMTPReply(code: code, lines: self.lines)))
+        self.lines = []
+        return .continue
+    }
+
+    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws
+        -> DecodingState
+    {
+        while try self.decode(context: context, buffer: &buffer) == .continue, buffer.readableBytes > 0 {}
+        return .needMoreData
+    }
+}

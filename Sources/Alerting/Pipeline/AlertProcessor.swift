@@ -1,0 +1,94 @@
+import Foundation
+import NetmonProtocol
+
+/// Owns the alert engine, the dispatcher and the store: inputs in, notifications into the outbox.
+///
+/// `tick(at:)` evaluates the rules, routes the changes, flushes due groups and commits everything in one SQLite
+/// transaction before updating its in-memory copy; if the commit fails, nothing changed and the next tick retries.
+/// State is loaded from the store at start, so a restart continues where the last commit left off.
+public actor AlertProcessor {
+    /// The store (also used by the delivery worker and the API).
+    public nonisolated let store: AlertStore
+    private var engine: AlertEngine
+    private var dispatcher: NotificationDispatcher
+    private let deliveryTargets: [String: [String]]
+
+    /// Opens the processor on a store, restoring the last committed state if there is one.
+    ///
+    /// `deliveryTargets` fans a route receiver out to several delivery targets (a receiver with both a webhook and
+    /// an email integration): each target gets its own notification and id, so one failing integration never
+    /// causes a duplicate on another. Receivers not listed deliver under their own name.
+    public init(
+        store: AlertStore, rules: AlertRules, route: Route, receiversWithoutResolved: Set<String> = [],
+        deliveryTargets: [String: [String]] = [:]
+    ) throws(DeliveryError) {
+        self.store = store
+        self.deliveryTargets = deliveryTargets
+        if let snapshot = try store.loadSnapshot() {
+            self.engine = snapshot.engine
+            self.engine.reconfigure(rules)
+            self.dispatcher = snapshot.dispatcher
+        } else {
+            self.engine = AlertEngine(rules: rules)
+            self.dispatcher = NotificationDispatcher(route: route)
+        }
+        self.dispatcher.route = route
+        self.dispatcher.receiversWithoutResolved = receiversWithoutResolved
+    }
+
+    /// Records probe rounds.
+    public func ingest(_ rounds: [ProbeRound], receivedAt: Date) {
+        self.engine.ingest(rounds, receivedAt: receivedAt)
+    }
+
+    /// Records a probe health report.
+    public func ingest(_ health: ProbeHealth, receivedAt: Date) {
+        self.engine.ingest(health, receivedAt: receivedAt)
+    }
+
+    /// Records a coverage summary.
+    public func ingest(_ coverage: CoverageSummary) {
+        self.engine.ingest(coverage)
+    }
+
+    /// Evaluates, routes, flushes and commits at `now`; returns the notifications that were enqueued.
+    @discardableResult
+    public func tick(at now: Date) throws(DeliveryError) -> [Notification] {
+        var engine = self.engine
+        var dispatcher = self.dispatcher
+        let actions = engine.evaluate(at: now)
+        for action in actions {
+            switch action {
+            case .fire(let alert), .resolve(let alert): dispatcher.receive(alert, at: now)
+            case .pending, .cancel, .update: break
+            }
+        }
+        let silences = try self.store.silences(activeAt: now)
+        let notifications = dispatcher.flush(at: now, silences: silences).flatMap { notification in
+            guard let targets = self.deliveryTargets[notification.receiver] else { return [notification] }
+            return targets.enumerated().map { index, target in
+                var copy = notification
+                copy.receiver = target
+                if index > 0 { copy.id = Notification.makeID() }
+                return copy
+            }
+        }
+        try self.store.commit(
+            EvaluationCommit(
+                engine: engine, dispatcher: dispatcher, actions: actions, notifications: notifications, now: now))
+        self.engine = engine
+        self.dispatcher = dispatcher
+        return notifications
+    }
+
+    /// The alerts firing now according to the engine.
+    public func firingAlerts() -> [Alert] { self.engine.machine.firing }
+
+    /// The receivers a label set is routed to.
+    public func receivers(for labels: [String: String]) -> [String] {
+        self.dispatcher.route.match(labels).map(\.receiver)
+    }
+
+    /// When the dispatcher next needs a tick.
+    public func nextFlush() -> Date? { self.dispatcher.nextFlush }
+}

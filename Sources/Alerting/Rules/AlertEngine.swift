@@ -1,0 +1,311 @@
+import Foundation
+import NetmonProtocol
+
+/// Turns probe rounds, probe health and coverage summaries into alert actions.
+///
+/// A value type: `ingest` records inputs, `evaluate(at:)` derives one ``AlertSignal`` per alert identity, applies
+/// dependency suppression and runs the ``AlertStateMachine``. Time is always passed in, never read. The whole
+/// engine is `Codable`, so its state is persisted with the outbox in one transaction.
+public struct AlertEngine: Sendable, Codable {
+    /// The figures of one round kept for the window.
+    struct RoundFigures: Sendable, Hashable, Codable {
+        var end: Date
+        var sent: Int
+        var received: Int
+        var rttSeconds: [Double]
+    }
+
+    /// The rules in force.
+    public var rules: AlertRules
+    /// Pending and firing alerts.
+    public private(set) var machine: AlertStateMachine
+    var windows: [String: [RoundFigures]]
+    var lastSeen: [String: Date]
+    var health: [String: ProbeHealth]
+    var coverage: CoverageSummary?
+    var startedAt: Date?
+    var communeNames: [String: String]
+
+    /// A fresh engine.
+    public init(rules: AlertRules) {
+        self.rules = rules
+        self.machine = AlertStateMachine()
+        self.windows = [:]
+        self.lastSeen = [:]
+        self.health = [:]
+        self.coverage = nil
+        self.startedAt = nil
+        self.communeNames = Dictionary(rules.communes.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Replaces the rules (after a configuration reload) and keeps the alert state.
+    public mutating func reconfigure(_ rules: AlertRules) {
+        self.rules = rules
+        for commune in rules.communes { self.communeNames[commune.code] = commune.name }
+    }
+
+    /// Records rounds that arrived at `receivedAt` (the gateway is alive at that time).
+    public mutating func ingest(_ rounds: [ProbeRound], receivedAt: Date) {
+        for round in rounds {
+            let key = Self.key(round.commune, round.target)
+            let figures = RoundFigures(
+                end: round.start.addingTimeInterval(round.stepSeconds), sent: round.sent, received: round.received,
+                rttSeconds: round.rttSeconds)
+            var window = self.windows[key] ?? []
+            if let index = window.firstIndex(where: { $0.end == figures.end }) {
+                window[index] = figures
+            } else {
+                window.append(figures)
+                window.sort { $0.end < $1.end }
+            }
+            let newest = window.last!.end
+            window.removeAll { newest.timeIntervalSince($0.end) > self.rules.windowSeconds }
+            self.windows[key] = window
+            self.lastSeen[round.commune] = max(self.lastSeen[round.commune] ?? .distantPast, receivedAt)
+        }
+    }
+
+    /// Records a probe's health report.
+    public mutating func ingest(_ health: ProbeHealth, receivedAt: Date) {
+        self.health[health.commune] = health
+        self.lastSeen[health.commune] = max(self.lastSeen[health.commune] ?? .distantPast, receivedAt)
+    }
+
+    /// Records the latest coverage summary (replacing the previous one).
+    public mutating func ingest(_ coverage: CoverageSummary) {
+        self.coverage = coverage
+        for commune in coverage.communes where self.communeNames[commune.code] == nil {
+            self.communeNames[commune.code] = commune.name
+        }
+    }
+
+    /// Evaluates every rule at `now` and returns what changed.
+    public mutating func evaluate(at now: Date) -> [AlertStateMachine.Action] {
+        if self.startedAt == nil { self.startedAt = now }
+        let signals = self.signals(at: now)
+        return self.machine.apply(signals, at: now)
+    }
+
+    /// The signals of every rule at `now`, with suppression applied (exposed for tests and `alerts list`).
+    public func signals(at now: Date) -> [AlertSignal] {
+        var signals: [AlertSignal] = []
+        let hubDown = self.hubDownSignal()
+        if let hubDown { signals.append(hubDown) }
+        let isHubDown = hubDown?.level == .raise
+        let silent = self.silentCommunes(at: now)
+        signals += self.gatewaySignals(at: now, silent: silent, isHubDown: isHubDown)
+        signals += self.linkSignals(silent: silent, isHubDown: isHubDown)
+        signals += self.healthSignals(silent: silent, isHubDown: isHubDown)
+        signals += self.coverageSignals()
+        return signals
+    }
+
+    // MARK: - Link rules
+
+    private func linkSignals(silent: Set<String>, isHubDown: Bool) -> [AlertSignal] {
+        var signals: [AlertSignal] = []
+        for (key, window) in self.windows.sorted(by: { $0.key < $1.key }) {
+            let (commune, target) = Self.split(key)
+            let thresholds = self.rules.thresholds(commune: commune, target: target)
+            let sent = window.reduce(0) { $0 + $1.sent }
+            guard sent > 0 else { continue }
+            let received = window.reduce(0) { $0 + $1.received }
+            let loss = Double(sent - received) / Double(sent)
+            let rtts = window.flatMap(\.rttSeconds).sorted()
+            let latency = Self.statistic(rtts, self.rules.latencyStatistic)
+            let communeDownToHub = target != self.rules.hubTarget && self.isLinkDown(commune, self.rules.hubTarget)
+            let suppressed = isHubDown || silent.contains(commune) || communeDownToHub
+            let name = self.communeNames[commune] ?? commune
+            let base = ["commune": commune, "commune_name": name, "target": target, "kind": "link"]
+
+            let lossText = String(format: "%.1f%%", loss * 100)
+            let lossNote = [
+                "summary": "Packet loss \(lossText) from \(name) to \(target)",
+                "value": String(loss),
+            ]
+            signals.append(
+                AlertSignal(
+                    labels: base.merging(["alertname": "LinkLoss", "severity": "warning"]) { $1 },
+                    annotations: lossNote, level: thresholds.lossRatio.warningLevel(loss),
+                    forSeconds: self.rules.forSeconds, isSuppressed: suppressed))
+            if let level = thresholds.lossRatio.criticalLevel(loss) {
+                signals.append(
+                    AlertSignal(
+                        labels: base.merging(["alertname": "LinkLoss", "severity": "critical"]) { $1 },
+                        annotations: lossNote, level: level, forSeconds: self.rules.forSeconds,
+                        isSuppressed: suppressed))
+            }
+            let statistic = self.rules.latencyStatistic.rawValue
+            let latencyNote = latency.map { value in
+                [
+                    "summary": String(format: "Round-trip %@ %.1f ms from %@ to %@", statistic, value * 1000, name, target),
+                    "value": String(value),
+                ]
+            } ?? [:]
+            let warning = latency.map { thresholds.latencySeconds.warningLevel($0) } ?? .hold
+            signals.append(
+                AlertSignal(
+                    labels: base.merging(["alertname": "LinkLatency", "severity": "warning"]) { $1 },
+                    annotations: latencyNote, level: warning, forSeconds: self.rules.forSeconds,
+                    isSuppressed: suppressed))
+            if thresholds.latencySeconds.critical != nil {
+                let critical = latency.flatMap { thresholds.latencySeconds.criticalLevel($0) } ?? .hold
+                signals.append(
+                    AlertSignal(
+                        labels: base.merging(["alertname": "LinkLatency", "severity": "critical"]) { $1 },
+                        annotations: latencyNote, level: critical, forSeconds: self.rules.forSeconds,
+                        isSuppressed: suppressed))
+            }
+        }
+        return signals
+    }
+
+    /// Whether every probe of the window to `target` from `commune` was lost.
+    private func isLinkDown(_ commune: String, _ target: String) -> Bool {
+        guard let window = self.windows[Self.key(commune, target)] else { return false }
+        let sent = window.reduce(0) { $0 + $1.sent }
+        return sent > 0 && window.allSatisfy { $0.received == 0 }
+    }
+
+    // MARK: - Dependencies: hub and gateways
+
+    private func hubDownSignal() -> AlertSignal? {
+        let reporting = Set(self.windows.keys.map { Self.split($0) }.filter { $0.1 == self.rules.hubTarget }.map(\.0))
+        guard !reporting.isEmpty else { return nil }
+        let down = reporting.filter { self.isLinkDown($0, self.rules.hubTarget) }
+        let isDown = down.count >= 2 && Double(down.count) / Double(reporting.count) >= self.rules.hubDownQuorum
+        return AlertSignal(
+            labels: ["alertname": "HubDown", "severity": "critical", "kind": "network", "target": self.rules.hubTarget],
+            annotations: [
+                "summary": "The data-centre hub is unreachable from \(down.count) of \(reporting.count) communes"
+            ],
+            level: isDown ? .raise : .clear)
+    }
+
+    private func silentCommunes(at now: Date) -> Set<String> {
+        var silent: Set<String> = []
+        for commune in self.watchedCommunes() {
+            let seen = self.lastSeen[commune] ?? self.startedAt ?? now
+            if now.timeIntervalSince(seen) >= self.rules.gatewaySilentSeconds { silent.insert(commune) }
+        }
+        return silent
+    }
+
+    private func watchedCommunes() -> [String] {
+        Array(Set(self.rules.communes.map(\.code)).union(self.lastSeen.keys)).sorted()
+    }
+
+    private func gatewaySignals(at now: Date, silent: Set<String>, isHubDown: Bool) -> [AlertSignal] {
+        self.watchedCommunes().map { commune in
+            let name = self.communeNames[commune] ?? commune
+            let seen = self.lastSeen[commune]
+            let since = seen.map { "since \(RFC3339.format($0))" } ?? "since netmon started"
+            return AlertSignal(
+                labels: [
+                    "alertname": "GatewaySilent", "severity": "critical", "kind": "gateway", "commune": commune,
+                    "commune_name": name,
+                ],
+                annotations: ["summary": "No results from the gateway of \(name) \(since)"],
+                level: silent.contains(commune) ? .raise : .clear, isSuppressed: isHubDown)
+        }
+    }
+
+    private func healthSignals(silent: Set<String>, isHubDown: Bool) -> [AlertSignal] {
+        var signals: [AlertSignal] = []
+        for (commune, report) in self.health.sorted(by: { $0.key < $1.key }) {
+            let name = self.communeNames[commune] ?? commune
+            let base = ["commune": commune, "commune_name": name, "kind": "health", "severity": "warning"]
+            if let drops = report.captureDropsPerMinute {
+                let limit = self.rules.captureDropsPerMinute
+                signals.append(
+                    AlertSignal(
+                        labels: base.merging(["alertname": "CaptureDrops"]) { $1 },
+                        annotations: ["summary": "\(name): capture drops \(Int(drops))/min", "value": String(drops)],
+                        level: drops >= limit ? .raise : (drops <= limit / 2 ? .clear : .hold),
+                        forSeconds: self.rules.forSeconds, isSuppressed: silent.contains(commune)))
+            }
+            if let backlog = report.outboxBacklog {
+                let limit = self.rules.outboxBacklog
+                signals.append(
+                    AlertSignal(
+                        labels: base.merging(["alertname": "ForwardingBacklog"]) { $1 },
+                        annotations: [
+                            "summary": "\(name): \(Int(backlog)) rounds waiting to be forwarded", "value": String(backlog),
+                        ],
+                        level: backlog >= limit ? .raise : (backlog <= limit / 2 ? .clear : .hold),
+                        forSeconds: self.rules.forSeconds, isSuppressed: silent.contains(commune) || isHubDown))
+            }
+        }
+        return signals
+    }
+
+    // MARK: - Coverage rules
+
+    private func coverageSignals() -> [AlertSignal] {
+        guard let coverage = self.coverage else { return [] }
+        var signals: [AlertSignal] = []
+        if self.rules.requireFourGEveryCommune {
+            for commune in coverage.communes {
+                let ratio = commune.fourGAreaRatio.map { String(format: " (%.0f%% of measured area)", $0 * 100) } ?? ""
+                signals.append(
+                    AlertSignal(
+                        labels: [
+                            "alertname": "Commune4GBelowTarget", "severity": "warning", "kind": "coverage",
+                            "commune": commune.code, "commune_name": commune.name,
+                        ],
+                        annotations: ["summary": "\(commune.name) is below its 4G target\(ratio)"],
+                        level: commune.meetsFourGTarget ? .clear : .raise))
+            }
+        }
+        if let target = self.rules.fiveGAreaRatio, let ratio = coverage.provinceFiveGAreaRatio {
+            let level: SignalLevel =
+                ratio < target ? .raise : (ratio >= target + self.rules.fiveGClearMargin ? .clear : .hold)
+            signals.append(
+                AlertSignal(
+                    labels: ["alertname": "Province5GBelowTarget", "severity": "warning", "kind": "coverage"],
+                    annotations: [
+                        "summary": String(format: "5G covers %.1f%% of the province, target %.0f%%", ratio * 100, target * 100)
+                    ],
+                    level: level))
+        }
+        var current: Set<Fingerprint> = []
+        for zone in coverage.deadZones {
+            var labels = ["alertname": "DeadZone", "severity": "warning", "kind": "coverage", "cell": zone.cell]
+            if let commune = zone.commune {
+                labels["commune"] = commune
+                labels["commune_name"] = self.communeNames[commune] ?? commune
+            }
+            let signal = AlertSignal(
+                labels: labels, annotations: ["summary": "New dead zone in H3 cell \(zone.cell)"], level: .raise)
+            current.insert(signal.fingerprint)
+            signals.append(signal)
+        }
+        for (fingerprint, entry) in self.machine.entries
+        where entry.labels["alertname"] == "DeadZone" && !current.contains(fingerprint) {
+            signals.append(AlertSignal(labels: entry.labels, level: .clear))
+        }
+        return signals
+    }
+
+    // MARK: - Helpers
+
+    static func key(_ commune: String, _ target: String) -> String { commune + "\u{1F}" + target }
+
+    static func split(_ key: String) -> (String, String) {
+        let parts = key.split(separator: "\u{1F}", maxSplits: 1, omittingEmptySubsequences: false)
+        return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+    }
+
+    static func statistic(_ sorted: [Double], _ kind: AlertRules.LatencyStatistic) -> Double? {
+        guard !sorted.isEmpty else { return nil }
+        let n = sorted.count
+        switch kind {
+        case .median:
+            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+        case .p95:
+            // Nearest-rank percentile.
+            let rank = Int((0.95 * Double(n)).rounded(.up))
+            return sorted[max(0, min(n - 1, rank - 1))]
+        }
+    }
+}
