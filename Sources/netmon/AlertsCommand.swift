@@ -8,7 +8,7 @@ extension Netmon {
         static let configuration = CommandConfiguration(
             commandName: "alerts",
             abstract: "List, test and silence alerts.",
-            subcommands: [List.self, Silence.self]
+            subcommands: [List.self, Test.self, Silence.self]
         )
     }
 }
@@ -31,6 +31,52 @@ struct AlertStoreOptions: ParsableArguments {
 }
 
 extension Netmon.Alerts {
+    /// `netmon alerts test`.
+    struct Test: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send a test notification to a receiver from sites.yaml, now, and report the outcome.")
+
+        @Option(name: .long, help: "The receiver's name in alerts.receivers.")
+        var receiver: String
+
+        @Option(name: .long, help: "The sites.yaml to read receivers from.")
+        var config: String = "sites.yaml"
+
+        func run() async throws {
+            let configuration: AlertingConfiguration
+            do {
+                configuration = try AlertingConfiguration.load(sitesPath: self.config)
+            } catch {
+                print("netmon: \(error)")
+                throw ExitCode(2)
+            }
+            let now = Date()
+            let notification = AlertNotification(
+                id: AlertNotification.makeID(), receiver: self.receiver, groupKey: "{}:{alertname=\"NetmonTest\"}",
+                groupLabels: ["alertname": "NetmonTest"],
+                alerts: [
+                    Alert(
+                        labels: ["alertname": "NetmonTest", "severity": "info", "kind": "test"],
+                        annotations: ["summary": "Test notification from netmon (thông báo thử nghiệm)"],
+                        startsAt: now)
+                ], createdAt: now)
+            var failed = false
+            for target in configuration.targets(of: self.receiver) {
+                do {
+                    let sender = try configuration.receiver(named: target).makeSender(externalURL: configuration.externalURL)
+                    var copy = notification
+                    copy.receiver = target
+                    try await sender.send(copy, timeout: 10)
+                    print("\(target): delivered (id \(copy.id))")
+                } catch {
+                    print("\(target): failed: \(error)")
+                    failed = true
+                }
+            }
+            if failed { throw ExitCode(1) }
+        }
+    }
+
     /// `netmon alerts list`.
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show every alert with its state, labels and since when.")

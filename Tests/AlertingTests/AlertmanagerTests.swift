@@ -64,8 +64,8 @@ struct AlertmanagerTests {
             ],
             annotations: ["summary": "Packet loss 25.0% from Xã Nam Tiền Hải to portal"], startsAt: start,
             generatorURL: "http://netmon.local/alerts")
-        let notification = Notification(
-            id: Notification.makeID(), receiver: "alertmanager", groupKey: "k", groupLabels: [:], alerts: [alert],
+        let notification = AlertNotification(
+            id: AlertNotification.makeID(), receiver: "alertmanager", groupKey: "k", groupLabels: [:], alerts: [alert],
             createdAt: Date())
         try await sender.send(notification, timeout: 5)
 

@@ -15,10 +15,10 @@ final class TestClock: @unchecked Sendable {
 
 @Suite("Persistent delivery: outbox, retries, dead letters, restarts")
 struct DeliveryTests {
-    func notifications(_ count: Int, receiver: String = "hook", createdAt: Date = Date()) -> [Notification] {
+    func notifications(_ count: Int, receiver: String = "hook", createdAt: Date = Date()) -> [AlertNotification] {
         (0..<count).map { index in
-            Notification(
-                id: Notification.makeID(), receiver: receiver, groupKey: "{}:{commune=\"\(index)\"}",
+            AlertNotification(
+                id: AlertNotification.makeID(), receiver: receiver, groupKey: "{}:{commune=\"\(index)\"}",
                 groupLabels: ["commune": "\(index)"],
                 alerts: [Alert(labels: ["alertname": "LinkLoss", "commune": "\(index)"], startsAt: createdAt)],
                 createdAt: createdAt)
@@ -153,7 +153,7 @@ struct DeliveryTests {
             try store.enqueue(batch)
             // "Crash": the receiver got the first two, but the process died before marking them delivered.
             let sender = try WebhookSender(url: server.url)
-            for notification in batch.prefix(2) { try await sender.send(notification, timeout: 2) }
+            for notification in batch.prefix(2) { try await sender.send(notification, timeout: 10) }
         }
         // Restart: a new store on the same file and a new worker.
         let store = try AlertStore(path: path)

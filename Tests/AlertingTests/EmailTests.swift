@@ -72,7 +72,7 @@ struct SMTPTestServer {
     }
 }
 
-func vietnameseNotification() -> Notification {
+func vietnameseNotification() -> AlertNotification {
     let alert = Alert(
         labels: [
             "alertname": "LinkLoss", "commune": "12345", "commune_name": "Xã Nam Tiền Hải", "severity": "critical",
@@ -80,7 +80,7 @@ func vietnameseNotification() -> Notification {
         ],
         annotations: ["summary": "Mất gói 25% từ Xã Nam Tiền Hải đến cổng dịch vụ <portal> & họp trực tuyến"],
         startsAt: epoch)
-    return Notification(
+    return AlertNotification(
         id: "msg_email0001", receiver: "noc-email", groupKey: "k",
         groupLabels: ["alertname": "LinkLoss", "commune": "12345"], alerts: [alert], createdAt: epoch)
 }

@@ -35,7 +35,9 @@ struct RoutingTests {
     @Test("continue sends critical alerts to email and the default receiver")
     func routing() throws {
         let route = try tree()
-        #expect(route.match(["severity": "critical", "alertname": "LinkLoss"]).map(\.receiver) == ["noc-email", "noc-webhook"])
+        // As in Alertmanager, `continue` goes on to the siblings, not back to the parent: a critical link alert that
+        // no later sibling matches goes to email only.
+        #expect(route.match(["severity": "critical", "alertname": "LinkLoss"]).map(\.receiver) == ["noc-email"])
         #expect(route.match(["severity": "warning", "alertname": "LinkLoss"]).map(\.receiver) == ["noc-webhook"])
         #expect(route.match(["severity": "warning", "alertname": "DeadZone"]).map(\.receiver) == ["coverage-team"])
         #expect(route.match(["severity": "critical", "alertname": "DeadZone"]).map(\.receiver) == ["noc-email", "coverage-team"])

@@ -61,7 +61,7 @@ struct SigningAndPayloadTests {
             labels: ["alertname": "LinkLoss", "commune": "12345", "severity": "warning", "target": "portal"],
             annotations: ["summary": "Mất gói cao tại Xã Nam Tiền Hải"], startsAt: start,
             endsAt: start.addingTimeInterval(90.5))
-        let notification = Notification(
+        let notification = AlertNotification(
             id: "msg_1", receiver: "noc", groupKey: #"{}:{alertname="LinkLoss", commune="12345"}"#,
             groupLabels: ["alertname": "LinkLoss", "commune": "12345"], alerts: [firing, resolved],
             createdAt: start)

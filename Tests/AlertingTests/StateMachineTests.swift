@@ -235,5 +235,3 @@ struct StateMachineTests {
         #expect(restored.evaluate(at: epoch + 61).isEmpty)
     }
 }
-
-func + (lhs: Date, rhs: Double) -> Date { lhs.addingTimeInterval(rhs) }

@@ -45,13 +45,22 @@ public struct AlertingConfiguration: Sendable, Hashable {
     public var rules: AlertRules
     /// Shown as `externalURL` in Alertmanager-format payloads.
     public var externalURL: String
+    /// Route receivers that fan out to several delivery targets (one per integration), for ``AlertProcessor``.
+    public var deliveryTargets: [String: [String]]
 
-    public init(receivers: [ReceiverConfiguration], route: Route, rules: AlertRules, externalURL: String = "") {
+    public init(
+        receivers: [ReceiverConfiguration], route: Route, rules: AlertRules, externalURL: String = "",
+        deliveryTargets: [String: [String]] = [:]
+    ) {
         self.receivers = receivers
         self.route = route
         self.rules = rules
         self.externalURL = externalURL
+        self.deliveryTargets = deliveryTargets
     }
+
+    /// The delivery targets of a route receiver (itself, or one per integration).
+    public func targets(of name: String) -> [String] { self.deliveryTargets[name] ?? [name] }
 
     /// The receiver of that name.
     public func receiver(named name: String) throws(DeliveryError) -> ReceiverConfiguration {
@@ -80,7 +89,7 @@ public struct AlertingConfiguration: Sendable, Hashable {
         for name in Set(names) where names.filter({ $0 == name }).count > 1 {
             problems.append("receiver \(name) is defined more than once")
         }
-        for name in self.route.receiverNames.sorted() where !names.contains(name) {
+        for name in self.route.receiverNames.sorted() where !self.targets(of: name).allSatisfy(names.contains) {
             problems.append("the route names receiver \(name), which is not defined")
         }
         if self.route.receiver == nil { problems.append("the root route needs a receiver") }

@@ -65,7 +65,7 @@ public actor DeliveryWorker: Service {
                                 context: entry.notification.receiver)
                         )
                     }
-                    do {
+                    do throws(DeliveryError) {
                         try await sender.send(entry.notification, timeout: timeout)
                         return (entry, nil)
                     } catch {

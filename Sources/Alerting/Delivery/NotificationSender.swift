@@ -4,5 +4,5 @@
 /// whose `retryAfter` carries the receiver's `Retry-After`. It must give up within `timeout` seconds.
 public protocol NotificationSender: Sendable {
     /// Delivers `notification`; `timeout` bounds the whole attempt.
-    func send(_ notification: Notification, timeout: Double) async throws(DeliveryError)
+    func send(_ notification: AlertNotification, timeout: Double) async throws(DeliveryError)
 }

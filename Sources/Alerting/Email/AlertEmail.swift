@@ -3,7 +3,7 @@ import Foundation
 /// Renders a notification as an email: subject like Alertmanager's, a plain-text and an HTML body.
 public enum AlertEmail {
     /// `[FIRING:2] LinkLoss Xã Nam Tiền Hải portal` (group label values, commune name preferred to its code).
-    public static func subject(_ notification: Notification) -> String {
+    public static func subject(_ notification: AlertNotification) -> String {
         let firing = notification.alerts.filter { $0.status == .firing }.count
         let status = notification.status == .firing ? "FIRING:\(firing)" : "RESOLVED"
         var labels = notification.groupLabels
@@ -15,7 +15,7 @@ public enum AlertEmail {
     }
 
     /// The plain-text body.
-    public static func text(_ notification: Notification) -> String {
+    public static func text(_ notification: AlertNotification) -> String {
         var text = self.subject(notification) + "\n\n"
         for alert in notification.alerts {
             text += "\(alert.status == .firing ? "FIRING" : "RESOLVED"): \(alert.annotations["summary"] ?? alert.name)\n"
@@ -24,12 +24,12 @@ public enum AlertEmail {
             if let end = alert.endsAt { text += ", resolved \(RFC3339.format(end))" }
             text += "\n\n"
         }
-        text += "Notification \(notification.id)\n"
+        text += "AlertNotification \(notification.id)\n"
         return text
     }
 
     /// The HTML body (every value escaped).
-    public static func html(_ notification: Notification) -> String {
+    public static func html(_ notification: AlertNotification) -> String {
         var html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>\(escape(self.subject(notification)))</title></head><body>"
         html += "<h2>\(escape(self.subject(notification)))</h2>"
         for alert in notification.alerts {
@@ -44,7 +44,7 @@ public enum AlertEmail {
             if let end = alert.endsAt { html += ", resolved \(RFC3339.format(end))" }
             html += "</p></div>"
         }
-        html += "<p style=\"color:#666\">Notification \(escape(notification.id))</p></body></html>"
+        html += "<p style=\"color:#666\">AlertNotification \(escape(notification.id))</p></body></html>"
         return html
     }
 
@@ -55,12 +55,12 @@ public enum AlertEmail {
 
     /// The full message for a notification.
     public static func message(
-        _ notification: Notification, from: String, to: [String], bodyEncoding: EmailMessage.BodyEncoding, now: Date,
+        _ notification: AlertNotification, from: String, to: [String], bodyEncoding: EmailMessage.BodyEncoding, now: Date,
         domain: String
     ) -> EmailMessage {
         EmailMessage(
             from: from, to: to, subject: self.subject(notification), text: self.text(notification),
             html: self.html(notification), date: now, messageID: "\(notification.id)@\(domain)",
-            bodyEncoding: bodyEncoding, extraHeaders: [("X-Netmon-Notification-Id", notification.id)])
+            bodyEncoding: bodyEncoding, extraHeaders: [("X-Netmon-AlertNotification-Id", notification.id)])
     }
 }

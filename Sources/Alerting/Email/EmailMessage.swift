@@ -18,7 +18,7 @@ public struct EmailMessage: Sendable, Hashable {
     public var messageID: String
     public var bodyEncoding: BodyEncoding
     /// Extra headers (ASCII names; values encoded if needed).
-    public var extraHeaders: [(String, String)] { self.extraHeaderPairs.map { ($0.0, $0.1) } }
+    public var extraHeaders: [(String, String)] { self.extraHeaderPairs.map(\.tuple) }
     var extraHeaderPairs: [Pair]
 
     struct Pair: Sendable, Hashable {

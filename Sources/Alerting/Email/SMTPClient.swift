@@ -93,13 +93,14 @@ struct SMTPSession {
     let host: String
 
     mutating func run(message: String, sender: String, recipients: [String]) async throws {
-        try await self.expect(self.next(), 220, "greeting")
+        try self.expect(try await self.next(), 220, "greeting")
         var extensions = try await self.ehlo()
         if !self.isTLS {
             let offersStartTLS = extensions.contains { $0.uppercased() == "STARTTLS" }
             if offersStartTLS {
-                try await self.expect(self.command("STARTTLS"), 220, "STARTTLS")
+                try await self.send("STARTTLS", expecting: 220)
                 try await self.startTLS()
+                self.isTLS = true
                 extensions = try await self.ehlo()
             } else if self.configuration.requireTLS {
                 throw DeliveryError(
@@ -110,17 +111,23 @@ struct SMTPSession {
         if let username = self.configuration.username {
             try await self.authenticate(username: username, password: self.configuration.password ?? "", extensions)
         }
-        try await self.expect(self.command("MAIL FROM:<\(Self.address(sender))>"), 250, "MAIL FROM")
+        try await self.send("MAIL FROM:<\(Self.address(sender))>", expecting: 250)
         for recipient in recipients {
             let reply = try await self.command("RCPT TO:<\(Self.address(recipient))>")
             guard reply.code == 250 || reply.code == 251 else { throw self.failure(reply, "RCPT TO \(recipient)") }
         }
-        try await self.expect(self.command("DATA"), 354, "DATA")
+        try await self.send("DATA", expecting: 354)
         var data = MIMEEncoding.dotStuffed(message)
         if !data.hasSuffix("\r\n") { data += "\r\n" }
         try await self.outbound.write(ByteBuffer(string: data + ".\r\n"))
-        try await self.expect(self.next(), 250, "end of DATA")
+        try self.expect(try await self.next(), 250, "end of DATA")
         _ = try? await self.command("QUIT")
+    }
+
+    /// Sends a command and checks the reply code; `step` names it in errors (the command itself by default).
+    mutating func send(_ line: String, expecting code: Int, step: String? = nil) async throws {
+        let reply = try await self.command(line)
+        try self.expect(reply, code, step ?? line)
     }
 
     mutating func ehlo() async throws -> [String] {
@@ -134,13 +141,13 @@ struct SMTPSession {
             .split(whereSeparator: { $0 == " " || $0 == "=" }).dropFirst().map(String.init) ?? []
         if mechanisms.contains("PLAIN") {
             let token = Data(([0] + Array(username.utf8) + [0] + Array(password.utf8))).base64EncodedString()
-            try await self.expectAuth(self.command("AUTH PLAIN \(token)", redacted: "AUTH PLAIN ***"), "AUTH PLAIN")
+            let reply = try await self.command("AUTH PLAIN \(token)")
+            try self.expectAuth(reply, "AUTH PLAIN")
         } else if mechanisms.contains("LOGIN") {
-            try await self.expect(self.command("AUTH LOGIN"), 334, "AUTH LOGIN")
-            try await self.expect(
-                self.command(Data(username.utf8).base64EncodedString(), redacted: "***"), 334, "AUTH LOGIN user")
-            try await self.expectAuth(
-                self.command(Data(password.utf8).base64EncodedString(), redacted: "***"), "AUTH LOGIN password")
+            try await self.send("AUTH LOGIN", expecting: 334)
+            try await self.send(Data(username.utf8).base64EncodedString(), expecting: 334, step: "AUTH LOGIN user name")
+            let reply = try await self.command(Data(password.utf8).base64EncodedString())
+            try self.expectAuth(reply, "AUTH LOGIN password")
         } else {
             throw DeliveryError(
                 code: .authenticationFailed, message: "the SMTP server offers neither AUTH PLAIN nor AUTH LOGIN",
@@ -166,9 +173,8 @@ struct SMTPSession {
         }.get()
     }
 
-    mutating func command(_ line: String, redacted: String? = nil) async throws -> SMTPReply {
+    mutating func command(_ line: String) async throws -> SMTPReply {
         try await self.outbound.write(ByteBuffer(string: line + "\r\n"))
-        if line == "STARTTLS" { self.isTLS = true }
         return try await self.next()
     }
 

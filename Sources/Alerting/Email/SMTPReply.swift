@@ -29,9 +29,10 @@ struct SMTPReplyDecoder: ByteToMessageDecoder {
             return .needMoreData
         }
         let length = newline - buffer.readerIndex + 1
-        var line = buffer.readString(length: length) ?? ""
-        while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
-        let bytes = Array(line.utf8)
+        var bytes = buffer.readBytes(length: length) ?? []
+        // Bytes, not Characters: "\r\n" is one Character in Swift.
+        while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }
+        let line = String(decoding: bytes, as: UTF8.self)
         guard bytes.count >= 3, let code = Int(String(decoding: bytes[0..<3], as: UTF8.self)) else {
             throw DeliveryError(code: .protocolViolation, message: "malformed SMTP reply", context: line)
         }

@@ -31,7 +31,7 @@ public struct AlertmanagerWebhookPayload: Codable, Sendable, Hashable {
     public var truncatedAlerts: Int
 
     /// Builds the payload of a notification.
-    public init(_ notification: Notification, externalURL: String) {
+    public init(_ notification: AlertNotification, externalURL: String) {
         self.receiver = notification.receiver
         self.status = notification.status
         self.alerts = notification.alerts.map { alert in

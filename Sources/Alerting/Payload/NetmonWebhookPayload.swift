@@ -21,7 +21,7 @@ public struct NetmonWebhookPayload: Codable, Sendable, Hashable {
     public var data: Group
 
     /// Builds the payload of a notification.
-    public init(_ notification: Notification) {
+    public init(_ notification: AlertNotification) {
         let manager = AlertmanagerWebhookPayload(notification, externalURL: "")
         self.type = "alert." + notification.status.rawValue
         self.timestamp = RFC3339.format(notification.createdAt)

@@ -53,7 +53,7 @@ public actor AlertProcessor {
 
     /// Evaluates, routes, flushes and commits at `now`; returns the notifications that were enqueued.
     @discardableResult
-    public func tick(at now: Date) throws(DeliveryError) -> [Notification] {
+    public func tick(at now: Date) throws(DeliveryError) -> [AlertNotification] {
         var engine = self.engine
         var dispatcher = self.dispatcher
         let actions = engine.evaluate(at: now)
@@ -69,7 +69,7 @@ public actor AlertProcessor {
             return targets.enumerated().map { index, target in
                 var copy = notification
                 copy.receiver = target
-                if index > 0 { copy.id = Notification.makeID() }
+                if index > 0 { copy.id = AlertNotification.makeID() }
                 return copy
             }
         }

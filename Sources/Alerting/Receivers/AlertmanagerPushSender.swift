@@ -56,7 +56,7 @@ public struct AlertmanagerPushSender: NotificationSender {
         try WebhookSender.check(response, context: self.endpoint.description, now: now)
     }
 
-    public func send(_ notification: Notification, timeout: Double) async throws(DeliveryError) {
+    public func send(_ notification: AlertNotification, timeout: Double) async throws(DeliveryError) {
         try await self.push(notification.alerts, timeout: timeout)
     }
 }

@@ -25,13 +25,13 @@ public struct EmailSender: NotificationSender {
     }
 
     /// The message for a notification.
-    public func message(for notification: Notification) -> EmailMessage {
+    public func message(for notification: AlertNotification) -> EmailMessage {
         let domain = SMTPSession.address(self.from).split(separator: "@").last.map(String.init) ?? "netmon"
         return AlertEmail.message(
             notification, from: self.from, to: self.to, bodyEncoding: self.bodyEncoding, now: self.now(), domain: domain)
     }
 
-    public func send(_ notification: Notification, timeout: Double) async throws(DeliveryError) {
+    public func send(_ notification: AlertNotification, timeout: Double) async throws(DeliveryError) {
         try await self.client.send(
             message: self.message(for: notification).rendered(), sender: self.from, recipients: self.to,
             timeout: timeout)

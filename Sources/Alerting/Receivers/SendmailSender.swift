@@ -24,7 +24,7 @@ public struct SendmailSender: NotificationSender {
         self.now = now
     }
 
-    public func send(_ notification: Notification, timeout: Double) async throws(DeliveryError) {
+    public func send(_ notification: AlertNotification, timeout: Double) async throws(DeliveryError) {
         let domain = SMTPSession.address(self.from).split(separator: "@").last.map(String.init) ?? "netmon"
         let message = AlertEmail.message(
             notification, from: self.from, to: self.to, bodyEncoding: self.bodyEncoding, now: self.now(), domain: domain)
@@ -53,12 +53,22 @@ public struct SendmailSender: NotificationSender {
                             DeliveryError(code: .process, message: "could not start sendmail: \(error)", context: path)))
                     return
                 }
-                let timer = DispatchWorkItem { if process.isRunning { process.terminate() } }
+                // SIGKILL: a child started from a thread with a blocking signal mask may not see SIGTERM.
+                let pid = process.processIdentifier
+                let timer = DispatchWorkItem { kill(pid, SIGKILL) }
                 DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: timer)
                 stdin.fileHandleForWriting.write(Data(input))
                 try? stdin.fileHandleForWriting.close()
                 process.waitUntilExit()
                 timer.cancel()
+                if process.terminationReason == .uncaughtSignal {
+                    continuation.resume(
+                        returning: .failure(
+                            DeliveryError(
+                                code: .timedOut, message: "sendmail did not finish within \(timeout) s", context: path,
+                                isTransient: true)))
+                    return
+                }
                 continuation.resume(returning: .success(process.terminationStatus))
             }
             thread.start()

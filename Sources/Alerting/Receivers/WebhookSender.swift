@@ -34,14 +34,14 @@ public struct WebhookSender: NotificationSender {
     }
 
     /// The request body for a notification.
-    public func body(for notification: Notification) throws(DeliveryError) -> [UInt8] {
+    public func body(for notification: AlertNotification) throws(DeliveryError) -> [UInt8] {
         switch self.format {
         case .standard: return try NetmonWebhookPayload(notification).encoded()
         case .alertmanager: return try AlertmanagerWebhookPayload(notification, externalURL: self.externalURL).encoded()
         }
     }
 
-    public func send(_ notification: Notification, timeout: Double) async throws(DeliveryError) {
+    public func send(_ notification: AlertNotification, timeout: Double) async throws(DeliveryError) {
         let body = try self.body(for: notification)
         var headers = [("Content-Type", "application/json")]
         if let signer {

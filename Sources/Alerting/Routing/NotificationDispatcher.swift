@@ -79,9 +79,9 @@ public struct NotificationDispatcher: Sendable, Codable {
     ///
     /// `makeID` gives each notification its webhook id (random by default).
     public mutating func flush(
-        at now: Date, silences: [Silence] = [], makeID: () -> String = Notification.makeID
-    ) -> [Notification] {
-        var notifications: [Notification] = []
+        at now: Date, silences: [Silence] = [], makeID: () -> String = AlertNotification.makeID
+    ) -> [AlertNotification] {
+        var notifications: [AlertNotification] = []
         for id in self.groups.keys.sorted() {
             guard var group = self.groups[id], group.nextFlush <= now else { continue }
             let sendResolved = !self.receiversWithoutResolved.contains(group.receiver)
@@ -93,7 +93,7 @@ public struct NotificationDispatcher: Sendable, Codable {
                     .filter { $0.status == .firing || sendResolved }
                     .sorted { ($0.status == .firing ? 0 : 1, $0.fingerprint) < ($1.status == .firing ? 0 : 1, $1.fingerprint) }
                 notifications.append(
-                    Notification(
+                    AlertNotification(
                         id: makeID(), receiver: group.receiver, groupKey: group.groupKey,
                         groupLabels: group.groupLabels, alerts: Array(included), createdAt: now))
                 group.lastNotifiedAt = now

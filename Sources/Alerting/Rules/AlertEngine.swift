@@ -138,7 +138,7 @@ public struct AlertEngine: Sendable, Codable {
             let statistic = self.rules.latencyStatistic.rawValue
             let latencyNote = latency.map { value in
                 [
-                    "summary": String(format: "Round-trip %@ %.1f ms from %@ to %@", statistic, value * 1000, name, target),
+                    "summary": "Round-trip \(statistic) " + String(format: "%.1f", value * 1000) + " ms from \(name) to \(target)",
                     "value": String(value),
                 ]
             } ?? [:]

@@ -6,8 +6,8 @@ import Foundation
 /// The signed content is `"\(id).\(timestamp).\(body)"`; the signature is `v1,` followed by the base64 of its
 /// HMAC-SHA256 under the key, which is the base64-decoded part of the secret after `whsec_`.
 public struct StandardWebhookSigner: Sendable {
-    /// The HMAC key.
-    public let key: SymmetricKey
+    /// The HMAC key bytes (kept as bytes: `SymmetricKey` is not `Sendable`).
+    public let keyBytes: [UInt8]
 
     /// Creates a signer from a `whsec_…` secret (the prefix is optional).
     public init(secret: String) throws(DeliveryError) {
@@ -18,14 +18,14 @@ public struct StandardWebhookSigner: Sendable {
                 message: "the webhook secret is not base64 after its whsec_ prefix",
                 context: "secret of \(secret.count) characters")
         }
-        self.key = SymmetricKey(data: bytes)
+        self.keyBytes = Array(bytes)
     }
 
     /// The `v1,<base64>` signature of one message.
     public func signature(id: String, timestamp: Int64, body: some Collection<UInt8>) -> String {
         var content = Data("\(id).\(timestamp).".utf8)
         content.append(contentsOf: body)
-        let mac = HMAC<SHA256>.authenticationCode(for: content, using: self.key)
+        let mac = HMAC<SHA256>.authenticationCode(for: content, using: SymmetricKey(data: self.keyBytes))
         return "v1," + Data(mac).base64EncodedString()
     }
 

@@ -68,7 +68,7 @@ public struct OutboxEntry: Sendable, Hashable {
         case dead
     }
 
-    public var notification: Notification
+    public var notification: AlertNotification
     public var state: State
     public var attempts: Int
     public var nextAttemptAt: Date

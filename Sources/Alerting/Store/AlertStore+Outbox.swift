@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 extension AlertStore {
-    static func insert(_ notification: Notification, db: Database) throws {
+    static func insert(_ notification: AlertNotification, db: Database) throws {
         try db.execute(
             sql: """
                 INSERT INTO outbox (id, receiver, notification, created_at, next_attempt_at)
@@ -15,7 +15,7 @@ extension AlertStore {
     }
 
     /// Stores notifications to be sent (idempotent by id).
-    public func enqueue(_ notifications: [Notification]) throws(DeliveryError) {
+    public func enqueue(_ notifications: [AlertNotification]) throws(DeliveryError) {
         try self.write { db in
             for notification in notifications { try Self.insert(notification, db: db) }
         }
@@ -121,7 +121,7 @@ extension AlertStore {
             ).map { row in
                 let finished: Double? = row["finished_at"]
                 return OutboxEntry(
-                    notification: try Self.decode(Notification.self, row["notification"]),
+                    notification: try Self.decode(AlertNotification.self, row["notification"]),
                     state: OutboxEntry.State(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
                     nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]), lastError: row["last_error"],
                     finishedAt: finished.map { Date(timeIntervalSince1970: $0) })

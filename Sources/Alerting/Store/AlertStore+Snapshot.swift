@@ -10,13 +10,13 @@ public struct EvaluationCommit: Sendable {
     /// The state-machine actions of the evaluation, for the alert table.
     public var actions: [AlertStateMachine.Action]
     /// The notifications to enqueue.
-    public var notifications: [Notification]
+    public var notifications: [AlertNotification]
     /// The evaluation time.
     public var now: Date
 
     public init(
         engine: AlertEngine, dispatcher: NotificationDispatcher, actions: [AlertStateMachine.Action],
-        notifications: [Notification], now: Date
+        notifications: [AlertNotification], now: Date
     ) {
         self.engine = engine
         self.dispatcher = dispatcher
@@ -107,10 +107,10 @@ extension AlertStore {
         return try self.read { db in
             var sql = "SELECT fingerprint, state, labels, annotations, since, starts_at, ends_at FROM alert"
             var conditions: [String] = []
-            var arguments: [any DatabaseValueConvertible] = []
+            var arguments: [(any DatabaseValueConvertible)?] = []
             if !query.states.isEmpty {
                 conditions.append("state IN (" + query.states.map { _ in "?" }.joined(separator: ",") + ")")
-                arguments += query.states.map(\.rawValue).sorted() as [any DatabaseValueConvertible]
+                arguments += query.states.map(\.rawValue).sorted().map { $0 as (any DatabaseValueConvertible)? }
             }
             if let since = query.resolvedSince {
                 conditions.append("(state != 'resolved' OR ends_at >= ?)")

@@ -20,9 +20,11 @@ final class ExternalProcess: @unchecked Sendable {
 
     var log: String { (try? String(contentsOf: self.logURL, encoding: .utf8)) ?? "" }
 
+    /// Kills the process. SIGKILL, not SIGTERM: children started from Swift's thread pool inherit a signal mask
+    /// that blocks SIGTERM, so `terminate()` would never end them.
     func stop() {
         if self.process.isRunning {
-            self.process.terminate()
+            kill(self.process.processIdentifier, SIGKILL)
             self.process.waitUntilExit()
         }
     }

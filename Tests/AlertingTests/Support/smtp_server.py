@@ -51,7 +51,8 @@ class Handler:
             "rcpt_tos": envelope.rcpt_tos,
             "mechanism": session.auth_data,
             "authenticated": session.authenticated,
-            "tls": session.ssl is not None,
+            # STARTTLS sets session.ssl; implicit TLS shows as an SSL object on the transport.
+            "tls": session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None,
             "subject": str(message["Subject"]),
             "date": str(message["Date"]),
             "message_id": str(message["Message-ID"]),
@@ -66,6 +67,8 @@ class Handler:
 kwargs = dict(authenticator=Authenticator(), auth_require_tls=True,
               auth_exclude_mechanism=["PLAIN"] if args.exclude_plain else None)
 if args.implicit_tls:
+    # The whole connection is TLS; aiosmtpd only knows about STARTTLS when deciding whether AUTH may be offered.
+    kwargs["auth_require_tls"] = False
     controller = Controller(Handler(), hostname="127.0.0.1", port=args.port, ssl_context=context, **kwargs)
 else:
     controller = Controller(Handler(), hostname="127.0.0.1", port=args.port,

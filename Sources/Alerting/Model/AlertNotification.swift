@@ -4,7 +4,7 @@ import Foundation
 ///
 /// `id` is the Standard Webhooks `webhook-id`: assigned once when the notification is created, stored with it,
 /// and sent unchanged on every retry, so a receiver can drop duplicates.
-public struct Notification: Codable, Sendable, Hashable {
+public struct AlertNotification: Codable, Sendable, Hashable {
     /// The idempotency key (`msg_…`).
     public var id: String
     /// The receiver's name from the configuration.
