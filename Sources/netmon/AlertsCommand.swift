@@ -45,7 +45,7 @@ extension Netmon.Alerts {
         func run() async throws {
             let configuration: AlertingConfiguration
             do {
-                configuration = try AlertingConfiguration.load(sitesPath: self.config)
+                configuration = try AlertingConfiguration.load(sitesPath: self.config, onlyReceivers: [self.receiver])
             } catch {
                 print("netmon: \(error)")
                 throw ExitCode(2)
@@ -60,6 +60,10 @@ extension Netmon.Alerts {
                         annotations: ["summary": "Test notification from netmon (thông báo thử nghiệm)"],
                         startsAt: now)
                 ], createdAt: now)
+            guard !configuration.receivers.isEmpty else {
+                print("netmon: no receiver \(self.receiver) in \(self.config) (alerts.receivers)")
+                throw ExitCode(2)
+            }
             var failed = false
             for target in configuration.targets(of: self.receiver) {
                 do {

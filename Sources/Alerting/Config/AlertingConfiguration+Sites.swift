@@ -4,10 +4,10 @@ import SiteCatalog
 extension AlertingConfiguration {
     /// Builds the alerting configuration from a loaded sites.yaml: receivers (secrets and passwords read from
     /// their files now), the routing tree, link thresholds per commune and target, the other rules and the
-    /// coverage targets.
-    public init(sites: SitesConfig, externalURL: String = "") throws(DeliveryError) {
+    /// coverage targets. `onlyReceivers` limits which receivers are built (and whose secret files are read).
+    public init(sites: SitesConfig, externalURL: String = "", onlyReceivers: Set<String>? = nil) throws(DeliveryError) {
         var receivers: [ReceiverConfiguration] = []
-        for receiver in sites.alerts.receivers {
+        for receiver in sites.alerts.receivers where onlyReceivers?.contains(receiver.name) ?? true {
             receivers += try Self.receivers(receiver)
         }
         var rules = AlertRules(
@@ -30,14 +30,16 @@ extension AlertingConfiguration {
 
     /// Loads sites.yaml at `path` and builds the configuration; configuration errors become one
     /// ``DeliveryError`` listing every diagnostic.
-    public static func load(sitesPath path: String, externalURL: String = "") throws(DeliveryError) -> AlertingConfiguration {
+    public static func load(
+        sitesPath path: String, externalURL: String = "", onlyReceivers: Set<String>? = nil
+    ) throws(DeliveryError) -> AlertingConfiguration {
         let sites: SitesConfig
         do {
             sites = try SitesConfig.load(path: path)
         } catch {
             throw DeliveryError(code: .invalidConfiguration, message: error.description, context: path)
         }
-        return try AlertingConfiguration(sites: sites, externalURL: externalURL)
+        return try AlertingConfiguration(sites: sites, externalURL: externalURL, onlyReceivers: onlyReceivers)
     }
 
     /// A sites.yaml receiver with several integrations becomes one delivery target per integration.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 
 /// Sends what the outbox holds: due notifications, retries with backoff, dead letters after the deadline.
@@ -7,7 +8,10 @@ import ServiceLifecycle
 /// At-least-once with a stable id: a notification is marked delivered only after its receiver accepted it, so a
 /// crash in between sends it again after the restart with the same `webhook-id` (the receiver's idempotency key);
 /// nothing is lost and receivers that honour the id see each notification once. A `Service`: `run()` loops until
-/// cancelled or shut down gracefully.
+/// cancelled or shut down gracefully. swift-metrics counters, by `receiver`:
+/// `netmon_alert_notifications_delivered_total`, `netmon_alert_notification_retries_total`,
+/// `netmon_alert_notifications_dead_lettered_total` (the dead-letter table itself is counted by
+/// ``AlertStore/deadLetterCount()``, which survives restarts).
 public actor DeliveryWorker: Service {
     /// The outbox.
     public nonisolated let store: AlertStore
@@ -87,19 +91,23 @@ public actor DeliveryWorker: Service {
         let attempts = entry.attempts + 1
         let now = self.now()
         let id = entry.notification.id
+        let receiver = [("receiver", entry.notification.receiver)]
         guard let error else {
             try self.store.markDelivered(id: id, attempts: attempts, at: now)
+            Counter(label: "netmon_alert_notifications_delivered_total", dimensions: receiver).increment()
             self.logger.debug("delivered", metadata: ["id": "\(id)", "attempts": "\(attempts)"])
             return
         }
         switch self.policy.decision(after: attempts, error: error, createdAt: entry.notification.createdAt, now: now) {
         case .retry(let next):
             try self.store.reschedule(id: id, attempts: attempts, next: next, error: error.description)
+            Counter(label: "netmon_alert_notification_retries_total", dimensions: receiver).increment()
             self.logger.info(
                 "delivery failed, will retry",
                 metadata: ["id": "\(id)", "receiver": "\(entry.notification.receiver)", "error": "\(error)"])
         case .giveUp:
             try self.store.deadLetter(id: id, attempts: attempts, error: error.description, at: now)
+            Counter(label: "netmon_alert_notifications_dead_lettered_total", dimensions: receiver).increment()
             self.logger.error(
                 "delivery given up (dead letter)",
                 metadata: ["id": "\(id)", "receiver": "\(entry.notification.receiver)", "error": "\(error)"])

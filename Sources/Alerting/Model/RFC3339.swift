@@ -5,11 +5,12 @@ public enum RFC3339 {
     /// Go's zero time, which Alertmanager writes as `endsAt` of a firing alert.
     public static let zeroTime = "0001-01-01T00:00:00Z"
 
-    /// Formats a date in UTC, e.g. `2026-01-01T00:00:00Z` or `2026-01-01T00:00:00.25Z`.
+    /// Formats a date in UTC, e.g. `2026-01-01T00:00:00Z` or `2026-01-01T00:00:00.25Z`. Fractions are kept to
+    /// the microsecond (a `Date` holds no more, reliably).
     public static func format(_ date: Date) -> String {
         let seconds = date.timeIntervalSince1970
         var whole = seconds.rounded(.down)
-        var nanos = Int(((seconds - whole) * 1e9).rounded())
+        var nanos = Int(((seconds - whole) * 1e6).rounded()) * 1000
         if nanos >= 1_000_000_000 {
             whole += 1
             nanos -= 1_000_000_000
