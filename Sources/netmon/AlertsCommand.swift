@@ -67,7 +67,8 @@ extension Netmon.Alerts {
             var failed = false
             for target in configuration.targets(of: self.receiver) {
                 do {
-                    let sender = try configuration.receiver(named: target).makeSender(externalURL: configuration.externalURL)
+                    let sender = try configuration.receiver(named: target).makeSender(
+                        externalURL: configuration.externalURL)
                     var copy = notification
                     copy.receiver = target
                     try await sender.send(copy, timeout: 10)
@@ -83,14 +84,16 @@ extension Netmon.Alerts {
 
     /// `netmon alerts list`.
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show every alert with its state, labels and since when.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show every alert with its state, labels and since when.")
 
         @OptionGroup var options: AlertStoreOptions
 
         @Option(name: .long, help: "Only alerts in this state: pending, firing or resolved (repeatable).")
         var state: [String] = []
 
-        @Option(name: .long, help: "Only alerts whose labels match, e.g. commune=12345 or severity=~crit.* (repeatable).")
+        @Option(
+            name: .long, help: "Only alerts whose labels match, e.g. commune=12345 or severity=~crit.* (repeatable).")
         var match: [String] = []
 
         func run() async throws {
@@ -192,8 +195,8 @@ extension Netmon.Alerts {
                     for silence in silences {
                         print(
                             "\(silence.id)  \(RFC3339.format(silence.startsAt)) – \(RFC3339.format(silence.endsAt))  "
-                                + "\(silence.matchers.map(\.description).joined(separator: ","))  \(silence.createdBy)  "
-                                + silence.comment)
+                                + silence.matchers.map(\.description).joined(separator: ",")
+                                + "  \(silence.createdBy)  \(silence.comment)")
                     }
                 }
             }

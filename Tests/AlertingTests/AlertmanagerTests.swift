@@ -5,9 +5,11 @@ import Testing
 
 let alertmanagerPath = "/usr/bin/prometheus-alertmanager"
 
-@Suite("A real Alertmanager: push, its API, its webhooks", .enabled(
-    if: FileManager.default.isExecutableFile(atPath: alertmanagerPath),
-    "needs Debian's prometheus-alertmanager at /usr/bin/prometheus-alertmanager"))
+@Suite(
+    "A real Alertmanager: push, its API, its webhooks",
+    .enabled(
+        if: FileManager.default.isExecutableFile(atPath: alertmanagerPath),
+        "needs Debian's prometheus-alertmanager at /usr/bin/prometheus-alertmanager"))
 struct AlertmanagerTests {
     /// Starts Alertmanager on a free port with a webhook receiver pointing at `webhookURL`.
     func startAlertmanager(directory: URL, webhookURL: String) async throws -> (ExternalProcess, Int) {
@@ -31,7 +33,8 @@ struct AlertmanagerTests {
             let process = try ExternalProcess(
                 alertmanagerPath,
                 [
-                    "--config.file=\(configURL.path)", "--storage.path=\(directory.appendingPathComponent("data").path)",
+                    "--config.file=\(configURL.path)",
+                    "--storage.path=\(directory.appendingPathComponent("data").path)",
                     "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=",
                 ], log: directory.appendingPathComponent("alertmanager-\(port).log"))
             let client = HTTPClient()
@@ -83,7 +86,8 @@ struct AlertmanagerTests {
 
         // Alertmanager notifies our receiver with a version 4 webhook.
         #expect(await ExternalProcess.waitUntil(20) { !receiver.accepted.isEmpty })
-        let firing = try JSONDecoder().decode(AlertmanagerWebhookPayload.self, from: Data(try #require(receiver.accepted.first).body))
+        let firing = try JSONDecoder().decode(
+            AlertmanagerWebhookPayload.self, from: Data(try #require(receiver.accepted.first).body))
         #expect(firing.version == "4")
         #expect(firing.status == .firing)
         #expect(firing.alerts.first?.fingerprint == alert.fingerprint.hex)
@@ -94,13 +98,16 @@ struct AlertmanagerTests {
         var resolved = alert
         resolved.endsAt = Date()
         try await sender.push([resolved])
-        #expect(await ExternalProcess.waitUntil(20) {
-            receiver.accepted.contains { request in
-                (try? JSONDecoder().decode(AlertmanagerWebhookPayload.self, from: Data(request.body)))?.status == .resolved
-            }
-        })
+        #expect(
+            await ExternalProcess.waitUntil(20) {
+                receiver.accepted.contains { request in
+                    (try? JSONDecoder().decode(AlertmanagerWebhookPayload.self, from: Data(request.body)))?.status
+                        == .resolved
+                }
+            })
         let after = try await client.execute(
-            method: .GET, endpoint: alertsEndpoint.with(path: "/api/v2/alerts?active=true&silenced=true&inhibited=true"),
+            method: .GET,
+            endpoint: alertsEndpoint.with(path: "/api/v2/alerts?active=true&silenced=true&inhibited=true"),
             timeout: 5)
         let remaining = try #require(JSONSerialization.jsonObject(with: Data(after.body)) as? [[String: Any]])
         #expect(!remaining.contains { ($0["labels"] as? [String: String])?["commune"] == "12345" })
@@ -125,7 +132,8 @@ struct AlertmanagerTests {
         let enqueued = try await processor.tick(at: now)
         #expect(enqueued.map(\.receiver).sorted() == ["am", "hook"])
         let resender = AlertmanagerResender(
-            store: store, route: route, receiver: "am", sender: try AlertmanagerPushSender(url: "http://127.0.0.1:\(port)"))
+            store: store, route: route, receiver: "am",
+            sender: try AlertmanagerPushSender(url: "http://127.0.0.1:\(port)"))
         #expect(try resender.firingAlerts().allSatisfy { $0.labels["severity"] == "critical" })
         try await resender.resendOnce()
         let response = try await HTTPClient().execute(

@@ -104,9 +104,11 @@ struct ConfigurationTests {
         var sawAlertmanager = false
         for request in server.accepted {
             if let signature = request.headers["webhook-signature"] {
-                #expect(signer.verify(
-                    id: request.headers["webhook-id"] ?? "", timestamp: Int64(request.headers["webhook-timestamp"] ?? "") ?? 0,
-                    body: request.body, signatureHeader: signature))
+                #expect(
+                    signer.verify(
+                        id: request.headers["webhook-id"] ?? "",
+                        timestamp: Int64(request.headers["webhook-timestamp"] ?? "") ?? 0,
+                        body: request.body, signatureHeader: signature))
                 let payload = try JSONDecoder().decode(NetmonWebhookPayload.self, from: Data(request.body))
                 #expect(payload.data.commonLabels["commune_name"] == "Xã Tân Hưng")
                 sawSigned = true
@@ -125,8 +127,10 @@ struct ConfigurationTests {
         let directory = try makeTemporaryDirectory("netmon-alerting-config-bad")
         defer { try? FileManager.default.removeItem(at: directory) }
         let sitesPath = directory.appendingPathComponent("sites.yaml").path
-        try self.sitesYAML(webhookURL: "http://127.0.0.1:9/hook", secretFile: directory.appendingPathComponent("none").path)
-            .write(toFile: sitesPath, atomically: true, encoding: .utf8)
+        try self.sitesYAML(
+            webhookURL: "http://127.0.0.1:9/hook", secretFile: directory.appendingPathComponent("none").path
+        )
+        .write(toFile: sitesPath, atomically: true, encoding: .utf8)
         do {
             _ = try AlertingConfiguration.load(sitesPath: sitesPath)
             Issue.record("loaded without its secret file")

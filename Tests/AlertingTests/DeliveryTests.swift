@@ -41,11 +41,18 @@ struct DeliveryTests {
         #expect(jittered == .retry(at: epoch + 0.5))
         var withRetryAfter = transient
         withRetryAfter.retryAfter = 120
-        #expect(policy.decision(after: 1, error: withRetryAfter, createdAt: epoch, now: epoch) { _ in 0 } == .retry(at: epoch + 120))
+        #expect(
+            policy.decision(after: 1, error: withRetryAfter, createdAt: epoch, now: epoch) { _ in 0 }
+                == .retry(at: epoch + 120))
         #expect(policy.decision(after: 50, error: transient, createdAt: epoch, now: epoch + 86_400) == .giveUp)
-        #expect(policy.decision(after: 1, error: DeliveryError(code: .httpStatus, message: "400"), createdAt: epoch, now: epoch) == .giveUp)
+        #expect(
+            policy.decision(
+                after: 1, error: DeliveryError(code: .httpStatus, message: "400"), createdAt: epoch, now: epoch)
+                == .giveUp)
         // Never scheduled past the deadline.
-        #expect(policy.decision(after: 1, error: withRetryAfter, createdAt: epoch, now: epoch + 86_390) { _ in 0 } == .retry(at: epoch + 86_400))
+        #expect(
+            policy.decision(after: 1, error: withRetryAfter, createdAt: epoch, now: epoch + 86_390) { _ in 0 }
+                == .retry(at: epoch + 86_400))
     }
 
     @Test("Retry-After as seconds and as an HTTP-date")
@@ -93,9 +100,10 @@ struct DeliveryTests {
         let signer = try StandardWebhookSigner(secret: secret)
         for request in server.accepted {
             let timestamp = try #require(Int64(request.headers["webhook-timestamp"] ?? ""))
-            #expect(signer.verify(
-                id: request.headers["webhook-id"] ?? "", timestamp: timestamp, body: request.body,
-                signatureHeader: request.headers["webhook-signature"] ?? ""))
+            #expect(
+                signer.verify(
+                    id: request.headers["webhook-id"] ?? "", timestamp: timestamp, body: request.body,
+                    signatureHeader: request.headers["webhook-signature"] ?? ""))
             let payload = try JSONDecoder().decode(NetmonWebhookPayload.self, from: Data(request.body))
             #expect(payload.type == "alert.firing")
         }
@@ -166,5 +174,26 @@ struct DeliveryTests {
         #expect(Set(ids) == Set(batch.map(\.id)))
         #expect(ids.count == 7)
         await server.shutdown()
+    }
+
+    @Test("the worker as a long-running Service delivers what is enqueued while it runs, and stops on cancel")
+    func serviceLoop() async throws {
+        let directory = try makeTemporaryDirectory("netmon-alerting-service")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try await TestHTTPServer(script: [.status(503, retryAfter: "0")])
+        let store = try AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
+        let worker = DeliveryWorker(
+            store: store, senders: ["hook": try WebhookSender(url: server.url)],
+            policy: RetryPolicy(baseDelay: 0.05, maximumDelay: 0.1, deadline: 60, attemptTimeout: 2), pollInterval: 0.05)
+        let running = Task { try await worker.run() }
+        let batch = self.notifications(3)
+        try store.enqueue(batch)
+        let delivered = await ExternalProcess.waitUntil(20) { (try? store.outboxCounts()[.delivered]) == 3 }
+        running.cancel()
+        _ = await running.result
+        await server.shutdown()
+        #expect(delivered)
+        #expect(Set(server.accepted.compactMap { $0.headers["webhook-id"] }) == Set(batch.map(\.id)))
+        #expect(server.attempts == 4)
     }
 }

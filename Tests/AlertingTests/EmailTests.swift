@@ -37,7 +37,8 @@ struct SMTPTestServer {
         openssl.standardError = FileHandle.nullDevice
         try openssl.run()
         openssl.waitUntilExit()
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("out"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("out"), withIntermediateDirectories: true)
         for _ in 0..<5 {
             let port = try freePort()
             let process = try ExternalProcess(
@@ -60,7 +61,8 @@ struct SMTPTestServer {
     func received() throws -> [[String: Any]] {
         var result: [[String: Any]] = []
         var index = 1
-        while let data = FileManager.default.contents(atPath: self.outbox.appendingPathComponent("\(index).json").path) {
+        while let data = FileManager.default.contents(atPath: self.outbox.appendingPathComponent("\(index).json").path)
+        {
             result.append(try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:])
             index += 1
         }
@@ -114,8 +116,9 @@ struct EmailTests {
         #expect(MIMEEncoding.dotStuffed(".a\r\n.b\r\nc") == "..a\r\n..b\r\nc")
     }
 
-    @Test("STARTTLS + AUTH PLAIN: what arrives is multipart/alternative with the Vietnamese subject intact",
-          .enabled(if: hasAiosmtpd(), "needs python3 with aiosmtpd and openssl"))
+    @Test(
+        "STARTTLS + AUTH PLAIN: what arrives is multipart/alternative with the Vietnamese subject intact",
+        .enabled(if: hasAiosmtpd(), "needs python3 with aiosmtpd and openssl"))
     func startTLSPlain() async throws {
         let directory = try makeTemporaryDirectory("netmon-alerting-smtp")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -150,8 +153,9 @@ struct EmailTests {
         #expect(server.raw(1).allSatisfy { $0 < 0x80 })  // 7-bit clean on the wire
     }
 
-    @Test("AUTH LOGIN when PLAIN is not offered; quoted-printable bodies",
-          .enabled(if: hasAiosmtpd(), "needs python3 with aiosmtpd and openssl"))
+    @Test(
+        "AUTH LOGIN when PLAIN is not offered; quoted-printable bodies",
+        .enabled(if: hasAiosmtpd(), "needs python3 with aiosmtpd and openssl"))
     func login() async throws {
         // aiosmtpd offers both; our client prefers PLAIN. Exercise LOGIN through the session directly by
         // checking a server that excludes PLAIN.
@@ -170,8 +174,9 @@ struct EmailTests {
         #expect((info["parts"] as? [String: String])?["text/plain"]?.contains("Mất gói") == true)
     }
 
-    @Test("implicit TLS on a 465-style port; wrong password is refused; no STARTTLS offered means no send",
-          .enabled(if: hasAiosmtpd(), "needs python3 with aiosmtpd and openssl"))
+    @Test(
+        "implicit TLS on a 465-style port; wrong password is refused; no STARTTLS offered means no send",
+        .enabled(if: hasAiosmtpd(), "needs python3 with aiosmtpd and openssl"))
     func implicitTLSAndFailures() async throws {
         let directory = try makeTemporaryDirectory("netmon-alerting-smtps")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -221,10 +226,10 @@ struct EmailTests {
         let script = directory.appendingPathComponent("sendmail")
         let output = directory.appendingPathComponent("mail.eml")
         try """
-            #!/bin/sh
-            echo "$@" > "\(output.path).args"
-            cat > "\(output.path)"
-            """.write(to: script, atomically: true, encoding: .utf8)
+        #!/bin/sh
+        echo "$@" > "\(output.path).args"
+        cat > "\(output.path)"
+        """.write(to: script, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
         let sender = SendmailSender(path: script.path, from: "netmon@hungyen.gov.vn", to: ["noc@hungyen.gov.vn"])
         try await sender.send(vietnameseNotification(), timeout: 5)

@@ -5,7 +5,8 @@ import Testing
 
 @Suite("Processor: evaluation, routing and the outbox in one transaction; restarts")
 struct ProcessorTests {
-    let route = Route(receiver: "hook", groupBy: ["alertname", "commune"], groupWait: 30, groupInterval: 300, repeatInterval: 14_400)
+    let route = Route(
+        receiver: "hook", groupBy: ["alertname", "commune"], groupWait: 30, groupInterval: 300, repeatInterval: 14_400)
     let rules = AlertRules(
         forSeconds: 120,
         communes: [.init(code: "12345", name: "Xã Nam Tiền Hải", probeID: "probe-12345")])
@@ -65,7 +66,8 @@ struct ProcessorTests {
         var sent = 0
         for step in 0..<240 {  // 4 hours of loss alternating 2.5% / 1.5% around the 2% threshold (clear 1%)
             let lost = step.isMultiple(of: 2) ? 5 : 3
-            await processor.ingest([makeRound(sequence: Int64(step), start: t, lost: lost, sent: 200)], receivedAt: t + 60)
+            await processor.ingest(
+                [makeRound(sequence: Int64(step), start: t, lost: lost, sent: 200)], receivedAt: t + 60)
             t = t + 60
             sent += try await processor.tick(at: t).count
         }

@@ -14,8 +14,12 @@ struct RoutingTests {
             receiver: "noc-webhook", groupBy: ["alertname", "commune"], groupWait: 30, groupInterval: 300,
             repeatInterval: 14_400,
             routes: [
-                Route(receiver: "noc-email", matchers: [try LabelMatcher(parsing: "severity=critical")], continueMatching: true),
-                Route(receiver: "coverage-team", matchers: [try LabelMatcher(parsing: #"alertname=~"Dead.*|Commune4G.*""#)]),
+                Route(
+                    receiver: "noc-email", matchers: [try LabelMatcher(parsing: "severity=critical")],
+                    continueMatching: true),
+                Route(
+                    receiver: "coverage-team",
+                    matchers: [try LabelMatcher(parsing: #"alertname=~"Dead.*|Commune4G.*""#)]),
             ])
     }
 
@@ -40,7 +44,10 @@ struct RoutingTests {
         #expect(route.match(["severity": "critical", "alertname": "LinkLoss"]).map(\.receiver) == ["noc-email"])
         #expect(route.match(["severity": "warning", "alertname": "LinkLoss"]).map(\.receiver) == ["noc-webhook"])
         #expect(route.match(["severity": "warning", "alertname": "DeadZone"]).map(\.receiver) == ["coverage-team"])
-        #expect(route.match(["severity": "critical", "alertname": "DeadZone"]).map(\.receiver) == ["noc-email", "coverage-team"])
+        #expect(
+            route.match(["severity": "critical", "alertname": "DeadZone"]).map(\.receiver) == [
+                "noc-email", "coverage-team",
+            ])
         #expect(route.match(["alertname": "X"]).first?.groupWait == 30)
     }
 
@@ -50,7 +57,9 @@ struct RoutingTests {
         dispatcher.receive(alert("LinkLoss", commune: "1"), at: epoch)
         #expect(dispatcher.flush(at: epoch + 29).isEmpty)  // group_wait
         dispatcher.receive(
-            Alert(labels: ["alertname": "LinkLoss", "commune": "1", "severity": "warning", "target": "hub"], startsAt: epoch),
+            Alert(
+                labels: ["alertname": "LinkLoss", "commune": "1", "severity": "warning", "target": "hub"],
+                startsAt: epoch),
             at: epoch + 10)
         let first = dispatcher.flush(at: epoch + 30)
         #expect(first.count == 1)

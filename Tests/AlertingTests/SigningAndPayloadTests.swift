@@ -28,12 +28,18 @@ struct SigningAndPayloadTests {
         let body = Array(#"{"test": 2432232314}"#.utf8)
         let now = Date(timeIntervalSince1970: 1_614_265_330)
         let header = "v1,bm90LWEtc2lnbmF0dXJl v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
-        #expect(signer.verify(id: "msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp: 1_614_265_330, body: body,
-                              signatureHeader: header, now: now))
-        #expect(!signer.verify(id: "msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp: 1_614_265_330, body: body + [0x20],
-                               signatureHeader: header, now: now))
-        #expect(!signer.verify(id: "msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp: 1_614_265_330, body: body,
-                               signatureHeader: header, now: now.addingTimeInterval(3600)))
+        #expect(
+            signer.verify(
+                id: "msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp: 1_614_265_330, body: body,
+                signatureHeader: header, now: now))
+        #expect(
+            !signer.verify(
+                id: "msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp: 1_614_265_330, body: body + [0x20],
+                signatureHeader: header, now: now))
+        #expect(
+            !signer.verify(
+                id: "msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp: 1_614_265_330, body: body,
+                signatureHeader: header, now: now.addingTimeInterval(3600)))
     }
 
     @Test("a secret that is not base64 is a configuration error")
@@ -67,15 +73,17 @@ struct SigningAndPayloadTests {
             createdAt: start)
         let body = try AlertmanagerWebhookPayload(notification, externalURL: "http://netmon:8080").encoded()
         let object = try #require(JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
-        #expect(Set(object.keys) == [
-            "receiver", "status", "alerts", "groupLabels", "commonLabels", "commonAnnotations", "externalURL",
-            "version", "groupKey", "truncatedAlerts",
-        ])
+        #expect(
+            Set(object.keys) == [
+                "receiver", "status", "alerts", "groupLabels", "commonLabels", "commonAnnotations", "externalURL",
+                "version", "groupKey", "truncatedAlerts",
+            ])
         #expect(object["version"] as? String == "4")
         #expect(object["status"] as? String == "firing")
-        #expect(object["commonLabels"] as? [String: String] == [
-            "alertname": "LinkLoss", "commune": "12345", "severity": "warning",
-        ])
+        #expect(
+            object["commonLabels"] as? [String: String] == [
+                "alertname": "LinkLoss", "commune": "12345", "severity": "warning",
+            ])
         #expect(object["commonAnnotations"] as? [String: String] == ["summary": "Mất gói cao tại Xã Nam Tiền Hải"])
         let alerts = try #require(object["alerts"] as? [[String: Any]])
         #expect(alerts.count == 2)
@@ -84,9 +92,10 @@ struct SigningAndPayloadTests {
         #expect(alerts[1]["endsAt"] as? String == "2026-01-01T00:01:30.5Z")
         #expect(alerts[1]["status"] as? String == "resolved")
         #expect(alerts[0]["fingerprint"] as? String == firing.fingerprint.hex)
-        #expect(Set(alerts[0].keys) == [
-            "status", "labels", "annotations", "startsAt", "endsAt", "generatorURL", "fingerprint",
-        ])
+        #expect(
+            Set(alerts[0].keys) == [
+                "status", "labels", "annotations", "startsAt", "endsAt", "generatorURL", "fingerprint",
+            ])
         // Deterministic bytes: encoding twice gives the same body (needed for a stable signature per attempt).
         #expect(try AlertmanagerWebhookPayload(notification, externalURL: "http://netmon:8080").encoded() == body)
     }

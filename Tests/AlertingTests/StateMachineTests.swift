@@ -52,7 +52,8 @@ struct StateMachineTests {
         _ = machine.apply([AlertSignal(labels: labels, level: .raise)], at: epoch + 60)
         #expect(machine.firing.count == 1)
         // Still firing while suppressed and raised; resolved when clear even though suppressed.
-        #expect(machine.apply([AlertSignal(labels: labels, level: .raise, isSuppressed: true)], at: epoch + 120).isEmpty)
+        #expect(
+            machine.apply([AlertSignal(labels: labels, level: .raise, isSuppressed: true)], at: epoch + 120).isEmpty)
         #expect(machine.firing.count == 1)
         let actions = machine.apply([AlertSignal(labels: labels, level: .clear, isSuppressed: true)], at: epoch + 180)
         #expect(actions.count == 1)
@@ -68,7 +69,8 @@ struct StateMachineTests {
         for step in 0..<120 {
             let lost = step.isMultiple(of: 2) ? 5 : 3  // 2.5% and 1.5% of 200: around warn 2%, above clear 1%
             let start = epoch + Double(step) * 60
-            engine.ingest([makeRound(sequence: Int64(step), start: start, lost: lost, sent: 200)], receivedAt: start + 60)
+            engine.ingest(
+                [makeRound(sequence: Int64(step), start: start, lost: lost, sent: 200)], receivedAt: start + 60)
             for action in engine.evaluate(at: start + 60) {
                 if case .fire(let alert) = action, alert.labels["alertname"] == "LinkLoss" { fires += 1 }
                 if case .resolve(let alert) = action, alert.labels["alertname"] == "LinkLoss" { resolves += 1 }
@@ -105,7 +107,8 @@ struct StateMachineTests {
         for step in 0..<40 {
             let lost = step.isMultiple(of: 2) ? 5 : 3
             let start = epoch + Double(step) * 60
-            engine.ingest([makeRound(sequence: Int64(step), start: start, lost: lost, sent: 200)], receivedAt: start + 60)
+            engine.ingest(
+                [makeRound(sequence: Int64(step), start: start, lost: lost, sent: 200)], receivedAt: start + 60)
             for case .fire in engine.evaluate(at: start + 60) { fires += 1 }
         }
         #expect(fires == 20)
@@ -122,10 +125,13 @@ struct StateMachineTests {
         #expect(engine.evaluate(at: epoch + 60).isEmpty)  // 70 ms < 80 ms override
         engine.ingest([makeRound(sequence: 2, start: epoch + 60, lost: 3, rtt: 0.250)], receivedAt: epoch + 120)
         let actions = engine.evaluate(at: epoch + 120)
-        let fired = Set(actions.compactMap { action -> String? in
-            if case .fire(let alert) = action { return alert.labels["alertname"]! + "/" + alert.labels["severity"]! }
-            return nil
-        })
+        let fired = Set(
+            actions.compactMap { action -> String? in
+                if case .fire(let alert) = action {
+                    return alert.labels["alertname"]! + "/" + alert.labels["severity"]!
+                }
+                return nil
+            })
         // Window of 2 rounds: loss 3/40 = 7.5% (warning only); p95 of 20×70 ms + 17×250 ms = 250 ms (critical).
         #expect(fired == ["LinkLoss/warning", "LinkLatency/warning", "LinkLatency/critical"])
     }
@@ -146,7 +152,8 @@ struct StateMachineTests {
         // Late rounds arrive showing loss, while... the gateway is back: it resolves, and the loss alert may fire.
         engine.ingest([makeRound(sequence: 2, start: epoch + 400, lost: 10)], receivedAt: epoch + 460)
         let back = engine.evaluate(at: epoch + 460)
-        #expect(back.contains { if case .resolve(let a) = $0 { a.labels["alertname"] == "GatewaySilent" } else { false } })
+        #expect(
+            back.contains { if case .resolve(let a) = $0 { a.labels["alertname"] == "GatewaySilent" } else { false } })
         #expect(back.contains { if case .fire(let a) = $0 { a.labels["alertname"] == "LinkLoss" } else { false } })
     }
 
@@ -171,9 +178,13 @@ struct StateMachineTests {
     func hubDown() {
         var engine = AlertEngine(rules: AlertRules(forSeconds: 0))
         // First: a portal latency alert fires in commune A.
-        engine.ingest([makeRound(commune: "A", target: "hub", sequence: 1, start: epoch, lost: 0)], receivedAt: epoch + 60)
-        engine.ingest([makeRound(commune: "A", target: "portal", sequence: 2, start: epoch, lost: 0, rtt: 0.3)], receivedAt: epoch + 60)
-        engine.ingest([makeRound(commune: "B", target: "hub", sequence: 1, start: epoch, lost: 0)], receivedAt: epoch + 60)
+        engine.ingest(
+            [makeRound(commune: "A", target: "hub", sequence: 1, start: epoch, lost: 0)], receivedAt: epoch + 60)
+        engine.ingest(
+            [makeRound(commune: "A", target: "portal", sequence: 2, start: epoch, lost: 0, rtt: 0.3)],
+            receivedAt: epoch + 60)
+        engine.ingest(
+            [makeRound(commune: "B", target: "hub", sequence: 1, start: epoch, lost: 0)], receivedAt: epoch + 60)
         let first = engine.evaluate(at: epoch + 60)
         #expect(first.contains { if case .fire(let a) = $0 { a.labels["target"] == "portal" } else { false } })
         // The hub goes down for A and B; A's portal recovers (late data); commune B's loss on hub is not a new alert
@@ -181,7 +192,8 @@ struct StateMachineTests {
         let t = epoch + 120
         engine.ingest([makeRound(commune: "A", target: "hub", sequence: 3, start: t, lost: 20)], receivedAt: t + 60)
         engine.ingest([makeRound(commune: "B", target: "hub", sequence: 2, start: t, lost: 20)], receivedAt: t + 60)
-        engine.ingest([makeRound(commune: "A", target: "portal", sequence: 4, start: t, lost: 0, rtt: 0.01)], receivedAt: t + 60)
+        engine.ingest(
+            [makeRound(commune: "A", target: "portal", sequence: 4, start: t, lost: 0, rtt: 0.01)], receivedAt: t + 60)
         let second = engine.evaluate(at: t + 60)
         let fired = second.compactMap { action -> String? in
             if case .fire(let a) = action { return a.labels["alertname"] }

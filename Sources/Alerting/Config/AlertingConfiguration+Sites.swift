@@ -72,7 +72,8 @@ extension AlertingConfiguration {
             var secret = webhook.secret
             if secret == nil, let file = webhook.secretFile { secret = try self.readSecret(file, receiver.name) }
             let format: WebhookSender.Format = webhook.format == .alertmanager ? .alertmanager : .standard
-            result.append(ReceiverConfiguration(name: next(), kind: .webhook(url: webhook.url, secret: secret, format: format)))
+            result.append(
+                ReceiverConfiguration(name: next(), kind: .webhook(url: webhook.url, secret: secret, format: format)))
         }
         if let email = receiver.email {
             let password = try email.authPasswordFile.map { (file) throws(DeliveryError) in

@@ -75,7 +75,9 @@ public struct AlertingConfiguration: Sendable, Hashable {
     /// Senders by receiver name.
     public func makeSenders() throws(DeliveryError) -> [String: any NotificationSender] {
         var senders: [String: any NotificationSender] = [:]
-        for receiver in self.receivers { senders[receiver.name] = try receiver.makeSender(externalURL: self.externalURL) }
+        for receiver in self.receivers {
+            senders[receiver.name] = try receiver.makeSender(externalURL: self.externalURL)
+        }
         return senders
     }
 

@@ -15,7 +15,9 @@ public struct RetryPolicy: Sendable, Hashable {
     /// Timeout of one attempt (seconds; 10 s).
     public var attemptTimeout: Double
 
-    public init(baseDelay: Double = 1, maximumDelay: Double = 300, deadline: Double = 86_400, attemptTimeout: Double = 10) {
+    public init(
+        baseDelay: Double = 1, maximumDelay: Double = 300, deadline: Double = 86_400, attemptTimeout: Double = 10
+    ) {
         self.baseDelay = baseDelay
         self.maximumDelay = maximumDelay
         self.deadline = deadline

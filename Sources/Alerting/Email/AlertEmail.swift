@@ -18,7 +18,8 @@ public enum AlertEmail {
     public static func text(_ notification: AlertNotification) -> String {
         var text = self.subject(notification) + "\n\n"
         for alert in notification.alerts {
-            text += "\(alert.status == .firing ? "FIRING" : "RESOLVED"): \(alert.annotations["summary"] ?? alert.name)\n"
+            text +=
+                "\(alert.status == .firing ? "FIRING" : "RESOLVED"): \(alert.annotations["summary"] ?? alert.name)\n"
             for (name, value) in alert.labels.sorted(by: { $0.key < $1.key }) { text += "  \(name) = \(value)\n" }
             text += "  since \(RFC3339.format(alert.startsAt))"
             if let end = alert.endsAt { text += ", resolved \(RFC3339.format(end))" }
@@ -30,7 +31,8 @@ public enum AlertEmail {
 
     /// The HTML body (every value escaped).
     public static func html(_ notification: AlertNotification) -> String {
-        var html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>\(escape(self.subject(notification)))</title></head><body>"
+        let title = escape(self.subject(notification))
+        var html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>\(title)</title></head><body>"
         html += "<h2>\(escape(self.subject(notification)))</h2>"
         for alert in notification.alerts {
             let colour = alert.status == .firing ? "#b00020" : "#1b7f3b"
@@ -55,7 +57,8 @@ public enum AlertEmail {
 
     /// The full message for a notification.
     public static func message(
-        _ notification: AlertNotification, from: String, to: [String], bodyEncoding: EmailMessage.BodyEncoding, now: Date,
+        _ notification: AlertNotification, from: String, to: [String], bodyEncoding: EmailMessage.BodyEncoding,
+        now: Date,
         domain: String
     ) -> EmailMessage {
         EmailMessage(

@@ -42,7 +42,8 @@ public enum MIMEEncoding {
     /// Quoted-printable (RFC 2045): lines of at most 76 characters, soft breaks `=`, CRLF line ends.
     public static func quotedPrintable(_ text: String) -> String {
         var output = ""
-        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(
+            separator: "\n", omittingEmptySubsequences: false)
         for (lineIndex, line) in lines.enumerated() {
             var current = ""
             let bytes = Array(line.utf8)

@@ -137,7 +137,8 @@ struct SMTPSession {
     }
 
     mutating func authenticate(username: String, password: String, _ extensions: [String]) async throws {
-        let mechanisms = extensions.first { $0.uppercased().hasPrefix("AUTH") }?.uppercased()
+        let mechanisms =
+            extensions.first { $0.uppercased().hasPrefix("AUTH") }?.uppercased()
             .split(whereSeparator: { $0 == " " || $0 == "=" }).dropFirst().map(String.init) ?? []
         if mechanisms.contains("PLAIN") {
             let token = Data(([0] + Array(username.utf8) + [0] + Array(password.utf8))).base64EncodedString()

@@ -44,7 +44,9 @@ struct SMTPReplyDecoder: ByteToMessageDecoder {
         return .continue
     }
 
-    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws
+    mutating func decodeLast(
+        context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool
+    ) throws
         -> DecodingState
     {
         while try self.decode(context: context, buffer: &buffer) == .continue, buffer.readableBytes > 0 {}

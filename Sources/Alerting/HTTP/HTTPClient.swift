@@ -27,7 +27,8 @@ public struct HTTPClient: Sendable {
         timeout: Double = 10
     ) async throws(DeliveryError) -> HTTPResponse {
         do {
-            return try await self.run(method: method, endpoint: endpoint, headers: headers, body: body, timeout: timeout)
+            return try await self.run(
+                method: method, endpoint: endpoint, headers: headers, body: body, timeout: timeout)
         } catch let error as DeliveryError {
             throw error
         } catch {
@@ -54,7 +55,8 @@ public struct HTTPClient: Sendable {
             .channelInitializer { channel in
                 do {
                     if let sslContext {
-                        let serverName = endpoint.host.first?.isNumber == true || endpoint.host.contains(":")
+                        let serverName =
+                            endpoint.host.first?.isNumber == true || endpoint.host.contains(":")
                             ? nil : endpoint.host
                         try channel.pipeline.syncOperations.addHandler(
                             try NIOSSLClientHandler(context: sslContext, serverHostname: serverName))
@@ -118,7 +120,9 @@ final class ResponseCollector: ChannelInboundHandler, RemovableChannelHandler {
             self.promise.succeed(
                 HTTPResponse(
                     status: Int(head.status.code),
-                    headerPairs: head.headers.map { HTTPResponse.HeaderPair(name: $0.name.lowercased(), value: $0.value) },
+                    headerPairs: head.headers.map {
+                        HTTPResponse.HeaderPair(name: $0.name.lowercased(), value: $0.value)
+                    },
                     body: self.body))
             context.close(promise: nil)
         }
@@ -128,8 +132,9 @@ final class ResponseCollector: ChannelInboundHandler, RemovableChannelHandler {
         if !self.isDone {
             self.isDone = true
             self.promise.fail(
-                DeliveryError(code: .connectionFailed, message: "the connection closed before a complete response",
-                              isTransient: true))
+                DeliveryError(
+                    code: .connectionFailed, message: "the connection closed before a complete response",
+                    isTransient: true))
         }
         context.fireChannelInactive()
     }

@@ -17,7 +17,8 @@ public struct HTTPEndpoint: Sendable, Hashable, CustomStringConvertible {
             tls = true
             rest = url.dropFirst(8)
         } else {
-            throw DeliveryError(code: .invalidConfiguration, message: "the URL must start with http:// or https://", context: url)
+            throw DeliveryError(
+                code: .invalidConfiguration, message: "the URL must start with http:// or https://", context: url)
         }
         let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
         let authority = rest[..<authorityEnd]

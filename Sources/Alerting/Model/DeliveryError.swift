@@ -49,7 +49,8 @@ public struct DeliveryError: Error, Sendable, CustomStringConvertible {
     public var retryAfter: Double?
 
     /// Creates an error.
-    public init(code: Code, message: String, context: String = "", isTransient: Bool = false, retryAfter: Double? = nil) {
+    public init(code: Code, message: String, context: String = "", isTransient: Bool = false, retryAfter: Double? = nil)
+    {
         self.code = code
         self.message = message
         self.context = context

@@ -14,7 +14,8 @@ public struct EmailSender: NotificationSender {
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws(DeliveryError) {
         guard !to.isEmpty else {
-            throw DeliveryError(code: .invalidConfiguration, message: "an email receiver needs at least one address in to")
+            throw DeliveryError(
+                code: .invalidConfiguration, message: "an email receiver needs at least one address in to")
         }
         _ = try smtp.hostAndPort()
         self.from = from
@@ -28,7 +29,8 @@ public struct EmailSender: NotificationSender {
     public func message(for notification: AlertNotification) -> EmailMessage {
         let domain = SMTPSession.address(self.from).split(separator: "@").last.map(String.init) ?? "netmon"
         return AlertEmail.message(
-            notification, from: self.from, to: self.to, bodyEncoding: self.bodyEncoding, now: self.now(), domain: domain)
+            notification, from: self.from, to: self.to, bodyEncoding: self.bodyEncoding, now: self.now(), domain: domain
+        )
     }
 
     public func send(_ notification: AlertNotification, timeout: Double) async throws(DeliveryError) {

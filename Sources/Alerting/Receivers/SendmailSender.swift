@@ -27,13 +27,15 @@ public struct SendmailSender: NotificationSender {
     public func send(_ notification: AlertNotification, timeout: Double) async throws(DeliveryError) {
         let domain = SMTPSession.address(self.from).split(separator: "@").last.map(String.init) ?? "netmon"
         let message = AlertEmail.message(
-            notification, from: self.from, to: self.to, bodyEncoding: self.bodyEncoding, now: self.now(), domain: domain)
+            notification, from: self.from, to: self.to, bodyEncoding: self.bodyEncoding, now: self.now(), domain: domain
+        )
         try await self.run(input: Array(message.rendered().utf8), timeout: timeout)
     }
 
     func run(input: [UInt8], timeout: Double) async throws(DeliveryError) {
         guard FileManager.default.isExecutableFile(atPath: self.path) else {
-            throw DeliveryError(code: .invalidConfiguration, message: "sendmail is not an executable file", context: self.path)
+            throw DeliveryError(
+                code: .invalidConfiguration, message: "sendmail is not an executable file", context: self.path)
         }
         let path = self.path
         let arguments = self.arguments
@@ -50,7 +52,8 @@ public struct SendmailSender: NotificationSender {
                 } catch {
                     continuation.resume(
                         returning: .failure(
-                            DeliveryError(code: .process, message: "could not start sendmail: \(error)", context: path)))
+                            DeliveryError(code: .process, message: "could not start sendmail: \(error)", context: path))
+                    )
                     return
                 }
                 // SIGKILL: a child started from a thread with a blocking signal mask may not see SIGTERM.
@@ -76,7 +79,8 @@ public struct SendmailSender: NotificationSender {
         let status = try result.get()
         guard status == 0 else {
             throw DeliveryError(
-                code: .process, message: "sendmail exited with status \(status)", context: "\(path) \(arguments.joined(separator: " "))",
+                code: .process, message: "sendmail exited with status \(status)",
+                context: "\(path) \(arguments.joined(separator: " "))",
                 isTransient: status == 75 || status == 15)
         }
     }

@@ -45,11 +45,13 @@ public struct WebhookSender: NotificationSender {
         let body = try self.body(for: notification)
         var headers = [("Content-Type", "application/json")]
         if let signer {
-            headers += signer.headers(id: notification.id, timestamp: Int64(self.now().timeIntervalSince1970), body: body)
+            headers += signer.headers(
+                id: notification.id, timestamp: Int64(self.now().timeIntervalSince1970), body: body)
         } else {
             headers.append(("webhook-id", notification.id))
         }
-        let response = try await self.client.execute(endpoint: self.endpoint, headers: headers, body: body, timeout: timeout)
+        let response = try await self.client.execute(
+            endpoint: self.endpoint, headers: headers, body: body, timeout: timeout)
         try Self.check(response, context: "\(self.endpoint) id \(notification.id)", now: self.now())
     }
 

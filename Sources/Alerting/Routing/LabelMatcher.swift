@@ -38,7 +38,8 @@ public struct LabelMatcher: Sendable, Hashable, Codable, CustomStringConvertible
         let scalars = Array(trimmed)
         guard let index = scalars.firstIndex(where: { $0 == "=" || $0 == "!" }), index > 0 else {
             throw DeliveryError(
-                code: .invalidConfiguration, message: "a matcher must look like name=value, name!=value, name=~re or name!~re",
+                code: .invalidConfiguration,
+                message: "a matcher must look like name=value, name!=value, name=~re or name!~re",
                 context: text)
         }
         let name = String(scalars[..<index]).trimmingCharacters(in: .whitespaces)
@@ -61,7 +62,8 @@ public struct LabelMatcher: Sendable, Hashable, Codable, CustomStringConvertible
                 .replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(of: "\\\\", with: "\\")
         }
         guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
-            throw DeliveryError(code: .invalidConfiguration, message: "label names are letters, digits and _", context: text)
+            throw DeliveryError(
+                code: .invalidConfiguration, message: "label names are letters, digits and _", context: text)
         }
         try self.init(name: name, op: op, value: value)
     }
@@ -78,7 +80,8 @@ public struct LabelMatcher: Sendable, Hashable, Codable, CustomStringConvertible
     }
 
     public var description: String {
-        let escaped = self.value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        let escaped = self.value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+            of: "\"", with: "\\\"")
         return "\(self.name)\(self.op.rawValue)\"\(escaped)\""
     }
 

@@ -91,7 +91,9 @@ public struct NotificationDispatcher: Sendable, Codable {
             if Self.needsUpdate(group, firing: firing, resolved: resolved, sendResolved: sendResolved, now: now) {
                 let included = visible.values
                     .filter { $0.status == .firing || sendResolved }
-                    .sorted { ($0.status == .firing ? 0 : 1, $0.fingerprint) < ($1.status == .firing ? 0 : 1, $1.fingerprint) }
+                    .sorted {
+                        ($0.status == .firing ? 0 : 1, $0.fingerprint) < ($1.status == .firing ? 0 : 1, $1.fingerprint)
+                    }
                 notifications.append(
                     AlertNotification(
                         id: makeID(), receiver: group.receiver, groupKey: group.groupKey,

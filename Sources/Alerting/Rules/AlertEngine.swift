@@ -136,12 +136,14 @@ public struct AlertEngine: Sendable, Codable {
                         isSuppressed: suppressed))
             }
             let statistic = self.rules.latencyStatistic.rawValue
-            let latencyNote = latency.map { value in
-                [
-                    "summary": "Round-trip \(statistic) " + String(format: "%.1f", value * 1000) + " ms from \(name) to \(target)",
-                    "value": String(value),
-                ]
-            } ?? [:]
+            let latencyNote =
+                latency.map { value in
+                    [
+                        "summary": "Round-trip \(statistic) " + String(format: "%.1f", value * 1000)
+                            + " ms from \(name) to \(target)",
+                        "value": String(value),
+                    ]
+                } ?? [:]
             let warning = latency.map { thresholds.latencySeconds.warningLevel($0) } ?? .hold
             signals.append(
                 AlertSignal(
@@ -175,7 +177,9 @@ public struct AlertEngine: Sendable, Codable {
         let down = reporting.filter { self.isLinkDown($0, self.rules.hubTarget) }
         let isDown = down.count >= 2 && Double(down.count) / Double(reporting.count) >= self.rules.hubDownQuorum
         return AlertSignal(
-            labels: ["alertname": "HubDown", "severity": "critical", "kind": "network", "target": self.rules.hubTarget],
+            labels: [
+                "alertname": "HubDown", "severity": "critical", "kind": "network", "target": self.rules.hubTarget,
+            ],
             annotations: [
                 "summary": "The data-centre hub is unreachable from \(down.count) of \(reporting.count) communes"
             ],
@@ -230,7 +234,8 @@ public struct AlertEngine: Sendable, Codable {
                     AlertSignal(
                         labels: base.merging(["alertname": "ForwardingBacklog"]) { $1 },
                         annotations: [
-                            "summary": "\(name): \(Int(backlog)) rounds waiting to be forwarded", "value": String(backlog),
+                            "summary": "\(name): \(Int(backlog)) rounds waiting to be forwarded",
+                            "value": String(backlog),
                         ],
                         level: backlog >= limit ? .raise : (backlog <= limit / 2 ? .clear : .hold),
                         forSeconds: self.rules.forSeconds, isSuppressed: silent.contains(commune) || isHubDown))
@@ -264,7 +269,8 @@ public struct AlertEngine: Sendable, Codable {
                 AlertSignal(
                     labels: ["alertname": "Province5GBelowTarget", "severity": "warning", "kind": "coverage"],
                     annotations: [
-                        "summary": String(format: "5G covers %.1f%% of the province, target %.0f%%", ratio * 100, target * 100)
+                        "summary": String(
+                            format: "5G covers %.1f%% of the province, target %.0f%%", ratio * 100, target * 100)
                     ],
                     level: level))
         }

@@ -72,7 +72,8 @@ public struct AlertRules: Sendable, Hashable, Codable {
         defaultThresholds: LinkThresholds = LinkThresholds(
             latencySeconds: Threshold(warn: 0.050, critical: 0.150, clear: 0.040),
             lossRatio: Threshold(warn: 0.02, critical: 0.10, clear: 0.01)),
-        overrides: [String: LinkThresholds] = [:], forSeconds: Double = 120, latencyStatistic: LatencyStatistic = .median,
+        overrides: [String: LinkThresholds] = [:], forSeconds: Double = 120,
+        latencyStatistic: LatencyStatistic = .median,
         windowSeconds: Double = 0, gatewaySilentSeconds: Double = 300, captureDropsPerMinute: Double = 100,
         outboxBacklog: Double = 1000, hubTarget: String = "hub", hubDownQuorum: Double = 0.5,
         requireFourGEveryCommune: Bool = true, fiveGAreaRatio: Double? = nil, fiveGClearMargin: Double = 0.01,

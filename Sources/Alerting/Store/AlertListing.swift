@@ -11,7 +11,8 @@ public enum AlertListing {
             if record.isSilenced { state += " (silenced)" }
             var rest = record.labels
             for key in ["alertname", "severity", "commune", "commune_name"] { rest[key] = nil }
-            let commune = [record.labels["commune"], record.labels["commune_name"]].compactMap { $0 }.joined(separator: " ")
+            let commune = [record.labels["commune"], record.labels["commune_name"]].compactMap { $0 }.joined(
+                separator: " ")
             rows.append([
                 state, RFC3339.format(record.since) + " (" + self.age(now.timeIntervalSince(record.since)) + ")",
                 record.labels["alertname"] ?? "", record.labels["severity"] ?? "", commune,

@@ -108,7 +108,9 @@ extension AlertStore {
         }
     }
 
-    private func entries(where condition: String, _ arguments: StatementArguments, limit: Int) throws(DeliveryError)
+    private func entries(
+        where condition: String, _ arguments: StatementArguments, limit: Int
+    ) throws(DeliveryError)
         -> [OutboxEntry]
     {
         try self.read { db in

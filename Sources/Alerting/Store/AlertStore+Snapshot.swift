@@ -44,7 +44,9 @@ extension AlertStore {
     public func commit(_ commit: EvaluationCommit) throws(DeliveryError) {
         try self.write { db in
             let now = commit.now.timeIntervalSince1970
-            for (name, json) in [("engine", try Self.json(commit.engine)), ("dispatcher", try Self.json(commit.dispatcher))] {
+            for (name, json) in [
+                ("engine", try Self.json(commit.engine)), ("dispatcher", try Self.json(commit.dispatcher)),
+            ] {
                 try db.execute(
                     sql: """
                         INSERT INTO snapshot (name, json, updated_at) VALUES (?, ?, ?)

@@ -102,7 +102,8 @@ final class TestHTTPServer: Sendable {
                 switch behaviour {
                 case .accept: self.respond(context, .ok, [:])
                 case .status(let code, let retryAfter):
-                    self.respond(context, HTTPResponseStatus(statusCode: code), retryAfter.map { ["Retry-After": $0] } ?? [:])
+                    self.respond(
+                        context, HTTPResponseStatus(statusCode: code), retryAfter.map { ["Retry-After": $0] } ?? [:])
                 case .close: context.close(promise: nil)
                 case .hang: break
                 case .redirect(let location): self.respond(context, .temporaryRedirect, ["Location": location])
@@ -113,7 +114,9 @@ final class TestHTTPServer: Sendable {
         func respond(_ context: ChannelHandlerContext, _ status: HTTPResponseStatus, _ extra: [String: String]) {
             var headers = HTTPHeaders([("Content-Length", "2"), ("Connection", "close")])
             for (name, value) in extra { headers.add(name: name, value: value) }
-            context.write(Self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+            context.write(
+                Self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))),
+                promise: nil)
             context.write(Self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "ok")))), promise: nil)
             context.writeAndFlush(Self.wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
         }
@@ -129,8 +132,12 @@ func freePort() throws -> Int {
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     address.sin_port = 0
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+    _ = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+    }
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
