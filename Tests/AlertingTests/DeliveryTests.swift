@@ -1,4 +1,5 @@
 import Foundation
+import NIOSSL
 import Testing
 
 @testable import Alerting
@@ -184,7 +185,8 @@ struct DeliveryTests {
         let store = try AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
         let worker = DeliveryWorker(
             store: store, senders: ["hook": try WebhookSender(url: server.url)],
-            policy: RetryPolicy(baseDelay: 0.05, maximumDelay: 0.1, deadline: 60, attemptTimeout: 2), pollInterval: 0.05)
+            policy: RetryPolicy(baseDelay: 0.05, maximumDelay: 0.1, deadline: 60, attemptTimeout: 2), pollInterval: 0.05
+        )
         let running = Task { try await worker.run() }
         let batch = self.notifications(3)
         try store.enqueue(batch)
@@ -195,5 +197,35 @@ struct DeliveryTests {
         #expect(delivered)
         #expect(Set(server.accepted.compactMap { $0.headers["webhook-id"] }) == Set(batch.map(\.id)))
         #expect(server.attempts == 4)
+    }
+
+    @Test(
+        "HTTPS webhook: verified against the receiver's CA; an untrusted certificate is refused",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"), "needs openssl"))
+    func httpsWebhook() async throws {
+        let directory = try makeTemporaryDirectory("netmon-alerting-https")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try makeSelfSignedCertificate(in: directory)
+        let certificate = directory.appendingPathComponent("cert.pem").path
+        let tls = try NIOSSLContext(
+            configuration: .makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+                privateKey: .privateKey(
+                    try NIOSSLPrivateKey(file: directory.appendingPathComponent("key.pem").path, format: .pem))))
+        let server = try await TestHTTPServer(tls: tls)
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+        let notification = self.notifications(1)[0]
+        let trusted = try WebhookSender(url: server.url, secret: secret, client: HTTPClient(caFile: certificate))
+        try await trusted.send(notification, timeout: 10)
+        #expect(server.accepted.map { $0.headers["webhook-id"] } == [notification.id])
+        // The system's roots do not include the test certificate: the attempt fails as a transient error.
+        do {
+            try await WebhookSender(url: server.url, secret: secret).send(notification, timeout: 10)
+            Issue.record("an untrusted certificate was accepted")
+        } catch {
+            #expect(error.isTransient)
+        }
+        #expect(server.accepted.count == 1)
+        await server.shutdown()
     }
 }

@@ -26,17 +26,7 @@ struct SMTPTestServer {
     var outbox: URL { self.directory.appendingPathComponent("out") }
 
     static func start(directory: URL, extra: [String] = []) async throws -> SMTPTestServer {
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        openssl.arguments = [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-            "-keyout", directory.appendingPathComponent("key.pem").path,
-            "-out", directory.appendingPathComponent("cert.pem").path,
-        ]
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
+        try makeSelfSignedCertificate(in: directory)
         try FileManager.default.createDirectory(
             at: directory.appendingPathComponent("out"), withIntermediateDirectories: true)
         for _ in 0..<5 {

@@ -19,6 +19,13 @@ public struct HTTPClient: Sendable {
         self.tlsConfiguration = tlsConfiguration
     }
 
+    /// A client that trusts the PEM roots in `caFile` (for receivers with a private CA), or the system's when nil.
+    public init(caFile: String?) {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let caFile { tls.trustRoots = .file(caFile) }
+        self.init(tlsConfiguration: tls)
+    }
+
     /// Sends one request and returns the response, whatever its status.
     ///
     /// Throws a transient ``DeliveryError`` for connection failures and timeouts.

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// A real HTTP/1.1 server on loopback (port 0) whose answers follow a script, recording what it accepted.
@@ -37,13 +38,19 @@ final class TestHTTPServer: Sendable {
     let channel: any Channel
     let port: Int
 
-    init(script: [Behaviour] = []) async throws {
+    let isTLS: Bool
+
+    /// Starts the server; with `tls`, it speaks HTTPS.
+    init(script: [Behaviour] = [], tls: NIOSSLContext? = nil) async throws {
         let box = ServerBox()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                    }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(Handler(box: box))
                 }
@@ -51,11 +58,12 @@ final class TestHTTPServer: Sendable {
             .bind(host: "127.0.0.1", port: 0).get()
         self.channel = channel
         self.port = channel.localAddress!.port!
+        self.isTLS = tls != nil
         self.state.withLock { $0.script = script }
         box.server.withLock { $0 = self }
     }
 
-    var url: String { "http://127.0.0.1:\(self.port)/hook" }
+    var url: String { self.isTLS ? "https://localhost:\(self.port)/hook" : "http://127.0.0.1:\(self.port)/hook" }
 
     var accepted: [Request] { self.state.withLock { $0.accepted } }
     var attempts: Int { self.state.withLock { $0.attempts } }
@@ -121,6 +129,21 @@ final class TestHTTPServer: Sendable {
             context.writeAndFlush(Self.wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
         }
     }
+}
+
+/// Writes a self-signed certificate for `localhost` / 127.0.0.1 (`openssl req`) into `directory`: cert.pem, key.pem.
+func makeSelfSignedCertificate(in directory: URL) throws {
+    let openssl = Process()
+    openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+    openssl.arguments = [
+        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+        "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        "-keyout", directory.appendingPathComponent("key.pem").path,
+        "-out", directory.appendingPathComponent("cert.pem").path,
+    ]
+    openssl.standardError = FileHandle.nullDevice
+    try openssl.run()
+    openssl.waitUntilExit()
 }
 
 /// A free TCP port on loopback (bind to 0, read, close).
