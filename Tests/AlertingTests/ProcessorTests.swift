@@ -32,7 +32,7 @@ struct ProcessorTests {
             #expect(listed.allSatisfy { $0.labels["commune_name"] == "Xã Nam Tiền Hải" })
         }
         // Restart on the same file: same input keeps firing, nothing new is sent.
-        let processor = try AlertProcessor(store: try AlertStore(path: path), rules: rules, route: route)
+        let processor = try AlertProcessor(store: try AlertStore(path: path), rules: rules, route: route, startedAt: t)
         for step in 6..<12 {
             await processor.ingest([makeRound(sequence: Int64(step), start: t, lost: 4)], receivedAt: t + 60)
             t = t + 60

@@ -157,6 +157,31 @@ struct StateMachineTests {
         #expect(back.contains { if case .fire(let a) = $0 { a.labels["alertname"] == "LinkLoss" } else { false } })
     }
 
+    @Test("after netmon itself was down, gateways are not called silent at once; silent ones stay silent")
+    func resumeAfterDowntime() {
+        let rules = AlertRules(
+            forSeconds: 0, gatewaySilentSeconds: 300,
+            communes: [
+                .init(code: "A", name: "Xã A", probeID: "probe-A"), .init(code: "B", name: "Xã B", probeID: "probe-B"),
+            ])
+        var engine = AlertEngine(rules: rules)
+        engine.ingest([makeRound(commune: "A", sequence: 1, start: epoch, lost: 0)], receivedAt: epoch + 60)
+        engine.ingest([makeRound(commune: "B", sequence: 1, start: epoch, lost: 0)], receivedAt: epoch + 60)
+        _ = engine.evaluate(at: epoch + 60)
+        // B keeps reporting, A goes silent: GatewaySilent for A only.
+        engine.ingest([makeRound(commune: "B", sequence: 2, start: epoch + 300, lost: 0)], receivedAt: epoch + 360)
+        let silent = engine.evaluate(at: epoch + 420)
+        #expect(silent.count == 1)
+        // netmon is down for an hour, then resumes on its saved state.
+        engine.resume(at: epoch + 4020)
+        #expect(engine.evaluate(at: epoch + 4080).isEmpty)  // no storm for B; A still firing, not resolved
+        #expect(engine.machine.firing.map { $0.labels["commune"] } == ["A"])
+        // B really is silent: judged so after another five minutes.
+        let later = engine.evaluate(at: epoch + 4330)
+        #expect(later.count == 1)
+        #expect(later.contains { if case .fire(let a) = $0 { a.labels["commune"] == "B" } else { false } })
+    }
+
     @Test("commune cut off from the hub: only the hub alert is created; services behind it are suppressed")
     func communeHubDependency() {
         var engine = AlertEngine(rules: AlertRules(forSeconds: 0))

@@ -18,15 +18,18 @@ public actor AlertProcessor {
     /// `deliveryTargets` fans a route receiver out to several delivery targets (a receiver with both a webhook and
     /// an email integration): each target gets its own notification and id, so one failing integration never
     /// causes a duplicate on another. Receivers not listed deliver under their own name.
+    ///
+    /// `startedAt` is when this process starts: the time netmon was down does not count as gateway silence.
     public init(
         store: AlertStore, rules: AlertRules, route: Route, receiversWithoutResolved: Set<String> = [],
-        deliveryTargets: [String: [String]] = [:]
+        deliveryTargets: [String: [String]] = [:], startedAt: Date = Date()
     ) throws(DeliveryError) {
         self.store = store
         self.deliveryTargets = deliveryTargets
         if let snapshot = try store.loadSnapshot() {
             self.engine = snapshot.engine
             self.engine.reconfigure(rules)
+            self.engine.resume(at: startedAt)
             self.dispatcher = snapshot.dispatcher
         } else {
             self.engine = AlertEngine(rules: rules)

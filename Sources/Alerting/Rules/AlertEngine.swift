@@ -44,6 +44,18 @@ public struct AlertEngine: Sendable, Codable {
         for commune in rules.communes { self.communeNames[commune.code] = commune.name }
     }
 
+    /// Called when netmon starts again on saved state at `now`: the time netmon itself was down is not gateway
+    /// silence. Every gateway not already alerting as silent gets `now` as its last-seen time (so it is judged
+    /// silent only after another `gateway_silent_minutes`); gateways already silent stay silent until they report.
+    public mutating func resume(at now: Date) {
+        let alreadySilent = Set(
+            self.machine.entries.values.filter { $0.labels["alertname"] == "GatewaySilent" }
+                .compactMap { $0.labels["commune"] })
+        for commune in self.watchedCommunes() where !alreadySilent.contains(commune) {
+            self.lastSeen[commune] = max(self.lastSeen[commune] ?? now, now)
+        }
+    }
+
     /// Records rounds that arrived at `receivedAt` (the gateway is alive at that time).
     public mutating func ingest(_ rounds: [ProbeRound], receivedAt: Date) {
         for round in rounds {
