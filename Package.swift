@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // libpcap as a system library (Debian: libpcap-dev).
@@ -82,12 +83,41 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Persistence: one ProvinceStore protocol over SQLite (GRDB) and PostgreSQL (postgres-nio).
+        .target(
+            name: "MeasurementStore",
+            dependencies: [
+                "NetmonProtocol",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The provincial server (Hummingbird 2): ingest, JSON/GeoJSON API, dashboard, /metrics.
+        .target(
+            name: "NetmonServer",
+            dependencies: [
+                "MeasurementStore", "NetmonProtocol", "CoverageModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // The command-line tool: one file per subcommand.
         .executableTarget(
             name: "netmon",
             dependencies: [
                 "NetMonitor", "CoverageModel", "SiteCatalog", "NetmonLab", "NetmonProtocol", "ProbeAgent", "Alerting",
+                "MeasurementStore", "NetmonServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -114,6 +144,17 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MeasurementStoreTests", dependencies: ["MeasurementStore", "TestSupport"], swiftSettings: strict
+        ),
+        .testTarget(
+            name: "NetmonServerTests",
+            dependencies: [
+                "NetmonServer", "MeasurementStore", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict
         ),

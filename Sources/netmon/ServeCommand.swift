@@ -1,16 +1,149 @@
 import ArgumentParser
+import Foundation
+import Logging
+import MeasurementStore
+import NetmonServer
+import ServiceLifecycle
+import SiteCatalog
 
 extension Netmon {
-    /// `netmon serve`. Not built yet: see the open issue for this command.
+    /// `netmon serve`: the provincial server (ingest, storage, API, GeoJSON, dashboard, /metrics).
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "serve",
-            abstract: "Run the provincial server: ingest, storage, API and dashboard.",
-            shouldDisplay: false
+            abstract: "Run the provincial server: ingest, storage, API and dashboard."
         )
 
+        @Option(name: .long, help: "The sites.yaml that lists the communes, targets and thresholds.")
+        var config: String = "sites.yaml"
+
+        @Option(
+            name: .long,
+            help: "Where to store measurements: sqlite:PATH (default sqlite:netmon.sqlite) or postgres://user[:pass]@host[:port]/db[?sslmode=disable|prefer|require].")
+        var database: String = "sqlite:netmon.sqlite"
+
+        @Option(name: .long, help: "Address and port to listen on, as HOST:PORT.")
+        var listen: String = "127.0.0.1:8080"
+
+        @Option(
+            name: .long,
+            help: "A file of tokens to install, one per line: 'probe PROBE_ID SECRET', 'viewer NAME SECRET' or 'admin NAME SECRET'. Only SHA-256 hashes are stored.")
+        var tokens: String?
+
+        @Option(name: .long, help: "PEM certificate chain for HTTPS (needs --tls-key).")
+        var tlsCert: String?
+
+        @Option(name: .long, help: "PEM private key for HTTPS (needs --tls-cert).")
+        var tlsKey: String?
+
+        @Flag(name: .long, help: "Let requests without a token read the API and dashboard (viewer role).")
+        var publicDashboard = false
+
+        @Option(name: .long, help: "Requests per second allowed per token (bursts up to 4 times this).")
+        var rateLimit: Double = 50
+
+        @Option(name: .long, help: "Largest accepted request body, in bytes.")
+        var maxBodyBytes: Int = 4 << 20
+
+        @Option(name: .long, help: "Folder of Debian's libjs-leaflet, served to the dashboard.")
+        var leaflet: String = "/usr/share/javascript/leaflet"
+
+        func validate() throws {
+            if (tlsCert == nil) != (tlsKey == nil) {
+                throw ValidationError("--tls-cert and --tls-key go together.")
+            }
+            guard rateLimit > 0 else { throw ValidationError("--rate-limit must be positive.") }
+            guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024.") }
+            _ = try parseListen()
+        }
+
+        func parseListen() throws -> (String, Int) {
+            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+                (0...65535).contains(port)
+            else {
+                throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:8080 (got '\(listen)').")
+            }
+            var host = String(listen[..<colon])
+            if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            return (host.isEmpty ? "0.0.0.0" : host, port)
+        }
+
         func run() async throws {
-            throw CleanExit.message("netmon serve is not built yet.")
+            LoggingSystem.bootstrap(StreamLogHandler.standardError)
+            let logger = Logger(label: "netmon.serve")
+            let sites: SitesConfig
+            do {
+                sites = try SitesConfig.load(path: config)
+            } catch {
+                FileHandle.standardError.write(Data("netmon serve: \(error)\nRun `netmon check \(config)` for every problem.\n".utf8))
+                throw ExitCode(2)
+            }
+            let grants = try tokens.map(Self.readTokens) ?? []
+            let location: StoreLocation
+            do {
+                location = try StoreLocation(parsing: database)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            let store = try location.open(logger: logger)
+            let (host, port) = try parseListen()
+            let app = try buildApplication(
+                configuration: Self.serverConfiguration(
+                    sites, leaflet: leaflet, rateLimit: rateLimit, maxBodyBytes: maxBodyBytes,
+                    anonymous: publicDashboard ? .viewer : nil),
+                store: store, host: host, port: port,
+                tls: tlsCert.map { TLSFiles(certificateChainPath: $0, privateKeyPath: tlsKey!) },
+                tokens: grants, logger: logger,
+                onServerRunning: { port in
+                    logger.info("netmon serve listening on \(host):\(port) (\(tlsCert == nil ? "http" : "https"))")
+                })
+            let group = ServiceGroup(
+                configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        }
+
+        /// The server's view of sites.yaml.
+        static func serverConfiguration(
+            _ sites: SitesConfig, leaflet: String, rateLimit: Double, maxBodyBytes: Int, anonymous: TokenRole?
+        ) -> ServerConfiguration {
+            let communes = sites.communes.map { c in
+                ServerCommune(
+                    code: c.code, name: c.name, probeID: c.probeID, gateway: c.gateway,
+                    targets: sites.targets(for: c).map { t in
+                        ServerTarget(
+                            name: t.name, address: t.address,
+                            latencyMs: .init(warn: t.thresholds.latencyMs.warn, critical: t.thresholds.latencyMs.critical),
+                            lossRatio: .init(warn: t.thresholds.lossRatio.warn, critical: t.thresholds.lossRatio.critical))
+                    })
+            }
+            let targets = sites.coverage.targets
+            return ServerConfiguration(
+                provinceName: sites.province.name, communes: communes, boundariesPath: sites.province.boundariesPath,
+                coverageTargets: ProvinceCoverageTargets(
+                    fourGEveryCommune: targets.fourGInEveryCommune, fiveGAreaRatio: targets.fiveGAreaRatio,
+                    maxDeadZones: targets.maxDeadZones),
+                leafletDirectory: leaflet, maxBodyBytes: maxBodyBytes,
+                rateLimit: RateLimit(requestsPerSecond: rateLimit, burst: rateLimit * 4), anonymousRole: anonymous)
+        }
+
+        /// Reads `ROLE NAME SECRET` lines; `#` starts a comment.
+        static func readTokens(path: String) throws -> [TokenGrant] {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ValidationError("cannot read tokens file '\(path)'.")
+            }
+            var out: [TokenGrant] = []
+            for (i, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+                let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+                if fields.isEmpty { continue }
+                guard fields.count == 3, let role = TokenRole(rawValue: fields[0]), fields[2].count >= 16 else {
+                    throw ValidationError(
+                        "\(path):\(i + 1):1: expected 'probe|viewer|admin NAME SECRET' with a secret of at least 16 characters.")
+                }
+                out.append(
+                    TokenGrant(name: fields[1], role: role, probeID: role == .probe ? fields[1] : nil, secret: fields[2]))
+            }
+            return out
         }
     }
 }

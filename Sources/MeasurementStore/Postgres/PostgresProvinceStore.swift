@@ -1,0 +1,287 @@
+import Foundation
+import Logging
+import NetmonProtocol
+import PostgresNIO
+
+/// The province store on a PostgreSQL server through postgres-nio's `PostgresClient` (a connection pool).
+///
+/// Same schema and migrations as SQLite (``ProvinceSchema``); applied migrations are recorded in a
+/// `grdb_migrations (identifier)` table, as GRDB does, so both backends keep the same bookkeeping.
+/// The client only works while ``run()`` runs (put the store in the service group, or run it in a task).
+public final class PostgresProvinceStore: ProvinceStore {
+    public let location: PostgresLocation
+    private let client: PostgresClient
+    private let logger: Logger
+
+    /// Creates the store; nothing connects until ``run()`` runs and a query needs a connection.
+    public init(location: PostgresLocation, logger: Logger = Logger(label: "netmon.store.postgres")) throws {
+        self.location = location
+        self.logger = logger
+        var config = try location.clientConfiguration()
+        config.options.maximumConnections = 8
+        config.options.connectTimeout = .seconds(5)
+        self.client = PostgresClient(configuration: config, backgroundLogger: logger)
+    }
+
+    private var context: String { "postgres://\(location.host):\(location.port)/\(location.database)" }
+
+    @discardableResult
+    private func wrap<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let e as StoreError {
+            throw e
+        } catch let e as PSQLError {
+            let server = e.serverInfo?[.message] ?? "\(e.code)"
+            throw StoreError(.statement, server, context: "\(context): \(what)")
+        } catch {
+            throw StoreError(.statement, "\(error)", context: "\(context): \(what)")
+        }
+    }
+
+    public func run() async throws {
+        await client.run()
+    }
+
+    public func migrate() async throws {
+        try await wrap("migrate") {
+            try await client.query(
+                "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)", logger: logger)
+            try await client.withTransaction(logger: logger) { conn in
+                try await conn.query("LOCK TABLE grdb_migrations IN EXCLUSIVE MODE", logger: logger)
+                var applied = Set<String>()
+                for try await id in try await conn.query("SELECT identifier FROM grdb_migrations", logger: logger)
+                    .decode(String.self)
+                {
+                    applied.insert(id)
+                }
+                for migration in ProvinceSchema.migrations where !applied.contains(migration.id) {
+                    for sql in migration.statements {
+                        try await conn.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+                    }
+                    try await conn.query(
+                        "INSERT INTO grdb_migrations (identifier) VALUES (\(migration.id))", logger: logger)
+                }
+            }
+        }
+    }
+
+    private static func placeholders(rows: Int, columns: Int) -> String {
+        var parts: [String] = []
+        parts.reserveCapacity(rows)
+        var n = 0
+        for _ in 0..<rows {
+            var cols: [String] = []
+            for _ in 0..<columns {
+                n += 1
+                cols.append("$\(n)")
+            }
+            parts.append("(" + cols.joined(separator: ", ") + ")")
+        }
+        return parts.joined(separator: ", ")
+    }
+
+    private static func bind(_ rounds: some Collection<ProbeRound>, received: Double) throws -> PostgresBindings {
+        var b = PostgresBindings(capacity: rounds.count * 15)
+        for r in rounds {
+            b.append(r.probeID)
+            b.append(r.sequence)
+            b.append(r.commune)
+            b.append(r.target)
+            b.append(r.address)
+            b.append(r.kind)
+            b.append(r.start.timeIntervalSince1970)
+            b.append(r.stepSeconds)
+            b.append(Int32(clamping: r.sent))
+            b.append(Int32(clamping: r.received))
+            b.append(RTTText.encode(r.rttSeconds))
+            b.append(r.jitterSeconds)
+            b.append(r.medianRTTSeconds)
+            b.append(r.lossRatio)
+            b.append(received)
+        }
+        return b
+    }
+
+    public func ingest(_ rounds: [ProbeRound], probeID: String, receivedAt: Date) async throws -> IngestOutcome {
+        let (unique, repeats) = rounds.splitByIdentity()
+        let received = receivedAt.timeIntervalSince1970
+        let logger = self.logger
+        return try await wrap("ingest") {
+            try await client.withTransaction(logger: logger) { conn in
+                var inserted: [ProbeRound] = []
+                inserted.reserveCapacity(unique.count)
+                var start = 0
+                while start < unique.count {
+                    let chunk = unique[start..<min(start + 1000, unique.count)]
+                    start += chunk.count
+                    let sql =
+                        "INSERT INTO probe_round (\(ProvinceSchema.roundColumnList)) VALUES "
+                        + Self.placeholders(rows: chunk.count, columns: 15)
+                        + " ON CONFLICT (probe_id, sequence) DO NOTHING RETURNING probe_id, sequence"
+                    var fresh = Set<String>()
+                    let rows = try await conn.query(
+                        PostgresQuery(unsafeSQL: sql, binds: try Self.bind(chunk, received: received)), logger: logger)
+                    for try await (p, s) in rows.decode((String, Int64).self) { fresh.insert("\(p)\u{0}\(s)") }
+                    inserted.append(contentsOf: chunk.filter { fresh.contains("\($0.probeID)\u{0}\($0.sequence)") })
+                }
+                let newest = inserted.newestPerLink()
+                if !newest.isEmpty {
+                    let sql =
+                        "INSERT INTO link_latest (\(ProvinceSchema.roundColumnList)) VALUES "
+                        + Self.placeholders(rows: newest.count, columns: 15) + " " + ProvinceSchema.linkLatestUpsert
+                    try await conn.query(
+                        PostgresQuery(unsafeSQL: sql, binds: try Self.bind(newest, received: received)), logger: logger)
+                }
+                var b = PostgresBindings(capacity: 5)
+                b.append(probeID)
+                b.append(inserted.max(by: { $0.start < $1.start })?.commune ?? "")
+                b.append(received)
+                b.append(Int64(inserted.count))
+                b.append(inserted.map(\.sequence).max() ?? -1)
+                try await conn.query(
+                    PostgresQuery(unsafeSQL: ProvinceSchema.probeUpsert { "$\($0)" }, binds: b), logger: logger)
+                return IngestOutcome(accepted: inserted.count, duplicates: repeats + unique.count - inserted.count)
+            }
+        }
+    }
+
+    private func readRounds(_ query: PostgresQuery) async throws -> [StoredRound] {
+        try await wrap("read rounds") {
+            var out: [StoredRound] = []
+            let rows = try await client.query(query, logger: logger)
+            for try await row in rows {
+                let c = PostgresRandomAccessRow(row)
+                out.append(
+                    try RoundRow.make(
+                        probeID: c[0].decode(String.self), sequence: c[1].decode(Int64.self),
+                        commune: c[2].decode(String.self), target: c[3].decode(String.self),
+                        address: c[4].decode(String.self), kind: c[5].decode(String.self),
+                        startAt: c[6].decode(Double.self), stepSeconds: c[7].decode(Double.self),
+                        sent: Int(c[8].decode(Int32.self)), received: Int(c[9].decode(Int32.self)),
+                        rttText: c[10].decode(String.self), jitter: c[11].decode(Double?.self),
+                        receivedAt: c[14].decode(Double.self)))
+            }
+            return out
+        }
+    }
+
+    public func latestRounds() async throws -> [StoredRound] {
+        try await readRounds(
+            PostgresQuery(
+                unsafeSQL: "SELECT \(ProvinceSchema.roundColumnList) FROM link_latest ORDER BY commune, target"))
+    }
+
+    public func rounds(commune: String, target: String, from: Date, to: Date, limit: Int) async throws
+        -> [StoredRound]
+    {
+        var b = PostgresBindings(capacity: 5)
+        b.append(commune)
+        b.append(target)
+        b.append(from.timeIntervalSince1970)
+        b.append(to.timeIntervalSince1970)
+        b.append(Int64(limit))
+        return try await readRounds(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT \(ProvinceSchema.roundColumnList) FROM probe_round
+                    WHERE commune = $1 AND target = $2 AND start_at >= $3 AND start_at < $4
+                    ORDER BY start_at, probe_id, sequence LIMIT $5
+                    """, binds: b))
+    }
+
+    public func probes() async throws -> [ProbeStatus] {
+        try await wrap("probes") {
+            var out: [ProbeStatus] = []
+            let rows = try await client.query(
+                "SELECT probe_id, commune, last_heard_at, rounds_accepted, last_sequence FROM probe ORDER BY probe_id",
+                logger: logger)
+            for try await (id, commune, heard, count, seq) in rows.decode((String, String, Double, Int64, Int64).self) {
+                out.append(
+                    ProbeStatus(
+                        probeID: id, commune: commune, lastHeardAt: Date(timeIntervalSince1970: heard),
+                        roundsAccepted: count, lastSequence: seq))
+            }
+            return out
+        }
+    }
+
+    public func roundCount() async throws -> Int {
+        try await wrap("count") {
+            for try await n in try await client.query("SELECT COUNT(*) FROM probe_round", logger: logger)
+                .decode(Int64.self)
+            {
+                return Int(n)
+            }
+            return 0
+        }
+    }
+
+    public func saveToken(_ token: StoredToken) async throws {
+        let logger = self.logger
+        try await wrap("save token '\(token.name)'") {
+            try await client.withTransaction(logger: logger) { conn in
+                try await conn.query("DELETE FROM api_token WHERE name = \(token.name)", logger: logger)
+                try await conn.query(
+                    """
+                    INSERT INTO api_token (name, role, probe_id, token_hash, created_at)
+                    VALUES (\(token.name), \(token.role.rawValue), \(token.probeID), \(token.hash.hex), \(token.createdAt.timeIntervalSince1970))
+                    """, logger: logger)
+            }
+        }
+    }
+
+    public func tokens() async throws -> [StoredToken] {
+        try await wrap("tokens") {
+            var out: [StoredToken] = []
+            let rows = try await client.query(
+                "SELECT name, role, probe_id, token_hash, created_at FROM api_token ORDER BY name", logger: logger)
+            for try await (name, role, probe, hash, created) in rows.decode(
+                (String, String, String?, String, Double).self)
+            {
+                out.append(
+                    try SQLiteProvinceStore.token(
+                        name: name, role: role, probeID: probe, hash: hash, createdAt: created))
+            }
+            return out
+        }
+    }
+
+    public func deleteToken(name: String) async throws -> Bool {
+        try await wrap("delete token") {
+            var found = false
+            for try await _ in try await client.query(
+                "DELETE FROM api_token WHERE name = \(name) RETURNING name", logger: logger)
+            {
+                found = true
+            }
+            return found
+        }
+    }
+
+    public func saveCoverageSnapshot(_ snapshot: CoverageSnapshot) async throws {
+        try await wrap("save coverage snapshot") {
+            try await client.query(
+                """
+                INSERT INTO coverage_snapshot (kind, created_at, json)
+                VALUES (\(snapshot.kind), \(snapshot.createdAt.timeIntervalSince1970), \(snapshot.json))
+                ON CONFLICT (kind) DO UPDATE SET created_at = excluded.created_at, json = excluded.json
+                """, logger: logger)
+        }
+    }
+
+    public func coverageSnapshot(kind: String) async throws -> CoverageSnapshot? {
+        try await wrap("coverage snapshot") {
+            for try await (k, created, json) in try await client.query(
+                "SELECT kind, created_at, json FROM coverage_snapshot WHERE kind = \(kind)", logger: logger
+            ).decode((String, Double, String).self) {
+                return CoverageSnapshot(kind: k, createdAt: Date(timeIntervalSince1970: created), json: json)
+            }
+            return nil
+        }
+    }
+
+    public func close() async throws {
+        // The client stops when the task running `run()` is cancelled.
+    }
+}

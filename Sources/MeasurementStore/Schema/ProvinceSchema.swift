@@ -1,0 +1,127 @@
+/// The one schema of the province store, as named, forward-only migrations whose SQL runs unchanged on SQLite
+/// and PostgreSQL (types are spelled so that both accept them: `DOUBLE PRECISION`, `BIGINT`, `TEXT`, `INTEGER`).
+///
+/// Times are stored as UTC seconds since 1970 (`DOUBLE PRECISION`); RTTs as seconds, the sorted list as a
+/// comma-separated text of shortest-round-trip decimals (identical on both backends).
+public enum ProvinceSchema {
+    /// A named migration: a list of statements applied in one transaction.
+    public struct Migration: Sendable {
+        public var id: String
+        public var statements: [String]
+    }
+
+    /// Every migration, in order. Append only; never edit an applied one.
+    public static let migrations: [Migration] = [
+        Migration(
+            id: "v1-rounds-probes-tokens",
+            statements: [
+                """
+                CREATE TABLE probe_round (
+                    probe_id TEXT NOT NULL,
+                    sequence BIGINT NOT NULL,
+                    commune TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    start_at DOUBLE PRECISION NOT NULL,
+                    step_seconds DOUBLE PRECISION NOT NULL,
+                    sent INTEGER NOT NULL CHECK (sent >= 0),
+                    received INTEGER NOT NULL CHECK (received >= 0 AND received <= sent),
+                    rtt_seconds TEXT NOT NULL,
+                    jitter_seconds DOUBLE PRECISION,
+                    median_seconds DOUBLE PRECISION,
+                    loss_ratio DOUBLE PRECISION NOT NULL CHECK (loss_ratio >= 0 AND loss_ratio <= 1),
+                    received_at DOUBLE PRECISION NOT NULL,
+                    PRIMARY KEY (probe_id, sequence)
+                )
+                """,
+                "CREATE INDEX probe_round_link ON probe_round (commune, target, start_at)",
+                """
+                CREATE TABLE link_latest (
+                    probe_id TEXT NOT NULL,
+                    sequence BIGINT NOT NULL,
+                    commune TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    start_at DOUBLE PRECISION NOT NULL,
+                    step_seconds DOUBLE PRECISION NOT NULL,
+                    sent INTEGER NOT NULL,
+                    received INTEGER NOT NULL,
+                    rtt_seconds TEXT NOT NULL,
+                    jitter_seconds DOUBLE PRECISION,
+                    median_seconds DOUBLE PRECISION,
+                    loss_ratio DOUBLE PRECISION NOT NULL,
+                    received_at DOUBLE PRECISION NOT NULL,
+                    PRIMARY KEY (commune, target)
+                )
+                """,
+                """
+                CREATE TABLE probe (
+                    probe_id TEXT PRIMARY KEY,
+                    commune TEXT NOT NULL DEFAULT '',
+                    last_heard_at DOUBLE PRECISION NOT NULL,
+                    rounds_accepted BIGINT NOT NULL DEFAULT 0,
+                    last_sequence BIGINT NOT NULL DEFAULT -1
+                )
+                """,
+                """
+                CREATE TABLE api_token (
+                    name TEXT PRIMARY KEY,
+                    role TEXT NOT NULL CHECK (role IN ('probe', 'viewer', 'admin')),
+                    probe_id TEXT,
+                    token_hash TEXT NOT NULL UNIQUE CHECK (length(token_hash) = 64),
+                    created_at DOUBLE PRECISION NOT NULL,
+                    CHECK ((role = 'probe') = (probe_id IS NOT NULL))
+                )
+                """,
+            ]
+        ),
+        Migration(
+            id: "v2-coverage-snapshots",
+            statements: [
+                """
+                CREATE TABLE coverage_snapshot (
+                    kind TEXT PRIMARY KEY,
+                    created_at DOUBLE PRECISION NOT NULL,
+                    json TEXT NOT NULL
+                )
+                """
+            ]
+        ),
+    ]
+
+    /// The round columns, in the order every insert and select uses.
+    static let roundColumns = [
+        "probe_id", "sequence", "commune", "target", "address", "kind", "start_at", "step_seconds", "sent",
+        "received", "rtt_seconds", "jitter_seconds", "median_seconds", "loss_ratio", "received_at",
+    ]
+
+    static var roundColumnList: String { roundColumns.joined(separator: ", ") }
+
+    /// `ON CONFLICT` clause keeping the newest round per link (by start, then by arrival).
+    static var linkLatestUpsert: String {
+        let updates = roundColumns.filter { $0 != "commune" && $0 != "target" }
+            .map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        return """
+            ON CONFLICT (commune, target) DO UPDATE SET \(updates)
+            WHERE excluded.start_at > link_latest.start_at
+               OR (excluded.start_at = link_latest.start_at AND excluded.received_at >= link_latest.received_at)
+            """
+    }
+
+    /// Upsert of a probe's last-heard time and counters; `p` maps 1-based positions to placeholders.
+    static func probeUpsert(_ p: (Int) -> String) -> String {
+        """
+        INSERT INTO probe (probe_id, commune, last_heard_at, rounds_accepted, last_sequence)
+        VALUES (\(p(1)), \(p(2)), \(p(3)), \(p(4)), \(p(5)))
+        ON CONFLICT (probe_id) DO UPDATE SET
+            commune = CASE WHEN excluded.commune <> '' THEN excluded.commune ELSE probe.commune END,
+            last_heard_at = CASE WHEN excluded.last_heard_at > probe.last_heard_at
+                                 THEN excluded.last_heard_at ELSE probe.last_heard_at END,
+            rounds_accepted = probe.rounds_accepted + excluded.rounds_accepted,
+            last_sequence = CASE WHEN excluded.last_sequence > probe.last_sequence
+                                 THEN excluded.last_sequence ELSE probe.last_sequence END
+        """
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import MeasurementStore
+import NIOSSL
+import ServiceLifecycle
+
+/// A token to install at start-up (from the CLI's tokens file). The secret is hashed before it is stored.
+public struct TokenGrant: Sendable {
+    public var name: String
+    public var role: TokenRole
+    public var probeID: String?
+    public var secret: String
+
+    public init(name: String, role: TokenRole, probeID: String?, secret: String) {
+        self.name = name
+        self.role = role
+        self.probeID = probeID
+        self.secret = secret
+    }
+}
+
+/// PEM files for HTTPS.
+public struct TLSFiles: Sendable {
+    public var certificateChainPath: String
+    public var privateKeyPath: String
+
+    public init(certificateChainPath: String, privateKeyPath: String) {
+        self.certificateChainPath = certificateChainPath
+        self.privateKeyPath = privateKeyPath
+    }
+}
+
+/// Runs the store's connections for as long as the application runs.
+struct StoreService: Service {
+    let store: any ProvinceStore
+    func run() async throws {
+        try await cancelWhenGracefulShutdown { try await store.run() }
+    }
+}
+
+/// Builds the provincial server: a Hummingbird `Application` (a `Service`) with the store as a service,
+/// migrations and start-up tokens applied before it listens.
+///
+/// - Parameters:
+///   - configuration: communes, thresholds, limits and roles.
+///   - store: the province store (not yet migrated).
+///   - host/port: where to listen (port 0 picks a free one).
+///   - tls: certificate and key for HTTPS; nil for plain HTTP.
+///   - tokens: tokens to install (hashed) before serving.
+///   - alerts: the alerting module's view, served at `/api/v1/alerts`.
+public func buildApplication(
+    configuration: ServerConfiguration,
+    store: any ProvinceStore,
+    host: String = "127.0.0.1",
+    port: Int = 8080,
+    tls: TLSFiles? = nil,
+    tokens: [TokenGrant] = [],
+    alerts: (any AlertSource)? = nil,
+    logger: Logger = Logger(label: "netmon.server"),
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) throws -> some ApplicationProtocol {
+    let boundaries = try configuration.boundariesPath.map(CommuneBoundaries.load) ?? .empty
+    let state = ServerState(
+        configuration: configuration, store: store, boundaries: boundaries, tokens: [], alerts: alerts, logger: logger)
+    let router = buildRouter(state: state)
+
+    let server: HTTPServerBuilder
+    if let tls {
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChainPath).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: tls.privateKeyPath, format: .pem)
+            let tlsConfiguration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+            server = try .tls(.http1(), tlsConfiguration: tlsConfiguration)
+        } catch {
+            throw ServerSetupError(
+                "cannot use TLS certificate '\(tls.certificateChainPath)' / key '\(tls.privateKeyPath)': \(error)")
+        }
+    } else {
+        server = .http1()
+    }
+    var app = Application(
+        router: router,
+        server: server,
+        configuration: .init(address: .hostname(host, port: port), serverName: "netmon"),
+        services: [StoreService(store: store)],
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+        logger: logger)
+    app.beforeServerStarts {
+        try await store.migrate()
+        let now = configuration.now()
+        for grant in tokens {
+            try await store.saveToken(
+                StoredToken(
+                    name: grant.name, role: grant.role, probeID: grant.probeID, hash: TokenHash(token: grant.secret),
+                    createdAt: now))
+        }
+        state.tokens.replace(with: try await store.tokens())
+    }
+    return app
+}
+
+/// The router with every route; exposed to tests through ``buildApplication``.
+func buildRouter(state: ServerState) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: ServerMiddleware(state: state))
+    router.get("/healthz") { _, _ in
+        _ = try await state.store.tokens()
+        return try Responses.json(["status": "ok"])
+    }
+    router.get("/metrics") { _, _ in
+        let board = try await state.healthBoard()
+        let probes = try await state.store.probes()
+        var extra = "# HELP netmon_server_communes Communes by current link status.\n# TYPE netmon_server_communes gauge\n"
+        for (status, n) in board.counts.sorted(by: { $0.key < $1.key }) {
+            extra += "netmon_server_communes{status=\"\(status.rawValue)\"} \(n)\n"
+        }
+        extra += "# HELP netmon_server_probe_last_heard_timestamp_seconds Unix time each probe last delivered a batch.\n"
+        extra += "# TYPE netmon_server_probe_last_heard_timestamp_seconds gauge\n"
+        for p in probes {
+            extra += "netmon_server_probe_last_heard_timestamp_seconds{probe=\"\(escape(p.probeID))\"} \(p.lastHeardAt.timeIntervalSince1970)\n"
+        }
+        return Responses.text(
+            state.metrics.render(extra: extra), contentType: "text/plain; version=0.0.4; charset=utf-8")
+    }
+    IngestRoutes(state: state).register(on: router)
+    APIRoutes(state: state).register(on: router)
+    GeoJSONRoutes(state: state).register(on: router)
+    DashboardRoutes(state: state).register(on: router)
+    return router
+}

@@ -1,0 +1,115 @@
+import Foundation
+import MeasurementStore
+
+/// Everything the server needs, as plain values (the CLI builds it from sites.yaml and flags; tests build it directly).
+public struct ServerConfiguration: Sendable {
+    /// Province name as shown (e.g. "Hưng Yên").
+    public var provinceName: String
+    /// The communes and their probe targets.
+    public var communes: [ServerCommune]
+    /// GeoJSON FeatureCollection of commune boundaries with a `ward_code` property (nil: no map geometry).
+    public var boundariesPath: String?
+    /// Province coverage targets (from sites.yaml `coverage.targets`).
+    public var coverageTargets: ProvinceCoverageTargets
+    /// Folder of Debian's libjs-leaflet, served under `/static/leaflet/`.
+    public var leafletDirectory: String
+    /// Largest accepted request body in bytes (413 above).
+    public var maxBodyBytes: Int
+    /// Largest number of rounds in one ingest batch (413 above).
+    public var maxRoundsPerBatch: Int
+    /// Requests per second allowed per token (token bucket rate) and burst size.
+    public var rateLimit: RateLimit
+    /// Role given to requests without a token (nil: every API call but /healthz and /metrics needs a token).
+    public var anonymousRole: TokenRole?
+    /// A link is `silent` when its newest round ended more than this many steps ago.
+    public var staleAfterSteps: Double
+    /// The clock (injectable for tests).
+    public var now: @Sendable () -> Date
+
+    public init(
+        provinceName: String, communes: [ServerCommune], boundariesPath: String?,
+        coverageTargets: ProvinceCoverageTargets = ProvinceCoverageTargets(),
+        leafletDirectory: String = "/usr/share/javascript/leaflet", maxBodyBytes: Int = 4 << 20,
+        maxRoundsPerBatch: Int = 5000, rateLimit: RateLimit = RateLimit(requestsPerSecond: 50, burst: 200),
+        anonymousRole: TokenRole? = nil, staleAfterSteps: Double = 3, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.provinceName = provinceName
+        self.communes = communes
+        self.boundariesPath = boundariesPath
+        self.coverageTargets = coverageTargets
+        self.leafletDirectory = leafletDirectory
+        self.maxBodyBytes = maxBodyBytes
+        self.maxRoundsPerBatch = maxRoundsPerBatch
+        self.rateLimit = rateLimit
+        self.anonymousRole = anonymousRole
+        self.staleAfterSteps = staleAfterSteps
+        self.now = now
+    }
+}
+
+/// A commune as the server needs it.
+public struct ServerCommune: Sendable, Hashable {
+    /// GSO ward code (5 digits).
+    public var code: String
+    public var name: String
+    /// The gateway's probe id.
+    public var probeID: String
+    public var gateway: String
+    public var targets: [ServerTarget]
+
+    public init(code: String, name: String, probeID: String, gateway: String, targets: [ServerTarget]) {
+        self.code = code
+        self.name = name
+        self.probeID = probeID
+        self.gateway = gateway
+        self.targets = targets
+    }
+}
+
+/// A probe target with its thresholds (milliseconds and ratios, as in sites.yaml).
+public struct ServerTarget: Sendable, Hashable {
+    public var name: String
+    public var address: String
+    public var latencyMs: Levels
+    public var lossRatio: Levels
+
+    public init(name: String, address: String, latencyMs: Levels, lossRatio: Levels) {
+        self.name = name
+        self.address = address
+        self.latencyMs = latencyMs
+        self.lossRatio = lossRatio
+    }
+
+    /// Warn and critical levels (clear is for alert hysteresis, not for the dashboard).
+    public struct Levels: Sendable, Hashable {
+        public var warn: Double
+        public var critical: Double
+        public init(warn: Double, critical: Double) {
+            self.warn = warn
+            self.critical = critical
+        }
+    }
+}
+
+/// The province's coverage targets.
+public struct ProvinceCoverageTargets: Sendable, Hashable {
+    public var fourGEveryCommune: Bool
+    public var fiveGAreaRatio: Double
+    public var maxDeadZones: Int
+
+    public init(fourGEveryCommune: Bool = true, fiveGAreaRatio: Double = 0.6, maxDeadZones: Int = 0) {
+        self.fourGEveryCommune = fourGEveryCommune
+        self.fiveGAreaRatio = fiveGAreaRatio
+        self.maxDeadZones = maxDeadZones
+    }
+}
+
+/// Token-bucket parameters.
+public struct RateLimit: Sendable, Hashable {
+    public var requestsPerSecond: Double
+    public var burst: Double
+    public init(requestsPerSecond: Double, burst: Double) {
+        self.requestsPerSecond = requestsPerSecond
+        self.burst = burst
+    }
+}

@@ -1,0 +1,180 @@
+/// The dashboard's page, script and style, served as-is (no build step). UTF-8 throughout.
+enum DashboardAssets {
+    static let html = #"""
+        <!doctype html>
+        <html lang="vi">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>netmon — mạng truyền số liệu chuyên dùng</title>
+        <link rel="stylesheet" href="/static/leaflet/leaflet.css">
+        <link rel="stylesheet" href="/dashboard.css">
+        </head>
+        <body>
+        <header>
+          <h1 id="title">netmon</h1>
+          <div id="mode">
+            <label><input type="radio" name="mode" value="health" checked> Link health</label>
+            <label><input type="radio" name="mode" value="coverage"> Coverage</label>
+          </div>
+          <div id="updated"></div>
+        </header>
+        <main>
+          <div id="map" aria-label="Map of communes"></div>
+          <aside>
+            <section id="progress"><h2>Province progress</h2><div id="progress-body">…</div></section>
+            <section id="legend"><h2>Legend</h2><div id="legend-body"></div></section>
+            <section id="detail"><h2 id="detail-title">Commune</h2><div id="detail-body">Click a commune on the map.</div></section>
+          </aside>
+        </main>
+        <div id="status" role="status"></div>
+        <script src="/static/leaflet/leaflet.js"></script>
+        <script src="/dashboard.js"></script>
+        </body>
+        </html>
+
+        """#
+
+    static let style = #"""
+        * { box-sizing: border-box; }
+        body { margin: 0; font-family: "Noto Sans", "DejaVu Sans", sans-serif; color: #222; background: #f4f4f2; }
+        header { display: flex; align-items: center; gap: 1.5rem; padding: .4rem 1rem; background: #1f3b57; color: #fff; }
+        header h1 { font-size: 1.1rem; margin: 0; }
+        #updated { margin-left: auto; font-size: .8rem; opacity: .8; }
+        main { display: flex; height: calc(100vh - 2.6rem); }
+        #map { flex: 1 1 auto; background: #dfe6ea; }
+        aside { width: 430px; overflow-y: auto; padding: .5rem .8rem; background: #fff; border-left: 1px solid #ccc; }
+        aside h2 { font-size: .95rem; margin: .6rem 0 .3rem; }
+        .bar { height: 10px; background: #e5e5e5; border-radius: 3px; overflow: hidden; margin: 2px 0 6px; }
+        .bar > div { height: 100%; background: #1a9850; }
+        .legend-row { display: flex; align-items: center; gap: .4rem; font-size: .85rem; }
+        .swatch { width: 14px; height: 14px; border: 1px solid #555; display: inline-block; }
+        table { border-collapse: collapse; font-size: .82rem; width: 100%; }
+        td, th { padding: 2px 4px; border-bottom: 1px solid #eee; text-align: left; }
+        .smoke img { width: 100%; height: auto; border: 1px solid #ddd; margin: 4px 0; }
+        #status { position: fixed; bottom: 4px; left: 8px; font-size: .8rem; color: #a00; }
+        .st-ok { color: #1a7a3a; } .st-warn { color: #b07000; } .st-critical { color: #c00; } .st-silent { color: #6a3d9a; } .st-unknown { color: #777; }
+
+        """#
+
+    static let script = #"""
+        "use strict";
+        (function () {
+          const HEALTH = { ok: "#1a9850", warn: "#fdae61", critical: "#d73027", silent: "#762a83", unknown: "#bdbdbd" };
+          const HEALTH_LABEL = { ok: "OK", warn: "Warning", critical: "Critical", silent: "Silent (no recent data)", unknown: "Never heard" };
+          const COVER = [["≥ 60% 5G", "#1a9850"], ["4G, < 60% 5G", "#91cf60"], ["partial 4G", "#fee08b"], ["no 4G / dead zone", "#d73027"], ["no data", "#bdbdbd"]];
+          let token = null;
+          const m = /(?:^|[#&])token=([^&]+)/.exec(location.hash);
+          if (m) { token = decodeURIComponent(m[1]); try { localStorage.setItem("netmon-token", token); } catch (e) {} history.replaceState(null, "", location.pathname); }
+          if (!token) { try { token = localStorage.getItem("netmon-token"); } catch (e) {} }
+          const headers = token ? { Authorization: "Bearer " + token } : {};
+          const statusEl = document.getElementById("status");
+          function say(text) { statusEl.textContent = text || ""; if (text) console.error("netmon: " + text); }
+          async function getJSON(url) {
+            const r = await fetch(url, { headers });
+            if (!r.ok) { let msg = r.status + ""; try { msg = (await r.json()).error.message; } catch (e) {} throw new Error(url + ": " + msg); }
+            return r.json();
+          }
+          function esc(s) { return String(s == null ? "" : s).replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]); }
+          function fmt(v, d) { return v == null ? "–" : Number(v).toFixed(d); }
+
+          let mode = "health";
+          let communes = null, deadZones = null, probes = null;
+          const map = L.map("map", { zoomSnap: 0.25, attributionControl: false, preferCanvas: false });
+          const communeLayer = L.geoJSON(null, { style: styleFor, onEachFeature: bindCommune }).addTo(map);
+          const deadLayer = L.geoJSON(null, { style: () => ({ color: "#000", weight: 1, fillColor: "#d73027", fillOpacity: 0.8, dashArray: "2 2" }) }).addTo(map);
+          const probeLayer = L.geoJSON(null, {
+            pointToLayer: (f, ll) => L.circleMarker(ll, { radius: 4, color: "#222", weight: 1, fillColor: HEALTH[f.properties.status] || "#999", fillOpacity: 1 })
+              .bindTooltip(esc(f.properties.name) + " — " + esc(f.properties.gateway))
+          }).addTo(map);
+
+          function coverageColour(c) {
+            if (!c) return COVER[4][1];
+            if ((c.dead_zones || 0) > 0 || c.has_4g === false) return COVER[3][1];
+            if ((c["5g_area_ratio"] || 0) >= 0.6) return COVER[0][1];
+            if ((c["4g_area_ratio"] || 0) >= 0.9) return COVER[1][1];
+            return COVER[2][1];
+          }
+          function styleFor(f) {
+            const fill = mode === "health" ? (HEALTH[f.properties.status] || "#bdbdbd") : coverageColour(f.properties.coverage);
+            return { color: "#333", weight: 0.8, fillColor: fill, fillOpacity: 0.75 };
+          }
+          function bindCommune(f, layer) {
+            layer.bindTooltip(esc(f.properties.name) + " (" + esc(f.properties.code) + ")");
+            layer.on("click", () => showCommune(f.properties));
+          }
+          function legend() {
+            const rows = mode === "health" ? Object.keys(HEALTH).map(k => [HEALTH_LABEL[k], HEALTH[k]]) : COVER;
+            document.getElementById("legend-body").innerHTML = rows.map(([t, c]) =>
+              `<div class="legend-row"><span class="swatch" style="background:${c}"></span>${esc(t)}</div>`).join("") +
+              `<div class="legend-row"><span class="swatch" style="background:#d73027;border-style:dashed"></span>Dead zone</div>`;
+          }
+          async function smoke(img, url) {
+            try {
+              const r = await fetch(url, { headers });
+              if (!r.ok) throw new Error(url + ": " + r.status);
+              img.src = URL.createObjectURL(await r.blob());
+            } catch (e) { say(e.message); }
+          }
+          function showCommune(p) {
+            document.getElementById("detail-title").textContent = p.name + " (" + p.code + ")";
+            const rows = (p.links || []).map(l => `<tr><td>${esc(l.target)}</td><td class="st-${esc(l.status)}">${esc(l.status)}</td>` +
+              `<td>${fmt(l.median_ms, 1)}</td><td>${fmt(l.p95_ms, 1)}</td><td>${l.loss_ratio == null ? "–" : (100 * l.loss_ratio).toFixed(1) + "%"}</td></tr>`).join("");
+            const body = document.getElementById("detail-body");
+            body.innerHTML = `<div>Probe ${esc(p.probe_id)}, last seen ${esc(p.last_seen || "never")}</div>` +
+              `<table><tr><th>target</th><th>state</th><th>median ms</th><th>p95 ms</th><th>loss</th></tr>${rows}</table>` +
+              `<div class="smoke"></div>`;
+            const box = body.querySelector(".smoke");
+            for (const l of (p.links || [])) {
+              const img = document.createElement("img");
+              img.alt = "smoke graph " + l.target;
+              box.appendChild(img);
+              smoke(img, `/api/v1/links/${encodeURIComponent(p.code)}/${encodeURIComponent(l.target)}/smoke.svg`);
+            }
+          }
+          function progress(s) {
+            const n = s.communes || 1, ls = s.link_status || {};
+            const ok = ls.ok || 0;
+            let html = `<div>Links OK: ${ok} / ${n} communes</div><div class="bar"><div style="width:${100 * ok / n}%"></div></div>` +
+              `<div>Probes reporting: ${s.probes_reporting} / ${n}</div><div class="bar"><div style="width:${100 * s.probes_reporting / n}%"></div></div>`;
+            const c = s.coverage, t = s.targets;
+            if (c) {
+              const r5 = c["5g_area_ratio"] || 0, with4 = c.communes_with_4g || 0, dz = c.dead_zones || 0;
+              html += `<div>5G area: ${(100 * r5).toFixed(1)}% (target ≥ ${(100 * t["5g_area_ratio"]).toFixed(0)}%)</div><div class="bar"><div style="width:${Math.min(100, 100 * r5 / t["5g_area_ratio"])}%"></div></div>` +
+                `<div>Communes with 4G: ${with4} / ${n}</div><div class="bar"><div style="width:${100 * with4 / n}%"></div></div>` +
+                `<div>Dead zones: ${dz} (target ${t.max_dead_zones})</div>`;
+            } else {
+              html += `<div>Coverage: no signal reports yet (targets: 5G ≥ ${(100 * t["5g_area_ratio"]).toFixed(0)}% of area, 4G in every commune, ${t.max_dead_zones} dead zones)</div>`;
+            }
+            document.getElementById("progress-body").innerHTML = html;
+            document.getElementById("title").textContent = "netmon — " + s.province;
+          }
+          function redraw() {
+            communeLayer.setStyle(styleFor);
+            legend();
+          }
+          document.querySelectorAll('input[name="mode"]').forEach(r => r.addEventListener("change", e => { mode = e.target.value; redraw(); }));
+          async function refresh(first) {
+            try {
+              const [c, d, p, s] = await Promise.all([
+                getJSON("/api/v1/geojson/communes?simplify=1"), getJSON("/api/v1/geojson/dead-zones"),
+                getJSON("/api/v1/geojson/probes"), getJSON("/api/v1/summary")]);
+              communes = c; deadZones = d; probes = p;
+              communeLayer.clearLayers(); communeLayer.addData(c);
+              deadLayer.clearLayers(); deadLayer.addData(d);
+              probeLayer.clearLayers(); probeLayer.addData(p);
+              if (first && c.bbox) map.fitBounds([[c.bbox[1], c.bbox[0]], [c.bbox[3], c.bbox[2]]]);
+              progress(s);
+              redraw();
+              document.getElementById("updated").textContent = "updated " + new Date().toISOString().slice(0, 19) + "Z";
+              document.body.dataset.loaded = "true";
+              say("");
+            } catch (e) { say(e.message); }
+          }
+          legend();
+          refresh(true);
+          setInterval(refresh, 60000);
+        })();
+
+        """#
+}

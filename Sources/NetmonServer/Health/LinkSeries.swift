@@ -1,0 +1,76 @@
+import Foundation
+import MeasurementStore
+
+/// One step of a link's time series: the rounds whose start falls in `[start, start + step)`, pooled.
+struct SeriesPoint: Sendable, Codable, Hashable {
+    var start: Date
+    var rounds: Int
+    var sent: Int
+    var received: Int
+    var lossRatio: Double?
+    var medianMs: Double?
+    var p95Ms: Double?
+    var minMs: Double?
+    var maxMs: Double?
+    /// 20 quantiles (0, 1/19, …, 1) of the pooled RTTs in ms, for the smoke bands; empty without replies.
+    var smokeMs: [Double]
+
+    enum CodingKeys: String, CodingKey {
+        case start, rounds, sent, received
+        case lossRatio = "loss_ratio"
+        case medianMs = "median_ms"
+        case p95Ms = "p95_ms"
+        case minMs = "min_ms"
+        case maxMs = "max_ms"
+        case smokeMs = "smoke_ms"
+    }
+}
+
+/// A link's series between two times at a fixed step (SmokePing-style consolidation: RTTs pooled per step).
+struct LinkSeries: Sendable, Codable {
+    var commune: String
+    var target: String
+    var from: Date
+    var to: Date
+    var stepSeconds: Double
+    var points: [SeriesPoint]
+
+    enum CodingKeys: String, CodingKey {
+        case commune, target, from, to, points
+        case stepSeconds = "step_seconds"
+    }
+
+    static let maxPoints = 5000
+    static let maxRounds = 200_000
+
+    init(commune: String, target: String, from: Date, to: Date, step: Double, rounds: [StoredRound]) {
+        self.commune = commune
+        self.target = target
+        self.from = from
+        self.to = to
+        self.stepSeconds = step
+        let count = Int(((to.timeIntervalSince(from)) / step).rounded(.up))
+        var sent = [Int](repeating: 0, count: count)
+        var received = [Int](repeating: 0, count: count)
+        var roundsIn = [Int](repeating: 0, count: count)
+        var rtts = [[Double]](repeating: [], count: count)
+        for r in rounds {
+            let i = Int((r.round.start.timeIntervalSince(from) / step).rounded(.down))
+            guard i >= 0, i < count else { continue }
+            sent[i] += r.round.sent
+            received[i] += r.round.received
+            roundsIn[i] += 1
+            rtts[i].append(contentsOf: r.round.rttSeconds)
+        }
+        self.points = (0..<count).map { i in
+            let sorted = rtts[i].sorted().map { $0 * 1000 }
+            return SeriesPoint(
+                start: from.addingTimeInterval(Double(i) * step), rounds: roundsIn[i], sent: sent[i],
+                received: received[i],
+                lossRatio: sent[i] == 0 ? nil : Double(sent[i] - received[i]) / Double(sent[i]),
+                medianMs: Quantile.of(sorted, 0.5), p95Ms: Quantile.of(sorted, 0.95), minMs: sorted.first,
+                maxMs: sorted.last,
+                smokeMs: sorted.isEmpty ? [] : (0..<20).map { Quantile.of(sorted, Double($0) / 19)! })
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import MeasurementStore
+
+/// Outermost middleware: records every request in the metrics, adds safety headers, and makes sure nothing leaks
+/// out as a bare 500 — store failures become 503 with a message, anything else unexpected is logged.
+struct ServerMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let state: ServerState
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let started = ContinuousClock.now
+        func record(_ status: Int) {
+            let elapsed = ContinuousClock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            state.metrics.recordRequest(
+                route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: status,
+                seconds: seconds)
+        }
+        do {
+            var response = try await next(request, context)
+            response.headers[.xContentTypeOptions] = "nosniff"
+            record(response.status.code)
+            return response
+        } catch let error as any HTTPResponseError {
+            record(error.status.code)
+            throw error
+        } catch let error as StoreError {
+            state.logger.error("store failure: \(error)", metadata: ["path": "\(request.uri.path)"])
+            record(503)
+            throw HTTPError(
+                .serviceUnavailable, headers: [.retryAfter: "5"], message: "the measurement store failed: \(error.message)")
+        } catch {
+            state.logger.error("unexpected error: \(error)", metadata: ["path": "\(request.uri.path)"])
+            record(500)
+            throw HTTPError(.internalServerError, message: "internal error; see the server log")
+        }
+    }
+}

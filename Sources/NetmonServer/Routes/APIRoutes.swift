@@ -1,0 +1,264 @@
+import Foundation
+import Hummingbird
+import MeasurementStore
+
+/// The JSON API: communes with their link health, link time series, probes, province summary, admin tokens.
+struct APIRoutes {
+    let state: ServerState
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/api/v1/communes") { request, _ in
+            try viewer(request)
+            let board = try await state.healthBoard()
+            return try Responses.json(
+                CommunesReply(
+                    generatedAt: state.configuration.now(), province: state.configuration.provinceName,
+                    counts: Dictionary(uniqueKeysWithValues: board.counts.map { ($0.key.rawValue, $0.value) }),
+                    communes: board.communes))
+        }
+        router.get("/api/v1/communes/:code") { request, context in
+            try viewer(request)
+            let code = try context.parameters.require("code")
+            guard state.communesByCode[code] != nil else {
+                throw HTTPError(.notFound, message: "no commune with code '\(code)' in sites.yaml")
+            }
+            let board = try await state.healthBoard()
+            return try Responses.json(board.communes.first { $0.code == code }!)
+        }
+        router.get("/api/v1/probes") { request, _ in
+            try viewer(request)
+            let stored = try await state.store.probes()
+            let now = state.configuration.now()
+            let byID = Dictionary(stored.map { ($0.probeID, $0) }, uniquingKeysWith: { a, _ in a })
+            var rows = state.configuration.communes.map { c in
+                ProbeReply(
+                    probeID: c.probeID, commune: c.code, name: c.name, lastSeen: byID[c.probeID]?.lastHeardAt,
+                    secondsSinceLastSeen: byID[c.probeID].map { now.timeIntervalSince($0.lastHeardAt) },
+                    roundsAccepted: byID[c.probeID]?.roundsAccepted ?? 0, lastSequence: byID[c.probeID]?.lastSequence,
+                    configured: true)
+            }
+            let configured = Set(state.configuration.communes.map(\.probeID))
+            for p in stored where !configured.contains(p.probeID) {
+                rows.append(
+                    ProbeReply(
+                        probeID: p.probeID, commune: p.commune, name: nil, lastSeen: p.lastHeardAt,
+                        secondsSinceLastSeen: now.timeIntervalSince(p.lastHeardAt), roundsAccepted: p.roundsAccepted,
+                        lastSequence: p.lastSequence, configured: false))
+            }
+            return try Responses.json(["probes": rows])
+        }
+        router.get("/api/v1/links/:commune/:target/series") { request, context in
+            try viewer(request)
+            let series = try await loadSeries(request, context)
+            return try Responses.json(series)
+        }
+        router.get("/api/v1/links/:commune/:target/smoke.svg") { request, context in
+            try viewer(request)
+            let series = try await loadSeries(request, context)
+            let name = state.communesByCode[series.commune]?.name ?? series.commune
+            let svg = SmokeGraph.render(series: series, title: "\(name) → \(series.target)")
+            return Responses.text(svg, contentType: "image/svg+xml; charset=utf-8")
+        }
+        router.get("/api/v1/summary") { request, _ in
+            try viewer(request)
+            return try Responses.json(try await summary())
+        }
+        router.get("/api/v1/alerts") { request, _ in
+            try viewer(request)
+            guard let alerts = state.alerts else {
+                throw HTTPError(.notFound, message: "alerting is not running inside this server")
+            }
+            return Responses.text(try await alerts.alertsJSON(), contentType: "application/json; charset=utf-8")
+        }
+        router.get("/api/v1/admin/tokens") { request, _ in
+            try admin(request)
+            let tokens = try await state.store.tokens().map {
+                TokenReply(name: $0.name, role: $0.role.rawValue, probeID: $0.probeID, createdAt: $0.createdAt, token: nil)
+            }
+            return try Responses.json(["tokens": tokens])
+        }
+        router.post("/api/v1/admin/tokens") { request, _ in
+            try admin(request)
+            let body = try await RequestGuards.collectBody(request, limit: 16 * 1024)
+            let ask: TokenRequest
+            do {
+                ask = try WireJSON.decoder().decode(TokenRequest.self, from: body)
+            } catch let e as DecodingError {
+                throw HTTPError(.badRequest, message: "invalid token request: \(describe(e))")
+            }
+            guard IngestRoutes.isPlainText(ask.name, max: 64) else {
+                throw HTTPError(.badRequest, message: "name: must be 1–64 printable characters")
+            }
+            guard let role = TokenRole(rawValue: ask.role) else {
+                throw HTTPError(.badRequest, message: "role: must be probe, viewer or admin, not '\(ask.role)'")
+            }
+            if role == .probe {
+                guard let probe = ask.probeID, state.communeByProbe[probe] != nil else {
+                    throw HTTPError(.badRequest, message: "probe_id: a probe token needs the probe_id of a commune in sites.yaml")
+                }
+            } else if ask.probeID != nil {
+                throw HTTPError(.badRequest, message: "probe_id: only probe tokens carry a probe_id")
+            }
+            let secret = TokenHash.generateToken()
+            let now = state.configuration.now()
+            try await state.store.saveToken(
+                StoredToken(name: ask.name, role: role, probeID: ask.probeID, hash: TokenHash(token: secret), createdAt: now))
+            state.tokens.replace(with: try await state.store.tokens())
+            return try Responses.json(
+                TokenReply(name: ask.name, role: role.rawValue, probeID: ask.probeID, createdAt: now, token: secret),
+                status: .created)
+        }
+        router.delete("/api/v1/admin/tokens/:name") { request, context in
+            try admin(request)
+            let name = try context.parameters.require("name")
+            guard try await state.store.deleteToken(name: name) else {
+                throw HTTPError(.notFound, message: "no token named '\(name)'")
+            }
+            state.tokens.replace(with: try await state.store.tokens())
+            return Response(status: .noContent)
+        }
+    }
+
+    private func viewer(_ request: Request) throws {
+        let p = try state.tokens.authorize(request, needing: .viewer)
+        try RequestGuards.rateLimit(state, p)
+    }
+
+    private func admin(_ request: Request) throws {
+        let p = try state.tokens.authorize(request, needing: .admin)
+        try RequestGuards.rateLimit(state, p)
+    }
+
+    private func loadSeries(_ request: Request, _ context: BasicRequestContext) async throws -> LinkSeries {
+        let code = try context.parameters.require("commune")
+        let target = try context.parameters.require("target")
+        guard let commune = state.communesByCode[code] else {
+            throw HTTPError(.notFound, message: "no commune with code '\(code)' in sites.yaml")
+        }
+        guard commune.targets.contains(where: { $0.name == target }) else {
+            throw HTTPError(
+                .notFound,
+                message: "commune \(code) has no target '\(target)' (targets: \(commune.targets.map(\.name).joined(separator: ", ")))")
+        }
+        let to = try request.queryDate("to") ?? state.configuration.now()
+        let from = try request.queryDate("from") ?? to.addingTimeInterval(-3 * 3600)
+        guard from < to else { throw HTTPError(.badRequest, message: "'from' must be before 'to'") }
+        let span = to.timeIntervalSince(from)
+        guard span <= 400 * 86400 else { throw HTTPError(.badRequest, message: "the range may span at most 400 days") }
+        let step = try request.queryDuration("step") ?? max(60, (span / 240 / 60).rounded(.up) * 60)
+        guard step >= 1 else { throw HTTPError(.badRequest, message: "'step' must be at least 1 s") }
+        guard span / step <= Double(LinkSeries.maxPoints) else {
+            throw HTTPError(
+                .badRequest,
+                message: "\(Int(span / step)) steps requested; at most \(LinkSeries.maxPoints): raise 'step' or shorten the range")
+        }
+        let rounds = try await state.store.rounds(
+            commune: code, target: target, from: from, to: to, limit: LinkSeries.maxRounds + 1)
+        guard rounds.count <= LinkSeries.maxRounds else {
+            throw HTTPError(.badRequest, message: "more than \(LinkSeries.maxRounds) rounds in range: shorten it")
+        }
+        return LinkSeries(commune: code, target: target, from: from, to: to, step: step, rounds: rounds)
+    }
+
+    func summary() async throws -> SummaryReply {
+        let board = try await state.healthBoard()
+        let probes = try await state.store.probes()
+        let now = state.configuration.now()
+        let configured = Set(state.configuration.communes.map(\.probeID))
+        let reporting = probes.filter { configured.contains($0.probeID) && now.timeIntervalSince($0.lastHeardAt) < 600 }
+        let coverage = try await state.store.coverageSnapshot(kind: "summary")
+        return SummaryReply(
+            province: state.configuration.provinceName, generatedAt: now, communes: state.configuration.communes.count,
+            linkStatus: Dictionary(uniqueKeysWithValues: board.counts.map { ($0.key.rawValue, $0.value) }),
+            probesReporting: reporting.count,
+            targets: .init(
+                fourGEveryCommune: state.configuration.coverageTargets.fourGEveryCommune,
+                fiveGAreaRatio: state.configuration.coverageTargets.fiveGAreaRatio,
+                maxDeadZones: state.configuration.coverageTargets.maxDeadZones),
+            coverage: coverage.flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.json.utf8)) },
+            coverageUpdatedAt: coverage?.createdAt)
+    }
+}
+
+struct CommunesReply: Codable, Sendable {
+    var generatedAt: Date
+    var province: String
+    var counts: [String: Int]
+    var communes: [CommuneHealth]
+    enum CodingKeys: String, CodingKey {
+        case generatedAt = "generated_at"
+        case province, counts, communes
+    }
+}
+
+struct ProbeReply: Codable, Sendable {
+    var probeID: String
+    var commune: String
+    var name: String?
+    var lastSeen: Date?
+    var secondsSinceLastSeen: Double?
+    var roundsAccepted: Int64
+    var lastSequence: Int64?
+    var configured: Bool
+    enum CodingKeys: String, CodingKey {
+        case probeID = "probe_id"
+        case commune, name, configured
+        case lastSeen = "last_seen"
+        case secondsSinceLastSeen = "seconds_since_last_seen"
+        case roundsAccepted = "rounds_accepted"
+        case lastSequence = "last_sequence"
+    }
+}
+
+struct TokenRequest: Codable, Sendable {
+    var name: String
+    var role: String
+    var probeID: String?
+    enum CodingKeys: String, CodingKey {
+        case name, role
+        case probeID = "probe_id"
+    }
+}
+
+struct TokenReply: Codable, Sendable {
+    var name: String
+    var role: String
+    var probeID: String?
+    var createdAt: Date
+    /// The secret, returned once on creation only.
+    var token: String?
+    enum CodingKeys: String, CodingKey {
+        case name, role, token
+        case probeID = "probe_id"
+        case createdAt = "created_at"
+    }
+}
+
+struct SummaryReply: Codable, Sendable {
+    struct Targets: Codable, Sendable {
+        var fourGEveryCommune: Bool
+        var fiveGAreaRatio: Double
+        var maxDeadZones: Int
+        enum CodingKeys: String, CodingKey {
+            case fourGEveryCommune = "4g_every_commune"
+            case fiveGAreaRatio = "5g_area_ratio"
+            case maxDeadZones = "max_dead_zones"
+        }
+    }
+    var province: String
+    var generatedAt: Date
+    var communes: Int
+    var linkStatus: [String: Int]
+    var probesReporting: Int
+    var targets: Targets
+    /// The coverage model's province figures (nil until a coverage snapshot exists).
+    var coverage: JSONValue?
+    var coverageUpdatedAt: Date?
+    enum CodingKeys: String, CodingKey {
+        case province, communes, targets, coverage
+        case generatedAt = "generated_at"
+        case linkStatus = "link_status"
+        case probesReporting = "probes_reporting"
+        case coverageUpdatedAt = "coverage_updated_at"
+    }
+}

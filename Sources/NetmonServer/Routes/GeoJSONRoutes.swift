@@ -1,0 +1,156 @@
+import Foundation
+import Hummingbird
+import MeasurementStore
+
+/// RFC 7946 GeoJSON: communes (link health and coverage), dead zones, probes (gateway points), H3 cells.
+/// Coordinates are WGS 84 [lon, lat]; every Feature has `geometry` and `properties`; no `crs`.
+struct GeoJSONRoutes {
+    let state: ServerState
+
+    struct CommuneProperties: Encodable {
+        var code: String
+        var name: String
+        var probeID: String
+        var status: HealthStatus
+        var latencyMedianMs: Double?
+        var latencyP95Ms: Double?
+        var lossRatio: Double?
+        var lastSeen: Date?
+        var links: [LinkHealth]
+        var coverage: JSONValue?
+        enum CodingKeys: String, CodingKey {
+            case code, name, status, links, coverage
+            case probeID = "probe_id"
+            case latencyMedianMs = "latency_median_ms"
+            case latencyP95Ms = "latency_p95_ms"
+            case lossRatio = "loss_ratio"
+            case lastSeen = "last_seen"
+        }
+    }
+
+    struct ProbeProperties: Encodable {
+        var probeID: String
+        var commune: String
+        var name: String
+        var gateway: String
+        var status: HealthStatus
+        var lastSeen: Date?
+        /// The gateway's point is the commune's centroid: sites.yaml holds no gateway coordinates.
+        var located: String = "commune-centroid"
+        enum CodingKeys: String, CodingKey {
+            case commune, name, gateway, status, located
+            case probeID = "probe_id"
+            case lastSeen = "last_seen"
+        }
+    }
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/api/v1/geojson/communes") { request, _ in
+            try authorize(request)
+            let simplified = request.uri.queryParameters["simplify"].map { $0 == "1" || $0 == "true" } ?? false
+            return Responses.geojson(try await communes(simplified: simplified))
+        }
+        router.get("/api/v1/geojson/probes") { request, _ in
+            try authorize(request)
+            return Responses.geojson(try await probes())
+        }
+        router.get("/api/v1/geojson/dead-zones") { request, _ in
+            try authorize(request)
+            return Responses.geojson(try await snapshotCollection(kind: "dead-zones", bbox: nil))
+        }
+        router.get("/api/v1/geojson/cells") { request, _ in
+            try authorize(request)
+            let bbox = try request.queryBBox("bbox")
+            return Responses.geojson(try await snapshotCollection(kind: "cells", bbox: bbox))
+        }
+    }
+
+    private func authorize(_ request: Request) throws {
+        let p = try state.tokens.authorize(request, needing: .viewer)
+        try RequestGuards.rateLimit(state, p)
+    }
+
+    private func bboxJSON(_ b: [Double]) -> String {
+        "[" + b.map { String(format: "%.6f", $0) }.joined(separator: ",") + "]"
+    }
+
+    func communes(simplified: Bool) async throws -> String {
+        let board = try await state.healthBoard()
+        let coverage = try await communeCoverage()
+        let encoder = WireJSON.encoder()
+        var parts: [String] = []
+        parts.reserveCapacity(board.communes.count)
+        for c in board.communes {
+            let shape = state.boundaries.shapes[c.code]
+            let props = CommuneProperties(
+                code: c.code, name: c.name, probeID: c.probeID, status: c.status, latencyMedianMs: c.latencyMedianMs,
+                latencyP95Ms: c.latencyP95Ms, lossRatio: c.lossRatio, lastSeen: c.lastSeen, links: c.links,
+                coverage: coverage[c.code])
+            let propsJSON = String(decoding: try encoder.encode(props), as: UTF8.self)
+            let geometry = shape.map { simplified ? $0.simplifiedJSON : $0.geometryJSON } ?? "null"
+            let bbox = shape.map { ",\"bbox\":" + bboxJSON($0.bbox) } ?? ""
+            parts.append(
+                "{\"type\":\"Feature\",\"id\":\"\(c.code)\"\(bbox),\"geometry\":\(geometry),\"properties\":\(propsJSON)}")
+        }
+        return "{\"type\":\"FeatureCollection\",\"bbox\":\(bboxJSON(state.boundaries.bbox)),\"features\":["
+            + parts.joined(separator: ",\n") + "]}\n"
+    }
+
+    /// Per-commune coverage from the coverage model's `communes` snapshot: a JSON object keyed by commune code.
+    private func communeCoverage() async throws -> [String: JSONValue] {
+        guard let snap = try await state.store.coverageSnapshot(kind: "communes"),
+            case .object(let o)? = try? JSONDecoder().decode(JSONValue.self, from: Data(snap.json.utf8))
+        else { return [:] }
+        return o
+    }
+
+    func probes() async throws -> String {
+        let board = try await state.healthBoard()
+        let encoder = WireJSON.encoder()
+        var parts: [String] = []
+        for (c, h) in zip(state.configuration.communes, board.communes) {
+            guard let shape = state.boundaries.shapes[c.code] else { continue }
+            let props = ProbeProperties(
+                probeID: c.probeID, commune: c.code, name: c.name, gateway: c.gateway, status: h.status,
+                lastSeen: h.lastSeen)
+            let point = String(format: "[%.6f,%.6f]", shape.anchor.lon, shape.anchor.lat)
+            parts.append(
+                "{\"type\":\"Feature\",\"id\":\"\(c.probeID)\",\"geometry\":{\"type\":\"Point\",\"coordinates\":\(point)},\"properties\":\(String(decoding: try encoder.encode(props), as: UTF8.self))}"
+            )
+        }
+        return "{\"type\":\"FeatureCollection\",\"features\":[" + parts.joined(separator: ",\n") + "]}\n"
+    }
+
+    /// A FeatureCollection stored by the coverage model, optionally filtered to features whose bbox meets `bbox`.
+    func snapshotCollection(kind: String, bbox: [Double]?) async throws -> String {
+        guard let snap = try await state.store.coverageSnapshot(kind: kind) else {
+            return "{\"type\":\"FeatureCollection\",\"features\":[]}\n"
+        }
+        guard let bbox else { return snap.json }
+        guard case .object(var root)? = try? JSONDecoder().decode(JSONValue.self, from: Data(snap.json.utf8)),
+            let features = root["features"]?.array
+        else { return snap.json }
+        let kept = features.filter { f in
+            guard let b = Self.extent(f["geometry"]?["coordinates"]) else { return false }
+            return b[0] <= bbox[2] && b[2] >= bbox[0] && b[1] <= bbox[3] && b[3] >= bbox[1]
+        }
+        root["features"] = .array(kept)
+        root["bbox"] = nil
+        return String(decoding: try JSONEncoder().encode(JSONValue.object(root)), as: UTF8.self)
+    }
+
+    static func extent(_ coords: JSONValue?) -> [Double]? {
+        guard let coords else { return nil }
+        var box = [Double.infinity, .infinity, -Double.infinity, -Double.infinity]
+        func walk(_ v: JSONValue) {
+            guard let a = v.array else { return }
+            if a.count >= 2, let x = a[0].number, let y = a[1].number {
+                box = [min(box[0], x), min(box[1], y), max(box[2], x), max(box[3], y)]
+            } else {
+                a.forEach(walk)
+            }
+        }
+        walk(coords)
+        return box[0].isFinite ? box : nil
+    }
+}
