@@ -87,8 +87,10 @@ struct ProvinceStoreTests {
             await #expect(throws: StoreError.self) {
                 _ = try await store.ingest([makeRound(sequence: 1), bad], probeID: "probe-11953", receivedAt: Date())
             }
-            #expect(try await store.roundCount() == 0)
-            #expect(try await store.probes().isEmpty)
+            let count = try await store.roundCount()
+            let probes = try await store.probes()
+            #expect(count == 0)
+            #expect(probes.isEmpty)
         }
     }
 
