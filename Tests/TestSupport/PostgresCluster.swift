@@ -130,23 +130,9 @@ public actor PostgresCluster {
     /// Runs a command to completion; returns its exit status and combined output.
     @discardableResult
     static func run(_ argv: [String], asPostgres: Bool) -> (Int32, String) {
-        let process = Process()
         let args = asPostgres ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + argv : argv
-        process.executableURL = URL(fileURLWithPath: args[0])
-        process.arguments = Array(args.dropFirst())
-        process.currentDirectoryURL = URL(fileURLWithPath: "/tmp")
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return (-1, "cannot run \(args[0]): \(error)")
-        }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = Spawn.run(args)
+        return (result.status, result.output)
     }
 }
 

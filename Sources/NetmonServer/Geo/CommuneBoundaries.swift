@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Commune boundaries read once from the GeoJSON file named in sites.yaml, keyed by GSO ward code.
 struct CommuneBoundaries: Sendable {
@@ -21,45 +22,55 @@ struct CommuneBoundaries: Sendable {
 
     static let empty = CommuneBoundaries(shapes: [:], bbox: [0, 0, 0, 0])
 
+    /// Boundaries already read, by path: the file is large and never changes while the process runs.
+    private static let cache = Mutex<[String: CommuneBoundaries]>([:])
+
     /// Reads a FeatureCollection whose features carry `ward_code` (number or string); codes are 5-digit strings.
     static func load(path: String) throws -> CommuneBoundaries {
+        if let cached = cache.withLock({ $0[path] }) { return cached }
+        let loaded = try read(path: path)
+        cache.withLock { $0[path] = loaded }
+        return loaded
+    }
+
+    private static func read(path: String) throws -> CommuneBoundaries {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw ServerSetupError("cannot read commune boundaries '\(path)': \(error.localizedDescription)")
         }
-        let root: JSONValue
+        let root: Any
         do {
-            root = try JSONDecoder().decode(JSONValue.self, from: data)
+            root = try JSONSerialization.jsonObject(with: data)
         } catch {
             throw ServerSetupError("commune boundaries '\(path)' are not JSON: \(error)")
         }
-        guard let features = root["features"]?.array else {
+        guard let features = (root as? [String: Any])?["features"] as? [Any] else {
             throw ServerSetupError("commune boundaries '\(path)' are not a GeoJSON FeatureCollection")
         }
-        let encoder = JSONEncoder()
         var shapes: [String: Shape] = [:]
         var all = [Double.infinity, .infinity, -Double.infinity, -Double.infinity]
-        for (i, f) in features.enumerated() {
-            let codeValue = f["properties"]?["ward_code"]
+        for (i, feature) in features.enumerated() {
+            let f = feature as? [String: Any] ?? [:]
+            let properties = f["properties"] as? [String: Any] ?? [:]
             let code: String
-            if let n = codeValue?.number {
-                code = String(format: "%05d", Int(n))
-            } else if let s = codeValue?.string {
+            if let n = properties["ward_code"] as? NSNumber {
+                code = String(format: "%05d", n.intValue)
+            } else if let s = properties["ward_code"] as? String {
                 code = s
             } else {
                 throw ServerSetupError("commune boundaries '\(path)': feature \(i) has no ward_code property")
             }
-            guard let geometry = f["geometry"], let type = geometry["type"]?.string,
-                let coords = geometry["coordinates"]
+            guard let geometry = f["geometry"] as? [String: Any], let type = geometry["type"] as? String,
+                let coords = geometry["coordinates"] as? [Any]
             else {
                 throw ServerSetupError("commune boundaries '\(path)': feature \(i) (\(code)) has no geometry")
             }
             let polygons: [[[(Double, Double)]]]
             switch type {
             case "Polygon": polygons = [rings(coords)]
-            case "MultiPolygon": polygons = coords.array?.map(rings) ?? []
+            case "MultiPolygon": polygons = coords.map { rings($0 as? [Any] ?? []) }
             default:
                 throw ServerSetupError("commune boundaries '\(path)': feature \(i) (\(code)) is a \(type), not a polygon")
             }
@@ -77,23 +88,46 @@ struct CommuneBoundaries: Sendable {
             let largest = exteriors.max { abs(area($0)) < abs(area($1)) }!
             let simplified = polygons.map { poly in poly.map { simplify($0, tolerance: 0.0003) } }
                 .filter { ($0.first?.count ?? 0) >= 4 }
-            let simplifiedGeometry = JSONValue.object([
-                "type": .string("MultiPolygon"),
-                "coordinates": .array(simplified.map { .array($0.map { .array($0.map { p in .array([.number(p.0), .number(p.1)]) }) }) }),
-            ])
             shapes[code] = Shape(
-                geometryJSON: String(decoding: try encoder.encode(geometry), as: UTF8.self),
-                simplifiedJSON: String(decoding: try encoder.encode(simplifiedGeometry), as: UTF8.self),
+                geometryJSON: geometryText(type: "MultiPolygon", polygons: polygons),
+                simplifiedJSON: geometryText(type: "MultiPolygon", polygons: simplified),
                 bbox: box, anchor: centroid(largest), rings: exteriors)
         }
         return CommuneBoundaries(shapes: shapes, bbox: all)
     }
 
-    private static func rings(_ value: JSONValue) -> [[(Double, Double)]] {
-        (value.array ?? []).map { ring in
-            (ring.array ?? []).compactMap { p in
-                guard let a = p.array, a.count >= 2, let x = a[0].number, let y = a[1].number else { return nil }
-                return (x, y)
+    /// GeoJSON geometry text with 6 decimals (the source file's precision; ~0.1 m).
+    private static func geometryText(type: String, polygons: [[[(Double, Double)]]]) -> String {
+        var out = "{\"type\":\"\(type)\",\"coordinates\":["
+        out.reserveCapacity(polygons.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count * 24 } } + 64)
+        for (pi, poly) in polygons.enumerated() {
+            out += pi == 0 ? "[" : ",["
+            for (ri, ring) in poly.enumerated() {
+                out += ri == 0 ? "[" : ",["
+                for (k, p) in ring.enumerated() {
+                    if k > 0 { out += "," }
+                    out += "[" + coordinate(p.0) + "," + coordinate(p.1) + "]"
+                }
+                out += "]"
+            }
+            out += "]"
+        }
+        return out + "]}"
+    }
+
+    private static func coordinate(_ v: Double) -> String {
+        var s = String(format: "%.6f", v)
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+        return s
+    }
+
+    private static func rings(_ value: [Any]) -> [[(Double, Double)]] {
+        value.map { ring in
+            (ring as? [Any] ?? []).compactMap { p in
+                guard let a = p as? [Any], a.count >= 2, let x = a[0] as? NSNumber, let y = a[1] as? NSNumber
+                else { return nil }
+                return (x.doubleValue, y.doubleValue)
             }
         }
     }
