@@ -12,8 +12,9 @@ OUT=bench/out/server
 mkdir -p "$OUT"
 rm -f "$OUT"/bench.sqlite*
 
-swift build -c release --product netmon >/dev/null
-BIN="$(swift build -c release --show-bin-path)/netmon"
+BUILD=${BUILD:-release}   # BUILD=debug reuses the test build (slower server: a pessimistic figure)
+swift build -c "$BUILD" --product netmon >/dev/null
+BIN="$(swift build -c "$BUILD" --show-bin-path)/netmon"
 
 # Four probes (first four communes of sites.yaml), their tokens and a viewer token.
 mapfile -t CODES < <(grep -oE 'code: "[0-9]{5}"' sites.yaml | grep -oE '[0-9]{5}' | head -4)
@@ -68,7 +69,7 @@ end=$(date +%s.%N)
 peer_rate=$(python3 -c "print(round($rounds / ($end - $start)))")
 
 cat <<REPORT | tee "$OUT/summary.txt"
-database: ${DB%%:*}   batch: $BATCH rounds/request   ingest connections: $CONNS   duration: $DURATION
+build: $BUILD   database: ${DB%%:*}   batch: $BATCH rounds/request   ingest connections: $CONNS   duration: $DURATION
 ingest requests: $req   non-2xx: $(get NON2XX "$OUT/ingest.txt")   rounds stored: $rounds
 ingest rate: $rate rounds/s = $((rate * 19)) RTT samples/s
 ingest latency: p50 $(get P50_MS "$OUT/ingest.txt") ms   p99 $(get P99_MS "$OUT/ingest.txt") ms   max $(get MAX_MS "$OUT/ingest.txt") ms
