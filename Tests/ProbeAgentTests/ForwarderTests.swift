@@ -14,7 +14,9 @@ struct ForwarderTests {
     func record(_ count: Int, into store: GatewayStore, from: Int = 0) async throws {
         let start = Date(timeIntervalSince1970: 1_780_000_000)
         try await store.record(
-            (from..<(from + count)).map { measurement(target: "t\($0 % 7)", start: start.addingTimeInterval(Double($0) * 60)) },
+            (from..<(from + count)).map {
+                measurement(target: "t\($0 % 7)", start: start.addingTimeInterval(Double($0) * 60))
+            },
             probeID: "probe-12345")
     }
 
@@ -28,10 +30,12 @@ struct ForwarderTests {
             #expect(await eventually { receiver.port != nil })
             let url = URL(string: "http://127.0.0.1:\(receiver.port!)")!
             let configuration = ForwarderConfiguration(
-                serverURL: url, token: "s3cret-token", batchSize: 50, backoff: Backoff(baseSeconds: 0.05, capSeconds: 0.2),
+                serverURL: url, token: "s3cret-token", batchSize: 50,
+                backoff: Backoff(baseSeconds: 0.05, capSeconds: 0.2),
                 pollInterval: .milliseconds(100))
             let metrics = MetricsRegistry(commune: "12345", version: "test")
-            let forwarder = Forwarder(store: store, probeID: "probe-12345", configuration: configuration, metrics: metrics)
+            let forwarder = Forwarder(
+                store: store, probeID: "probe-12345", configuration: configuration, metrics: metrics)
             try await withRunningService(forwarder) {
                 #expect(await eventually { receiver.snapshot.accepted.count == 230 })
                 // New rounds while running are picked up too.
@@ -79,11 +83,13 @@ struct ForwarderTests {
         let port = try #require(probe.port)
         let configuration = ForwarderConfiguration(
             serverURL: URL(string: "http://127.0.0.1:\(port)")!, token: "t", batchSize: 16,
-            backoff: Backoff(baseSeconds: 0.05, capSeconds: 0.3), pollInterval: .milliseconds(100))
+            backoff: Backoff(baseSeconds: 0.05, capSeconds: 0.3), requestTimeout: .seconds(1),
+            pollInterval: .milliseconds(100))
         let metrics = MetricsRegistry(commune: "12345", version: "test")
         let forwarder = Forwarder(store: store, probeID: "probe-12345", configuration: configuration, metrics: metrics)
         try await withRunningService(forwarder) {
-            #expect(await eventually { metrics.render().contains("netmon_forward_failures_total{commune=\"12345\"} 2") })
+            #expect(
+                await eventually { metrics.render().contains("netmon_forward_failures_total{commune=\"12345\"} 2") })
             #expect(try await store.pendingCount() == 40)
             let receiver = IngestReceiver(token: "t")
             try await withRunningService(receiver.makeApplication(port: port)) {
@@ -94,10 +100,63 @@ struct ForwarderTests {
         #expect(try await store.pendingCount() == 0)
     }
 
+    @Test(
+        "over HTTPS the forwarder trusts the given CA file, and refuses an unknown certificate",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"), "openssl is not installed"))
+    func https() async throws {
+        let certificate = directory.appendingPathComponent("cert.pem").path
+        let key = directory.appendingPathComponent("key.pem").path
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.arguments = [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "1",
+            "-subj", "/CN=netmon-test", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+        ]
+        openssl.standardError = FileHandle.nullDevice
+        openssl.standardOutput = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        try #require(openssl.terminationStatus == 0)
+        let store = try makeStore()
+        try await record(30, into: store)
+        let receiver = IngestReceiver(token: "tls-token")
+        try await withRunningService(try receiver.makeTLSApplication(certificateFile: certificate, keyFile: key)) {
+            #expect(await eventually { receiver.port != nil })
+            let url = URL(string: "https://127.0.0.1:\(receiver.port!)")!
+            // Without the CA file the self-signed certificate is refused and nothing leaves the outbox.
+            let untrusting = MetricsRegistry(commune: "12345", version: "test")
+            let refused = Forwarder(
+                store: store, probeID: "probe-12345",
+                configuration: ForwarderConfiguration(
+                    serverURL: url, token: "tls-token", backoff: Backoff(baseSeconds: 0.05, capSeconds: 0.1),
+                    requestTimeout: .seconds(1), pollInterval: .milliseconds(100)),
+                metrics: untrusting)
+            try await withRunningService(refused) {
+                #expect(
+                    await eventually {
+                        untrusting.render().contains("netmon_forward_failures_total{commune=\"12345\"} 2")
+                    })
+            }
+            #expect(receiver.snapshot.accepted.isEmpty)
+            #expect(try await store.pendingCount() == 30)
+            // With it, everything arrives.
+            let trusting = Forwarder(
+                store: store, probeID: "probe-12345",
+                configuration: ForwarderConfiguration(
+                    serverURL: url, token: "tls-token", caFile: certificate, pollInterval: .milliseconds(100)))
+            try await withRunningService(trusting) {
+                #expect(await eventually { receiver.snapshot.accepted.count == 30 })
+            }
+            #expect(receiver.snapshot.accepted == Array(1...30))
+            #expect(try await store.pendingCount() == 0)
+        }
+    }
+
     @Test("the batch body is a ProbeRoundBatch built from the stored JSON")
     func batchBody() throws {
         let body = Forwarder.batchJSON(
-            probeID: "probe-\"x\"", entries: [OutboxEntry(sequence: 1, payload: "{\"a\":1}"), OutboxEntry(sequence: 2, payload: "{\"b\":2}")])
+            probeID: "probe-\"x\"",
+            entries: [OutboxEntry(sequence: 1, payload: "{\"a\":1}"), OutboxEntry(sequence: 2, payload: "{\"b\":2}")])
         #expect(body == #"{"probe_id":"probe-\"x\"","rounds":[{"a":1},{"b":2}]}"#)
     }
 }

@@ -32,7 +32,8 @@ struct GatewayStoreTests {
         let start = Date(timeIntervalSince1970: 1_780_000_000)
         do {
             let store = try GatewayStore(path: path)
-            let first = try await store.record([measurement(start: start), measurement(target: "portal", start: start)], probeID: "probe-1")
+            let first = try await store.record(
+                [measurement(start: start), measurement(target: "portal", start: start)], probeID: "probe-1")
             #expect(first.map(\.sequence) == [1, 2])
         }
         let reopened = try GatewayStore(path: path)
@@ -52,7 +53,8 @@ struct GatewayStoreTests {
     func outbox() async throws {
         let store = try GatewayStore(path: path)
         let start = Date(timeIntervalSince1970: 1_780_000_020)
-        let rounds = try await store.record((0..<5).map { measurement(start: start.addingTimeInterval(Double($0) * 60)) }, probeID: "probe-1")
+        let rounds = try await store.record(
+            (0..<5).map { measurement(start: start.addingTimeInterval(Double($0) * 60)) }, probeID: "probe-1")
         let pending = try await store.pendingPayloads(probeID: "probe-1", limit: 3)
         #expect(pending.map(\.sequence) == [1, 2, 3])
         let decoded = try WireCoding.makeDecoder().decode(ProbeRound.self, from: Data(pending[0].payload.utf8))
@@ -72,7 +74,9 @@ struct GatewayStoreTests {
         // Five rounds in the first 5-minute bucket, two in the second; one with no reply at all.
         var ms: [RoundMeasurement] = []
         for i in 0..<5 {
-            ms.append(measurement(start: hour.addingTimeInterval(Double(i) * 60), sent: 10, rtts: [0.010 + Double(i) * 0.001, 0.030]))
+            ms.append(
+                measurement(
+                    start: hour.addingTimeInterval(Double(i) * 60), sent: 10, rtts: [0.010 + Double(i) * 0.001, 0.030]))
         }
         ms.append(measurement(start: hour.addingTimeInterval(300), sent: 10, rtts: [0.002]))
         ms.append(measurement(start: hour.addingTimeInterval(360), sent: 10, rtts: [], jitter: nil))
@@ -104,11 +108,13 @@ struct GatewayStoreTests {
 
     @Test("retention expires raw rounds, 5-minute and hourly rollups at their own ages")
     func retention() async throws {
-        let policy = RetentionPolicy(rawSeconds: 7 * 86_400, fiveMinuteSeconds: 90 * 86_400, hourlySeconds: 730 * 86_400)
+        let policy = RetentionPolicy(
+            rawSeconds: 7 * 86_400, fiveMinuteSeconds: 90 * 86_400, hourlySeconds: 730 * 86_400)
         let store = try GatewayStore(path: path, retention: policy)
         let now = Date(timeIntervalSince1970: 1_780_000_000)
         let days: [Double] = [1, 6.9, 7.1, 89, 91, 700, 731]
-        try await store.record(days.map { measurement(start: now.addingTimeInterval(-$0 * 86_400)) }, probeID: "probe-1")
+        try await store.record(
+            days.map { measurement(start: now.addingTimeInterval(-$0 * 86_400)) }, probeID: "probe-1")
         let report = try await store.applyRetention(now: now)
         #expect(report.rawRounds == 5)
         #expect(report.fiveMinuteRollups == 3)
@@ -126,7 +132,9 @@ struct GatewayStoreTests {
         let store = try GatewayStore(path: path, retention: RetentionPolicy(maxOutboxRounds: 10))
         let start = Date(timeIntervalSince1970: 1_780_000_000)
         for batch in 0..<3 {
-            try await store.record((0..<6).map { measurement(start: start.addingTimeInterval(Double(batch * 6 + $0) * 60)) }, probeID: "probe-1")
+            try await store.record(
+                (0..<6).map { measurement(start: start.addingTimeInterval(Double(batch * 6 + $0) * 60)) },
+                probeID: "probe-1")
         }
         #expect(try await store.pendingCount() == 10)
         #expect(try await store.droppedCount() == 8)
@@ -139,7 +147,10 @@ struct GatewayStoreTests {
         let now = Date()
         let rtts = (0..<20).map { 0.001 * Double($0 + 1) }
         for batch in 0..<20 {
-            try await store.record((0..<50).map { measurement(target: "t\($0)", start: now.addingTimeInterval(Double(batch - 20) * 60), rtts: rtts) }, probeID: "probe-1")
+            try await store.record(
+                (0..<50).map {
+                    measurement(target: "t\($0)", start: now.addingTimeInterval(Double(batch - 20) * 60), rtts: rtts)
+                }, probeID: "probe-1")
         }
         try await store.acknowledge(probeID: "probe-1", through: 1000)
         let before = try await store.usedBytes()

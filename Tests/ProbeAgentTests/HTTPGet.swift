@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Synchronization
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// GET a loopback URL; returns the body as text and the response.
 func httpGet(_ url: String) async throws -> (String, HTTPURLResponse) {

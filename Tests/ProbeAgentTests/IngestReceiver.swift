@@ -1,6 +1,9 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
+import NIOSSL
 import NetmonProtocol
 import ServiceLifecycle
 import Synchronization
@@ -18,6 +21,8 @@ final class IngestReceiver: Sendable {
         var unauthorized = 0
         var failNext = 0
         var badBodies = 0
+        /// Batches recorded whose answer has not been sent yet.
+        var inFlight = 0
     }
 
     let token: String
@@ -35,7 +40,15 @@ final class IngestReceiver: Sendable {
     var snapshot: State { state.withLock { $0 } }
     func failNext(_ count: Int) { state.withLock { $0.failNext = count } }
 
-    func makeApplication(port: Int = 0) -> some ApplicationProtocol {
+    /// The receiver over HTTPS with the certificate and key in `certificateFile`/`keyFile` (PEM).
+    func makeTLSApplication(certificateFile: String, keyFile: String) throws -> some ApplicationProtocol {
+        let tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(certificateFile).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem)))
+        return makeApplication(port: 0, server: try .tls(.http1(), tlsConfiguration: tls))
+    }
+
+    func makeApplication(port: Int = 0, server: HTTPServerBuilder = .http1()) -> some ApplicationProtocol {
         let router = Router()
         router.post("api/v1/ingest/rounds") { request, _ -> Response in
             let auth = request.headers[.authorization]
@@ -59,6 +72,7 @@ final class IngestReceiver: Sendable {
                 return Response(status: .badRequest)
             }
             self.state.withLock { state in
+                state.inFlight += 1
                 for round in batch.rounds {
                     if state.seen.insert("\(round.probeID)#\(round.sequence)").inserted {
                         state.accepted.append(round.sequence)
@@ -68,12 +82,14 @@ final class IngestReceiver: Sendable {
                 }
             }
             if self.responseDelay > .zero { try? await Task.sleep(for: self.responseDelay) }
+            self.state.withLock { $0.inFlight -= 1 }
             return Response(status: .ok)
         }
         var logger = Logger(label: "test.receiver")
         logger.logLevel = .warning
         return Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: nil),
+            router: router, server: server,
+            configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: nil),
             onServerRunning: { channel in self.portBox.withLock { $0 = channel.localAddress?.port } },
             logger: logger)
     }
@@ -102,7 +118,8 @@ func withRunningService<T: Sendable>(
 }
 
 /// Polls `condition` every 50 ms until it holds or `timeout` passes; returns whether it held.
-func eventually(timeout: Duration = .seconds(20), _ condition: @Sendable () async throws -> Bool) async rethrows -> Bool {
+func eventually(timeout: Duration = .seconds(20), _ condition: @Sendable () async throws -> Bool) async rethrows -> Bool
+{
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return true }
@@ -114,7 +131,8 @@ func eventually(timeout: Duration = .seconds(20), _ condition: @Sendable () asyn
 /// A fresh temporary directory for one test.
 func makeTemporaryDirectory(_ name: String = #function) -> URL {
     let safe = name.filter { $0.isLetter || $0.isNumber }
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("netmon-agent-\(safe)-\(UUID().uuidString.prefix(8))")
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "netmon-agent-\(safe)-\(UUID().uuidString.prefix(8))")
     try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }

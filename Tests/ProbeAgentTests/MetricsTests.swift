@@ -12,7 +12,8 @@ struct MetricsTests {
         let start = Date(timeIntervalSince1970: 1_780_000_000)
         registry.observe(
             ProbeRound(
-                probeID: "probe-12345", sequence: 1, commune: "12345", target: "hub", address: "10.33.0.1", kind: "icmp",
+                probeID: "probe-12345", sequence: 1, commune: "12345", target: "hub", address: "10.33.0.1",
+                kind: "icmp",
                 start: start, stepSeconds: 60, sent: 20, received: 18,
                 rttSeconds: [0.00004, 0.00005, 0.0001, 0.0004] + Array(repeating: 0.012, count: 13) + [30],
                 jitterSeconds: 0.001))
@@ -21,8 +22,9 @@ struct MetricsTests {
         return registry
     }
 
-    @Test("the exposition passes promtool check metrics",
-          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool"), "promtool is not installed"))
+    @Test(
+        "the exposition passes promtool check metrics",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool"), "promtool is not installed"))
     func promtool() throws {
         let text = sampleRegistry().render()
         let process = Process()

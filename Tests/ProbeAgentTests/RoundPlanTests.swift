@@ -7,7 +7,8 @@ import Testing
 struct RoundPlanTests {
     @Test("SmokePing defaults: 20 probes 1 s apart, 50 targets spread 20 ms apart, all inside the 60 s step")
     func defaults() {
-        let schedule = ProbeSchedule(probes: 20, stepSeconds: 60, timeoutSeconds: 2, intervalSeconds: 1, payloadBytes: 56)
+        let schedule = ProbeSchedule(
+            probes: 20, stepSeconds: 60, timeoutSeconds: 2, intervalSeconds: 1, payloadBytes: 56)
         let plan = RoundPlan(schedule: schedule, targetCount: 50)
         #expect(plan.intervalSeconds == 1)
         #expect(abs(plan.spacingSeconds - 0.02) < 1e-12)
@@ -21,7 +22,8 @@ struct RoundPlanTests {
 
     @Test("an interval too long for the step shrinks so the round still fits")
     func shrinks() {
-        let schedule = ProbeSchedule(probes: 10, stepSeconds: 5, timeoutSeconds: 1, intervalSeconds: 1, payloadBytes: 56)
+        let schedule = ProbeSchedule(
+            probes: 10, stepSeconds: 5, timeoutSeconds: 1, intervalSeconds: 1, payloadBytes: 56)
         let plan = RoundPlan(schedule: schedule, targetCount: 4)
         #expect(plan.intervalSeconds == 0.4)
         let end = plan.startOffsets.last! + 9 * plan.intervalSeconds + 1

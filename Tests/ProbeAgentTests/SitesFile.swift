@@ -9,7 +9,8 @@ enum SitesFile {
     }
 
     static func yaml(
-        code: String = "12345", probeID: String = "probe-12345", targets: [Target], probes: Int = 5, step: String = "1s",
+        code: String = "12345", probeID: String = "probe-12345", targets: [Target], probes: Int = 5,
+        step: String = "1s",
         timeout: String = "300ms", interval: String = "100ms"
     ) -> String {
         var text = """
@@ -42,7 +43,7 @@ enum SitesFile {
         }
         text += """
             coverage:
-              floors: { 4G: { metric: rsrp_dbm, dbm: -115 } }
+              floors: { 4G: { metric: rsrp_dbm, dbm: -115 }, 5G: { metric: nr_ss_rsrp_dbm, dbm: -110 } }
               targets: { 4g_every_commune: true, 5g_area_ratio: 0.60, max_dead_zones: 0 }
             alerts:
               receivers:

@@ -20,7 +20,9 @@ extension AgentSite {
             let known = config.communes.prefix(5).map(\.code).joined(separator: ", ")
             throw AgentConfigError(
                 configError: nil,
-                message: "\(config.sourcePath): no commune with code \(code); the file lists \(config.communes.count) communes (e.g. \(known))")
+                message:
+                    "\(config.sourcePath): no commune with code \(code); the file lists \(config.communes.count) communes (e.g. \(known))"
+            )
         }
         let probe = config.defaults.probe
         self.init(

@@ -20,7 +20,9 @@ public struct Backoff: Sendable, Hashable {
     }
 
     /// A delay for the `attempt`-th consecutive failure; a server's `Retry-After` is honoured (up to the cap).
-    public func delay<G: RandomNumberGenerator>(attempt: Int, retryAfter: Double? = nil, using generator: inout G)
+    public func delay<G: RandomNumberGenerator>(
+        attempt: Int, retryAfter: Double? = nil, using generator: inout G
+    )
         -> Double
     {
         let jittered = Double.random(in: 0...ceiling(attempt: attempt), using: &generator)

@@ -50,7 +50,8 @@ public final class Forwarder: Service {
 
     private func forward(client: HTTPClient) async {
         logger.info(
-            "forwarding rounds", metadata: ["url": "\(configuration.ingestURL.absoluteString)", "probe_id": "\(probeID)"])
+            "forwarding rounds",
+            metadata: ["url": "\(configuration.ingestURL.absoluteString)", "probe_id": "\(probeID)"])
         var failures = 0
         var batchSize = configuration.batchSize
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
@@ -143,7 +144,8 @@ public final class Forwarder: Service {
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer \(configuration.token)")
         request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Idempotency-Key", value: "\(probeID):\(entries.first!.sequence)-\(entries.last!.sequence)")
+        request.headers.add(
+            name: "Idempotency-Key", value: "\(probeID):\(entries.first!.sequence)-\(entries.last!.sequence)")
         request.body = .bytes(ByteBuffer(string: Self.batchJSON(probeID: probeID, entries: entries)))
         do {
             let response = try await client.execute(
@@ -178,7 +180,8 @@ public final class Forwarder: Service {
         }
         var clientConfiguration = HTTPClient.Configuration(
             tlsConfiguration: tls, redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(5), read: .seconds(Int64(configuration.requestTimeout.components.seconds))))
+            timeout: .init(connect: .seconds(5), read: .seconds(Int64(configuration.requestTimeout.components.seconds)))
+        )
         clientConfiguration.httpVersion = .http1Only
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
     }

@@ -21,7 +21,8 @@ public struct ForwarderConfiguration: Sendable {
 
     public init(
         serverURL: URL, token: String, caFile: String? = nil, batchSize: Int = 500, backoff: Backoff = Backoff(),
-        requestTimeout: Duration = .seconds(15), pollInterval: Duration = .seconds(5), drainTimeout: Duration = .seconds(5)
+        requestTimeout: Duration = .seconds(15), pollInterval: Duration = .seconds(5),
+        drainTimeout: Duration = .seconds(5)
     ) {
         self.serverURL = serverURL
         self.token = token

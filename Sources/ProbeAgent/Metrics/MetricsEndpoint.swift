@@ -29,7 +29,8 @@ public enum MetricsEndpoint {
             let now = Date()
             let reference = registry.lastRoundAt ?? started
             let healthy = now.timeIntervalSince(reference) <= limit
-            let body = healthy
+            let body =
+                healthy
                 ? "ok\n"
                 : "stale: no round recorded for \(Int(now.timeIntervalSince(reference))) s\n"
             return Response(

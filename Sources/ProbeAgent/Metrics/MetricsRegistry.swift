@@ -119,7 +119,8 @@ public final class MetricsRegistry: Sendable {
             var cumulative = 0
             for (bound, count) in zip(Self.rttBuckets, series.bucketCounts) {
                 cumulative += count
-                out.sample("netmon_probe_rtt_seconds_bucket", labels(key) + [("le", PrometheusText.format(bound))], cumulative)
+                out.sample(
+                    "netmon_probe_rtt_seconds_bucket", labels(key) + [("le", PrometheusText.format(bound))], cumulative)
             }
             out.sample("netmon_probe_rtt_seconds_bucket", labels(key) + [("le", "+Inf")], series.rttCount)
             out.sample("netmon_probe_rtt_seconds_sum", labels(key), series.rttSum)
@@ -128,13 +129,15 @@ public final class MetricsRegistry: Sendable {
         out.family("netmon_probe_loss_ratio", type: "gauge", help: "Lost over sent probes in the last finished round.")
         for key in keys { out.sample("netmon_probe_loss_ratio", labels(key), snapshot.targets[key]!.lossRatio) }
         out.family(
-            "netmon_capture_drops_total", type: "counter", help: "Packets the kernel dropped before the capture read them.")
+            "netmon_capture_drops_total", type: "counter",
+            help: "Packets the kernel dropped before the capture read them.")
         for interface in snapshot.captureDrops.keys.sorted() {
             out.sample(
                 "netmon_capture_drops_total", [("commune", commune), ("interface", interface)],
                 snapshot.captureDrops[interface]!)
         }
-        out.family("netmon_outbox_pending", type: "gauge", help: "Rounds stored but not yet acknowledged by the server.")
+        out.family(
+            "netmon_outbox_pending", type: "gauge", help: "Rounds stored but not yet acknowledged by the server.")
         out.sample("netmon_outbox_pending", [("commune", commune)], snapshot.outboxPending)
         out.family(
             "netmon_outbox_dropped_total", type: "counter",

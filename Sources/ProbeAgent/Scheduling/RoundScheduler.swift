@@ -56,8 +56,9 @@ public final class RoundScheduler: Service {
                 try await Task.sleep(for: .seconds(next.timeIntervalSince(now)))
             }
             if waited == nil || Task.isShuttingDownGracefully { break }
-            // The round runs to its end even if shutdown is requested meanwhile.
-            _ = try await runStep(site: site, start: next)
+            // The round runs to its end even if shutdown is requested meanwhile. A failed write (disk full) loses
+            // this step only — its rounds never got numbers, so no gap — and is logged, counted and seen in /healthz.
+            _ = try? await runStep(site: site, start: next)
             steps += 1
             if let maxSteps, steps >= maxSteps { break }
         }
@@ -89,7 +90,8 @@ public final class RoundScheduler: Service {
         do {
             let rounds = try await store.record(measurements, probeID: site.probeID)
             for round in rounds { metrics?.observe(round) }
-            logger.debug("step stored", metadata: ["rounds": "\(rounds.count)", "through": "\(rounds.last?.sequence ?? 0)"])
+            logger.debug(
+                "step stored", metadata: ["rounds": "\(rounds.count)", "through": "\(rounds.last?.sequence ?? 0)"])
             onStored(rounds)
             return rounds
         } catch {

@@ -4,20 +4,24 @@ import NetmonProtocol
 /// Rounds as a human table (milliseconds, as human output is), for `netmon probe --once`.
 public enum RoundTable {
     public static func render(_ rounds: [ProbeRound]) -> String {
-        let header = ["target", "kind", "address", "sent", "recv", "loss", "min ms", "median ms", "p95 ms", "max ms", "jitter ms"]
+        let header = [
+            "target", "kind", "address", "sent", "recv", "loss", "min ms", "median ms", "p95 ms", "max ms", "jitter ms",
+        ]
         var rows = [header]
         for round in rounds {
             let rtts = round.rttSeconds
             rows.append([
                 round.target, round.kind, round.address, "\(round.sent)", "\(round.received)",
                 String(format: "%.1f%%", round.lossRatio * 100),
-                ms(rtts.first), ms(round.medianRTTSeconds), ms(percentile95(rtts)), ms(rtts.last), ms(round.jitterSeconds),
+                ms(rtts.first), ms(round.medianRTTSeconds), ms(percentile95(rtts)), ms(rtts.last),
+                ms(round.jitterSeconds),
             ])
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in
             row.enumerated().map { column, cell in
-                column < 3 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                column < 3
+                    ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
                     : String(repeating: " ", count: widths[column] - cell.count) + cell
             }.joined(separator: "  ")
         }.joined(separator: "\n")

@@ -22,7 +22,9 @@ public final class GatewayStore: Sendable {
     public static let rollupResolutions: [Int] = [300, 3600]
 
     /// Opens (creating if needed) and migrates the database at `path`.
-    public init(path: String, retention: RetentionPolicy = .standard, logger: Logger = Logger(label: "netmon.store"))
+    public init(
+        path: String, retention: RetentionPolicy = .standard, logger: Logger = Logger(label: "netmon.store")
+    )
         throws(StoreError)
     {
         self.path = path
@@ -32,7 +34,10 @@ public final class GatewayStore: Sendable {
         var configuration = Configuration()
         configuration.label = "netmon.gateway"
         configuration.busyMode = .timeout(10)
+        // A gateway is a small box: two readers (forwarder, metrics) and a 512 KiB page cache per connection.
+        configuration.maximumReaderCount = 2
         configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA cache_size = -512")
             // The pool's readers are read-only connections; only the writer sets these.
             guard !db.configuration.readonly else { return }
             // Must precede the first table of a new file; harmless afterwards. Lets retention give pages back.
@@ -65,7 +70,8 @@ public final class GatewayStore: Sendable {
         } catch let error as StoreError {
             throw error
         } catch {
-            throw StoreError(code: .migration, message: "cannot migrate the database schema", path: path, underlying: error)
+            throw StoreError(
+                code: .migration, message: "cannot migrate the database schema", path: path, underlying: error)
         }
         self.pool = pool
     }
@@ -80,8 +86,10 @@ public final class GatewayStore: Sendable {
         let retention = self.retention
         do {
             return try await pool.write { db in
-                let last = try Int64.fetchOne(
-                    db, sql: "SELECT last_sequence FROM sequence_counter WHERE probe_id = ?", arguments: [probeID]) ?? 0
+                let last =
+                    try Int64.fetchOne(
+                        db, sql: "SELECT last_sequence FROM sequence_counter WHERE probe_id = ?", arguments: [probeID])
+                    ?? 0
                 var rounds: [ProbeRound] = []
                 rounds.reserveCapacity(measurements.count)
                 let now = Date().timeIntervalSince1970
@@ -103,7 +111,8 @@ public final class GatewayStore: Sendable {
                 return rounds
             }
         } catch {
-            throw StoreError(code: .write, message: "cannot store \(measurements.count) rounds", path: path, underlying: error)
+            throw StoreError(
+                code: .write, message: "cannot store \(measurements.count) rounds", path: path, underlying: error)
         }
     }
 

@@ -10,75 +10,80 @@ enum StoreSchema {
         migrator.registerMigration("v1: rounds, rollups, outbox, sequence counters") { db in
             // The last sequence number handed out per probe. Kept apart from `rounds` so expiring raw rounds
             // never lets a number be reused.
-            try db.execute(sql: """
-                CREATE TABLE sequence_counter (
-                    probe_id TEXT PRIMARY KEY NOT NULL,
-                    last_sequence INTEGER NOT NULL CHECK (last_sequence >= 0)
-                ) STRICT
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE sequence_counter (
+                        probe_id TEXT PRIMARY KEY NOT NULL,
+                        last_sequence INTEGER NOT NULL CHECK (last_sequence >= 0)
+                    ) STRICT
+                    """)
             // Raw rounds, kept `RetentionPolicy.rawSeconds`. Times are Unix seconds (UTC).
-            try db.execute(sql: """
-                CREATE TABLE round (
-                    probe_id TEXT NOT NULL,
-                    sequence INTEGER NOT NULL CHECK (sequence > 0),
-                    commune TEXT NOT NULL,
-                    target TEXT NOT NULL,
-                    address TEXT NOT NULL,
-                    kind TEXT NOT NULL CHECK (kind IN ('icmp', 'tcp', 'passive')),
-                    start REAL NOT NULL,
-                    step_seconds REAL NOT NULL CHECK (step_seconds > 0),
-                    sent INTEGER NOT NULL CHECK (sent >= 0),
-                    received INTEGER NOT NULL CHECK (received >= 0 AND received <= sent),
-                    rtt_seconds TEXT NOT NULL,
-                    jitter_seconds REAL,
-                    median_seconds REAL,
-                    PRIMARY KEY (probe_id, sequence)
-                ) STRICT
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE round (
+                        probe_id TEXT NOT NULL,
+                        sequence INTEGER NOT NULL CHECK (sequence > 0),
+                        commune TEXT NOT NULL,
+                        target TEXT NOT NULL,
+                        address TEXT NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('icmp', 'tcp', 'passive')),
+                        start REAL NOT NULL,
+                        step_seconds REAL NOT NULL CHECK (step_seconds > 0),
+                        sent INTEGER NOT NULL CHECK (sent >= 0),
+                        received INTEGER NOT NULL CHECK (received >= 0 AND received <= sent),
+                        rtt_seconds TEXT NOT NULL,
+                        jitter_seconds REAL,
+                        median_seconds REAL,
+                        PRIMARY KEY (probe_id, sequence)
+                    ) STRICT
+                    """)
             try db.execute(sql: "CREATE INDEX round_by_start ON round(start)")
             try db.execute(sql: "CREATE INDEX round_by_target ON round(commune, target, start)")
             // Consolidations maintained as rounds are written: resolution 300 s (5-minute) and 3600 s (hourly).
-            try db.execute(sql: """
-                CREATE TABLE rollup (
-                    resolution INTEGER NOT NULL CHECK (resolution > 0),
-                    commune TEXT NOT NULL,
-                    target TEXT NOT NULL,
-                    kind TEXT NOT NULL,
-                    bucket_start REAL NOT NULL,
-                    rounds INTEGER NOT NULL,
-                    sent INTEGER NOT NULL,
-                    received INTEGER NOT NULL,
-                    rtt_count INTEGER NOT NULL,
-                    rtt_sum REAL NOT NULL,
-                    rtt_min REAL,
-                    rtt_max REAL,
-                    median_count INTEGER NOT NULL,
-                    median_sum REAL NOT NULL,
-                    median_min REAL,
-                    median_max REAL,
-                    jitter_count INTEGER NOT NULL,
-                    jitter_sum REAL NOT NULL,
-                    PRIMARY KEY (resolution, commune, target, bucket_start)
-                ) STRICT
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE rollup (
+                        resolution INTEGER NOT NULL CHECK (resolution > 0),
+                        commune TEXT NOT NULL,
+                        target TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        bucket_start REAL NOT NULL,
+                        rounds INTEGER NOT NULL,
+                        sent INTEGER NOT NULL,
+                        received INTEGER NOT NULL,
+                        rtt_count INTEGER NOT NULL,
+                        rtt_sum REAL NOT NULL,
+                        rtt_min REAL,
+                        rtt_max REAL,
+                        median_count INTEGER NOT NULL,
+                        median_sum REAL NOT NULL,
+                        median_min REAL,
+                        median_max REAL,
+                        jitter_count INTEGER NOT NULL,
+                        jitter_sum REAL NOT NULL,
+                        PRIMARY KEY (resolution, commune, target, bucket_start)
+                    ) STRICT
+                    """)
             try db.execute(sql: "CREATE INDEX rollup_by_age ON rollup(resolution, bucket_start)")
             // Rounds not yet acknowledged by the server, as the exact JSON that will be sent.
-            try db.execute(sql: """
-                CREATE TABLE outbox (
-                    probe_id TEXT NOT NULL,
-                    sequence INTEGER NOT NULL,
-                    payload TEXT NOT NULL,
-                    enqueued_at REAL NOT NULL,
-                    PRIMARY KEY (probe_id, sequence)
-                ) STRICT
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE outbox (
+                        probe_id TEXT NOT NULL,
+                        sequence INTEGER NOT NULL,
+                        payload TEXT NOT NULL,
+                        enqueued_at REAL NOT NULL,
+                        PRIMARY KEY (probe_id, sequence)
+                    ) STRICT
+                    """)
             // Counters that must survive restarts (rounds dropped from a full outbox).
-            try db.execute(sql: """
-                CREATE TABLE store_counter (
-                    name TEXT PRIMARY KEY NOT NULL,
-                    value INTEGER NOT NULL
-                ) STRICT
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE store_counter (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        value INTEGER NOT NULL
+                    ) STRICT
+                    """)
         }
         return migrator
     }
