@@ -131,3 +131,21 @@ struct SyntheticCaptureTests {
         #expect(evicting.report.untrackedPackets == 0)
     }
 }
+
+extension SyntheticCaptureTests {
+    @Test("a new connection reusing a four-tuple is a new flow, not retransmissions")
+    func reusedPorts() async throws {
+        let path = CaptureFixtures.temporaryPath("netmon-reuse", extension: "pcap")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // Same ports twice, 5 s apart: the generator gives each flow index a different initial sequence number.
+        let flows = [0.0, 5.0].map { start in
+            SyntheticTCPFlow(
+                client: "192.0.2.9", clientPort: 50_500, server: "198.51.100.2", serverPort: 443, clientSideRTT: 1,
+                serverSideRTT: 15, start: start, exchanges: 4)
+        }
+        try SyntheticCapture(flows: flows).write(to: path)
+        let result = await OfflineAnalysis.run(path: path)
+        #expect(result.report.flows.count == 2)
+        #expect(result.report.flows.allSatisfy { $0.retransmissions == 0 && abs(($0.handshakeRTTMilliseconds ?? 0) - 15) < 0.001 })
+    }
+}

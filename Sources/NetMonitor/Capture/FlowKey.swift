@@ -1,5 +1,14 @@
 /// A direction-free key for a transport flow: the two endpoints in canonical order.
 struct FlowKey: Hashable {
+    /// One pre-mixed word into the hasher instead of five: the flow table hashes every TCP packet.
+    func hash(into hasher: inout Hasher) {
+        var mixed = self.lowAddress.low &* 0x9E37_79B9_7F4A_7C15
+        mixed ^= (self.highAddress.low &* 0xC2B2_AE3D_27D4_EB4F).rotated(by: 31)
+        mixed ^= (self.lowAddress.high ^ self.highAddress.high.rotated(by: 17)) &* 0x1656_67B1_9E37_79F9
+        mixed ^= UInt64(self.ports) &* 0x27D4_EB2F_1656_67C5
+        hasher.combine(mixed)
+    }
+
     var lowAddress: IPAddress
     var highAddress: IPAddress
     /// The low endpoint's port in the high 16 bits, the high endpoint's in the low 16.
@@ -13,4 +22,9 @@ struct FlowKey: Hashable {
         }
         return (FlowKey(lowAddress: destination, highAddress: source, ports: UInt32(destinationPort) << 16 | UInt32(sourcePort)), false)
     }
+}
+
+extension UInt64 {
+    @inline(__always)
+    fileprivate func rotated(by bits: UInt64) -> UInt64 { self << bits | self >> (64 - bits) }
 }

@@ -10,7 +10,7 @@ public struct PassiveAnalyzer {
     public let linkType: LinkType
 
     private var flowIndex: [FlowKey: Int] = [:]
-    private var flowSlots: [TCPFlowState?] = []
+    private var flowSlots: [TCPFlowState] = []
     private var freeSlots: [Int] = []
     private var finishedFlows: [FlowReport] = []
     private var finishedPingers: [ICMPEchoReport] = []
@@ -116,8 +116,19 @@ public struct PassiveAnalyzer {
     private mutating func ingestTCP(_ tcp: TCPHeader, packet: DecodedPacket, at time: Int64) {
         let (key, fromLow) = FlowKey.make(
             source: packet.source, sourcePort: tcp.sourcePort, destination: packet.destination, destinationPort: tcp.destinationPort)
+        var existing = self.flowIndex[key]
+        if let known = existing, tcp.flags.contains(.syn), !tcp.flags.contains(.ack),
+            let initial = self.flowSlots[known].clientInitialSequence, initial != tcp.sequenceNumber
+        {
+            // A new connection on the same four-tuple (a reused port): report the old one, start afresh.
+            self.finishedFlows.append(Self.report(self.flowSlots[known]))
+            self.flowSlots[known] = .vacant
+            self.freeSlots.append(known)
+            self.flowIndex.removeValue(forKey: key)
+            existing = nil
+        }
         let slot: Int
-        if let known = self.flowIndex[key] {
+        if let known = existing {
             slot = known
         } else {
             if self.flowIndex.count >= self.configuration.maximumFlows {
@@ -147,9 +158,9 @@ public struct PassiveAnalyzer {
             }
             self.flowIndex[key] = slot
         }
-        let outcome = self.flowSlots[slot]!.process(tcp, ipLength: packet.ipLength, identification: packet.identification, fromLow: fromLow, at: time)
-        let serverSite = self.flowSlots[slot]!.serverSite
-        let clientSite = self.flowSlots[slot]!.clientSite
+        let outcome = self.flowSlots[slot].process(tcp, ipLength: packet.ipLength, identification: packet.identification, fromLow: fromLow, at: time)
+        let serverSite = outcome.serverSite
+        let clientSite = outcome.clientSite
         guard serverSite >= 0 || clientSite >= 0 else { return }
         self.countPacket(sites: serverSite, clientSite, bytes: packet.ipLength)
         for site in Self.distinct(serverSite, clientSite) {
@@ -202,13 +213,13 @@ public struct PassiveAnalyzer {
         guard !self.flowIndex.isEmpty else { return }
         let cutoff = now &- self.idleTimeout
         var evicted: [FlowKey] = []
-        for (key, slot) in self.flowIndex where self.flowSlots[slot]!.lastSeen < cutoff {
+        for (key, slot) in self.flowIndex where self.flowSlots[slot].lastSeen < cutoff {
             evicted.append(key)
         }
         for key in evicted {
             let slot = self.flowIndex.removeValue(forKey: key)!
-            self.finishedFlows.append(Self.report(self.flowSlots[slot]!))
-            self.flowSlots[slot] = nil
+            self.finishedFlows.append(Self.report(self.flowSlots[slot]))
+            self.flowSlots[slot] = .vacant
             self.freeSlots.append(slot)
         }
         self.finishedPingers += self.icmp.removeIdle(before: cutoff).map(Self.report)
@@ -229,7 +240,7 @@ public struct PassiveAnalyzer {
     /// With `endOfCapture`, requests still waiting count as lost (the capture ended before their replies).
     public mutating func finalReport(endOfCapture: Bool = true) -> CaptureReport {
         if endOfCapture { self.icmp.expire(now: self.totals.last ?? 0, all: true) }
-        let active = self.flowSlots.compactMap { $0 }.map(Self.report)
+        let active = self.flowIndex.values.sorted().map { Self.report(self.flowSlots[$0]) }
         let flows = (self.finishedFlows + active).sorted { ($0.firstSeen, $0.client, $0.clientPort) < ($1.firstSeen, $1.client, $1.clientPort) }
         return self.makeReport(counters: self.totals, flows: flows, sites: self.totalSites)
     }
@@ -239,7 +250,7 @@ public struct PassiveAnalyzer {
     public mutating func intervalReport(now: Int64) -> CaptureReport {
         self.icmp.expire(now: now)
         let start = self.interval.first ?? now
-        let active = self.flowSlots.compactMap { $0 }.filter { $0.lastSeen >= start }.map(Self.report)
+        let active = self.flowIndex.values.sorted().map { self.flowSlots[$0] }.filter { $0.lastSeen >= start }.map(Self.report)
         let flows = (self.finishedFlows + active).sorted { ($0.firstSeen, $0.client, $0.clientPort) < ($1.firstSeen, $1.client, $1.clientPort) }
         let report = self.makeReport(counters: self.interval, flows: flows, sites: self.intervalSites)
         self.finishedFlows.removeAll()

@@ -20,6 +20,9 @@ struct TCPPacketOutcome {
     var isRetransmission = false
     var isDataSegment = false
     var isDuplicate = false
+    /// The flow's sites, copied out so the caller need not read the (large) flow state.
+    var serverSite: Int32 = -1
+    var clientSite: Int32 = -1
 }
 
 /// Everything the flow table keeps about one TCP connection.
@@ -37,6 +40,8 @@ struct TCPFlowState {
     var packets = 0
     var bytes = 0
     var lastSYN: Int64?
+    /// The client's SYN sequence number, to tell a new connection on the same ports from a retransmitted SYN.
+    var clientInitialSequence: UInt32?
     var handshakeRTT: Int64?
     var toServer = TCPDirectionState()
     var toClient = TCPDirectionState()
@@ -72,6 +77,18 @@ struct TCPFlowState {
         self.lastSeen = time
     }
 
+    /// An empty slot of the flow table (holds no memory).
+    static var vacant: TCPFlowState { TCPFlowState() }
+
+    private init() {
+        let nobody = IPAddress(ipv4: 0)
+        (self.client, self.clientPort, self.server, self.serverPort) = (nobody, 0, nobody, 0)
+        self.clientIsLow = true
+        self.rolesFromHandshake = false
+        self.firstSeen = 0
+        self.lastSeen = 0
+    }
+
     /// Without a handshake: a port below 1024 facing one above is the server; otherwise the lower port is.
     static func isClientPort(_ port: UInt16, comparedWith other: UInt16) -> Bool {
         if (port < 1024) != (other < 1024) { return other < 1024 }
@@ -96,6 +113,8 @@ struct TCPFlowState {
         self.bytes += ipLength
         if time > self.lastSeen { self.lastSeen = time }
         var outcome = TCPPacketOutcome()
+        outcome.serverSite = self.serverSite
+        outcome.clientSite = self.clientSite
         let flags = tcp.flags
 
         let signature = TCPDirectionState.Signature(
@@ -117,6 +136,7 @@ struct TCPFlowState {
         if flags.contains(.syn) {
             if fromClient && !flags.contains(.ack) {
                 if self.handshakeRTT == nil { self.lastSYN = time }
+                if self.clientInitialSequence == nil { self.clientInitialSequence = tcp.sequenceNumber }
             } else if !fromClient && flags.contains(.ack), self.handshakeRTT == nil, let syn = self.lastSYN, time >= syn {
                 self.handshakeRTT = time - syn
             }

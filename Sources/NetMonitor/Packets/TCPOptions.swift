@@ -34,8 +34,27 @@ public struct TCPOptions: Hashable, Sendable {
     public var windowScale: UInt8?
     /// Whether SACK was permitted (SYN only).
     public var isSACKPermitted = false
-    /// SACK blocks (up to 4).
-    public var sackBlocks: [SACKBlock] = []
+    /// How many SACK blocks the segment carries (0…4).
+    public private(set) var sackBlockCount = 0
+    // Up to four blocks stored inline, so a decoded header holds no reference and copies without ARC.
+    private var sack0 = SACKBlock(left: 0, right: 0), sack1 = SACKBlock(left: 0, right: 0)
+    private var sack2 = SACKBlock(left: 0, right: 0), sack3 = SACKBlock(left: 0, right: 0)
+
+    /// The SACK blocks, in option order.
+    public var sackBlocks: [SACKBlock] {
+        Array([self.sack0, self.sack1, self.sack2, self.sack3].prefix(self.sackBlockCount))
+    }
+
+    private mutating func appendSACK(_ block: SACKBlock) {
+        switch self.sackBlockCount {
+        case 0: self.sack0 = block
+        case 1: self.sack1 = block
+        case 2: self.sack2 = block
+        case 3: self.sack3 = block
+        default: return
+        }
+        self.sackBlockCount += 1
+    }
     /// Timestamps.
     public var timestamp: TCPTimestamp?
 
@@ -73,16 +92,15 @@ public struct TCPOptions: Hashable, Sendable {
                 guard (length - 2) % 8 == 0, length >= 10, length <= 34 else {
                     return .failure(.init(.tcp, "SACK option length is not 2 + 8n"))
                 }
-                var blocks: [SACKBlock] = []
+                options.sackBlockCount = 0
                 var block = at + 2
                 while block < at + length {
                     guard let left = bytes.u32(block), let right = bytes.u32(block + 4) else {
                         return .failure(.init(.tcp, "SACK block truncated"))
                     }
-                    blocks.append(SACKBlock(left: left, right: right))
+                    options.appendSACK(SACKBlock(left: left, right: right))
                     block += 8
                 }
-                options.sackBlocks = blocks
             case 8:
                 guard length == 10, let value = bytes.u32(at + 2), let echo = bytes.u32(at + 6) else {
                     return .failure(.init(.tcp, "timestamps option length is not 10"))
