@@ -21,9 +21,13 @@ cleanup() {
 trap cleanup EXIT
 [ "$(id -u)" -eq 0 ] || { echo "bench: needs root for namespaces" >&2; exit 2; }
 
-swift build -c release --product netmon >&2
-NETMON="$(swift build -c release --show-bin-path)/netmon"
-swiftc -O Tests/TestSupport/PcapFileWriter.swift Tests/TestSupport/SyntheticCapture.swift bench/GenerateGatewayCapture.swift \
+if [ -n "${NETMON_BIN:-}" ]; then
+    NETMON="$NETMON_BIN"   # an already built release binary
+else
+    swift build -c release --product netmon >&2
+    NETMON="$(swift build -c release --show-bin-path)/netmon"
+fi
+[ -x "$WORK/generate-gateway-capture" ] || swiftc -O Tests/TestSupport/PcapFileWriter.swift Tests/TestSupport/SyntheticCapture.swift bench/GenerateGatewayCapture.swift \
     -o "$WORK/generate-gateway-capture" >&2
 "$WORK/generate-gateway-capture" "$WORK/replay.pcap" "$FLOWS" >&2
 SENT=$(capinfos -c -M "$WORK/replay.pcap" | awk -F"\t|: *" '/Number of packets/ {print $NF}')

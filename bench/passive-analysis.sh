@@ -14,12 +14,15 @@ mkdir -p "$WORK"
 CAPTURE="$WORK/gateway.pcap"
 mkdir -p bench/results
 
-echo "bench: release build of netmon" >&2
-swift build -c release --product netmon >&2
-NETMON="$(swift build -c release --show-bin-path)/netmon"
+if [ -n "${NETMON_BIN:-}" ]; then
+    NETMON="$NETMON_BIN"   # an already built release binary
+else
+    swift build -c release --product netmon >&2
+    NETMON="$(swift build -c release --show-bin-path)/netmon"
+fi
 
 echo "bench: generating $FLOWS flows" >&2
-swiftc -O Tests/TestSupport/PcapFileWriter.swift Tests/TestSupport/SyntheticCapture.swift bench/GenerateGatewayCapture.swift \
+[ -x "$WORK/generate-gateway-capture" ] || swiftc -O Tests/TestSupport/PcapFileWriter.swift Tests/TestSupport/SyntheticCapture.swift bench/GenerateGatewayCapture.swift \
     -o "$WORK/generate-gateway-capture" >&2
 "$WORK/generate-gateway-capture" "$CAPTURE" "$FLOWS" >&2
 PACKETS=$(capinfos -c -M "$CAPTURE" | awk -F"\t|: *" "/Number of packets/ {print \$NF}")
