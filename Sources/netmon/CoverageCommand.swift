@@ -1,16 +1,16 @@
 import ArgumentParser
 
 extension Netmon {
-    /// `netmon coverage`. Not built yet: see the open issue for this command.
+    /// `netmon coverage`: signal reports → commune coverage, dead zones and GeoJSON; and simulated drive tests.
     struct Coverage: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "coverage",
             abstract: "Turn signal reports into commune coverage, dead zones and GeoJSON.",
-            shouldDisplay: false
+            discussion: """
+                Exit status: 0 on success, 1 when reports or boundaries cannot be read (or a bad row in \
+                --strict mode), 2 when sites.yaml is invalid.
+                """,
+            subcommands: [CoverageReport.self, CoverageExport.self, CoverageSimulate.self]
         )
-
-        func run() async throws {
-            throw CleanExit.message("netmon coverage is not built yet.")
-        }
     }
 }

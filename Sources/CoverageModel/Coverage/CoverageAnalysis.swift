@@ -1,0 +1,157 @@
+/// Turns accumulated reports and commune boundaries into cell states, commune and province figures and
+/// dead zones.
+public enum CoverageAnalysis {
+    /// The cells of each commune (polygon-to-cells of its boundary, centre containment). A cell claimed by
+    /// two communes (overlapping boundaries) stays with the first in code order.
+    public static func communeCells(_ communes: [CommuneBoundary], resolution: Int) -> (cells: [[H3Index]], overlapping: Int) {
+        var owner = Set<H3Index>()
+        var overlapping = 0
+        var out: [[H3Index]] = []
+        for commune in communes {
+            var mine: [H3Index] = []
+            for cell in H3.polygonToCells(commune.geometry, resolution: resolution) {
+                if owner.insert(cell).inserted { mine.append(cell) } else { overlapping += 1 }
+            }
+            out.append(mine)
+        }
+        return (out, overlapping)
+    }
+
+    /// Median of values (mean of the two middle values when the count is even).
+    public static func median(_ values: [Double]) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let mid = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+    }
+
+    static func figures(_ values: [Double], floor: CoverageFloor, minSamples: Int) -> TechnologyCellFigures {
+        if values.isEmpty { return TechnologyCellFigures(samples: 0, median: nil, state: .noSamples) }
+        let m = Self.median(values)!
+        let state: TechnologyCellState =
+            values.count < minSamples ? .tooFewSamples : (m >= floor.dbm ? .covered : .belowFloor)
+        return TechnologyCellFigures(samples: values.count, median: m, state: state)
+    }
+
+    /// Runs the analysis. `communes` are sorted by code first.
+    public static func analyze(_ accumulator: CoverageAccumulator, communes unsorted: [CommuneBoundary]) -> CoverageResult {
+        let settings = accumulator.settings
+        let communes = unsorted.sorted { $0.code < $1.code }
+        let (communeCells, overlapping) = Self.communeCells(communes, resolution: settings.resolution)
+        let judged = settings.judgedTechnologies
+        let minSamples = settings.minSamples
+
+        // Samples per accumulator cell, regrouped: cell → technology → operator → values.
+        var byCell: [Int32: [(UInt8, UInt16, [Double])]] = [:]
+        for (key, values) in accumulator.samples { byCell[key.cell, default: []].append((key.technology, key.op, values)) }
+        var opRows: [Int32: [(UInt16, Int32)]] = [:]
+        for (key, n) in accumulator.operatorRows { opRows[key.cell, default: []].append((key.op, n)) }
+
+        var cells: [CellCoverage] = []
+        var provinceRows = 0
+        for (ci, commune) in communes.enumerated() {
+            for cell in communeCells[ci].sorted() {
+                let index = accumulator.cellIndex[cell].map(Int32.init)
+                let rows = index.map { Int(accumulator.rows[Int($0)]) } ?? 0
+                provinceRows += rows
+                let groups = index.flatMap { byCell[$0] } ?? []
+                var technologies: [Technology: TechnologyCellFigures] = [:]
+                var perOperatorCovered = Set<UInt16>()
+                for (t, technology) in judged.enumerated() {
+                    let floor = settings.floors[technology]!
+                    var all: [Double] = []
+                    for (gt, op, values) in groups where gt == UInt8(t) {
+                        all.append(contentsOf: values)
+                        if values.count >= minSamples, let m = Self.median(values), m >= floor.dbm {
+                            perOperatorCovered.insert(op)
+                        }
+                    }
+                    technologies[technology] = Self.figures(all, floor: floor, minSamples: minSamples)
+                }
+                let measured = rows >= minSamples
+                let covered = technologies.values.contains { $0.state == .covered }
+                let measuredOperators = (index.flatMap { opRows[$0] } ?? []).filter { $0.1 >= Int32(minSamples) }.map(\.0)
+                let notCovering = Set(measuredOperators).subtracting(perOperatorCovered)
+                cells.append(CellCoverage(
+                    cell: cell, communeCode: commune.code, areaKm2: H3.cellAreaKm2(cell), rows: rows,
+                    technologies: technologies, isMeasured: measured, isDead: measured && !covered, deadZone: nil,
+                    operatorsCovering: perOperatorCovered.map { accumulator.operators[Int($0)] }.sorted(),
+                    operatorsNotCovering: notCovering.map { accumulator.operators[Int($0)] }.sorted()))
+            }
+        }
+
+        // Dead zones: edge-connected components of dead cells, over the whole province.
+        var position: [H3Index: Int] = [:]
+        for (i, c) in cells.enumerated() { position[c.cell] = i }
+        var zones: [DeadZone] = []
+        for start in cells.indices where cells[start].isDead && cells[start].deadZone == nil {
+            let id = zones.count
+            var queue = [start]
+            cells[start].deadZone = id
+            var head = 0
+            while head < queue.count {
+                let current = queue[head]
+                head += 1
+                for neighbour in H3.gridDisk(cells[current].cell, k: 1) {
+                    guard let j = position[neighbour], cells[j].isDead, cells[j].deadZone == nil else { continue }
+                    cells[j].deadZone = id
+                    queue.append(j)
+                }
+            }
+            let members = queue.map { cells[$0] }
+            zones.append(DeadZone(
+                id: id, cells: members.map(\.cell).sorted(), areaKm2: members.reduce(0) { $0 + $1.areaKm2 },
+                communeCodes: Array(Set(members.map(\.communeCode))).sorted()))
+        }
+
+        // Commune figures.
+        var communeFigures: [CommuneCoverage] = []
+        var start = 0
+        for (ci, commune) in communes.enumerated() {
+            let mine = cells[start..<(start + communeCells[ci].count)]
+            start += communeCells[ci].count
+            let area = mine.reduce(0) { $0 + $1.areaKm2 }
+            var coverage: [Technology: Double] = [:]
+            for technology in judged {
+                let covered = mine.filter { $0.isCovered(by: technology) }.reduce(0) { $0 + $1.areaKm2 }
+                coverage[technology] = area > 0 ? covered / area : 0
+            }
+            let measuredArea = mine.filter(\.isMeasured).reduce(0) { $0 + $1.areaKm2 }
+            communeFigures.append(CommuneCoverage(
+                code: commune.code, name: commune.name, cells: mine.count, areaKm2: area, coverage: coverage,
+                measuredRatio: area > 0 ? measuredArea / area : 0, deadCells: mine.filter(\.isDead).count,
+                deadZones: Set(mine.compactMap(\.deadZone)).count, partialNotSpots: mine.filter(\.isPartialNotSpot).count))
+        }
+
+        // Province figures: area-weighted over the communes.
+        let area = communeFigures.reduce(0) { $0 + $1.areaKm2 }
+        var coverage: [Technology: Double] = [:]
+        for technology in judged {
+            let covered = communeFigures.reduce(0) { $0 + ($1.coverage[technology] ?? 0) * $1.areaKm2 }
+            coverage[technology] = area > 0 ? covered / area : 0
+        }
+        let measured = communeFigures.reduce(0) { $0 + $1.measuredRatio * $1.areaKm2 }
+        var targets: [TargetResult] = []
+        for (technology, required) in [(Technology.threeG, settings.targets.threeGEveryCommune), (.fourG, settings.targets.fourGEveryCommune)] {
+            let failing = required ? communeFigures.filter { ($0.coverage[technology] ?? 0) <= 0 }.map(\.code) : []
+            targets.append(TargetResult(
+                name: "\(technology.rawValue.lowercased())_every_commune", target: .bool(required),
+                value: .communes(failing), isMet: failing.isEmpty))
+        }
+        if let ratio = settings.targets.fiveGAreaRatio {
+            let value = coverage[.fiveG] ?? 0
+            targets.append(TargetResult(name: "5g_area_ratio", target: .number(ratio), value: .ratio(value), isMet: value >= ratio))
+        }
+        if let maxZones = settings.targets.maxDeadZones {
+            targets.append(TargetResult(name: "max_dead_zones", target: .int(maxZones), value: .count(zones.count), isMet: zones.count <= maxZones))
+        }
+        let province = ProvinceCoverage(
+            areaKm2: area, cells: cells.count, coverage: coverage, measuredRatio: area > 0 ? measured / area : 0,
+            deadCells: cells.filter(\.isDead).count, deadZones: zones.count,
+            partialNotSpots: cells.filter(\.isPartialNotSpot).count, targets: targets)
+        return CoverageResult(
+            settings: settings, province: province, communes: communeFigures, cells: cells, deadZones: zones,
+            reportsOutsideProvince: accumulator.reportCount - provinceRows, overlappingCells: overlapping,
+            operators: accumulator.operators)
+    }
+}

@@ -1,0 +1,129 @@
+import ArgumentParser
+import CoverageModel
+import Foundation
+import SiteCatalog
+
+/// Options shared by `netmon coverage report` and `export`.
+struct CoverageInputOptions: ParsableArguments {
+    @Option(name: .long, help: "The configuration file (its coverage: section and boundaries file are used).")
+    var config: String = "sites.yaml"
+
+    @Argument(help: "Signal report files: CSV (through --preset), JSON Lines (.jsonl) or GeoJSON points (.geojson).")
+    var reports: [String]
+
+    @Option(name: .long, help: "Column mapping for CSV files: canonical (default) or cork-5g.")
+    var preset: String = "canonical"
+
+    @Flag(name: .long, help: "Stop at the first bad row instead of rejecting it and going on.")
+    var strict = false
+
+    func validate() throws {
+        if self.reports.isEmpty { throw ValidationError("Give at least one report file.") }
+        if ColumnMapping.presets[self.preset] == nil {
+            throw ValidationError(
+                "Unknown preset '\(self.preset)'; known: \(ColumnMapping.presets.keys.sorted().joined(separator: ", ")).")
+        }
+    }
+}
+
+/// The shared pipeline: config → settings, boundaries, reports → accumulator → analysis.
+enum CoveragePipeline {
+    struct Loaded {
+        var config: SitesConfig
+        var settings: CoverageModel.CoverageSettings
+        var boundaries: [CommuneBoundary]
+    }
+
+    /// Loads sites.yaml and the communes; prints diagnostics and exits 2 on a bad config.
+    static func load(configPath: String) throws -> Loaded {
+        let config: SitesConfig
+        do throws(ConfigError) {
+            config = try SitesConfig.load(path: configPath)
+        } catch {
+            var standardError = CoverageStderr()
+            for diagnostic in error.diagnostics { print(diagnostic.description, to: &standardError) }
+            print("\(configPath): fix the configuration (netmon check \(configPath)) and run again", to: &standardError)
+            throw ExitCode(2)
+        }
+        guard let boundariesPath = config.province.boundariesPath else {
+            Self.fail("\(configPath): province.boundaries names no boundaries file; add one", code: 2)
+        }
+        let boundaries: [CommuneBoundary]
+        do {
+            boundaries = try CommuneBoundaryReader.read(path: boundariesPath)
+        } catch {
+            Self.fail("\(error); check province.boundaries in \(configPath)", code: 1)
+        }
+        return Loaded(config: config, settings: Self.settings(config.coverage), boundaries: boundaries)
+    }
+
+    /// sites.yaml's `coverage:` section as the model's plain settings.
+    static func settings(_ c: SiteCatalog.CoverageSettings) -> CoverageModel.CoverageSettings {
+        var floors: [Technology: CoverageFloor] = [:]
+        for (generation, floor) in c.floors {
+            guard let technology = Technology(rawValue: generation.rawValue),
+                let metric = CoverageModel.SignalMetric(rawValue: floor.metric.rawValue)
+            else { continue }
+            floors[technology] = CoverageFloor(metric: metric, dbm: floor.dbm)
+        }
+        return CoverageModel.CoverageSettings(
+            resolution: c.resolution, minSamples: c.minSamples, floors: floors,
+            targets: CoverageModel.CoverageTargets(
+                threeGEveryCommune: c.targets.threeGInEveryCommune, fourGEveryCommune: c.targets.fourGInEveryCommune,
+                fiveGAreaRatio: c.targets.fiveGAreaRatio, maxDeadZones: c.targets.maxDeadZones))
+    }
+
+    /// Reads every report file into an accumulator, with a progress bar on a terminal and the rejection
+    /// report on standard error.
+    static func accumulate(_ options: CoverageInputOptions, settings: CoverageModel.CoverageSettings) throws
+        -> (CoverageAccumulator, ImportSummary)
+    {
+        let mapping = try ColumnMapping.preset(named: options.preset)
+        var accumulator = CoverageAccumulator(settings: settings)
+        var total = ImportSummary(maxKeptRejections: 20)
+        for path in options.reports {
+            let reader: any SignalReportReader
+            do {
+                reader = try makeReportReader(path: path, mapping: mapping, strict: options.strict)
+            } catch {
+                Self.fail("\(error)", code: 1)
+            }
+            let progress = CoverageProgressBar(label: (path as NSString).lastPathComponent, total: reader.totalBytes)
+            var n = 0
+            do {
+                while let report = try reader.next() {
+                    accumulator.add(report)
+                    n += 1
+                    if n & 0xFFFF == 0 { progress.update(reader.bytesConsumed) }
+                }
+            } catch {
+                progress.finish()
+                Self.fail("\(error)", code: 1)
+            }
+            progress.finish()
+            total.merge(reader.summary)
+        }
+        Self.printSummary(total)
+        return (accumulator, total)
+    }
+
+    static func printSummary(_ s: ImportSummary) {
+        var standardError = CoverageStderr()
+        let accepted = Technology.allCases.compactMap { t in s.accepted[t].map { "\(t.rawValue) \($0)" } }.joined(separator: ", ")
+        print("read \(s.rowsRead) rows: \(s.acceptedCount) accepted (\(accepted)), \(s.rejectedCount) rejected", to: &standardError)
+        if s.droppedCount > 0 {
+            let parts = s.droppedOutOfRange.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }
+            print("dropped out-of-range values: \(parts.joined(separator: ", "))", to: &standardError)
+        }
+        for r in s.rejections { print("rejected \(r)", to: &standardError) }
+        if s.rejectedCount > s.rejections.count {
+            print("… and \(s.rejectedCount - s.rejections.count) more rejected rows", to: &standardError)
+        }
+    }
+
+    static func fail(_ message: String, code: Int32) -> Never {
+        var standardError = CoverageStderr()
+        print("netmon coverage: \(message)", to: &standardError)
+        Foundation.exit(code)
+    }
+}
