@@ -11,10 +11,28 @@ public struct CoverageAccumulator: Sendable {
     private(set) var cellIDs: [H3Index] = []
     /// Rows per cell.
     private(set) var rows: [Int32] = []
-    /// Rows per (cell, operator).
-    private(set) var operatorRows: [CellOperator: Int32] = [:]
-    /// Primary-metric values per (cell, technology, operator).
-    private(set) var samples: [SampleKey: [Double]] = [:]
+    /// Rows per (cell, operator), the latest run of rows still pending in `lastOperatorRow`.
+    private var operatorRowsFlushed: [CellOperator: Int32] = [:]
+    var operatorRows: [CellOperator: Int32] {
+        var all = self.operatorRowsFlushed
+        if let (key, n) = self.lastOperatorRow { all[key, default: 0] += n }
+        return all
+    }
+
+    private mutating func flushOperatorRow() {
+        if let (key, n) = self.lastOperatorRow { self.operatorRowsFlushed[key, default: 0] += n }
+        self.lastOperatorRow = nil
+    }
+    /// Primary-metric values per (cell, technology, operator): the key's slot in `sampleValues`.
+    private(set) var sampleSlots: [SampleKey: Int] = [:]
+    private(set) var sampleValues: [[Double]] = []
+    /// Drive tests stay in one cell for many rows: the last cell, operator and slots are remembered.
+    private var lastCell: H3Index?
+    private var lastCellIndex = 0
+    private var lastOperatorCode: String?
+    private var lastOperatorIndex: UInt16 = 0
+    private var lastSlots: [(SampleKey, Int)] = []
+    private var lastOperatorRow: (CellOperator, Int32)?
     /// Reports added.
     public private(set) var reportCount = 0
     private let judged: [(Technology, SignalMetric, UInt8)]
@@ -38,39 +56,75 @@ public struct CoverageAccumulator: Sendable {
         self.judged = settings.judgedTechnologies.enumerated().map { i, t in (t, settings.floors[t]!.metric, UInt8(i)) }
     }
 
+    /// Primary-metric values per (cell, technology, operator).
+    var samples: [SampleKey: [Double]] {
+        self.sampleSlots.mapValues { self.sampleValues[$0] }
+    }
+
     /// Adds one report.
     public mutating func add(_ report: SignalReport) {
         self.reportCount += 1
         let cell = H3.latLngToCell(LatLng(lat: report.lat, lng: report.lon), resolution: self.settings.resolution)
         let c: Int
-        if let i = self.cellIndex[cell] {
-            c = i
+        if cell == self.lastCell {
+            c = self.lastCellIndex
         } else {
-            c = self.cellIDs.count
-            self.cellIndex[cell] = c
-            self.cellIDs.append(cell)
-            self.rows.append(0)
+            if let i = self.cellIndex[cell] {
+                c = i
+            } else {
+                c = self.cellIDs.count
+                self.cellIndex[cell] = c
+                self.cellIDs.append(cell)
+                self.rows.append(0)
+            }
+            self.lastCell = cell
+            self.lastCellIndex = c
+            self.lastSlots.removeAll(keepingCapacity: true)
         }
         self.rows[c] += 1
         let op: UInt16
-        if let code = report.operatorCode {
-            if let i = self.operatorIndex[code] {
-                op = UInt16(i)
-            } else if self.operators.count < Int(UInt16.max) {
-                op = UInt16(self.operators.count)
-                self.operatorIndex[code] = self.operators.count
-                self.operators.append(code)
+        if report.operatorCode == self.lastOperatorCode {
+            op = self.lastOperatorIndex
+        } else {
+            if let code = report.operatorCode {
+                if let i = self.operatorIndex[code] {
+                    op = UInt16(i)
+                } else if self.operators.count < Int(UInt16.max) {
+                    op = UInt16(self.operators.count)
+                    self.operatorIndex[code] = self.operators.count
+                    self.operators.append(code)
+                } else {
+                    op = 0
+                }
             } else {
                 op = 0
             }
-        } else {
-            op = 0
+            self.lastOperatorCode = report.operatorCode
+            self.lastOperatorIndex = op
         }
-        self.operatorRows[CellOperator(cell: Int32(c), op: op), default: 0] += 1
+        let cellOperator = CellOperator(cell: Int32(c), op: op)
+        if let (key, n) = self.lastOperatorRow, key == cellOperator {
+            self.lastOperatorRow = (key, n + 1)
+        } else {
+            self.flushOperatorRow()
+            self.lastOperatorRow = (cellOperator, 1)
+        }
         for (technology, metric, t) in self.judged where self.settings.counts(report.technology, for: technology) {
-            if let value = report[metric] {
-                self.samples[SampleKey(cell: Int32(c), technology: t, op: op), default: []].append(value)
+            guard let value = report[metric] else { continue }
+            let key = SampleKey(cell: Int32(c), technology: t, op: op)
+            let slot: Int
+            if let s = self.lastSlots.first(where: { $0.0 == key })?.1 {
+                slot = s
+            } else if let s = self.sampleSlots[key] {
+                slot = s
+                self.lastSlots.append((key, s))
+            } else {
+                slot = self.sampleValues.count
+                self.sampleValues.append([])
+                self.sampleSlots[key] = slot
+                self.lastSlots.append((key, slot))
             }
+            self.sampleValues[slot].append(value)
         }
     }
 

@@ -16,7 +16,18 @@ public final class CSVReportReader: SignalReportReader {
     private var baseIndex: [Int] = []
     /// Extra (field, column) pairs for rows of a technology.
     private var technologyIndex: [Technology: [(ReportField, Int)]] = [:]
-    private var technologyCache: [String: Technology] = [:]
+    /// Technology spellings seen so far, as bytes (a handful): no String per row.
+    private var technologyCache: [([UInt8], Technology)] = []
+    private var latColumn = -1, lonColumn = -1, technologyColumn = -1, timeColumn = -1
+    private var operatorColumn = -1, deviceColumn = -1, dlColumn = -1, ulColumn = -1
+    private var baseMetrics: [(SignalMetric, Int)] = []
+    private var technologyMetrics: [Technology: [(SignalMetric, Int)]] = [:]
+    private var technologyKbps: [Technology: [(ReportField, Int)]] = [:]
+    /// The last operator and device texts, reused while rows repeat them.
+    private var lastOperatorBytes: [UInt8] = []
+    private var lastOperator: String?
+    private var lastDeviceBytes: [UInt8] = []
+    private var lastDevice: String?
 
     public init(source: any ByteSource, mapping: ColumnMapping = .canonical, strict: Bool = false) {
         self.records = RecordReader(source: source, mode: .csv(separator: mapping.separator))
@@ -56,6 +67,47 @@ public final class CSVReportReader: SignalReportReader {
                 names[column].map { (field, $0) }
             }.sorted { $0.1 < $1.1 }
         }
+        self.latColumn = self.column(.lat)
+        self.lonColumn = self.column(.lon)
+        self.technologyColumn = self.column(.technology)
+        self.timeColumn = self.column(.time)
+        self.operatorColumn = self.column(.operatorCode)
+        self.deviceColumn = self.column(.device)
+        self.dlColumn = self.column(.dlKbps)
+        self.ulColumn = self.column(.ulKbps)
+        self.baseMetrics = SignalMetric.allCases.compactMap { metric in
+            let i = self.column(ReportField(rawValue: metric.rawValue)!)
+            return i >= 0 ? (metric, i) : nil
+        }
+        for (technology, pairs) in self.technologyIndex {
+            self.technologyMetrics[technology] = pairs.compactMap { field, i in field.metric.map { ($0, i) } }
+            self.technologyKbps[technology] = pairs.filter { $0.0 == .dlKbps || $0.0 == .ulKbps }
+        }
+    }
+
+    /// The technology named by the field's bytes.
+    private func technology(at index: Int) -> Result<Technology, Reason> {
+        if let hit = self.records.withField(index, { bytes -> Technology? in
+            for (spelling, t) in self.technologyCache where spelling.elementsEqual(bytes) { return t }
+            return nil
+        }) { return .success(hit) }
+        let text = self.records.string(index)
+        let trimmed = text.trimmingSpaces
+        if trimmed.isEmpty { return .failure(Reason(text: "technology is empty")) }
+        guard let t = self.mapping.technology(named: trimmed) else {
+            return .failure(Reason(text: "unknown technology '\(trimmed.prefix(40))'"))
+        }
+        if self.technologyCache.count < 32 { self.technologyCache.append((Array(text.utf8), t)) }
+        return .success(t)
+    }
+
+    /// A text field, reusing the previous String while the bytes repeat.
+    private func cachedText(_ index: Int, _ lastBytes: inout [UInt8], _ last: inout String?, normalize: (String) -> String?) -> String? {
+        let same = self.records.withField(index) { lastBytes.elementsEqual($0) }
+        if same && !lastBytes.isEmpty { return last }
+        lastBytes = self.records.withField(index) { Array($0) }
+        last = normalize(String(decoding: lastBytes, as: UTF8.self))
+        return last
     }
 
     public func next() throws -> SignalReport? {
@@ -100,20 +152,14 @@ public final class CSVReportReader: SignalReportReader {
             return .failure(Reason(text: "row has \(fieldCount) fields, the header has \(self.headerCount)"))
         }
         // Technology first: it decides which columns apply.
-        let techText = self.records.string(self.column(.technology)).trimmingSpaces
-        if techText.isEmpty { return .failure(Reason(text: "technology is empty")) }
         let technology: Technology
-        if let t = self.technologyCache[techText] {
-            technology = t
-        } else if let t = self.mapping.technology(named: techText) {
-            if self.technologyCache.count < 64 { self.technologyCache[techText] = t }
-            technology = t
-        } else {
-            return .failure(Reason(text: "unknown technology '\(techText.prefix(40))'"))
+        switch self.technology(at: self.technologyColumn) {
+        case .failure(let r): return .failure(r)
+        case .success(let t): technology = t
         }
         let lat: Double
         let lon: Double
-        switch (self.number(self.column(.lat), "lat"), self.number(self.column(.lon), "lon")) {
+        switch (self.number(self.latColumn, "lat"), self.number(self.lonColumn, "lon")) {
         case (.failure(let r), _), (_, .failure(let r)): return .failure(r)
         case (.success(nil), _): return .failure(Reason(text: "lat is missing"))
         case (_, .success(nil)): return .failure(Reason(text: "lon is missing"))
@@ -123,9 +169,8 @@ public final class CSVReportReader: SignalReportReader {
         }
         if let problem = ReportValidation.checkLatLon(lat: lat, lon: lon) { return .failure(Reason(text: problem)) }
         var report = SignalReport(lat: lat, lon: lon, technology: technology)
-        let timeIndex = self.column(.time)
-        if timeIndex >= 0 {
-            let parsed = self.records.withField(timeIndex) { TimestampParsing.parse($0, zone: self.mapping.timeZone) }
+        if self.timeColumn >= 0 {
+            let parsed = self.records.withField(self.timeColumn) { TimestampParsing.parse($0, zone: self.mapping.timeZone) }
             switch parsed {
             case .empty: break
             case .value(let t): report.time = t
@@ -134,47 +179,48 @@ public final class CSVReportReader: SignalReportReader {
         }
         if let fixed = self.mapping.fixedOperator {
             report.operatorCode = fixed
-        } else {
-            let i = self.column(.operatorCode)
-            if i >= 0 { report.operatorCode = ReportValidation.normalizeOperator(self.records.string(i)) }
-        }
-        let deviceIndex = self.column(.device)
-        if deviceIndex >= 0 {
-            let d = self.records.string(deviceIndex).trimmingSpaces
-            if !d.isEmpty { report.device = d }
-        }
-        for metric in SignalMetric.allCases {
-            let field = ReportField(rawValue: metric.rawValue)!
-            if let failure = self.readMetric(field, metric, self.column(field), into: &report) { return .failure(failure) }
-        }
-        if let extra = self.technologyIndex[technology] {
-            for (field, index) in extra {
-                if let metric = field.metric {
-                    if let failure = self.readMetric(field, metric, index, into: &report) { return .failure(failure) }
-                } else {
-                    switch self.number(index, field.rawValue) {
-                    case .failure(let r): return .failure(r)
-                    case .success(let v):
-                        if field == .dlKbps { report.dlKbps = v } else if field == .ulKbps { report.ulKbps = v }
-                    }
-                }
+        } else if self.operatorColumn >= 0 {
+            report.operatorCode = self.cachedText(self.operatorColumn, &self.lastOperatorBytes, &self.lastOperator) {
+                ReportValidation.normalizeOperator($0)
             }
         }
-        for field in [ReportField.dlKbps, .ulKbps] {
-            switch self.number(self.column(field), field.rawValue) {
-            case .failure(let r): return .failure(r)
-            case .success(let v):
-                guard let v else { continue }
-                let kept: Double? = v >= 0 ? v : nil
-                if field == .dlKbps { report.dlKbps = kept } else { report.ulKbps = kept }
+        if self.deviceColumn >= 0 {
+            report.device = self.cachedText(self.deviceColumn, &self.lastDeviceBytes, &self.lastDevice) {
+                let d = $0.trimmingSpaces
+                return d.isEmpty ? nil : d
+            }
+        }
+        for (metric, index) in self.baseMetrics {
+            if let failure = self.readMetric(metric, index, into: &report) { return .failure(failure) }
+        }
+        if let extra = self.technologyMetrics[technology] {
+            for (metric, index) in extra {
+                if let failure = self.readMetric(metric, index, into: &report) { return .failure(failure) }
+            }
+        }
+        if self.dlColumn >= 0, let failure = self.readKbps(.dlKbps, self.dlColumn, into: &report) { return .failure(failure) }
+        if self.ulColumn >= 0, let failure = self.readKbps(.ulKbps, self.ulColumn, into: &report) { return .failure(failure) }
+        if let extra = self.technologyKbps[technology] {
+            for (field, index) in extra {
+                if let failure = self.readKbps(field, index, into: &report) { return .failure(failure) }
             }
         }
         return .success(report)
     }
 
-    private func readMetric(_ field: ReportField, _ metric: SignalMetric, _ index: Int, into report: inout SignalReport) -> Reason? {
-        if index < 0 { return nil }
+    private func readKbps(_ field: ReportField, _ index: Int, into report: inout SignalReport) -> Reason? {
         switch self.number(index, field.rawValue) {
+        case .failure(let r): return r
+        case .success(nil): return nil
+        case .success(let v?):
+            let kept: Double? = v >= 0 ? v : nil
+            if field == .dlKbps { report.dlKbps = kept } else { report.ulKbps = kept }
+            return nil
+        }
+    }
+
+    private func readMetric(_ metric: SignalMetric, _ index: Int, into report: inout SignalReport) -> Reason? {
+        switch self.number(index, metric.rawValue) {
         case .failure(let r): return r
         case .success(nil): return nil
         case .success(let v?):

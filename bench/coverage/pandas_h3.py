@@ -1,0 +1,41 @@
+"""The Python stack a data engineer would write for `netmon coverage report`: pandas read_csv,
+h3.latlng_to_cell per row, groupby medians per cell and technology, h3.geo_to_cells per commune,
+coverage = area of covered cells / area of the commune's cells. Prints the same JSON figures
+(province and per-commune coverage) so the run can compare them with netmon's."""
+import json
+import sys
+
+import h3
+import pandas as pd
+
+RES, MIN_SAMPLES = 8, 3
+FLOORS = {"3G": ("rscp_dbm", -110.0), "4G": ("rsrp_dbm", -115.0), "5G": ("nr_ss_rsrp_dbm", -110.0)}
+
+csv_path, boundaries_path = sys.argv[1], sys.argv[2]
+df = pd.read_csv(csv_path, usecols=["lat", "lon", "technology", "operator", "rsrp_dbm", "nr_ss_rsrp_dbm", "rscp_dbm"])
+df["cell"] = [h3.latlng_to_cell(a, b, RES) for a, b in zip(df["lat"].to_numpy(), df["lon"].to_numpy())]
+
+rows = df.groupby("cell").size()
+measured = set(rows[rows >= MIN_SAMPLES].index)
+covered = {}
+for tech, (metric, floor) in FLOORS.items():
+    techs = ["4G", "5G"] if tech == "4G" else [tech]  # 5G NSA rows count for 4G through the LTE anchor
+    g = df[df["technology"].isin(techs)].groupby("cell")[metric].agg(["median", "count"])
+    covered[tech] = set(g[(g["count"] >= MIN_SAMPLES) & (g["median"] >= floor)].index)
+dead = measured - set().union(*covered.values())
+
+with open(boundaries_path) as f:
+    features = json.load(f)["features"]
+communes, total_area, total_covered = [], 0.0, {t: 0.0 for t in FLOORS}
+for feature in features:
+    cells = h3.geo_to_cells(feature["geometry"], RES)
+    areas = {c: h3.cell_area(c, unit="km^2") for c in cells}
+    area = sum(areas.values())
+    cov = {t: (sum(a for c, a in areas.items() if c in covered[t]) / area if area else 0.0) for t in FLOORS}
+    total_area += area
+    for t in FLOORS:
+        total_covered[t] += cov[t] * area
+    communes.append({"code": "%05d" % int(feature["properties"]["ward_code"]), "cells": len(cells), "area_km2": area,
+                     "coverage": cov, "dead_cells": sum(1 for c in cells if c in dead)})
+print(json.dumps({"resolution": RES, "province": {"area_km2": total_area,
+                  "coverage": {t: total_covered[t] / total_area for t in FLOORS}}, "communes": communes}))
