@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Benchmark: `netmon coverage report` vs the pandas + h3 stack on the same 1,000,000-row canonical CSV
-# over the 104 communes of Hưng Yên. Wall time and peak RSS from /usr/bin/time -v, both in the same run,
-# best of RUNS. Usage: bench/coverage/run.sh [ROWS] [RUNS]
+# over the 104 communes of Hưng Yên. CPU time (user + system), wall time and peak RSS from /usr/bin/time -v,
+# both tools in the same run, best of RUNS (by CPU time: the machine is shared, so wall time is noisy).
+# Usage: bench/coverage/run.sh [ROWS] [RUNS] [--driver]
+# --driver: instead of the full `swift build -c release` of netmon (all its dependencies), compile
+# Sources/CoverageModel with bench/coverage/main.swift (swiftc -O -wmo), the same pipeline without the CLI.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROWS=${1:-1000000}
@@ -9,33 +12,44 @@ RUNS=${2:-3}
 WORK=$(mktemp -d /tmp/netmon-bench-coverage.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-swift build -c release --product netmon >/dev/null
-NETMON=.build/release/netmon
+MODE=${3:-}
 # sites.yaml with the boundaries path made absolute, so it works from the temporary folder.
 BOUNDARIES=$(cd "$(dirname sites.yaml)" && realpath "$(sed -n 's/^ *boundaries: *\([^ #]*\).*/\1/p' sites.yaml | head -1)")
 sed "s#^\( *boundaries: *\)[^ #]*#\1$BOUNDARIES#" sites.yaml >"$WORK/sites.yaml"
-
-$NETMON coverage simulate --config "$WORK/sites.yaml" --rows "$ROWS" --seed 42 -o "$WORK/reports.csv" 2>/dev/null
+if [ "$MODE" = "--driver" ]; then
+    swiftc -O -wmo -module-name CoverageBench $(find Sources/CoverageModel -name '*.swift') bench/coverage/main.swift \
+        -o "$WORK/coverage-driver"
+    "$WORK/coverage-driver" simulate "$ROWS" 42 "$BOUNDARIES" "$WORK/reports.csv"
+    REPORT=("$WORK/coverage-driver" report "$WORK/reports.csv" "$BOUNDARIES")
+else
+    swift build -c release --product netmon >/dev/null
+    NETMON=.build/release/netmon
+    $NETMON coverage simulate --config "$WORK/sites.yaml" --rows "$ROWS" --seed 42 -o "$WORK/reports.csv" 2>/dev/null
+    REPORT=($NETMON coverage report --config "$WORK/sites.yaml" "$WORK/reports.csv" --json)
+fi
 SIZE=$(du -m "$WORK/reports.csv" | cut -f1)
 
-measure() {  # prints "seconds max_rss_kib"
+measure() {  # prints "cpu_seconds wall_seconds max_rss_kib"
     /usr/bin/time -v "$@" >"$WORK/out.json" 2>"$WORK/time.txt" || { cat "$WORK/time.txt" >&2; exit 1; }
-    local wall rss
+    local wall rss cpu
+    cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$WORK/time.txt")
     wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$WORK/time.txt" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
     rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$WORK/time.txt")
-    echo "$wall $rss"
+    echo "$cpu $wall $rss"
 }
 
 best() { sort -n -k1 | head -1; }
-NM=$(for _ in $(seq "$RUNS"); do measure $NETMON coverage report --config "$WORK/sites.yaml" "$WORK/reports.csv" --json; done | best)
+NM=$(for _ in $(seq "$RUNS"); do measure "${REPORT[@]}"; done | best)
 cp "$WORK/out.json" "$WORK/netmon.json"
 PY=$(for _ in $(seq "$RUNS"); do measure python3 bench/coverage/pandas_h3.py "$WORK/reports.csv" "$BOUNDARIES"; done | best)
 cp "$WORK/out.json" "$WORK/python.json"
 
-read -r NM_S NM_KB <<<"$NM"
-read -r PY_S PY_KB <<<"$PY"
-echo "rows: $ROWS ($SIZE MB), best of $RUNS"
-printf 'netmon coverage report --json   %6.2f s  %7.1f MiB\n' "$NM_S" "$(echo "$NM_KB/1024" | bc -l)"
-printf 'pandas + h3 (python3)           %6.2f s  %7.1f MiB\n' "$PY_S" "$(echo "$PY_KB/1024" | bc -l)"
-printf 'speed-up: %.1fx   memory: %.2f of the Python peak\n' "$(echo "$PY_S/$NM_S" | bc -l)" "$(echo "$NM_KB/$PY_KB" | bc -l)"
+read -r NM_C NM_S NM_KB <<<"$NM"
+read -r PY_C PY_S PY_KB <<<"$PY"
+echo "rows: $ROWS ($SIZE MB), best of $RUNS, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-32s %8s %8s %10s\n' tool "cpu s" "wall s" "peak MiB"
+printf '%-32s %8.2f %8.2f %10.1f\n' "netmon coverage report --json" "$NM_C" "$NM_S" "$(echo "$NM_KB/1024" | bc -l)"
+printf '%-32s %8.2f %8.2f %10.1f\n' "pandas + h3 (python3)" "$PY_C" "$PY_S" "$(echo "$PY_KB/1024" | bc -l)"
+printf 'speed-up: %.1fx CPU, %.1fx wall; memory: %.2f of the Python peak\n' "$(echo "$PY_C/$NM_C" | bc -l)" \
+    "$(echo "$PY_S/$NM_S" | bc -l)" "$(echo "$NM_KB/$PY_KB" | bc -l)"
 python3 bench/coverage/compare.py "$WORK/netmon.json" "$WORK/python.json"

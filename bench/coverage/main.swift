@@ -1,0 +1,30 @@
+// Stand-alone driver for the benchmark when the full `netmon` release build is not at hand: compiled together
+// with Sources/CoverageModel (swiftc -O -wmo), it runs exactly the pipeline of `netmon coverage report --json`
+// (read boundaries, stream the CSV, accumulate, analyze, print the JSON) with sites.yaml's default settings,
+// and `netmon coverage simulate`'s generator.
+//   coverage-driver report REPORTS.csv BOUNDARIES.geojson
+//   coverage-driver simulate ROWS SEED BOUNDARIES.geojson OUT.csv
+import Foundation
+
+let arguments = CommandLine.arguments
+if arguments.count == 4 && arguments[1] == "report" {
+    let communes = try CommuneBoundaryReader.read(path: arguments[3])
+    var accumulator = CoverageAccumulator(settings: CoverageSettings())
+    let reader = try makeReportReader(path: arguments[2])
+    while let report = try reader.next() { accumulator.add(report) }
+    let result = CoverageAnalysis.analyze(accumulator, communes: communes)
+    var bytes: [UInt8] = []
+    result.reportJSON.write(to: &bytes)
+    bytes.append(10)
+    FileHandle.standardOutput.write(Data(bytes))
+} else if arguments.count == 6 && arguments[1] == "simulate", let rows = Int(arguments[2]), let seed = UInt64(arguments[3]) {
+    let communes = try CommuneBoundaryReader.read(path: arguments[4])
+    let sink = try AtomicFileSink(path: arguments[5])
+    let writer = CanonicalCSVWriter(sink: sink)
+    try DriveTestSimulator(communes: communes, seed: seed).run(rows: rows) { try writer.write($0) }
+    try writer.finish()
+    try sink.commit()
+} else {
+    FileHandle.standardError.write(Data("usage: coverage-driver report CSV GEOJSON | simulate ROWS SEED GEOJSON OUT\n".utf8))
+    exit(2)
+}
