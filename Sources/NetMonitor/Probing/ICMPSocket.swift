@@ -166,23 +166,22 @@ public final class ICMPSocket: @unchecked Sendable {
         }
     }
 
-    /// Sends an ICMP message to `address`, returning the wall-clock time read right before `sendto`.
-    /// - Returns: the send time in nanoseconds since the epoch, or an errno when the send failed (e.g. ENETUNREACH,
-    ///   EAGAIN): a failed send is a probe that was not sent.
-    public func send(_ message: UnsafeRawBufferPointer, to address: IPAddress) -> Result<Int64, ProbeError> {
-        var (storage, length) = address.socketAddress()
-        let sent = WallClock.nanoseconds()
+    /// Sends an ICMP message to `address`. Read the clock right before calling this: it does nothing else first.
+    /// - Returns: 0, or the errno of a failed send (ENETUNREACH, EAGAIN…): a failed send is a probe that was lost.
+    @inline(__always)
+    public func send(_ message: UnsafeRawBufferPointer, to address: (sockaddr_storage, socklen_t)) -> Int32 {
+        var (storage, length) = address
         let result = withUnsafePointer(to: &storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 sendto(self.descriptor, message.baseAddress, message.count, Int32(MSG_DONTWAIT), $0, length)
             }
         }
-        if result < 0 {
-            let code = errno
-            return .failure(
-                ProbeError(.sendFailed, String(cString: strerror(code)), context: "sendto \(address)", errno: code))
-        }
-        return .success(sent)
+        return result < 0 ? errno : 0
+    }
+
+    /// Sends an ICMP message to `address`; 0 or errno.
+    public func send(_ message: UnsafeRawBufferPointer, to address: IPAddress) -> Int32 {
+        self.send(message, to: address.socketAddress())
     }
 
     /// Sends `message` to `address` from the local address `source` (IP_PKTINFO / IPV6_PKTINFO).
