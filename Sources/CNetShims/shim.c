@@ -6,6 +6,7 @@
 #include <linux/icmp.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -147,4 +148,9 @@ int CNetShims_ppoll(struct pollfd *fds, unsigned long count, int64_t timeoutNano
     if (timeoutNanoseconds < 0) return ppoll(fds, count, NULL, NULL);
     struct timespec timeout = {.tv_sec = timeoutNanoseconds / 1000000000, .tv_nsec = timeoutNanoseconds % 1000000000};
     return ppoll(fds, count, &timeout, NULL);
+}
+
+int CNetShims_setRealtimePriority(int priority) {
+    struct sched_param param = {.sched_priority = priority};
+    return pthread_setschedparam(pthread_self(), SCHED_FIFO, &param);
 }

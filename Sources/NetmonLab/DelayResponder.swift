@@ -23,13 +23,18 @@ public final class DelayResponder: @unchecked Sendable {  // sockets used by the
         public var families: [IPFamily]
         /// Turn the kernel's echo replies off in this namespace first.
         public var disableKernelEcho: Bool
+        /// Run the reply thread at SCHED_FIFO priority when allowed (root), so a busy machine delays replies less.
+        public var realtime: Bool
 
         /// Creates a configuration.
-        public init(model: DelayModel, seed: UInt64 = 1, families: [IPFamily] = [.v4, .v6], disableKernelEcho: Bool = true) {
+        public init(model: DelayModel, seed: UInt64 = 1, families: [IPFamily] = [.v4, .v6], disableKernelEcho: Bool = true,
+            realtime: Bool = true
+        ) {
             self.model = model
             self.seed = seed
             self.families = families
             self.disableKernelEcho = disableKernelEcho
+            self.realtime = realtime
         }
     }
 
@@ -47,6 +52,11 @@ public final class DelayResponder: @unchecked Sendable {  // sockets used by the
     private let sockets: [ICMPSocket]
     private let stopEvent: Int32
     private let answeredCount = Atomic<Int>(0)
+
+    private let isRealtimeFlag = Atomic<Bool>(false)
+
+    /// Whether the reply thread got real-time priority.
+    public var isRealtime: Bool { self.isRealtimeFlag.load(ordering: .relaxed) }
 
     /// Replies sent so far.
     public var answered: Int { self.answeredCount.load(ordering: .relaxed) }
@@ -83,6 +93,9 @@ public final class DelayResponder: @unchecked Sendable {  // sockets used by the
 
     /// Answers echo requests until `stop()`. Blocks the calling thread: call it on a thread of its own.
     public func run() {
+        if self.configuration.realtime {
+            self.isRealtimeFlag.store(CNetShims_setRealtimePriority(20) == 0, ordering: .relaxed)
+        }
         // Wake-ups within a microsecond of the deadline rather than the default 50 µs slack.
         _ = CNetShims_setTimerSlack(1_000)
         var generator = SplitMix64(seed: self.configuration.seed)

@@ -76,6 +76,8 @@ public final class ChildProcess: Sendable {
 public struct ChildProcessError: Error, CustomStringConvertible, Sendable {
     /// What happened.
     public var message: String
+    /// Creates an error.
+    public init(message: String) { self.message = message }
     public var description: String { self.message }
 }
 

@@ -69,6 +69,9 @@ int CNetShims_setTimerSlack(unsigned long nanoseconds);
 /// Moves the calling thread into the network namespace open at `fd` (setns CLONE_NEWNET). Returns setns's result.
 int CNetShims_enterNetworkNamespace(int fd);
 
+/// Gives the calling thread SCHED_FIFO real-time priority `priority` (1-99). Returns 0 on success, else errno.
+int CNetShims_setRealtimePriority(int priority);
+
 /// Creates a close-on-exec eventfd (counter 0), used to wake threads blocked in poll. Returns the fd or -1.
 int CNetShims_eventfd(void);
 

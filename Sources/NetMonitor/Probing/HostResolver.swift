@@ -1,3 +1,4 @@
+import CNetShims
 import Foundation
 
 /// Turns target names into addresses with `getaddrinfo`, on a thread of its own (it may block for seconds).

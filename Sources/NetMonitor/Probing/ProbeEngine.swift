@@ -188,15 +188,19 @@ public final class ProbeEngine: Sendable {
                 guard let socket = self.sockets[family] else { continue }
                 let packet = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<length])
                 self.writeEchoRequest(into: packet, family: family, probe: probe)
-                let sentAt = self.state.withLock { state in
-                    let now = WallClock.nanoseconds()
-                    state.ledgers[target].recordSend(at: now)
-                    state.expiries.append((now + Int64(self.options.timeout * 1e9), target, probe))
-                    self.noteSend(&state, planned: planned, actual: now)
-                    return now
+                // Record the probe first (a loopback reply can be back before sendto returns), then read the
+                // clock as the very last thing before sendto and confirm that time as the send time.
+                self.state.withLock { state in
+                    let provisional = WallClock.nanoseconds()
+                    state.ledgers[target].recordSend(at: provisional)
+                    state.expiries.append((provisional + Int64(self.options.timeout * 1e9), target, probe))
                 }
-                _ = sentAt
+                let sentAt = WallClock.nanoseconds()
                 let failure = socket.send(UnsafeRawBufferPointer(packet), to: addresses[target])
+                self.state.withLock { state in
+                    state.ledgers[target].confirmSendTime(of: probe, at: sentAt)
+                    self.noteSend(&state, planned: planned, actual: sentAt)
+                }
                 if failure != 0 {
                     let message = "send failed: \(String(cString: strerror(failure)))"
                     self.state.withLock { state in

@@ -33,8 +33,8 @@ public struct ProbeLedger: Sendable, Hashable {
     public private(set) var sendTimes: [Int64] = []
     /// State per probe number.
     public private(set) var states: [State] = []
-    /// Round-trip time per probe number, seconds; nil unless answered.
-    public private(set) var rtts: [Double?] = []
+    /// Kernel receive time of the first answer per probe number (ns since the epoch); 0 unless answered.
+    public private(set) var receiveTimes: [Int64] = []
     /// Extra copies received.
     public private(set) var duplicates = 0
     /// Probes still waiting for an answer or their timeout.
@@ -51,9 +51,16 @@ public struct ProbeLedger: Sendable, Hashable {
     public mutating func recordSend(at time: Int64) -> Int {
         self.sendTimes.append(time)
         self.states.append(.pending)
-        self.rtts.append(nil)
+        self.receiveTimes.append(0)
         self.pendingCount += 1
         return self.sendTimes.count - 1
+    }
+
+    /// Replaces a probe's send time with the one read right before `sendto` (the probe is recorded before the
+    /// send so that a fast reply always finds it). RTTs are computed from the final times.
+    public mutating func confirmSendTime(of probe: Int, at time: Int64) {
+        guard self.sendTimes.indices.contains(probe) else { return }
+        self.sendTimes[probe] = time
     }
 
     /// Marks a probe lost at once (its send failed).
@@ -98,7 +105,7 @@ public struct ProbeLedger: Sendable, Hashable {
                 return .late(probe: probe)
             }
             self.states[probe] = .answered
-            self.rtts[probe] = max(0, rtt)
+            self.receiveTimes[probe] = time
             return .answered(probe: probe, rtt: max(0, rtt))
         }
     }
@@ -128,5 +135,9 @@ public struct ProbeLedger: Sendable, Hashable {
     }
 
     /// RTTs of answered probes in the order the probes were sent, seconds.
-    public var rttsInSendOrder: [Double] { self.rtts.compactMap { $0 } }
+    public var rttsInSendOrder: [Double] {
+        self.states.indices.compactMap { probe in
+            self.states[probe] == .answered ? max(0, Double(self.receiveTimes[probe] - self.sendTimes[probe]) / 1e9) : nil
+        }
+    }
 }

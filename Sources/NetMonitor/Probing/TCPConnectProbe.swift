@@ -1,3 +1,4 @@
+import CNetShims
 #if canImport(Glibc)
 import Glibc
 #endif
