@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Reads bench/ping/results and prints the comparison as Markdown (ratios netmon / fping, same run)."""
+import json
+import re
+import statistics
+import sys
+from pathlib import Path
+
+out, targets, count = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+
+
+def time_v(text):
+    """user+sys seconds, peak RSS KiB and wall seconds from /usr/bin/time -v output."""
+    def field(name):
+        m = re.search(re.escape(name) + r":\s*([0-9.:]+)", text)
+        return m.group(1) if m else None
+    wall = field("Elapsed (wall clock) time (h:mm:ss or m:ss)")
+    parts = [float(p) for p in wall.split(":")] if wall else [0]
+    seconds = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
+    return float(field("User time (seconds)")) + float(field("System time (seconds)")), int(field("Maximum resident set size (kbytes)")), seconds
+
+
+def fping_results(text):
+    """fping -C -q prints `addr : t1 t2 - t4` per target on stderr ('-' = lost)."""
+    results = {}
+    for line in text.splitlines():
+        m = re.match(r"^(\S+)\s+:\s+(.*)$", line)
+        if not m or not re.match(r"^\d+\.\d+\.\d+\.\d+$", m.group(1)):
+            continue
+        values = m.group(2).split()
+        rtts = [float(v) for v in values if v != "-"]
+        results[m.group(1)] = (len(values), rtts)
+    return results
+
+
+fping_stderr = (out / "fping.stderr").read_text()
+f_cpu, f_rss, f_wall = time_v(fping_stderr)
+n_cpu, n_rss, n_wall = time_v((out / "netmon.time").read_text())
+fping = fping_results(fping_stderr)
+netmon = {t["target"]: t for t in json.loads((out / "netmon.json").read_text())["targets"]}
+
+f_lost = sum(sent - len(rtts) for sent, rtts in fping.values())
+n_lost = sum(t["sent"] - t["received"] for t in netmon.values())
+per_target_loss_equal = sum(1 for a, (sent, rtts) in fping.items() if a in netmon and sent - len(rtts) == netmon[a]["sent"] - netmon[a]["received"])
+diffs = []
+for address, (sent, rtts) in fping.items():
+    t = netmon.get(address)
+    if rtts and t and t["rtt_ms"]:
+        diffs.append(t["rtt_ms"]["median"] - statistics.median(rtts))
+abs_diffs = sorted(abs(d) for d in diffs)
+schedule = (out / "netmon.stderr").read_text().strip().splitlines()
+
+print(f"### Job 1: {targets} targets x {count} pings, period 50 ms, interval 1 ms\n")
+print("| | fping | netmon | netmon / fping |")
+print("|---|---:|---:|---:|")
+print(f"| CPU user+sys (s) | {f_cpu:.2f} | {n_cpu:.2f} | {n_cpu / f_cpu:.2f} |")
+print(f"| peak RSS (MiB) | {f_rss / 1024:.1f} | {n_rss / 1024:.1f} | {n_rss / f_rss:.2f} |")
+print(f"| wall time (s) | {f_wall:.2f} | {n_wall:.2f} | {n_wall / f_wall:.2f} |")
+print(f"| probes lost (of {targets * count}) | {f_lost} | {n_lost} | |")
+print()
+print(f"- Targets with identical loss counts: {per_target_loss_equal} of {len(fping)}.")
+if diffs:
+    print(f"- Per-target median RTT, netmon − fping: median {statistics.median(diffs) * 1000:+.1f} µs; "
+          f"|difference| p95 {abs_diffs[int(0.95 * (len(abs_diffs) - 1))] * 1000:.1f} µs, max {abs_diffs[-1] * 1000:.1f} µs; "
+          f"{sum(1 for d in abs_diffs if d <= 0.05)} of {len(abs_diffs)} targets within 0.05 ms.")
+print(f"- netmon schedule: {' '.join(line for line in schedule if line.startswith('schedule'))}")
+
+# Job 2: 10 Hz.
+print(f"\n### Job 2: {targets} targets at 10 Hz, 50 pings each (planned: 10,000 pings/s for 5 s)\n")
+n10 = (out / "netmon10.stderr").read_text().strip().splitlines()
+n10_cpu, n10_rss, n10_wall = time_v((out / "netmon10.time").read_text())
+n10_json = json.loads((out / "netmon10.json").read_text())["targets"]
+n10_lost = sum(t["sent"] - t["received"] for t in n10_json)
+n10_sent = sum(t["sent"] for t in n10_json)
+f10_text = (out / "fping10.stderr").read_text()
+print(f"- netmon: {n10_sent} sent, {n10_lost} lost, wall {n10_wall:.2f} s, CPU {n10_cpu:.2f} s, peak RSS {n10_rss / 1024:.1f} MiB; "
+      + " ".join(line for line in n10 if line.startswith("schedule")))
+try:
+    f10_cpu, f10_rss, f10_wall = time_v(f10_text)
+    f10 = fping_results(f10_text)
+    f10_sent = sum(sent for sent, _ in f10.values())
+    f10_lost = sum(sent - len(rtts) for sent, rtts in f10.values())
+    print(f"- fping -i 0.1: {f10_sent} sent, {f10_lost} lost, wall {f10_wall:.2f} s (planned 5 s), CPU {f10_cpu:.2f} s; "
+          f"wall-time ratio netmon / fping {n10_wall / f10_wall:.2f}")
+except Exception as error:  # fping refused the interval
+    first = f10_text.strip().splitlines()[:2]
+    print(f"- fping -i 0.1: did not run ({' / '.join(first)})")

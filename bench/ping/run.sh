@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# netmon ping vs fping on the same job, same run (issue 2's speed goal):
+#   1. 1,000 target addresses inside a test namespace, 20 pings each, --period 50 --interval 1
+#      (fping -C 20 -p 50 -i 1): CPU (user+sys) and peak RSS from /usr/bin/time -v, loss counts, medians.
+#   2. 1,000 targets at 10 Hz (10,000 pings/s, --period 100 --interval 0.1): does each tool keep its schedule?
+# Everything runs inside two network namespaces this script creates (no route out) and removes on exit.
+# Needs root, fping, iproute2, python3 and a release build (built here if missing).
+# Usage: bench/ping/run.sh [TARGETS] [COUNT]      (defaults 1000 20); results in bench/ping/results/.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+TARGETS=${1:-1000}
+COUNT=${2:-20}
+OUT=bench/ping/results
+mkdir -p "$OUT"
+NETMON=${NETMON_BIN:-.build/release/netmon}
+if [[ ! -x $NETMON ]]; then swift build -c release --product netmon; fi
+TIME=/usr/bin/time
+[[ -x $TIME ]] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
+
+NS=nmb-$$
+cleanup() { ip netns del "$NS-s" 2>/dev/null || true; ip netns del "$NS-t" 2>/dev/null || true; }
+trap cleanup EXIT
+# Stale benchmark namespaces of dead runs.
+for ns in $(ip netns list | awk '{print $1}' | grep '^nmb-' || true); do
+    pid=${ns#nmb-}; pid=${pid%%-*}
+    kill -0 "$pid" 2>/dev/null || ip netns del "$ns" 2>/dev/null || true
+done
+
+ip netns add "$NS-s"
+ip netns add "$NS-t"
+ip -n "$NS-s" link add v0 type veth peer name v1 netns "$NS-t"
+ip -n "$NS-s" addr add 198.18.0.1/24 dev v0
+ip -n "$NS-t" addr add 198.18.0.2/24 dev v1
+for n in s t; do ip -n "$NS-$n" link set lo up; done
+ip -n "$NS-s" link set v0 up
+ip -n "$NS-t" link set v1 up
+# The targets: TARGETS addresses in 198.19.0.0/16 on the target's loopback, routed via one veth neighbour.
+ip -n "$NS-s" route add 198.19.0.0/16 via 198.18.0.2
+python3 - "$TARGETS" > "$OUT/targets.txt" <<'PY'
+import sys
+n = int(sys.argv[1])
+for i in range(n):
+    print(f"198.19.{i // 250}.{i % 250 + 1}")
+PY
+sed "s|^|addr add |; s|$|/32 dev lo|" "$OUT/targets.txt" | ip -n "$NS-t" -batch -
+ip netns exec "$NS-s" ping -c 1 -W 2 198.19.0.1 > /dev/null
+
+echo "== job 1: $TARGETS targets x $COUNT pings, period 50 ms, interval 1 ms"
+ip netns exec "$NS-s" $TIME -v fping -C "$COUNT" -p 50 -i 1 -q -f "$OUT/targets.txt" \
+    2> "$OUT/fping.stderr" || true
+ip netns exec "$NS-s" $TIME -v -o "$OUT/netmon.time" "$NETMON" ping -c "$COUNT" -p 50 -i 1 -t 500 --json \
+    -f "$OUT/targets.txt" --schedule-report > "$OUT/netmon.json" 2> "$OUT/netmon.stderr" || true
+
+echo "== job 2: $TARGETS targets at 10 Hz for 5 s (10,000 pings/s planned)"
+ip netns exec "$NS-s" $TIME -v -o "$OUT/netmon10.time" "$NETMON" ping -c 50 -p 100 -i 0.1 -t 500 --json \
+    -f "$OUT/targets.txt" --schedule-report > "$OUT/netmon10.json" 2> "$OUT/netmon10.stderr" || true
+# fping takes -i in whole milliseconds on some versions; try 0.1 ms, and record what it did.
+ip netns exec "$NS-s" $TIME -v fping -C 50 -p 100 -i 0.1 -q -f "$OUT/targets.txt" \
+    2> "$OUT/fping10.stderr" || true
+
+python3 bench/ping/report.py "$OUT" "$TARGETS" "$COUNT" | tee "$OUT/report.md"
