@@ -12,23 +12,25 @@ out=bench/out/probe_daemon
 rm -rf "$out"
 mkdir -p "$out"
 
-swift build -c release --product netmon >/dev/null
-bin="$(swift build -c release --show-bin-path)/netmon"
+# NETMON_BIN overrides the binary (e.g. a debug build); default: a release build.
+if [ -n "${NETMON_BIN:-}" ]; then
+  bin="$NETMON_BIN"
+else
+  swift build -c release --product netmon >/dev/null
+  bin="$(swift build -c release --show-bin-path)/netmon"
+fi
 
 # A sites.yaml with one commune whose 50 targets are loopback addresses.
-boundaries="$(pwd)/../shared/data/boundaries/hungyen_communes_2025.geojson"
-[ -f "$boundaries" ] || boundaries="/work/shared/data/boundaries/hungyen_communes_2025.geojson"
 {
   cat <<YAML
 version: 1
-province: { name: Hưng Yên, code: "33", boundaries: $boundaries }
+province: { name: Hưng Yên, code: "33" }
 network:
   supernet: 10.33.0.0/16
   datacenter:
     name: Bench
     subnet: 10.33.0.0/24
     hub: 10.33.0.1
-    services: []
   commune_prefix_length: 24
 defaults:
   probe: { probes: 20, step: 60s, timeout: 2s, interval: 1s, payload_bytes: 56 }
@@ -44,30 +46,43 @@ communes:
     targets:
 YAML
   for i in $(seq 1 50); do echo "      - { name: t$i, address: 127.0.0.$i, kind: icmp }"; done
+  cat <<YAML
+coverage:
+  floors: { 4G: { metric: rsrp_dbm, dbm: -115 }, 5G: { metric: nr_ss_rsrp_dbm, dbm: -110 } }
+  targets: { 4g_every_commune: true, 5g_area_ratio: 0.60, max_dead_zones: 0 }
+alerts:
+  receivers:
+    - { name: hook, webhook: { url: "http://127.0.0.1:9/hook" } }
+  route: { receiver: hook }
+YAML
 } > "$out/sites.yaml"
+"$bin" check "$out/sites.yaml" >/dev/null
 
 seconds=$((minutes * 60))
 clk=$(getconf CLK_TCK)
 
 cpu_ticks() { awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+anon_kib() { awk '/^RssAnon/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 # --- netmon probe -------------------------------------------------------------------------------------------
-"$bin" probe --config "$out/sites.yaml" --site "${BENCH_SITE:-12345}" --database "$out/probe.sqlite" \
+MALLOC_ARENA_MAX=2 "$bin" probe --config "$out/sites.yaml" --site "${BENCH_SITE:-12345}" --database "$out/probe.sqlite" \
   --metrics 127.0.0.1:0 --log-level warning 2>"$out/netmon.log" &
 pid=$!
 sleep 5
 start_ticks=$(cpu_ticks $pid)
-max_rss=0
+max_rss=0; max_anon=0
 for _ in $(seq 1 $((seconds / 5))); do
   sleep 5
-  r=$(rss_kib $pid); echo "$r" >> "$out/netmon_rss.txt"
+  r=$(rss_kib $pid); a=$(anon_kib $pid); echo "$r $a" >> "$out/netmon_rss.txt"
   [ "$r" -gt "$max_rss" ] && max_rss=$r
+  [ "$a" -gt "$max_anon" ] && max_anon=$a
 done
 end_ticks=$(cpu_ticks $pid)
 kill -TERM $pid; wait $pid || true
 netmon_cpu=$(awk -v t=$((end_ticks - start_ticks)) -v c="$clk" -v s="$seconds" 'BEGIN {printf "%.3f", 100 * t / c / s}')
 netmon_rss=$(awk -v k="$max_rss" 'BEGIN {printf "%.1f", k / 1024}')
+netmon_anon=$(awk -v k="$max_anon" 'BEGIN {printf "%.1f", k / 1024}')
 rounds=$(sqlite3 "$out/probe.sqlite" "select count(*) from round" 2>/dev/null || echo "?")
 
 # --- peer: fping -C 20 -p 1000 every 60 s (SmokePing's FPing probe) ------------------------------------------
@@ -81,9 +96,10 @@ while [ $SECONDS -lt $end ]; do
 done
 read -r fping_cpu fping_rss < <(awk -v s="$seconds" '{u += $2 + $3; if ($4 > m) m = $4} END {printf "%.3f %.1f\n", 100 * u / s, m / 1024}' "$out/fping_time.txt")
 
-echo "| tool | CPU (% of one core) | peak RSS (MiB) | rounds |"
-echo "|---|---|---|---|"
-echo "| netmon probe (50 targets × 20 probes/min, store + rollups + outbox + /metrics) | $netmon_cpu | $netmon_rss | $rounds |"
-echo "| fping -C 20 -p 1000 each minute (probing only) | $fping_cpu | $fping_rss | - |"
+echo "binary: $bin ($(du -m "$bin" | cut -f1) MiB)"
+echo "| tool | CPU (% of one core) | peak RSS (MiB) | of which anonymous (MiB) | rounds stored |"
+echo "|---|---|---|---|---|"
+echo "| netmon probe (50 targets × 20 probes/min, store + rollups + outbox + /metrics) | $netmon_cpu | $netmon_rss | $netmon_anon | $rounds |"
+echo "| fping -C 20 -p 1000 each minute (probing only) | $fping_cpu | $fping_rss | - | - |"
 awk -v a="$netmon_cpu" -v b="$fping_cpu" -v c="$netmon_rss" -v d="$fping_rss" \
   'BEGIN {printf "\nratio netmon/fping: CPU %.2f×, RSS %.2f×\n", (b > 0 ? a / b : 0), (d > 0 ? c / d : 0)}'
