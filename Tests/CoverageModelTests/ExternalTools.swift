@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the real GIS tools the GeoJSON output is checked with (GDAL's ogrinfo, Python shapely).
 enum ExternalTools {
@@ -17,8 +18,8 @@ enum ExternalTools {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        let outData = out.fileHandleForReading.readToEndRetryingInterrupts()
+        let errData = err.fileHandleForReading.readToEndRetryingInterrupts()
         process.waitUntilExit()
         return Output(
             status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),

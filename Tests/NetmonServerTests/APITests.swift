@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import HTTPTypes
 import HummingbirdTesting
 import MeasurementStore
@@ -213,7 +214,7 @@ struct APITests {
                     try p.run()
                     input.fileHandleForWriting.write(Data(text.utf8))
                     try input.fileHandleForWriting.close()
-                    let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                    let said = String(decoding: output.fileHandleForReading.readToEndRetryingInterrupts(), as: UTF8.self)
                     p.waitUntilExit()
                     #expect(p.terminationStatus == 0, "promtool: \(said)")
                 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import HummingbirdTesting
 import MeasurementStore
 import NetmonServer
@@ -73,9 +74,9 @@ struct BrowserTests {
         try p.run()
         // Read both pipes concurrently so neither fills up.
         nonisolated(unsafe) var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        let reader = Thread { errData = err.fileHandleForReading.readToEndRetryingInterrupts() }
         reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let outData = out.fileHandleForReading.readToEndRetryingInterrupts()
         p.waitUntilExit()
         while !reader.isFinished { usleep(10_000) }
         return Run(stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
@@ -120,7 +121,7 @@ struct BrowserTests {
         let out = Pipe()
         p.standardOutput = out
         try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let data = out.fileHandleForReading.readToEndRetryingInterrupts()
         p.waitUntilExit()
         #expect(p.terminationStatus == 0)
         return try JSONDecoder().decode([String: Int].self, from: data)

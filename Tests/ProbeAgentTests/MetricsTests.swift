@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import NetmonProtocol
 import Testing
 
@@ -39,7 +40,7 @@ struct MetricsTests {
         input.fileHandleForWriting.write(Data(text.utf8))
         try input.fileHandleForWriting.close()
         process.waitUntilExit()
-        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let report = String(decoding: output.fileHandleForReading.readToEndRetryingInterrupts(), as: UTF8.self)
         #expect(process.terminationStatus == 0, "promtool: \(report)\n\(text)")
         #expect(report.isEmpty, "promtool warnings: \(report)")
     }
@@ -73,8 +74,10 @@ struct MetricsTests {
             registry: registry, host: "127.0.0.1", port: 0, staleAfter: .seconds(60),
             onBound: { port.set($0) }, logger: .init(label: "test"))
         try await withRunningService(app) {
-            #expect(await eventually { port.value != nil })
-            let base = "http://127.0.0.1:\(port.value!)"
+            // A loaded machine may take a while to bind; fail the test (not the process) if it never does.
+            #expect(await eventually(timeout: .seconds(60)) { port.value != nil })
+            let bound = try #require(port.value)
+            let base = "http://127.0.0.1:\(bound)"
             let (metrics, response) = try await httpGet("\(base)/metrics")
             #expect(response.statusCode == 200)
             #expect(response.value(forHTTPHeaderField: "Content-Type") == "text/plain; version=0.0.4; charset=utf-8")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("deploy/netmon-probe.service")
@@ -39,7 +40,7 @@ struct SystemdUnitTests {
         process.standardOutput = output
         process.standardError = output
         try process.run()
-        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let report = String(decoding: output.fileHandleForReading.readToEndRetryingInterrupts(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(report)")
         #expect(!report.contains("netmon-probe.service:"), "\(report)")

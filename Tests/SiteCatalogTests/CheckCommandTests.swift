@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import SiteCatalog
 import Testing
 
@@ -21,8 +22,8 @@ struct CheckCommandTests {
         process.standardOutput = output
         process.standardError = error
         try process.run()
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        let errData = error.fileHandleForReading.readDataToEndOfFile()
+        let outData = output.fileHandleForReading.readToEndRetryingInterrupts()
+        let errData = error.fileHandleForReading.readToEndRetryingInterrupts()
         process.waitUntilExit()
         return Run(
             status: process.terminationStatus, standardOutput: String(decoding: outData, as: UTF8.self),

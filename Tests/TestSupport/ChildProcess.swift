@@ -20,11 +20,11 @@ public final class ChildProcess: Sendable {
         process.standardInput = FileHandle.nullDevice
         self.process = process
         outPipe.fileHandleForReading.readabilityHandler = { [output] handle in
-            let data = handle.availableData
+            let data = handle.readAvailableRetryingInterrupts()
             output.append(data)
         }
         errPipe.fileHandleForReading.readabilityHandler = { [errorOutput] handle in
-            let data = handle.availableData
+            let data = handle.readAvailableRetryingInterrupts()
             errorOutput.append(data)
         }
         try process.run()

@@ -42,10 +42,10 @@ public enum Shell {
         nonisolated(unsafe) var errData = Data()
         group.enter()
         DispatchQueue.global().async {
-            errData = errPipe.fileHandleForReading.readDataToEndOfFile()
+            errData = errPipe.fileHandleForReading.readToEndRetryingInterrupts()
             group.leave()
         }
-        let outData = outPipe.fileHandleForReading.readDataToEndOfFile()
+        let outData = outPipe.fileHandleForReading.readToEndRetryingInterrupts()
         group.wait()
         process.waitUntilExit()
         let output = CommandOutput(

@@ -1,5 +1,6 @@
 import CoverageModel
 import Foundation
+import TestSupport
 
 /// Expected answers from the reference H3 library, produced once per test run by `H3OracleScript`.
 struct H3Oracle: Sendable {
@@ -78,8 +79,8 @@ struct H3Oracle: Sendable {
         process.standardOutput = pipe
         process.standardError = errPipe
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        let errData = errPipe.fileHandleForReading.readDataToEndOfFile()
+        let data = pipe.fileHandleForReading.readToEndRetryingInterrupts()
+        let errData = errPipe.fileHandleForReading.readToEndRetryingInterrupts()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw OracleError(
