@@ -24,9 +24,10 @@ struct CrashSafetyTests {
         let receiver = IngestReceiver(token: "crash-test-token", responseDelay: .milliseconds(300))
         try await withRunningService(receiver.makeApplication()) {
             #expect(await eventually { receiver.port != nil })
+            let receiverPort = try #require(receiver.port)
             let arguments = [
                 "--config", sites.path, "--site", "12345", "--database", database, "--metrics", "127.0.0.1:0",
-                "--server", "http://127.0.0.1:\(receiver.port!)", "--token-file", tokenFile.path, "--log-level",
+                "--server", "http://127.0.0.1:\(receiverPort)", "--token-file", tokenFile.path, "--log-level",
                 "warning",
             ]
             var generator = SystemRandomNumberGenerator()

@@ -28,7 +28,7 @@ struct ForwarderTests {
         receiver.failNext(3)
         try await withRunningService(receiver.makeApplication()) {
             #expect(await eventually { receiver.port != nil })
-            let url = URL(string: "http://127.0.0.1:\(receiver.port!)")!
+            let url = URL(string: "http://127.0.0.1:\((try #require(receiver.port)))")!
             let configuration = ForwarderConfiguration(
                 serverURL: url, token: "s3cret-token", batchSize: 50,
                 backoff: Backoff(baseSeconds: 0.05, capSeconds: 0.2),
@@ -62,7 +62,7 @@ struct ForwarderTests {
         try await withRunningService(receiver.makeApplication()) {
             #expect(await eventually { receiver.port != nil })
             let configuration = ForwarderConfiguration(
-                serverURL: URL(string: "http://127.0.0.1:\(receiver.port!)")!, token: "wrong",
+                serverURL: URL(string: "http://127.0.0.1:\((try #require(receiver.port)))")!, token: "wrong",
                 backoff: Backoff(baseSeconds: 0.05, capSeconds: 0.1), pollInterval: .milliseconds(100))
             let forwarder = Forwarder(store: store, probeID: "probe-12345", configuration: configuration)
             try await withRunningService(forwarder) {
@@ -122,7 +122,7 @@ struct ForwarderTests {
         let receiver = IngestReceiver(token: "tls-token")
         try await withRunningService(try receiver.makeTLSApplication(certificateFile: certificate, keyFile: key)) {
             #expect(await eventually { receiver.port != nil })
-            let url = URL(string: "https://127.0.0.1:\(receiver.port!)")!
+            let url = URL(string: "https://127.0.0.1:\((try #require(receiver.port)))")!
             // Without the CA file the self-signed certificate is refused and nothing leaves the outbox.
             let untrusting = MetricsRegistry(commune: "12345", version: "test")
             let refused = Forwarder(

@@ -118,7 +118,7 @@ func withRunningService<T: Sendable>(
 }
 
 /// Polls `condition` every 50 ms until it holds or `timeout` passes; returns whether it held.
-func eventually(timeout: Duration = .seconds(20), _ condition: @Sendable () async throws -> Bool) async rethrows -> Bool
+func eventually(timeout: Duration = .seconds(120), _ condition: @Sendable () async throws -> Bool) async rethrows -> Bool
 {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
