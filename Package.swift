@@ -67,7 +67,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // Network namespaces, veth, nftables and the user-space delay responder.
-        .target(name: "NetmonLab", dependencies: ["NetMonitor", "CNetShims"], swiftSettings: strict),
+        .target(name: "NetmonLab", dependencies: ["NetMonitor", "CNetShims", "SiteCatalog"], swiftSettings: strict),
         // The gateway daemon as Services: round scheduler, SQLite store + outbox, forwarder, /metrics.
         .target(
             name: "ProbeAgent",
@@ -136,7 +136,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "NetmonLabTests", dependencies: ["NetmonLab", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "NetmonLabTests", dependencies: ["NetmonLab", "SiteCatalog", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "AlertingTests",
             dependencies: [

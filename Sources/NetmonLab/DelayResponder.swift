@@ -25,16 +25,21 @@ public final class DelayResponder: @unchecked Sendable {  // sockets used by the
         public var disableKernelEcho: Bool
         /// Run the reply thread at SCHED_FIFO priority when allowed (root), so a busy machine delays replies less.
         public var realtime: Bool
+        /// A lab state file (`LabState`): requests from a commune subnet listed there get that commune's delay and
+        /// jitter instead of `model`; the file is re-read when it changes.
+        public var labStatePath: String?
 
         /// Creates a configuration.
-        public init(model: DelayModel, seed: UInt64 = 1, families: [IPFamily] = [.v4, .v6], disableKernelEcho: Bool = true,
-            realtime: Bool = true
+        public init(
+            model: DelayModel, seed: UInt64 = 1, families: [IPFamily] = [.v4, .v6], disableKernelEcho: Bool = true,
+            realtime: Bool = true, labStatePath: String? = nil
         ) {
             self.model = model
             self.seed = seed
             self.families = families
             self.disableKernelEcho = disableKernelEcho
             self.realtime = realtime
+            self.labStatePath = labStatePath
         }
     }
 
@@ -101,12 +106,14 @@ public final class DelayResponder: @unchecked Sendable {  // sockets used by the
         var generator = SplitMix64(seed: self.configuration.seed)
         var pending = MinHeap<PendingReply> { ($0.due, $0.order) < ($1.due, $1.order) }
         var order = 0
+        var paths = self.configuration.labStatePath.map { PathDelays(path: $0) }
         var pollSet = self.sockets.map { pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0) }
         pollSet.append(pollfd(fd: self.stopEvent, events: Int16(POLLIN), revents: 0))
         let spin: Int64 = 200_000  // last 200 µs before a deadline are spun, not slept
 
         while true {
-            var timeout: Int64 = 1_000_000_000
+            var timeout: Int64 = paths == nil ? 1_000_000_000 : 100_000_000
+            paths?.reload()
             if let next = pending.first {
                 timeout = max(0, next.due - WallClock.nanoseconds() - spin)
             }
@@ -122,7 +129,8 @@ public final class DelayResponder: @unchecked Sendable {  // sockets used by the
                     let reply = ICMPEcho(
                         family: socket.family, kind: .reply, identifier: request.identifier,
                         sequence: request.sequence, payload: request.payload)
-                    let delay = self.configuration.model.draw(using: &generator)
+                    let model = paths?.model(for: destination) ?? self.configuration.model
+                    let delay = model.draw(using: &generator)
                     pending.insert(
                         PendingReply(
                             due: packet.kernelTime + Int64((delay * 1e9).rounded()), order: order, socketIndex: index,

@@ -10,6 +10,14 @@ public struct LabError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let socketFailed = Code("socketFailed")
         /// A kernel setting could not be written.
         public static let sysctlFailed = Code("sysctlFailed")
+        /// An argument (lab name, commune code, impairment value) is not acceptable.
+        public static let invalidArgument = Code("invalidArgument")
+        /// The caller lacks the privileges the lab needs (root).
+        public static let notPermitted = Code("notPermitted")
+        /// The lab, or a commune of it, does not exist.
+        public static let notFound = Code("notFound")
+        /// The lab's state on disk or in the kernel is not what was expected.
+        public static let invalidState = Code("invalidState")
         public var description: String { self.value }
     }
 

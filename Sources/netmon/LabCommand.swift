@@ -4,14 +4,13 @@ import NetMonitor
 import NetmonLab
 
 extension Netmon {
-    /// `netmon lab`: tools for a lab copy of the network in namespaces. Only the hidden `responder` exists so far;
-    /// `up`, `down`, `status` and `impair` belong here when they are built.
+    /// `netmon lab`: a lab copy of the network in namespaces (`up`, `down`, `status`, `impair`; the hidden
+    /// `responder` runs inside them).
     struct Lab: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "lab",
             abstract: "Build a lab copy of the dedicated network in network namespaces.",
-            shouldDisplay: false,
-            subcommands: [Responder.self]
+            subcommands: [Up.self, Down.self, Status.self, Impair.self, Responder.self]
         )
     }
 }
@@ -41,6 +40,12 @@ extension Netmon.Lab {
         @Flag(help: "Leave the kernel's own echo replies on (by default they are turned off in this namespace).")
         var keepKernelEcho = false
 
+        @Option(help: "A lab state file: requests from each commune subnet get that commune's delay and jitter (re-read on change).")
+        var labState: String?
+
+        @Option(help: ArgumentHelp("Also accept TCP connections on ADDRESS:PORT (repeatable), e.g. a data-centre service.", valueName: "address:port"))
+        var tcpListen: [String] = []
+
         func validate() throws {
             guard DelayModel.Distribution(rawValue: self.distribution) != nil else {
                 throw ValidationError("--distribution must be uniform or normal, not '\(self.distribution)'.")
@@ -52,9 +57,17 @@ extension Netmon.Lab {
                 delay: self.delay.seconds, jitter: self.jitter.seconds,
                 distribution: DelayModel.Distribution(rawValue: self.distribution)!)
             let responder: DelayResponder
+            var listeners: [TCPServiceListener] = []
             do {
                 responder = try DelayResponder(
-                    configuration: .init(model: model, seed: self.seed, disableKernelEcho: !self.keepKernelEcho))
+                    configuration: .init(
+                        model: model, seed: self.seed, disableKernelEcho: !self.keepKernelEcho, labStatePath: self.labState))
+                for endpoint in self.tcpListen {
+                    guard let colon = endpoint.lastIndex(of: ":"), let port = UInt16(endpoint[endpoint.index(after: colon)...]) else {
+                        throw LabError(.invalidArgument, "expected ADDRESS:PORT", context: "--tcp-listen \(endpoint)")
+                    }
+                    listeners.append(try TCPServiceListener(address: String(endpoint[..<colon]), port: port))
+                }
             } catch {
                 FileHandle.standardError.write(Data("netmon lab responder: \(error)\n".utf8))
                 throw ExitCode(2)
@@ -62,6 +75,7 @@ extension Netmon.Lab {
             // The fixture waits for this line before probing.
             FileHandle.standardOutput.write(
                 Data("ready delay=\(self.delay) jitter=\(self.jitter) distribution=\(self.distribution) seed=\(self.seed)\n".utf8))
+            defer { listeners.forEach { $0.stop() } }
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let thread = Thread {
                     responder.run()
