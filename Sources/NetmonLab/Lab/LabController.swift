@@ -111,8 +111,6 @@ public struct LabController: Sendable {
         try LabShell.ipBatch(
             namespace: dc,
             plan.communes.map { "route add \($0.subnet) via \($0.communeLinkAddress) dev \(LabNames.datacenterInterface($0.code))" })
-        // Loss rules.
-        try LabShell.nft(namespace: dc, LossRules.script(plan: plan, impairments: impairments))
         // Host link.
         var hostLink: LabState.HostLink?
         if wantsHostLink {
@@ -124,6 +122,8 @@ public struct LabController: Sendable {
                 ["ip", "netns", "exec", self.names.commune(commune.code), "ping", "-n", "-q", "-c", "1", "-W", "1",
                  plan.datacenterAddresses[0]], check: false)
         }
+        // Loss rules, after the warm-up so that their counters count only what the lab's users send.
+        try LabShell.nft(namespace: dc, LossRules.script(plan: plan, impairments: impairments))
         let formatter = ISO8601DateFormatter()
         let state = LabState(
             lab: self.names.lab, plan: plan, impairments: impairments, hostLink: hostLink,
