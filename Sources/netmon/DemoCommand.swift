@@ -1,16 +1,319 @@
 import ArgumentParser
+import Dispatch
+import Foundation
+import NetmonLab
+import SiteCatalog
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension Netmon {
-    /// `netmon demo`. Not built yet: see the open issue for this command.
+    /// `netmon demo`: the whole job on one machine — a lab of communes with healthy, slow and lossy links, a probe
+    /// daemon in each, the server on embedded SQLite, simulated drive tests, alerts to a local webhook receiver.
     struct Demo: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "demo",
-            abstract: "Run the whole job end to end on one machine.",
-            shouldDisplay: false
+            abstract: "Run the whole job end to end on one machine (a lab of communes, probes, server, coverage, alerts).",
+            discussion: """
+                As root it builds a lab (`netmon lab`) named 'demo' of a dozen communes with a mix of healthy, slow and \
+                lossy links and runs a probe daemon inside each commune's namespace, forwarding to `netmon serve` over \
+                the lab's host link. Without root it says so and runs what it can on loopback. Parts not yet in this \
+                build are reported and skipped. Ctrl-C (or --duration) tears everything down.
+                """
         )
 
+        @Option(help: "sites.yaml of the network (copied, with fast demo timings, into the state folder).")
+        var config: String = "sites.yaml"
+
+        @Option(help: "How many communes get a simulated gateway (spread over the province).")
+        var communes: Int = 12
+
+        @Option(help: "Port of the dashboard and API.")
+        var port: Int = 8080
+
+        @Option(help: "Folder for the demo's database, logs and copies (emptied first).")
+        var stateDir: String?
+
+        @Option(help: "Stop by itself after this many seconds (default: run until Ctrl-C).")
+        var duration: Double?
+
+        @Option(help: "Name of the demo's lab (its namespaces are nml-<lab>-…).")
+        var lab: String = "demo"
+
+        @Option(help: "Rows of simulated drive tests for the 104 communes.")
+        var driveTestRows: Int = 20_000
+
+        func validate() throws {
+            guard (1...104).contains(self.communes) else { throw ValidationError("--communes must be 1…104.") }
+            guard (1...65_535).contains(self.port) else { throw ValidationError("--port must be 1…65535.") }
+        }
+
         func run() async throws {
-            throw CleanExit.message("netmon demo is not built yet.")
+            let sites: SitesConfig
+            let source: String
+            do {
+                sites = try SitesConfig.load(path: self.config)
+                source = try String(contentsOfFile: self.config, encoding: .utf8)
+            } catch {
+                FileHandle.standardError.write(Data("netmon demo: \(error)\nRun `netmon check \(self.config)` for every problem.\n".utf8))
+                throw ExitCode(2)
+            }
+            _ = DemoStopSignal.shared  // from here on Ctrl-C stops the demo cleanly, also during start-up
+            let isRoot = geteuid() == 0
+            let stateDir =
+                self.stateDir ?? (isRoot ? "/run/netmon-demo" : NSTemporaryDirectory() + "netmon-demo-\(geteuid())")
+            try? FileManager.default.removeItem(atPath: stateDir)
+            try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
+            let executable = LabFailure.executablePath
+            let features = DemoFeatures(executable: executable)
+            print("netmon demo — state in \(stateDir)")
+
+            // The webhook receiver and the demo's copy of sites.yaml.
+            let receiver = try DemoWebhookReceiver(logPath: stateDir + "/webhook.jsonl")
+            let demoConfig = stateDir + "/sites.yaml"
+            let rendered = try DemoSitesFile.render(
+                source: source, config: sites, webhookURL: receiver.url, webhookSecret: DemoSitesFile.randomSecret())
+            try rendered.write(toFile: demoConfig, atomically: true, encoding: .utf8)
+            do {
+                _ = try SitesConfig.load(path: demoConfig)
+            } catch {
+                FileHandle.standardError.write(Data("netmon demo: the demo copy of sites.yaml is invalid: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+            print("webhook receiver \(receiver.url) → \(receiver.logPath)")
+
+            let children = DemoChildren(logDirectory: stateDir)
+            var lab: LabController?
+            let teardown = {
+                children.stopAll()
+                if let lab {
+                    let removal = lab.down()
+                    print("lab removed: \(removal.namespaces.count) namespaces, \(removal.processes.count) processes")
+                }
+                receiver.stop()
+            }
+            do {
+                // The lab (root only).
+                var listenHost = "127.0.0.1"
+                var chosen: [LabPlan.Commune] = []
+                if isRoot {
+                    let controller = try LabController(lab: self.lab, stateRoot: stateDir + "/lab")
+                    lab = controller
+                    let codes = Self.spread(sites.communes.map(\.code), count: self.communes)
+                    let plan = try LabPlan.make(config: sites, codes: codes)
+                    let impairments = Self.mix(codes)
+                    let state = try controller.up(
+                        plan: plan, impairments: impairments, hostLink: true, netmonExecutable: executable)
+                    chosen = plan.communes
+                    listenHost = state.hostLink?.hostAddress ?? listenHost
+                    print("lab '\(self.lab)' up: \(plan.communes.count) communes (netmon lab status --lab \(self.lab) --state-dir \(stateDir)/lab)")
+                    for commune in plan.communes {
+                        let impairment = state.impairment(of: commune.code)
+                        print("  \(commune.code) \(commune.name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(impairment == .none ? "healthy" : impairment.description)")
+                    }
+                } else {
+                    print("not root: no lab and no probes (network namespaces need root); running the server, coverage and webhook receiver on loopback. Run with sudo for the whole demo.")
+                }
+
+                // The server.
+                let serverURL = "http://\(listenHost):\(self.port)"
+                var tokens: [String: String] = [:]
+                if features.serve {
+                    var lines: [String] = []
+                    for commune in sites.communes {
+                        let token = DemoSitesFile.randomToken()
+                        tokens[commune.code] = token
+                        lines.append("probe \(commune.probeID) \(token)")
+                    }
+                    try (lines.joined(separator: "\n") + "\n").write(toFile: stateDir + "/tokens", atomically: true, encoding: .utf8)
+                    try children.start(
+                        "serve",
+                        [executable, "serve", "--config", demoConfig, "--database", "sqlite:\(stateDir)/netmon.sqlite",
+                         "--listen", "\(listenHost):\(self.port)", "--tokens", stateDir + "/tokens", "--public-dashboard"])
+                    guard Self.waitForPort(host: listenHost, port: self.port, timeout: 30) else {
+                        throw DemoError("netmon serve did not listen on \(listenHost):\(self.port) within 30 s; see \(stateDir)/serve.log")
+                    }
+                    print("server \(serverURL) on SQLite \(stateDir)/netmon.sqlite")
+                } else {
+                    print("netmon serve is not in this build yet: no dashboard (probes keep their results locally)")
+                }
+
+                // A probe daemon in each commune namespace.
+                if isRoot, let lab {
+                    if features.probe {
+                        for commune in chosen {
+                            var arguments = [
+                                "ip", "netns", "exec", lab.namespace(of: commune.code), executable, "probe", "--config", demoConfig,
+                                "--site", commune.code, "--database", "\(stateDir)/probe-\(commune.code).sqlite", "--metrics", "off",
+                            ]
+                            if features.serve, let token = tokens[commune.code] {
+                                let tokenFile = "\(stateDir)/token-\(commune.code)"
+                                try token.write(toFile: tokenFile, atomically: true, encoding: .utf8)
+                                arguments += ["--server", serverURL, "--token-file", tokenFile]
+                            }
+                            try children.start("probe-\(commune.code)", arguments)
+                        }
+                        print("probe daemons: \(chosen.count), one per commune namespace, a round every 15 s")
+                    } else {
+                        print("netmon probe is not in this build yet: no probe daemons (the lab is up; try `ip netns exec \(lab.namespace(of: chosen[0].code)) ping \(sites.network.datacenter.hub)`)")
+                    }
+                }
+
+                // Simulated drive tests for every commune.
+                if features.coverageSimulate {
+                    let csv = stateDir + "/drive-tests.csv"
+                    let status = try Self.runToEnd(
+                        [executable, "coverage", "simulate", "--config", demoConfig, "--rows", String(self.driveTestRows), "--seed", "1",
+                         "--output", csv], log: stateDir + "/coverage.log")
+                    if status == 0 {
+                        print("drive tests: \(self.driveTestRows) simulated reports → \(csv)")
+                        _ = try Self.runToEnd(
+                            [executable, "coverage", "report", "--config", demoConfig, csv], log: stateDir + "/coverage-report.txt")
+                        print("coverage report → \(stateDir)/coverage-report.txt")
+                        for layer in ["communes", "dead-zones"] {
+                            let output = "\(stateDir)/coverage-\(layer).geojson"
+                            let exported = try Self.runToEnd(
+                                [executable, "coverage", "export", "--config", demoConfig, "--layer", layer, "--output", output, csv],
+                                log: "\(stateDir)/coverage-export-\(layer).log")
+                            print(exported == 0 ? "coverage \(layer) GeoJSON → \(output)" : "coverage export \(layer) failed (exit \(exported))")
+                        }
+                    } else {
+                        print("netmon coverage simulate failed (exit \(status)); see \(stateDir)/coverage.log")
+                    }
+                } else {
+                    print("netmon coverage simulate is not in this build yet: no drive tests")
+                }
+
+                if features.serve { print("\ndashboard: \(serverURL)/\n") }
+                print("Ctrl-C stops the demo and removes everything it made.")
+                try await Self.waitForStop(duration: self.duration, children: children, receiver: receiver)
+            } catch {
+                FileHandle.standardError.write(Data("netmon demo: \(error)\n".utf8))
+                teardown()
+                throw ExitCode(1)
+            }
+            teardown()
+            print("demo stopped; webhook notifications received: \(receiver.count)")
+        }
+
+        /// `count` codes spread evenly over `codes`.
+        static func spread(_ codes: [String], count: Int) -> [String] {
+            guard count < codes.count else { return codes }
+            return (0..<count).map { codes[$0 * codes.count / count] }
+        }
+
+        /// The demo's link mix: most healthy, some slow (warning and critical latency), some lossy, one both.
+        static func mix(_ codes: [String]) -> [String: Impairment] {
+            let patterns: [Impairment] = [
+                Impairment(delay: 0.080, jitter: 0.010),  // slow: median above the 50 ms warning
+                Impairment(delay: 0.200, jitter: 0.020),  // very slow: above the 150 ms critical
+                Impairment(delay: 0.002, loss: 0.05),  // lossy: above the 2 % warning
+                Impairment(delay: 0.002, loss: 0.20),  // very lossy: above the 10 % critical
+                Impairment(delay: 0.060, jitter: 0.008, loss: 0.08),  // slow and lossy
+            ]
+            var result: [String: Impairment] = [:]
+            // Every second commune from the end gets a pattern, so the healthy ones stay the majority.
+            for (index, pattern) in patterns.enumerated() where codes.count - 1 - 2 * index >= 0 {
+                result[codes[codes.count - 1 - 2 * index]] = pattern
+            }
+            return result
+        }
+
+        static func waitForPort(host: String, port: Int, timeout: Double) -> Bool {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline {
+                let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                var address = sockaddr_in()
+                address.sin_family = sa_family_t(AF_INET)
+                address.sin_port = UInt16(port).bigEndian
+                inet_pton(AF_INET, host, &address.sin_addr)
+                let connected = withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                }
+                close(fd)
+                if connected == 0 { return true }
+                usleep(200_000)
+            }
+            return false
+        }
+
+        static func runToEnd(_ arguments: [String], log: String) throws -> Int32 {
+            _ = FileManager.default.createFile(atPath: log, contents: nil)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = arguments
+            let handle = FileHandle(forWritingAtPath: log)
+            process.standardOutput = handle
+            process.standardError = handle
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            try? handle?.close()
+            return process.terminationStatus
+        }
+
+        /// Waits for SIGINT/SIGTERM or the duration, reporting children that exit.
+        static func waitForStop(duration: Double?, children: DemoChildren, receiver: DemoWebhookReceiver) async throws {
+            let stop = DemoStopSignal.shared
+            let start = Date()
+            var reported: Set<String> = []
+            while !stop.requested {
+                if let duration, Date().timeIntervalSince(start) >= duration { break }
+                try await Task.sleep(for: .milliseconds(250))
+                for child in children.exited() where !reported.contains(child.name) {
+                    reported.insert(child.name)
+                    print("\(child.name) exited \(child.status): \(child.lastLine)")
+                }
+            }
         }
     }
+}
+
+/// Which parts this build of netmon has (a part counts when its `--help` lists the options the demo passes).
+struct DemoFeatures {
+    var serve: Bool
+    var probe: Bool
+    var coverageSimulate: Bool
+
+    init(executable: String) {
+        func help(_ arguments: [String], mentions options: [String]) -> Bool {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments + ["--help"]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = FileHandle.nullDevice
+            guard (try? process.run()) != nil else { return false }
+            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return options.allSatisfy { text.contains($0) }
+        }
+        self.serve = help(["serve"], mentions: ["--listen", "--tokens", "--database"])
+        self.probe = help(["probe"], mentions: ["--site", "--server", "--token-file", "--database"])
+        self.coverageSimulate = help(["coverage", "simulate"], mentions: ["--rows", "--output"])
+    }
+}
+
+/// SIGINT and SIGTERM turned into a flag the demo polls.
+final class DemoStopSignal: Sendable {
+    static let shared = DemoStopSignal()
+    private let flag = Atomic<Bool>(false)
+    private let sources: Mutex<[any DispatchSourceSignal]> = Mutex([])
+
+    private init() {
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [flag] in
+                if flag.exchange(true, ordering: .relaxed) { exit(130) }  // a second Ctrl-C: leave now
+                print("\nstopping…")
+            }
+            source.resume()
+            self.sources.withLock { $0.append(source) }
+        }
+    }
+
+    var requested: Bool { self.flag.load(ordering: .relaxed) }
 }

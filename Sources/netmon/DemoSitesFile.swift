@@ -1,0 +1,56 @@
+import Foundation
+import SiteCatalog
+
+/// The demo's copy of sites.yaml: the same network and communes, with a fast probe schedule (a round every 15 s),
+/// short alert timings and the demo's local webhook receiver, so that link health shows and an alert fires within
+/// a minute. Written next to the demo's other state, never over the user's file.
+enum DemoSitesFile {
+    /// The probe schedule of the demo.
+    static let probeLine = "  probe: { probes: 10, step: 15s, timeout: 1s, interval: 500ms, payload_bytes: 56 }"
+
+    /// Rewrites `source` (the text of the sites.yaml at `sourcePath`, already loaded as `config`).
+    static func render(source: String, config: SitesConfig, webhookURL: String, webhookSecret: String) throws -> String {
+        var lines = source.components(separatedBy: "\n")
+        var replacedProbe = false
+        for index in lines.indices {
+            let line = lines[index]
+            if line.hasPrefix("  boundaries:"), let path = config.province.boundariesPath {
+                lines[index] = "  boundaries: \(path)"
+            } else if line.hasPrefix("  probe:") && line.contains("{") {
+                lines[index] = self.probeLine
+                replacedProbe = true
+            }
+        }
+        guard replacedProbe else {
+            throw DemoError("the demo needs sites.yaml's defaults.probe written on one line ({ probes: …, step: … })")
+        }
+        // Replace the top-level alerts: section (up to the next top-level key or the end).
+        if let start = lines.firstIndex(where: { $0.hasPrefix("alerts:") }) {
+            var end = start + 1
+            while end < lines.count, lines[end].isEmpty || lines[end].hasPrefix(" ") || lines[end].hasPrefix("#") { end += 1 }
+            lines.removeSubrange(start..<end)
+        }
+        lines += [
+            "alerts:",
+            "  receivers:",
+            "    - { name: demo-webhook, webhook: { url: \(webhookURL), secret: \(webhookSecret), format: standard } }",
+            "  route: { receiver: demo-webhook, group_by: [alertname, commune], group_wait: 5s, group_interval: 30s, repeat_interval: 4h }",
+            "  rules: { gateway_silent_minutes: 30, capture_drops_per_minute: 100, outbox_backlog: 1000, for: 15s }",
+            "",
+        ]
+        return lines.joined(separator: "\n")
+    }
+
+    /// A fresh `whsec_` secret (24 random bytes, base64).
+    static func randomSecret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<24).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return "whsec_" + Data(bytes).base64EncodedString()
+    }
+
+    /// A random bearer token (32 hex digits).
+    static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+}
