@@ -296,24 +296,27 @@ struct DemoFeatures {
     }
 }
 
+/// Set by SIGINT/SIGTERM during the demo.
+private let demoStopFlag = Atomic<Bool>(false)
+
 /// SIGINT and SIGTERM turned into a flag the demo polls.
 final class DemoStopSignal: Sendable {
     static let shared = DemoStopSignal()
-    private let flag = Atomic<Bool>(false)
-    private let sources: Mutex<[any DispatchSourceSignal]> = Mutex([])
+    // The dispatch sources live as long as the process; only touched here, at start-up.
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
 
     private init() {
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [flag] in
-                if flag.exchange(true, ordering: .relaxed) { exit(130) }  // a second Ctrl-C: leave now
+            source.setEventHandler {
+                if demoStopFlag.exchange(true, ordering: .relaxed) { exit(130) }  // a second Ctrl-C: leave now
                 print("\nstopping…")
             }
             source.resume()
-            self.sources.withLock { $0.append(source) }
+            Self.sources.append(source)
         }
     }
 
-    var requested: Bool { self.flag.load(ordering: .relaxed) }
+    var requested: Bool { demoStopFlag.load(ordering: .relaxed) }
 }

@@ -63,6 +63,21 @@ struct DemoEndToEndTests {
         let verySlow = try rtts(codes[3], count: 10)
         #expect(LabFixtures.median(verySlow) > 185 && LabFixtures.median(verySlow) < 216, "\(verySlow)")
 
+        // The server, when this build has `netmon serve`: it listens on the host link, answers the host and,
+        // through the data centre, a commune namespace (the path probe daemons forward on).
+        if let line = output.split(separator: "\n").first(where: { $0.hasPrefix("server http://") }) {
+            let url = String(line.split(separator: " ")[1])
+            let health = try Shell.run(["curl", "-sf", "--max-time", "5", url + "/healthz"], check: false)
+            #expect(health.status == 0, "\(health.stderr)")
+            let communes = try Shell.run(["curl", "-sf", "--max-time", "10", url + "/api/v1/geojson/communes"], check: false)
+            #expect(communes.status == 0 && communes.stdout.contains("FeatureCollection"))
+            let fromCommune = try Shell.run(
+                ["ip", "netns", "exec", "nml-\(lab)-c\(codes[0])", "curl", "-sf", "--max-time", "5", url + "/healthz"], check: false)
+            #expect(fromCommune.status == 0, "commune → host link → server: \(fromCommune.stderr)")
+        } else {
+            #expect(output.contains("netmon serve is not in this build yet"))
+        }
+
         // Ctrl-C: the demo stops its children and removes the lab.
         kill(demo.pid, SIGINT)
         #expect(demo.waitForExit(timeout: 30) == 0, "\(demo.stdout)\n\(demo.stderr)")
