@@ -57,3 +57,8 @@ final class DemoChildren: Sendable {
         for process in processes { process.waitUntilExit() }
     }
 }
+
+/// Writes one line to standard output at once (unbuffered), so progress shows as it happens also into pipes.
+func demoSay(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}

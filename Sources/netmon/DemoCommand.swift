@@ -68,7 +68,7 @@ extension Netmon {
             try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
             let executable = LabFailure.executablePath
             let features = DemoFeatures(executable: executable)
-            print("netmon demo — state in \(stateDir)")
+            demoSay("netmon demo — state in \(stateDir)")
 
             // The webhook receiver and the demo's copy of sites.yaml.
             let receiver = try DemoWebhookReceiver(logPath: stateDir + "/webhook.jsonl")
@@ -82,7 +82,7 @@ extension Netmon {
                 FileHandle.standardError.write(Data("netmon demo: the demo copy of sites.yaml is invalid: \(error)\n".utf8))
                 throw ExitCode(1)
             }
-            print("webhook receiver \(receiver.url) → \(receiver.logPath)")
+            demoSay("webhook receiver \(receiver.url) → \(receiver.logPath)")
 
             let children = DemoChildren(logDirectory: stateDir)
             var lab: LabController?
@@ -90,7 +90,7 @@ extension Netmon {
                 children.stopAll()
                 if let lab {
                     let removal = lab.down()
-                    print("lab removed: \(removal.namespaces.count) namespaces, \(removal.processes.count) processes")
+                    demoSay("lab removed: \(removal.namespaces.count) namespaces, \(removal.processes.count) processes")
                 }
                 receiver.stop()
             }
@@ -108,13 +108,13 @@ extension Netmon {
                         plan: plan, impairments: impairments, hostLink: true, netmonExecutable: executable)
                     chosen = plan.communes
                     listenHost = state.hostLink?.hostAddress ?? listenHost
-                    print("lab '\(self.lab)' up: \(plan.communes.count) communes (netmon lab status --lab \(self.lab) --state-dir \(stateDir)/lab)")
+                    demoSay("lab '\(self.lab)' up: \(plan.communes.count) communes (netmon lab status --lab \(self.lab) --state-dir \(stateDir)/lab)")
                     for commune in plan.communes {
                         let impairment = state.impairment(of: commune.code)
-                        print("  \(commune.code) \(commune.name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(impairment == .none ? "healthy" : impairment.description)")
+                        demoSay("  \(commune.code) \(commune.name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(impairment == .none ? "healthy" : impairment.description)")
                     }
                 } else {
-                    print("not root: no lab and no probes (network namespaces need root); running the server, coverage and webhook receiver on loopback. Run with sudo for the whole demo.")
+                    demoSay("not root: no lab and no probes (network namespaces need root); running the server, coverage and webhook receiver on loopback. Run with sudo for the whole demo.")
                 }
 
                 // The server.
@@ -135,9 +135,9 @@ extension Netmon {
                     guard Self.waitForPort(host: listenHost, port: self.port, timeout: 30) else {
                         throw DemoError("netmon serve did not listen on \(listenHost):\(self.port) within 30 s; see \(stateDir)/serve.log")
                     }
-                    print("server \(serverURL) on SQLite \(stateDir)/netmon.sqlite")
+                    demoSay("server \(serverURL) on SQLite \(stateDir)/netmon.sqlite")
                 } else {
-                    print("netmon serve is not in this build yet: no dashboard (probes keep their results locally)")
+                    demoSay("netmon serve is not in this build yet: no dashboard (probes keep their results locally)")
                 }
 
                 // A probe daemon in each commune namespace.
@@ -155,9 +155,9 @@ extension Netmon {
                             }
                             try children.start("probe-\(commune.code)", arguments)
                         }
-                        print("probe daemons: \(chosen.count), one per commune namespace, a round every 15 s")
+                        demoSay("probe daemons: \(chosen.count), one per commune namespace, a round every 15 s")
                     } else {
-                        print("netmon probe is not in this build yet: no probe daemons (the lab is up; try `ip netns exec \(lab.namespace(of: chosen[0].code)) ping \(sites.network.datacenter.hub)`)")
+                        demoSay("netmon probe is not in this build yet: no probe daemons (the lab is up; try `ip netns exec \(lab.namespace(of: chosen[0].code)) ping \(sites.network.datacenter.hub)`)")
                     }
                 }
 
@@ -168,26 +168,26 @@ extension Netmon {
                         [executable, "coverage", "simulate", "--config", demoConfig, "--rows", String(self.driveTestRows), "--seed", "1",
                          "--output", csv], log: stateDir + "/coverage.log")
                     if status == 0 {
-                        print("drive tests: \(self.driveTestRows) simulated reports → \(csv)")
+                        demoSay("drive tests: \(self.driveTestRows) simulated reports → \(csv)")
                         _ = try Self.runToEnd(
                             [executable, "coverage", "report", "--config", demoConfig, csv], log: stateDir + "/coverage-report.txt")
-                        print("coverage report → \(stateDir)/coverage-report.txt")
+                        demoSay("coverage report → \(stateDir)/coverage-report.txt")
                         for layer in ["communes", "dead-zones"] {
                             let output = "\(stateDir)/coverage-\(layer).geojson"
                             let exported = try Self.runToEnd(
                                 [executable, "coverage", "export", "--config", demoConfig, "--layer", layer, "--output", output, csv],
                                 log: "\(stateDir)/coverage-export-\(layer).log")
-                            print(exported == 0 ? "coverage \(layer) GeoJSON → \(output)" : "coverage export \(layer) failed (exit \(exported))")
+                            demoSay(exported == 0 ? "coverage \(layer) GeoJSON → \(output)" : "coverage export \(layer) failed (exit \(exported))")
                         }
                     } else {
-                        print("netmon coverage simulate failed (exit \(status)); see \(stateDir)/coverage.log")
+                        demoSay("netmon coverage simulate failed (exit \(status)); see \(stateDir)/coverage.log")
                     }
                 } else {
-                    print("netmon coverage simulate is not in this build yet: no drive tests")
+                    demoSay("netmon coverage simulate is not in this build yet: no drive tests")
                 }
 
-                if features.serve { print("\ndashboard: \(serverURL)/\n") }
-                print("Ctrl-C stops the demo and removes everything it made.")
+                if features.serve { demoSay("\ndashboard: \(serverURL)/\n") }
+                demoSay("Ctrl-C stops the demo and removes everything it made.")
                 try await Self.waitForStop(duration: self.duration, children: children, receiver: receiver)
             } catch {
                 FileHandle.standardError.write(Data("netmon demo: \(error)\n".utf8))
@@ -195,7 +195,7 @@ extension Netmon {
                 throw ExitCode(1)
             }
             teardown()
-            print("demo stopped; webhook notifications received: \(receiver.count)")
+            demoSay("demo stopped; webhook notifications received: \(receiver.count)")
         }
 
         /// `count` codes spread evenly over `codes`.
@@ -264,7 +264,7 @@ extension Netmon {
                 try await Task.sleep(for: .milliseconds(250))
                 for child in children.exited() where !reported.contains(child.name) {
                     reported.insert(child.name)
-                    print("\(child.name) exited \(child.status): \(child.lastLine)")
+                    demoSay("\(child.name) exited \(child.status): \(child.lastLine)")
                 }
             }
         }
@@ -311,7 +311,7 @@ final class DemoStopSignal: Sendable {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 if demoStopFlag.exchange(true, ordering: .relaxed) { exit(130) }  // a second Ctrl-C: leave now
-                print("\nstopping…")
+                demoSay("\nstopping…")
             }
             source.resume()
             Self.sources.append(source)

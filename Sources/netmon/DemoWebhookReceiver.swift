@@ -69,7 +69,7 @@ final class DemoWebhookReceiver: Sendable {
                     try? handle.close()
                 }
                 self.received.add(1, ordering: .relaxed)
-                print("webhook: received \(body.count) bytes: \(line.prefix(160))")
+                demoSay("webhook: received \(body.count) bytes: \(line.prefix(160))")
                 let response = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
                 _ = response.withCString { send(client, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
             }
