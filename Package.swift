@@ -123,7 +123,7 @@ let package = Package(
         ),
         // Helpers shared by the test suites (namespace fixture, capture writer, server starters).
         .target(name: "TestSupport", dependencies: ["CNetShims"], path: "Tests/TestSupport", swiftSettings: strict),
-        .testTarget(name: "NetMonitorTests", dependencies: ["NetMonitor", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "NetMonitorTests", dependencies: ["NetMonitor", "NetmonLab", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CoverageModelTests", dependencies: ["CoverageModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SiteCatalogTests", dependencies: ["SiteCatalog", "TestSupport"], swiftSettings: strict),
         .testTarget(
