@@ -21,6 +21,12 @@ extension Netmon.Coverage {
         @Option(name: .long, help: "Number of rows to write.")
         var rows: Int = 100_000
 
+        @Option(
+            name: .long,
+            help: "Seconds of driving between two reports (1: a report a second; larger: the same rows cover more road)."
+        )
+        var reportEvery: Int = 1
+
         @Option(name: .long, help: "Seed of the simulation.")
         var seed: UInt64 = 1
 
@@ -29,6 +35,7 @@ extension Netmon.Coverage {
 
         func validate() throws {
             if self.rows < 0 { throw ValidationError("--rows must be at least 0.") }
+            if !(1...3600).contains(self.reportEvery) { throw ValidationError("--report-every must be 1…3600 seconds.") }
         }
 
         func run() async throws {
@@ -39,7 +46,7 @@ extension Netmon.Coverage {
                 let sink = try AtomicFileSink(path: self.output)
                 let writer = CanonicalCSVWriter(sink: sink)
                 var n: Int64 = 0
-                try simulator.run(rows: self.rows) { report in
+                try simulator.run(rows: self.rows, reportEvery: self.reportEvery) { report in
                     try writer.write(report)
                     n += 1
                     if n & 0x3FFF == 0 { progress.update(n * 95) }

@@ -177,7 +177,13 @@ public struct DriveTestSimulator {
     }
 
     /// Generates `rows` reports, calling `emit` for each, deterministically for the seed.
-    public func run(rows: Int, startTime: Double = 1_767_574_800, emit: (SignalReport) throws -> Void) rethrows {
+    ///
+    /// The phone reports once every `reportEvery` seconds of driving (1: a report a second, as drive-test tools
+    /// log; larger values spread the same number of rows over more road, so fewer rows cover the province).
+    public func run(
+        rows: Int, reportEvery: Int = 1, startTime: Double = 1_767_574_800, emit: (SignalReport) throws -> Void
+    ) rethrows {
+        precondition(reportEvery >= 1, "reportEvery must be at least 1 s")
         var random = SimulationRandom(seed: self.seed &+ 0xD1B5)
         var produced = 0
         var drive = 0
@@ -192,23 +198,31 @@ public struct DriveTestSimulator {
             for _ in 0..<length {
                 try emit(self.sample(at: p, operatorCode: op, time: time, device: device, random: &random))
                 produced += 1
-                time += 1
-                heading += random.normal() * 0.08
-                let stepKm = random.uniform(0.008, 0.02)
-                var next = LatLng(
-                    lat: p.lat + stepKm / 111.195 * _sin(heading),
-                    lng: p.lng + stepKm / (111.195 * _cos(p.lat * .pi / 180)) * _cos(heading))
-                var tries = 0
-                while !self.isInside(next) && tries < 12 {
-                    heading += .pi / 2 + random.uniform(0, .pi)
-                    next = LatLng(
-                        lat: p.lat + stepKm / 111.195 * _sin(heading),
-                        lng: p.lng + stepKm / (111.195 * _cos(p.lat * .pi / 180)) * _cos(heading))
-                    tries += 1
+                for _ in 0..<reportEvery {
+                    time += 1
+                    self.advance(&p, heading: &heading, random: &random)
                 }
-                if tries < 12 { p = next } else { p = self.randomPointInside(&random) }
             }
             time += 600
         }
+    }
+
+    /// One second of driving: a gentle turn and 8–20 m ahead, turning away from the province's edge (or jumping to a
+    /// fresh start point when boxed in).
+    private func advance(_ p: inout LatLng, heading: inout Double, random: inout SimulationRandom) {
+        heading += random.normal() * 0.08
+        let stepKm = random.uniform(0.008, 0.02)
+        var next = LatLng(
+            lat: p.lat + stepKm / 111.195 * _sin(heading),
+            lng: p.lng + stepKm / (111.195 * _cos(p.lat * .pi / 180)) * _cos(heading))
+        var tries = 0
+        while !self.isInside(next) && tries < 12 {
+            heading += .pi / 2 + random.uniform(0, .pi)
+            next = LatLng(
+                lat: p.lat + stepKm / 111.195 * _sin(heading),
+                lng: p.lng + stepKm / (111.195 * _cos(p.lat * .pi / 180)) * _cos(heading))
+            tries += 1
+        }
+        if tries < 12 { p = next } else { p = self.randomPointInside(&random) }
     }
 }
