@@ -62,3 +62,9 @@ final class DemoChildren: Sendable {
 func demoSay(_ text: String) {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
+
+/// A demo step that failed, in one sentence.
+struct DemoError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -43,7 +43,7 @@ extension Netmon {
         var lab: String = "demo"
 
         @Option(help: "Rows of simulated drive tests for the 104 communes.")
-        var driveTestRows: Int = 20_000
+        var driveTestRows: Int = 30_000
 
         func validate() throws {
             guard (1...104).contains(self.communes) else { throw ValidationError("--communes must be 1…104.") }
@@ -71,7 +71,10 @@ extension Netmon {
             demoSay("netmon demo — state in \(stateDir)")
 
             // The webhook receiver and the demo's copy of sites.yaml.
-            let receiver = try DemoWebhookReceiver(logPath: stateDir + "/webhook.jsonl")
+            let receiver = try LabWebhookReceiver(logPath: stateDir + "/webhook.jsonl") { delivery in
+                let line = String(decoding: delivery.body, as: UTF8.self).replacingOccurrences(of: "\n", with: " ")
+                demoSay("webhook: received \(delivery.body.count) bytes: \(line.prefix(160))")
+            }
             let demoConfig = stateDir + "/sites.yaml"
             let rendered = try DemoSitesFile.render(
                 source: source, config: sites, webhookURL: receiver.url, webhookSecret: DemoSitesFile.randomSecret())
@@ -165,7 +168,7 @@ extension Netmon {
                 if features.coverageSimulate {
                     let csv = stateDir + "/drive-tests.csv"
                     let status = try Self.runToEnd(
-                        [executable, "coverage", "simulate", "--config", demoConfig, "--rows", String(self.driveTestRows), "--seed", "1",
+                        [executable, "coverage", "simulate", "--config", demoConfig, "--rows", String(self.driveTestRows), "--report-every", "20", "--seed", "1",
                          "--output", csv], log: stateDir + "/coverage.log")
                     if status == 0 {
                         demoSay("drive tests: \(self.driveTestRows) simulated reports → \(csv)")
@@ -255,7 +258,7 @@ extension Netmon {
         }
 
         /// Waits for SIGINT/SIGTERM or the duration, reporting children that exit.
-        static func waitForStop(duration: Double?, children: DemoChildren, receiver: DemoWebhookReceiver) async throws {
+        static func waitForStop(duration: Double?, children: DemoChildren, receiver: LabWebhookReceiver) async throws {
             let stop = DemoStopSignal.shared
             let start = Date()
             var reported: Set<String> = []

@@ -3,13 +3,29 @@ import SiteCatalog
 
 /// The demo's copy of sites.yaml: the same network and communes, with a fast probe schedule (a round every 15 s),
 /// short alert timings and the demo's local webhook receiver, so that link health shows and an alert fires within
-/// a minute. Written next to the demo's other state, never over the user's file.
-enum DemoSitesFile {
+/// a minute. Written next to the demo's other state, never over the user's file. The end-to-end test renders its
+/// configuration the same way, adding an email receiver.
+public enum DemoSitesFile {
+    /// An SMTP receiver for critical alerts (plain SMTP on loopback: the test's and demo's own server).
+    public struct EmailReceiver: Sendable, Hashable {
+        public var smarthost: String
+        public var to: String
+        public var from: String
+        public init(smarthost: String, to: String, from: String) {
+            self.smarthost = smarthost
+            self.to = to
+            self.from = from
+        }
+    }
+
     /// The probe schedule of the demo.
-    static let probeLine = "  probe: { probes: 10, step: 15s, timeout: 1s, interval: 500ms, payload_bytes: 56 }"
+    public static let probeLine = "  probe: { probes: 10, step: 15s, timeout: 1s, interval: 500ms, payload_bytes: 56 }"
 
     /// Rewrites `source` (the text of the sites.yaml at `sourcePath`, already loaded as `config`).
-    static func render(source: String, config: SitesConfig, webhookURL: String, webhookSecret: String) throws -> String {
+    /// Every alert goes to the webhook; critical ones also to `email` when given.
+    public static func render(
+        source: String, config: SitesConfig, webhookURL: String, webhookSecret: String, email: EmailReceiver? = nil
+    ) throws -> String {
         var lines = source.components(separatedBy: "\n")
         var replacedProbe = false
         for index in lines.indices {
@@ -22,7 +38,9 @@ enum DemoSitesFile {
             }
         }
         guard replacedProbe else {
-            throw DemoError("the demo needs sites.yaml's defaults.probe written on one line ({ probes: …, step: … })")
+            throw LabError(
+                .invalidArgument, "the demo needs sites.yaml's defaults.probe written on one line ({ probes: …, step: … })",
+                context: "defaults.probe")
         }
         // Replace the top-level alerts: section (up to the next top-level key or the end).
         if let start = lines.firstIndex(where: { $0.hasPrefix("alerts:") }) {
@@ -34,7 +52,27 @@ enum DemoSitesFile {
             "alerts:",
             "  receivers:",
             "    - { name: demo-webhook, webhook: { url: \(webhookURL), secret: \(webhookSecret), format: standard } }",
-            "  route: { receiver: demo-webhook, group_by: [alertname, commune], group_wait: 5s, group_interval: 30s, repeat_interval: 4h }",
+        ]
+        if let email {
+            lines += [
+                "    - name: demo-email",
+                "      email: { to: [\(email.to)], from: \(email.from), smarthost: \(email.smarthost), require_tls: false }",
+                "  route:",
+                "    receiver: demo-webhook",
+                "    group_by: [alertname, commune]",
+                "    group_wait: 5s",
+                "    group_interval: 30s",
+                "    repeat_interval: 4h",
+                "    routes:",
+                "      - { matchers: [\"severity=critical\"], receiver: demo-email, continue: true }",
+                "      - { receiver: demo-webhook }",
+            ]
+        } else {
+            lines.append(
+                "  route: { receiver: demo-webhook, group_by: [alertname, commune], group_wait: 5s, group_interval: 30s, repeat_interval: 4h }"
+            )
+        }
+        lines += [
             "  rules: { gateway_silent_minutes: 30, capture_drops_per_minute: 100, outbox_backlog: 1000, for: 15s }",
             "",
         ]
@@ -42,14 +80,14 @@ enum DemoSitesFile {
     }
 
     /// A fresh `whsec_` secret (24 random bytes, base64).
-    static func randomSecret() -> String {
+    public static func randomSecret() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<24).map { _ in UInt8.random(in: 0...255, using: &generator) }
         return "whsec_" + Data(bytes).base64EncodedString()
     }
 
     /// A random bearer token (32 hex digits).
-    static func randomToken() -> String {
+    public static func randomToken() -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
     }
