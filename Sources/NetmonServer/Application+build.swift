@@ -50,7 +50,10 @@ struct StoreService: Service {
 ///   - host/port: where to listen (port 0 picks a free one).
 ///   - tls: certificate and key for HTTPS; nil for plain HTTP.
 ///   - tokens: tokens to install (hashed) before serving.
-///   - alerts: the alerting module's view, served at `/api/v1/alerts`.
+///   - alerts: the alerting module's view, served at `/api/v1/alerts` and `/api/v1/silences`.
+///   - ingestListeners: told about the rounds of every ingest after the store committed them.
+///   - services: more services to run for as long as the server runs (alerting's evaluation and delivery); they
+///     start with the server and stop after it on graceful shutdown.
 public func buildApplication(
     configuration: ServerConfiguration,
     store: any ProvinceStore,
@@ -59,12 +62,15 @@ public func buildApplication(
     tls: TLSFiles? = nil,
     tokens: [TokenGrant] = [],
     alerts: (any AlertSource)? = nil,
+    ingestListeners: [any IngestListener] = [],
+    services: [any Service] = [],
     logger: Logger = Logger(label: "netmon.server"),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let boundaries = try configuration.boundariesPath.map(CommuneBoundaries.load) ?? .empty
     let state = ServerState(
-        configuration: configuration, store: store, boundaries: boundaries, tokens: [], alerts: alerts, logger: logger)
+        configuration: configuration, store: store, boundaries: boundaries, tokens: [], alerts: alerts,
+        ingestListeners: ingestListeners, logger: logger)
     let router = buildRouter(state: state)
 
     let server: HTTPServerBuilder
@@ -85,7 +91,7 @@ public func buildApplication(
         router: router,
         server: server,
         configuration: .init(address: .hostname(host, port: port), serverName: "netmon"),
-        services: [StoreService(store: store)],
+        services: [StoreService(store: store)] + services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
         logger: logger)
     app.beforeServerStarts {
@@ -128,6 +134,7 @@ func buildRouter(state: ServerState) -> Router<BasicRequestContext> {
     IngestRoutes(state: state).register(on: router)
     APIRoutes(state: state).register(on: router)
     GeoJSONRoutes(state: state).register(on: router)
+    AlertRoutes(state: state).register(on: router)
     DashboardRoutes(state: state).register(on: router)
     return router
 }

@@ -16,10 +16,13 @@ final class ServerState: Sendable {
     /// Commune code by probe id.
     let communeByProbe: [String: String]
     let alerts: (any AlertSource)?
+    /// Told about accepted rounds after each ingest commit (alerting, and whatever else plugs in).
+    let ingestListeners: [any IngestListener]
 
     init(
         configuration: ServerConfiguration, store: any ProvinceStore, boundaries: CommuneBoundaries,
-        tokens: [StoredToken], alerts: (any AlertSource)?, logger: Logger
+        tokens: [StoredToken], alerts: (any AlertSource)?, ingestListeners: [any IngestListener] = [],
+        logger: Logger
     ) {
         self.configuration = configuration
         self.store = store
@@ -32,6 +35,7 @@ final class ServerState: Sendable {
         self.communeByProbe = Dictionary(
             configuration.communes.map { ($0.probeID, $0.code) }, uniquingKeysWith: { a, _ in a })
         self.alerts = alerts
+        self.ingestListeners = ingestListeners
     }
 
     /// The current health of every commune.
@@ -40,10 +44,4 @@ final class ServerState: Sendable {
         async let probes = store.probes()
         return HealthBoard(configuration: configuration, latest: try await latest, probes: try await probes)
     }
-}
-
-/// Where `GET /api/v1/alerts` reads from: the alerting module plugs in here when it runs inside the server.
-public protocol AlertSource: Sendable {
-    /// Active alerts and silences as JSON (an object with `alerts` and `silences` arrays).
-    func alertsJSON() async throws -> String
 }

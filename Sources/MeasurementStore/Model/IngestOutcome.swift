@@ -1,10 +1,37 @@
+import NetmonProtocol
+
 /// What an ingest did: how many rounds were new and how many were already stored (or repeated in the batch).
 public struct IngestOutcome: Sendable, Hashable, Codable {
     public var accepted: Int
     public var duplicates: Int
+    /// The rounds that were newly stored (for listeners such as alerting). Not part of equality, hashing or the
+    /// coded form: an outcome is its counts.
+    public var acceptedRounds: [ProbeRound]
 
-    public init(accepted: Int, duplicates: Int) {
+    public init(accepted: Int, duplicates: Int, acceptedRounds: [ProbeRound] = []) {
         self.accepted = accepted
         self.duplicates = duplicates
+        self.acceptedRounds = acceptedRounds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case accepted
+        case duplicates
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            accepted: try container.decode(Int.self, forKey: .accepted),
+            duplicates: try container.decode(Int.self, forKey: .duplicates))
+    }
+
+    public static func == (lhs: IngestOutcome, rhs: IngestOutcome) -> Bool {
+        lhs.accepted == rhs.accepted && lhs.duplicates == rhs.duplicates
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(self.accepted)
+        hasher.combine(self.duplicates)
     }
 }

@@ -141,7 +141,9 @@ public final class PostgresProvinceStore: ProvinceStore {
                 b.append(inserted.map(\.sequence).max() ?? -1)
                 try await conn.query(
                     PostgresQuery(unsafeSQL: ProvinceSchema.probeUpsert { "$\($0)" }, binds: b), logger: logger)
-                return IngestOutcome(accepted: inserted.count, duplicates: repeats + unique.count - inserted.count)
+                return IngestOutcome(
+                    accepted: inserted.count, duplicates: repeats + unique.count - inserted.count,
+                    acceptedRounds: inserted)
             }
         }
     }

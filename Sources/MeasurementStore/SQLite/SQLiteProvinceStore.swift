@@ -73,7 +73,9 @@ public final class SQLiteProvinceStore: ProvinceStore {
                 try db.execute(
                     sql: probeSQL,
                     arguments: [probeID, newestCommune, received, Int64(inserted.count), lastSequence])
-                return IngestOutcome(accepted: inserted.count, duplicates: repeats + unique.count - inserted.count)
+                return IngestOutcome(
+                    accepted: inserted.count, duplicates: repeats + unique.count - inserted.count,
+                    acceptedRounds: inserted)
             }
         } catch {
             throw StoreError(.statement, "\(error)", context: "sqlite:\(path): ingest")

@@ -63,13 +63,6 @@ struct APIRoutes {
             try viewer(request)
             return try Responses.json(try await summary())
         }
-        router.get("/api/v1/alerts") { request, _ in
-            try viewer(request)
-            guard let alerts = state.alerts else {
-                throw HTTPError(.notFound, message: "alerting is not running inside this server")
-            }
-            return Responses.text(try await alerts.alertsJSON(), contentType: "application/json; charset=utf-8")
-        }
         router.get("/api/v1/admin/tokens") { request, _ in
             try admin(request)
             let tokens = try await state.store.tokens().map {

@@ -26,9 +26,14 @@ struct IngestRoutes {
         do {
             let batch = try await decodeBatch(request)
             try validate(batch, principal: principal)
-            let outcome = try await state.store.ingest(
-                batch.rounds, probeID: batch.probeID, receivedAt: state.configuration.now())
+            let receivedAt = state.configuration.now()
+            let outcome = try await state.store.ingest(batch.rounds, probeID: batch.probeID, receivedAt: receivedAt)
             state.metrics.recordIngest(accepted: outcome.accepted, duplicates: outcome.duplicates)
+            if !outcome.acceptedRounds.isEmpty {
+                for listener in state.ingestListeners {
+                    await listener.roundsAccepted(outcome.acceptedRounds, probeID: batch.probeID, receivedAt: receivedAt)
+                }
+            }
             return try Responses.json(
                 Reply(accepted: outcome.accepted, duplicates: outcome.duplicates, received: batch.rounds.count))
         } catch let e as HTTPError {
