@@ -109,12 +109,22 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Alerting inside `netmon serve`: the processor fed by ingest, its services, the alerts/silences API.
+        .target(
+            name: "ServerAlerting",
+            dependencies: [
+                "Alerting", "NetmonServer", "NetmonProtocol", "SiteCatalog",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         // The command-line tool: one file per subcommand.
         .executableTarget(
             name: "netmon",
             dependencies: [
                 "NetMonitor", "CoverageModel", "SiteCatalog", "NetmonLab", "NetmonProtocol", "ProbeAgent", "Alerting",
-                "MeasurementStore", "NetmonServer",
+                "MeasurementStore", "NetmonServer", "ServerAlerting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -140,7 +150,9 @@ let package = Package(
         .testTarget(
             name: "AlertingTests",
             dependencies: [
-                "Alerting", "NetmonProtocol", "TestSupport",
+                "Alerting", "NetmonProtocol", "TestSupport", "ServerAlerting", "NetmonServer", "MeasurementStore",
+                "SiteCatalog",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

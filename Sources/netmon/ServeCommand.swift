@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MeasurementStore
 import NetmonServer
+import ServerAlerting
 import ServiceLifecycle
 import SiteCatalog
 
@@ -48,12 +49,26 @@ extension Netmon {
         @Option(name: .long, help: "Folder of Debian's libjs-leaflet, served to the dashboard.")
         var leaflet: String = "/usr/share/javascript/leaflet"
 
+        @Flag(name: .customLong("no-alerts"), help: "Do not run alerting, even though sites.yaml has alert routes.")
+        var noAlerts = false
+
+        @Option(
+            name: .long,
+            help: "The alert store (SQLite): alert state, silences and the notification outbox. Default: netmon-alerts.sqlite beside the SQLite database (in the current folder with PostgreSQL).")
+        var alertsDatabase: String?
+
+        @Option(name: .long, help: "Seconds between alert evaluations.")
+        var alertsInterval: Double = 10
+
         func validate() throws {
             if (tlsCert == nil) != (tlsKey == nil) {
                 throw ValidationError("--tls-cert and --tls-key go together.")
             }
             guard rateLimit > 0 else { throw ValidationError("--rate-limit must be positive.") }
             guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024.") }
+            guard alertsInterval >= 0.1, alertsInterval <= 3600 else {
+                throw ValidationError("--alerts-interval must be between 0.1 and 3600 seconds.")
+            }
             _ = try parseListen()
         }
 
@@ -87,19 +102,43 @@ extension Netmon {
             }
             let store = try location.open(logger: logger)
             let (host, port) = try parseListen()
+            var alerting: ServerAlerting?
+            if !noAlerts {
+                let path = alertsDatabase ?? Self.defaultAlertsDatabase(location)
+                do {
+                    alerting = try ServerAlerting(
+                        sites: sites,
+                        options: .init(storePath: path, evaluationInterval: alertsInterval),
+                        logger: Logger(label: "netmon.alerting"))
+                } catch {
+                    FileHandle.standardError.write(Data("netmon serve: alerting: \(error)\n".utf8))
+                    throw ExitCode(2)
+                }
+                logger.info(
+                    "alerting on",
+                    metadata: ["store": "\(path)", "receivers": "\(alerting!.configuration.receivers.map(\.name))"])
+            }
             let app = try buildApplication(
                 configuration: Self.serverConfiguration(
                     sites, leaflet: leaflet, rateLimit: rateLimit, maxBodyBytes: maxBodyBytes,
                     anonymous: publicDashboard ? .viewer : nil),
                 store: store, host: host, port: port,
                 tls: tlsCert.map { TLSFiles(certificateChainPath: $0, privateKeyPath: tlsKey!) },
-                tokens: grants, logger: logger,
+                tokens: grants, alerts: alerting?.api, ingestListeners: alerting.map { [$0.api] } ?? [],
+                services: alerting?.services ?? [], logger: logger,
                 onServerRunning: { port in
                     logger.info("netmon serve listening on \(host):\(port) (\(tlsCert == nil ? "http" : "https"))")
                 })
             let group = ServiceGroup(
                 configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
+        }
+
+        /// `netmon-alerts.sqlite` beside a SQLite database, or in the current folder.
+        static func defaultAlertsDatabase(_ location: StoreLocation) -> String {
+            guard case .sqlite(let path) = location else { return "netmon-alerts.sqlite" }
+            return URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("netmon-alerts.sqlite")
+                .path
         }
 
         /// The server's view of sites.yaml.

@@ -55,3 +55,14 @@ extension AlertStore {
         }
     }
 }
+
+extension AlertStore {
+    /// Deletes silences that ended before `cutoff`; returns how many.
+    @discardableResult
+    public func pruneSilences(endedBefore cutoff: Date) throws(DeliveryError) -> Int {
+        try self.write { db in
+            try db.execute(sql: "DELETE FROM silence WHERE ends_at < ?", arguments: [cutoff.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+}

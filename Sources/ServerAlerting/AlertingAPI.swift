@@ -1,0 +1,61 @@
+import Alerting
+import Foundation
+import NetmonProtocol
+import NetmonServer
+
+/// The alert store and processor as the server sees them: the source of `/api/v1/alerts` and `/api/v1/silences`,
+/// and the listener that feeds accepted probe rounds to the processor.
+///
+/// Bad requests are refused with ``AlertSourceError`` naming the parameter or field; the same matcher syntax and
+/// silence rules as `netmon alerts list` and `netmon alerts silence add`.
+public struct AlertingAPI: AlertSource, IngestListener {
+    /// The processor rounds go to.
+    public let processor: AlertProcessor
+
+    public init(processor: AlertProcessor) {
+        self.processor = processor
+    }
+
+    var store: AlertStore { self.processor.store }
+
+    public func roundsAccepted(_ rounds: [ProbeRound], probeID: String, receivedAt: Date) async {
+        await self.processor.ingest(rounds, receivedAt: receivedAt)
+    }
+
+    public func alertsJSON(states: [String], matchers: [String], now: Date) async throws -> String {
+        var query = AlertQuery()
+        for name in states {
+            guard let state = AlertRecord.State(rawValue: name) else {
+                throw AlertSourceError(
+                    .invalidRequest, "must be pending, firing or resolved, not '\(name)'", context: "state")
+            }
+            query.states.insert(state)
+        }
+        query.matchers = try matchers.map { try Self.matcher($0, context: "match") }
+        return try AlertListing.json(["alerts": try self.store.alerts(query, now: now)])
+    }
+
+    public func silencesJSON(includeInactive: Bool, now: Date) async throws -> String {
+        try AlertListing.json(["silences": try self.store.silences(activeAt: includeInactive ? nil : now)])
+    }
+
+    public func createSilence(body: Data, author: String, now: Date) async throws -> String {
+        let silence = try SilenceRequest.decode(body).silence(author: author, now: now)
+        try self.store.add(silence)
+        return try AlertListing.json(silence)
+    }
+
+    public func expireSilence(id: String, now: Date) async throws {
+        guard try self.store.expireSilence(id: id, at: now) else {
+            throw AlertSourceError(.notFound, "no active silence with this id", context: id)
+        }
+    }
+
+    static func matcher(_ text: String, context: String) throws(AlertSourceError) -> LabelMatcher {
+        do {
+            return try LabelMatcher(parsing: text)
+        } catch {
+            throw AlertSourceError(.invalidRequest, "\(error.message): '\(text)'", context: context)
+        }
+    }
+}
