@@ -28,6 +28,8 @@ struct ProvinceStoreTests {
             let again = batch + [batch[3], makeRound(sequence: 10), makeRound(sequence: 11)]
             let second = try await store.ingest(again, probeID: "probe-11953", receivedAt: t0.addingTimeInterval(800))
             #expect(second == IngestOutcome(accepted: 2, duplicates: 11))
+            #expect(first.acceptedRounds == batch)
+            #expect(second.acceptedRounds.map(\.sequence) == [10, 11])  // what listeners (alerting) are given
             #expect(try await store.roundCount() == 12)
             let probes = try await store.probes()
             #expect(probes.count == 1)
