@@ -22,7 +22,8 @@ extension SitesDecoder {
     private func decodeCommune(_ located: Located, thresholds: Thresholds) -> Commune? {
         guard
             let fields = self.context.fields(
-                located, "commune", required: ["code", "name", "subnet", "gateway", "probe_id"], optional: ["targets"])
+                located, "commune", required: ["code", "name", "subnet", "gateway", "probe_id"],
+                optional: ["targets", "capture"])
         else { return nil }
         var code: String?
         if let codeLocated = fields["code"] {
@@ -89,10 +90,14 @@ extension SitesDecoder {
                 targets = .none
             }
         }
-        guard let code, let name, let subnet, let gateway, let probeID, let targets else { return nil }
+        var capture: CaptureSettings?? = .some(nil)
+        if fields.has("capture") {
+            capture = self.decodeCapture(fields["capture"], base: self.captureDefaults).map { .some($0) }
+        }
+        guard let code, let name, let subnet, let gateway, let probeID, let targets, let capture else { return nil }
         return Commune(
             code: code, name: name, subnet: subnet.description, gateway: gateway.description, probeID: probeID,
-            targets: targets
+            targets: targets, capture: capture
         )
     }
 }

@@ -3,13 +3,21 @@ import Yams
 /// Defaults, thresholds and probe targets.
 extension SitesDecoder {
     func decodeDefaults(_ located: Located?) -> Defaults? {
-        guard let fields = self.context.fields(located, "defaults", required: ["probe", "thresholds"]) else {
+        guard
+            let fields = self.context.fields(
+                located, "defaults", required: ["probe", "thresholds"], optional: ["capture"])
+        else {
             return nil
         }
         let probe = self.decodeProbeSettings(fields["probe"])
         let thresholds = self.decodeThresholds(fields["thresholds"], base: nil)
-        guard let probe, let thresholds else { return nil }
-        return Defaults(probe: probe, thresholds: thresholds)
+        var capture: CaptureSettings? = .standard
+        if fields.has("capture") {
+            capture = self.decodeCapture(fields["capture"], base: .standard)
+            self.captureDefaults = capture ?? .standard
+        }
+        guard let probe, let thresholds, let capture else { return nil }
+        return Defaults(probe: probe, thresholds: thresholds, capture: capture)
     }
 
     func decodeProbeSettings(_ located: Located?) -> ProbeSettings? {

@@ -35,6 +35,8 @@ final class SitesDecoder {
     /// The `boundaries` value, and whether every commune of it must be listed.
     var boundaries: Located?
     var requiresAllCommunes = true
+    /// `defaults.capture` as read so far, the base of each commune's `capture`.
+    var captureDefaults = CaptureSettings.standard
 
     init(context: DecodeContext, baseDirectory: String) {
         self.context = context

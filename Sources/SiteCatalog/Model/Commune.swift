@@ -13,14 +13,21 @@ public struct Commune: Sendable, Hashable {
     /// Its own target list (thresholds resolved), or nil for the default targets: use
     /// ``SitesConfig/targets(for:)``, which applies the default.
     public var targets: [ProbeTarget]?
+    /// Its `capture` block merged over the defaults' one, or nil when it has none: use
+    /// ``SitesConfig/capture(for:)``, which applies the default.
+    public var capture: CaptureSettings?
 
     /// Creates a commune.
-    public init(code: String, name: String, subnet: String, gateway: String, probeID: String, targets: [ProbeTarget]?) {
+    public init(
+        code: String, name: String, subnet: String, gateway: String, probeID: String, targets: [ProbeTarget]?,
+        capture: CaptureSettings? = nil
+    ) {
         self.code = code
         self.name = name
         self.subnet = subnet
         self.gateway = gateway
         self.probeID = probeID
         self.targets = targets
+        self.capture = capture
     }
 }

@@ -4,11 +4,14 @@ public struct Defaults: Sendable, Hashable {
     public var probe: ProbeSettings
     /// Link thresholds.
     public var thresholds: Thresholds
+    /// Passive capture (off unless an interface is named).
+    public var capture: CaptureSettings
 
     /// Creates defaults.
-    public init(probe: ProbeSettings, thresholds: Thresholds) {
+    public init(probe: ProbeSettings, thresholds: Thresholds, capture: CaptureSettings = .standard) {
         self.probe = probe
         self.thresholds = thresholds
+        self.capture = capture
     }
 }
 
