@@ -110,6 +110,10 @@ public struct SiteReport: Sendable, Hashable, Encodable {
     public var icmpSent: Int
     public var icmpReceived: Int
     public var icmpRTT: RTTSummary?
+    /// The TCP samples behind `rtt` and the ICMP ones behind `icmpRTT` (not encoded; for the probe daemon's
+    /// passive rounds).
+    public var rttSamples = SampleSeries()
+    public var icmpRTTSamples = SampleSeries()
 
     enum CodingKeys: String, CodingKey {
         case site, flows, packets, bytes, dataSegments = "data_segments", retransmissions

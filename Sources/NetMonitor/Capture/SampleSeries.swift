@@ -1,6 +1,6 @@
 /// RTT samples of one series (a flow side, a site, an ICMP identifier) in nanoseconds, with bounded memory.
 ///
-/// Count and minimum are exact; beyond `capacity` samples a deterministic reservoir (Algorithm R) keeps a uniform
+/// Count, minimum and maximum are exact; beyond `capacity` samples a deterministic reservoir (Algorithm R) keeps a uniform
 /// subset for the median and p95.
 public struct SampleSeries: Sendable, Hashable {
     /// How many samples are kept for percentiles.
@@ -12,6 +12,8 @@ public struct SampleSeries: Sendable, Hashable {
     public private(set) var count = 0
     /// The smallest sample added.
     public private(set) var minimum = Int64.max
+    /// The largest sample added.
+    public private(set) var maximum = Int64.min
     private var state: UInt64 = 0x9E37_79B9_7F4A_7C15
 
     /// An empty series.
@@ -21,6 +23,7 @@ public struct SampleSeries: Sendable, Hashable {
     public mutating func add(_ nanoseconds: Int64) {
         self.count += 1
         if nanoseconds < self.minimum { self.minimum = nanoseconds }
+        if nanoseconds > self.maximum { self.maximum = nanoseconds }
         if self.values.count < Self.capacity {
             self.values.append(nanoseconds)
         } else {

@@ -16,7 +16,7 @@ struct SiteAccumulator {
             retransmissions: self.retransmissions,
             retransmissionRatio: self.dataSegments > 0 ? Double(self.retransmissions) / Double(self.dataSegments) : nil,
             rtt: RTTSummary(self.rtt), icmpSent: self.icmpSent, icmpReceived: self.icmpReceived,
-            icmpRTT: RTTSummary(self.icmpRTT))
+            icmpRTT: RTTSummary(self.icmpRTT), rttSamples: self.rtt, icmpRTTSamples: self.icmpRTT)
     }
 
     var isEmpty: Bool { self.packets == 0 }

@@ -25,9 +25,10 @@ extension AgentSite {
             )
         }
         let probe = config.defaults.probe
+        let targets = config.targets(for: commune)
         self.init(
             probeID: commune.probeID, commune: commune.code,
-            targets: config.targets(for: commune).map { target in
+            targets: targets.map { target in
                 let kind: AgentTarget.Kind =
                     switch target.kind {
                     case .icmp: .icmp
@@ -37,7 +38,34 @@ extension AgentSite {
             },
             schedule: ProbeSchedule(
                 probes: probe.probes, stepSeconds: probe.step.seconds, timeoutSeconds: probe.timeout.seconds,
-                intervalSeconds: probe.interval.seconds, payloadBytes: probe.payloadBytes))
+                intervalSeconds: probe.interval.seconds, payloadBytes: probe.payloadBytes),
+            capture: config.capture(for: commune).map { settings in
+                AgentCapture(
+                    interface: settings.interface ?? "any", filter: settings.filter,
+                    snapshotLength: settings.snapshotLength, bufferBytes: settings.bufferMiB << 20,
+                    remoteSites: Self.remoteSites(config: config, commune: commune, targets: targets))
+            })
+    }
+
+    /// The remote sites of the passive rounds, as seen from `commune`'s gateway: its targets and the data-centre
+    /// services (host prefixes, by name), the data-centre subnet (`datacenter`) and every other commune's subnet
+    /// (by code). The commune's own subnet is the local side and gets no rounds.
+    static func remoteSites(config: SitesConfig, commune: Commune, targets: [ProbeTarget]) -> [AgentCapture.RemoteSite] {
+        var sites: [AgentCapture.RemoteSite] = []
+        var names: Set<String> = []
+        var addresses: Set<String> = []
+        func add(_ name: String, _ prefix: String) {
+            guard !names.contains(name), !addresses.contains(prefix) else { return }
+            names.insert(name)
+            addresses.insert(prefix)
+            sites.append(AgentCapture.RemoteSite(name: name, prefix: prefix))
+        }
+        for target in targets { add(target.name, target.address) }
+        add("hub", config.network.datacenter.hub)
+        for service in config.network.datacenter.services { add(service.name, service.address) }
+        add("datacenter", config.network.datacenter.subnet)
+        for other in config.communes where other.code != commune.code { add(other.code, other.subnet) }
+        return sites
     }
 
     /// Loads sites.yaml at `path` (validating it as `netmon check` does) and picks commune `code`.

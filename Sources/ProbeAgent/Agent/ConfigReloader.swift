@@ -48,6 +48,10 @@ public struct ConfigReloader: Service {
                 metadata: ["running": "\(old.probeID)", "file": "\(new.probeID)"])
             return false
         }
+        if new.capture != old.capture {
+            // The capture's thread, handle and site map belong to the running capture; they are rebuilt at start.
+            logger.warning("SIGHUP: the capture settings changed; they take effect when the daemon restarts")
+        }
         scheduler.update(site: new)
         onReloaded(new)
         logger.info(

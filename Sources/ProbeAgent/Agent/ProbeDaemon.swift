@@ -91,6 +91,12 @@ public struct ProbeDaemon: Sendable {
                     service: ConfigReloader(scheduler: scheduler, logger: logger.with(label: "reload"), load: reload),
                     successTerminationBehavior: .gracefullyShutdownGroup))
         }
+        if let capture = site.capture {
+            let service = PassiveCaptureService(
+                site: site, capture: capture, store: store, metrics: metrics, logger: logger.with(label: "capture")
+            ) { _ in notify?.notifyNewRounds() }
+            services.append(.init(service: service, successTerminationBehavior: .ignore))
+        }
         services.append(.init(service: scheduler, successTerminationBehavior: .gracefullyShutdownGroup))
 
         var configuration = ServiceGroupConfiguration(

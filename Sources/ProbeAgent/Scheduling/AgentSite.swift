@@ -8,12 +8,17 @@ public struct AgentSite: Sendable, Hashable {
     public var targets: [AgentTarget]
     /// Probes per step, step, timeout, interval.
     public var schedule: ProbeSchedule
+    /// Passive capture, when sites.yaml configures one for this commune.
+    public var capture: AgentCapture?
 
-    public init(probeID: String, commune: String, targets: [AgentTarget], schedule: ProbeSchedule) {
+    public init(
+        probeID: String, commune: String, targets: [AgentTarget], schedule: ProbeSchedule, capture: AgentCapture? = nil
+    ) {
         self.probeID = probeID
         self.commune = commune
         self.targets = targets
         self.schedule = schedule
+        self.capture = capture
     }
 }
 
