@@ -22,10 +22,16 @@ final class DaemonProcess: Sendable {
     let logPath: String
     let pid: Int32
 
-    init(arguments: [String], logPath: String) throws {
+    /// - Parameter launcher: a command that runs netmon, e.g. `["ip", "netns", "exec", NAME]` (empty: run it directly).
+    init(arguments: [String], logPath: String, launcher: [String] = []) throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: NetmonBinary.path!)
-        process.arguments = ["probe"] + arguments
+        if launcher.isEmpty {
+            process.executableURL = URL(fileURLWithPath: NetmonBinary.path!)
+            process.arguments = ["probe"] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = launcher + [NetmonBinary.path!, "probe"] + arguments
+        }
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         try log.seekToEnd()
