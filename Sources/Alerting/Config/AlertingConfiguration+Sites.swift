@@ -48,6 +48,7 @@ extension AlertingConfiguration {
         if receiver.webhook != nil { kinds.append("webhook") }
         if receiver.email != nil { kinds.append("email") }
         if receiver.alertmanager != nil { kinds.append("alertmanager") }
+        if receiver.sendmail != nil { kinds.append("sendmail") }
         return kinds.count <= 1 ? [receiver.name] : kinds.map { "\(receiver.name)/\($0)" }
     }
 
@@ -73,7 +74,9 @@ extension AlertingConfiguration {
             if secret == nil, let file = webhook.secretFile { secret = try self.readSecret(file, receiver.name) }
             let format: WebhookSender.Format = webhook.format == .alertmanager ? .alertmanager : .standard
             result.append(
-                ReceiverConfiguration(name: next(), kind: .webhook(url: webhook.url, secret: secret, format: format)))
+                ReceiverConfiguration(
+                    name: next(), kind: .webhook(url: webhook.url, secret: secret, format: format),
+                    sendResolved: receiver.sendResolved))
         }
         if let email = receiver.email {
             let password = try email.authPasswordFile.map { (file) throws(DeliveryError) in
@@ -82,13 +85,23 @@ extension AlertingConfiguration {
             let host = email.smarthostHost.contains(":") ? "[\(email.smarthostHost)]" : email.smarthostHost
             let smtp = SMTPConfiguration(
                 smarthost: "\(host):\(email.smarthostPort)", requireTLS: email.requireTLS,
-                username: email.authUsername, password: password)
+                username: email.authUsername, password: password, hello: email.hello ?? "localhost",
+                caFile: email.caFile)
             result.append(
                 ReceiverConfiguration(
-                    name: next(), kind: .email(from: email.from, to: email.to, smtp: smtp, bodyEncoding: .base64)))
+                    name: next(), kind: .email(from: email.from, to: email.to, smtp: smtp, bodyEncoding: .base64),
+                    sendResolved: receiver.sendResolved))
         }
         if let manager = receiver.alertmanager {
-            result.append(ReceiverConfiguration(name: next(), kind: .alertmanager(url: manager.url)))
+            result.append(
+                ReceiverConfiguration(
+                    name: next(), kind: .alertmanager(url: manager.url), sendResolved: receiver.sendResolved))
+        }
+        if let sendmail = receiver.sendmail {
+            result.append(
+                ReceiverConfiguration(
+                    name: next(), kind: .sendmail(path: sendmail.path, from: sendmail.from, to: sendmail.to),
+                    sendResolved: receiver.sendResolved))
         }
         return result
     }

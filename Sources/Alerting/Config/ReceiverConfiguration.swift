@@ -81,8 +81,15 @@ public struct AlertingConfiguration: Sendable, Hashable {
         return senders
     }
 
-    /// Receivers with `send_resolved: false`.
-    public var receiversWithoutResolved: Set<String> { Set(self.receivers.filter { !$0.sendResolved }.map(\.name)) }
+    /// Receivers with `send_resolved: false`: delivery targets, and the route receivers all of whose targets are
+    /// (the dispatcher decides per route receiver, before the fan-out to targets).
+    public var receiversWithoutResolved: Set<String> {
+        var names = Set(self.receivers.filter { !$0.sendResolved }.map(\.name))
+        for (name, targets) in self.deliveryTargets where !targets.isEmpty && targets.allSatisfy(names.contains) {
+            names.insert(name)
+        }
+        return names
+    }
 
     /// Problems: routes naming unknown receivers, duplicate names.
     public func problems() -> [String] {

@@ -29,7 +29,8 @@ extension SitesDecoder {
         for item in items {
             guard
                 let fields = self.context.fields(
-                    item, "receiver", required: ["name"], optional: ["webhook", "email", "alertmanager"])
+                    item, "receiver", required: ["name"],
+                    optional: ["webhook", "email", "alertmanager", "sendmail", "send_resolved"])
             else {
                 failed = true
                 continue
@@ -38,8 +39,9 @@ extension SitesDecoder {
             if let name, let nameLocated = fields["name"] {
                 self.receiverNames.append(Seen(value: name, located: nameLocated, owner: "receiver"))
             }
-            if !fields.has("webhook") && !fields.has("email") && !fields.has("alertmanager") {
-                self.context.report("receiver needs at least one of `webhook`, `email`, `alertmanager`", at: item)
+            if !["webhook", "email", "alertmanager", "sendmail"].contains(where: { fields.has($0) }) {
+                self.context.report(
+                    "receiver needs at least one of `webhook`, `email`, `alertmanager`, `sendmail`", at: item)
                 failed = true
                 continue
             }
@@ -52,11 +54,18 @@ extension SitesDecoder {
                 let amFields = self.context.fields(fields["alertmanager"], "alertmanager receiver", required: ["url"])
                 alertmanager = self.url(amFields?["url"]).map { .some(AlertmanagerReceiver(url: $0)) }
             }
-            guard let name, let webhook, let email, let alertmanager else {
+            var sendmail: SendmailReceiver?? = .some(nil)
+            if fields.has("sendmail") { sendmail = self.decodeSendmail(fields["sendmail"]).map { .some($0) } }
+            var sendResolved: Bool? = true
+            if fields.has("send_resolved") { sendResolved = self.context.bool(fields["send_resolved"]) }
+            guard let name, let webhook, let email, let alertmanager, let sendmail, let sendResolved else {
                 failed = true
                 continue
             }
-            receivers.append(AlertReceiver(name: name, webhook: webhook, email: email, alertmanager: alertmanager))
+            receivers.append(
+                AlertReceiver(
+                    name: name, webhook: webhook, email: email, alertmanager: alertmanager, sendmail: sendmail,
+                    sendResolved: sendResolved))
         }
         return failed ? nil : receivers
     }
@@ -96,21 +105,9 @@ extension SitesDecoder {
         guard
             let fields = self.context.fields(
                 located, "email", required: ["to", "from", "smarthost"],
-                optional: ["require_tls", "auth_username", "auth_password_file"])
+                optional: ["require_tls", "auth_username", "auth_password_file", "ca_file", "hello"])
         else { return nil }
-        var to: [String]?
-        if let toLocated = fields["to"] {
-            if toLocated.node.tagName == .str {
-                to = self.emailAddress(toLocated).map { [$0] }
-            } else if let items = self.context.list(toLocated, "email recipients") {
-                let parsed = items.map { self.emailAddress($0) }
-                to = parsed.contains { $0 == nil } ? nil : parsed.compactMap { $0 }
-                if items.isEmpty {
-                    self.context.report("`to` lists no recipient", at: toLocated)
-                    to = nil
-                }
-            }
-        }
+        let to = self.recipients(fields["to"])
         let from = self.emailAddress(fields["from"])
         var host: String?
         var port: UInt16?
@@ -137,11 +134,72 @@ extension SitesDecoder {
         if fields.has("auth_password_file") {
             passwordFile = self.context.string(fields["auth_password_file"]).map { .some(self.resolve($0)) }
         }
-        guard let to, let from, let host, let port, let requireTLS, let username, let passwordFile else { return nil }
+        var caFile: String?? = .some(nil)
+        if fields.has("ca_file") { caFile = self.context.string(fields["ca_file"]).map { .some(self.resolve($0)) } }
+        var hello: String?? = .some(nil)
+        if let helloLocated = fields["hello"] { hello = self.helloName(helloLocated).map { .some($0) } }
+        guard let to, let from, let host, let port, let requireTLS, let username, let passwordFile, let caFile,
+            let hello
+        else { return nil }
         return EmailReceiver(
             to: to, from: from, smarthostHost: host, smarthostPort: port, requireTLS: requireTLS,
-            authUsername: username,
-            authPasswordFile: passwordFile)
+            authUsername: username, authPasswordFile: passwordFile, caFile: caFile, hello: hello)
+    }
+
+    private func decodeSendmail(_ located: Located?) -> SendmailReceiver? {
+        guard
+            let fields = self.context.fields(located, "sendmail", required: ["to", "from"], optional: ["path"])
+        else { return nil }
+        let to = self.recipients(fields["to"])
+        let from = self.emailAddress(fields["from"])
+        var path: String? = "/usr/sbin/sendmail"
+        if let pathLocated = fields["path"], let text = self.context.string(pathLocated) {
+            if text.hasPrefix("/") {
+                path = text
+            } else {
+                self.context.report(
+                    "sendmail `path` must be an absolute path such as /usr/sbin/sendmail, found `\(text)`",
+                    at: pathLocated)
+                path = nil
+            }
+        } else if fields.has("path") {
+            path = nil
+        }
+        guard let to, let from, let path else { return nil }
+        return SendmailReceiver(to: to, from: from, path: path)
+    }
+
+    /// `to`: one address or a non-empty list of them.
+    private func recipients(_ located: Located?) -> [String]? {
+        guard let located else { return nil }
+        if located.node.tagName == .str { return self.emailAddress(located).map { [$0] } }
+        guard let items = self.context.list(located, "email recipients") else { return nil }
+        if items.isEmpty {
+            self.context.report("`to` lists no recipient", at: located)
+            return nil
+        }
+        let parsed = items.map { self.emailAddress($0) }
+        return parsed.contains { $0 == nil } ? nil : parsed.compactMap { $0 }
+    }
+
+    /// The EHLO name: a host name (letters, digits, `-` and `.`) or an address literal such as `[10.33.0.5]`.
+    private func helloName(_ located: Located) -> String? {
+        guard let text = self.context.string(located) else { return nil }
+        let isLiteral = text.hasPrefix("[") && text.hasSuffix("]") && text.count > 2
+            && !text.dropFirst().dropLast().contains { $0.isWhitespace || $0 == "[" || $0 == "]" }
+        let labels = text.split(separator: ".", omittingEmptySubsequences: false)
+        let isHostName = text.count <= 253
+            && labels.allSatisfy { label in
+                !label.isEmpty && label.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
+                    && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+            }
+        guard isLiteral || isHostName else {
+            self.context.report(
+                "`hello` must be a host name (letters, digits, - and .) or an address literal such as [10.33.0.5], found `\(text)`",
+                at: located)
+            return nil
+        }
+        return text
     }
 
     private func decodeRoute(_ located: Located?, parent: AlertRoute, isRoot: Bool) -> AlertRoute? {

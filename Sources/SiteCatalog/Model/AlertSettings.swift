@@ -50,16 +50,39 @@ public struct AlertReceiver: Sendable, Hashable {
     public var email: EmailReceiver?
     /// An Alertmanager to push to, if configured.
     public var alertmanager: AlertmanagerReceiver?
+    /// Mail handed to a local `sendmail`, if configured.
+    public var sendmail: SendmailReceiver?
+    /// Whether resolutions are notified too (`send_resolved`, default true), for every integration.
+    public var sendResolved: Bool
 
     /// Creates a receiver.
     public init(
         name: String, webhook: WebhookReceiver? = nil, email: EmailReceiver? = nil,
-        alertmanager: AlertmanagerReceiver? = nil
+        alertmanager: AlertmanagerReceiver? = nil, sendmail: SendmailReceiver? = nil, sendResolved: Bool = true
     ) {
         self.name = name
         self.webhook = webhook
         self.email = email
         self.alertmanager = alertmanager
+        self.sendmail = sendmail
+        self.sendResolved = sendResolved
+    }
+}
+
+/// Mail handed to the local MTA: `PATH -t -oi`, the message on standard input.
+public struct SendmailReceiver: Sendable, Hashable {
+    /// Recipients.
+    public var to: [String]
+    /// Sender.
+    public var from: String
+    /// The sendmail program, absolute (default `/usr/sbin/sendmail`).
+    public var path: String
+
+    /// Creates a sendmail receiver.
+    public init(to: [String], from: String, path: String = "/usr/sbin/sendmail") {
+        self.to = to
+        self.from = from
+        self.path = path
     }
 }
 
@@ -107,11 +130,16 @@ public struct EmailReceiver: Sendable, Hashable {
     public var authUsername: String?
     /// A file holding the AUTH password, absolute, if any. Not read at load time.
     public var authPasswordFile: String?
+    /// A PEM file of trusted roots for the smarthost's certificate (`ca_file`), absolute, if any (nil: the
+    /// system's). Not read at load time.
+    public var caFile: String?
+    /// The name announced in EHLO (`hello`), if not the default `localhost`.
+    public var hello: String?
 
     /// Creates an email receiver.
     public init(
         to: [String], from: String, smarthostHost: String, smarthostPort: UInt16, requireTLS: Bool = true,
-        authUsername: String? = nil, authPasswordFile: String? = nil
+        authUsername: String? = nil, authPasswordFile: String? = nil, caFile: String? = nil, hello: String? = nil
     ) {
         self.to = to
         self.from = from
@@ -120,6 +148,8 @@ public struct EmailReceiver: Sendable, Hashable {
         self.requireTLS = requireTLS
         self.authUsername = authUsername
         self.authPasswordFile = authPasswordFile
+        self.caFile = caFile
+        self.hello = hello
     }
 }
 

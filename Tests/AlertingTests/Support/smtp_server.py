@@ -47,6 +47,7 @@ class Handler:
             if part.get_content_maintype() == "text":
                 parts[part.get_content_type()] = part.get_content()
         info = {
+            "helo": session.host_name,
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
             "mechanism": session.auth_data,
