@@ -111,7 +111,8 @@ extension Netmon {
                         options: .init(storePath: path, evaluationInterval: alertsInterval),
                         logger: Logger(label: "netmon.alerting"))
                 } catch {
-                    FileHandle.standardError.write(Data("netmon serve: alerting: \(error)\n".utf8))
+                    FileHandle.standardError.write(
+                        Data("netmon serve: alerting: \(error)\n(fix alerts in \(config), or start with --no-alerts)\n".utf8))
                     throw ExitCode(2)
                 }
                 logger.info(
