@@ -42,7 +42,8 @@ public actor DeliveryWorker: Service {
             while !Task.isCancelled {
                 let sent = (try? await self.deliverDue()) ?? 0
                 if sent == 0 {
-                    try await Task.sleep(for: .seconds(self.pollInterval))
+                    // Cancelled (graceful shutdown): leave the loop and return normally, not with an error.
+                    guard (try? await Task.sleep(for: .seconds(self.pollInterval))) != nil else { break }
                 }
             }
         }

@@ -6,7 +6,8 @@ import ServiceLifecycle
 ///
 /// A swift-service-lifecycle `Service`, to run beside ``DeliveryWorker`` and ``AlertmanagerResender`` in the
 /// server's `ServiceGroup`. A failed tick (the store is busy or full) is logged and retried at the next interval:
-/// nothing is half-written, because each tick commits in one transaction.
+/// nothing is half-written, because each tick commits in one transaction. On graceful shutdown it ticks once more
+/// and returns normally.
 public struct AlertEvaluationService: Service {
     let processor: AlertProcessor
     let interval: Double
@@ -35,7 +36,15 @@ public struct AlertEvaluationService: Service {
                 } catch {
                     self.logger.error("alert evaluation failed", metadata: ["error": "\(error)"])
                 }
-                try await Task.sleep(for: .seconds(self.interval))
+                // Cancelled (graceful shutdown): leave the loop and return normally, not with an error.
+                guard (try? await Task.sleep(for: .seconds(self.interval))) != nil else { break }
+            }
+            // One last evaluation commits what was ingested since the previous tick (in the server, the HTTP
+            // server has stopped taking ingest by now); its notifications wait in the outbox for the next start.
+            do {
+                try await self.processor.tick(at: self.now())
+            } catch {
+                self.logger.error("last alert evaluation failed", metadata: ["error": "\(error)"])
             }
         }
     }

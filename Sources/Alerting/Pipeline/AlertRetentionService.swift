@@ -79,7 +79,8 @@ public struct AlertRetentionService: Service {
                 } catch {
                     self.logger.error("alert store clean-up failed", metadata: ["error": "\(error)"])
                 }
-                try await Task.sleep(for: .seconds(self.interval))
+                // Cancelled (graceful shutdown): leave the loop and return normally, not with an error.
+                guard (try? await Task.sleep(for: .seconds(self.interval))) != nil else { break }
             }
         }
     }

@@ -46,7 +46,8 @@ public struct AlertmanagerResender: Service {
                 } catch {
                     self.logger.warning("re-sending firing alerts failed", metadata: ["error": "\(error)"])
                 }
-                try await Task.sleep(for: .seconds(self.interval))
+                // Cancelled (graceful shutdown): leave the loop and return normally, not with an error.
+                guard (try? await Task.sleep(for: .seconds(self.interval))) != nil else { break }
             }
         }
     }

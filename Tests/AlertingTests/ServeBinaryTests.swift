@@ -1,0 +1,183 @@
+import Foundation
+import NIOHTTP1
+import NetmonProtocol
+import TestSupport
+import Testing
+
+@testable import Alerting
+
+/// The built `netmon serve` executable with alerting: the default alert store beside the database, notifications
+/// out of the real process, graceful stop on SIGTERM, `--no-alerts`, and a refused alerting configuration.
+@Suite("netmon serve (the executable) with alerting")
+struct ServeBinaryTests {
+    static let binaryExists = FileManager.default.isExecutableFile(atPath: NetmonBinary.path)
+
+    /// A `netmon serve` child logging to a file.
+    final class Server: Sendable {
+        let process: Process
+        let logPath: String
+        let port: Int
+
+        init(_ arguments: [String], directory: URL) throws {
+            self.port = try freePort()
+            self.logPath = directory.appendingPathComponent("serve-\(self.port).log").path
+            FileManager.default.createFile(atPath: self.logPath, contents: nil)
+            let log = try FileHandle(forWritingTo: URL(fileURLWithPath: self.logPath))
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: NetmonBinary.path)
+            process.arguments = ["serve", "--listen", "127.0.0.1:\(self.port)"] + arguments
+            process.currentDirectoryURL = directory
+            process.standardOutput = log
+            process.standardError = log
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            self.process = process
+        }
+
+        var log: String { (try? String(contentsOfFile: self.logPath, encoding: .utf8)) ?? "" }
+
+        /// Waits until the log says the server listens; false if it exited or `timeout` passed.
+        func waitUntilListening(timeout: Double = 30) async -> Bool {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline && self.process.isRunning {
+                if self.log.contains("listening on") { return true }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+            return self.log.contains("listening on")
+        }
+
+        func waitForExit(timeout: Double) async -> Int32? {
+            let deadline = Date().addingTimeInterval(timeout)
+            while self.process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+            return self.process.isRunning ? nil : self.process.terminationStatus
+        }
+
+        func kill() async {
+            if self.process.isRunning { Foundation.kill(self.process.processIdentifier, SIGKILL) }
+            _ = await self.waitForExit(timeout: 10)
+        }
+
+        func request(
+            _ method: HTTPMethod, _ path: String, token: String, body: [UInt8] = []
+        ) async throws -> HTTPResponse {
+            var headers = [("Authorization", "Bearer \(token)")]
+            if !body.isEmpty { headers.append(("Content-Type", "application/json")) }
+            return try await HTTPClient().execute(
+                method: method, endpoint: try HTTPEndpoint("http://127.0.0.1:\(self.port)\(path)"),
+                headers: headers, body: body, timeout: 10)
+        }
+    }
+
+    static func writeTokens(_ directory: URL) throws -> String {
+        let path = directory.appendingPathComponent("tokens").path
+        var text = "viewer noc \(ServeAlertingTests.viewer)\nadmin root \(ServeAlertingTests.admin)\n"
+        for (code, _) in ServeAlertingTests.communes { text += "probe probe-\(code) probe-secret-\(code)-xx\n" }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static func batch(commune: String, sequence: Int64, lost: Int) throws -> [UInt8] {
+        let round = ProbeRound(
+            probeID: "probe-\(commune)", sequence: sequence, commune: commune, target: "hub", address: "10.33.0.1",
+            kind: "icmp", start: Date().addingTimeInterval(-3600 + Double(sequence) * 60), stepSeconds: 60, sent: 20,
+            received: 20 - lost, rttSeconds: Array(repeating: 0.012, count: 20 - lost), jitterSeconds: nil)
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        return Array(try encoder.encode(ProbeRoundBatch(probeID: "probe-\(commune)", rounds: [round])))
+    }
+
+    @Test(
+        "alerts from the real process; the alert store beside the database; SIGTERM stops it cleanly",
+        .enabled(if: binaryExists, "the netmon executable is not built (swift build --build-tests builds it)"))
+    func alertsFromTheExecutable() async throws {
+        let directory = try makeTemporaryDirectory("netmon-serve-binary")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let webhook = try await TestHTTPServer()
+        defer { Task { await webhook.shutdown() } }
+        let sites = directory.appendingPathComponent("sites.yaml").path
+        try ServeAlertingTests.sitesYAML(webhookURL: webhook.url).write(toFile: sites, atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("data"), withIntermediateDirectories: true)
+        let server = try Server(
+            [
+                "--config", sites, "--database", "sqlite:data/netmon.sqlite", "--tokens", try Self.writeTokens(directory),
+                "--alerts-interval", "0.2",
+            ], directory: directory)
+        do {
+            try #require(await server.waitUntilListening(), "netmon serve did not start: \(server.log)")
+            var sequence: Int64 = 0
+            let deadline = Date().addingTimeInterval(25)
+            while webhook.accepted.isEmpty && Date() < deadline {
+                sequence += 1
+                let reply = try await server.request(
+                    .POST, "/api/v1/ingest/rounds", token: "probe-secret-10001-xx",
+                    body: try Self.batch(commune: "10001", sequence: sequence, lost: 10))
+                #expect(reply.status == 200, "\(String(decoding: reply.body, as: UTF8.self))")
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(webhook.accepted.count == 1)
+            let listed = try await server.request(
+                .GET, "/api/v1/alerts?state=firing", token: ServeAlertingTests.viewer)
+            #expect(listed.status == 200)
+            #expect(String(decoding: listed.body, as: UTF8.self).contains("\"LinkLoss\""))
+            // Wait for the delivery to be recorded, then stop the process as systemd would.
+            try await Task.sleep(for: .milliseconds(500))
+            kill(server.process.processIdentifier, SIGTERM)
+            #expect(await server.waitForExit(timeout: 20) == 0, "\(server.log)")
+        } catch {
+            await server.kill()
+            throw error
+        }
+        await server.kill()
+        // The default alert store is beside the SQLite database and holds the state the process committed.
+        let store = try AlertStore(path: directory.appendingPathComponent("data/netmon-alerts.sqlite").path)
+        let firing = try store.alerts(AlertQuery(states: [.firing]))
+        #expect(firing.count == 2)
+        #expect(firing.allSatisfy { $0.labels["commune"] == "10001" && $0.labels["alertname"] == "LinkLoss" })
+        #expect(try store.outboxCounts()[.delivered] == 1)
+    }
+
+    @Test(
+        "--no-alerts serves without alerting; an unusable alerting configuration stops serve with the reason",
+        .enabled(if: binaryExists, "the netmon executable is not built (swift build --build-tests builds it)"))
+    func withoutAlerting() async throws {
+        let directory = try makeTemporaryDirectory("netmon-serve-noalerts")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sites = directory.appendingPathComponent("sites.yaml").path
+        // A webhook secret file that does not exist: sites.yaml is valid, but alerting cannot sign with it.
+        let yaml = ServeAlertingTests.sitesYAML(webhookURL: "http://127.0.0.1:9/hook").replacingOccurrences(
+            of: "secret: \(ServeAlertingTests.secret)", with: "secret_file: missing.secret")
+        try yaml.write(toFile: sites, atomically: true, encoding: .utf8)
+        let tokens = try Self.writeTokens(directory)
+
+        let refused = try Server(
+            ["--config", sites, "--database", "sqlite:netmon.sqlite", "--tokens", tokens], directory: directory)
+        let status = await refused.waitForExit(timeout: 30)
+        await refused.kill()
+        #expect(status == 2)
+        #expect(refused.log.contains("missing.secret"))
+        #expect(refused.log.contains("--no-alerts"))
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("netmon-alerts.sqlite").path))
+
+        let server = try Server(
+            ["--config", sites, "--database", "sqlite:netmon.sqlite", "--tokens", tokens, "--no-alerts"],
+            directory: directory)
+        do {
+            try #require(await server.waitUntilListening(), "netmon serve did not start: \(server.log)")
+            let alerts = try await server.request(.GET, "/api/v1/alerts", token: ServeAlertingTests.viewer)
+            #expect(alerts.status == 404)
+            #expect(String(decoding: alerts.body, as: UTF8.self).contains("alerting is not running"))
+            let ingest = try await server.request(
+                .POST, "/api/v1/ingest/rounds", token: "probe-secret-10001-xx",
+                body: try Self.batch(commune: "10001", sequence: 1, lost: 10))
+            #expect(ingest.status == 200)
+            kill(server.process.processIdentifier, SIGTERM)
+            #expect(await server.waitForExit(timeout: 20) == 0, "\(server.log)")
+        } catch {
+            await server.kill()
+            throw error
+        }
+        await server.kill()
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("netmon-alerts.sqlite").path))
+    }
+}
