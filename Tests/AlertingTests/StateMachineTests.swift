@@ -157,6 +157,28 @@ struct StateMachineTests {
         #expect(back.contains { if case .fire(let a) = $0 { a.labels["alertname"] == "LinkLoss" } else { false } })
     }
 
+    @Test("passive rounds keep a gateway alive but do not feed the link rules")
+    func passiveRounds() {
+        let rules = AlertRules(
+            forSeconds: 0, gatewaySilentSeconds: 300,
+            communes: [.init(code: "12345", name: "Xã Nam Tiền Hải", probeID: "probe-12345")])
+        var engine = AlertEngine(rules: rules)
+        #expect(engine.evaluate(at: epoch).isEmpty)
+        var t = epoch
+        for step in 1...10 {  // 10 minutes of passive rounds only, with 50 % "loss" (retransmissions)
+            t = epoch + Double(step) * 60
+            var round = makeRound(target: "passive:hub", sequence: Int64(step), start: t - 60, lost: 10)
+            round.kind = "passive"
+            engine.ingest([round], receivedAt: t)
+            #expect(engine.evaluate(at: t).isEmpty)
+        }
+        // The same figures from an active round do raise the link alerts.
+        engine.ingest([makeRound(target: "hub", sequence: 11, start: t, lost: 10)], receivedAt: t + 60)
+        let actions = engine.evaluate(at: t + 60)
+        #expect(actions.count == 2)
+        #expect(actions.allSatisfy { if case .fire(let a) = $0 { a.labels["alertname"] == "LinkLoss" } else { false } })
+    }
+
     @Test("after netmon itself was down, gateways are not called silent at once; silent ones stay silent")
     func resumeAfterDowntime() {
         let rules = AlertRules(

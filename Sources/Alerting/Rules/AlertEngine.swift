@@ -57,8 +57,15 @@ public struct AlertEngine: Sendable, Codable {
     }
 
     /// Records rounds that arrived at `receivedAt` (the gateway is alive at that time).
+    ///
+    /// Passive rounds (`kind: passive`, from a capture) show the gateway is alive but do not feed the link rules:
+    /// their "loss" is TCP retransmissions and their RTTs come from a tap, not the probes the thresholds are for.
     public mutating func ingest(_ rounds: [ProbeRound], receivedAt: Date) {
         for round in rounds {
+            guard round.kind != "passive" else {
+                self.lastSeen[round.commune] = max(self.lastSeen[round.commune] ?? .distantPast, receivedAt)
+                continue
+            }
             let key = Self.key(round.commune, round.target)
             let figures = RoundFigures(
                 end: round.start.addingTimeInterval(round.stepSeconds), sent: round.sent, received: round.received,
