@@ -87,7 +87,7 @@ let package = Package(
         .target(
             name: "MeasurementStore",
             dependencies: [
-                "NetmonProtocol",
+                "NetmonProtocol", "CoverageModel",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -161,12 +161,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "MeasurementStoreTests", dependencies: ["MeasurementStore", "TestSupport"], swiftSettings: strict
+            name: "MeasurementStoreTests", dependencies: ["MeasurementStore", "CoverageModel", "TestSupport"],
+            swiftSettings: strict
         ),
         .testTarget(
             name: "NetmonServerTests",
             dependencies: [
-                "NetmonServer", "MeasurementStore", "TestSupport",
+                "NetmonServer", "MeasurementStore", "CoverageModel", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

@@ -1,3 +1,4 @@
+import CoverageModel
 import Foundation
 import NetmonProtocol
 
@@ -44,6 +45,42 @@ public protocol ProvinceStore: Sendable {
 
     /// The newest coverage snapshot of a kind, if any.
     func coverageSnapshot(kind: String) async throws -> CoverageSnapshot?
+
+    /// Stores several snapshots in one transaction (readers see all of them or none of them).
+    func saveCoverageSnapshots(_ snapshots: [CoverageSnapshot]) async throws
+
+    // MARK: Signal reports
+    //
+    // An upload is written in steps so that a long upload never holds the write lock (SQLite has one writer, and
+    // probe ingest must go on): `beginReportUpload` records it as `receiving`, `appendSignalReports` writes batches,
+    // `commitReportUpload` marks it `complete` in one statement. Only complete uploads are read for coverage, so
+    // an upload counts completely or not at all; `abortReportUpload` and `discardIncompleteReportUploads`
+    // remove what an unfinished upload wrote.
+
+    /// Records a new upload in state `receiving`.
+    func beginReportUpload(_ upload: ReportUpload) async throws
+
+    /// Writes a batch of an upload's reports (one transaction), numbered from `firstOrdinal`.
+    func appendSignalReports(_ reports: [SignalReport], uploadID: String, firstOrdinal: Int64) async throws
+
+    /// Marks an upload `complete` with its final counts; from now on its rows count.
+    func commitReportUpload(_ upload: ReportUpload) async throws
+
+    /// Removes an upload and its rows (any state).
+    func abortReportUpload(id: String) async throws
+
+    /// Removes every upload left `receiving` (by a crash or a lost client); returns how many.
+    func discardIncompleteReportUploads() async throws -> Int
+
+    /// Complete uploads, oldest first.
+    func reportUploads() async throws -> [ReportUpload]
+
+    /// Number of stored reports of complete uploads.
+    func signalReportCount() async throws -> Int
+
+    /// Reports of complete uploads after `cursor` (from the start when nil), at most `limit`, in (upload, ordinal)
+    /// order.
+    func signalReports(after cursor: SignalReportCursor?, limit: Int) async throws -> SignalReportPage
 
     /// Closes connections. The store is unusable afterwards.
     func close() async throws

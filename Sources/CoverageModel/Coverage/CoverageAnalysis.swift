@@ -35,9 +35,17 @@ public enum CoverageAnalysis {
 
     /// Runs the analysis. `communes` are sorted by code first.
     public static func analyze(_ accumulator: CoverageAccumulator, communes unsorted: [CommuneBoundary]) -> CoverageResult {
+        Self.analyze(accumulator, grid: CommuneGrid(communes: unsorted, resolution: accumulator.settings.resolution))
+    }
+
+    /// Runs the analysis over communes whose cells are already known (the grid's resolution must be the
+    /// settings' resolution).
+    public static func analyze(_ accumulator: CoverageAccumulator, grid: CommuneGrid) -> CoverageResult {
         let settings = accumulator.settings
-        let communes = unsorted.sorted { $0.code < $1.code }
-        let (communeCells, overlapping) = Self.communeCells(communes, resolution: settings.resolution)
+        precondition(grid.resolution == settings.resolution, "CommuneGrid resolution differs from the settings'")
+        let communes = grid.communes
+        let communeCells = grid.cells
+        let overlapping = grid.overlapping
         let judged = settings.judgedTechnologies
         let minSamples = settings.minSamples
 

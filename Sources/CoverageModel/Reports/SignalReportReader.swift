@@ -39,7 +39,14 @@ public func makeReportReader(
     path: String, format: ReportFormat? = nil, mapping: ColumnMapping = .canonical, strict: Bool = false
 ) throws -> any SignalReportReader {
     let source = try FileByteSource(path: path)
-    switch format ?? ReportFormat(path: path) {
+    return makeReportReader(source: source, format: format ?? ReportFormat(path: path), mapping: mapping, strict: strict)
+}
+
+/// Opens the right reader for a byte source (an upload, memory). The mapping applies to CSV only.
+public func makeReportReader(
+    source: any ByteSource, format: ReportFormat, mapping: ColumnMapping = .canonical, strict: Bool = false
+) -> any SignalReportReader {
+    switch format {
     case .csv: return CSVReportReader(source: source, mapping: mapping, strict: strict)
     case .jsonLines: return JSONLinesReportReader(source: source, strict: strict)
     case .geoJSON: return GeoJSONPointReportReader(source: source, strict: strict)

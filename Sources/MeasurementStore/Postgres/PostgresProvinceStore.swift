@@ -10,8 +10,8 @@ import PostgresNIO
 /// The client only works while ``run()`` runs (put the store in the service group, or run it in a task).
 public final class PostgresProvinceStore: ProvinceStore {
     public let location: PostgresLocation
-    private let client: PostgresClient
-    private let logger: Logger
+    let client: PostgresClient
+    let logger: Logger
 
     /// Creates the store; nothing connects until ``run()`` runs and a query needs a connection.
     public init(location: PostgresLocation, logger: Logger = Logger(label: "netmon.store.postgres")) throws {
@@ -23,10 +23,10 @@ public final class PostgresProvinceStore: ProvinceStore {
         self.client = PostgresClient(configuration: config, backgroundLogger: logger)
     }
 
-    private var context: String { "postgres://\(location.host):\(location.port)/\(location.database)" }
+    var context: String { "postgres://\(location.host):\(location.port)/\(location.database)" }
 
     @discardableResult
-    private func wrap<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
+    func wrap<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let e as StoreError {

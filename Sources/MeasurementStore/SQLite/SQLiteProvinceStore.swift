@@ -7,7 +7,7 @@ import NetmonProtocol
 public final class SQLiteProvinceStore: ProvinceStore {
     /// The database file.
     public let path: String
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating if needed) the database file. Call ``migrate()`` before use.
     public init(path: String) throws {

@@ -89,6 +89,48 @@ public enum ProvinceSchema {
                 """
             ]
         ),
+        Migration(
+            id: "v3-signal-reports",
+            statements: [
+                """
+                CREATE TABLE report_upload (
+                    upload_id TEXT PRIMARY KEY,
+                    uploaded_at DOUBLE PRECISION NOT NULL,
+                    uploaded_by TEXT NOT NULL,
+                    format TEXT NOT NULL CHECK (format IN ('csv', 'jsonl', 'geojson')),
+                    preset TEXT NOT NULL,
+                    rows_read BIGINT NOT NULL DEFAULT 0 CHECK (rows_read >= 0),
+                    rows_accepted BIGINT NOT NULL DEFAULT 0 CHECK (rows_accepted >= 0),
+                    rows_rejected BIGINT NOT NULL DEFAULT 0 CHECK (rows_rejected >= 0),
+                    state TEXT NOT NULL CHECK (state IN ('receiving', 'complete'))
+                )
+                """,
+                """
+                CREATE TABLE signal_report (
+                    upload_id TEXT NOT NULL REFERENCES report_upload (upload_id) ON DELETE CASCADE,
+                    ordinal BIGINT NOT NULL CHECK (ordinal >= 0),
+                    time_at DOUBLE PRECISION,
+                    lat DOUBLE PRECISION NOT NULL CHECK (lat >= -90 AND lat <= 90),
+                    lon DOUBLE PRECISION NOT NULL CHECK (lon >= -180 AND lon <= 180),
+                    technology TEXT NOT NULL CHECK (technology IN ('2G', '3G', '4G', '5G', 'none')),
+                    operator TEXT,
+                    rsrp_dbm DOUBLE PRECISION,
+                    rsrq_db DOUBLE PRECISION,
+                    sinr_db DOUBLE PRECISION,
+                    nr_ss_rsrp_dbm DOUBLE PRECISION,
+                    nr_ss_rsrq_db DOUBLE PRECISION,
+                    nr_ss_sinr_db DOUBLE PRECISION,
+                    rscp_dbm DOUBLE PRECISION,
+                    ecio_db DOUBLE PRECISION,
+                    rssi_dbm DOUBLE PRECISION,
+                    dl_kbps DOUBLE PRECISION,
+                    ul_kbps DOUBLE PRECISION,
+                    device TEXT,
+                    PRIMARY KEY (upload_id, ordinal)
+                )
+                """,
+            ]
+        ),
     ]
 
     /// The round columns, in the order every insert and select uses.

@@ -1,0 +1,193 @@
+import CoverageModel
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Signal report uploads and coverage snapshots in PostgreSQL (same schema and rules as SQLite).
+extension PostgresProvinceStore {
+    public func saveCoverageSnapshots(_ snapshots: [CoverageSnapshot]) async throws {
+        let logger = self.logger
+        try await wrap("save coverage snapshots") {
+            try await client.withTransaction(logger: logger) { conn in
+                for snapshot in snapshots {
+                    try await conn.query(
+                        """
+                        INSERT INTO coverage_snapshot (kind, created_at, json)
+                        VALUES (\(snapshot.kind), \(snapshot.createdAt.timeIntervalSince1970), \(snapshot.json))
+                        ON CONFLICT (kind) DO UPDATE SET created_at = excluded.created_at, json = excluded.json
+                        """, logger: logger)
+                }
+            }
+        }
+    }
+
+    public func beginReportUpload(_ upload: ReportUpload) async throws {
+        try await wrap("begin report upload \(upload.id)") {
+            try await client.query(
+                """
+                INSERT INTO report_upload (upload_id, uploaded_at, uploaded_by, format, preset, state)
+                VALUES (\(upload.id), \(upload.uploadedAt.timeIntervalSince1970), \(upload.uploadedBy), \(upload.format), \(upload.preset), 'receiving')
+                """, logger: logger)
+        }
+    }
+
+    public func appendSignalReports(_ reports: [SignalReport], uploadID: String, firstOrdinal: Int64) async throws {
+        guard !reports.isEmpty else { return }
+        let logger = self.logger
+        let columns = SignalReportColumns.all.count
+        try await wrap("append signal reports to \(uploadID)") {
+            try await client.withTransaction(logger: logger) { conn in
+                var receiving = false
+                for try await state in try await conn.query(
+                    "SELECT state FROM report_upload WHERE upload_id = \(uploadID) FOR UPDATE", logger: logger
+                ).decode(String.self) {
+                    receiving = state == "receiving"
+                }
+                guard receiving else {
+                    throw StoreError(.statement, "upload \(uploadID) is not receiving", context: "postgres: signal_report")
+                }
+                var start = 0
+                while start < reports.count {
+                    let chunk = reports[start..<min(start + 1000, reports.count)]
+                    var b = PostgresBindings(capacity: chunk.count * columns)
+                    var groups: [String] = []
+                    groups.reserveCapacity(chunk.count)
+                    var n = 0
+                    for (i, r) in zip(chunk.indices, chunk) {
+                        b.append(uploadID)
+                        b.append(firstOrdinal + Int64(i))
+                        b.append(r.time)
+                        b.append(r.lat)
+                        b.append(r.lon)
+                        b.append(r.technology.rawValue)
+                        b.append(r.operatorCode)
+                        for v in SignalReportColumns.numbers(r) { b.append(v) }
+                        b.append(r.device)
+                        groups.append("(" + (1...columns).map { "$\(n + $0)" }.joined(separator: ", ") + ")")
+                        n += columns
+                    }
+                    start += chunk.count
+                    let sql = "INSERT INTO signal_report (\(SignalReportColumns.list)) VALUES " + groups.joined(separator: ", ")
+                    try await conn.query(PostgresQuery(unsafeSQL: sql, binds: b), logger: logger)
+                }
+            }
+        }
+    }
+
+    public func commitReportUpload(_ upload: ReportUpload) async throws {
+        try await wrap("commit report upload \(upload.id)") {
+            var updated = false
+            for try await _ in try await client.query(
+                """
+                UPDATE report_upload SET rows_read = \(Int64(upload.rowsRead)), rows_accepted = \(Int64(upload.rowsAccepted)),
+                    rows_rejected = \(Int64(upload.rowsRejected)), state = 'complete'
+                WHERE upload_id = \(upload.id) AND state = 'receiving' RETURNING upload_id
+                """, logger: logger)
+            {
+                updated = true
+            }
+            guard updated else {
+                throw StoreError(.statement, "upload \(upload.id) is not receiving", context: "postgres: report_upload")
+            }
+        }
+    }
+
+    public func abortReportUpload(id: String) async throws {
+        let logger = self.logger
+        try await wrap("abort report upload \(id)") {
+            try await client.withTransaction(logger: logger) { conn in
+                try await conn.query("DELETE FROM signal_report WHERE upload_id = \(id)", logger: logger)
+                try await conn.query("DELETE FROM report_upload WHERE upload_id = \(id)", logger: logger)
+            }
+        }
+    }
+
+    public func discardIncompleteReportUploads() async throws -> Int {
+        let logger = self.logger
+        return try await wrap("discard incomplete uploads") {
+            try await client.withTransaction(logger: logger) { conn in
+                try await conn.query(
+                    "DELETE FROM signal_report WHERE upload_id IN (SELECT upload_id FROM report_upload WHERE state = 'receiving')",
+                    logger: logger)
+                var n = 0
+                for try await _ in try await conn.query(
+                    "DELETE FROM report_upload WHERE state = 'receiving' RETURNING upload_id", logger: logger)
+                {
+                    n += 1
+                }
+                return n
+            }
+        }
+    }
+
+    public func reportUploads() async throws -> [ReportUpload] {
+        try await wrap("report uploads") {
+            var out: [ReportUpload] = []
+            let rows = try await client.query(
+                """
+                SELECT upload_id, uploaded_at, uploaded_by, format, preset, rows_read, rows_accepted, rows_rejected
+                FROM report_upload WHERE state = 'complete' ORDER BY uploaded_at, upload_id
+                """, logger: logger)
+            for try await (id, at, by, format, preset, read, accepted, rejected) in rows.decode(
+                (String, Double, String, String, String, Int64, Int64, Int64).self)
+            {
+                out.append(
+                    ReportUpload(
+                        id: id, uploadedAt: Date(timeIntervalSince1970: at), uploadedBy: by, format: format,
+                        preset: preset, rowsRead: Int(read), rowsAccepted: Int(accepted), rowsRejected: Int(rejected),
+                        state: .complete))
+            }
+            return out
+        }
+    }
+
+    public func signalReportCount() async throws -> Int {
+        try await wrap("signal report count") {
+            for try await n in try await client.query(
+                """
+                SELECT COUNT(*) FROM signal_report r JOIN report_upload u ON u.upload_id = r.upload_id
+                WHERE u.state = 'complete'
+                """, logger: logger
+            ).decode(Int64.self) {
+                return Int(n)
+            }
+            return 0
+        }
+    }
+
+    public func signalReports(after cursor: SignalReportCursor?, limit: Int) async throws -> SignalReportPage {
+        var b = PostgresBindings(capacity: 3)
+        var after = ""
+        if let cursor {
+            b.append(cursor.uploadID)
+            b.append(cursor.ordinal)
+            after = "AND (r.upload_id > $1 OR (r.upload_id = $1 AND r.ordinal > $2))"
+        }
+        b.append(Int64(limit))
+        let sql = """
+            SELECT \(SignalReportColumns.qualifiedList) FROM signal_report r
+            JOIN report_upload u ON u.upload_id = r.upload_id
+            WHERE u.state = 'complete' \(after)
+            ORDER BY r.upload_id, r.ordinal LIMIT $\(cursor == nil ? 1 : 3)
+            """
+        let metricCount = SignalMetric.allCases.count + 2
+        return try await wrap("signal reports") {
+            var reports: [SignalReport] = []
+            reports.reserveCapacity(limit)
+            var last: SignalReportCursor?
+            for try await row in try await client.query(PostgresQuery(unsafeSQL: sql, binds: b), logger: logger) {
+                let c = PostgresRandomAccessRow(row)
+                var numbers: [Double?] = []
+                numbers.reserveCapacity(metricCount)
+                for i in 0..<metricCount { numbers.append(try c[7 + i].decode(Double?.self)) }
+                reports.append(
+                    try SignalReportColumns.report(
+                        time: c[2].decode(Double?.self), lat: c[3].decode(Double.self), lon: c[4].decode(Double.self),
+                        technology: c[5].decode(String.self), operatorCode: c[6].decode(String?.self),
+                        numbers: numbers, device: c[7 + metricCount].decode(String?.self)))
+                last = SignalReportCursor(uploadID: try c[0].decode(String.self), ordinal: try c[1].decode(Int64.self))
+            }
+            return SignalReportPage(reports: reports, next: reports.count == limit ? last : nil)
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import CoverageModel
+import Foundation
+import MeasurementStore
+import Testing
+
+/// Signal report uploads, run against a real SQLite file and a real PostgreSQL server.
+@Suite("ProvinceStore signal reports (SQLite and PostgreSQL)")
+struct SignalReportStoreTests {
+    /// The real Cork drive test (../shared/data), read with the cork-5g preset.
+    static let corkReports: [SignalReport] = {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("../shared/data/drive-tests/cork_5g_download_driving.csv")
+            .standardizedFileURL.path
+        guard let reader = try? makeReportReader(path: path, mapping: .cork5G) else { return [] }
+        var out: [SignalReport] = []
+        while let r = try? reader.next() { out.append(r) }
+        return out
+    }()
+
+    static func readAll(_ store: any ProvinceStore, pageSize: Int) async throws -> [SignalReport] {
+        var out: [SignalReport] = []
+        var cursor: SignalReportCursor?
+        repeat {
+            let page = try await store.signalReports(after: cursor, limit: pageSize)
+            out += page.reports
+            cursor = page.next
+        } while cursor != nil
+        return out
+    }
+
+    @Test("an upload's rows count only once it is committed, and read back exactly", arguments: Backend.allCases)
+    func uploadRoundTrip(_ backend: Backend) async throws {
+        let cork = Self.corkReports
+        #expect(cork.count == 27_591)
+        try await withStore(backend) { store in
+            let t = Date(timeIntervalSince1970: 1_790_000_000)
+            var upload = ReportUpload(
+                id: ReportUpload.makeID(at: t), uploadedAt: t, uploadedBy: "root", format: "csv", preset: "cork-5g")
+            try await store.beginReportUpload(upload)
+            var ordinal: Int64 = 0
+            for start in stride(from: 0, to: cork.count, by: 5000) {
+                let batch = Array(cork[start..<min(start + 5000, cork.count)])
+                try await store.appendSignalReports(batch, uploadID: upload.id, firstOrdinal: ordinal)
+                ordinal += Int64(batch.count)
+            }
+            // Not committed yet: invisible.
+            #expect(try await store.signalReportCount() == 0)
+            #expect(try await store.signalReports(after: nil, limit: 10).reports.isEmpty)
+            #expect(try await store.reportUploads().isEmpty)
+            upload.rowsRead = cork.count + 2
+            upload.rowsAccepted = cork.count
+            upload.rowsRejected = 2
+            try await store.commitReportUpload(upload)
+            #expect(try await store.signalReportCount() == cork.count)
+            let back = try await Self.readAll(store, pageSize: 4000)
+            #expect(back.count == cork.count)
+            #expect(back == cork)
+            let uploads = try await store.reportUploads()
+            #expect(uploads.count == 1)
+            #expect(uploads.first?.rowsRejected == 2)
+            #expect(uploads.first?.state == .complete)
+            #expect(uploads.first?.preset == "cork-5g")
+            // A committed upload takes no more rows and cannot be committed twice.
+            await #expect(throws: StoreError.self) {
+                try await store.appendSignalReports([cork[0]], uploadID: upload.id, firstOrdinal: ordinal)
+            }
+            await #expect(throws: StoreError.self) { try await store.commitReportUpload(upload) }
+        }
+    }
+
+    @Test("aborted and unfinished uploads leave nothing behind", arguments: Backend.allCases)
+    func abortAndDiscard(_ backend: Backend) async throws {
+        try await withStore(backend) { store in
+            let t = Date(timeIntervalSince1970: 1_790_000_000)
+            let text = SignalReport(
+                time: 1_767_574_800.5, lat: 20.65, lon: 106.05, technology: .fiveG, operatorCode: "452-04",
+                rsrpDbm: -95, nrSsRsrpDbm: -101.25, device: "Điện thoại đo kiểm — Hưng Yên")
+            let sparse = SignalReport(lat: -33.5, lon: -70.25, technology: .noService)
+            let kept = ReportUpload(id: "a-kept", uploadedAt: t, uploadedBy: "root", format: "jsonl", preset: "canonical")
+            let aborted = ReportUpload(id: "b-aborted", uploadedAt: t, uploadedBy: "root", format: "csv", preset: "canonical")
+            let lost = ReportUpload(id: "c-lost", uploadedAt: t, uploadedBy: "root", format: "geojson", preset: "canonical")
+            for u in [kept, aborted, lost] {
+                try await store.beginReportUpload(u)
+                try await store.appendSignalReports([text, sparse], uploadID: u.id, firstOrdinal: 0)
+            }
+            try await store.commitReportUpload(ReportUpload(
+                id: kept.id, uploadedAt: t, uploadedBy: "root", format: "jsonl", preset: "canonical", rowsRead: 2,
+                rowsAccepted: 2))
+            try await store.abortReportUpload(id: aborted.id)
+            #expect(try await store.discardIncompleteReportUploads() == 1)
+            #expect(try await store.discardIncompleteReportUploads() == 0)
+            #expect(try await store.signalReportCount() == 2)
+            #expect(try await Self.readAll(store, pageSize: 1) == [text, sparse])
+            #expect(try await store.reportUploads().map(\.id) == ["a-kept"])
+            // The aborted id is free again: its rows are gone too.
+            try await store.beginReportUpload(aborted)
+            try await store.appendSignalReports([sparse], uploadID: aborted.id, firstOrdinal: 0)
+        }
+    }
+
+    @Test("several coverage snapshots are saved together", arguments: Backend.allCases)
+    func snapshotsTogether(_ backend: Backend) async throws {
+        try await withStore(backend) { store in
+            let t = Date(timeIntervalSince1970: 1_790_000_000)
+            try await store.saveCoverageSnapshots([
+                CoverageSnapshot(kind: "summary", createdAt: t, json: #"{"a":1}"#),
+                CoverageSnapshot(kind: "communes", createdAt: t, json: #"{"Xã Nam Tiền Hải":2}"#),
+            ])
+            try await store.saveCoverageSnapshots([CoverageSnapshot(kind: "summary", createdAt: t + 1, json: #"{"a":3}"#)])
+            #expect(try await store.coverageSnapshot(kind: "summary")?.json == #"{"a":3}"#)
+            #expect(try await store.coverageSnapshot(kind: "communes")?.json == #"{"Xã Nam Tiền Hải":2}"#)
+        }
+    }
+}
