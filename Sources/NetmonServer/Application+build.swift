@@ -1,3 +1,4 @@
+import CoverageModel
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -54,6 +55,7 @@ struct StoreService: Service {
 ///   - ingestListeners: told about the rounds of every ingest after the store committed them.
 ///   - services: more services to run for as long as the server runs (alerting's evaluation and delivery); they
 ///     start with the server and stop after it on graceful shutdown.
+///   - coverageListeners: told after each coverage recomputation (e.g. alerting's coverage rules).
 public func buildApplication(
     configuration: ServerConfiguration,
     store: any ProvinceStore,
@@ -64,13 +66,27 @@ public func buildApplication(
     alerts: (any AlertSource)? = nil,
     ingestListeners: [any IngestListener] = [],
     services: [any Service] = [],
+    coverageListeners: [any CoverageListener] = [],
     logger: Logger = Logger(label: "netmon.server"),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let boundaries = try configuration.boundariesPath.map(CommuneBoundaries.load) ?? .empty
+    // Coverage runs inside the server when there are boundaries to compute it over.
+    let coverage: CoverageRecomputation? = try configuration.boundariesPath.map { path in
+        let communes: [CommuneBoundary]
+        do {
+            communes = try CommuneBoundaryReader.read(path: path)
+        } catch {
+            throw ServerSetupError("cannot read commune boundaries for coverage: \(error)")
+        }
+        return CoverageRecomputation(
+            store: store, settings: configuration.coverageSettings, boundaries: communes, listeners: coverageListeners,
+            debounce: configuration.coverageDebounce, now: configuration.now,
+            logger: Logger(label: "netmon.coverage"))
+    }
     let state = ServerState(
         configuration: configuration, store: store, boundaries: boundaries, tokens: [], alerts: alerts,
-        ingestListeners: ingestListeners, logger: logger)
+        ingestListeners: ingestListeners, coverage: coverage, logger: logger)
     let router = buildRouter(state: state)
 
     let server: HTTPServerBuilder
@@ -91,7 +107,7 @@ public func buildApplication(
         router: router,
         server: server,
         configuration: .init(address: .hostname(host, port: port), serverName: "netmon"),
-        services: [StoreService(store: store)] + services,
+        services: [StoreService(store: store)] + (coverage.map { [$0] } ?? []) + services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
         logger: logger)
     app.beforeServerStarts {
@@ -104,6 +120,9 @@ public func buildApplication(
                     createdAt: now))
         }
         state.tokens.replace(with: try await store.tokens())
+        let discarded = try await store.discardIncompleteReportUploads()
+        if discarded > 0 { logger.warning("removed \(discarded) unfinished signal report uploads") }
+        coverage?.storeIsReady()
     }
     return app
 }
@@ -135,6 +154,7 @@ func buildRouter(state: ServerState) -> Router<BasicRequestContext> {
     APIRoutes(state: state).register(on: router)
     GeoJSONRoutes(state: state).register(on: router)
     AlertRoutes(state: state).register(on: router)
+    ReportRoutes(state: state).register(on: router)
     DashboardRoutes(state: state).register(on: router)
     return router
 }

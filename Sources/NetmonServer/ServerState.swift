@@ -18,11 +18,13 @@ final class ServerState: Sendable {
     let alerts: (any AlertSource)?
     /// Told about accepted rounds after each ingest commit (alerting, and whatever else plugs in).
     let ingestListeners: [any IngestListener]
+    /// Coverage recomputation; nil when no boundaries are configured (coverage needs the communes' shapes).
+    let coverage: CoverageRecomputation?
 
     init(
         configuration: ServerConfiguration, store: any ProvinceStore, boundaries: CommuneBoundaries,
         tokens: [StoredToken], alerts: (any AlertSource)?, ingestListeners: [any IngestListener] = [],
-        logger: Logger
+        coverage: CoverageRecomputation? = nil, logger: Logger
     ) {
         self.configuration = configuration
         self.store = store
@@ -36,6 +38,7 @@ final class ServerState: Sendable {
             configuration.communes.map { ($0.probeID, $0.code) }, uniquingKeysWith: { a, _ in a })
         self.alerts = alerts
         self.ingestListeners = ingestListeners
+        self.coverage = coverage
     }
 
     /// The current health of every commune.

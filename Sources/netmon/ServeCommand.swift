@@ -46,6 +46,11 @@ extension Netmon {
         @Option(name: .long, help: "Largest accepted request body, in bytes.")
         var maxBodyBytes: Int = 4 << 20
 
+        @Option(
+            name: .long,
+            help: "Largest accepted signal report upload (POST /api/v1/reports), in bytes; uploads are spooled to disk.")
+        var maxUploadBytes: Int = 256 << 20
+
         @Option(name: .long, help: "Folder of Debian's libjs-leaflet, served to the dashboard.")
         var leaflet: String = "/usr/share/javascript/leaflet"
 
@@ -69,6 +74,7 @@ extension Netmon {
             guard alertsInterval >= 0.1, alertsInterval <= 3600 else {
                 throw ValidationError("--alerts-interval must be between 0.1 and 3600 seconds.")
             }
+            guard maxUploadBytes >= 1024 else { throw ValidationError("--max-upload-bytes must be at least 1024.") }
             _ = try parseListen()
         }
 
@@ -122,7 +128,7 @@ extension Netmon {
             let app = try buildApplication(
                 configuration: Self.serverConfiguration(
                     sites, leaflet: leaflet, rateLimit: rateLimit, maxBodyBytes: maxBodyBytes,
-                    anonymous: publicDashboard ? .viewer : nil),
+                    maxUploadBytes: maxUploadBytes, anonymous: publicDashboard ? .viewer : nil),
                 store: store, host: host, port: port,
                 tls: tlsCert.map { TLSFiles(certificateChainPath: $0, privateKeyPath: tlsKey!) },
                 tokens: grants, alerts: alerting?.api, ingestListeners: alerting.map { [$0.api] } ?? [],
@@ -144,7 +150,8 @@ extension Netmon {
 
         /// The server's view of sites.yaml.
         static func serverConfiguration(
-            _ sites: SitesConfig, leaflet: String, rateLimit: Double, maxBodyBytes: Int, anonymous: TokenRole?
+            _ sites: SitesConfig, leaflet: String, rateLimit: Double, maxBodyBytes: Int, maxUploadBytes: Int = 256 << 20,
+            anonymous: TokenRole?
         ) -> ServerConfiguration {
             let communes = sites.communes.map { c in
                 ServerCommune(
@@ -163,7 +170,8 @@ extension Netmon {
                     fourGEveryCommune: targets.fourGInEveryCommune, fiveGAreaRatio: targets.fiveGAreaRatio,
                     maxDeadZones: targets.maxDeadZones),
                 leafletDirectory: leaflet, maxBodyBytes: maxBodyBytes,
-                rateLimit: RateLimit(requestsPerSecond: rateLimit, burst: rateLimit * 4), anonymousRole: anonymous)
+                rateLimit: RateLimit(requestsPerSecond: rateLimit, burst: rateLimit * 4), anonymousRole: anonymous,
+                coverageSettings: CoveragePipeline.settings(sites.coverage), maxReportUploadBytes: maxUploadBytes)
         }
 
         /// Reads `ROLE NAME SECRET` lines; `#` starts a comment.

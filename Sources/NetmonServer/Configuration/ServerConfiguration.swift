@@ -1,3 +1,4 @@
+import CoverageModel
 import Foundation
 import MeasurementStore
 
@@ -25,13 +26,23 @@ public struct ServerConfiguration: Sendable {
     public var staleAfterSteps: Double
     /// The clock (injectable for tests).
     public var now: @Sendable () -> Date
+    /// The coverage model's settings (sites.yaml `coverage:`): resolution, floors, min samples, targets.
+    public var coverageSettings: CoverageSettings
+    /// Largest accepted signal report upload in bytes (413 above); uploads are spooled to disk, not memory.
+    public var maxReportUploadBytes: Int
+    /// Folder for spooled uploads (removed after each upload).
+    public var uploadDirectory: String
+    /// How long coverage recomputation waits after an upload for more uploads before it runs.
+    public var coverageDebounce: Duration
 
     public init(
         provinceName: String, communes: [ServerCommune], boundariesPath: String?,
         coverageTargets: ProvinceCoverageTargets = ProvinceCoverageTargets(),
         leafletDirectory: String = "/usr/share/javascript/leaflet", maxBodyBytes: Int = 4 << 20,
         maxRoundsPerBatch: Int = 5000, rateLimit: RateLimit = RateLimit(requestsPerSecond: 50, burst: 200),
-        anonymousRole: TokenRole? = nil, staleAfterSteps: Double = 3, now: @escaping @Sendable () -> Date = { Date() }
+        anonymousRole: TokenRole? = nil, staleAfterSteps: Double = 3, now: @escaping @Sendable () -> Date = { Date() },
+        coverageSettings: CoverageSettings = CoverageSettings(), maxReportUploadBytes: Int = 256 << 20,
+        uploadDirectory: String = NSTemporaryDirectory(), coverageDebounce: Duration = .seconds(2)
     ) {
         self.provinceName = provinceName
         self.communes = communes
@@ -44,6 +55,10 @@ public struct ServerConfiguration: Sendable {
         self.anonymousRole = anonymousRole
         self.staleAfterSteps = staleAfterSteps
         self.now = now
+        self.coverageSettings = coverageSettings
+        self.maxReportUploadBytes = maxReportUploadBytes
+        self.uploadDirectory = uploadDirectory
+        self.coverageDebounce = coverageDebounce
     }
 }
 

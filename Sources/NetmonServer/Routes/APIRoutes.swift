@@ -10,11 +10,13 @@ struct APIRoutes {
         router.get("/api/v1/communes") { request, _ in
             try viewer(request)
             let board = try await state.healthBoard()
+            let coverage = try await state.store.coverageSnapshot(kind: CoverageSnapshots.summary)
             return try Responses.json(
                 CommunesReply(
                     generatedAt: state.configuration.now(), province: state.configuration.provinceName,
                     counts: Dictionary(uniqueKeysWithValues: board.counts.map { ($0.key.rawValue, $0.value) }),
-                    communes: board.communes))
+                    coverage: coverage.flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.json.utf8)) },
+                    coverageUpdatedAt: coverage?.createdAt, communes: board.communes))
         }
         router.get("/api/v1/communes/:code") { request, context in
             try viewer(request)
@@ -177,10 +179,14 @@ struct CommunesReply: Codable, Sendable {
     var generatedAt: Date
     var province: String
     var counts: [String: Int]
+    /// The province's coverage progress (the coverage `summary` snapshot), nil until coverage is computed.
+    var coverage: JSONValue?
+    var coverageUpdatedAt: Date?
     var communes: [CommuneHealth]
     enum CodingKeys: String, CodingKey {
         case generatedAt = "generated_at"
-        case province, counts, communes
+        case coverageUpdatedAt = "coverage_updated_at"
+        case province, counts, communes, coverage
     }
 }
 

@@ -1,0 +1,162 @@
+import CoverageModel
+import Foundation
+import Logging
+import MeasurementStore
+import ServiceLifecycle
+import Synchronization
+
+/// Recomputes coverage inside the server: reads every stored signal report (complete uploads), runs the coverage
+/// model over the communes' boundaries, stores the snapshots the API and GeoJSON routes serve (in one transaction),
+/// and tells the listeners.
+///
+/// A `Service`: it waits until the store is migrated, computes once at start-up if reports exist, then again after
+/// each request (an upload), debounced: requests arriving while it waits or computes are served by one more
+/// computation, never by one each. The analysis runs on a thread of its own.
+public final class CoverageRecomputation: Service, Sendable {
+    /// What the last computation did (for `/api/v1/coverage/status` and tests).
+    public struct Status: Sendable, Hashable {
+        /// Completed computations since start.
+        public var generation = 0
+        public var lastComputedAt: Date?
+        public var lastReports = 0
+        public var lastDurationSeconds: Double?
+        public var lastError: String?
+        /// Requests received since start.
+        public var requested = 0
+        /// Requests served by the last computation started (pending while below `requested`).
+        public var handledRequests = 0
+    }
+
+    private let store: any ProvinceStore
+    private let settings: CoverageSettings
+    private let boundaries: [CommuneBoundary]
+    private let listeners: [any CoverageListener]
+    private let debounce: Duration
+    private let now: @Sendable () -> Date
+    private let logger: Logger
+    private let wake: AsyncStream<Void>
+    private let wakeContinuation: AsyncStream<Void>.Continuation
+    private let ready: AsyncStream<Void>
+    private let readyContinuation: AsyncStream<Void>.Continuation
+    private let state = Mutex(Status())
+    /// The communes' cells, computed on first use.
+    private let grid = Mutex<CommuneGrid?>(nil)
+    /// Reports read per page from the store.
+    static let pageSize = 20_000
+
+    public init(
+        store: any ProvinceStore, settings: CoverageSettings, boundaries: [CommuneBoundary],
+        listeners: [any CoverageListener] = [], debounce: Duration = .seconds(2),
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "netmon.coverage")
+    ) {
+        self.store = store
+        self.settings = settings
+        self.boundaries = boundaries
+        self.listeners = listeners
+        self.debounce = debounce
+        self.now = now
+        self.logger = logger
+        (self.wake, self.wakeContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+        (self.ready, self.readyContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// The status of the last computation.
+    public var status: Status { state.withLock { $0 } }
+
+    /// Asks for a recomputation (after an upload). Returns at once.
+    public func requestRecomputation() {
+        state.withLock { $0.requested += 1 }
+        wakeContinuation.yield()
+    }
+
+    /// Lets `run()` start reading the store (called once migrations are applied).
+    func storeIsReady() {
+        readyContinuation.yield()
+        readyContinuation.finish()
+    }
+
+    public func run() async throws {
+        for await _ in ready.cancelOnGracefulShutdown() { break }
+        guard !Task.isCancelled else { return }
+        state.withLock { $0.handledRequests = $0.requested }
+        if (try? await store.signalReportCount()) ?? 0 > 0 {
+            await computeAndLog()
+        }
+        for await _ in wake.cancelOnGracefulShutdown() {
+            try? await Task.sleep(for: debounce)
+            if Task.isCancelled { break }
+            let due = state.withLock { s in
+                guard s.requested > s.handledRequests else { return false }
+                s.handledRequests = s.requested
+                return true
+            }
+            if due { await computeAndLog() }
+        }
+    }
+
+    private func computeAndLog() async {
+        let started = ContinuousClock.now
+        do {
+            let update = try await compute()
+            let elapsed = ContinuousClock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            state.withLock {
+                $0.generation += 1
+                $0.lastComputedAt = update.computedAt
+                $0.lastReports = update.reports
+                $0.lastDurationSeconds = seconds
+                $0.lastError = nil
+            }
+            logger.info(
+                "coverage recomputed",
+                metadata: [
+                    "reports": "\(update.reports)", "dead_zones": "\(update.deadZones)",
+                    "seconds": "\(String(format: "%.2f", seconds))",
+                ])
+            for listener in listeners { await listener.coverageUpdated(update) }
+        } catch {
+            state.withLock {
+                $0.generation += 1
+                $0.lastError = "\(error)"
+            }
+            logger.error("coverage recomputation failed: \(error)")
+        }
+    }
+
+    /// One computation: store → accumulator → analysis → snapshots (saved together) → update.
+    func compute() async throws -> CoverageUpdate {
+        let accumulator = AccumulatorBox(CoverageAccumulator(settings: settings))
+        var cursor: SignalReportCursor?
+        var reports = 0
+        repeat {
+            let page = try await store.signalReports(after: cursor, limit: Self.pageSize)
+            reports += page.reports.count
+            cursor = page.next
+            try await WorkerThread.run("netmon-coverage") {
+                for r in page.reports { accumulator.value.add(r) }
+            }
+        } while cursor != nil
+        let cachedGrid = grid.withLock { $0 }
+        let settings = self.settings
+        let boundaries = self.boundaries
+        let computedAt = now()
+        let reportCount = reports
+        let (snapshots, update, freshGrid) = try await WorkerThread.run("netmon-coverage") {
+            let grid = cachedGrid ?? CommuneGrid(communes: boundaries, resolution: settings.resolution)
+            let result = CoverageAnalysis.analyze(accumulator.value, grid: grid)
+            let snapshots = try CoverageSnapshots.make(
+                result, boundaries: grid.communes, reports: reportCount, createdAt: computedAt)
+            return (snapshots, CoverageSnapshots.update(result, reports: reportCount, computedAt: computedAt), grid)
+        }
+        if cachedGrid == nil { grid.withLock { $0 = freshGrid } }
+        try await store.saveCoverageSnapshots(snapshots)
+        return update
+    }
+}
+
+/// The accumulator of one computation, handed between the service's task and its worker threads one at a time
+/// (each worker is awaited before the next starts), so it is never touched concurrently.
+private final class AccumulatorBox: @unchecked Sendable {
+    var value: CoverageAccumulator
+    init(_ value: CoverageAccumulator) { self.value = value }
+}

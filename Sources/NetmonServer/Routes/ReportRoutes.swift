@@ -1,0 +1,276 @@
+import CoverageModel
+import Foundation
+import HTTPTypes
+import Hummingbird
+import MeasurementStore
+import NIOCore
+
+/// Signal report uploads (`POST /api/v1/reports`, admin) and their listing (`GET /api/v1/reports`, viewer).
+///
+/// An upload is CSV (canonical header or a named preset), JSON Lines or GeoJSON points, chosen by `format=` (or the
+/// Content-Type). The body is spooled to a temporary file (bounded by `maxReportUploadBytes`), read with the coverage
+/// model's streaming readers on a worker thread, and written to the store in batches; the upload counts for coverage
+/// only when it is committed, so a failed upload leaves nothing. Bad rows are rejected and listed (row number and
+/// reason) while the rest is kept, unless `strict=true`, where the first bad row rejects the whole upload (422).
+/// An upload with no acceptable row is rejected (422). The reply is the rejection report.
+struct ReportRoutes {
+    let state: ServerState
+
+    /// Rejections listed in a reply (all are counted).
+    static let maxListedRejections = 200
+    /// Reports written to the store per batch.
+    static let batchSize = 5000
+
+    struct Rejection: Codable, Sendable {
+        var row: Int
+        var reason: String
+    }
+
+    struct Reply: Codable, Sendable {
+        var uploadID: String?
+        var format: String
+        var preset: String
+        var bytes: Int64
+        var rowsRead: Int
+        var accepted: Int
+        var acceptedByTechnology: [String: Int]
+        var rejected: Int
+        var rejections: [Rejection]
+        var rejectionsTruncated: Bool
+        var droppedOutOfRange: [String: Int]
+        var sentinelValues: [String: Int]
+        var coverageRecomputation: String
+        enum CodingKeys: String, CodingKey {
+            case format, preset, bytes, accepted, rejected, rejections
+            case uploadID = "upload_id"
+            case rowsRead = "rows_read"
+            case acceptedByTechnology = "accepted_by_technology"
+            case rejectionsTruncated = "rejections_truncated"
+            case droppedOutOfRange = "dropped_out_of_range"
+            case sentinelValues = "sentinel_values"
+            case coverageRecomputation = "coverage_recomputation"
+        }
+    }
+
+    struct RejectedReply: Codable, Sendable {
+        struct E: Codable, Sendable { var message: String }
+        var error: E
+        var report: Reply
+    }
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/api/v1/reports") { request, _ in
+            let principal = try state.tokens.authorize(request, needing: .admin)
+            try RequestGuards.rateLimit(state, principal)
+            return try await upload(request, by: principal)
+        }
+        router.get("/api/v1/reports") { request, _ in
+            let principal = try state.tokens.authorize(request, needing: .viewer)
+            try RequestGuards.rateLimit(state, principal)
+            return try Responses.json(try await listing())
+        }
+    }
+
+    private func format(_ request: Request) throws -> ReportFormat {
+        if let raw = request.uri.queryParameters["format"] {
+            guard let f = ReportFormat(rawValue: String(raw).lowercased()) else {
+                throw HTTPError(.badRequest, message: "format must be csv, jsonl or geojson, not '\(raw)'")
+            }
+            return f
+        }
+        let type = (request.headers[.contentType] ?? "").lowercased()
+        if type.hasPrefix("text/csv") { return .csv }
+        if type.hasPrefix("application/x-ndjson") || type.hasPrefix("application/jsonl")
+            || type.hasPrefix("application/json-seq")
+        {
+            return .jsonLines
+        }
+        if type.hasPrefix("application/geo+json") { return .geoJSON }
+        throw HTTPError(
+            .badRequest,
+            message: "say what the upload is: format=csv|jsonl|geojson, or Content-Type text/csv, application/x-ndjson or application/geo+json")
+    }
+
+    private func upload(_ request: Request, by principal: Principal) async throws -> Response {
+        let format = try format(request)
+        let presetName = request.uri.queryParameters["preset"].map(String.init) ?? "canonical"
+        guard let mapping = ColumnMapping.presets[presetName] else {
+            throw HTTPError(
+                .badRequest,
+                message: "preset: no preset named '\(presetName)'; known: \(ColumnMapping.presets.keys.sorted().joined(separator: ", "))")
+        }
+        if format != .csv && presetName != "canonical" {
+            throw HTTPError(.badRequest, message: "preset: presets apply to CSV only; \(format.rawValue) uses the canonical names")
+        }
+        let strict: Bool
+        switch request.uri.queryParameters["strict"].map({ String($0).lowercased() }) {
+        case nil, "0", "false": strict = false
+        case "1", "true": strict = true
+        case let other?: throw HTTPError(.badRequest, message: "strict must be true or false, not '\(other)'")
+        }
+        let spool = try await UploadSpool.receive(
+            request, limit: state.configuration.maxReportUploadBytes, directory: state.configuration.uploadDirectory)
+        defer { spool.remove() }
+
+        let now = state.configuration.now()
+        var upload = ReportUpload(
+            id: ReportUpload.makeID(at: now), uploadedAt: now, uploadedBy: principal.name, format: format.rawValue,
+            preset: presetName)
+        let reader = try ReaderBox(
+            makeReportReader(
+                source: try FileByteSource(path: spool.path), format: format, mapping: mapping, strict: strict))
+        try await state.store.beginReportUpload(upload)
+        var committed = false
+        defer {
+            if !committed {
+                let store = state.store
+                let id = upload.id
+                Task { try? await store.abortReportUpload(id: id) }
+            }
+        }
+        var ordinal: Int64 = 0
+        do {
+            while true {
+                let batch = try await WorkerThread.run("netmon-upload") { try reader.nextBatch(Self.batchSize) }
+                if batch.isEmpty { break }
+                try await state.store.appendSignalReports(batch, uploadID: upload.id, firstOrdinal: ordinal)
+                ordinal += Int64(batch.count)
+            }
+        } catch let e as ReportReadError {
+            try? await state.store.abortReportUpload(id: upload.id)
+            committed = true  // nothing left to abort
+            throw Self.httpError(e)
+        }
+        let summary = reader.summary
+        var reply = Self.reply(summary, format: format, preset: presetName, bytes: spool.bytes)
+        guard summary.acceptedCount > 0 else {
+            try? await state.store.abortReportUpload(id: upload.id)
+            committed = true
+            let message =
+                summary.rowsRead == 0
+                ? "the upload holds no report rows"
+                : "no row of the upload was accepted (\(summary.rejectedCount) rejected; first: \(summary.rejections.first.map { "row \($0.row): \($0.reason)" } ?? "-"))"
+            return try Responses.json(
+                RejectedReply(error: .init(message: message), report: reply), status: .unprocessableContent)
+        }
+        upload.rowsRead = summary.rowsRead
+        upload.rowsAccepted = summary.acceptedCount
+        upload.rowsRejected = summary.rejectedCount
+        try await state.store.commitReportUpload(upload)
+        committed = true
+        reply.uploadID = upload.id
+        if let coverage = state.coverage {
+            coverage.requestRecomputation()
+            reply.coverageRecomputation = "requested"
+        } else {
+            reply.coverageRecomputation = "disabled (no commune boundaries configured)"
+        }
+        state.logger.info(
+            "signal reports uploaded",
+            metadata: [
+                "upload": "\(upload.id)", "by": "\(principal.name)", "accepted": "\(summary.acceptedCount)",
+                "rejected": "\(summary.rejectedCount)",
+            ])
+        return try Responses.json(reply, status: .created)
+    }
+
+    static func httpError(_ e: ReportReadError) -> HTTPError {
+        let place = e.row.map { "row \($0): " } ?? ""
+        switch e.code {
+        case .badRow:
+            return HTTPError(.unprocessableContent, message: "strict upload rejected at \(place)\(e.message)")
+        case .recordTooLong:
+            return HTTPError(.contentTooLarge, message: "\(place)\(e.message)")
+        default:
+            return HTTPError(.badRequest, message: "\(place)\(e.message)")
+        }
+    }
+
+    static func reply(_ s: ImportSummary, format: ReportFormat, preset: String, bytes: Int64) -> Reply {
+        Reply(
+            uploadID: nil, format: format.rawValue, preset: preset, bytes: bytes, rowsRead: s.rowsRead,
+            accepted: s.acceptedCount,
+            acceptedByTechnology: Dictionary(uniqueKeysWithValues: s.accepted.map { ($0.key.rawValue, $0.value) }),
+            rejected: s.rejectedCount,
+            rejections: s.rejections.prefix(maxListedRejections).map { Rejection(row: $0.row, reason: $0.reason) },
+            rejectionsTruncated: s.rejectedCount > min(s.rejections.count, maxListedRejections),
+            droppedOutOfRange: Dictionary(uniqueKeysWithValues: s.droppedOutOfRange.map { ($0.key.rawValue, $0.value) }),
+            sentinelValues: Dictionary(uniqueKeysWithValues: s.sentinelValues.map { ($0.key.rawValue, $0.value) }),
+            coverageRecomputation: "not requested")
+    }
+
+    struct UploadReply: Codable, Sendable {
+        var id: String
+        var uploadedAt: Date
+        var uploadedBy: String
+        var format: String
+        var preset: String
+        var rowsRead: Int
+        var rowsAccepted: Int
+        var rowsRejected: Int
+        enum CodingKeys: String, CodingKey {
+            case id, format, preset
+            case uploadedAt = "uploaded_at"
+            case uploadedBy = "uploaded_by"
+            case rowsRead = "rows_read"
+            case rowsAccepted = "rows_accepted"
+            case rowsRejected = "rows_rejected"
+        }
+    }
+
+    struct CoverageStatusReply: Codable, Sendable {
+        var enabled: Bool
+        var generation: Int
+        var computedAt: Date?
+        var reports: Int
+        var seconds: Double?
+        var error: String?
+        var pending: Bool
+        enum CodingKeys: String, CodingKey {
+            case enabled, generation, reports, seconds, error, pending
+            case computedAt = "computed_at"
+        }
+    }
+
+    struct ListingReply: Codable, Sendable {
+        var uploads: [UploadReply]
+        var reports: Int
+        var coverage: CoverageStatusReply
+    }
+
+    func listing() async throws -> ListingReply {
+        let uploads = try await state.store.reportUploads()
+        let count = try await state.store.signalReportCount()
+        let s = state.coverage?.status
+        return ListingReply(
+            uploads: uploads.map {
+                UploadReply(
+                    id: $0.id, uploadedAt: $0.uploadedAt, uploadedBy: $0.uploadedBy, format: $0.format,
+                    preset: $0.preset, rowsRead: $0.rowsRead, rowsAccepted: $0.rowsAccepted,
+                    rowsRejected: $0.rowsRejected)
+            },
+            reports: count,
+            coverage: CoverageStatusReply(
+                enabled: state.coverage != nil, generation: s?.generation ?? 0, computedAt: s?.lastComputedAt,
+                reports: s?.lastReports ?? 0, seconds: s?.lastDurationSeconds, error: s?.lastError,
+                pending: s.map { $0.requested > $0.handledRequests } ?? false))
+    }
+}
+
+/// A report reader used by one upload, handed to one worker thread at a time (each is awaited before the next
+/// starts), so it is never touched concurrently.
+final class ReaderBox: @unchecked Sendable {
+    private let reader: any SignalReportReader
+
+    init(_ reader: any SignalReportReader) { self.reader = reader }
+
+    var summary: ImportSummary { reader.summary }
+
+    /// Up to `n` accepted reports; empty at the end.
+    func nextBatch(_ n: Int) throws -> [SignalReport] {
+        var out: [SignalReport] = []
+        out.reserveCapacity(n)
+        while out.count < n, let r = try reader.next() { out.append(r) }
+        return out
+    }
+}
