@@ -20,6 +20,8 @@ final class ServerState: Sendable {
     let ingestListeners: [any IngestListener]
     /// Coverage recomputation; nil when no boundaries are configured (coverage needs the communes' shapes).
     let coverage: CoverageRecomputation?
+    /// Split GeoJSON snapshots for bbox queries.
+    let snapshotIndex = SnapshotFeatureIndex()
 
     init(
         configuration: ServerConfiguration, store: any ProvinceStore, boundaries: CommuneBoundaries,

@@ -121,36 +121,18 @@ struct GeoJSONRoutes {
         return "{\"type\":\"FeatureCollection\",\"features\":[" + parts.joined(separator: ",\n") + "]}\n"
     }
 
-    /// A FeatureCollection stored by the coverage model, optionally filtered to features whose bbox meets `bbox`.
+    /// A FeatureCollection stored by the coverage model, optionally filtered to features whose bbox meets `bbox`
+    /// (the features are split once per snapshot version, on a worker thread).
     func snapshotCollection(kind: String, bbox: [Double]?) async throws -> String {
         guard let snap = try await state.store.coverageSnapshot(kind: kind) else {
             return "{\"type\":\"FeatureCollection\",\"features\":[]}\n"
         }
         guard let bbox else { return snap.json }
-        guard case .object(var root)? = try? JSONDecoder().decode(JSONValue.self, from: Data(snap.json.utf8)),
-            let features = root["features"]?.array
-        else { return snap.json }
-        let kept = features.filter { f in
-            guard let b = Self.extent(f["geometry"]?["coordinates"]) else { return false }
+        let kept = try await state.snapshotIndex.features(of: snap).filter { f in
+            let b = f.bbox
             return b[0] <= bbox[2] && b[2] >= bbox[0] && b[1] <= bbox[3] && b[3] >= bbox[1]
         }
-        root["features"] = .array(kept)
-        root["bbox"] = nil
-        return String(decoding: try JSONEncoder().encode(JSONValue.object(root)), as: UTF8.self)
-    }
-
-    static func extent(_ coords: JSONValue?) -> [Double]? {
-        guard let coords else { return nil }
-        var box = [Double.infinity, .infinity, -Double.infinity, -Double.infinity]
-        func walk(_ v: JSONValue) {
-            guard let a = v.array else { return }
-            if a.count >= 2, let x = a[0].number, let y = a[1].number {
-                box = [min(box[0], x), min(box[1], y), max(box[2], x), max(box[3], y)]
-            } else {
-                a.forEach(walk)
-            }
-        }
-        walk(coords)
-        return box[0].isFinite ? box : nil
+        return "{\"type\":\"FeatureCollection\",\"name\":\"\(kind)\",\"features\":["
+            + kept.map(\.json).joined(separator: ",") + "]}\n"
     }
 }

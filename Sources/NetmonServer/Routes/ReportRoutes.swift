@@ -146,12 +146,19 @@ struct ReportRoutes {
         guard summary.acceptedCount > 0 else {
             try? await state.store.abortReportUpload(id: upload.id)
             committed = true
-            let message =
-                summary.rowsRead == 0
-                ? "the upload holds no report rows"
-                : "no row of the upload was accepted (\(summary.rejectedCount) rejected; first: \(summary.rejections.first.map { "row \($0.row): \($0.reason)" } ?? "-"))"
+            if summary.rowsRead == 0 {
+                let what =
+                    format == .geoJSON ? "a GeoJSON FeatureCollection with Point features" : "a report on each line"
+                return try Responses.json(
+                    RejectedReply(error: .init(message: "the upload holds no report rows; expected \(what)"), report: reply),
+                    status: .badRequest)
+            }
+            let first = summary.rejections.first.map { "row \($0.row): \($0.reason)" } ?? "-"
             return try Responses.json(
-                RejectedReply(error: .init(message: message), report: reply), status: .unprocessableContent)
+                RejectedReply(
+                    error: .init(message: "no row of the upload was accepted (\(summary.rejectedCount) rejected; first: \(first))"),
+                    report: reply),
+                status: .unprocessableContent)
         }
         upload.rowsRead = summary.rowsRead
         upload.rowsAccepted = summary.acceptedCount
