@@ -132,7 +132,7 @@ extension Netmon {
                 store: store, host: host, port: port,
                 tls: tlsCert.map { TLSFiles(certificateChainPath: $0, privateKeyPath: tlsKey!) },
                 tokens: grants, alerts: alerting?.api, ingestListeners: alerting.map { [$0.api] } ?? [],
-                services: alerting?.services ?? [], logger: logger,
+                services: alerting?.services ?? [], coverageListeners: alerting.map { [$0.api] } ?? [], logger: logger,
                 onServerRunning: { port in
                     logger.info("netmon serve listening on \(host):\(port) (\(tlsCert == nil ? "http" : "https"))")
                 })

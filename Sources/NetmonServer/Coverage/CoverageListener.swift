@@ -25,6 +25,21 @@ public struct CoverageUpdate: Sendable, Hashable {
         public var deadCells: Int
         /// Dead zones touching the commune.
         public var deadZones: Int
+
+        public init(
+            code: String, name: String, threeGAreaRatio: Double, fourGAreaRatio: Double, fiveGAreaRatio: Double,
+            measuredRatio: Double, hasFourG: Bool, deadCells: Int, deadZones: Int
+        ) {
+            self.code = code
+            self.name = name
+            self.threeGAreaRatio = threeGAreaRatio
+            self.fourGAreaRatio = fourGAreaRatio
+            self.fiveGAreaRatio = fiveGAreaRatio
+            self.measuredRatio = measuredRatio
+            self.hasFourG = hasFourG
+            self.deadCells = deadCells
+            self.deadZones = deadZones
+        }
     }
 
     /// A dead H3 cell: measured and covered by no technology.
@@ -35,6 +50,12 @@ public struct CoverageUpdate: Sendable, Hashable {
         public var commune: String
         /// The dead zone (edge-connected group) it belongs to.
         public var zone: Int
+
+        public init(cell: String, commune: String, zone: Int) {
+            self.cell = cell
+            self.commune = commune
+            self.zone = zone
+        }
     }
 
     /// When the recomputation finished.
@@ -47,6 +68,19 @@ public struct CoverageUpdate: Sendable, Hashable {
     /// The province's covered area / area (area-weighted over the communes).
     public var provinceFourGAreaRatio: Double
     public var provinceFiveGAreaRatio: Double
+    public init(
+        computedAt: Date, reports: Int, communes: [Commune], deadCells: [DeadCell], deadZones: Int,
+        provinceFourGAreaRatio: Double, provinceFiveGAreaRatio: Double
+    ) {
+        self.computedAt = computedAt
+        self.reports = reports
+        self.communes = communes
+        self.deadCells = deadCells
+        self.deadZones = deadZones
+        self.provinceFourGAreaRatio = provinceFourGAreaRatio
+        self.provinceFiveGAreaRatio = provinceFiveGAreaRatio
+    }
+
     /// Codes of the communes without 4G.
     public var communesWithoutFourG: [String] { communes.filter { !$0.hasFourG }.map(\.code) }
 }

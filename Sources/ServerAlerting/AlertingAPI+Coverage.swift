@@ -1,0 +1,22 @@
+import Alerting
+import NetmonServer
+
+/// Coverage recomputed inside the server reaches alerting's coverage rules (4G in every commune, province 5G area,
+/// dead zones): pass ``AlertingAPI`` to `buildApplication(coverageListeners:)`.
+extension AlertingAPI: CoverageListener {
+    public func coverageUpdated(_ update: CoverageUpdate) async {
+        await self.processor.ingest(Self.summary(update))
+    }
+
+    /// The alerting view of a coverage update: per commune whether it meets the 4G target (at least one cell
+    /// covered by 4G, as the coverage model judges the target), the province's 5G area ratio, and every dead cell.
+    public static func summary(_ update: CoverageUpdate) -> CoverageSummary {
+        CoverageSummary(
+            communes: update.communes.map {
+                CoverageSummary.Commune(
+                    code: $0.code, name: $0.name, meetsFourGTarget: $0.hasFourG, fourGAreaRatio: $0.fourGAreaRatio)
+            },
+            provinceFiveGAreaRatio: update.provinceFiveGAreaRatio,
+            deadZones: update.deadCells.map { CoverageSummary.DeadZone(cell: $0.cell, commune: $0.commune) })
+    }
+}
