@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `netmon serve` over HTTPS with a certificate file, fetched by a client that trusts exactly that certificate.
+@Suite(
+    "netmon serve over TLS",
+    .enabled(
+        if: FileManager.default.isExecutableFile(atPath: NetmonBinary.path)
+            && FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")
+            && FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"),
+        "needs the built netmon binary, openssl and curl"))
+struct TLSServeTests {
+    @Test("a self-signed certificate: /healthz over HTTPS with curl --cacert; refused without trust or over plain HTTP")
+    func healthzOverHTTPS() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netmon-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cert = dir.appendingPathComponent("cert.pem").path
+        let key = dir.appendingPathComponent("key.pem").path
+        let made = try await offPool {
+            Spawn.run([
+                "/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost",
+                "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            ])
+        }
+        try #require(made.status == 0, "openssl: \(made.output)")
+
+        let log = dir.appendingPathComponent("serve.log").path
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: NetmonBinary.path)
+        process.arguments = [
+            "serve", "--config", Fixture.repoRoot.appendingPathComponent("sites.yaml").path,
+            "--database", "sqlite:" + dir.appendingPathComponent("p.sqlite").path, "--listen", "127.0.0.1:0",
+            "--tls-cert", cert, "--tls-key", key, "--no-alerts",
+        ]
+        process.standardOutput = FileHandle(forWritingAtPath: log)
+        process.standardError = FileHandle(forWritingAtPath: log)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        defer {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+
+        // Wait (asynchronously) for the line that names the port.
+        var port: Int?
+        let deadline = ContinuousClock.now + .seconds(30)
+        while port == nil, ContinuousClock.now < deadline, process.isRunning {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first(where: { $0.contains("listening on 127.0.0.1:") && $0.contains("(https)") }),
+                let range = line.range(of: "127.0.0.1:")
+            {
+                port = Int(line[range.upperBound...].prefix { $0.isNumber })
+            }
+            if port == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        let p = try #require(port, "netmon serve did not say where it listens: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+
+        let trusted = try await offPool {
+            Spawn.run(["/usr/bin/curl", "-sS", "--max-time", "10", "--cacert", cert, "https://127.0.0.1:\(p)/healthz"])
+        }
+        #expect(trusted.status == 0, "\(trusted.output)")
+        #expect(trusted.output.contains("\"status\":\"ok\""), "\(trusted.output)")
+        let byName = try await offPool {
+            Spawn.run([
+                "/usr/bin/curl", "-sS", "--max-time", "10", "--cacert", cert, "--resolve", "localhost:\(p):127.0.0.1",
+                "https://localhost:\(p)/healthz",
+            ])
+        }
+        #expect(byName.status == 0, "\(byName.output)")
+        // Without trusting the certificate, verification fails (curl exit 60); plain HTTP gets no answer.
+        let untrusted = try await offPool {
+            Spawn.run(["/usr/bin/curl", "-sS", "--max-time", "10", "https://127.0.0.1:\(p)/healthz"])
+        }
+        #expect(untrusted.status == 60, "\(untrusted.output)")
+        let plain = try await offPool {
+            Spawn.run(["/usr/bin/curl", "-sS", "--max-time", "10", "http://127.0.0.1:\(p)/healthz"])
+        }
+        #expect(plain.status != 0 || !plain.output.contains("\"status\":\"ok\""), "\(plain.output)")
+
+        process.terminate()
+        let status = try await offPool {
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+        #expect(status == 0, "netmon serve exit on SIGTERM")
+    }
+}
