@@ -147,6 +147,7 @@ func buildRouter(state: ServerState) -> Router<BasicRequestContext> {
         for p in probes {
             extra += "netmon_server_probe_last_heard_timestamp_seconds{probe=\"\(escape(p.probeID))\"} \(p.lastHeardAt.timeIntervalSince1970)\n"
         }
+        if let coverage = state.coverage { extra += coverage.metricsText }
         return Responses.text(
             state.metrics.render(extra: extra), contentType: "text/plain; version=0.0.4; charset=utf-8")
     }

@@ -96,6 +96,9 @@ struct BadUploadTests {
             for text in c.says { #expect(message.contains(text), "\(message)") }
             #expect(try await store.signalReportCount() == 0)
             #expect(try await store.reportUploads().isEmpty)
+            let metrics = try await client.execute(uri: "/metrics", method: .get).text
+            #expect(metrics.contains("netmon_server_report_uploads_total{result=\"rejected\"} 1\n"))
+            #expect(metrics.contains("netmon_server_report_uploads_total{result=\"accepted\"} 0\n"))
         }
     }
 

@@ -131,6 +131,13 @@ struct CoverageUploadTests {
             #expect((listing["uploads"] as? [[String: Any]])?.first?["uploaded_by"] as? String == "root")
             #expect((listing["uploads"] as? [[String: Any]])?.compactMap { $0["format"] as? String }.sorted() == ["csv", "jsonl"])
             #expect((listing["coverage"] as? [String: Any])?["reports"] as? Int == 12_000)
+
+            // The server's own metrics count the uploads, rows and recomputations.
+            let metrics = try await client.execute(uri: "/metrics", method: .get).text
+            #expect(metrics.contains("netmon_server_report_uploads_total{result=\"accepted\"} 2\n"))
+            #expect(metrics.contains("netmon_server_report_rows_total{result=\"accepted\"} 12000\n"))
+            #expect(metrics.contains("netmon_server_coverage_reports 12000\n"))
+            #expect(metrics.contains("netmon_server_coverage_recomputations_total{result=\"error\"} 0\n"))
         }
     }
 

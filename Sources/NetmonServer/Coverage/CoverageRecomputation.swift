@@ -15,8 +15,10 @@ import Synchronization
 public final class CoverageRecomputation: Service, Sendable {
     /// What the last computation did (for `/api/v1/coverage/status` and tests).
     public struct Status: Sendable, Hashable {
-        /// Completed computations since start.
+        /// Completed computations since start (failed ones included).
         public var generation = 0
+        /// Failed computations since start.
+        public var failures = 0
         public var lastComputedAt: Date?
         public var lastReports = 0
         public var lastDurationSeconds: Double?
@@ -62,6 +64,27 @@ public final class CoverageRecomputation: Service, Sendable {
 
     /// The status of the last computation.
     public var status: Status { state.withLock { $0 } }
+
+    /// Prometheus families of the recomputation (for the server's `/metrics`).
+    var metricsText: String {
+        let s = status
+        var out = "# HELP netmon_server_coverage_recomputations_total Coverage recomputations, by result.\n"
+        out += "# TYPE netmon_server_coverage_recomputations_total counter\n"
+        out += "netmon_server_coverage_recomputations_total{result=\"ok\"} \(s.generation - s.failures)\n"
+        out += "netmon_server_coverage_recomputations_total{result=\"error\"} \(s.failures)\n"
+        out += "# HELP netmon_server_coverage_reports Signal reports in the last coverage recomputation.\n"
+        out += "# TYPE netmon_server_coverage_reports gauge\n"
+        out += "netmon_server_coverage_reports \(s.lastReports)\n"
+        if let at = s.lastComputedAt, let seconds = s.lastDurationSeconds {
+            out += "# HELP netmon_server_coverage_last_recomputation_timestamp_seconds Unix time of the last coverage recomputation.\n"
+            out += "# TYPE netmon_server_coverage_last_recomputation_timestamp_seconds gauge\n"
+            out += "netmon_server_coverage_last_recomputation_timestamp_seconds \(at.timeIntervalSince1970)\n"
+            out += "# HELP netmon_server_coverage_recomputation_duration_seconds How long the last coverage recomputation took.\n"
+            out += "# TYPE netmon_server_coverage_recomputation_duration_seconds gauge\n"
+            out += "netmon_server_coverage_recomputation_duration_seconds \(seconds)\n"
+        }
+        return out
+    }
 
     /// Asks for a recomputation (after an upload). Returns at once.
     public func requestRecomputation() {
@@ -117,6 +140,7 @@ public final class CoverageRecomputation: Service, Sendable {
         } catch {
             state.withLock {
                 $0.generation += 1
+                $0.failures += 1
                 $0.lastError = "\(error)"
             }
             logger.error("coverage recomputation failed: \(error)")

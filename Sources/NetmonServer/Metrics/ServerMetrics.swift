@@ -19,6 +19,10 @@ final class ServerMetrics: Sendable {
         var roundsDuplicate: UInt64 = 0
         var batchesRejected: UInt64 = 0
         var rateLimited: UInt64 = 0
+        var uploadsAccepted: UInt64 = 0
+        var uploadsRejected: UInt64 = 0
+        var reportRowsAccepted: UInt64 = 0
+        var reportRowsRejected: UInt64 = 0
     }
 
     private let state = Mutex(State())
@@ -43,6 +47,15 @@ final class ServerMetrics: Sendable {
     }
 
     func recordRejectedBatch() { state.withLock { $0.batchesRejected += 1 } }
+
+    /// A signal report upload that was stored (`accepted`) or refused with a 4xx, with its row counts.
+    func recordUpload(accepted: Bool, rowsAccepted: Int = 0, rowsRejected: Int = 0) {
+        state.withLock { s in
+            if accepted { s.uploadsAccepted += 1 } else { s.uploadsRejected += 1 }
+            s.reportRowsAccepted += UInt64(rowsAccepted)
+            s.reportRowsRejected += UInt64(rowsRejected)
+        }
+    }
     func recordRateLimited() { state.withLock { $0.rateLimited += 1 } }
 
     var roundsAccepted: UInt64 { state.withLock { $0.roundsAccepted } }
@@ -78,6 +91,14 @@ final class ServerMetrics: Sendable {
         out += "# HELP netmon_server_rate_limited_total Requests refused with 429 by the per-token rate limit.\n"
         out += "# TYPE netmon_server_rate_limited_total counter\n"
         out += "netmon_server_rate_limited_total \(s.rateLimited)\n"
+        out += "# HELP netmon_server_report_uploads_total Signal report uploads, by result (stored or refused with a 4xx).\n"
+        out += "# TYPE netmon_server_report_uploads_total counter\n"
+        out += "netmon_server_report_uploads_total{result=\"accepted\"} \(s.uploadsAccepted)\n"
+        out += "netmon_server_report_uploads_total{result=\"rejected\"} \(s.uploadsRejected)\n"
+        out += "# HELP netmon_server_report_rows_total Rows of stored uploads, by result (accepted or rejected row).\n"
+        out += "# TYPE netmon_server_report_rows_total counter\n"
+        out += "netmon_server_report_rows_total{result=\"accepted\"} \(s.reportRowsAccepted)\n"
+        out += "netmon_server_report_rows_total{result=\"rejected\"} \(s.reportRowsRejected)\n"
         out += "# HELP netmon_server_start_time_seconds Unix time the server started.\n"
         out += "# TYPE netmon_server_start_time_seconds gauge\n"
         out += "netmon_server_start_time_seconds \(startTime.timeIntervalSince1970)\n"

@@ -62,7 +62,14 @@ struct ReportRoutes {
         router.post("/api/v1/reports") { request, _ in
             let principal = try state.tokens.authorize(request, needing: .admin)
             try RequestGuards.rateLimit(state, principal)
-            return try await upload(request, by: principal)
+            do {
+                let response = try await upload(request, by: principal)
+                if response.status.kind != .successful { state.metrics.recordUpload(accepted: false) }
+                return response
+            } catch let e as HTTPError {
+                state.metrics.recordUpload(accepted: false)
+                throw e
+            }
         }
         router.get("/api/v1/reports") { request, _ in
             let principal = try state.tokens.authorize(request, needing: .viewer)
@@ -165,6 +172,8 @@ struct ReportRoutes {
         upload.rowsRejected = summary.rejectedCount
         try await state.store.commitReportUpload(upload)
         committed = true
+        state.metrics.recordUpload(
+            accepted: true, rowsAccepted: summary.acceptedCount, rowsRejected: summary.rejectedCount)
         reply.uploadID = upload.id
         if let coverage = state.coverage {
             coverage.requestRecomputation()
