@@ -148,6 +148,13 @@ func buildRouter(state: ServerState) -> Router<BasicRequestContext> {
             extra += "netmon_server_probe_last_heard_timestamp_seconds{probe=\"\(escape(p.probeID))\"} \(p.lastHeardAt.timeIntervalSince1970)\n"
         }
         if let coverage = state.coverage { extra += coverage.metricsText }
+        if let alerts = state.alerts {
+            do {
+                extra += try await alerts.metricsText()
+            } catch {
+                state.logger.warning("alert metrics unavailable: \(error)")
+            }
+        }
         return Responses.text(
             state.metrics.render(extra: extra), contentType: "text/plain; version=0.0.4; charset=utf-8")
     }

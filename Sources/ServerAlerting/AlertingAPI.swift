@@ -51,6 +51,27 @@ public struct AlertingAPI: AlertSource, IngestListener {
         }
     }
 
+    /// Alerts by state, notifications by outbox state, and the dead-letter counter (which survives restarts:
+    /// dead letters are never pruned).
+    public func metricsText() async throws -> String {
+        let alerts = try self.store.alertCounts()
+        let outbox = try self.store.outboxCounts()
+        var text = "# HELP netmon_alerts Alerts in the alert store by state (resolved ones until retention removes them).\n"
+        text += "# TYPE netmon_alerts gauge\n"
+        for state in AlertRecord.State.allCases {
+            text += "netmon_alerts{state=\"\(state.rawValue)\"} \(alerts[state] ?? 0)\n"
+        }
+        text += "# HELP netmon_alert_notifications Notifications in the outbox by delivery state.\n"
+        text += "# TYPE netmon_alert_notifications gauge\n"
+        for state in [OutboxEntry.State.pending, .delivered, .dead] {
+            text += "netmon_alert_notifications{state=\"\(state.rawValue)\"} \(outbox[state] ?? 0)\n"
+        }
+        text += "# HELP netmon_alert_notifications_dead_lettered_total Notifications given up after their deadline.\n"
+        text += "# TYPE netmon_alert_notifications_dead_lettered_total counter\n"
+        text += "netmon_alert_notifications_dead_lettered_total \(try self.store.deadLetterCount())\n"
+        return text
+    }
+
     static func matcher(_ text: String, context: String) throws(AlertSourceError) -> LabelMatcher {
         do {
             return try LabelMatcher(parsing: text)

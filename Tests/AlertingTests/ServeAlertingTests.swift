@@ -305,6 +305,44 @@ struct ServeAlertingTests {
                 try Self.notifications(webhook).contains { $0.1.data.groupLabels["commune"] == b }
             }
             #expect(try await Self.call(client, .get, "/api/v1/silences").json["silences"] as? [Any] != nil)
+
+            // 7. The server's /metrics carries the alert store's figures, valid for promtool.
+            let metrics = try await client.execute(uri: "/metrics", method: .get)
+            let text = String(buffer: metrics.body)
+            #expect(text.contains("netmon_alerts{state=\"firing\"} 4\n"))  // B and C, warning and critical
+            #expect(text.contains("netmon_alerts{state=\"resolved\"} 2\n"))  // A
+            #expect(text.contains("netmon_alert_notifications{state=\"dead\"} 0\n"))
+            #expect(text.contains("netmon_alert_notifications_dead_lettered_total 0\n"))
+            if let verdict = try await Self.promtool(text) {
+                #expect(verdict.status == 0, "promtool: \(verdict.output)")
+            }
+        }
+    }
+
+    /// `promtool check metrics` on `text` (nil when promtool is not installed), run on a thread of its own.
+    static func promtool(_ text: String) async throws -> (status: Int32, output: String)? {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool") else { return nil }
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                do {
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
+                    process.arguments = ["check", "metrics"]
+                    let input = Pipe()
+                    let output = Pipe()
+                    process.standardInput = input
+                    process.standardOutput = output
+                    process.standardError = output
+                    try process.run()
+                    input.fileHandleForWriting.write(Data(text.utf8))
+                    try input.fileHandleForWriting.close()
+                    let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                    process.waitUntilExit()
+                    continuation.resume(returning: (process.terminationStatus, said))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }.start()
         }
     }
 }

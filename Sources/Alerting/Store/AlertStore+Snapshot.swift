@@ -141,6 +141,17 @@ extension AlertStore {
         }
     }
 
+    /// How many alerts the store holds in each state.
+    public func alertCounts() throws(DeliveryError) -> [AlertRecord.State: Int] {
+        try self.read { db in
+            var counts: [AlertRecord.State: Int] = [.pending: 0, .firing: 0, .resolved: 0]
+            for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM alert GROUP BY state") {
+                if let state = AlertRecord.State(rawValue: row["state"]) { counts[state] = row["n"] }
+            }
+            return counts
+        }
+    }
+
     /// Deletes resolved alerts that ended before `cutoff`; returns how many.
     @discardableResult
     public func pruneResolved(before cutoff: Date) throws(DeliveryError) -> Int {

@@ -26,6 +26,14 @@ public protocol AlertSource: Sendable {
 
     /// Ends the silence `id` now; throws ``AlertSourceError`` `.notFound` when there is no such active silence.
     func expireSilence(id: String, now: Date) async throws
+
+    /// Prometheus text (HELP, TYPE and samples) appended to the server's `/metrics`.
+    func metricsText() async throws -> String
+}
+
+extension AlertSource {
+    /// No alerting metrics by default.
+    public func metricsText() async throws -> String { "" }
 }
 
 /// A request the alerting module refuses: bad input (400) or an unknown silence (404).
