@@ -23,7 +23,7 @@ struct CoverageListenerTests {
         }
         let update = CoverageUpdate(
             computedAt: epoch, reports: 100,
-            communes: [commune("11953", "Phường Sơn Nam", fourG: 0.8), commune("12325", "Xã Nam Tiền Hải", fourG: 0)],
+            communes: [commune("11953", "Phường Sơn Nam", fourG: 0.25), commune("12325", "Xã Nam Tiền Hải", fourG: 0)],
             deadCells: [
                 .init(cell: "8841a9d4cbfffff", commune: "12325", zone: 0),
                 .init(cell: "8841a9d4c9fffff", commune: "12325", zone: 0),
@@ -31,6 +31,8 @@ struct CoverageListenerTests {
             deadZones: 1, provinceFourGAreaRatio: 0.4, provinceFiveGAreaRatio: 0.1)
         let summary = AlertingAPI.summary(update)
         #expect(summary.communes.map(\.meetsFourGTarget) == [true, false])
+        #expect(summary.communes.map(\.fourGAreaRatio) == [0.5, 0.0])  // a quarter of the area, half of it measured
+        #expect(summary.provinceFiveGAreaRatio == 0.1)
         #expect(summary.deadZones.map(\.cell) == ["8841a9d4cbfffff", "8841a9d4c9fffff"])
 
         await api.coverageUpdated(update)

@@ -148,6 +148,21 @@ enum CoverageFixture {
         return out
     }
 
+    /// Reports as a GeoJSON FeatureCollection of Points ([lon, lat]) with the canonical property names.
+    static func geoJSON(_ reports: [SignalReport]) -> String {
+        var features: [String] = []
+        for r in reports {
+            var members = [#""technology":"\#(r.technology.rawValue)""#]
+            if let t = r.time { members.append(#""time":\#(t)"#) }
+            if let o = r.operatorCode { members.append(#""operator":"\#(o)""#) }
+            for m in SignalMetric.allCases { if let v = r[m] { members.append(#""\#(m.rawValue)":\#(v)"#) } }
+            features.append(
+                #"{"type":"Feature","geometry":{"type":"Point","coordinates":[\#(r.lon),\#(r.lat)]},"properties":{"#
+                    + members.joined(separator: ",") + "}}")
+        }
+        return #"{"type":"FeatureCollection","features":["# + features.joined(separator: ",\n") + "]}\n"
+    }
+
     /// Every report of a canonical CSV text.
     static func reports(_ csv: String) throws -> [SignalReport] {
         let reader = CSVReportReader(source: MemoryByteSource(csv))

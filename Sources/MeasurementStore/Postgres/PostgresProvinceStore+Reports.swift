@@ -176,16 +176,30 @@ extension PostgresProvinceStore {
             reports.reserveCapacity(limit)
             var last: SignalReportCursor?
             for try await row in try await client.query(PostgresQuery(unsafeSQL: sql, binds: b), logger: logger) {
-                let c = PostgresRandomAccessRow(row)
+                // Cells in column order (sequential access: no per-row column lookup table).
+                var cells = row.makeIterator()
+                func next() throws -> PostgresCell {
+                    guard let cell = cells.next() else {
+                        throw StoreError(.corrupt, "a row has too few columns", context: "postgres: signal_report")
+                    }
+                    return cell
+                }
+                let uploadID = try next().decode(String.self)
+                let ordinal = try next().decode(Int64.self)
+                let time = try next().decode(Double?.self)
+                let lat = try next().decode(Double.self)
+                let lon = try next().decode(Double.self)
+                let technology = try next().decode(String.self)
+                let operatorCode = try next().decode(String?.self)
                 var numbers: [Double?] = []
                 numbers.reserveCapacity(metricCount)
-                for i in 0..<metricCount { numbers.append(try c[7 + i].decode(Double?.self)) }
+                for _ in 0..<metricCount { numbers.append(try next().decode(Double?.self)) }
+                let device = try next().decode(String?.self)
                 reports.append(
                     try SignalReportColumns.report(
-                        time: c[2].decode(Double?.self), lat: c[3].decode(Double.self), lon: c[4].decode(Double.self),
-                        technology: c[5].decode(String.self), operatorCode: c[6].decode(String?.self),
-                        numbers: numbers, device: c[7 + metricCount].decode(String?.self)))
-                last = SignalReportCursor(uploadID: try c[0].decode(String.self), ordinal: try c[1].decode(Int64.self))
+                        time: time, lat: lat, lon: lon, technology: technology, operatorCode: operatorCode,
+                        numbers: numbers, device: device))
+                last = SignalReportCursor(uploadID: uploadID, ordinal: ordinal)
             }
             return SignalReportPage(reports: reports, next: reports.count == limit ? last : nil)
         }
