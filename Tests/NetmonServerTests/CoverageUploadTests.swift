@@ -199,4 +199,47 @@ struct CoverageUploadTests {
             #expect(update.provinceFiveGAreaRatio == once.province.coverage[.fiveG])
         }
     }
+
+    @Test("deleting an upload takes its reports out of coverage; unknown ids are 404, viewers 403")
+    func deleteUpload() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netmon-del-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (boundaries, communes) = try CoverageFixture.corkBoundaries(directory: dir)
+        let configuration = ServerConfiguration(
+            provinceName: "Cork (test)", communes: communes, boundariesPath: boundaries,
+            rateLimit: RateLimit(requestsPerSecond: 1000, burst: 1000), now: { Fixture.now },
+            coverageDebounce: .milliseconds(20))
+        // Five good 4G readings in one spot of the south-west test commune.
+        let csv = "time,lat,lon,technology,rsrp_dbm\n"
+            + (0..<5).map { "\(1_767_574_800 + $0),51.9,-8.48,4G,-90" }.joined(separator: "\n") + "\n"
+        let (store, cleanup) = try Fixture.sqliteStore()
+        defer { cleanup() }
+        let listener = UpdateCollector()
+        try await withCoverageServer(configuration, store: store, listener: listener) { client in
+            let reply = try await client.execute(
+                uri: "/api/v1/reports?format=csv", method: .post, headers: CoverageFixture.adminHeaders(),
+                body: ByteBuffer(string: csv))
+            #expect(reply.status == .created, "\(reply.text)")
+            let id = try #require(try CoverageFixture.json(reply)["upload_id"] as? String)
+            let before = try await listener.wait(reports: 5)
+            #expect(before.communes.first { $0.code == "90001" }?.hasFourG == true)
+
+            try await client.execute(uri: "/api/v1/reports/\(id)", method: .delete, headers: Fixture.headers(Fixture.viewerSecret)) {
+                #expect($0.status == .forbidden)
+            }
+            try await client.execute(uri: "/api/v1/reports/\(id)", method: .delete, headers: CoverageFixture.adminHeaders()) {
+                #expect($0.status == .noContent)
+            }
+            let after = try await listener.wait(reports: 0)
+            #expect(after.communes.allSatisfy { !$0.hasFourG })
+            #expect(try await store.signalReportCount() == 0)
+            try await client.execute(uri: "/api/v1/reports/\(id)", method: .delete, headers: CoverageFixture.adminHeaders()) {
+                #expect($0.status == .notFound)
+            }
+            let summary = try CoverageFixture.json(
+                try await client.execute(uri: "/api/v1/summary", method: .get, headers: Fixture.headers(Fixture.viewerSecret)))
+            #expect((summary["coverage"] as? [String: Any])?["reports"] as? Int == 0)
+        }
+    }
 }

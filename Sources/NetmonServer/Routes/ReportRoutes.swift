@@ -5,7 +5,8 @@ import Hummingbird
 import MeasurementStore
 import NIOCore
 
-/// Signal report uploads (`POST /api/v1/reports`, admin) and their listing (`GET /api/v1/reports`, viewer).
+/// Signal report uploads (`POST /api/v1/reports`, admin), their listing (`GET /api/v1/reports`, viewer) and removal
+/// (`DELETE /api/v1/reports/ID`, admin; coverage is recomputed without them).
 ///
 /// An upload is CSV (canonical header or a named preset), JSON Lines or GeoJSON points, chosen by `format=` (or the
 /// Content-Type). The body is spooled to a temporary file (bounded by `maxReportUploadBytes`), read with the coverage
@@ -70,6 +71,18 @@ struct ReportRoutes {
                 state.metrics.recordUpload(accepted: false)
                 throw e
             }
+        }
+        router.delete("/api/v1/reports/:id") { request, context in
+            let principal = try state.tokens.authorize(request, needing: .admin)
+            try RequestGuards.rateLimit(state, principal)
+            let id = try context.parameters.require("id")
+            guard try await state.store.reportUploads().contains(where: { $0.id == id }) else {
+                throw HTTPError(.notFound, message: "no stored upload with id '\(id)'")
+            }
+            try await state.store.abortReportUpload(id: id)
+            state.coverage?.requestRecomputation()
+            state.logger.info("signal report upload deleted", metadata: ["upload": "\(id)", "by": "\(principal.name)"])
+            return Response(status: .noContent)
         }
         router.get("/api/v1/reports") { request, _ in
             let principal = try state.tokens.authorize(request, needing: .viewer)
