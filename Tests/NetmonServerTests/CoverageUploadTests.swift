@@ -80,6 +80,14 @@ struct CoverageUploadTests {
                 #expect(got["has_4g"] as? Bool == ((c.coverage[.fourG] ?? 0) > 0))
             }
 
+            // One commune through the JSON API: its health and its coverage entry.
+            let probe = try #require(expected.communes.first { ($0.coverage[.fourG] ?? 0) > 0 })
+            let one = try CoverageFixture.json(
+                try await client.execute(uri: "/api/v1/communes/\(probe.code)", method: .get, headers: Fixture.headers(Fixture.viewerSecret)))
+            #expect(one["code"] as? String == probe.code)
+            #expect(one["status"] as? String != nil)
+            #expect(CoverageFixture.close((one["coverage"] as? [String: Any])?["4g_area_ratio"], probe.coverage[.fourG] ?? 0))
+
             // Dead zones layer: one polygon per zone with its area and communes.
             let zones = try CoverageFixture.features(
                 try await client.execute(uri: "/api/v1/geojson/dead-zones", method: .get, headers: Fixture.headers(Fixture.viewerSecret)))

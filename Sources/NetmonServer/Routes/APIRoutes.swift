@@ -25,7 +25,8 @@ struct APIRoutes {
                 throw HTTPError(.notFound, message: "no commune with code '\(code)' in sites.yaml")
             }
             let board = try await state.healthBoard()
-            return try Responses.json(board.communes.first { $0.code == code }!)
+            let coverage = try await GeoJSONRoutes(state: state).communeCoverage()[code]
+            return try Responses.json(CommuneReply(health: board.communes.first { $0.code == code }!, coverage: coverage))
         }
         router.get("/api/v1/probes") { request, _ in
             try viewer(request)
@@ -187,6 +188,20 @@ struct CommunesReply: Codable, Sendable {
         case generatedAt = "generated_at"
         case coverageUpdatedAt = "coverage_updated_at"
         case province, counts, communes, coverage
+    }
+}
+
+/// One commune: its link health, and its coverage figures (the `communes` snapshot entry) once computed.
+struct CommuneReply: Encodable, Sendable {
+    var health: CommuneHealth
+    var coverage: JSONValue?
+
+    enum CodingKeys: String, CodingKey { case coverage }
+
+    func encode(to encoder: any Encoder) throws {
+        try health.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(coverage ?? .null, forKey: .coverage)
     }
 }
 

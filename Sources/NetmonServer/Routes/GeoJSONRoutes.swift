@@ -97,7 +97,7 @@ struct GeoJSONRoutes {
     }
 
     /// Per-commune coverage from the coverage model's `communes` snapshot: a JSON object keyed by commune code.
-    private func communeCoverage() async throws -> [String: JSONValue] {
+    func communeCoverage() async throws -> [String: JSONValue] {
         guard let snap = try await state.store.coverageSnapshot(kind: "communes"),
             case .object(let o)? = try? JSONDecoder().decode(JSONValue.self, from: Data(snap.json.utf8))
         else { return [:] }

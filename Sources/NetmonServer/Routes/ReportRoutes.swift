@@ -105,10 +105,10 @@ struct ReportRoutes {
         {
             return .jsonLines
         }
-        if type.hasPrefix("application/geo+json") { return .geoJSON }
+        if type.hasPrefix("application/geo+json") || type.hasPrefix("application/json") { return .geoJSON }
         throw HTTPError(
             .badRequest,
-            message: "say what the upload is: format=csv|jsonl|geojson, or Content-Type text/csv, application/x-ndjson or application/geo+json")
+            message: "say what the upload is: format=csv|jsonl|geojson, or Content-Type text/csv, application/x-ndjson or application/geo+json (application/json is read as GeoJSON)")
     }
 
     private func upload(_ request: Request, by principal: Principal) async throws -> Response {
