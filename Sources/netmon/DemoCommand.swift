@@ -124,7 +124,9 @@ extension Netmon {
                 let serverURL = "http://\(listenHost):\(self.port)"
                 var tokens: [String: String] = [:]
                 if features.serve {
-                    var lines: [String] = []
+                    let adminToken = DemoSitesFile.randomToken()
+                    var lines: [String] = ["admin demo \(adminToken)"]
+                    tokens[Self.adminTokenKey] = adminToken
                     for commune in sites.communes {
                         let token = DemoSitesFile.randomToken()
                         tokens[commune.code] = token
@@ -175,12 +177,20 @@ extension Netmon {
                         _ = try Self.runToEnd(
                             [executable, "coverage", "report", "--config", demoConfig, csv], log: stateDir + "/coverage-report.txt")
                         demoSay("coverage report → \(stateDir)/coverage-report.txt")
-                        for layer in ["communes", "dead-zones"] {
-                            let output = "\(stateDir)/coverage-\(layer).geojson"
-                            let exported = try Self.runToEnd(
-                                [executable, "coverage", "export", "--config", demoConfig, "--layer", layer, "--output", output, csv],
-                                log: "\(stateDir)/coverage-export-\(layer).log")
-                            demoSay(exported == 0 ? "coverage \(layer) GeoJSON → \(output)" : "coverage export \(layer) failed (exit \(exported))")
+                        if features.serve, let adminToken = tokens[Self.adminTokenKey] {
+                            // Uploaded like a drive-test team would: the server stores them and recomputes coverage.
+                            let header = stateDir + "/admin-header"  // the token stays out of the process list
+                            FileManager.default.createFile(
+                                atPath: header, contents: Data("Authorization: Bearer \(adminToken)\n".utf8),
+                                attributes: [.posixPermissions: 0o600])
+                            let uploaded = try Self.runToEnd(
+                                ["curl", "-sS", "--fail-with-body", "--max-time", "300", "-H", "@\(header)",
+                                 "-H", "Content-Type: text/csv", "--data-binary", "@\(csv)", "\(serverURL)/api/v1/reports?format=csv"],
+                                log: stateDir + "/coverage-upload.json")
+                            demoSay(
+                                uploaded == 0
+                                    ? "drive tests uploaded to the server (reply in \(stateDir)/coverage-upload.json); coverage and dead zones follow on the map"
+                                    : "drive test upload failed (curl exit \(uploaded)); see \(stateDir)/coverage-upload.json")
                         }
                     } else {
                         demoSay("netmon coverage simulate failed (exit \(status)); see \(stateDir)/coverage.log")
@@ -200,6 +210,9 @@ extension Netmon {
             teardown()
             demoSay("demo stopped; webhook notifications received: \(receiver.count)")
         }
+
+        /// Where the demo keeps its admin token among the probe tokens.
+        static let adminTokenKey = "admin"
 
         /// `count` codes spread evenly over `codes`.
         static func spread(_ codes: [String], count: Int) -> [String] {

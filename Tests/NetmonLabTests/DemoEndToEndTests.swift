@@ -27,7 +27,7 @@ struct DemoEndToEndTests {
         let port = 30_000 + Int(getpid() % 20_000)
         let demo = try ChildProcess(
             [NetmonBinary.path, "demo", "--config", Self.repositorySitesYAML, "--communes", "6", "--lab", lab,
-             "--state-dir", stateDir, "--port", String(port), "--duration", "600", "--drive-test-rows", "2000"])
+             "--state-dir", stateDir, "--port", String(port), "--duration", "600", "--drive-test-rows", "8000"])
         defer {
             demo.stop()
             _ = try? Shell.run([NetmonBinary.path, "lab", "down", "--lab", lab, "--state-dir", stateDir + "/lab"], check: false)
@@ -74,6 +74,24 @@ struct DemoEndToEndTests {
             let fromCommune = try Shell.run(
                 ["ip", "netns", "exec", "nml-\(lab)-c\(codes[0])", "curl", "-sf", "--max-time", "5", url + "/healthz"], check: false)
             #expect(fromCommune.status == 0, "commune → host link → server: \(fromCommune.stderr)")
+            // Within a minute: link health from the probes, coverage and dead zones from the uploaded drive tests, and
+            // at least one alert at the demo's webhook receiver.
+            #expect(output.contains("drive tests uploaded to the server"), "\(output)")
+            let deadline = Date().addingTimeInterval(60)
+            func ready() -> (links: Bool, zones: Bool, alerts: Bool) {
+                let communes = (try? Shell.run(["curl", "-sf", "--max-time", "10", url + "/api/v1/geojson/communes"], check: false))?.stdout ?? ""
+                let zones = (try? Shell.run(["curl", "-sf", "--max-time", "10", url + "/api/v1/geojson/dead-zones"], check: false))?.stdout ?? ""
+                let webhook = (try? String(contentsOfFile: stateDir + "/webhook.jsonl", encoding: .utf8)) ?? ""
+                return (communes.contains("\"median_ms\""), zones.contains("\"Polygon\"") || zones.contains("\"MultiPolygon\""), !webhook.isEmpty)
+            }
+            var state = ready()
+            while !(state.links && state.zones && state.alerts) && Date() < deadline {
+                usleep(1_000_000)
+                state = ready()
+            }
+            #expect(state.links, "no link health on the dashboard within a minute")
+            #expect(state.zones, "no dead zones on the dashboard within a minute")
+            #expect(state.alerts, "no alert at the webhook receiver within a minute")
         } else {
             #expect(output.contains("netmon serve is not in this build yet"))
         }

@@ -66,7 +66,8 @@ struct EndToEndChainTests {
         // The server, on SQLite, with a token per probe.
         let serverPort = try Self.freePort()
         let url = "http://\(host):\(serverPort)"
-        var tokenLines: [String] = []
+        let adminToken = DemoSitesFile.randomToken()
+        var tokenLines: [String] = ["admin e2e \(adminToken)"]
         for commune in chosen {
             let token = DemoSitesFile.randomToken()
             tokenLines.append("probe \(commune.probeID) \(token)")
@@ -132,6 +133,36 @@ struct EndToEndChainTests {
         let smoke = try Shell.run(["curl", "-sf", "--max-time", "10", "\(url)/api/v1/links/\(slow.code)/hub/smoke.svg"], check: false)
         #expect(smoke.status == 0 && smoke.stdout.contains("<svg"), "smoke graph: \(smoke.stderr)")
 
+        // Coverage: simulated drive tests uploaded to the server; its dead zones are the ones `netmon coverage report`
+        // finds in the same file, and the province's 5G shortfall raises an alert.
+        let drives = stateDir + "/drives.csv"
+        try Shell.run([
+            NetmonBinary.path, "coverage", "simulate", "--config", config, "--rows", "6000", "--report-every", "20", "--seed", "3",
+            "-o", drives,
+        ])
+        let offline = try JSONSerialization.jsonObject(
+            with: Data(try Shell.run([NetmonBinary.path, "coverage", "report", "--config", config, "--json", drives]).stdout.utf8))
+        let province = ((offline as? [String: Any])?["province"] as? [String: Any]) ?? [:]
+        let expectedZones = try #require(province["dead_zones"] as? Int)
+        try #require(expectedZones > 0, "the simulation should leave dead zones: \(province)")
+        let header = stateDir + "/admin-header"
+        try "Authorization: Bearer \(adminToken)\n".write(toFile: header, atomically: true, encoding: .utf8)
+        let upload = try Shell.run([
+            "curl", "-sS", "--fail-with-body", "--max-time", "120", "-H", "@\(header)", "-H", "Content-Type: text/csv",
+            "--data-binary", "@\(drives)", "\(url)/api/v1/reports?format=csv",
+        ])
+        #expect(upload.stdout.contains("\"accepted\":6000"), "\(upload.stdout.prefix(1000))")
+        var zoneCount = -1
+        #expect(
+            Self.waitUntil(60) {
+                zoneCount = ((try? Self.json(url + "/api/v1/geojson/dead-zones"))?["features"] as? [Any])?.count ?? -1
+                return zoneCount == expectedZones
+            }, "server dead zones \(zoneCount), netmon coverage report \(expectedZones)")
+        #expect(
+            Self.waitUntil(60) {
+                receiver.deliveries.contains { String(decoding: $0.body, as: UTF8.self).contains("Province5GBelowTarget") }
+            }, "no Province5GBelowTarget alert")
+
         // 2. Alerts: the lossy commune's loss alert reaches the webhook (signed) and, being critical, the mailbox.
         func notifications(commune code: String, status: String) -> [LabWebhookDelivery] {
             receiver.deliveries.filter { delivery in
@@ -190,14 +221,16 @@ struct EndToEndChainTests {
             Self.waitUntil(90) { !notifications(commune: lossy.code, status: "resolved").isEmpty },
             "no resolved notification for \(lossy.code)")
         // Per group, no notification repeats the one before it (the restart re-sent nothing: repeat_interval is 4 h),
-        // and every alert that fired for the lossy commune is later sent as resolved (the restart forgot nothing).
+        // and every link alert that fired for the lossy commune is later sent as resolved (the restart forgot nothing).
         func lossyAlerts() -> (fired: Set<String>, resolved: Set<String>) {
             var fired: Set<String> = []
             var resolved: Set<String> = []
             for delivery in receiver.deliveries {
                 let object = try? JSONSerialization.jsonObject(with: Data(delivery.body)) as? [String: Any]
                 let alerts = ((object?["data"] as? [String: Any])?["alerts"] as? [[String: Any]]) ?? []
-                for alert in alerts where (alert["labels"] as? [String: String])?["commune"] == lossy.code {
+                for alert in alerts {
+                    let labels = (alert["labels"] as? [String: String]) ?? [:]
+                    guard labels["commune"] == lossy.code, labels["alertname"]?.hasPrefix("Link") == true else { continue }
                     let fingerprint = alert["fingerprint"] as? String ?? ""
                     if alert["status"] as? String == "firing" { fired.insert(fingerprint) } else { resolved.insert(fingerprint) }
                 }
