@@ -136,9 +136,13 @@ struct ReportRoutes {
         var upload = ReportUpload(
             id: ReportUpload.makeID(at: now), uploadedAt: now, uploadedBy: principal.name, format: format.rawValue,
             preset: presetName)
-        let reader = try ReaderBox(
-            makeReportReader(
-                source: try FileByteSource(path: spool.path), format: format, mapping: mapping, strict: strict))
+        let source: FileByteSource
+        do {
+            source = try FileByteSource(path: spool.path)
+        } catch let e as ReportReadError {
+            throw Self.httpError(e)
+        }
+        let reader = ReaderBox(makeReportReader(source: source, format: format, mapping: mapping, strict: strict))
         try await state.store.beginReportUpload(upload)
         var committed = false
         defer {
@@ -210,6 +214,9 @@ struct ReportRoutes {
             return HTTPError(.unprocessableContent, message: "strict upload rejected at \(place)\(e.message)")
         case .recordTooLong:
             return HTTPError(.contentTooLarge, message: "\(place)\(e.message)")
+        case .io:
+            // The spooled copy could not be read back: the server's problem, not the upload's.
+            return HTTPError(.internalServerError, message: "cannot read the received upload back: \(e.message)")
         default:
             return HTTPError(.badRequest, message: "\(place)\(e.message)")
         }
