@@ -82,7 +82,7 @@ enum DashboardAssets {
           let communes = null, deadZones = null, probes = null;
           const map = L.map("map", { zoomSnap: 0.25, attributionControl: false, preferCanvas: false });
           const communeLayer = L.geoJSON(null, { style: styleFor, onEachFeature: bindCommune }).addTo(map);
-          const deadLayer = L.geoJSON(null, { style: () => ({ color: "#000", weight: 1, fillColor: "#d73027", fillOpacity: 0.8, dashArray: "2 2" }) }).addTo(map);
+          const deadLayer = L.geoJSON(null, { style: () => ({ color: "#000", weight: 1, fillColor: "#252525", fillOpacity: 0.75, dashArray: "2 2" }) }).addTo(map);
           const probeLayer = L.geoJSON(null, {
             pointToLayer: (f, ll) => L.circleMarker(ll, { radius: 4, color: "#222", weight: 1, fillColor: HEALTH[f.properties.status] || "#999", fillOpacity: 1 })
               .bindTooltip(esc(f.properties.name) + " — " + esc(f.properties.gateway))
@@ -107,7 +107,7 @@ enum DashboardAssets {
             const rows = mode === "health" ? Object.keys(HEALTH).map(k => [HEALTH_LABEL[k], HEALTH[k]]) : COVER;
             document.getElementById("legend-body").innerHTML = rows.map(([t, c]) =>
               `<div class="legend-row"><span class="swatch" style="background:${c}"></span>${esc(t)}</div>`).join("") +
-              `<div class="legend-row"><span class="swatch" style="background:#d73027;border-style:dashed"></span>Dead zone</div>`;
+              `<div class="legend-row"><span class="swatch" style="background:#252525;border-style:dashed"></span>Dead zone</div>`;
           }
           async function smoke(img, url) {
             try {
