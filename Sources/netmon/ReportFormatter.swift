@@ -3,25 +3,17 @@ import NetMonitor
 
 /// Renders capture reports as JSON (stable snake_case fields) or as readable tables.
 enum ReportFormatter {
+    /// The report as JSON, the same bytes `JSONEncoder` (`.sortedKeys`, `.withoutEscapingSlashes`) writes.
     static func json(_ report: CaptureReport) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(report), as: UTF8.self)
+        String(decoding: report.jsonBytes(), as: UTF8.self)
     }
 
+    /// A live capture event as `{"kind": "interval" | "final", "report": …}`.
     static func json(_ event: LiveCaptureEvent) throws -> String {
-        struct Tagged: Encodable {
-            var kind: String
-            var report: CaptureReport
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let tagged: Tagged
         switch event {
-        case .interval(let report): tagged = Tagged(kind: "interval", report: report)
-        case .final(let report): tagged = Tagged(kind: "final", report: report)
+        case .interval(let report): String(decoding: report.jsonBytes(kind: "interval"), as: UTF8.self)
+        case .final(let report): String(decoding: report.jsonBytes(kind: "final"), as: UTF8.self)
         }
-        return String(decoding: try encoder.encode(tagged), as: UTF8.self)
     }
 
     private static func ms(_ value: Double?) -> String {

@@ -36,6 +36,9 @@ public struct CoverageAccumulator: Sendable {
     /// Reports added.
     public private(set) var reportCount = 0
     private let judged: [(Technology, SignalMetric, UInt8)]
+    /// Finds report cells: drive tests and tracks stay in one cell for many rows, so most rows are answered
+    /// from the previous cell's edges (identical results to `H3.latLngToCell`).
+    private var locator: H3CellLocator
 
     /// How a report without an operator is listed.
     public static let unknownOperator = "unknown"
@@ -53,6 +56,7 @@ public struct CoverageAccumulator: Sendable {
 
     public init(settings: CoverageSettings) {
         self.settings = settings
+        self.locator = H3CellLocator(resolution: settings.resolution)
         self.judged = settings.judgedTechnologies.enumerated().map { i, t in (t, settings.floors[t]!.metric, UInt8(i)) }
     }
 
@@ -64,7 +68,7 @@ public struct CoverageAccumulator: Sendable {
     /// Adds one report.
     public mutating func add(_ report: SignalReport) {
         self.reportCount += 1
-        let cell = H3.latLngToCell(LatLng(lat: report.lat, lng: report.lon), resolution: self.settings.resolution)
+        let cell = self.locator.cell(for: LatLng(lat: report.lat, lng: report.lon))
         let c: Int
         if cell == self.lastCell {
             c = self.lastCellIndex

@@ -9,7 +9,7 @@ public struct PassiveAnalyzer {
     public let configuration: AnalyzerConfiguration
     public let linkType: LinkType
 
-    private var flowIndex: [FlowKey: Int] = [:]
+    private var flowIndex = FlowTable()
     private var flowSlots: [TCPFlowState] = []
     private var freeSlots: [Int] = []
     private var finishedFlows: [FlowReport] = []
@@ -116,7 +116,7 @@ public struct PassiveAnalyzer {
     private mutating func ingestTCP(_ tcp: TCPHeader, packet: DecodedPacket, at time: Int64) {
         let (key, fromLow) = FlowKey.make(
             source: packet.source, sourcePort: tcp.sourcePort, destination: packet.destination, destinationPort: tcp.destinationPort)
-        var existing = self.flowIndex[key]
+        var existing = self.flowIndex.slot(of: key)
         if let known = existing, tcp.flags.contains(.syn), !tcp.flags.contains(.ack),
             let initial = self.flowSlots[known].clientInitialSequence, initial != tcp.sequenceNumber
         {
@@ -124,7 +124,7 @@ public struct PassiveAnalyzer {
             self.finishedFlows.append(Self.report(self.flowSlots[known]))
             self.flowSlots[known] = .vacant
             self.freeSlots.append(known)
-            self.flowIndex.removeValue(forKey: key)
+            self.flowIndex.remove(key)
             existing = nil
         }
         let slot: Int
@@ -145,9 +145,9 @@ public struct PassiveAnalyzer {
             var flow = TCPFlowState(first: tcp, source: packet.source, destination: packet.destination, fromLow: fromLow, at: time)
             flow.serverSite = self.site(of: flow.server)
             flow.clientSite = self.site(of: flow.client)
-            for site in Self.distinct(flow.serverSite, flow.clientSite) {
-                self.intervalSites[Int(site)].flows += 1
-                self.totalSites[Int(site)].flows += 1
+            Self.forEachDistinct(flow.serverSite, flow.clientSite) { site in
+                self.intervalSites[site].flows += 1
+                self.totalSites[site].flows += 1
             }
             if let free = self.freeSlots.popLast() {
                 slot = free
@@ -156,15 +156,14 @@ public struct PassiveAnalyzer {
                 slot = self.flowSlots.count
                 self.flowSlots.append(flow)
             }
-            self.flowIndex[key] = slot
+            self.flowIndex.insert(key, slot: slot)
         }
         let outcome = self.flowSlots[slot].process(tcp, ipLength: packet.ipLength, identification: packet.identification, fromLow: fromLow, at: time)
         let serverSite = outcome.serverSite
         let clientSite = outcome.clientSite
         guard serverSite >= 0 || clientSite >= 0 else { return }
         self.countPacket(sites: serverSite, clientSite, bytes: packet.ipLength)
-        for site in Self.distinct(serverSite, clientSite) {
-            let index = Int(site)
+        Self.forEachDistinct(serverSite, clientSite) { index in
             if outcome.isDataSegment {
                 self.intervalSites[index].dataSegments += 1
                 self.totalSites[index].dataSegments += 1
@@ -183,19 +182,19 @@ public struct PassiveAnalyzer {
         }
     }
 
-    private static func distinct(_ a: Int32, _ b: Int32) -> [Int32] {
-        if a >= 0 && b >= 0 && a != b { return [a, b] }
-        if a >= 0 { return [a] }
-        if b >= 0 { return [b] }
-        return []
+    /// Calls `body` with each of the site indexes `a` and `b` that is a site (≥ 0), once if they are equal.
+    @inline(__always)
+    private static func forEachDistinct(_ a: Int32, _ b: Int32, _ body: (Int) -> Void) {
+        if a >= 0 { body(Int(a)) }
+        if b >= 0 && b != a { body(Int(b)) }
     }
 
     private mutating func countPacket(sites a: Int32, _ b: Int32, bytes: Int) {
-        for site in Self.distinct(a, b) {
-            self.intervalSites[Int(site)].packets += 1
-            self.intervalSites[Int(site)].bytes += bytes
-            self.totalSites[Int(site)].packets += 1
-            self.totalSites[Int(site)].bytes += bytes
+        Self.forEachDistinct(a, b) { site in
+            self.intervalSites[site].packets += 1
+            self.intervalSites[site].bytes += bytes
+            self.totalSites[site].packets += 1
+            self.totalSites[site].bytes += bytes
         }
     }
 
@@ -213,11 +212,11 @@ public struct PassiveAnalyzer {
         guard !self.flowIndex.isEmpty else { return }
         let cutoff = now &- self.idleTimeout
         var evicted: [FlowKey] = []
-        for (key, slot) in self.flowIndex where self.flowSlots[slot].lastSeen < cutoff {
+        for (key, slot) in self.flowIndex.entries where self.flowSlots[slot].lastSeen < cutoff {
             evicted.append(key)
         }
         for key in evicted {
-            let slot = self.flowIndex.removeValue(forKey: key)!
+            let slot = self.flowIndex.remove(key)!
             self.finishedFlows.append(Self.report(self.flowSlots[slot]))
             self.flowSlots[slot] = .vacant
             self.freeSlots.append(slot)
@@ -240,7 +239,7 @@ public struct PassiveAnalyzer {
     /// With `endOfCapture`, requests still waiting count as lost (the capture ended before their replies).
     public mutating func finalReport(endOfCapture: Bool = true) -> CaptureReport {
         if endOfCapture { self.icmp.expire(now: self.totals.last ?? 0, all: true) }
-        let active = self.flowIndex.values.sorted().map { Self.report(self.flowSlots[$0]) }
+        let active = self.flowIndex.entries.map(\.slot).sorted().map { Self.report(self.flowSlots[$0]) }
         let flows = (self.finishedFlows + active).sorted { ($0.firstSeen, $0.client, $0.clientPort) < ($1.firstSeen, $1.client, $1.clientPort) }
         return self.makeReport(counters: self.totals, flows: flows, sites: self.totalSites)
     }
@@ -250,7 +249,7 @@ public struct PassiveAnalyzer {
     public mutating func intervalReport(now: Int64) -> CaptureReport {
         self.icmp.expire(now: now)
         let start = self.interval.first ?? now
-        let active = self.flowIndex.values.sorted().map { self.flowSlots[$0] }.filter { $0.lastSeen >= start }.map(Self.report)
+        let active = self.flowIndex.entries.map(\.slot).sorted().map { self.flowSlots[$0] }.filter { $0.lastSeen >= start }.map(Self.report)
         let flows = (self.finishedFlows + active).sorted { ($0.firstSeen, $0.client, $0.clientPort) < ($1.firstSeen, $1.client, $1.clientPort) }
         let report = self.makeReport(counters: self.interval, flows: flows, sites: self.intervalSites)
         self.finishedFlows.removeAll()

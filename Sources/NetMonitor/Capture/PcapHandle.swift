@@ -2,27 +2,43 @@ import CPcap
 
 /// The analyzer a pcap callback feeds, with the timestamp scale of the handle.
 ///
-/// Used only by the thread that calls `pcap_dispatch` on the handle it belongs to.
+/// Used only by the thread that calls `pcap_dispatch` on the handle it belongs to. The analyzer lives in memory
+/// of its own, and the callback gets a pointer to it: no reference counting and no dynamic exclusivity check of
+/// a class property on each packet.
 final class AnalyzerBox {
-    var analyzer: PassiveAnalyzer
-    /// 1 for nanosecond timestamps, 1000 when libpcap could only give microseconds.
-    let nanosecondsPerTick: Int64
+    struct Feed {
+        var analyzer: PassiveAnalyzer
+        /// 1 for nanosecond timestamps, 1000 when libpcap could only give microseconds.
+        let nanosecondsPerTick: Int64
+    }
+
+    let feed: UnsafeMutablePointer<Feed>
 
     init(analyzer: PassiveAnalyzer, nanosecondsPerTick: Int64) {
-        self.analyzer = analyzer
-        self.nanosecondsPerTick = nanosecondsPerTick
+        self.feed = .allocate(capacity: 1)
+        self.feed.initialize(to: Feed(analyzer: analyzer, nanosecondsPerTick: nanosecondsPerTick))
+    }
+
+    deinit {
+        self.feed.deinitialize(count: 1)
+        self.feed.deallocate()
+    }
+
+    /// The analyzer (accessed in place).
+    var analyzer: PassiveAnalyzer {
+        get { self.feed.pointee.analyzer }
+        _modify { yield &self.feed.pointee.analyzer }
     }
 }
 
-/// The pcap callback: hands each frame to the box passed as `user`.
+/// The pcap callback: hands each frame to the analyzer `user` points to (an `AnalyzerBox.Feed`).
 private let feedAnalyzer: pcap_handler = { user, header, bytes in
     guard let user, let header, let bytes else { return }
-    let box = Unmanaged<AnalyzerBox>.fromOpaque(UnsafeRawPointer(user)).takeUnretainedValue()
-    let record = header.pointee
-    let timestamp = Int64(record.ts.tv_sec) * 1_000_000_000 + Int64(record.ts.tv_usec) * box.nanosecondsPerTick
-    box.analyzer.ingest(
-        timestamp: timestamp, wireLength: Int(record.len),
-        bytes: UnsafeRawBufferPointer(start: bytes, count: Int(record.caplen)))
+    let feed = UnsafeMutableRawPointer(user).assumingMemoryBound(to: AnalyzerBox.Feed.self)
+    let timestamp = Int64(header.pointee.ts.tv_sec) * 1_000_000_000 + Int64(header.pointee.ts.tv_usec) * feed.pointee.nanosecondsPerTick
+    feed.pointee.analyzer.ingest(
+        timestamp: timestamp, wireLength: Int(header.pointee.len),
+        bytes: UnsafeRawBufferPointer(start: bytes, count: Int(header.pointee.caplen)))
 }
 
 /// One `pcap_t`, closed on deinit. Owned by one thread at a time.
@@ -128,7 +144,7 @@ final class PcapHandle {
     /// `pcap_dispatch` into `box`: the number of packets, 0 when none are waiting (or at end of file),
     /// `PCAP_ERROR_BREAK` after `pcap_breakloop`, `PCAP_ERROR` on failure.
     func dispatch(into box: AnalyzerBox, count: Int32 = -1) -> Int32 {
-        let user = Unmanaged.passUnretained(box).toOpaque().assumingMemoryBound(to: UInt8.self)
+        let user = UnsafeMutableRawPointer(box.feed).assumingMemoryBound(to: UInt8.self)
         return withExtendedLifetime(box) { pcap_dispatch(self.raw, count, feedAnalyzer, user) }
     }
 

@@ -10,14 +10,27 @@ public struct MalformedPacket: Error, Hashable, Sendable, CustomStringConvertibl
 
     /// The layer at which decoding stopped.
     public var layer: Layer
+    /// The fixed phrase, kept as a `StaticString` so that decode results hold no reference and copy as plain
+    /// bytes on the per-packet path.
+    private let phrase: StaticString
+
     /// What was wrong, as a fixed phrase.
-    public var reason: String
+    public var reason: String { self.phrase.description }
 
     /// A malformed-packet description.
-    public init(_ layer: Layer, _ reason: String) {
+    public init(_ layer: Layer, _ reason: StaticString) {
         self.layer = layer
-        self.reason = reason
+        self.phrase = reason
     }
 
     public var description: String { "\(self.layer.rawValue): \(self.reason)" }
+
+    public static func == (lhs: MalformedPacket, rhs: MalformedPacket) -> Bool {
+        lhs.layer == rhs.layer && lhs.reason == rhs.reason
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(self.layer)
+        hasher.combine(self.reason)
+    }
 }

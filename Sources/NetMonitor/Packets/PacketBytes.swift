@@ -14,38 +14,38 @@ public struct PacketBytes {
     }
 
     /// How many bytes were captured.
-    @inlinable
+    @inlinable @inline(__always)
     public var count: Int { self.buffer.count }
 
     /// Whether `length` bytes starting at `offset` were captured.
-    @inlinable
+    @inlinable @inline(__always)
     public func contains(_ offset: Int, length: Int) -> Bool {
         offset >= 0 && length >= 0 && offset <= self.buffer.count &- length
     }
 
     /// The byte at `offset`.
-    @inlinable
+    @inlinable @inline(__always)
     public func u8(_ offset: Int) -> UInt8? {
         guard self.contains(offset, length: 1) else { return nil }
         return self.buffer[offset]
     }
 
     /// The big-endian 16-bit value at `offset`.
-    @inlinable
+    @inlinable @inline(__always)
     public func u16(_ offset: Int) -> UInt16? {
         guard self.contains(offset, length: 2) else { return nil }
         return UInt16(self.buffer[offset]) << 8 | UInt16(self.buffer[offset + 1])
     }
 
     /// The little-endian 16-bit value at `offset`.
-    @inlinable
+    @inlinable @inline(__always)
     public func u16LittleEndian(_ offset: Int) -> UInt16? {
         guard self.contains(offset, length: 2) else { return nil }
         return UInt16(self.buffer[offset + 1]) << 8 | UInt16(self.buffer[offset])
     }
 
     /// The big-endian 32-bit value at `offset`.
-    @inlinable
+    @inlinable @inline(__always)
     public func u32(_ offset: Int) -> UInt32? {
         guard self.contains(offset, length: 4) else { return nil }
         return UInt32(self.buffer[offset]) << 24 | UInt32(self.buffer[offset + 1]) << 16
@@ -53,14 +53,14 @@ public struct PacketBytes {
     }
 
     /// The little-endian 32-bit value at `offset`.
-    @inlinable
+    @inlinable @inline(__always)
     public func u32LittleEndian(_ offset: Int) -> UInt32? {
         guard let value = self.u32(offset) else { return nil }
         return value.byteSwapped
     }
 
     /// The big-endian 64-bit value at `offset`.
-    @inlinable
+    @inlinable @inline(__always)
     public func u64(_ offset: Int) -> UInt64? {
         guard let high = self.u32(offset), let low = self.u32(offset + 4) else { return nil }
         return UInt64(high) << 32 | UInt64(low)
