@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Reads reports from CSV through a column mapping, streaming in chunks.
 ///
 /// The header may list columns in any order; extra columns are ignored; `lat`, `lon` and `technology`
@@ -6,7 +12,17 @@ public final class CSVReportReader: SignalReportReader {
     private let records: RecordReader
     private let mapping: ColumnMapping
     private let strict: Bool
-    public private(set) var summary = ImportSummary()
+    private let sentinels: Set<Double>
+    /// What the import did so far (accepted rows are counted per technology in a flat array while reading).
+    public var summary: ImportSummary {
+        var summary = self.partialSummary
+        for (i, n) in self.acceptedPerTechnology.enumerated() where n > 0 {
+            summary.accepted[Technology.allCases[i], default: 0] += n
+        }
+        return summary
+    }
+    private var partialSummary = ImportSummary()
+    private var acceptedPerTechnology = [Int](repeating: 0, count: Technology.allCases.count)
     public let totalBytes: Int64?
     public var bytesConsumed: Int64 { self.records.bytesConsumed }
 
@@ -32,6 +48,7 @@ public final class CSVReportReader: SignalReportReader {
     public init(source: any ByteSource, mapping: ColumnMapping = .canonical, strict: Bool = false) {
         self.records = RecordReader(source: source, mode: .csv(separator: mapping.separator))
         self.mapping = mapping
+        self.sentinels = mapping.sentinels
         self.strict = strict
         self.totalBytes = source.totalBytes
     }
@@ -103,7 +120,10 @@ public final class CSVReportReader: SignalReportReader {
 
     /// A text field, reusing the previous String while the bytes repeat.
     private func cachedText(_ index: Int, _ lastBytes: inout [UInt8], _ last: inout String?, normalize: (String) -> String?) -> String? {
-        let same = self.records.withField(index) { lastBytes.elementsEqual($0) }
+        let same = self.records.withField(index) { field in
+            lastBytes.count == field.count
+                && (field.isEmpty || lastBytes.withUnsafeBytes { memcmp($0.baseAddress!, field.baseAddress!, field.count) == 0 })
+        }
         if same && !lastBytes.isEmpty { return last }
         lastBytes = self.records.withField(index) { Array($0) }
         last = normalize(String(decoding: lastBytes, as: UTF8.self))
@@ -113,17 +133,17 @@ public final class CSVReportReader: SignalReportReader {
     public func next() throws -> SignalReport? {
         if !self.headerRead { try self.readHeader() }
         while try self.records.next() {
-            self.summary.rowsRead += 1
+            self.partialSummary.rowsRead += 1
             switch self.parseRow() {
             case .success(let report):
-                self.summary.accepted[report.technology, default: 0] += 1
+                self.acceptedPerTechnology[Self.position(of: report.technology)] += 1
                 return report
             case .failure(let reason):
                 let rejection = RowRejection(file: self.records.sourceName, row: self.records.recordNumber, reason: reason.text)
                 if self.strict {
                     throw ReportReadError(code: .badRow, message: reason.text, file: rejection.file, row: rejection.row)
                 }
-                self.summary.reject(rejection)
+                self.partialSummary.reject(rejection)
             }
         }
         return nil
@@ -132,17 +152,36 @@ public final class CSVReportReader: SignalReportReader {
     private struct Reason: Error { var text: String }
 
     @inline(__always)
+    private static func position(of technology: Technology) -> Int {
+        switch technology {
+        case .twoG: 0
+        case .threeG: 1
+        case .fourG: 2
+        case .fiveG: 3
+        case .noService: 4
+        }
+    }
+
+    @inline(__always)
     private func column(_ field: ReportField) -> Int { self.baseIndex[Self.fieldPosition[field]!] }
 
     private func number(_ index: Int, _ label: String) -> Result<Double?, Reason> {
-        if index < 0 { return .success(nil) }
-        return self.records.withField(index) { bytes in
-            switch NumberParsing.parse(bytes) {
-            case .empty: return .success(nil)
-            case .value(let v): return .success(v)
-            case .invalid:
-                return .failure(Reason(text: "\(label) is not a number: '\(String(decoding: bytes.prefix(40), as: UTF8.self))'"))
-            }
+        switch self.parsedNumber(index) {
+        case .empty: return .success(nil)
+        case .value(let v): return .success(v)
+        case .invalid: return .failure(self.notANumber(index, label))
+        }
+    }
+
+    @inline(__always)
+    private func parsedNumber(_ index: Int) -> NumberParsing.Parsed {
+        if index < 0 { return .empty }
+        return self.records.withField(index) { NumberParsing.parse($0) }
+    }
+
+    private func notANumber(_ index: Int, _ label: String) -> Reason {
+        self.records.withField(index) { bytes in
+            Reason(text: "\(label) is not a number: '\(String(decoding: bytes.prefix(40), as: UTF8.self))'")
         }
     }
 
@@ -193,14 +232,14 @@ public final class CSVReportReader: SignalReportReader {
         for (metric, index) in self.baseMetrics {
             if let failure = self.readMetric(metric, index, into: &report) { return .failure(failure) }
         }
-        if let extra = self.technologyMetrics[technology] {
+        if !self.technologyMetrics.isEmpty, let extra = self.technologyMetrics[technology] {
             for (metric, index) in extra {
                 if let failure = self.readMetric(metric, index, into: &report) { return .failure(failure) }
             }
         }
         if self.dlColumn >= 0, let failure = self.readKbps(.dlKbps, self.dlColumn, into: &report) { return .failure(failure) }
         if self.ulColumn >= 0, let failure = self.readKbps(.ulKbps, self.ulColumn, into: &report) { return .failure(failure) }
-        if let extra = self.technologyKbps[technology] {
+        if !self.technologyKbps.isEmpty, let extra = self.technologyKbps[technology] {
             for (field, index) in extra {
                 if let failure = self.readKbps(field, index, into: &report) { return .failure(failure) }
             }
@@ -220,11 +259,11 @@ public final class CSVReportReader: SignalReportReader {
     }
 
     private func readMetric(_ metric: SignalMetric, _ index: Int, into report: inout SignalReport) -> Reason? {
-        switch self.number(index, metric.rawValue) {
-        case .failure(let r): return r
-        case .success(nil): return nil
-        case .success(let v?):
-            report[metric] = ReportValidation.accept(v, metric: metric, sentinels: self.mapping.sentinels, summary: &self.summary)
+        switch self.parsedNumber(index) {
+        case .invalid: return self.notANumber(index, metric.rawValue)
+        case .empty: return nil
+        case .value(let v):
+            report[metric] = ReportValidation.accept(v, metric: metric, sentinels: self.sentinels, summary: &self.partialSummary)
             return nil
         }
     }

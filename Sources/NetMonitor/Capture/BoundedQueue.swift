@@ -12,6 +12,12 @@ struct BoundedQueue<Element> {
 
     var isEmpty: Bool { self.count == 0 }
 
+    /// `index` (below twice the storage's size) wrapped into the storage, without a division.
+    @inline(__always)
+    private func wrapped(_ index: Int) -> Int {
+        index >= self.storage.count ? index - self.storage.count : index
+    }
+
     var first: Element? { self.count == 0 ? nil : self.storage[self.head] }
 
     /// Appends, dropping the oldest element when the queue holds `capacity` elements. Returns whether one was dropped.
@@ -28,10 +34,10 @@ struct BoundedQueue<Element> {
                 return false
             }
             self.storage[self.head] = element
-            self.head = (self.head + 1) % self.storage.count
+            self.head = self.wrapped(self.head + 1)
             return true
         }
-        self.storage[(self.head + self.count) % self.storage.count] = element
+        self.storage[self.wrapped(self.head + self.count)] = element
         self.count += 1
         return false
     }
@@ -41,7 +47,7 @@ struct BoundedQueue<Element> {
         guard self.count > 0 else { return nil }
         let element = self.storage[self.head]
         self.count -= 1
-        self.head = self.count == 0 ? 0 : (self.head + 1) % self.storage.count
+        self.head = self.count == 0 ? 0 : self.wrapped(self.head + 1)
         return element
     }
 
@@ -53,7 +59,7 @@ struct BoundedQueue<Element> {
 
     /// The element `offset` places after the oldest.
     subscript(offset: Int) -> Element {
-        get { self.storage[(self.head + offset) % self.storage.count] }
-        set { self.storage[(self.head + offset) % self.storage.count] = newValue }
+        get { self.storage[self.wrapped(self.head + offset)] }
+        set { self.storage[self.wrapped(self.head + offset)] = newValue }
     }
 }

@@ -69,28 +69,67 @@ public struct PassiveAnalyzer {
         } else {
             self.lastEviction = timestamp
         }
-        switch PacketDecoder.decode(PacketBytes(bytes), wireLength: wireLength, linkType: self.linkType) {
+        let packetBytes = PacketBytes(bytes)
+        var network = NetworkHeader()
+        let stop = PacketDecoder.decodeNetwork(packetBytes, wireLength: wireLength, linkType: self.linkType, into: &network)
+        if stop == nil && network.protocolNumber == 6 && !network.isFragment {
+            // TCP, the bulk of the traffic: the header is decoded into a local value and handed on by reference.
+            var tcp = TCPHeader.empty
+            if let problem = TCPHeader.decode(
+                packetBytes, at: network.transportOffset, segmentLength: network.transportLength, into: &tcp)
+            {
+                self.countMalformed(problem)
+            } else {
+                self.ingestTCP(tcp, network: network, at: timestamp)
+            }
+            return
+        }
+        let result: PacketDecodeResult
+        if let stop {
+            result = stop
+        } else {
+            var packet = DecodedPacket(
+                ipVersion: network.ipVersion, source: network.source, destination: network.destination, ipLength: network.ipLength,
+                identification: network.identification, transport: .fragment(protocolNumber: network.protocolNumber))
+            if !network.isFragment {
+                switch PacketDecoder.decodeOtherTransport(packetBytes, network) {
+                case .success(let transport): packet.transport = transport
+                case .failure(let problem):
+                    self.countMalformed(problem)
+                    return
+                }
+            }
+            result = .ip(packet)
+        }
+        switch result {
         case .notIP:
             self.totals.notIP += 1
             self.interval.notIP += 1
         case .malformed(let problem):
-            self.totals.malformed += 1
-            self.interval.malformed += 1
-            if self.totals.examples.count < Self.malformedExampleLimit {
-                self.totals.examples.append(MalformedExample(packet: self.totals.packets, reason: problem.description))
-            }
-            if self.interval.examples.count < Self.malformedExampleLimit {
-                self.interval.examples.append(MalformedExample(packet: self.totals.packets, reason: problem.description))
-            }
+            self.countMalformed(problem)
         case .ip(let packet):
             self.ingest(packet, at: timestamp)
+        }
+    }
+
+    private mutating func countMalformed(_ problem: MalformedPacket) {
+        self.totals.malformed += 1
+        self.interval.malformed += 1
+        if self.totals.examples.count < Self.malformedExampleLimit {
+            self.totals.examples.append(MalformedExample(packet: self.totals.packets, reason: problem.description))
+        }
+        if self.interval.examples.count < Self.malformedExampleLimit {
+            self.interval.examples.append(MalformedExample(packet: self.totals.packets, reason: problem.description))
         }
     }
 
     private mutating func ingest(_ packet: DecodedPacket, at time: Int64) {
         switch packet.transport {
         case .tcp(let tcp):
-            self.ingestTCP(tcp, packet: packet, at: time)
+            let network = NetworkHeader(
+                ipVersion: packet.ipVersion, source: packet.source, destination: packet.destination, ipLength: packet.ipLength,
+                identification: packet.identification, protocolNumber: 6)
+            self.ingestTCP(tcp, network: network, at: time)
         case .icmp(let message):
             let sourceSite = self.site(of: packet.source)
             let destinationSite = self.site(of: packet.destination)
@@ -113,7 +152,7 @@ public struct PassiveAnalyzer {
         }
     }
 
-    private mutating func ingestTCP(_ tcp: TCPHeader, packet: DecodedPacket, at time: Int64) {
+    private mutating func ingestTCP(_ tcp: TCPHeader, network packet: NetworkHeader, at time: Int64) {
         let (key, fromLow) = FlowKey.make(
             source: packet.source, sourcePort: tcp.sourcePort, destination: packet.destination, destinationPort: tcp.destinationPort)
         var existing = self.flowIndex.slot(of: key)

@@ -64,46 +64,60 @@ public struct TCPOptions: Hashable, Sendable {
     /// Parses the options in `[start, end)`: every option must fit, with the length its kind requires.
     public static func decode(_ bytes: PacketBytes, from start: Int, to end: Int) -> Result<TCPOptions, MalformedPacket> {
         var options = TCPOptions()
+        if let problem = Self.decode(bytes, from: start, to: end, into: &options) { return .failure(problem) }
+        return .success(options)
+    }
+
+    /// The same, into `options` (which starts empty): nil on success, else what is wrong.
+    @inline(__always)
+    static func decode(_ bytes: PacketBytes, from start: Int, to end: Int, into options: inout TCPOptions) -> MalformedPacket? {
         var at = start
+        // The usual layout of data segments: NOP, NOP, timestamps (Linux, BSD).
+        if end - start == 12, bytes.contains(start, length: 12), bytes.buffer[start] == 1, bytes.buffer[start + 1] == 1,
+            bytes.buffer[start + 2] == 8, bytes.buffer[start + 3] == 10, let value = bytes.u32(start + 4), let echo = bytes.u32(start + 8)
+        {
+            options.timestamp = TCPTimestamp(value: value, echoReply: echo)
+            return nil
+        }
         while at < end {
-            guard let kind = bytes.u8(at) else { return .failure(.init(.tcp, "options truncated")) }
+            guard let kind = bytes.u8(at) else { return MalformedPacket(.tcp, "options truncated") }
             if kind == 0 { break }  // end of option list
             if kind == 1 {  // no-operation
                 at += 1
                 continue
             }
             guard at + 1 < end, let length = bytes.u8(at + 1).map(Int.init) else {
-                return .failure(.init(.tcp, "option length missing"))
+                return MalformedPacket(.tcp, "option length missing")
             }
             guard length >= 2, at + length <= end, bytes.contains(at, length: length) else {
-                return .failure(.init(.tcp, "option length out of range"))
+                return MalformedPacket(.tcp, "option length out of range")
             }
             switch kind {
             case 2:
-                guard length == 4 else { return .failure(.init(.tcp, "MSS option length is not 4")) }
+                guard length == 4 else { return MalformedPacket(.tcp, "MSS option length is not 4") }
                 options.maximumSegmentSize = bytes.u16(at + 2)
             case 3:
-                guard length == 3 else { return .failure(.init(.tcp, "window scale option length is not 3")) }
+                guard length == 3 else { return MalformedPacket(.tcp, "window scale option length is not 3") }
                 options.windowScale = bytes.u8(at + 2)
             case 4:
-                guard length == 2 else { return .failure(.init(.tcp, "SACK-permitted option length is not 2")) }
+                guard length == 2 else { return MalformedPacket(.tcp, "SACK-permitted option length is not 2") }
                 options.isSACKPermitted = true
             case 5:
                 guard (length - 2) % 8 == 0, length >= 10, length <= 34 else {
-                    return .failure(.init(.tcp, "SACK option length is not 2 + 8n"))
+                    return MalformedPacket(.tcp, "SACK option length is not 2 + 8n")
                 }
                 options.sackBlockCount = 0
                 var block = at + 2
                 while block < at + length {
                     guard let left = bytes.u32(block), let right = bytes.u32(block + 4) else {
-                        return .failure(.init(.tcp, "SACK block truncated"))
+                        return MalformedPacket(.tcp, "SACK block truncated")
                     }
                     options.appendSACK(SACKBlock(left: left, right: right))
                     block += 8
                 }
             case 8:
                 guard length == 10, let value = bytes.u32(at + 2), let echo = bytes.u32(at + 6) else {
-                    return .failure(.init(.tcp, "timestamps option length is not 10"))
+                    return MalformedPacket(.tcp, "timestamps option length is not 10")
                 }
                 options.timestamp = TCPTimestamp(value: value, echoReply: echo)
             default:
@@ -111,6 +125,6 @@ public struct TCPOptions: Hashable, Sendable {
             }
             at += length
         }
-        return .success(options)
+        return nil
     }
 }

@@ -3,12 +3,16 @@ import Testing
 import TestSupport
 @testable import CoverageModel
 
+/// Whether the netmon executable the command tests run exists.
+enum NetmonExecutable {
+    static var isBuilt: Bool { FileManager.default.isExecutableFile(atPath: NetmonBinary.path) }
+}
+
 /// `netmon coverage simulate | report | export` as a user runs them: the built binary with the project's
 /// sites.yaml, checked against CoverageModel computing the same input in-process, and GDAL reading the output.
 @Suite("netmon coverage (the commands)", .serialized,
-       .enabled(if: CoverageCommandTests.hasBinary, "needs the netmon executable (swift build --build-tests builds it)"))
+       .enabled(if: NetmonExecutable.isBuilt, "needs the netmon executable (swift build --build-tests builds it)"))
 struct CoverageCommandTests {
-    static var hasBinary: Bool { FileManager.default.isExecutableFile(atPath: NetmonBinary.path) }
 
     /// The project's sites.yaml with its boundaries path made absolute, in a folder of its own, and a small
     /// simulated drive test written by the command (once for the suite).
