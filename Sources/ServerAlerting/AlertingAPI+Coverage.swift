@@ -11,7 +11,8 @@ extension AlertingAPI: CoverageListener {
     /// The alerting view of a coverage update: per commune whether it meets the 4G target (at least one cell
     /// covered by 4G, as the coverage model judges the target — an unmeasured commune does not) and the share of
     /// its measured area covered by 4G (covered cells are measured cells, so covered/area ÷ measured/area; nil when
-    /// nothing is measured), the province's 5G area ratio, and every dead cell.
+    /// nothing is measured), the province's 5G area ratio, and every dead zone (one per zone, anchored on its
+    /// smallest cell).
     public static func summary(_ update: CoverageUpdate) -> CoverageSummary {
         CoverageSummary(
             communes: update.communes.map {
@@ -20,6 +21,9 @@ extension AlertingAPI: CoverageListener {
                     fourGAreaRatio: $0.measuredRatio > 0 ? min(1, $0.fourGAreaRatio / $0.measuredRatio) : nil)
             },
             provinceFiveGAreaRatio: update.provinceFiveGAreaRatio,
-            deadZones: update.deadCells.map { CoverageSummary.DeadZone(cell: $0.cell, commune: $0.commune) })
+            deadZones: update.zones.map {
+                CoverageSummary.DeadZone(
+                    zone: $0.anchor, cells: $0.cells.count, areaKm2: $0.areaKm2, communes: $0.communeCodes)
+            })
     }
 }

@@ -7,7 +7,7 @@ import Testing
 /// The server's coverage hook feeds alerting's coverage rules through the real processor and store.
 @Suite("Coverage updates from the server raise coverage alerts")
 struct CoverageListenerTests {
-    @Test("communes without 4G, the province 5G ratio and dead cells become alerts; recovered ones clear")
+    @Test("communes without 4G, the province 5G ratio and dead zones become alerts (one per zone); recovered ones clear")
     func coverageAlerts() async throws {
         let directory = try makeTemporaryDirectory("netmon-alerting-coverage")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -25,15 +25,26 @@ struct CoverageListenerTests {
             computedAt: epoch, reports: 100,
             communes: [commune("11953", "Phường Sơn Nam", fourG: 0.25), commune("12325", "Xã Nam Tiền Hải", fourG: 0)],
             deadCells: [
-                .init(cell: "8841a9d4cbfffff", commune: "12325", zone: 0),
                 .init(cell: "8841a9d4c9fffff", commune: "12325", zone: 0),
+                .init(cell: "8841a9d4cbfffff", commune: "12325", zone: 0),
+                .init(cell: "8841a9d4cdfffff", commune: "11953", zone: 0),
+                .init(cell: "8841a9d481fffff", commune: "12325", zone: 1),
             ],
-            deadZones: 1, provinceFourGAreaRatio: 0.4, provinceFiveGAreaRatio: 0.1)
+            deadZones: 2, provinceFourGAreaRatio: 0.4, provinceFiveGAreaRatio: 0.1,
+            zones: [
+                // Three cells across the border of the two communes: one alert naming both.
+                .init(
+                    id: 0, anchor: "8841a9d4c9fffff", cells: ["8841a9d4c9fffff", "8841a9d4cbfffff", "8841a9d4cdfffff"],
+                    areaKm2: 2.21, communeCodes: ["11953", "12325"]),
+                .init(id: 1, anchor: "8841a9d481fffff", cells: ["8841a9d481fffff"], areaKm2: 0.74, communeCodes: ["12325"]),
+            ])
         let summary = AlertingAPI.summary(update)
         #expect(summary.communes.map(\.meetsFourGTarget) == [true, false])
         #expect(summary.communes.map(\.fourGAreaRatio) == [0.5, 0.0])  // a quarter of the area, half of it measured
         #expect(summary.provinceFiveGAreaRatio == 0.1)
-        #expect(summary.deadZones.map(\.cell) == ["8841a9d4cbfffff", "8841a9d4c9fffff"])
+        #expect(summary.deadZones.map(\.zone) == ["8841a9d4c9fffff", "8841a9d481fffff"])
+        #expect(summary.deadZones.map(\.cells) == [3, 1])
+        #expect(summary.deadZones.map(\.communes) == [["11953", "12325"], ["12325"]])
 
         await api.coverageUpdated(update)
         _ = try await processor.tick(at: epoch)
@@ -41,16 +52,31 @@ struct CoverageListenerTests {
         let names = firing.map { $0.labels["alertname"] ?? "" }.sorted()
         #expect(names == ["DeadZone", "DeadZone", "Commune4GBelowTarget", "Province5GBelowTarget"].sorted())
         #expect(firing.first { $0.labels["alertname"] == "Commune4GBelowTarget" }?.labels["commune"] == "12325")
-        #expect(firing.first { $0.labels["alertname"] == "DeadZone" }?.labels["commune_name"] == "Xã Nam Tiền Hải")
+        let zones = firing.filter { $0.labels["alertname"] == "DeadZone" }.sorted { $0.labels["zone"]! > $1.labels["zone"]! }
+        #expect(zones.map { $0.labels["zone"] } == ["8841a9d4c9fffff", "8841a9d481fffff"])
+        #expect(zones.map { $0.labels["commune"] } == ["11953", "12325"])
+        #expect(zones.map { $0.labels["communes"] } == ["11953,12325", "12325"])
+        #expect(zones[0].annotations["commune_names"] == "Phường Sơn Nam, Xã Nam Tiền Hải")
+        #expect(zones[0].annotations["cells"] == "3")
+        #expect(zones[0].annotations["area_km2"] == "2.210")
+        #expect(zones[0].annotations["summary"] == "Dead zone in Phường Sơn Nam, Xã Nam Tiền Hải (3 cells, 2.21 km²)")
+        #expect(zones[1].labels["commune_name"] == "Xã Nam Tiền Hải")
 
         // The next recomputation: 4G reached the commune and the dead cells are gone.
         var better = update
         better.communes[1] = commune("12325", "Xã Nam Tiền Hải", fourG: 0.3)
         better.deadCells = []
         better.deadZones = 0
+        better.zones = []
         await api.coverageUpdated(better)
         _ = try await processor.tick(at: epoch + 60)
         let still = try store.alerts(AlertQuery(states: [.firing]), now: epoch + 60)
         #expect(still.map { $0.labels["alertname"] ?? "" } == ["Province5GBelowTarget"])
+        // Each fixed zone resolves once, and stays resolved on the next recomputations.
+        await api.coverageUpdated(better)
+        _ = try await processor.tick(at: epoch + 120)
+        let resolved = try store.alerts(
+            AlertQuery(states: [.resolved], matchers: [try LabelMatcher(parsing: "alertname=DeadZone")]), now: epoch + 120)
+        #expect(resolved.map { $0.labels["zone"] ?? "" }.sorted() == ["8841a9d481fffff", "8841a9d4c9fffff"])
     }
 }

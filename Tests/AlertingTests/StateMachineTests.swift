@@ -258,7 +258,7 @@ struct StateMachineTests {
                 communes: [
                     .init(code: "1", name: "Xã Đồng Thanh", meetsFourGTarget: false, fourGAreaRatio: 0.8),
                     .init(code: "2", name: "Phường Mỹ Hào", meetsFourGTarget: true),
-                ], provinceFiveGAreaRatio: 0.55, deadZones: [.init(cell: "88411c8b1bfffff", commune: "1")]))
+                ], provinceFiveGAreaRatio: 0.55, deadZones: [.init(zone: "88411c8b1bfffff", communes: ["1"])]))
         let first = engine.evaluate(at: epoch)
         let names = first.compactMap { action -> String? in
             if case .fire(let a) = action { return a.labels["alertname"] }
@@ -280,6 +280,53 @@ struct StateMachineTests {
         #expect(resolved == ["DeadZone"])
         engine.ingest(CoverageSummary(communes: [], provinceFiveGAreaRatio: 0.63, deadZones: []))
         #expect(engine.evaluate(at: epoch + 7200).count == 1)
+    }
+
+    @Test("dead zones: one alert per zone, a zone across two communes names both, a fixed zone resolves once")
+    func deadZonesPerZone() throws {
+        var engine = AlertEngine(rules: AlertRules(forSeconds: 0))
+        func fired(_ actions: [AlertStateMachine.Action]) -> [Alert] {
+            actions.compactMap { if case .fire(let a) = $0 { a } else { nil } }
+        }
+        func resolved(_ actions: [AlertStateMachine.Action]) -> [Alert] {
+            actions.compactMap { if case .resolve(let a) = $0 { a } else { nil } }
+        }
+        let communes: [CoverageSummary.Commune] = [
+            .init(code: "10", name: "Xã Đồng Thanh", meetsFourGTarget: true),
+            .init(code: "20", name: "Phường Mỹ Hào", meetsFourGTarget: true),
+        ]
+        let big = CoverageSummary.DeadZone(zone: "88411c8b11fffff", cells: 40, areaKm2: 29.5, communes: ["10", "20"])
+        let small = CoverageSummary.DeadZone(zone: "88411c8b1bfffff", cells: 2, areaKm2: 1.47, communes: ["20"])
+        engine.ingest(CoverageSummary(communes: communes, deadZones: [big, small]))
+        let first = fired(engine.evaluate(at: epoch)).filter { $0.labels["alertname"] == "DeadZone" }
+        #expect(first.count == 2, "42 dead cells in two zones give two alerts, not 42")
+        let spanning = try #require(first.first { $0.labels["zone"] == big.zone })
+        #expect(spanning.labels["commune"] == "10")
+        #expect(spanning.labels["communes"] == "10,20")
+        #expect(spanning.annotations["commune_names"] == "Xã Đồng Thanh, Phường Mỹ Hào")
+        #expect(spanning.annotations["summary"] == "Dead zone in Xã Đồng Thanh, Phường Mỹ Hào (40 cells, 29.50 km²)")
+        #expect(spanning.annotations["cells"] == "40")
+        #expect(spanning.annotations["area_km2"] == "29.500")
+        // The big zone grows by a larger-indexed cell: same anchor, same alert, nothing new fires.
+        var grown = big
+        grown.cells = 41
+        grown.areaKm2 = 30.2
+        engine.ingest(CoverageSummary(communes: communes, deadZones: [grown, small]))
+        let second = engine.evaluate(at: epoch + 60)
+        #expect(fired(second).isEmpty && resolved(second).isEmpty)
+        // The small zone is fixed: it resolves once, and only once.
+        engine.ingest(CoverageSummary(communes: communes, deadZones: [grown]))
+        #expect(resolved(engine.evaluate(at: epoch + 120)).map { $0.labels["zone"] } == [small.zone])
+        engine.ingest(CoverageSummary(communes: communes, deadZones: [grown]))
+        #expect(resolved(engine.evaluate(at: epoch + 180)).isEmpty)
+        #expect(engine.machine.firing.filter { $0.labels["alertname"] == "DeadZone" }.count == 1)
+    }
+
+    @Test("a saved per-cell dead zone (earlier versions) still decodes")
+    func oldDeadZoneDecodes() throws {
+        let old = Data(#"{"cell":"88411c8b1bfffff","commune":"1"}"#.utf8)
+        let zone = try JSONDecoder().decode(CoverageSummary.DeadZone.self, from: old)
+        #expect(zone == CoverageSummary.DeadZone(zone: "88411c8b1bfffff", cells: 1, communes: ["1"]))
     }
 
     @Test("the engine round-trips through JSON with its state")

@@ -55,6 +55,12 @@ struct CoverageUploadTests {
             #expect(update.provinceFiveGAreaRatio == expected.province.coverage[.fiveG])
             #expect(update.deadZones == expected.deadZones.count)
             #expect(update.deadCells.count == expected.province.deadCells)
+            // The zones themselves, each anchored on its smallest cell (alerting's identity for the zone).
+            #expect(update.zones.count == expected.deadZones.count)
+            #expect(update.zones.map(\.cells.count) == expected.deadZones.map(\.cells.count))
+            #expect(update.zones.map(\.communeCodes) == expected.deadZones.map(\.communeCodes))
+            #expect(update.zones.map(\.anchor) == expected.deadZones.map { $0.cells.min()!.description })
+            #expect(update.zones.reduce(0) { $0 + $1.cells.count } == expected.province.deadCells)
             #expect(update.communes.count == expected.communes.count)
             #expect(update.communesWithoutFourG == expected.communes.filter { ($0.coverage[.fourG] ?? 0) <= 0 }.map(\.code))
 

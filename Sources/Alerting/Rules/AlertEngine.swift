@@ -295,21 +295,37 @@ public struct AlertEngine: Sendable, Codable {
         }
         var current: Set<Fingerprint> = []
         for zone in coverage.deadZones {
-            var labels = ["alertname": "DeadZone", "severity": "warning", "kind": "coverage", "cell": zone.cell]
-            if let commune = zone.commune {
-                labels["commune"] = commune
-                labels["commune_name"] = self.communeNames[commune] ?? commune
-            }
-            let signal = AlertSignal(
-                labels: labels, annotations: ["summary": "New dead zone in H3 cell \(zone.cell)"], level: .raise)
-            current.insert(signal.fingerprint)
-            signals.append(signal)
+            signals.append(self.deadZoneSignal(zone))
+            current.insert(signals[signals.count - 1].fingerprint)
         }
         for (fingerprint, entry) in self.machine.entries
         where entry.labels["alertname"] == "DeadZone" && !current.contains(fingerprint) {
             signals.append(AlertSignal(labels: entry.labels, level: .clear))
         }
         return signals
+    }
+
+    /// One alert per dead zone: identity `zone` (its smallest cell), routed by its first commune.
+    private func deadZoneSignal(_ zone: CoverageSummary.DeadZone) -> AlertSignal {
+        var labels = ["alertname": "DeadZone", "severity": "warning", "kind": "coverage", "zone": zone.zone]
+        let names = zone.communes.map { self.communeNames[$0] ?? $0 }
+        if let first = zone.communes.first {
+            labels["commune"] = first
+            labels["commune_name"] = names[0]
+            labels["communes"] = zone.communes.joined(separator: ",")
+        }
+        let cells = zone.cells == 1 ? "1 cell" : "\(zone.cells) cells"
+        let area = zone.areaKm2.map { String(format: "%.2f km²", $0) }
+        let size = area.map { "\(cells), \($0)" } ?? cells
+        let place = names.isEmpty ? "" : " in " + names.joined(separator: ", ")
+        var annotations = [
+            "summary": "Dead zone\(place) (\(size))",
+            "description": "No 3G/4G/5G coverage over \(size) around H3 cell \(zone.zone)\(place)",
+            "cells": String(zone.cells),
+        ]
+        if let areaKm2 = zone.areaKm2 { annotations["area_km2"] = String(format: "%.3f", areaKm2) }
+        if !names.isEmpty { annotations["commune_names"] = names.joined(separator: ", ") }
+        return AlertSignal(labels: labels, annotations: annotations, level: .raise)
     }
 
     // MARK: - Helpers

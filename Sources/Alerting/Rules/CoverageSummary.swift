@@ -17,16 +17,59 @@ public struct CoverageSummary: Sendable, Hashable, Codable {
         }
     }
 
-    /// One dead zone: an H3 cell with enough samples and no technology above its floor.
+    /// One dead zone: an edge-connected group of dead H3 cells (measured, no technology above its floor), which
+    /// may cross commune borders. One alert is raised per zone, not per cell.
+    ///
+    /// Its identity is ``zone``, the smallest H3 index among its cells. The coverage model numbers zones afresh on
+    /// every computation, so that number is no identity; the smallest cell is: a zone that grows keeps it (unless a
+    /// smaller cell joins, e.g. when two zones merge, where the merged zone keeps the smaller anchor of the two),
+    /// and a zone that shrinks keeps it unless that very cell is fixed. When the anchor changes the old alert
+    /// resolves and a new one fires: one extra pair of notifications, never a storm.
     public struct DeadZone: Sendable, Hashable, Codable {
-        /// H3 cell index (hex).
-        public var cell: String
-        /// GSO code of the commune holding the cell, if known.
-        public var commune: String?
+        /// The zone's anchor: its smallest H3 cell index (hex).
+        public var zone: String
+        /// How many cells it holds.
+        public var cells: Int
+        /// Its area in km², if known.
+        public var areaKm2: Double?
+        /// GSO codes of the communes holding its cells, sorted.
+        public var communes: [String]
 
-        public init(cell: String, commune: String? = nil) {
-            self.cell = cell
-            self.commune = commune
+        public init(zone: String, cells: Int = 1, areaKm2: Double? = nil, communes: [String] = []) {
+            self.zone = zone
+            self.cells = cells
+            self.areaKm2 = areaKm2
+            self.communes = communes
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case zone, cells, areaKm2, communes
+            // The per-cell form saved by earlier versions.
+            case cell, commune
+        }
+
+        /// Reads both this form and the per-cell form saved by earlier versions (`cell`, `commune`).
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            if let zone = try c.decodeIfPresent(String.self, forKey: .zone) {
+                self.zone = zone
+                self.cells = try c.decodeIfPresent(Int.self, forKey: .cells) ?? 1
+                self.areaKm2 = try c.decodeIfPresent(Double.self, forKey: .areaKm2)
+                self.communes = try c.decodeIfPresent([String].self, forKey: .communes) ?? []
+            } else {
+                self.zone = try c.decode(String.self, forKey: .cell)
+                self.cells = 1
+                self.areaKm2 = nil
+                self.communes = try c.decodeIfPresent(String.self, forKey: .commune).map { [$0] } ?? []
+            }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(self.zone, forKey: .zone)
+            try c.encode(self.cells, forKey: .cells)
+            try c.encodeIfPresent(self.areaKm2, forKey: .areaKm2)
+            try c.encode(self.communes, forKey: .communes)
         }
     }
 

@@ -58,20 +58,46 @@ public struct CoverageUpdate: Sendable, Hashable {
         }
     }
 
+    /// A dead zone: an edge-connected group of dead cells (across commune borders), as the coverage model finds it.
+    public struct DeadZone: Sendable, Hashable {
+        /// The model's number for the zone in this computation (changes between computations; not an identity).
+        public var id: Int
+        /// The zone's smallest H3 index (hex): its identity from one computation to the next (see ``anchor``).
+        public var anchor: String
+        /// Its cells' H3 indexes (hex), smallest first.
+        public var cells: [String]
+        /// Its area in km².
+        public var areaKm2: Double
+        /// GSO codes of the communes holding its cells, sorted.
+        public var communeCodes: [String]
+
+        public init(id: Int, anchor: String, cells: [String], areaKm2: Double, communeCodes: [String]) {
+            self.id = id
+            self.anchor = anchor
+            self.cells = cells
+            self.areaKm2 = areaKm2
+            self.communeCodes = communeCodes
+        }
+    }
+
     /// When the recomputation finished.
     public var computedAt: Date
     /// Stored reports it read.
     public var reports: Int
     public var communes: [Commune]
     public var deadCells: [DeadCell]
+    /// How many dead zones there are (`zones.count` when the zones are given).
     public var deadZones: Int
+    /// The dead zones themselves.
+    public var zones: [DeadZone]
     /// The province's covered area / area (area-weighted over the communes).
     public var provinceFourGAreaRatio: Double
     public var provinceFiveGAreaRatio: Double
     public init(
         computedAt: Date, reports: Int, communes: [Commune], deadCells: [DeadCell], deadZones: Int,
-        provinceFourGAreaRatio: Double, provinceFiveGAreaRatio: Double
+        provinceFourGAreaRatio: Double, provinceFiveGAreaRatio: Double, zones: [DeadZone] = []
     ) {
+        self.zones = zones
         self.computedAt = computedAt
         self.reports = reports
         self.communes = communes

@@ -86,6 +86,13 @@ enum CoverageSnapshots {
                 CoverageUpdate.DeadCell(cell: cell.cell.description, commune: cell.communeCode, zone: cell.deadZone ?? -1)
             },
             deadZones: result.deadZones.count, provinceFourGAreaRatio: result.province.coverage[.fourG] ?? 0,
-            provinceFiveGAreaRatio: result.province.coverage[.fiveG] ?? 0)
+            provinceFiveGAreaRatio: result.province.coverage[.fiveG] ?? 0,
+            zones: result.deadZones.compactMap { zone in
+                let cells = zone.cells.sorted()
+                guard let anchor = cells.first else { return nil }
+                return CoverageUpdate.DeadZone(
+                    id: zone.id, anchor: anchor.description, cells: cells.map(\.description), areaKm2: zone.areaKm2,
+                    communeCodes: zone.communeCodes)
+            })
     }
 }
