@@ -44,19 +44,24 @@ struct TLSServeTests {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
 
-        // Wait (asynchronously) for the line that names the port.
-        var port: Int?
-        let deadline = ContinuousClock.now + .seconds(30)
-        while port == nil, ContinuousClock.now < deadline, process.isRunning {
+        // Wait (asynchronously; generously, the machine may be busy) for a line that names the port: HummingbirdCore's
+        // "listening on 127.0.0.1:PORT" or netmon's own. Whether it is HTTPS is for curl to find out below.
+        func listeningPort() -> Int? {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            if let line = text.split(separator: "\n").first(where: { $0.contains("listening on 127.0.0.1:") && $0.contains("(https)") }),
-                let range = line.range(of: "127.0.0.1:")
-            {
-                port = Int(line[range.upperBound...].prefix { $0.isNumber })
-            }
-            if port == nil { try await Task.sleep(for: .milliseconds(100)) }
+            guard let line = text.split(separator: "\n").first(where: { $0.contains("listening on 127.0.0.1:") }),
+                let range = line.range(of: "listening on 127.0.0.1:")
+            else { return nil }
+            return Int(line[range.upperBound...].prefix { $0.isNumber })
         }
-        let p = try #require(port, "netmon serve did not say where it listens: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        var port = listeningPort()
+        let deadline = ContinuousClock.now + .seconds(120)
+        while port == nil, ContinuousClock.now < deadline, process.isRunning {
+            try await Task.sleep(for: .milliseconds(100))
+            port = listeningPort()
+        }
+        let p = try #require(
+            port ?? listeningPort(),
+            "netmon serve did not say where it listens (running: \(process.isRunning)): \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
 
         let trusted = try await offPool {
             Spawn.run(["/usr/bin/curl", "-sS", "--max-time", "10", "--cacert", cert, "https://127.0.0.1:\(p)/healthz"])
