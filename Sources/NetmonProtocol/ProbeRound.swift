@@ -69,17 +69,24 @@ public struct ProbeRound: Codable, Sendable, Hashable {
 }
 
 /// A batch of rounds as a probe forwards it: `POST /api/v1/ingest/rounds` with a bearer token.
+///
+/// `health` (optional, see ``ProbeHealthReport``) is the probe's own state when it sent the batch; it is left out
+/// of the JSON when nil, and batches without it (older probes) decode as before.
 public struct ProbeRoundBatch: Codable, Sendable, Hashable {
     public var probeID: String
     public var rounds: [ProbeRound]
+    /// The probe's health when it sent the batch; nil from probes that predate it.
+    public var health: ProbeHealthReport?
 
-    public init(probeID: String, rounds: [ProbeRound]) {
+    public init(probeID: String, rounds: [ProbeRound], health: ProbeHealthReport? = nil) {
         self.probeID = probeID
         self.rounds = rounds
+        self.health = health
     }
 
     enum CodingKeys: String, CodingKey {
         case probeID = "probe_id"
         case rounds
+        case health
     }
 }

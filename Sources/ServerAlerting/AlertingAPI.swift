@@ -22,6 +22,15 @@ public struct AlertingAPI: AlertSource, IngestListener {
         await self.processor.ingest(rounds, receivedAt: receivedAt)
     }
 
+    /// A probe's health (with an ingested batch) feeds the `ForwardingBacklog` and `CaptureDrops` rules.
+    public func healthReported(_ health: ProbeHealthReport, probeID: String, commune: String, receivedAt: Date) async {
+        await self.processor.ingest(
+            ProbeHealth(
+                probeID: probeID, commune: commune, outboxBacklog: Double(health.outboxPending),
+                captureDropsTotal: health.captureDropsTotal.map(Double.init), reportedAt: health.sentAt),
+            receivedAt: receivedAt)
+    }
+
     public func alertsJSON(states: [String], matchers: [String], now: Date) async throws -> String {
         var query = AlertQuery()
         for name in states {

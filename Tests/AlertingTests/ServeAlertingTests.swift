@@ -345,4 +345,109 @@ struct ServeAlertingTests {
             }.start()
         }
     }
+
+    /// Posts one healthy round of `commune` with `health` (raw wire JSON, as the probe's forwarder writes it).
+    static func post(
+        _ client: any TestClientProtocol, commune: String, sequence: Int64, health: String
+    ) async throws -> (status: HTTPResponse.Status, text: String) {
+        let start = Date().addingTimeInterval(-3600 + Double(sequence) * 60)
+        let round = ProbeRound(
+            probeID: "probe-\(commune)", sequence: sequence, commune: commune, target: "hub", address: "10.33.0.1",
+            kind: "icmp", start: start, stepSeconds: 60, sent: 20, received: 20,
+            rttSeconds: Array(repeating: 0.012, count: 20), jitterSeconds: 0.0005)
+        let roundJSON = String(decoding: try WireCoding.makeEncoder().encode(round), as: UTF8.self)
+        let body = #"{"health":\#(health),"probe_id":"probe-\#(commune)","rounds":[\#(roundJSON)]}"#
+        let response = try await client.execute(
+            uri: "/api/v1/ingest/rounds", method: .post,
+            headers: [.authorization: "Bearer probe-secret-\(commune)-xx", .contentType: "application/json"],
+            body: ByteBuffer(string: body))
+        return (response.status, String(buffer: response.body))
+    }
+
+    @Test("probe health with the batches: a backlog raises ForwardingBacklog after `for` and clears; capture drops raise CaptureDrops; old batches still ingest")
+    func probeHealth() async throws {
+        let directory = try makeTemporaryDirectory("netmon-serve-health")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let webhook = try await TestHTTPServer()
+        defer { Task { await webhook.shutdown() } }
+        let sitesPath = directory.appendingPathComponent("sites.yaml").path
+        try Self.sitesYAML(webhookURL: webhook.url).write(toFile: sitesPath, atomically: true, encoding: .utf8)
+        let sites = try SitesConfig.load(path: sitesPath)
+        let alerting = try ServerAlerting(
+            sites: sites,
+            options: .init(
+                storePath: directory.appendingPathComponent("alerts.sqlite").path, evaluationInterval: 0.2,
+                deliveryPollInterval: 0.1))
+        let store = try SQLiteProvinceStore(path: directory.appendingPathComponent("netmon.sqlite").path)
+        var grants = [TokenGrant(name: "noc", role: .viewer, probeID: nil, secret: Self.viewer)]
+        for (code, _) in Self.communes {
+            grants.append(
+                TokenGrant(
+                    name: "probe-\(code)", role: .probe, probeID: "probe-\(code)", secret: "probe-secret-\(code)-xx"))
+        }
+        let app = try buildApplication(
+            configuration: Self.serverConfiguration(sites), store: store, port: 0, tokens: grants,
+            alerts: alerting.api, ingestListeners: [alerting.api], services: alerting.services)
+
+        try await app.test(.live) { client in
+            let a = "10001"
+            var sequence: Int64 = 0
+            func health(_ pending: Int, drops: Int? = nil, sentAt: Date = Date()) -> String {
+                let d = drops.map { #""capture_drops_total":\#($0),"# } ?? ""
+                return #"{\#(d)"outbox_pending":\#(pending),"sent_at":"\#(RFC3339.format(sentAt))"}"#
+            }
+            func alerts(_ name: String, _ state: String) async throws -> [[String: Any]] {
+                let listed = try await Self.call(
+                    client, .get, "/api/v1/alerts?state=\(state)&match=alertname=\(name)&match=commune=\(a)")
+                return listed.json["alerts"] as? [[String: Any]] ?? []
+            }
+            func postUntil(_ what: String, health make: () -> String, _ done: () async throws -> Bool) async throws {
+                let deadline = Date().addingTimeInterval(20)
+                while try await !done() {
+                    guard Date() < deadline else {
+                        Issue.record("timed out waiting for \(what)")
+                        throw CancellationError()
+                    }
+                    sequence += 1
+                    let reply = try await Self.post(client, commune: a, sequence: sequence, health: make())
+                    #expect(reply.status == .ok, "\(reply.text)")
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+
+            // 1. A batch in the old format (no health) still ingests, and raises nothing.
+            sequence += 1
+            #expect(try await Self.post(client, commune: a, sequence: sequence, lost: 0) == (1, 0))
+
+            // 2. 5,000 rounds waiting (the rule: 1,000): pending first, firing after `for: 1s`.
+            let first = Date()
+            try await postUntil("ForwardingBacklog firing", health: { health(5000) }) {
+                try await !alerts("ForwardingBacklog", "firing").isEmpty
+            }
+            #expect(Date().timeIntervalSince(first) >= 1.0, "fired before `for: 1s` had passed")
+            let firing = try #require(try await alerts("ForwardingBacklog", "firing").first)
+            #expect((firing["labels"] as? [String: String])?["commune_name"] == "Xã Nam Tiền Hải")
+            #expect((firing["annotations"] as? [String: String])?["value"] == "5000.0")
+
+            // 3. The backlog drains: it resolves.
+            try await postUntil("ForwardingBacklog resolved", health: { health(3) }) {
+                try await !alerts("ForwardingBacklog", "resolved").isEmpty
+            }
+            #expect(try await alerts("ForwardingBacklog", "firing").isEmpty)
+
+            // 4. Capture drops: 1,000 more in 2 minutes (500/min, the rule: 100/min) raise CaptureDrops.
+            sequence += 1
+            #expect(try await Self.post(
+                client, commune: a, sequence: sequence, health: health(0, drops: 50, sentAt: Date() - 120)).status == .ok)
+            try await postUntil("CaptureDrops firing", health: { health(0, drops: 1050) }) {
+                try await !alerts("CaptureDrops", "firing").isEmpty
+            }
+
+            // 5. Health that cannot be right is refused with the field named; the rounds stay out.
+            sequence += 1
+            let bad = try await Self.post(client, commune: a, sequence: sequence, health: health(-1))
+            #expect(bad.status == .badRequest)
+            #expect(bad.text.contains("health.outbox_pending"))
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NetmonProtocol
 import Testing
 
 @testable import ProbeAgent
@@ -34,6 +35,8 @@ struct ForwarderTests {
                 backoff: Backoff(baseSeconds: 0.05, capSeconds: 0.2),
                 pollInterval: .milliseconds(100))
             let metrics = MetricsRegistry(commune: "12345", version: "test")
+            metrics.setCaptureDrops(5, interface: "eth0")
+            metrics.setCaptureDrops(2, interface: "eth1")
             let forwarder = Forwarder(
                 store: store, probeID: "probe-12345", configuration: configuration, metrics: metrics)
             try await withRunningService(forwarder) {
@@ -49,6 +52,12 @@ struct ForwarderTests {
             #expect(state.duplicates == 0)
             #expect(state.requests >= 3 + 5 + 1)
             #expect(state.badBodies == 0)
+            // Every batch carries the probe's health: the outbox as the batch left (itself included), the drops.
+            let health = state.health.compactMap { $0 }
+            #expect(health.count == state.health.count && health.count >= 5)
+            #expect(health.first?.outboxPending == 230)
+            #expect(health.prefix(5).map(\.outboxPending) == [230, 180, 130, 80, 30])
+            #expect(health.allSatisfy { $0.captureDropsTotal == 7 })
             #expect(metrics.render().contains("netmon_forward_failures_total{commune=\"12345\"} 3"))
             #expect(metrics.render().contains("netmon_outbox_pending{commune=\"12345\"} 0"))
         }

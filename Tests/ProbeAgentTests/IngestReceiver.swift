@@ -23,6 +23,8 @@ final class IngestReceiver: Sendable {
         var badBodies = 0
         /// Batches recorded whose answer has not been sent yet.
         var inFlight = 0
+        /// The `health` of every batch read, in arrival order.
+        var health: [ProbeHealthReport?] = []
     }
 
     let token: String
@@ -73,6 +75,7 @@ final class IngestReceiver: Sendable {
             }
             self.state.withLock { state in
                 state.inFlight += 1
+                state.health.append(batch.health)
                 for round in batch.rounds {
                     if state.seen.insert("\(round.probeID)#\(round.sequence)").inserted {
                         state.accepted.append(round.sequence)

@@ -84,8 +84,32 @@ public struct AlertEngine: Sendable, Codable {
         }
     }
 
-    /// Records a probe's health report.
+    /// Two drop-counter readings closer than this give no new rate (the previous rate stays): a burst of batches
+    /// while a backlog drains would otherwise divide by a few milliseconds.
+    public static let dropRateMinimumSeconds: Double = 30
+
+    /// Records a probe's health report. A report with `captureDropsTotal` but no rate gets its rate from the
+    /// previous reading of the same probe (none on the first report: the `CaptureDrops` alert keeps its state).
     public mutating func ingest(_ health: ProbeHealth, receivedAt: Date) {
+        var health = health
+        let previous = self.health[health.commune].flatMap { $0.probeID == health.probeID ? $0 : nil }
+        if health.captureDropsPerMinute == nil, let total = health.captureDropsTotal {
+            let reading = ProbeHealth.DropSample(total: total, at: health.reportedAt ?? receivedAt)
+            if let base = previous?.dropBase, reading.at >= base.at {
+                let elapsed = reading.at.timeIntervalSince(base.at)
+                if elapsed >= Self.dropRateMinimumSeconds {
+                    let increase = total >= base.total ? total - base.total : total
+                    health.captureDropsPerMinute = increase / elapsed * 60
+                    health.dropBase = reading
+                } else {
+                    health.captureDropsPerMinute = previous?.captureDropsPerMinute
+                    health.dropBase = base
+                }
+            } else {
+                health.captureDropsPerMinute = nil
+                health.dropBase = reading
+            }
+        }
         self.health[health.commune] = health
         self.lastSeen[health.commune] = max(self.lastSeen[health.commune] ?? .distantPast, receivedAt)
     }

@@ -85,20 +85,3 @@ public struct CoverageSummary: Sendable, Hashable, Codable {
         self.deadZones = deadZones
     }
 }
-
-/// Health figures a probe reports about itself.
-public struct ProbeHealth: Sendable, Hashable, Codable {
-    public var probeID: String
-    public var commune: String
-    /// libpcap drops per minute.
-    public var captureDropsPerMinute: Double?
-    /// Rounds waiting in the gateway's forwarding outbox.
-    public var outboxBacklog: Double?
-
-    public init(probeID: String, commune: String, captureDropsPerMinute: Double? = nil, outboxBacklog: Double? = nil) {
-        self.probeID = probeID
-        self.commune = commune
-        self.captureDropsPerMinute = captureDropsPerMinute
-        self.outboxBacklog = outboxBacklog
-    }
-}

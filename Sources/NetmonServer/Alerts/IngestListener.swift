@@ -8,4 +8,13 @@ import NetmonProtocol
 public protocol IngestListener: Sendable {
     /// `rounds` were newly stored for `probeID` at `receivedAt`.
     func roundsAccepted(_ rounds: [ProbeRound], probeID: String, receivedAt: Date) async
+
+    /// `probeID` (of `commune`) reported its `health` with a batch the store committed (also when every round of
+    /// it was a duplicate: a resent batch carries the probe's state at the time it was resent).
+    func healthReported(_ health: ProbeHealthReport, probeID: String, commune: String, receivedAt: Date) async
+}
+
+extension IngestListener {
+    /// Ignores health reports (listeners that only want rounds).
+    public func healthReported(_ health: ProbeHealthReport, probeID: String, commune: String, receivedAt: Date) async {}
 }

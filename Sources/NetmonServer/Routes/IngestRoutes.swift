@@ -34,6 +34,14 @@ struct IngestRoutes {
                     await listener.roundsAccepted(outcome.acceptedRounds, probeID: batch.probeID, receivedAt: receivedAt)
                 }
             }
+            if let health = batch.health,
+                let commune = state.communeByProbe[batch.probeID] ?? batch.rounds.first?.commune
+            {
+                for listener in state.ingestListeners {
+                    await listener.healthReported(
+                        health, probeID: batch.probeID, commune: commune, receivedAt: receivedAt)
+                }
+            }
             return try Responses.json(
                 Reply(accepted: outcome.accepted, duplicates: outcome.duplicates, received: batch.rounds.count))
         } catch let e as HTTPError {
@@ -66,6 +74,14 @@ struct IngestRoutes {
             throw HTTPError(
                 .contentTooLarge,
                 message: "batch holds \(batch.rounds.count) rounds; at most \(state.configuration.maxRoundsPerBatch) per request")
+        }
+        if let health = batch.health {
+            guard health.outboxPending >= 0 else {
+                throw HTTPError(.badRequest, message: "health.outbox_pending: must be ≥ 0, got \(health.outboxPending)")
+            }
+            if let drops = health.captureDropsTotal, drops < 0 {
+                throw HTTPError(.badRequest, message: "health.capture_drops_total: must be ≥ 0, got \(drops)")
+            }
         }
         let expectedCommune = state.communeByProbe[batch.probeID]
         let now = state.configuration.now()

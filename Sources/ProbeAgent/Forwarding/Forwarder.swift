@@ -146,7 +146,7 @@ public final class Forwarder: Service {
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(
             name: "Idempotency-Key", value: "\(probeID):\(entries.first!.sequence)-\(entries.last!.sequence)")
-        request.body = .bytes(ByteBuffer(string: Self.batchJSON(probeID: probeID, entries: entries)))
+        request.body = .bytes(ByteBuffer(string: Self.batchJSON(probeID: probeID, entries: entries, health: await health())))
         do {
             let response = try await client.execute(
                 request, timeout: .nanoseconds(Int64(configuration.requestTimeout.components.seconds) * 1_000_000_000))
@@ -160,10 +160,20 @@ public final class Forwarder: Service {
         }
     }
 
-    /// The POST body: a `ProbeRoundBatch` assembled from the stored JSON of each round.
-    static func batchJSON(probeID: String, entries: [OutboxEntry]) -> String {
+    /// The probe's health as the batch leaves: rounds in the outbox (this batch included) and capture drops so far.
+    private func health() async -> ProbeHealthReport? {
+        guard let pending = try? await store.pendingCount() else { return nil }
+        return ProbeHealthReport(outboxPending: pending, captureDropsTotal: metrics?.captureDropsTotal, sentAt: Date())
+    }
+
+    /// The POST body: a `ProbeRoundBatch` assembled from the stored JSON of each round, with the probe's health.
+    static func batchJSON(probeID: String, entries: [OutboxEntry], health: ProbeHealthReport? = nil) -> String {
         let quotedID = (try? String(decoding: JSONEncoder().encode(probeID), as: UTF8.self)) ?? "\"\""
-        var body = "{\"probe_id\":\(quotedID),\"rounds\":["
+        var body = "{"
+        if let health, let json = try? WireCoding.makeEncoder().encode(health) {
+            body += "\"health\":" + String(decoding: json, as: UTF8.self) + ","
+        }
+        body += "\"probe_id\":\(quotedID),\"rounds\":["
         body.reserveCapacity(entries.reduce(64) { $0 + $1.payload.utf8.count + 1 })
         for (index, entry) in entries.enumerated() {
             if index > 0 { body += "," }

@@ -97,6 +97,10 @@ public final class MetricsRegistry: Sendable {
     public var lastRoundAt: Date? { state.withLock { $0.lastRoundAt } }
     /// Rounds waiting in the outbox, as last set.
     public var outboxPending: Int { state.withLock { $0.outboxPending } }
+    /// Capture drops summed over the interfaces, as last set; nil while no capture has reported.
+    public var captureDropsTotal: Int? {
+        state.withLock { $0.captureDrops.isEmpty ? nil : $0.captureDrops.values.reduce(0, +) }
+    }
 
     /// The metrics in Prometheus text exposition format 0.0.4.
     public func render() -> String {
