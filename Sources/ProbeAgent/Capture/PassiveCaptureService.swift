@@ -54,18 +54,16 @@ public final class PassiveCaptureService: Service {
 
     public func run() async throws {
         let options = Self.options(for: capture, schedule: site.schedule)
-        let live: LiveCapture
-        do {
-            live = try LiveCapture(options: options)
-        } catch {
-            logger.error(
-                "passive capture cannot start; active probing goes on without it",
-                metadata: ["interface": "\(capture.interface)", "code": "\(error.code)", "error": "\(error.message)"])
+        // Opened once now so that a problem shows at start-up, then closed: an open handle that nobody reads
+        // until the step boundary would fill its ring and count drops.
+        if let trial = open(options) {
+            for warning in trial.warnings {
+                logger.warning(
+                    "passive capture", metadata: ["interface": "\(capture.interface)", "warning": "\(warning)"])
+            }
+        } else {
             try? await gracefulShutdown()
             return
-        }
-        for warning in live.warnings {
-            logger.warning("passive capture", metadata: ["interface": "\(capture.interface)", "warning": "\(warning)"])
         }
         metrics?.setCaptureDrops(0, interface: capture.interface)
         let step = site.schedule.stepSeconds
@@ -75,6 +73,10 @@ public final class PassiveCaptureService: Service {
             try await Task.sleep(for: .seconds(boundary.timeIntervalSince(now)))
         }
         if waited == nil || Task.isShuttingDownGracefully { return }
+        guard let live = open(options) else {
+            try? await gracefulShutdown()
+            return
+        }
         logger.info(
             "passive capture running",
             metadata: [
@@ -102,6 +104,18 @@ public final class PassiveCaptureService: Service {
             live.stop()
         }
         logger.info("passive capture stopped", metadata: ["interface": "\(capture.interface)"])
+    }
+
+    /// Opens the capture, or logs why it cannot (active probing goes on).
+    private func open(_ options: LiveCaptureOptions) -> LiveCapture? {
+        do {
+            return try LiveCapture(options: options)
+        } catch {
+            logger.error(
+                "passive capture cannot start; active probing goes on without it",
+                metadata: ["interface": "\(capture.interface)", "code": "\(error.code)", "error": "\(error.message)"])
+            return nil
+        }
     }
 
     /// Stores one summary's rounds under the step it covers: a step-long summary arrives just after its step ends;
