@@ -1,36 +1,83 @@
 #!/usr/bin/env bash
-# Resources of the probe daemon: RSS and CPU of `netmon probe` with 50 ICMP targets at 20 probes per minute each
-# (SmokePing's default schedule, 60 s steps), side by side with the peer way of doing the same job — fping -C 20
-# started every step, as SmokePing does — measured in the same run. Loopback only: the 50 targets are
-# 127.0.0.1 … 127.0.0.50.
+# Resources of the probe daemon on a gateway's whole job (issue 5): `netmon probe` with 50 ICMP targets at 20 probes
+# per minute each (SmokePing's schedule, 60 s steps) AND passive capture of PPS packets/s (default 1,000) on the
+# gateway's link, storing every round (active and passive) with rollups and outbox rows and serving /metrics.
+# The peer way of doing the same job runs in the same window, on the same link, at the same time:
+#   fping -C 20 -p 1000 -t 2000 started every step (SmokePing's FPing probe) + tcpdump -s 128 --immediate-mode on
+#   the link (a capture that only writes to /dev/null: the cheapest possible passive side).
+# CPU = user+system time of each process over the window (/proc/PID/stat; fping's from /usr/bin/time), RSS = peak of
+# 5 s samples of VmRSS (and RssAnon, its private part).
 #
-# Usage: bench/probe_daemon.sh [minutes]   (default 3). Prints a Markdown table; raw samples in bench/out/.
+# Root. Everything runs in two namespaces this script creates, nmb-<pid>-g (the gateway: daemon and peers) and
+# nmb-<pid>-t (the 50 targets on its loopback, reached over one veth; the traffic is replayed from there with
+# tcpreplay), with no route out; both are removed on exit. The replayed traffic is a generated commune's
+# (bench/GenerateCommuneTraffic.swift: 10.33.1.0/24 ↔ data-centre services, 1 % upstream loss), looped.
+#
+# Usage: bench/probe_daemon.sh [minutes]   (default 3; PPS=… changes the capture rate, NETMON_BIN=… the binary).
+# Prints a Markdown table; raw samples in bench/out/probe_daemon/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes="${1:-3}"
+PPS="${PPS:-1000}"
 out=bench/out/probe_daemon
 rm -rf "$out"
 mkdir -p "$out"
+[ "$(id -u)" -eq 0 ] || { echo "bench: needs root for namespaces and capture" >&2; exit 2; }
 
-# NETMON_BIN overrides the binary (e.g. a debug build); default: a release build.
 if [ -n "${NETMON_BIN:-}" ]; then
   bin="$NETMON_BIN"
 else
   swift build -c release --product netmon >/dev/null
   bin="$(swift build -c release --show-bin-path)/netmon"
 fi
+bin="$(realpath "$bin")"
 
-# A sites.yaml with one commune whose 50 targets are loopback addresses.
+NS_G="nmb-$$-g"; NS_T="nmb-$$-t"
+cleanup() {
+  for ns in "$NS_G" "$NS_T"; do
+    for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
+    ip netns del "$ns" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT
+for ns in $(ip netns list | awk '{print $1}' | grep '^nmb-' || true); do   # stale runs
+  p=${ns#nmb-}; p=${p%%-*}
+  kill -0 "$p" 2>/dev/null || ip netns del "$ns" 2>/dev/null || true
+done
+
+# Traffic to replay.
+gen="$out/generate-commune-traffic"
+swiftc -O Tests/TestSupport/PcapFileWriter.swift Tests/TestSupport/SyntheticCapture.swift bench/GenerateCommuneTraffic.swift \
+  -o "$gen" >&2
+"$gen" "$out/commune.pcap" 200 >&2
+packets=$(capinfos -c -M "$out/commune.pcap" | awk -F"\t|: *" '/Number of packets/ {print $NF}')
+
+# Namespaces: gateway v0 198.18.0.1 — v1 198.18.0.2 targets; targets 198.19.0.1-50 on the target's loopback.
+ip netns add "$NS_G"; ip netns add "$NS_T"
+ip -n "$NS_G" link add v0 type veth peer name v1 netns "$NS_T"
+ip -n "$NS_G" addr add 198.18.0.1/24 dev v0
+ip -n "$NS_T" addr add 198.18.0.2/24 dev v1
+for ns in "$NS_G" "$NS_T"; do ip -n "$ns" link set lo up; done
+ip -n "$NS_G" link set v0 up; ip -n "$NS_T" link set v1 up
+for i in $(seq 1 50); do echo "addr add 198.19.0.$i/32 dev lo"; done | ip -n "$NS_T" -batch -
+ip -n "$NS_G" route add 198.19.0.0/24 via 198.18.0.2
+ip netns exec "$NS_G" ping -c 1 -W 2 198.19.0.1 >/dev/null
+
+# A sites.yaml with one commune: 50 ICMP targets, capture on v0.
 {
   cat <<YAML
 version: 1
-province: { name: Hưng Yên, code: "33" }
+province: { name: Hưng Yên, code: "33", require_all_communes: false }
 network:
   supernet: 10.33.0.0/16
   datacenter:
     name: Bench
     subnet: 10.33.0.0/24
     hub: 10.33.0.1
+    services:
+      - { name: portal, address: 10.33.0.10, kind: tcp, port: 443 }
+      - { name: meeting, address: 10.33.0.20, kind: tcp, port: 443 }
+      - { name: lgsp, address: 10.33.0.30, kind: tcp, port: 443 }
   commune_prefix_length: 24
 defaults:
   probe: { probes: 20, step: 60s, timeout: 2s, interval: 1s, payload_bytes: 56 }
@@ -38,14 +85,15 @@ defaults:
     latency_ms: { warn: 50, critical: 150, clear: 40 }
     loss_ratio: { warn: 0.02, critical: 0.10, clear: 0.01 }
 communes:
-  - code: "${BENCH_SITE:-12345}"
+  - code: "12345"
     name: Bench
     subnet: 10.33.1.0/24
     gateway: 10.33.1.1
     probe_id: probe-bench
+    capture: { interface: v0, filter: "tcp or icmp", snaplen: 128, buffer_mib: ${BUFFER_MIB:-2} }
     targets:
 YAML
-  for i in $(seq 1 50); do echo "      - { name: t$i, address: 127.0.0.$i, kind: icmp }"; done
+  for i in $(seq 1 50); do echo "      - { name: t$i, address: 198.19.0.$i, kind: icmp }"; done
   cat <<YAML
 coverage:
   floors: { 4G: { metric: rsrp_dbm, dbm: -115 }, 5G: { metric: nr_ss_rsrp_dbm, dbm: -110 } }
@@ -60,46 +108,76 @@ YAML
 
 seconds=$((minutes * 60))
 clk=$(getconf CLK_TCK)
-
 cpu_ticks() { awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 anon_kib() { awk '/^RssAnon/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
-# --- netmon probe -------------------------------------------------------------------------------------------
-MALLOC_ARENA_MAX=2 "$bin" probe --config "$out/sites.yaml" --site "${BENCH_SITE:-12345}" --database "$out/probe.sqlite" \
-  --metrics 127.0.0.1:0 --log-level warning 2>"$out/netmon.log" &
-pid=$!
+# Start everything: the daemon, the peers, and the traffic (looped for the whole window plus the lead-in).
+ip netns exec "$NS_G" env MALLOC_ARENA_MAX=2 "$bin" probe --config "$out/sites.yaml" --site 12345 \
+  --database "$out/probe.sqlite" --metrics 127.0.0.1:9109 --log-level info 2>"$out/netmon.log" &
+launcher=$!
+ip netns exec "$NS_G" tcpdump -n -i v0 -s 128 -B 2048 --immediate-mode -w /dev/null "tcp or icmp" 2>"$out/tcpdump.err" &
+tlauncher=$!
+loops=$(( (seconds + 120) * PPS / packets + 1 ))
+ip netns exec "$NS_T" tcpreplay --pps="$PPS" --loop="$loops" -i v1 "$out/commune.pcap" >"$out/tcpreplay.txt" 2>&1 &
+replay=$!
+sleep 2
+pid=$(pgrep -P "$launcher" -x netmon || echo "$launcher")
+tpid=$(pgrep -P "$tlauncher" -x tcpdump || echo "$tlauncher")
+# The capture starts at the next step boundary: begin the window once it runs, plus one step of warm-up.
+for _ in $(seq 1 70); do grep -q "passive capture running" "$out/netmon.log" && break; sleep 1; done
 sleep 5
-start_ticks=$(cpu_ticks $pid)
-max_rss=0; max_anon=0
+
+targets=$(for i in $(seq 1 50); do printf '198.19.0.%d ' "$i"; done)
+(
+  end=$((SECONDS + seconds))
+  while [ $SECONDS -lt $end ]; do
+    step_start=$SECONDS
+    ip netns exec "$NS_G" /usr/bin/time -f "%e %U %S %M" -o "$out/fping_time.txt" -a \
+      fping -C 20 -p 1000 -t 2000 -q $targets 2>/dev/null || true
+    sleep $((60 - (SECONDS - step_start))) 2>/dev/null || true
+  done
+) &
+fping_loop=$!
+
+start_ticks=$(cpu_ticks "$pid"); tstart_ticks=$(cpu_ticks "$tpid")
+max_rss=0; max_anon=0; tmax_rss=0
 for _ in $(seq 1 $((seconds / 5))); do
   sleep 5
-  r=$(rss_kib $pid); a=$(anon_kib $pid); echo "$r $a" >> "$out/netmon_rss.txt"
+  r=$(rss_kib "$pid"); a=$(anon_kib "$pid"); t=$(rss_kib "$tpid")
+  echo "$r $a $t" >> "$out/rss.txt"
   [ "$r" -gt "$max_rss" ] && max_rss=$r
   [ "$a" -gt "$max_anon" ] && max_anon=$a
+  [ "$t" -gt "$tmax_rss" ] && tmax_rss=$t
 done
-end_ticks=$(cpu_ticks $pid)
-kill -TERM $pid; wait $pid || true
-netmon_cpu=$(awk -v t=$((end_ticks - start_ticks)) -v c="$clk" -v s="$seconds" 'BEGIN {printf "%.3f", 100 * t / c / s}')
-netmon_rss=$(awk -v k="$max_rss" 'BEGIN {printf "%.1f", k / 1024}')
-netmon_anon=$(awk -v k="$max_anon" 'BEGIN {printf "%.1f", k / 1024}')
-rounds=$(sqlite3 "$out/probe.sqlite" "select count(*) from round" 2>/dev/null || echo "?")
+end_ticks=$(cpu_ticks "$pid"); tend_ticks=$(cpu_ticks "$tpid")
+wait "$fping_loop" || true
+threads=$(ls "/proc/$pid/task" | wc -l)
+metrics=$(ip netns exec "$NS_G" curl -s http://127.0.0.1:9109/metrics || true)
+kill -TERM "$pid"; wait "$launcher" || true
+kill -INT "$tpid"; wait "$tlauncher" || true
+kill "$replay" 2>/dev/null || true; wait "$replay" 2>/dev/null || true
 
-# --- peer: fping -C 20 -p 1000 every 60 s (SmokePing's FPing probe) ------------------------------------------
-targets=$(for i in $(seq 1 50); do printf '127.0.0.%d ' "$i"; done)
-fping_ticks=0; fping_max_rss=0
-end=$((SECONDS + seconds))
-while [ $SECONDS -lt $end ]; do
-  step_start=$SECONDS
-  /usr/bin/time -f "%e %U %S %M" -o "$out/fping_time.txt" -a fping -C 20 -p 1000 -t 2000 -q $targets 2>/dev/null || true
-  sleep $((60 - (SECONDS - step_start))) 2>/dev/null || true
-done
+pct() { awk -v t="$1" -v c="$clk" -v s="$seconds" 'BEGIN {printf "%.3f", 100 * t / c / s}'; }
+mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
+netmon_cpu=$(pct $((end_ticks - start_ticks))); netmon_rss=$(mib "$max_rss"); netmon_anon=$(mib "$max_anon")
+tcpdump_cpu=$(pct $((tend_ticks - tstart_ticks))); tcpdump_rss=$(mib "$tmax_rss")
 read -r fping_cpu fping_rss < <(awk -v s="$seconds" '{u += $2 + $3; if ($4 > m) m = $4} END {printf "%.3f %.1f\n", 100 * u / s, m / 1024}' "$out/fping_time.txt")
+active=$(sqlite3 "$out/probe.sqlite" "select count(*) from round where kind = 'icmp'" 2>/dev/null || echo "?")
+passive=$(sqlite3 "$out/probe.sqlite" "select count(*) from round where kind = 'passive'" 2>/dev/null || echo "?")
+passive_sites=$(sqlite3 "$out/probe.sqlite" "select group_concat(distinct target) from round where kind = 'passive'" 2>/dev/null || echo "?")
+drops=$(echo "$metrics" | awk '/^netmon_capture_drops_total/ {print $2}')
+seen=$(awk '/packets received by filter/ {print $1}' "$out/tcpdump.err")
+tdrops=$(awk '/dropped by kernel/ {print $1}' "$out/tcpdump.err")
 
-echo "binary: $bin ($(du -m "$bin" | cut -f1) MiB)"
-echo "| tool | CPU (% of one core) | peak RSS (MiB) | of which anonymous (MiB) | rounds stored |"
-echo "|---|---|---|---|---|"
-echo "| netmon probe (50 targets × 20 probes/min, store + rollups + outbox + /metrics) | $netmon_cpu | $netmon_rss | $netmon_anon | $rounds |"
-echo "| fping -C 20 -p 1000 each minute (probing only) | $fping_cpu | $fping_rss | - | - |"
-awk -v a="$netmon_cpu" -v b="$fping_cpu" -v c="$netmon_rss" -v d="$fping_rss" \
-  'BEGIN {printf "\nratio netmon/fping: CPU %.2f×, RSS %.2f×\n", (b > 0 ? a / b : 0), (d > 0 ? c / d : 0)}'
+echo "binary: $bin ($(du -m "$bin" | cut -f1) MiB); window ${seconds} s; capture: ${packets}-packet commune capture looped by tcpreplay at ${PPS} packets/s"
+echo
+echo "| process | job | CPU (% of one core) | peak RSS (MiB) | of which anonymous (MiB) |"
+echo "|---|---|---:|---:|---:|"
+echo "| netmon probe ($threads threads) | 50 targets × 20 probes/min + capture + store + rollups + outbox + /metrics | $netmon_cpu | $netmon_rss | $netmon_anon |"
+echo "| fping -C 20 -p 1000, each minute | the probing | $fping_cpu | $fping_rss | - |"
+echo "| tcpdump -s 128 -B 2048 -w /dev/null | the capturing | $tcpdump_cpu | $tcpdump_rss | - |"
+awk -v a="$netmon_cpu" -v b="$fping_cpu" -v t="$tcpdump_cpu" -v c="$netmon_rss" -v d="$fping_rss" -v e="$tcpdump_rss" \
+  'BEGIN {printf "\nratio netmon / (fping + tcpdump): CPU %.2f×, RSS %.2f× (RSS vs the sum of both peers)\n", (b + t > 0 ? a / (b + t) : 0), (d + e > 0 ? c / (d + e) : 0)}'
+echo
+echo "rounds stored: $active active, $passive passive ($passive_sites); netmon_capture_drops_total ${drops:-?}; tcpdump saw ${seen:-?}, dropped ${tdrops:-?}"
