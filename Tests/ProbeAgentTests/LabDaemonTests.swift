@@ -140,7 +140,8 @@ struct LabDaemonTests {
             // Active TCP: the kernel answers the SYN at once (the delay applies to echo only).
             for round in rounds.filter({ $0.target == "portal" && $0.sent == 5 }) {
                 #expect(round.received == 5 && round.kind == "tcp" && round.address == "10.33.0.10")
-                #expect((round.rttSeconds.last ?? 1) < 0.010, "portal connect RTTs \(round.rttSeconds)")
+                // A median well under the echo delay (single connects may be late on a loaded machine).
+                #expect((round.medianRTTSeconds ?? 1) * 1000 < Self.delayMs / 2, "portal connect RTTs \(round.rttSeconds)")
             }
             // Passive: the capture on the link saw the same echoes, so the same delay; the connects' handshakes.
             for round in rounds.filter({ $0.kind == "passive" && ["passive:hub", "passive:dns"].contains($0.target) }) {
