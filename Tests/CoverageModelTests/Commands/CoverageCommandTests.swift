@@ -33,7 +33,14 @@ struct CoverageCommandTests {
     }()
 
     static let fixture: Fixture = {
-        let directory = NSTemporaryDirectory() + "netmon-coverage-cli-\(UUID().uuidString)"
+        // The folder is named after this process; folders of test processes that are gone are removed first.
+        let temporary = NSTemporaryDirectory()
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? [] where name.hasPrefix("netmon-coverage-cli-") {
+            if let pid = Int32(name.split(separator: "-")[3]), pid != getpid(), kill(pid, 0) != 0 {
+                try? FileManager.default.removeItem(atPath: temporary + "/" + name)
+            }
+        }
+        let directory = temporary + "/netmon-coverage-cli-\(getpid())-\(UUID().uuidString)"
         try! FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let original = try! String(contentsOf: Self.packageRoot.appendingPathComponent("sites.yaml"), encoding: .utf8)
         let config = original.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
