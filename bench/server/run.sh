@@ -2,7 +2,7 @@
 # Server ingest under load: wrk posts ProbeRoundBatch bodies (BATCH rounds each, one probe per wrk thread) to
 # `netmon serve` while a second wrk reads the dashboard's data. Peer in the same run: the sqlite3 CLI inserting
 # the same number of rows into the identical schema in one transaction (the storage ceiling).
-# Usage: bench/server/run.sh            (env: DURATION=30s BATCH=100 CONNS=4 DATABASE=sqlite|postgres-url)
+# Usage: bench/server/run.sh            (env: DURATION=30s BATCH=100 CONNS=4 DATABASE=sqlite|postgres-url NETMON_BIN=path)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${DURATION:-30s}
@@ -13,8 +13,12 @@ mkdir -p "$OUT"
 rm -f "$OUT"/bench.sqlite*
 
 BUILD=${BUILD:-release}   # BUILD=debug reuses the test build (slower server: a pessimistic figure)
-swift build -c "$BUILD" --product netmon >/dev/null
-BIN="$(swift build -c "$BUILD" --show-bin-path)/netmon"
+if [ -n "${NETMON_BIN:-}" ]; then   # a netmon binary built elsewhere (e.g. another checkout's release build)
+    BIN=$NETMON_BIN
+else
+    swift build -c "$BUILD" --product netmon >/dev/null
+    BIN="$(swift build -c "$BUILD" --show-bin-path)/netmon"
+fi
 
 # Four probes (first four communes of sites.yaml), their tokens and a viewer token.
 mapfile -t CODES < <(grep -oE 'code: "[0-9]{5}"' sites.yaml | grep -oE '[0-9]{5}' | head -4)
@@ -28,10 +32,25 @@ done
 VIEWER="bench-viewer-secret-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 echo "viewer bench-viewer $VIEWER" >> "$OUT/tokens.txt"
 
+# Alerting runs as in production (ALERTS=0 turns it off): a copy of sites.yaml whose receivers' secret files exist
+# (nothing listens at the receivers' addresses, so deliveries just fail and back off).
+CONFIG=sites.yaml
+ALERT_FLAGS=(--alerts-database "$OUT/alerts.sqlite")
+rm -f "$OUT"/alerts.sqlite*
+if [ "${ALERTS:-1}" = 1 ]; then
+    head -c 24 /dev/urandom | base64 | sed 's/^/whsec_/' > "$OUT/webhook.secret"
+    echo bench-password > "$OUT/smtp.password"
+    sed -e "s|/etc/netmon/noc-webhook.secret|$PWD/$OUT/webhook.secret|" -e "s|/etc/netmon/smtp.password|$PWD/$OUT/smtp.password|" \
+        -e "s|^  boundaries: |  boundaries: $PWD/|" sites.yaml > "$OUT/sites.yaml"
+    CONFIG=$OUT/sites.yaml
+else
+    ALERT_FLAGS=(--no-alerts)
+fi
+
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 DB=${DATABASE:-sqlite:$OUT/bench.sqlite}
-"$BIN" serve --config sites.yaml --database "$DB" --listen "127.0.0.1:$PORT" --tokens "$OUT/tokens.txt" \
-    --rate-limit 100000 --max-body-bytes 8388608 2> "$OUT/server.log" &
+"$BIN" serve --config "$CONFIG" --database "$DB" --listen "127.0.0.1:$PORT" --tokens "$OUT/tokens.txt" \
+    --rate-limit 100000 --max-body-bytes 8388608 "${ALERT_FLAGS[@]}" 2> "$OUT/server.log" &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
@@ -69,7 +88,7 @@ end=$(date +%s.%N)
 peer_rate=$(python3 -c "print(round($rounds / ($end - $start)))")
 
 cat <<REPORT | tee "$OUT/summary.txt"
-build: $BUILD   database: ${DB%%:*}   batch: $BATCH rounds/request   ingest connections: $CONNS   duration: $DURATION
+build: $BUILD   database: ${DB%%:*}   alerting: $([ "${ALERTS:-1}" = 1 ] && echo on || echo off)   batch: $BATCH rounds/request   ingest connections: $CONNS   duration: $DURATION
 ingest requests: $req   non-2xx: $(get NON2XX "$OUT/ingest.txt")   rounds stored: $rounds
 ingest rate: $rate rounds/s = $((rate * 19)) RTT samples/s
 ingest latency: p50 $(get P50_MS "$OUT/ingest.txt") ms   p99 $(get P99_MS "$OUT/ingest.txt") ms   max $(get MAX_MS "$OUT/ingest.txt") ms
