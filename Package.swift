@@ -170,7 +170,7 @@ let package = Package(
         .testTarget(
             name: "NetmonServerTests",
             dependencies: [
-                "NetmonServer", "MeasurementStore", "CoverageModel", "TestSupport",
+                "NetmonServer", "MeasurementStore", "CoverageModel", "NetmonProtocol", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

@@ -55,6 +55,8 @@ struct IngestRoutes {
             throw HTTPError(.unsupportedMediaType, message: "Content-Type must be application/json, not '\(type)'")
         }
         let body = try await RequestGuards.collectBody(request, limit: state.configuration.maxBodyBytes)
+        // Batches as probes write them take the fast decoder; anything else gets JSONDecoder and its precise errors.
+        if let batch = body.withUnsafeReadableBytes({ ProbeRoundBatch.decodeFast($0) }) { return batch }
         do {
             return try WireJSON.decoder().decode(ProbeRoundBatch.self, from: body)
         } catch let e as DecodingError {
