@@ -272,9 +272,6 @@ public final class ProbeEngine: Sendable {
 
     // MARK: - Receiver
 
-    /// How long the receiver lets echo replies gather after reading a batch, ns.
-    static let replyCoalescing: Int64 = 4_000_000
-
     private func receiveLoop() {
         let icmpSockets = self.sockets.values.sorted { $0.family.rawValue < $1.family.rawValue }
         var pollSet: [pollfd] = []
@@ -293,8 +290,6 @@ public final class ProbeEngine: Sendable {
             for continuation in waiting { continuation.resume() }
         }
 
-        var coalesce = false
-        var wakeOnly = [pollfd(fd: self.wakeReceiver, events: Int16(POLLIN), revents: 0)]
         while !self.isStopped.load(ordering: .relaxed) {
             // What to wait for, and until when.
             let (done, nextDeadline, connects) = self.state.withLock { state -> (Bool, Int64?, [InFlightConnect]) in
@@ -305,19 +300,6 @@ public final class ProbeEngine: Sendable {
                 return (allSettled, deadline, state.connects)
             }
             if done { return }
-            // Echo replies carry kernel receive times, so reading them a few milliseconds later changes no RTT:
-            // after a batch, let replies gather instead of waking once per reply (fewer context switches at high
-            // rates). Never while TCP connects are in flight (their completion time is read when polled) and
-            // never past the next timeout (replies are always read before probes expire).
-            if coalesce && connects.isEmpty {
-                let pause = min(Self.replyCoalescing, (nextDeadline ?? .max) - WallClock.nanoseconds())
-                if pause > 0 {
-                    wakeOnly[0].revents = 0
-                    _ = CNetShims_ppoll(&wakeOnly, 1, pause)
-                    if self.isStopped.load(ordering: .relaxed) { return }
-                }
-            }
-            coalesce = false
             connectsPolled = connects
             pollSet.removeAll(keepingCapacity: true)
             for socket in icmpSockets {
@@ -331,7 +313,6 @@ public final class ProbeEngine: Sendable {
             let ready = CNetShims_ppoll(&pollSet, UInt(pollSet.count), timeout)
             if self.isStopped.load(ordering: .relaxed) { return }
             if ready > 0 {
-                coalesce = connectsPolled.isEmpty
                 for (index, socket) in icmpSockets.enumerated() where pollSet[index].revents != 0 {
                     if pollSet[index].revents & Int16(POLLERR) != 0 {
                         while socket.receiveError({ self.handleQueuedError($0) }) {}
