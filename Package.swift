@@ -5,7 +5,8 @@ import PackageDescription
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 // Per-packet and per-row hot paths (NetMonitor, CoverageModel): release builds skip the dynamic exclusivity checks
 // on class properties (a fifth of `coverage report`'s time); debug builds, which the tests run, keep them.
-let hotPath: [SwiftSetting] = strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+let hotPath: [SwiftSetting] =
+    strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 let package = Package(
     name: "netmon",
@@ -136,7 +137,8 @@ let package = Package(
         ),
         // Helpers shared by the test suites (namespace fixture, capture writer, server starters).
         .target(name: "TestSupport", dependencies: ["CNetShims"], path: "Tests/TestSupport", swiftSettings: strict),
-        .testTarget(name: "NetMonitorTests", dependencies: ["NetMonitor", "NetmonLab", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "NetMonitorTests", dependencies: ["NetMonitor", "NetmonLab", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CoverageModelTests", dependencies: ["CoverageModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SiteCatalogTests", dependencies: ["SiteCatalog", "TestSupport"], swiftSettings: strict),
         .testTarget(
@@ -149,7 +151,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "NetmonLabTests", dependencies: ["NetmonLab", "SiteCatalog", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "NetmonLabTests", dependencies: ["NetmonLab", "SiteCatalog", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "AlertingTests",
             dependencies: [

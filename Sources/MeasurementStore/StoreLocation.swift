@@ -13,7 +13,8 @@ public enum StoreLocation: Sendable, Hashable {
         } else if text.hasPrefix("sqlite:") {
             let path = String(text.dropFirst("sqlite:".count))
             guard !path.isEmpty else {
-                throw StoreError(.badLocation, "sqlite: needs a file path, e.g. sqlite:netmon.sqlite", context: "--database")
+                throw StoreError(
+                    .badLocation, "sqlite: needs a file path, e.g. sqlite:netmon.sqlite", context: "--database")
             }
             self = .sqlite(path: path)
         } else if text.contains("://") {

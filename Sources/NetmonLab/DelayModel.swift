@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// How long the lab responder holds each echo request before answering: a fixed delay plus jitter.

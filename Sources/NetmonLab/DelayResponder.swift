@@ -3,7 +3,7 @@ import NetMonitor
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A user-space ICMP echo responder that answers after a configurable delay with jitter, standing in for netem
@@ -12,7 +12,8 @@ import Glibc
 /// It listens on raw ICMP and ICMPv6 sockets for echo requests, stamps each with the kernel receive time, and
 /// sends the reply from the address that was pinged at receive time + drawn delay. All work happens on the thread
 /// that calls `run()` (a thread of its own: it blocks in `ppoll`). `stop()` may be called from any thread.
-public final class DelayResponder: @unchecked Sendable {  // sockets used by the run() thread only; stop() writes an eventfd
+// @unchecked Sendable: the sockets are used by the run() thread only; stop() only writes an eventfd.
+public final class DelayResponder: @unchecked Sendable {
     /// What the responder does.
     public struct Configuration: Sendable, Hashable {
         /// Delay and jitter.
@@ -123,7 +124,9 @@ public final class DelayResponder: @unchecked Sendable {  // sockets used by the
             for index in self.sockets.indices where pollSet[index].revents != 0 {
                 let socket = self.sockets[index]
                 while socket.receive({ packet, bytes in
-                    guard let request = try? ICMPEcho(decoding: bytes, family: socket.family, verifyChecksum: socket.family == .v4),
+                    guard
+                        let request = try? ICMPEcho(
+                            decoding: bytes, family: socket.family, verifyChecksum: socket.family == .v4),
                         request.kind == .request, let destination = packet.source
                     else { return }
                     let reply = ICMPEcho(

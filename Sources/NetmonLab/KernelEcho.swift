@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Turns the kernel's own echo replies off or on in the current network namespace
@@ -16,7 +16,8 @@ public enum KernelEcho {
         guard fd >= 0 else {
             if !required && errno == ENOENT { return }
             throw LabError(
-                .sysctlFailed, "cannot open for writing: \(String(cString: strerror(errno))) (needs root in this namespace)",
+                .sysctlFailed,
+                "cannot open for writing: \(String(cString: strerror(errno))) (needs root in this namespace)",
                 context: path)
         }
         defer { close(fd) }

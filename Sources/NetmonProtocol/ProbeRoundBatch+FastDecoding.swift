@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension ProbeRoundBatch {
@@ -140,7 +140,9 @@ struct FastWireScanner {
             case 14 where self.equals(key, "jitter_seconds"):
                 guard !seenJitter else { return nil }
                 seenJitter = true
-                if self.literal("null") { jitter = nil } else {
+                if self.literal("null") {
+                    jitter = nil
+                } else {
                     guard let v = self.double() else { return nil }
                     jitter = v
                 }
@@ -254,7 +256,9 @@ struct FastWireScanner {
         }
         let digits = i - digitsStart
         guard digits > 0, !(digits > 1 && self.base[digitsStart] == 0x30) else { return nil }
-        if i < self.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(self.base[i]) { return nil }
+        if i < self.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(self.base[i]) {
+            return nil
+        }
         self.index = i
         return value
     }

@@ -92,9 +92,12 @@ public func buildApplication(
     let server: HTTPServerBuilder
     if let tls {
         do {
-            let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChainPath).map { NIOSSLCertificateSource.certificate($0) }
+            let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChainPath).map {
+                NIOSSLCertificateSource.certificate($0)
+            }
             let key = try NIOSSLPrivateKey(file: tls.privateKeyPath, format: .pem)
-            let tlsConfiguration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+            let tlsConfiguration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: chain, privateKey: .privateKey(key))
             server = try .tls(.http1(), tlsConfiguration: tlsConfiguration)
         } catch {
             throw ServerSetupError(
@@ -138,14 +141,17 @@ func buildRouter(state: ServerState) -> Router<BasicRequestContext> {
     router.get("/metrics") { _, _ in
         let board = try await state.healthBoard()
         let probes = try await state.store.probes()
-        var extra = "# HELP netmon_server_communes Communes by current link status.\n# TYPE netmon_server_communes gauge\n"
+        var extra =
+            "# HELP netmon_server_communes Communes by current link status.\n# TYPE netmon_server_communes gauge\n"
         for (status, n) in board.counts.sorted(by: { $0.key < $1.key }) {
             extra += "netmon_server_communes{status=\"\(status.rawValue)\"} \(n)\n"
         }
-        extra += "# HELP netmon_server_probe_last_heard_timestamp_seconds Unix time each probe last delivered a batch.\n"
+        extra +=
+            "# HELP netmon_server_probe_last_heard_timestamp_seconds Unix time each probe last delivered a batch.\n"
         extra += "# TYPE netmon_server_probe_last_heard_timestamp_seconds gauge\n"
         for p in probes {
-            extra += "netmon_server_probe_last_heard_timestamp_seconds{probe=\"\(escape(p.probeID))\"} \(p.lastHeardAt.timeIntervalSince1970)\n"
+            extra +=
+                "netmon_server_probe_last_heard_timestamp_seconds{probe=\"\(escape(p.probeID))\"} \(p.lastHeardAt.timeIntervalSince1970)\n"
         }
         if let coverage = state.coverage { extra += coverage.metricsText }
         if let alerts = state.alerts {

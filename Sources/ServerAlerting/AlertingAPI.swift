@@ -65,7 +65,8 @@ public struct AlertingAPI: AlertSource, IngestListener {
     public func metricsText() async throws -> String {
         let alerts = try self.store.alertCounts()
         let outbox = try self.store.outboxCounts()
-        var text = "# HELP netmon_alerts Alerts in the alert store by state (resolved ones until retention removes them).\n"
+        var text =
+            "# HELP netmon_alerts Alerts in the alert store by state (resolved ones until retention removes them).\n"
         text += "# TYPE netmon_alerts gauge\n"
         for state in AlertRecord.State.allCases {
             text += "netmon_alerts{state=\"\(state.rawValue)\"} \(alerts[state] ?? 0)\n"

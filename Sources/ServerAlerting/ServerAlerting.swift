@@ -64,7 +64,9 @@ public struct ServerAlerting: Sendable {
     ///
     /// Throws a ``DeliveryError`` when the configuration is inconsistent (a route naming an unknown receiver), a
     /// secret file cannot be read, or the store cannot be opened.
-    public init(sites: SitesConfig, options: Options, logger: Logger = Logger(label: "netmon.alerting"))
+    public init(
+        sites: SitesConfig, options: Options, logger: Logger = Logger(label: "netmon.alerting")
+    )
         throws(DeliveryError)
     {
         let configuration = try AlertingConfiguration(sites: sites, externalURL: options.externalURL)

@@ -45,7 +45,8 @@ struct SilenceRequest: Decodable {
     /// The silence this request describes, checked.
     func silence(author: String, now: Date) throws(AlertSourceError) -> Silence {
         guard !self.matchers.isEmpty else {
-            throw AlertSourceError(.invalidRequest, "needs at least one matcher such as commune=12345", context: "matchers")
+            throw AlertSourceError(
+                .invalidRequest, "needs at least one matcher such as commune=12345", context: "matchers")
         }
         var parsed: [LabelMatcher] = []
         for (index, text) in self.matchers.enumerated() {

@@ -46,8 +46,12 @@ extension Netmon {
 
         func validate() throws {
             guard self.interval >= 0.1 else { throw ValidationError("--interval must be at least 0.1 seconds.") }
-            guard (64...65_535).contains(self.snaplen) else { throw ValidationError("--snaplen must be in 64...65535.") }
-            guard (1...4096).contains(self.bufferMib) else { throw ValidationError("--buffer-mib must be in 1...4096.") }
+            guard (64...65_535).contains(self.snaplen) else {
+                throw ValidationError("--snaplen must be in 64...65535.")
+            }
+            guard (1...4096).contains(self.bufferMib) else {
+                throw ValidationError("--buffer-mib must be in 1...4096.")
+            }
             guard self.maxFlows > 0 else { throw ValidationError("--max-flows must be positive.") }
         }
 
@@ -90,8 +94,10 @@ extension Netmon {
                         print(try ReportFormatter.json(event))
                     } else {
                         switch event {
-                        case .interval(let report): print(ReportFormatter.text(report, title: "interval", linkType: nil) + "\n")
-                        case .final(let report): print(ReportFormatter.text(report, title: "final summary", linkType: capture.linkType))
+                        case .interval(let report):
+                            print(ReportFormatter.text(report, title: "interval", linkType: nil) + "\n")
+                        case .final(let report):
+                            print(ReportFormatter.text(report, title: "final summary", linkType: capture.linkType))
                         }
                     }
                     fflush(nil)

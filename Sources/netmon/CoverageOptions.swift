@@ -21,7 +21,8 @@ struct CoverageInputOptions: ParsableArguments {
         if self.reports.isEmpty { throw ValidationError("Give at least one report file.") }
         if ColumnMapping.presets[self.preset] == nil {
             throw ValidationError(
-                "Unknown preset '\(self.preset)'; known: \(ColumnMapping.presets.keys.sorted().joined(separator: ", ")).")
+                "Unknown preset '\(self.preset)'; known: \(ColumnMapping.presets.keys.sorted().joined(separator: ", "))."
+            )
         }
     }
 }
@@ -75,7 +76,9 @@ enum CoveragePipeline {
 
     /// Reads every report file into an accumulator, with a progress bar on a terminal and the rejection
     /// report on standard error.
-    static func accumulate(_ options: CoverageInputOptions, settings: CoverageModel.CoverageSettings) throws
+    static func accumulate(
+        _ options: CoverageInputOptions, settings: CoverageModel.CoverageSettings
+    ) throws
         -> (CoverageAccumulator, ImportSummary)
     {
         let mapping = try ColumnMapping.preset(named: options.preset)
@@ -109,10 +112,15 @@ enum CoveragePipeline {
 
     static func printSummary(_ s: ImportSummary) {
         var standardError = CoverageStderr()
-        let accepted = Technology.allCases.compactMap { t in s.accepted[t].map { "\(t.rawValue) \($0)" } }.joined(separator: ", ")
-        print("read \(s.rowsRead) rows: \(s.acceptedCount) accepted (\(accepted)), \(s.rejectedCount) rejected", to: &standardError)
+        let accepted = Technology.allCases.compactMap { t in s.accepted[t].map { "\(t.rawValue) \($0)" } }.joined(
+            separator: ", ")
+        print(
+            "read \(s.rowsRead) rows: \(s.acceptedCount) accepted (\(accepted)), \(s.rejectedCount) rejected",
+            to: &standardError)
         if s.droppedCount > 0 {
-            let parts = s.droppedOutOfRange.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }
+            let parts = s.droppedOutOfRange.sorted { $0.key.rawValue < $1.key.rawValue }.map {
+                "\($0.key.rawValue) \($0.value)"
+            }
             print("dropped out-of-range values: \(parts.joined(separator: ", "))", to: &standardError)
         }
         for r in s.rejections { print("rejected \(r)", to: &standardError) }

@@ -56,13 +56,17 @@ enum CoverageTable {
         for c in result.communes {
             var line = pad(c.code, 6) + pad(c.name, 26) + String(format: "%6d %9.2f", c.cells, c.areaKm2)
             for t in techs { line += "  " + percent(c.coverage[t]) }
-            line += "    " + percent(c.measuredRatio) + String(format: " %5d %6d %8d", c.deadCells, c.deadZones, c.partialNotSpots)
+            line +=
+                "    " + percent(c.measuredRatio)
+                + String(format: " %5d %6d %8d", c.deadCells, c.deadZones, c.partialNotSpots)
             lines.append(line)
         }
         let p = result.province
         var total = pad("", 6) + pad(provinceName, 26) + String(format: "%6d %9.2f", p.cells, p.areaKm2)
         for t in techs { total += "  " + percent(p.coverage[t]) }
-        total += "    " + percent(p.measuredRatio) + String(format: " %5d %6d %8d", p.deadCells, p.deadZones, p.partialNotSpots)
+        total +=
+            "    " + percent(p.measuredRatio)
+            + String(format: " %5d %6d %8d", p.deadCells, p.deadZones, p.partialNotSpots)
         lines.append(String(repeating: "-", count: header.count))
         lines.append(total)
         lines.append("")
@@ -71,12 +75,17 @@ enum CoverageTable {
             switch t.value {
             case .ratio(let r): value = percent(r).trimmingCharacters(in: .whitespaces)
             case .count(let n): value = "\(n)"
-            case .communes(let codes): value = codes.isEmpty ? "all communes" : "\(codes.count) communes without: \(codes.prefix(8).joined(separator: ", "))\(codes.count > 8 ? ", …" : "")"
+            case .communes(let codes):
+                value =
+                    codes.isEmpty
+                    ? "all communes"
+                    : "\(codes.count) communes without: \(codes.prefix(8).joined(separator: ", "))\(codes.count > 8 ? ", …" : "")"
             }
             lines.append("target \(t.name) = \(t.target.text): \(t.isMet ? "met" : "NOT met") (\(value))")
         }
         if result.reportsOutsideProvince > 0 {
-            lines.append("\(result.reportsOutsideProvince) reports fell outside the communes' cells and were not counted")
+            lines.append(
+                "\(result.reportsOutsideProvince) reports fell outside the communes' cells and were not counted")
         }
         return lines.joined(separator: "\n")
     }

@@ -23,7 +23,8 @@ extension Netmon.Coverage {
 
         @Option(
             name: .long,
-            help: "Seconds of driving between two reports (1: a report a second; larger: the same rows cover more road)."
+            help:
+                "Seconds of driving between two reports (1: a report a second; larger: the same rows cover more road)."
         )
         var reportEvery: Int = 1
 
@@ -35,7 +36,9 @@ extension Netmon.Coverage {
 
         func validate() throws {
             if self.rows < 0 { throw ValidationError("--rows must be at least 0.") }
-            if !(1...3600).contains(self.reportEvery) { throw ValidationError("--report-every must be 1…3600 seconds.") }
+            if !(1...3600).contains(self.reportEvery) {
+                throw ValidationError("--report-every must be 1…3600 seconds.")
+            }
         }
 
         func run() async throws {
@@ -55,7 +58,8 @@ extension Netmon.Coverage {
                 try sink.commit()
                 progress.finish()
                 var standardError = CoverageStderr()
-                print("wrote \(self.rows) rows from \(simulator.sites.count) sites to \(self.output)", to: &standardError)
+                print(
+                    "wrote \(self.rows) rows from \(simulator.sites.count) sites to \(self.output)", to: &standardError)
             } catch {
                 progress.finish()
                 CoveragePipeline.fail("\(error)", code: 1)

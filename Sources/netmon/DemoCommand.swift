@@ -6,7 +6,7 @@ import SiteCatalog
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension Netmon {
@@ -15,7 +15,8 @@ extension Netmon {
     struct Demo: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "demo",
-            abstract: "Run the whole job end to end on one machine (a lab of communes, probes, server, coverage, alerts).",
+            abstract:
+                "Run the whole job end to end on one machine (a lab of communes, probes, server, coverage, alerts).",
             discussion: """
                 As root it builds a lab (`netmon lab`) named 'demo' of a dozen communes with a mix of healthy, slow and \
                 lossy links and runs a probe daemon inside each commune's namespace, forwarding to `netmon serve` over \
@@ -57,7 +58,8 @@ extension Netmon {
                 sites = try SitesConfig.load(path: self.config)
                 source = try String(contentsOfFile: self.config, encoding: .utf8)
             } catch {
-                FileHandle.standardError.write(Data("netmon demo: \(error)\nRun `netmon check \(self.config)` for every problem.\n".utf8))
+                FileHandle.standardError.write(
+                    Data("netmon demo: \(error)\nRun `netmon check \(self.config)` for every problem.\n".utf8))
                 throw ExitCode(2)
             }
             _ = DemoStopSignal.shared  // from here on Ctrl-C stops the demo cleanly, also during start-up
@@ -82,7 +84,8 @@ extension Netmon {
             do {
                 _ = try SitesConfig.load(path: demoConfig)
             } catch {
-                FileHandle.standardError.write(Data("netmon demo: the demo copy of sites.yaml is invalid: \(error)\n".utf8))
+                FileHandle.standardError.write(
+                    Data("netmon demo: the demo copy of sites.yaml is invalid: \(error)\n".utf8))
                 throw ExitCode(1)
             }
             demoSay("webhook receiver \(receiver.url) → \(receiver.logPath)")
@@ -111,13 +114,19 @@ extension Netmon {
                         plan: plan, impairments: impairments, hostLink: true, netmonExecutable: executable)
                     chosen = plan.communes
                     listenHost = state.hostLink?.hostAddress ?? listenHost
-                    demoSay("lab '\(self.lab)' up: \(plan.communes.count) communes (netmon lab status --lab \(self.lab) --state-dir \(stateDir)/lab)")
+                    demoSay(
+                        "lab '\(self.lab)' up: \(plan.communes.count) communes (netmon lab status --lab \(self.lab) --state-dir \(stateDir)/lab)"
+                    )
                     for commune in plan.communes {
                         let impairment = state.impairment(of: commune.code)
-                        demoSay("  \(commune.code) \(commune.name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(impairment == .none ? "healthy" : impairment.description)")
+                        demoSay(
+                            "  \(commune.code) \(commune.name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(impairment == .none ? "healthy" : impairment.description)"
+                        )
                     }
                 } else {
-                    demoSay("not root: no lab and no probes (network namespaces need root); running the server, coverage and webhook receiver on loopback. Run with sudo for the whole demo.")
+                    demoSay(
+                        "not root: no lab and no probes (network namespaces need root); running the server, coverage and webhook receiver on loopback. Run with sudo for the whole demo."
+                    )
                 }
 
                 // The server.
@@ -132,13 +141,20 @@ extension Netmon {
                         tokens[commune.code] = token
                         lines.append("probe \(commune.probeID) \(token)")
                     }
-                    try (lines.joined(separator: "\n") + "\n").write(toFile: stateDir + "/tokens", atomically: true, encoding: .utf8)
+                    try (lines.joined(separator: "\n") + "\n").write(
+                        toFile: stateDir + "/tokens", atomically: true, encoding: .utf8)
                     try children.start(
                         "serve",
-                        [executable, "serve", "--config", demoConfig, "--database", "sqlite:\(stateDir)/netmon.sqlite",
-                         "--listen", "\(listenHost):\(self.port)", "--tokens", stateDir + "/tokens", "--public-dashboard"])
+                        [
+                            executable, "serve", "--config", demoConfig, "--database",
+                            "sqlite:\(stateDir)/netmon.sqlite",
+                            "--listen", "\(listenHost):\(self.port)", "--tokens", stateDir + "/tokens",
+                            "--public-dashboard",
+                        ])
                     guard Self.waitForPort(host: listenHost, port: self.port, timeout: 30) else {
-                        throw DemoError("netmon serve did not listen on \(listenHost):\(self.port) within 30 s; see \(stateDir)/serve.log")
+                        throw DemoError(
+                            "netmon serve did not listen on \(listenHost):\(self.port) within 30 s; see \(stateDir)/serve.log"
+                        )
                     }
                     demoSay("server \(serverURL) on SQLite \(stateDir)/netmon.sqlite")
                 } else {
@@ -150,8 +166,10 @@ extension Netmon {
                     if features.probe {
                         for commune in chosen {
                             var arguments = [
-                                "ip", "netns", "exec", lab.namespace(of: commune.code), executable, "probe", "--config", demoConfig,
-                                "--site", commune.code, "--database", "\(stateDir)/probe-\(commune.code).sqlite", "--metrics", "off",
+                                "ip", "netns", "exec", lab.namespace(of: commune.code), executable, "probe", "--config",
+                                demoConfig,
+                                "--site", commune.code, "--database", "\(stateDir)/probe-\(commune.code).sqlite",
+                                "--metrics", "off",
                             ]
                             if features.serve, let token = tokens[commune.code] {
                                 let tokenFile = "\(stateDir)/token-\(commune.code)"
@@ -162,7 +180,9 @@ extension Netmon {
                         }
                         demoSay("probe daemons: \(chosen.count), one per commune namespace, a round every 15 s")
                     } else {
-                        demoSay("netmon probe is not in this build yet: no probe daemons (the lab is up; try `ip netns exec \(lab.namespace(of: chosen[0].code)) ping \(sites.network.datacenter.hub)`)")
+                        demoSay(
+                            "netmon probe is not in this build yet: no probe daemons (the lab is up; try `ip netns exec \(lab.namespace(of: chosen[0].code)) ping \(sites.network.datacenter.hub)`)"
+                        )
                     }
                 }
 
@@ -170,12 +190,16 @@ extension Netmon {
                 if features.coverageSimulate {
                     let csv = stateDir + "/drive-tests.csv"
                     let status = try Self.runToEnd(
-                        [executable, "coverage", "simulate", "--config", demoConfig, "--rows", String(self.driveTestRows), "--report-every", "20", "--seed", "1",
-                         "--output", csv], log: stateDir + "/coverage.log")
+                        [
+                            executable, "coverage", "simulate", "--config", demoConfig, "--rows",
+                            String(self.driveTestRows), "--report-every", "20", "--seed", "1",
+                            "--output", csv,
+                        ], log: stateDir + "/coverage.log")
                     if status == 0 {
                         demoSay("drive tests: \(self.driveTestRows) simulated reports → \(csv)")
                         _ = try Self.runToEnd(
-                            [executable, "coverage", "report", "--config", demoConfig, csv], log: stateDir + "/coverage-report.txt")
+                            [executable, "coverage", "report", "--config", demoConfig, csv],
+                            log: stateDir + "/coverage-report.txt")
                         demoSay("coverage report → \(stateDir)/coverage-report.txt")
                         if features.serve, let adminToken = tokens[Self.adminTokenKey] {
                             // Uploaded like a drive-test team would: the server stores them and recomputes coverage.
@@ -184,13 +208,17 @@ extension Netmon {
                                 atPath: header, contents: Data("Authorization: Bearer \(adminToken)\n".utf8),
                                 attributes: [.posixPermissions: 0o600])
                             let uploaded = try Self.runToEnd(
-                                ["curl", "-sS", "--fail-with-body", "--max-time", "300", "-H", "@\(header)",
-                                 "-H", "Content-Type: text/csv", "--data-binary", "@\(csv)", "\(serverURL)/api/v1/reports?format=csv"],
+                                [
+                                    "curl", "-sS", "--fail-with-body", "--max-time", "300", "-H", "@\(header)",
+                                    "-H", "Content-Type: text/csv", "--data-binary", "@\(csv)",
+                                    "\(serverURL)/api/v1/reports?format=csv",
+                                ],
                                 log: stateDir + "/coverage-upload.json")
                             demoSay(
                                 uploaded == 0
                                     ? "drive tests uploaded to the server (reply in \(stateDir)/coverage-upload.json); coverage and dead zones follow on the map"
-                                    : "drive test upload failed (curl exit \(uploaded)); see \(stateDir)/coverage-upload.json")
+                                    : "drive test upload failed (curl exit \(uploaded)); see \(stateDir)/coverage-upload.json"
+                            )
                         }
                     } else {
                         demoSay("netmon coverage simulate failed (exit \(status)); see \(stateDir)/coverage.log")
@@ -246,7 +274,9 @@ extension Netmon {
                 address.sin_port = UInt16(port).bigEndian
                 inet_pton(AF_INET, host, &address.sin_addr)
                 let connected = withUnsafePointer(to: &address) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                    }
                 }
                 close(fd)
                 if connected == 0 { return true }

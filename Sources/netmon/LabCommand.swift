@@ -40,10 +40,16 @@ extension Netmon.Lab {
         @Flag(help: "Leave the kernel's own echo replies on (by default they are turned off in this namespace).")
         var keepKernelEcho = false
 
-        @Option(help: "A lab state file: requests from each commune subnet get that commune's delay and jitter (re-read on change).")
+        @Option(
+            help:
+                "A lab state file: requests from each commune subnet get that commune's delay and jitter (re-read on change)."
+        )
         var labState: String?
 
-        @Option(help: ArgumentHelp("Also accept TCP connections on ADDRESS:PORT (repeatable), e.g. a data-centre service.", valueName: "address:port"))
+        @Option(
+            help: ArgumentHelp(
+                "Also accept TCP connections on ADDRESS:PORT (repeatable), e.g. a data-centre service.",
+                valueName: "address:port"))
         var tcpListen: [String] = []
 
         func validate() throws {
@@ -61,9 +67,12 @@ extension Netmon.Lab {
             do {
                 responder = try DelayResponder(
                     configuration: .init(
-                        model: model, seed: self.seed, disableKernelEcho: !self.keepKernelEcho, labStatePath: self.labState))
+                        model: model, seed: self.seed, disableKernelEcho: !self.keepKernelEcho,
+                        labStatePath: self.labState))
                 for endpoint in self.tcpListen {
-                    guard let colon = endpoint.lastIndex(of: ":"), let port = UInt16(endpoint[endpoint.index(after: colon)...]) else {
+                    guard let colon = endpoint.lastIndex(of: ":"),
+                        let port = UInt16(endpoint[endpoint.index(after: colon)...])
+                    else {
                         throw LabError(.invalidArgument, "expected ADDRESS:PORT", context: "--tcp-listen \(endpoint)")
                     }
                     listeners.append(try TCPServiceListener(address: String(endpoint[..<colon]), port: port))
@@ -74,7 +83,9 @@ extension Netmon.Lab {
             }
             // The fixture waits for this line before probing.
             FileHandle.standardOutput.write(
-                Data("ready delay=\(self.delay) jitter=\(self.jitter) distribution=\(self.distribution) seed=\(self.seed)\n".utf8))
+                Data(
+                    "ready delay=\(self.delay) jitter=\(self.jitter) distribution=\(self.distribution) seed=\(self.seed)\n"
+                        .utf8))
             defer { listeners.forEach { $0.stop() } }
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let thread = Thread {

@@ -8,7 +8,8 @@ extension Netmon.Lab {
     struct Up: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "up",
-            abstract: "Build a lab: a data-centre namespace and one namespace per commune gateway, joined by veth links.",
+            abstract:
+                "Build a lab: a data-centre namespace and one namespace per commune gateway, joined by veth links.",
             discussion: """
                 Needs root. Every namespace is named nml-<lab>-…; no namespace has a route out. Delay and jitter come \
                 from netmon's responder in the data centre, loss from nftables there. Remove it all with `netmon lab down`.
@@ -26,10 +27,14 @@ extension Netmon.Lab {
 
         @Option(
             name: .customLong("impair"),
-            help: ArgumentHelp("Initial impairment, CODE=DELAY[/JITTER][/LOSS%] e.g. 12345=40ms/5ms/8% (repeatable).", valueName: "spec"))
+            help: ArgumentHelp(
+                "Initial impairment, CODE=DELAY[/JITTER][/LOSS%] e.g. 12345=40ms/5ms/8% (repeatable).",
+                valueName: "spec"))
         var impairSpecs: [String] = []
 
-        @Flag(help: "Add a host link (a private /30 veth to the root namespace) so probes can reach a server on the host.")
+        @Flag(
+            help: "Add a host link (a private /30 veth to the root namespace) so probes can reach a server on the host."
+        )
         var hostLink = false
 
         @OptionGroup var options: LabOptions
@@ -39,13 +44,15 @@ extension Netmon.Lab {
             do throws(ConfigError) {
                 sites = try SitesConfig.load(path: self.config)
             } catch {
-                FileHandle.standardError.write(Data("netmon lab up: \(error)\nRun `netmon check \(self.config)` for every problem.\n".utf8))
+                FileHandle.standardError.write(
+                    Data("netmon lab up: \(error)\nRun `netmon check \(self.config)` for every problem.\n".utf8))
                 throw ExitCode(2)
             }
             var impairments: [String: Impairment] = [:]
             for spec in self.impairSpecs {
                 guard let (code, impairment) = ImpairmentSpec.parse(spec) else {
-                    throw ValidationError("--impair \(spec): expected CODE=DELAY[/JITTER][/LOSS%] such as 12345=40ms/5ms/8%.")
+                    throw ValidationError(
+                        "--impair \(spec): expected CODE=DELAY[/JITTER][/LOSS%] such as 12345=40ms/5ms/8%.")
                 }
                 impairments[code] = impairment
             }
@@ -53,13 +60,20 @@ extension Netmon.Lab {
             do throws(LabError) {
                 let plan = try LabPlan.make(config: sites, communeCount: self.communes, codes: self.codes)
                 let state = try controller.up(
-                    plan: plan, impairments: impairments, hostLink: self.hostLink, netmonExecutable: LabFailure.executablePath)
-                print("lab '\(state.lab)' up: \(plan.communes.count) communes, data centre \(plan.datacenterAddresses.joined(separator: ", "))")
+                    plan: plan, impairments: impairments, hostLink: self.hostLink,
+                    netmonExecutable: LabFailure.executablePath)
+                print(
+                    "lab '\(state.lab)' up: \(plan.communes.count) communes, data centre \(plan.datacenterAddresses.joined(separator: ", "))"
+                )
                 if let link = state.hostLink {
-                    print("host link \(link.hostInterface) \(link.hostAddress) ↔ data centre \(link.datacenterAddress) (\(link.subnet))")
+                    print(
+                        "host link \(link.hostInterface) \(link.hostAddress) ↔ data centre \(link.datacenterAddress) (\(link.subnet))"
+                    )
                 }
                 print("state \(controller.statePath)")
-                print("run inside a commune: ip netns exec \(controller.namespace(of: plan.communes[0].code)) ping \(plan.datacenterAddresses[0])")
+                print(
+                    "run inside a commune: ip netns exec \(controller.namespace(of: plan.communes[0].code)) ping \(plan.datacenterAddresses[0])"
+                )
             } catch {
                 throw LabFailure.exit(error, command: "netmon lab up")
             }
@@ -70,7 +84,8 @@ extension Netmon.Lab {
     struct Down: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "down",
-            abstract: "Remove a lab: its processes, namespaces, veth links, nftables tables and state (also after a crash)."
+            abstract:
+                "Remove a lab: its processes, namespaces, veth links, nftables tables and state (also after a crash)."
         )
 
         @Flag(help: "Remove every lab found on this machine (every nml- namespace).")
@@ -126,8 +141,12 @@ extension Netmon.Lab {
             }
             do {
                 let state = status.state
-                print("lab '\(state.lab)' up since \(state.createdAt); \(status.namespaces.count) namespaces; responder pids \(status.responderPIDs.map(String.init).joined(separator: ","))")
-                if let link = state.hostLink { print("host link \(link.hostInterface) \(link.hostAddress) (\(link.subnet))") }
+                print(
+                    "lab '\(state.lab)' up since \(state.createdAt); \(status.namespaces.count) namespaces; responder pids \(status.responderPIDs.map(String.init).joined(separator: ","))"
+                )
+                if let link = state.hostLink {
+                    print("host link \(link.hostInterface) \(link.hostAddress) (\(link.subnet))")
+                }
                 print("code   gateway        namespace                impairment                      dropped")
                 for commune in state.plan.communes {
                     let namespace = controller.namespace(of: commune.code)
@@ -175,7 +194,8 @@ extension Netmon.Lab {
             }
             let controller = try self.options.controller()
             do throws(LabError) {
-                let current = self.clear ? .none : try LabState.read(path: controller.statePath).impairment(of: self.code)
+                let current =
+                    self.clear ? .none : try LabState.read(path: controller.statePath).impairment(of: self.code)
                 let updated = Impairment(
                     delay: self.delay?.seconds ?? current.delay, jitter: self.jitter?.seconds ?? current.jitter,
                     loss: lossValue ?? current.loss)
@@ -211,7 +231,11 @@ enum ImpairmentSpec {
     static func parseLoss(_ text: String) -> Double? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let value: Double?
-        if trimmed.hasSuffix("%") { value = Double(trimmed.dropLast()).map { $0 / 100 } } else { value = Double(trimmed) }
+        if trimmed.hasSuffix("%") {
+            value = Double(trimmed.dropLast()).map { $0 / 100 }
+        } else {
+            value = Double(trimmed)
+        }
         guard let value, value.isFinite, (0...1).contains(value) else { return nil }
         return value
     }

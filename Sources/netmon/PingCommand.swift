@@ -24,7 +24,8 @@ extension Netmon {
         @Argument(help: "Host names or addresses to probe.")
         var targets: [String] = []
 
-        @Option(name: [.customShort("f"), .long], help: "Read targets from this file, one per line ('#' starts a comment).")
+        @Option(
+            name: [.customShort("f"), .long], help: "Read targets from this file, one per line ('#' starts a comment).")
         var file: String?
 
         @Option(help: "Probe the targets of this commune (GSO code) from sites.yaml.")
@@ -149,7 +150,8 @@ extension Netmon {
                         continue
                     }
                     seen[key] = rows.count
-                    rows.append(PingRow(label: entry.label, address: address, endpointIndex: endpoints.count, error: nil))
+                    rows.append(
+                        PingRow(label: entry.label, address: address, endpointIndex: endpoints.count, error: nil))
                     endpoints.append(ProbeEndpoint(label: entry.label, address: address, method: entry.method))
                 case .failure(let error):
                     output.warning("\(entry.label): \(error.message)")

@@ -29,43 +29,51 @@ struct PingOutput: Sendable {
             let endpoint = endpoints[reply.target]
             let ttl = reply.ttl.map { " ttl=\($0)" } ?? ""
             let size = reply.bytes > 0 ? "\(reply.bytes) bytes, " : ""
-            line = "\(endpoint.label) (\(endpoint.address)) seq=\(reply.probe) \(size)\(Self.ms(reply.rtt)) ms\(ttl)\(reply.isDuplicate ? " (DUP!)" : "")"
+            line =
+                "\(endpoint.label) (\(endpoint.address)) seq=\(reply.probe) \(size)\(Self.ms(reply.rtt)) ms\(ttl)\(reply.isDuplicate ? " (DUP!)" : "")"
         case .lost(let target, let probe):
             line = "\(endpoints[target].label) (\(endpoints[target].address)) seq=\(probe) timeout"
         case .error(let target, let probe, let message):
-            line = "\(endpoints[target].label) (\(endpoints[target].address)) seq=\(probe.map(String.init) ?? "?") \(message)"
+            line =
+                "\(endpoints[target].label) (\(endpoints[target].address)) seq=\(probe.map(String.init) ?? "?") \(message)"
         }
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
     func summary(rows: [PingRow], reports: [TargetReport]) {
         if self.json {
-            let document = PingDocument(targets: rows.map { row in
-                guard let index = row.endpointIndex, let address = row.address else {
+            let document = PingDocument(
+                targets: rows.map { row in
+                    guard let index = row.endpointIndex, let address = row.address else {
+                        return PingDocument.Target(
+                            target: row.label, address: nil, sent: 0, received: 0, duplicates: 0, lossRatio: nil,
+                            rtt: nil,
+                            jitterMs: nil, pdvMs: nil, errors: [.init(message: row.error ?? "not probed", count: 1)])
+                    }
+                    let report = reports[index]
+                    let statistics = report.statistics
                     return PingDocument.Target(
-                        target: row.label, address: nil, sent: 0, received: 0, duplicates: 0, lossRatio: nil, rtt: nil,
-                        jitterMs: nil, pdvMs: nil, errors: [.init(message: row.error ?? "not probed", count: 1)])
-                }
-                let report = reports[index]
-                let statistics = report.statistics
-                return PingDocument.Target(
-                    target: row.label, address: address.description, sent: report.counts.sent,
-                    received: report.counts.received, duplicates: report.counts.duplicates,
-                    lossRatio: report.counts.sent > 0 ? report.counts.lossRatio : nil,
-                    rtt: statistics.summary.map {
-                        .init(min: $0.min * 1000, median: $0.median * 1000, mean: $0.mean * 1000, max: $0.max * 1000,
-                              stddev: $0.standardDeviation * 1000, p95: $0.p95 * 1000)
-                    },
-                    jitterMs: statistics.jitter.map { $0 * 1000 }, pdvMs: statistics.pdv.map { $0 * 1000 },
-                    errors: report.errors.sorted { $0.key < $1.key }.map { .init(message: $0.key, count: $0.value) })
-            })
+                        target: row.label, address: address.description, sent: report.counts.sent,
+                        received: report.counts.received, duplicates: report.counts.duplicates,
+                        lossRatio: report.counts.sent > 0 ? report.counts.lossRatio : nil,
+                        rtt: statistics.summary.map {
+                            .init(
+                                min: $0.min * 1000, median: $0.median * 1000, mean: $0.mean * 1000, max: $0.max * 1000,
+                                stddev: $0.standardDeviation * 1000, p95: $0.p95 * 1000)
+                        },
+                        jitterMs: statistics.jitter.map { $0 * 1000 }, pdvMs: statistics.pdv.map { $0 * 1000 },
+                        errors: report.errors.sorted { $0.key < $1.key }.map { .init(message: $0.key, count: $0.value) }
+                    )
+                })
             FileHandle.standardOutput.write(Data((document.json + "\n").utf8))
             return
         }
-        var lines: [[String]] = [[
-            "target", "address", "sent", "recv", "dup", "loss", "min", "median", "mean", "max", "stddev", "p95",
-            "jitter", "pdv",
-        ]]
+        var lines: [[String]] = [
+            [
+                "target", "address", "sent", "recv", "dup", "loss", "min", "median", "mean", "max", "stddev", "p95",
+                "jitter", "pdv",
+            ]
+        ]
         var notes: [String] = []
         for row in rows {
             guard let index = row.endpointIndex, let address = row.address else {
@@ -76,11 +84,15 @@ struct PingOutput: Sendable {
             let report = reports[index]
             let statistics = report.statistics
             let loss = report.counts.sent > 0 ? String(format: "%.1f%%", report.counts.lossRatio * 100) : "-"
-            var cells = [row.label, address.description, "\(report.counts.sent)", "\(report.counts.received)",
-                         "\(report.counts.duplicates)", loss]
+            var cells = [
+                row.label, address.description, "\(report.counts.sent)", "\(report.counts.received)",
+                "\(report.counts.duplicates)", loss,
+            ]
             if let summary = statistics.summary {
-                cells += [summary.min, summary.median, summary.mean, summary.max, summary.standardDeviation, summary.p95]
-                    .map { Self.ms($0) }
+                cells += [
+                    summary.min, summary.median, summary.mean, summary.max, summary.standardDeviation, summary.p95,
+                ]
+                .map { Self.ms($0) }
             } else {
                 cells += Array(repeating: "-", count: 6)
             }
@@ -95,7 +107,8 @@ struct PingOutput: Sendable {
         var text = ""
         for (number, line) in lines.enumerated() {
             let cells = line.enumerated().map { column, cell in
-                column < 2 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                column < 2
+                    ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
                     : String(repeating: " ", count: widths[column] - cell.count) + cell
             }
             text += cells.joined(separator: "  ") + "\n"
@@ -114,7 +127,9 @@ struct PingOutput: Sendable {
                 format: "; lateness ms: median %.3f, p99 %.3f, max %.3f", lateness.median * 1000,
                 lateness.p99 * 1000, lateness.max * 1000)
         }
-        let sockets = modes.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value.rawValue)" }
+        let sockets = modes.sorted { $0.key.rawValue < $1.key.rawValue }.map {
+            "\($0.key.rawValue)=\($0.value.rawValue)"
+        }
         text += "; sockets: \(sockets.joined(separator: " "))\n"
         FileHandle.standardError.write(Data(text.utf8))
     }
@@ -147,11 +162,12 @@ struct PingDocument {
         var errors: [ErrorCount]
 
         var json: String {
-            let rtt = self.rtt.map { rtt in
-                "{\"min\":\(PingDocument.number(rtt.min)),\"median\":\(PingDocument.number(rtt.median)),"
-                    + "\"mean\":\(PingDocument.number(rtt.mean)),\"max\":\(PingDocument.number(rtt.max)),"
-                    + "\"stddev\":\(PingDocument.number(rtt.stddev)),\"p95\":\(PingDocument.number(rtt.p95))}"
-            } ?? "null"
+            let rtt =
+                self.rtt.map { rtt in
+                    "{\"min\":\(PingDocument.number(rtt.min)),\"median\":\(PingDocument.number(rtt.median)),"
+                        + "\"mean\":\(PingDocument.number(rtt.mean)),\"max\":\(PingDocument.number(rtt.max)),"
+                        + "\"stddev\":\(PingDocument.number(rtt.stddev)),\"p95\":\(PingDocument.number(rtt.p95))}"
+                } ?? "null"
             let errors = self.errors.map { "{\"message\":\(PingDocument.string($0.message)),\"count\":\($0.count)}" }
             return "{\"target\":\(PingDocument.string(self.target)),"
                 + "\"address\":\(self.address.map(PingDocument.string) ?? "null"),"

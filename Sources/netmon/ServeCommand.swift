@@ -20,7 +20,9 @@ extension Netmon {
 
         @Option(
             name: .long,
-            help: "Where to store measurements: sqlite:PATH (default sqlite:netmon.sqlite) or postgres://user[:pass]@host[:port]/db[?sslmode=disable|prefer|require].")
+            help:
+                "Where to store measurements: sqlite:PATH (default sqlite:netmon.sqlite) or postgres://user[:pass]@host[:port]/db[?sslmode=disable|prefer|require]."
+        )
         var database: String = "sqlite:netmon.sqlite"
 
         @Option(name: .long, help: "Address and port to listen on, as HOST:PORT.")
@@ -28,7 +30,9 @@ extension Netmon {
 
         @Option(
             name: .long,
-            help: "A file of tokens to install, one per line: 'probe PROBE_ID SECRET', 'viewer NAME SECRET' or 'admin NAME SECRET'. Only SHA-256 hashes are stored.")
+            help:
+                "A file of tokens to install, one per line: 'probe PROBE_ID SECRET', 'viewer NAME SECRET' or 'admin NAME SECRET'. Only SHA-256 hashes are stored."
+        )
         var tokens: String?
 
         @Option(name: .long, help: "PEM certificate chain for HTTPS (needs --tls-key).")
@@ -48,7 +52,8 @@ extension Netmon {
 
         @Option(
             name: .long,
-            help: "Largest accepted signal report upload (POST /api/v1/reports), in bytes; uploads are spooled to disk.")
+            help: "Largest accepted signal report upload (POST /api/v1/reports), in bytes; uploads are spooled to disk."
+        )
         var maxUploadBytes: Int = 256 << 20
 
         @Option(name: .long, help: "Folder of Debian's libjs-leaflet, served to the dashboard.")
@@ -59,7 +64,9 @@ extension Netmon {
 
         @Option(
             name: .long,
-            help: "The alert store (SQLite): alert state, silences and the notification outbox. Default: netmon-alerts.sqlite beside the SQLite database (in the current folder with PostgreSQL).")
+            help:
+                "The alert store (SQLite): alert state, silences and the notification outbox. Default: netmon-alerts.sqlite beside the SQLite database (in the current folder with PostgreSQL)."
+        )
         var alertsDatabase: String?
 
         @Option(name: .long, help: "Seconds between alert evaluations.")
@@ -96,7 +103,8 @@ extension Netmon {
             do {
                 sites = try SitesConfig.load(path: config)
             } catch {
-                FileHandle.standardError.write(Data("netmon serve: \(error)\nRun `netmon check \(config)` for every problem.\n".utf8))
+                FileHandle.standardError.write(
+                    Data("netmon serve: \(error)\nRun `netmon check \(config)` for every problem.\n".utf8))
                 throw ExitCode(2)
             }
             let grants = try tokens.map(Self.readTokens) ?? []
@@ -118,7 +126,9 @@ extension Netmon {
                         logger: Logger(label: "netmon.alerting"))
                 } catch {
                     FileHandle.standardError.write(
-                        Data("netmon serve: alerting: \(error)\n(fix alerts in \(config), or start with --no-alerts)\n".utf8))
+                        Data(
+                            "netmon serve: alerting: \(error)\n(fix alerts in \(config), or start with --no-alerts)\n"
+                                .utf8))
                     throw ExitCode(2)
                 }
                 logger.info(
@@ -150,7 +160,8 @@ extension Netmon {
 
         /// The server's view of sites.yaml.
         static func serverConfiguration(
-            _ sites: SitesConfig, leaflet: String, rateLimit: Double, maxBodyBytes: Int, maxUploadBytes: Int = 256 << 20,
+            _ sites: SitesConfig, leaflet: String, rateLimit: Double, maxBodyBytes: Int,
+            maxUploadBytes: Int = 256 << 20,
             anonymous: TokenRole?
         ) -> ServerConfiguration {
             let communes = sites.communes.map { c in
@@ -159,8 +170,10 @@ extension Netmon {
                     targets: sites.targets(for: c).map { t in
                         ServerTarget(
                             name: t.name, address: t.address,
-                            latencyMs: .init(warn: t.thresholds.latencyMs.warn, critical: t.thresholds.latencyMs.critical),
-                            lossRatio: .init(warn: t.thresholds.lossRatio.warn, critical: t.thresholds.lossRatio.critical))
+                            latencyMs: .init(
+                                warn: t.thresholds.latencyMs.warn, critical: t.thresholds.latencyMs.critical),
+                            lossRatio: .init(
+                                warn: t.thresholds.lossRatio.warn, critical: t.thresholds.lossRatio.critical))
                     })
             }
             let targets = sites.coverage.targets
@@ -186,10 +199,12 @@ extension Netmon {
                 if fields.isEmpty { continue }
                 guard fields.count == 3, let role = TokenRole(rawValue: fields[0]), fields[2].count >= 16 else {
                     throw ValidationError(
-                        "\(path):\(i + 1):1: expected 'probe|viewer|admin NAME SECRET' with a secret of at least 16 characters.")
+                        "\(path):\(i + 1):1: expected 'probe|viewer|admin NAME SECRET' with a secret of at least 16 characters."
+                    )
                 }
                 out.append(
-                    TokenGrant(name: fields[1], role: role, probeID: role == .probe ? fields[1] : nil, secret: fields[2]))
+                    TokenGrant(
+                        name: fields[1], role: role, probeID: role == .probe ? fields[1] : nil, secret: fields[2]))
             }
             return out
         }

@@ -10,7 +10,9 @@ struct SiteOptions: ParsableArguments {
 
     @Option(
         name: .customLong("site"),
-        help: ArgumentHelp("Map a prefix to a site code, as PREFIX=CODE (e.g. 10.33.1.0/24=12345); repeatable.", valueName: "prefix=code"))
+        help: ArgumentHelp(
+            "Map a prefix to a site code, as PREFIX=CODE (e.g. 10.33.1.0/24=12345); repeatable.",
+            valueName: "prefix=code"))
     var sitePairs: [String] = []
 
     /// The site map: from sites.yaml (services as host prefixes named after the service, the data-centre subnet as
@@ -22,7 +24,8 @@ struct SiteOptions: ParsableArguments {
             do throws(ConfigError) {
                 sites = try SitesConfig.load(path: config)
             } catch {
-                FileHandle.standardError.write(Data("netmon: \(error)\nRun `netmon check \(config)` for every problem.\n".utf8))
+                FileHandle.standardError.write(
+                    Data("netmon: \(error)\nRun `netmon check \(config)` for every problem.\n".utf8))
                 throw ExitCode(2)
             }
             for service in sites.network.datacenter.services {
@@ -32,7 +35,9 @@ struct SiteOptions: ParsableArguments {
                 pairs.append((network, "datacenter"))
             }
             for commune in sites.communes {
-                if let network = NetMonitor.IPNetwork(commune.subnet.description) { pairs.append((network, commune.code)) }
+                if let network = NetMonitor.IPNetwork(commune.subnet.description) {
+                    pairs.append((network, commune.code))
+                }
             }
         }
         for pair in self.sitePairs {

@@ -7,7 +7,8 @@ import Testing
 /// The server's coverage hook feeds alerting's coverage rules through the real processor and store.
 @Suite("Coverage updates from the server raise coverage alerts")
 struct CoverageListenerTests {
-    @Test("communes without 4G, the province 5G ratio and dead zones become alerts (one per zone); recovered ones clear")
+    @Test(
+        "communes without 4G, the province 5G ratio and dead zones become alerts (one per zone); recovered ones clear")
     func coverageAlerts() async throws {
         let directory = try makeTemporaryDirectory("netmon-alerting-coverage")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -36,7 +37,9 @@ struct CoverageListenerTests {
                 .init(
                     id: 0, anchor: "8841a9d4c9fffff", cells: ["8841a9d4c9fffff", "8841a9d4cbfffff", "8841a9d4cdfffff"],
                     areaKm2: 2.21, communeCodes: ["11953", "12325"]),
-                .init(id: 1, anchor: "8841a9d481fffff", cells: ["8841a9d481fffff"], areaKm2: 0.74, communeCodes: ["12325"]),
+                .init(
+                    id: 1, anchor: "8841a9d481fffff", cells: ["8841a9d481fffff"], areaKm2: 0.74, communeCodes: ["12325"]
+                ),
             ])
         let summary = AlertingAPI.summary(update)
         #expect(summary.communes.map(\.meetsFourGTarget) == [true, false])
@@ -52,7 +55,9 @@ struct CoverageListenerTests {
         let names = firing.map { $0.labels["alertname"] ?? "" }.sorted()
         #expect(names == ["DeadZone", "DeadZone", "Commune4GBelowTarget", "Province5GBelowTarget"].sorted())
         #expect(firing.first { $0.labels["alertname"] == "Commune4GBelowTarget" }?.labels["commune"] == "12325")
-        let zones = firing.filter { $0.labels["alertname"] == "DeadZone" }.sorted { $0.labels["zone"]! > $1.labels["zone"]! }
+        let zones = firing.filter { $0.labels["alertname"] == "DeadZone" }.sorted {
+            $0.labels["zone"]! > $1.labels["zone"]!
+        }
         #expect(zones.map { $0.labels["zone"] } == ["8841a9d4c9fffff", "8841a9d481fffff"])
         #expect(zones.map { $0.labels["commune"] } == ["11953", "12325"])
         #expect(zones.map { $0.labels["communes"] } == ["11953,12325", "12325"])
@@ -76,7 +81,8 @@ struct CoverageListenerTests {
         await api.coverageUpdated(better)
         _ = try await processor.tick(at: epoch + 120)
         let resolved = try store.alerts(
-            AlertQuery(states: [.resolved], matchers: [try LabelMatcher(parsing: "alertname=DeadZone")]), now: epoch + 120)
+            AlertQuery(states: [.resolved], matchers: [try LabelMatcher(parsing: "alertname=DeadZone")]),
+            now: epoch + 120)
         #expect(resolved.map { $0.labels["zone"] ?? "" }.sorted() == ["8841a9d481fffff", "8841a9d4c9fffff"])
     }
 }

@@ -24,9 +24,14 @@ struct ProbeHealthTests {
         #expect(batch.health == nil && batch.probeID == "probe-1")
         let plain = String(decoding: try WireCoding.makeEncoder().encode(batch), as: UTF8.self)
         #expect(!plain.contains("health"))
-        let fresh = #"{"health":{"capture_drops_total":35,"outbox_pending":1200,"sent_at":"2026-11-29T06:00:00Z"},"probe_id":"probe-1","rounds":[]}"#
+        let fresh =
+            #"{"health":{"capture_drops_total":35,"outbox_pending":1200,"sent_at":"2026-11-29T06:00:00Z"},"probe_id":"probe-1","rounds":[]}"#
         let decoded = try WireCoding.makeDecoder().decode(ProbeRoundBatch.self, from: Data(fresh.utf8))
-        #expect(decoded.health == ProbeHealthReport(outboxPending: 1200, captureDropsTotal: 35, sentAt: WireCoding.parseRFC3339("2026-11-29T06:00:00Z")!))
+        #expect(
+            decoded.health
+                == ProbeHealthReport(
+                    outboxPending: 1200, captureDropsTotal: 35, sentAt: WireCoding.parseRFC3339("2026-11-29T06:00:00Z")!
+                ))
         #expect(String(decoding: try WireCoding.makeEncoder().encode(decoded), as: UTF8.self) == fresh)
         // A server that predates `health` ignores it: a type without the key decodes the new form.
         struct OldBatch: Decodable {
@@ -40,7 +45,8 @@ struct ProbeHealthTests {
     func backlog() {
         var engine = AlertEngine(rules: AlertRules(forSeconds: 120, outboxBacklog: 1000))
         func report(_ pending: Double, at t: Date) {
-            engine.ingest(ProbeHealth(probeID: "probe-1", commune: "1", outboxBacklog: pending, reportedAt: t), receivedAt: t)
+            engine.ingest(
+                ProbeHealth(probeID: "probe-1", commune: "1", outboxBacklog: pending, reportedAt: t), receivedAt: t)
         }
         report(5000, at: epoch)
         #expect(Self.names(engine.evaluate(at: epoch), fired: true).isEmpty, "pending, waiting for `for`")
@@ -54,12 +60,15 @@ struct ProbeHealthTests {
         #expect(Self.names(engine.evaluate(at: epoch + 250), fired: false) == ["ForwardingBacklog"])
     }
 
-    @Test("capture drops: the counter becomes a rate; above the rule raises CaptureDrops; a counter reset is not negative")
+    @Test(
+        "capture drops: the counter becomes a rate; above the rule raises CaptureDrops; a counter reset is not negative"
+    )
     func captureDrops() throws {
         var engine = AlertEngine(rules: AlertRules(forSeconds: 0, captureDropsPerMinute: 100))
         func report(_ total: Double, at t: Date) {
             engine.ingest(
-                ProbeHealth(probeID: "probe-1", commune: "1", outboxBacklog: 0, captureDropsTotal: total, reportedAt: t),
+                ProbeHealth(
+                    probeID: "probe-1", commune: "1", outboxBacklog: 0, captureDropsTotal: total, reportedAt: t),
                 receivedAt: t)
         }
         report(1000, at: epoch)  // the first reading gives no rate

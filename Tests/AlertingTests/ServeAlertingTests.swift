@@ -73,8 +73,10 @@ struct ServeAlertingTests {
                     targets: sites.targets(for: c).map { t in
                         ServerTarget(
                             name: t.name, address: t.address,
-                            latencyMs: .init(warn: t.thresholds.latencyMs.warn, critical: t.thresholds.latencyMs.critical),
-                            lossRatio: .init(warn: t.thresholds.lossRatio.warn, critical: t.thresholds.lossRatio.critical))
+                            latencyMs: .init(
+                                warn: t.thresholds.latencyMs.warn, critical: t.thresholds.latencyMs.critical),
+                            lossRatio: .init(
+                                warn: t.thresholds.lossRatio.warn, critical: t.thresholds.lossRatio.critical))
                     })
             },
             boundariesPath: nil, rateLimit: RateLimit(requestsPerSecond: 1000, burst: 1000))
@@ -139,7 +141,9 @@ struct ServeAlertingTests {
         }
     }
 
-    @Test("loss above threshold for longer than `for` → one signed firing webhook, then one resolved; API lists it; an API silence mutes")
+    @Test(
+        "loss above threshold for longer than `for` → one signed firing webhook, then one resolved; API lists it; an API silence mutes"
+    )
     func endToEnd() async throws {
         let directory = try makeTemporaryDirectory("netmon-serve-alerting")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -364,7 +368,9 @@ struct ServeAlertingTests {
         return (response.status, String(buffer: response.body))
     }
 
-    @Test("probe health with the batches: a backlog raises ForwardingBacklog after `for` and clears; capture drops raise CaptureDrops; old batches still ingest")
+    @Test(
+        "probe health with the batches: a backlog raises ForwardingBacklog after `for` and clears; capture drops raise CaptureDrops; old batches still ingest"
+    )
     func probeHealth() async throws {
         let directory = try makeTemporaryDirectory("netmon-serve-health")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -437,8 +443,10 @@ struct ServeAlertingTests {
 
             // 4. Capture drops: 1,000 more in 2 minutes (500/min, the rule: 100/min) raise CaptureDrops.
             sequence += 1
-            #expect(try await Self.post(
-                client, commune: a, sequence: sequence, health: health(0, drops: 50, sentAt: Date() - 120)).status == .ok)
+            #expect(
+                try await Self.post(
+                    client, commune: a, sequence: sequence, health: health(0, drops: 50, sentAt: Date() - 120)
+                ).status == .ok)
             try await postUntil("CaptureDrops firing", health: { health(0, drops: 1050) }) {
                 try await !alerts("CaptureDrops", "firing").isEmpty
             }

@@ -95,12 +95,14 @@ struct ServeBinaryTests {
         let webhook = try await TestHTTPServer()
         defer { Task { await webhook.shutdown() } }
         let sites = directory.appendingPathComponent("sites.yaml").path
-        try ServeAlertingTests.sitesYAML(webhookURL: webhook.url).write(toFile: sites, atomically: true, encoding: .utf8)
+        try ServeAlertingTests.sitesYAML(webhookURL: webhook.url).write(
+            toFile: sites, atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(
             at: directory.appendingPathComponent("data"), withIntermediateDirectories: true)
         let server = try Server(
             [
-                "--config", sites, "--database", "sqlite:data/netmon.sqlite", "--tokens", try Self.writeTokens(directory),
+                "--config", sites, "--database", "sqlite:data/netmon.sqlite", "--tokens",
+                try Self.writeTokens(directory),
                 "--alerts-interval", "0.2",
             ], directory: directory)
         do {

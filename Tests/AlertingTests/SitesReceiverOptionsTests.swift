@@ -38,7 +38,8 @@ struct SitesReceiverOptionsTests {
         let passwordFile = directory.appendingPathComponent("smtp.password")
         try "s3cret\n".write(to: passwordFile, atomically: true, encoding: .utf8)
         let secretFile = directory.appendingPathComponent("webhook.secret")
-        try "whsec_bmV0bW9uLXRlc3Qtc2VjcmV0LTAxMjM0NTY3ODlhYg==".write(to: secretFile, atomically: true, encoding: .utf8)
+        try "whsec_bmV0bW9uLXRlc3Qtc2VjcmV0LTAxMjM0NTY3ODlhYg==".write(
+            to: secretFile, atomically: true, encoding: .utf8)
         let script = directory.appendingPathComponent("sendmail")
         let mailFile = directory.appendingPathComponent("sendmail.eml")
         try "#!/bin/sh\necho \"$@\" > \"\(mailFile.path).args\"\ncat > \"\(mailFile.path)\"\n"
@@ -63,7 +64,9 @@ struct SitesReceiverOptionsTests {
         #expect(smtp.password == "s3cret")
         #expect(email.sendResolved == false)
         let sendmail = try configuration.receiver(named: "am-format/sendmail")
-        #expect(sendmail.kind == .sendmail(path: script.path, from: "netmon@hungyen.gov.vn", to: ["truc-ban@hungyen.gov.vn"]))
+        #expect(
+            sendmail.kind
+                == .sendmail(path: script.path, from: "netmon@hungyen.gov.vn", to: ["truc-ban@hungyen.gov.vn"]))
         #expect(sendmail.sendResolved == false)
         #expect(try configuration.receiver(named: "noc-webhook").sendResolved)
         #expect(configuration.receiversWithoutResolved == ["am-format", "am-format/email", "am-format/sendmail"])

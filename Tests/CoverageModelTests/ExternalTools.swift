@@ -54,42 +54,42 @@ enum ExternalTools {
     }
 
     private static let shapelyScript = #"""
-    import json, re, sys
-    from shapely.geometry import shape
-    from shapely.validation import explain_validity
-    text = open(sys.argv[1]).read()
-    doc = json.loads(text, parse_constant=lambda c: (_ for _ in ()).throw(ValueError(c)))
-    inv, cw, ccwh, unclosed, types, area = [], 0, 0, 0, set(), 0.0
-    xs, ys = [], []
-    for i, f in enumerate(doc["features"]):
-        assert "properties" in f and "geometry" in f
-        g = f["geometry"]
-        if g is None:
-            continue
-        types.add(g["type"])
-        polys = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"] if g["type"] == "MultiPolygon" else []
-        for p in polys:
-            for k, ring in enumerate(p):
-                if ring[0] != ring[-1] or len(ring) < 4:
-                    unclosed += 1
-                xs += [c[0] for c in ring]; ys += [c[1] for c in ring]
-            s = shape({"type": "Polygon", "coordinates": p})
-            if not s.exterior.is_ccw:
-                cw += 1
-            ccwh += sum(1 for h in s.interiors if h.is_ccw)
-        if g["type"] == "Point":
-            xs.append(g["coordinates"][0]); ys.append(g["coordinates"][1])
-        s = shape(g)
-        if not s.is_valid:
-            inv.append("%d: %s" % (i, explain_validity(s)))
-        area += s.area
-    too_precise = len(re.findall(r"-?\d+\.\d{7,}", text))
-    bbox = doc.get("bbox")
-    matches = bbox is not None and len(xs) > 0 and all(abs(a - b) < 1e-9 for a, b in zip(bbox, [min(xs), min(ys), max(xs), max(ys)]))
-    print(json.dumps({"features": len(doc["features"]), "invalid": inv, "cw_exteriors": cw, "ccw_holes": ccwh,
-        "unclosed": unclosed, "too_precise": too_precise, "has_bbox": bbox is not None, "bbox_matches": matches,
-        "types": sorted(types), "area": area}))
-    """#
+        import json, re, sys
+        from shapely.geometry import shape
+        from shapely.validation import explain_validity
+        text = open(sys.argv[1]).read()
+        doc = json.loads(text, parse_constant=lambda c: (_ for _ in ()).throw(ValueError(c)))
+        inv, cw, ccwh, unclosed, types, area = [], 0, 0, 0, set(), 0.0
+        xs, ys = [], []
+        for i, f in enumerate(doc["features"]):
+            assert "properties" in f and "geometry" in f
+            g = f["geometry"]
+            if g is None:
+                continue
+            types.add(g["type"])
+            polys = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"] if g["type"] == "MultiPolygon" else []
+            for p in polys:
+                for k, ring in enumerate(p):
+                    if ring[0] != ring[-1] or len(ring) < 4:
+                        unclosed += 1
+                    xs += [c[0] for c in ring]; ys += [c[1] for c in ring]
+                s = shape({"type": "Polygon", "coordinates": p})
+                if not s.exterior.is_ccw:
+                    cw += 1
+                ccwh += sum(1 for h in s.interiors if h.is_ccw)
+            if g["type"] == "Point":
+                xs.append(g["coordinates"][0]); ys.append(g["coordinates"][1])
+            s = shape(g)
+            if not s.is_valid:
+                inv.append("%d: %s" % (i, explain_validity(s)))
+            area += s.area
+        too_precise = len(re.findall(r"-?\d+\.\d{7,}", text))
+        bbox = doc.get("bbox")
+        matches = bbox is not None and len(xs) > 0 and all(abs(a - b) < 1e-9 for a, b in zip(bbox, [min(xs), min(ys), max(xs), max(ys)]))
+        print(json.dumps({"features": len(doc["features"]), "invalid": inv, "cw_exteriors": cw, "ccw_holes": ccwh,
+            "unclosed": unclosed, "too_precise": too_precise, "has_bbox": bbox is not None, "bbox_matches": matches,
+            "types": sorted(types), "area": area}))
+        """#
 
     static func shapely(_ path: String) throws -> ShapelyVerdict {
         let out = try run("python3", ["-c", shapelyScript, path])

@@ -1,8 +1,8 @@
 import Foundation
 import MeasurementStore
 import NetmonProtocol
-import Testing
 import TestSupport
+import Testing
 
 /// One contract, run against a real SQLite file and a real PostgreSQL server.
 @Suite("ProvinceStore contract (SQLite and PostgreSQL)")
@@ -46,7 +46,8 @@ struct ProvinceStoreTests {
             let late = makeRound(sequence: 5, start: t0.addingTimeInterval(300))
             let early = makeRound(sequence: 2, start: t0.addingTimeInterval(120))
             _ = try await store.ingest([late], probeID: "probe-11953", receivedAt: t0.addingTimeInterval(400))
-            let outcome = try await store.ingest([early], probeID: "probe-11953", receivedAt: t0.addingTimeInterval(401))
+            let outcome = try await store.ingest(
+                [early], probeID: "probe-11953", receivedAt: t0.addingTimeInterval(401))
             #expect(outcome.accepted == 1)
             let latest = try await store.latestRounds()
             #expect(latest.count == 1)
@@ -70,7 +71,8 @@ struct ProvinceStoreTests {
                 commune: "12345", target: "cổng-dịch-vụ", from: t0, to: t0.addingTimeInterval(1), limit: 10)
             #expect(back.map(\.round) == [r])
             // A round with no replies at all.
-            var lost = makeRound(sequence: 43, commune: "12345", target: "cổng-dịch-vụ", start: t0.addingTimeInterval(60))
+            var lost = makeRound(
+                sequence: 43, commune: "12345", target: "cổng-dịch-vụ", start: t0.addingTimeInterval(60))
             lost.rttSeconds = []
             lost.received = 0
             lost.jitterSeconds = nil
@@ -129,7 +131,8 @@ struct ProvinceStoreTests {
     func coverageSnapshots(_ backend: Backend) async throws {
         try await withStore(backend) { store in
             #expect(try await store.coverageSnapshot(kind: "communes") == nil)
-            let a = CoverageSnapshot(kind: "communes", createdAt: Date(timeIntervalSince1970: 1), json: #"{"a":"Hưng Yên"}"#)
+            let a = CoverageSnapshot(
+                kind: "communes", createdAt: Date(timeIntervalSince1970: 1), json: #"{"a":"Hưng Yên"}"#)
             let b = CoverageSnapshot(kind: "communes", createdAt: Date(timeIntervalSince1970: 2), json: #"{"b":2}"#)
             try await store.saveCoverageSnapshot(a)
             try await store.saveCoverageSnapshot(b)
@@ -145,7 +148,8 @@ struct ProvinceStoreTests {
             for i in 0..<2500 {
                 rounds.append(
                     makeRound(
-                        probe: "probe-11953", sequence: Int64(i), target: ["hub", "portal", "dns", "meeting", "lgsp"][i % 5],
+                        probe: "probe-11953", sequence: Int64(i),
+                        target: ["hub", "portal", "dns", "meeting", "lgsp"][i % 5],
                         start: t0.addingTimeInterval(Double(i / 5) * 60)))
             }
             let outcome = try await store.ingest(rounds, probeID: "probe-11953", receivedAt: t0)
@@ -162,7 +166,9 @@ struct StoreLocationTests {
     @Test func parsesLocations() throws {
         #expect(try StoreLocation(parsing: "sqlite:/tmp/x.sqlite") == .sqlite(path: "/tmp/x.sqlite"))
         #expect(try StoreLocation(parsing: "netmon.sqlite") == .sqlite(path: "netmon.sqlite"))
-        guard case .postgres(let pg) = try StoreLocation(parsing: "postgres://u:p%40ss@db.local:6543/netmon?sslmode=require")
+        guard
+            case .postgres(let pg) = try StoreLocation(
+                parsing: "postgres://u:p%40ss@db.local:6543/netmon?sslmode=require")
         else {
             Issue.record("not postgres")
             return

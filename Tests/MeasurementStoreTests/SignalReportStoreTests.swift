@@ -10,7 +10,9 @@ struct SignalReportStoreTests {
     /// (3G, 4G and 5G rows, sentinels and missing values among them).
     static let corkReports: [SignalReport] = {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("../shared/data/drive-tests/cork_5g_download_driving.csv")
+            .deletingLastPathComponent().appendingPathComponent(
+                "../shared/data/drive-tests/cork_5g_download_driving.csv"
+            )
             .standardizedFileURL.path
         guard let reader = try? makeReportReader(path: path, mapping: .cork5G) else { return [] }
         var out: [SignalReport] = []
@@ -78,16 +80,20 @@ struct SignalReportStoreTests {
                 time: 1_767_574_800.5, lat: 20.65, lon: 106.05, technology: .fiveG, operatorCode: "452-04",
                 rsrpDbm: -95, nrSsRsrpDbm: -101.25, device: "Điện thoại đo kiểm — Hưng Yên")
             let sparse = SignalReport(lat: -33.5, lon: -70.25, technology: .noService)
-            let kept = ReportUpload(id: "a-kept", uploadedAt: t, uploadedBy: "root", format: "jsonl", preset: "canonical")
-            let aborted = ReportUpload(id: "b-aborted", uploadedAt: t, uploadedBy: "root", format: "csv", preset: "canonical")
-            let lost = ReportUpload(id: "c-lost", uploadedAt: t, uploadedBy: "root", format: "geojson", preset: "canonical")
+            let kept = ReportUpload(
+                id: "a-kept", uploadedAt: t, uploadedBy: "root", format: "jsonl", preset: "canonical")
+            let aborted = ReportUpload(
+                id: "b-aborted", uploadedAt: t, uploadedBy: "root", format: "csv", preset: "canonical")
+            let lost = ReportUpload(
+                id: "c-lost", uploadedAt: t, uploadedBy: "root", format: "geojson", preset: "canonical")
             for u in [kept, aborted, lost] {
                 try await store.beginReportUpload(u)
                 try await store.appendSignalReports([text, sparse], uploadID: u.id, firstOrdinal: 0)
             }
-            try await store.commitReportUpload(ReportUpload(
-                id: kept.id, uploadedAt: t, uploadedBy: "root", format: "jsonl", preset: "canonical", rowsRead: 2,
-                rowsAccepted: 2))
+            try await store.commitReportUpload(
+                ReportUpload(
+                    id: kept.id, uploadedAt: t, uploadedBy: "root", format: "jsonl", preset: "canonical", rowsRead: 2,
+                    rowsAccepted: 2))
             try await store.abortReportUpload(id: aborted.id)
             #expect(try await store.discardIncompleteReportUploads() == 1)
             #expect(try await store.discardIncompleteReportUploads() == 0)
@@ -108,7 +114,9 @@ struct SignalReportStoreTests {
                 CoverageSnapshot(kind: "summary", createdAt: t, json: #"{"a":1}"#),
                 CoverageSnapshot(kind: "communes", createdAt: t, json: #"{"Xã Nam Tiền Hải":2}"#),
             ])
-            try await store.saveCoverageSnapshots([CoverageSnapshot(kind: "summary", createdAt: t + 1, json: #"{"a":3}"#)])
+            try await store.saveCoverageSnapshots([
+                CoverageSnapshot(kind: "summary", createdAt: t + 1, json: #"{"a":3}"#)
+            ])
             #expect(try await store.coverageSnapshot(kind: "summary")?.json == #"{"a":3}"#)
             #expect(try await store.coverageSnapshot(kind: "communes")?.json == #"{"Xã Nam Tiền Hải":2}"#)
         }

@@ -1,8 +1,8 @@
 import Foundation
 import MeasurementStore
 import NetmonProtocol
-import Testing
 import TestSupport
+import Testing
 
 /// The two backends every store test runs against.
 enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {

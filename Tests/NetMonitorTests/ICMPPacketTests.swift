@@ -53,8 +53,12 @@ struct ICMPPacketTests {
     @Test("truncated and non-echo messages are errors, not crashes")
     func truncated() {
         for length in 0..<8 {
-            #expect(throws: PacketError.self) { try ICMPEcho(decoding: Array(self.requestV4.prefix(length)), family: .v4) }
-            #expect(throws: PacketError.self) { try ICMPMessage(decoding: Array(self.requestV4.prefix(length)), family: .v4) }
+            #expect(throws: PacketError.self) {
+                try ICMPEcho(decoding: Array(self.requestV4.prefix(length)), family: .v4)
+            }
+            #expect(throws: PacketError.self) {
+                try ICMPMessage(decoding: Array(self.requestV4.prefix(length)), family: .v4)
+            }
         }
         #expect(throws: PacketError.self) { try ICMPEcho(decoding: self.requestV4, family: .v6) }
     }

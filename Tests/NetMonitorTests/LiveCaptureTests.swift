@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `netmon capture` on a real veth between two test namespaces, with traffic of known shape running through it,
 /// stopped with SIGINT: the final summary must account for exactly that traffic.
@@ -21,8 +21,10 @@ struct LiveCaptureTests {
         try await withNamespacePair { pair in
             let capture = try pair.start(
                 in: pair.source,
-                [NetmonBinary.path, "capture", "-i", "v0", "--interval", "0.5", "--json", "--filter", "tcp or icmp",
-                 "--site", "\(NamespacePair.targetIPv4)=target"])
+                [
+                    NetmonBinary.path, "capture", "-i", "v0", "--interval", "0.5", "--json", "--filter", "tcp or icmp",
+                    "--site", "\(NamespacePair.targetIPv4)=target",
+                ])
             defer { capture.stop() }
             let deadline = Date().addingTimeInterval(10)
             while !capture.stderr.contains("capturing on") && Date() < deadline { usleep(10_000) }
@@ -30,31 +32,41 @@ struct LiveCaptureTests {
 
             let responder = try pair.startResponder(delay: "20ms")
             defer { responder.stop() }
-            let server = try pair.start(in: pair.target, ["python3", "-u", "-c", """
-                import socket
-                s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                s.bind(("\(NamespacePair.targetIPv4)", 8080)); s.listen(16); print("ready", flush=True)
-                while True:
-                    c, _ = s.accept()
-                    with c:
-                        while True:
-                            d = c.recv(4096)
-                            if not d: break
-                            c.sendall(d * 4)
-                """])
+            let server = try pair.start(
+                in: pair.target,
+                [
+                    "python3", "-u", "-c",
+                    """
+                    import socket
+                    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                    s.bind(("\(NamespacePair.targetIPv4)", 8080)); s.listen(16); print("ready", flush=True)
+                    while True:
+                        c, _ = s.accept()
+                        with c:
+                            while True:
+                                d = c.recv(4096)
+                                if not d: break
+                                c.sendall(d * 4)
+                    """,
+                ])
             defer { server.stop() }
             try server.waitForLine(startingWith: "ready")
 
             // Known shape: 3 connections × 10 requests of 100 bytes, each answered with 400 bytes; 10 pings.
-            try pair.run(in: pair.source, ["python3", "-c", """
-                import socket
-                for i in range(3):
-                    c = socket.create_connection(("\(NamespacePair.targetIPv4)", 8080))
-                    for j in range(10):
-                        c.sendall(b"x" * 100); got = 0
-                        while got < 400: got += len(c.recv(4096))
-                    c.close()
-                """])
+            try pair.run(
+                in: pair.source,
+                [
+                    "python3", "-c",
+                    """
+                    import socket
+                    for i in range(3):
+                        c = socket.create_connection(("\(NamespacePair.targetIPv4)", 8080))
+                        for j in range(10):
+                            c.sendall(b"x" * 100); got = 0
+                            while got < 400: got += len(c.recv(4096))
+                        c.close()
+                    """,
+                ])
             try pair.run(in: pair.source, ["ping", "-n", "-q", "-c", "10", "-i", "0.05", NamespacePair.targetIPv4])
             usleep(700_000)
             kill(capture.pid, SIGINT)
@@ -82,7 +94,9 @@ struct LiveCaptureTests {
                 #expect((flow["server_rtt_ms"] as? [String: Any])?["samples"] as? Int ?? 0 > 0)
             }
 
-            let pingers = (final["icmp"] as? [[String: Any]] ?? []).filter { $0["destination"] as? String == NamespacePair.targetIPv4 }
+            let pingers = (final["icmp"] as? [[String: Any]] ?? []).filter {
+                $0["destination"] as? String == NamespacePair.targetIPv4
+            }
             try #require(pingers.count == 1)
             #expect(pingers[0]["sent"] as? Int == 10)
             #expect(pingers[0]["received"] as? Int == 10)
@@ -101,7 +115,8 @@ struct LiveCaptureTests {
         .enabled(if: Privileges.isRoot && hasSetpriv, "needs root to drop capabilities with setpriv"))
     func withoutCapabilities() throws {
         let result = try Shell.run(
-            ["setpriv", "--inh-caps=-all", "--bounding-set=-all", NetmonBinary.path, "capture", "-i", "lo"], check: false)
+            ["setpriv", "--inh-caps=-all", "--bounding-set=-all", NetmonBinary.path, "capture", "-i", "lo"],
+            check: false)
         #expect(result.status == 4)
         #expect(result.stderr.contains("CAP_NET_RAW"))
     }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import NetMonitor
 
@@ -13,7 +13,8 @@ struct LoopbackProbeTests {
             ProbeEndpoint(label: "v4", address: try #require(IPAddress("127.0.0.1"))),
             ProbeEndpoint(label: "v6", address: try #require(IPAddress("::1"))),
         ]
-        let engine = try ProbeEngine(endpoints: endpoints, options: ProbeOptions(count: 10, period: 0.005, interval: 0.001, timeout: 1))
+        let engine = try ProbeEngine(
+            endpoints: endpoints, options: ProbeOptions(count: 10, period: 0.005, interval: 0.001, timeout: 1))
         engine.start()
         var replies = 0
         for await event in engine.events {
@@ -34,8 +35,10 @@ struct LoopbackProbeTests {
     func tcpListener() async throws {
         let listener = try LocalListener()
         defer { listener.close() }
-        let endpoint = ProbeEndpoint(label: "listener", address: try #require(IPAddress("127.0.0.1")), method: .tcp(port: listener.port))
-        let engine = try ProbeEngine(endpoints: [endpoint], options: ProbeOptions(count: 5, period: 0.01, interval: 0.001, timeout: 1))
+        let endpoint = ProbeEndpoint(
+            label: "listener", address: try #require(IPAddress("127.0.0.1")), method: .tcp(port: listener.port))
+        let engine = try ProbeEngine(
+            endpoints: [endpoint], options: ProbeOptions(count: 5, period: 0.01, interval: 0.001, timeout: 1))
         await engine.run()
         let report = try #require(engine.snapshot().first)
         #expect(report.counts == ProbeCounts(sent: 5, received: 5, duplicates: 0))
@@ -48,8 +51,10 @@ struct LoopbackProbeTests {
         let listener = try LocalListener()
         let port = listener.port
         listener.close()
-        let endpoint = ProbeEndpoint(label: "closed", address: try #require(IPAddress("127.0.0.1")), method: .tcp(port: port))
-        let engine = try ProbeEngine(endpoints: [endpoint], options: ProbeOptions(count: 3, period: 0.01, interval: 0.001, timeout: 1))
+        let endpoint = ProbeEndpoint(
+            label: "closed", address: try #require(IPAddress("127.0.0.1")), method: .tcp(port: port))
+        let engine = try ProbeEngine(
+            endpoints: [endpoint], options: ProbeOptions(count: 3, period: 0.01, interval: 0.001, timeout: 1))
         await engine.run()
         let report = try #require(engine.snapshot().first)
         #expect(report.counts == ProbeCounts(sent: 3, received: 0, duplicates: 0))

@@ -1,13 +1,15 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import NetMonitor
 @testable import NetmonLab
 
 /// netmon ping through real namespaces: a delay responder, nftables loss, ICMP errors; compared with iputils
 /// ping and with the known truth.
-@Suite("netmon ping through network namespaces", .serialized, .enabled(if: Privileges.canCreateNamespaces, "\(Privileges.namespaceSkipReason)"))
+@Suite(
+    "netmon ping through network namespaces", .serialized,
+    .enabled(if: Privileges.canCreateNamespaces, "\(Privileges.namespaceSkipReason)"))
 struct NamespacePingTests {
     @Test("20 ms fixed delay: netmon's median is within 0.05 ms of iputils ping's on the same path (v4 and v6)")
     func medianAgreesWithPing() async throws {
@@ -32,7 +34,9 @@ struct NamespacePingTests {
                 let netmonMedian = medianOf(netmonMedians)
                 let pingMedian = medianOf(pingRTTs)
                 #expect(netmonMedian > 20 && netmonMedian < 21)
-                #expect(abs(netmonMedian - pingMedian) <= 0.05, "\(address): netmon \(netmonMedian) ms vs ping \(pingMedian) ms")
+                #expect(
+                    abs(netmonMedian - pingMedian) <= 0.05,
+                    "\(address): netmon \(netmonMedian) ms vs ping \(pingMedian) ms")
             }
         }
     }
@@ -51,10 +55,12 @@ struct NamespacePingTests {
                 try pair.run(in: pair.source, ["sysctl", "-qw", "net.ipv4.ping_group_range=0 2147483647"])
             }
             let address = try #require(IPAddress(NamespacePair.targetIPv4))
-            let options = ProbeOptions(count: 500, period: 0.004, interval: 0.001, timeout: 0.3, socketPreference: socket)
+            let options = ProbeOptions(
+                count: 500, period: 0.004, interval: 0.001, timeout: 0.3, socketPreference: socket)
             // The engine's sockets are opened inside the source namespace; it then runs in-process.
             let engine = try NetworkNamespaceThread.run(in: pair.source) {
-                try ProbeEngine(endpoints: [ProbeEndpoint(label: "target", address: address)], options: options, emitsEvents: false)
+                try ProbeEngine(
+                    endpoints: [ProbeEndpoint(label: "target", address: address)], options: options, emitsEvents: false)
             }
             #expect(engine.socketModes[.v4] == (socket == .raw ? .raw : .datagram))
             await engine.run()
@@ -79,7 +85,9 @@ struct NamespacePingTests {
             #expect(typical > 0 && typical < 0.001, "overhead \(typical * 1000) ms")
             let steady = residuals.filter { abs($0 - typical) < 0.0003 }.count
             // (On an idle machine nearly all are; a machine busy with other work delays some replies.)
-            #expect(steady >= residuals.count * 2 / 3, "\(steady) of \(residuals.count) probes within 0.3 ms of the typical overhead")
+            #expect(
+                steady >= residuals.count * 2 / 3,
+                "\(steady) of \(residuals.count) probes within 0.3 ms of the typical overhead")
 
             // RFC 3550 jitter is a positive-weighted sum of |ΔRTT| ≤ |Δdrawn| + |Δresidual|, so netmon's jitter
             // lies within the residual series' own jitter of the truth; both near 4/3 ms, E|X−Y| for U(−2, 2) ms.
@@ -87,39 +95,66 @@ struct NamespacePingTests {
             let jitter = try #require(stats.jitter)
             let truthJitter = try #require(InterarrivalJitter.of(drawn))
             let noiseJitter = try #require(InterarrivalJitter.of(residuals))
-            #expect(abs(jitter - truthJitter) <= noiseJitter + 1e-12, "jitter \(jitter * 1000) ms, truth \(truthJitter * 1000) ms, noise \(noiseJitter * 1000) ms")
+            #expect(
+                abs(jitter - truthJitter) <= noiseJitter + 1e-12,
+                "jitter \(jitter * 1000) ms, truth \(truthJitter * 1000) ms, noise \(noiseJitter * 1000) ms")
             #expect(abs(jitter - truthJitter) < 0.0005)
             #expect(abs(truthJitter - 0.004 / 3) < 0.0004)
             // PDV (p99 − min): the truth's, give or take the spread of the overhead.
             let pdv = try #require(stats.pdv)
             let truthPDV = try #require(PacketDelayVariation.of(drawn))
             let noiseSpread = sortedResiduals[sortedResiduals.count * 99 / 100] - sortedResiduals[0]
-            #expect(abs(pdv - truthPDV) <= noiseSpread + 0.0001, "PDV \(pdv * 1000) ms, truth \(truthPDV * 1000) ms, overhead spread \(noiseSpread * 1000) ms")
+            #expect(
+                abs(pdv - truthPDV) <= noiseSpread + 0.0001,
+                "PDV \(pdv * 1000) ms, truth \(truthPDV * 1000) ms, overhead spread \(noiseSpread * 1000) ms")
             #expect(abs(truthPDV - 0.004) < 0.0003)
         }
     }
 
-    @Test("ICMP errors are reported per target: unreachable via nftables reject (raw and datagram, v4 and v6)", arguments: ["raw", "datagram"])
+    @Test(
+        "ICMP errors are reported per target: unreachable via nftables reject (raw and datagram, v4 and v6)",
+        arguments: ["raw", "datagram"])
     func icmpErrors(socket: String) async throws {
         try await withNamespacePair { pair in
             let table = "nmt_reject"
             try pair.run(in: pair.target, ["nft", "add", "table", "inet", table])
-            try pair.run(in: pair.target, ["nft", "add", "chain", "inet", table, "input", "{ type filter hook input priority 0 ; }"])
-            try pair.run(in: pair.target, ["nft", "add", "rule", "inet", table, "input", "icmp", "type", "echo-request", "reject", "with", "icmp", "type", "host-unreachable"])
-            try pair.run(in: pair.target, ["nft", "add", "rule", "inet", table, "input", "icmpv6", "type", "echo-request", "reject", "with", "icmpv6", "type", "admin-prohibited"])
+            try pair.run(
+                in: pair.target,
+                ["nft", "add", "chain", "inet", table, "input", "{ type filter hook input priority 0 ; }"])
+            try pair.run(
+                in: pair.target,
+                [
+                    "nft", "add", "rule", "inet", table, "input", "icmp", "type", "echo-request", "reject", "with",
+                    "icmp", "type", "host-unreachable",
+                ])
+            try pair.run(
+                in: pair.target,
+                [
+                    "nft", "add", "rule", "inet", table, "input", "icmpv6", "type", "echo-request", "reject", "with",
+                    "icmpv6", "type", "admin-prohibited",
+                ])
             if socket == "datagram" {
                 try pair.run(in: pair.source, ["sysctl", "-qw", "net.ipv4.ping_group_range=0 2147483647"])
             }
             let run = try runNetmonPing(
-                ["-c", "4", "-p", "10", "-t", "200", "--socket", socket, NamespacePair.targetIPv4, NamespacePair.targetIPv6],
+                [
+                    "-c", "4", "-p", "10", "-t", "200", "--socket", socket, NamespacePair.targetIPv4,
+                    NamespacePair.targetIPv6,
+                ],
                 in: pair.source)
             #expect(run.status == 1)
             let v4 = try #require(run.targets.first { $0.address == NamespacePair.targetIPv4 })
             let v6 = try #require(run.targets.first { $0.address == NamespacePair.targetIPv6 })
             #expect(v4.sent == 4 && v4.received == 0 && v4.rttMs == nil && v4.lossRatio == 1)
-            #expect(v4.errors.map(\.message) == ["destination unreachable (host unreachable) from \(NamespacePair.targetIPv4)"])
+            #expect(
+                v4.errors.map(\.message) == [
+                    "destination unreachable (host unreachable) from \(NamespacePair.targetIPv4)"
+                ])
             #expect(v4.errors.first?.count == 4)
-            #expect(v6.errors.map(\.message) == ["destination unreachable (administratively prohibited) from \(NamespacePair.targetIPv6)"])
+            #expect(
+                v6.errors.map(\.message) == [
+                    "destination unreachable (administratively prohibited) from \(NamespacePair.targetIPv6)"
+                ])
             #expect(v6.errors.first?.count == 4)
         }
     }
@@ -153,15 +188,20 @@ struct NamespacePingTests {
             }
             let listener = try pair.start(
                 in: pair.target,
-                ["python3", "-c", "import socket,time\ns=socket.socket()\ns.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\ns.bind(('10.33.0.10',443))\ns.listen(64)\nprint('ready',flush=True)\ntime.sleep(120)"])
+                [
+                    "python3", "-c",
+                    "import socket,time\ns=socket.socket()\ns.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\ns.bind(('10.33.0.10',443))\ns.listen(64)\nprint('ready',flush=True)\ntime.sleep(120)",
+                ])
             defer { listener.stop() }
             try listener.waitForLine(startingWith: "ready")
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nmt-sites-\(getpid())-\(UUID().uuidString)")
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "nmt-sites-\(getpid())-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
             let config = directory.appendingPathComponent("sites.yaml")
             try Self.sitesYAML.write(to: config, atomically: true, encoding: .utf8)
-            try Self.boundaries.write(to: directory.appendingPathComponent("communes.geojson"), atomically: true, encoding: .utf8)
+            try Self.boundaries.write(
+                to: directory.appendingPathComponent("communes.geojson"), atomically: true, encoding: .utf8)
             let run = try runNetmonPing(
                 ["--site", "11953", "--config", config.path, "-c", "3", "-p", "20", "-t", "300"], in: pair.source)
             #expect(run.targets.map(\.target) == ["hub", "portal", "meeting", "dns"], "\(run.stderr)")

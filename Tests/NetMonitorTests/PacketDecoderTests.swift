@@ -5,7 +5,9 @@ import Testing
 @Suite("Packet decoders")
 struct PacketDecoderTests {
     static func be16(_ v: Int) -> [UInt8] { [UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
-    static func be32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
+    static func be32(_ v: UInt32) -> [UInt8] {
+        [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)]
+    }
 
     /// TCP SYN 40000 → 443 with MSS, SACK-permitted, timestamps and window scale (40-byte header), 10 bytes of data.
     static let tcp: [UInt8] = {
@@ -15,7 +17,8 @@ struct PacketDecoderTests {
     }()
 
     static func ipv4(_ payload: [UInt8], proto: UInt8 = 6) -> [UInt8] {
-        [0x45, 0] + be16(20 + payload.count) + [0x12, 0x34, 0x40, 0, 64, proto, 0, 0, 192, 0, 2, 1, 198, 51, 100, 7] + payload
+        [0x45, 0] + be16(20 + payload.count) + [0x12, 0x34, 0x40, 0, 64, proto, 0, 0, 192, 0, 2, 1, 198, 51, 100, 7]
+            + payload
     }
 
     static let v6Source: [UInt8] = [0x20, 0x01, 0x0d, 0xb8] + [UInt8](repeating: 0, count: 11) + [1]
@@ -26,7 +29,9 @@ struct PacketDecoderTests {
     }
 
     func decode(_ frame: [UInt8], _ linkType: LinkType, wire: Int? = nil) -> PacketDecodeResult {
-        frame.withUnsafeBytes { PacketDecoder.decode(PacketBytes($0), wireLength: wire ?? frame.count, linkType: linkType) }
+        frame.withUnsafeBytes {
+            PacketDecoder.decode(PacketBytes($0), wireLength: wire ?? frame.count, linkType: linkType)
+        }
     }
 
     func expectTCP(_ result: PacketDecodeResult, _ comment: Comment) {
@@ -52,7 +57,9 @@ struct PacketDecoderTests {
         expectTCP(decode(mac + [0x81, 0x00, 0, 7, 0x08, 0x00] + ip, .ethernet), "802.1Q")
         expectTCP(decode(mac + [0x88, 0xA8, 0, 7, 0x81, 0x00, 0, 9, 0x08, 0x00] + ip, .ethernet), "QinQ")
         expectTCP(decode([0, 0, 0, 1, 0, 6] + [UInt8](repeating: 1, count: 8) + [0x08, 0x00] + ip, .linuxSLL), "SLL")
-        expectTCP(decode([0x08, 0x00, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6] + [UInt8](repeating: 1, count: 8) + ip, .linuxSLL2), "SLL2")
+        expectTCP(
+            decode([0x08, 0x00, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6] + [UInt8](repeating: 1, count: 8) + ip, .linuxSLL2),
+            "SLL2")
         expectTCP(decode(ip, .raw), "raw")
         expectTCP(decode(ip, .rawLinktype), "LINKTYPE_RAW")
         expectTCP(decode(ip, .ipv4), "DLT_IPV4")
@@ -102,7 +109,8 @@ struct PacketDecoderTests {
         }
         #expect(message.isEchoRequest && message.identifier == 768 && message.sequenceNumber == 256)
         let reply: [UInt8] = [129, 0, 0, 0, 0, 1, 0, 3] + [UInt8](repeating: 0, count: 16)
-        guard case .ip(let v6) = decode(Self.ipv6(reply, next: 58), .ipv6), case .icmp(let message6) = v6.transport else {
+        guard case .ip(let v6) = decode(Self.ipv6(reply, next: 58), .ipv6), case .icmp(let message6) = v6.transport
+        else {
             Issue.record("ICMPv6 echo reply")
             return
         }
@@ -112,7 +120,8 @@ struct PacketDecoderTests {
     @Test("SACK blocks decode; impossible option lengths are malformed")
     func tcpOptions() {
         var sack = Self.tcp
-        sack.replaceSubrange(20..<40, with: [1, 1, 5, 18] + Self.be32(100) + Self.be32(200) + Self.be32(300) + Self.be32(400) + [0, 0])
+        sack.replaceSubrange(
+            20..<40, with: [1, 1, 5, 18] + Self.be32(100) + Self.be32(200) + Self.be32(300) + Self.be32(400) + [0, 0])
         guard case .ip(let packet) = decode(Self.ipv4(sack), .raw), case .tcp(let tcp) = packet.transport else {
             Issue.record("SACK segment")
             return
@@ -173,7 +182,10 @@ struct PacketDecoderTests {
         #expect(six.contains(try #require(IPAddress("2001:db8:ffff::1"))))
         #expect(!six.contains(try #require(IPAddress("10.33.1.1"))))
         #expect(IPNetwork("10.33.1.0/33") == nil)
-        let map = SiteMap([(network, "commune"), (try #require(IPNetwork("10.33.1.10")), "host"), (try #require(IPNetwork("10.0.0.0/8")), "wide")])
+        let map = SiteMap([
+            (network, "commune"), (try #require(IPNetwork("10.33.1.10")), "host"),
+            (try #require(IPNetwork("10.0.0.0/8")), "wide"),
+        ])
         #expect(map.sites[Int(map.site(for: try #require(IPAddress("10.33.1.10"))))] == "host")
         #expect(map.sites[Int(map.site(for: try #require(IPAddress("10.33.1.11"))))] == "commune")
         #expect(map.sites[Int(map.site(for: try #require(IPAddress("10.9.9.9"))))] == "wide")

@@ -37,8 +37,11 @@ struct PingDocumentForTests: Decodable {
 }
 
 /// Runs the netmon binary with `arguments` (optionally inside a namespace) and decodes its --json output.
-func runNetmonPing(_ arguments: [String], in namespace: String? = nil) throws -> (status: Int32, targets: [PingResult], stderr: String) {
-    let command = (namespace.map { ["ip", "netns", "exec", $0] } ?? []) + [NetmonBinary.path, "ping", "--json"] + arguments
+func runNetmonPing(
+    _ arguments: [String], in namespace: String? = nil
+) throws -> (status: Int32, targets: [PingResult], stderr: String) {
+    let command =
+        (namespace.map { ["ip", "netns", "exec", $0] } ?? []) + [NetmonBinary.path, "ping", "--json"] + arguments
     let output = try Shell.run(command, check: false)
     guard let data = output.stdout.data(using: .utf8), !output.stdout.isEmpty else {
         return (output.status, [], output.stderr)

@@ -11,8 +11,12 @@ struct ProbeLedgerTests {
         var ledger = ProbeLedger()
         ledger.recordSend(at: 1_000 * self.ms)
         ledger.recordSend(at: 1_010 * self.ms)
-        #expect(ledger.recordReply(sequence: 1, cookieProbe: 1, at: 1_030 * self.ms, timeout: 1) == .answered(probe: 1, rtt: 0.020))
-        #expect(ledger.recordReply(sequence: 0, cookieProbe: nil, at: 1_025 * self.ms, timeout: 1) == .answered(probe: 0, rtt: 0.025))
+        #expect(
+            ledger.recordReply(sequence: 1, cookieProbe: 1, at: 1_030 * self.ms, timeout: 1)
+                == .answered(probe: 1, rtt: 0.020))
+        #expect(
+            ledger.recordReply(sequence: 0, cookieProbe: nil, at: 1_025 * self.ms, timeout: 1)
+                == .answered(probe: 0, rtt: 0.025))
         #expect(ledger.rttsInSendOrder == [0.025, 0.020])
         #expect(ledger.counts == ProbeCounts(sent: 2, received: 2, duplicates: 0))
         #expect(ledger.pendingCount == 0)
@@ -23,8 +27,12 @@ struct ProbeLedgerTests {
         var ledger = ProbeLedger()
         ledger.recordSend(at: 0)
         _ = ledger.recordReply(sequence: 0, cookieProbe: 0, at: 5 * self.ms, timeout: 1)
-        #expect(ledger.recordReply(sequence: 0, cookieProbe: 0, at: 6 * self.ms, timeout: 1) == .duplicate(probe: 0, rtt: 0.006))
-        #expect(ledger.recordReply(sequence: 0, cookieProbe: 0, at: 7 * self.ms, timeout: 1) == .duplicate(probe: 0, rtt: 0.007))
+        #expect(
+            ledger.recordReply(sequence: 0, cookieProbe: 0, at: 6 * self.ms, timeout: 1)
+                == .duplicate(probe: 0, rtt: 0.006))
+        #expect(
+            ledger.recordReply(sequence: 0, cookieProbe: 0, at: 7 * self.ms, timeout: 1)
+                == .duplicate(probe: 0, rtt: 0.007))
         #expect(ledger.counts == ProbeCounts(sent: 1, received: 1, duplicates: 2))
         #expect(ledger.rttsInSendOrder == [0.005])
     }
@@ -35,7 +43,9 @@ struct ProbeLedgerTests {
         for index in 0..<300 { ledger.recordSend(at: Int64(index) * self.ms) }
         // Probe 1 answered with its sequence written little-endian: 0x0100 = 256, but the cookie says probe 1.
         #expect(ledger.recordReply(sequence: 256, cookieProbe: 1, at: 400 * self.ms, timeout: 1) == .unmatched)
-        #expect(ledger.recordReply(sequence: 1, cookieProbe: 1, at: 400 * self.ms, timeout: 1) == .answered(probe: 1, rtt: 0.399))
+        #expect(
+            ledger.recordReply(sequence: 1, cookieProbe: 1, at: 400 * self.ms, timeout: 1)
+                == .answered(probe: 1, rtt: 0.399))
         #expect(ledger.counts.received == 1)
     }
 

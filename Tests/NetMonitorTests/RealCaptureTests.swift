@@ -1,7 +1,7 @@
 import Foundation
 import NetMonitor
-import Testing
 import TestSupport
+import Testing
 
 /// netmon against tshark 4.0.17 on the real captures in ../shared/data/pcaps.
 ///
@@ -48,7 +48,8 @@ struct RealCaptureTests {
         #expect(flow.rttMethod == (testCase.usesTimestamps ? .timestamps : .sequenceAcknowledgement))
 
         // Handshake: tshark's ack_rtt on the SYN-ACK (the first server row acknowledging 1 with sequence 0).
-        let synAck = try #require(rows.first { $0["ip.src"] == flow.server && $0["tcp.seq"] == "0" && $0["tcp.ack"] == "1" })
+        let synAck = try #require(
+            rows.first { $0["ip.src"] == flow.server && $0["tcp.seq"] == "0" && $0["tcp.ack"] == "1" })
         let tsharkHandshake = try #require(synAck.double("tcp.analysis.ack_rtt")) * 1000
         let handshake = try #require(flow.handshakeRTTMilliseconds)
         // netmon measures from the last SYN before the SYN-ACK, tshark from the first: in m57 the SYN is in the
@@ -57,14 +58,18 @@ struct RealCaptureTests {
 
         for (side, summary) in [("server", flow.serverRTT), ("client", flow.clientRTT)] {
             let sender = side == "server" ? flow.server : flow.client
-            let reference = rows.filter { $0["ip.src"] == sender }.compactMap { $0.double("tcp.analysis.ack_rtt") }.map { $0 * 1000 }
+            let reference = rows.filter { $0["ip.src"] == sender }.compactMap { $0.double("tcp.analysis.ack_rtt") }.map
+            { $0 * 1000 }
             let summary = try #require(summary, "\(side) RTT has samples")
             let expected = median(reference)
             if testCase.usesTimestamps {
-                #expect(abs(summary.median - expected) <= max(0.1 * expected, 0.5), "\(side): netmon \(summary.median) vs tshark \(expected)")
+                #expect(
+                    abs(summary.median - expected) <= max(0.1 * expected, 0.5),
+                    "\(side): netmon \(summary.median) vs tshark \(expected)")
             } else {
                 #expect(summary.samples == reference.count, "\(side) sample count")
-                #expect(abs(summary.median - expected) <= 0.001, "\(side): netmon \(summary.median) vs tshark \(expected)")
+                #expect(
+                    abs(summary.median - expected) <= 0.001, "\(side): netmon \(summary.median) vs tshark \(expected)")
                 #expect(abs(summary.min - reference.min()!) <= 0.001)
             }
         }
@@ -88,7 +93,8 @@ struct RealCaptureTests {
             let direction = row["ip.src"]
             var isCopy = false
             if let before = previous[direction], key.allSatisfy({ before[$0] == row[$0] }),
-                let t0 = before.double("frame.time_epoch"), let t1 = row.double("frame.time_epoch"), t1 - t0 <= 0.000_1 {
+                let t0 = before.double("frame.time_epoch"), let t1 = row.double("frame.time_epoch"), t1 - t0 <= 0.000_1
+            {
                 isCopy = true
                 copies += 1
             }
@@ -100,7 +106,8 @@ struct RealCaptureTests {
             }
         }
         #expect(flow.duplicates == copies, "netmon duplicates \(flow.duplicates) vs copies in the TSV \(copies)")
-        #expect(flow.retransmissions == flaggedDataNotCopies, "tshark flagged \(flagged), of which \(flaggedCopies) copies")
+        #expect(
+            flow.retransmissions == flaggedDataNotCopies, "tshark flagged \(flagged), of which \(flaggedCopies) copies")
         #expect(flagged == flow.retransmissions + flaggedCopies, "every flagged frame is a retransmission or a copy")
     }
 
@@ -113,10 +120,12 @@ struct RealCaptureTests {
     /// Per pinger, the RTT samples equal tshark's `icmp.resptime` / `icmpv6.resptime` (to the microsecond). The
     /// Windows pings of ppa1e write the sequence number little-endian (256, 512, … read big-endian): matching uses
     /// the 16 bits as they are, so byte order does not matter.
-    @Test("ICMP echo RTTs against tshark", arguments: [
-        ICMPCase(name: "zeek-icmp-5-pings", pingers: 1), ICMPCase(name: "zeek-icmp6-ping", pingers: 1),
-        ICMPCase(name: "chrissanders-ppa1e-icmp", pingers: 2),
-    ])
+    @Test(
+        "ICMP echo RTTs against tshark",
+        arguments: [
+            ICMPCase(name: "zeek-icmp-5-pings", pingers: 1), ICMPCase(name: "zeek-icmp6-ping", pingers: 1),
+            ICMPCase(name: "chrissanders-ppa1e-icmp", pingers: 2),
+        ])
     func icmp(_ testCase: ICMPCase) async throws {
         let report = try await self.analyze("\(testCase.name).pcap")
         let rows = try readTsharkTSV(CaptureFixtures.pcap("\(testCase.name).tshark-icmp.tsv"))
@@ -129,8 +138,10 @@ struct RealCaptureTests {
                 return source == pinger.destination && destination == pinger.source
             }
             let reference = replies.compactMap { $0.double("icmp.resptime") ?? $0.double("icmpv6.resptime") }
-            let requests = rows.filter { ($0["ip.src"].isEmpty ? $0["ipv6.src"] : $0["ip.src"]) == pinger.source
-                && ($0["ip.dst"].isEmpty ? $0["ipv6.dst"] : $0["ip.dst"]) == pinger.destination }
+            let requests = rows.filter {
+                ($0["ip.src"].isEmpty ? $0["ipv6.src"] : $0["ip.src"]) == pinger.source
+                    && ($0["ip.dst"].isEmpty ? $0["ipv6.dst"] : $0["ip.dst"]) == pinger.destination
+            }
             #expect(pinger.sent == requests.count)
             #expect(pinger.received == reference.count)
             #expect(pinger.lost == 0)

@@ -1,7 +1,7 @@
 import Foundation
 import NetMonitor
-import Testing
 import TestSupport
+import Testing
 
 /// Captures written by the deterministic generator in TestSupport, whose truth is known by construction: every
 /// RTT sample must equal the flow's configured capture→server→capture or capture→client→capture time, every
@@ -39,7 +39,8 @@ struct SyntheticCaptureTests {
         #expect(report.malformed == 0)
         try #require(report.flows.count == Self.flows.count)
         for truth in Self.flows {
-            let flow = try #require(report.flows.first { $0.client == truth.client && $0.clientPort == truth.clientPort })
+            let flow = try #require(
+                report.flows.first { $0.client == truth.client && $0.clientPort == truth.clientPort })
             #expect(flow.server == truth.server && flow.serverPort == truth.serverPort)
             #expect(flow.rolesFromHandshake)
             #expect(flow.rttMethod == (truth.timestamps ? .timestamps : .sequenceAcknowledgement))
@@ -111,7 +112,8 @@ struct SyntheticCaptureTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let flows = (0..<50).map { i in
             SyntheticTCPFlow(
-                client: "192.0.2.\(i + 1)", clientPort: 50_000, server: "198.51.100.1", serverPort: 80, clientSideRTT: 1,
+                client: "192.0.2.\(i + 1)", clientPort: 50_000, server: "198.51.100.1", serverPort: 80,
+                clientSideRTT: 1,
                 serverSideRTT: 10, start: Double(i) * 0.001, exchanges: 3)
         }
         try SyntheticCapture(flows: flows).write(to: path)
@@ -121,7 +123,8 @@ struct SyntheticCaptureTests {
         // With a short idle timeout, finished flows leave the table and are still reported.
         let spaced = (0..<50).map { i in
             SyntheticTCPFlow(
-                client: "192.0.2.\(i + 1)", clientPort: 50_000, server: "198.51.100.1", serverPort: 80, clientSideRTT: 1,
+                client: "192.0.2.\(i + 1)", clientPort: 50_000, server: "198.51.100.1", serverPort: 80,
+                clientSideRTT: 1,
                 serverSideRTT: 10, start: Double(i) * 2, exchanges: 3)
         }
         try SyntheticCapture(flows: spaced).write(to: path)
@@ -146,6 +149,9 @@ extension SyntheticCaptureTests {
         try SyntheticCapture(flows: flows).write(to: path)
         let result = await OfflineAnalysis.run(path: path)
         #expect(result.report.flows.count == 2)
-        #expect(result.report.flows.allSatisfy { $0.retransmissions == 0 && abs(($0.handshakeRTTMilliseconds ?? 0) - 15) < 0.001 })
+        #expect(
+            result.report.flows.allSatisfy {
+                $0.retransmissions == 0 && abs(($0.handshakeRTTMilliseconds ?? 0) - 15) < 0.001
+            })
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `netmon demo` as far as this build has the parts: the lab with its link mix, the webhook receiver, the demo's
 /// copy of sites.yaml, and a clean teardown. Parts that are not in the build are reported by the demo and their
@@ -19,18 +19,22 @@ struct DemoEndToEndTests {
         return candidates.first { FileManager.default.fileExists(atPath: $0) } ?? candidates[0]
     }()
 
-    @Test("demo: lab with healthy, slow and lossy links measured from inside, receiver up, everything removed at the end")
+    @Test(
+        "demo: lab with healthy, slow and lossy links measured from inside, receiver up, everything removed at the end")
     func demoLabAndTeardown() throws {
         let stateDir = LabFixtures.stateRoot()
         defer { try? FileManager.default.removeItem(atPath: stateDir) }
         let lab = LabFixtures.uniqueLab()
         let port = 30_000 + Int(getpid() % 20_000)
         let demo = try ChildProcess(
-            [NetmonBinary.path, "demo", "--config", Self.repositorySitesYAML, "--communes", "6", "--lab", lab,
-             "--state-dir", stateDir, "--port", String(port), "--duration", "600", "--drive-test-rows", "8000"])
+            [
+                NetmonBinary.path, "demo", "--config", Self.repositorySitesYAML, "--communes", "6", "--lab", lab,
+                "--state-dir", stateDir, "--port", String(port), "--duration", "600", "--drive-test-rows", "8000",
+            ])
         defer {
             demo.stop()
-            _ = try? Shell.run([NetmonBinary.path, "lab", "down", "--lab", lab, "--state-dir", stateDir + "/lab"], check: false)
+            _ = try? Shell.run(
+                [NetmonBinary.path, "lab", "down", "--lab", lab, "--state-dir", stateDir + "/lab"], check: false)
         }
         try demo.waitForLine(startingWith: "Ctrl-C stops", timeout: 120)
         let output = demo.stdout
@@ -43,7 +47,8 @@ struct DemoEndToEndTests {
 
         // The link mix, measured from inside the commune namespaces: the last commune of six is 80 ms slow,
         // the fourth (index 3) 200 ms, the second (index 1) loses 5 % — see `Demo.mix`.
-        let status = try Shell.run([NetmonBinary.path, "lab", "status", "--lab", lab, "--state-dir", stateDir + "/lab"]).stdout
+        let status = try Shell.run([NetmonBinary.path, "lab", "status", "--lab", lab, "--state-dir", stateDir + "/lab"])
+            .stdout
         let codes = status.split(separator: "\n").compactMap { line -> String? in
             let first = line.split(separator: " ").first.map(String.init) ?? ""
             return first.count == 5 && Int(first) != nil ? first : nil
@@ -52,7 +57,10 @@ struct DemoEndToEndTests {
         guard codes.count == 6 else { return }
         func rtts(_ code: String, count: Int) throws -> [Double] {
             let output = try Shell.run(
-                ["ip", "netns", "exec", "nml-\(lab)-c\(code)", "ping", "-n", "-c", String(count), "-i", "0.01", "-W", "1", "10.33.0.1"],
+                [
+                    "ip", "netns", "exec", "nml-\(lab)-c\(code)", "ping", "-n", "-c", String(count), "-i", "0.01", "-W",
+                    "1", "10.33.0.1",
+                ],
                 check: false)
             return LabFixtures.pingResults(output.stdout).rtts
         }
@@ -69,20 +77,31 @@ struct DemoEndToEndTests {
             let url = String(line.split(separator: " ")[1])
             let health = try Shell.run(["curl", "-sf", "--max-time", "5", url + "/healthz"], check: false)
             #expect(health.status == 0, "\(health.stderr)")
-            let communes = try Shell.run(["curl", "-sf", "--max-time", "10", url + "/api/v1/geojson/communes"], check: false)
+            let communes = try Shell.run(
+                ["curl", "-sf", "--max-time", "10", url + "/api/v1/geojson/communes"], check: false)
             #expect(communes.status == 0 && communes.stdout.contains("FeatureCollection"))
             let fromCommune = try Shell.run(
-                ["ip", "netns", "exec", "nml-\(lab)-c\(codes[0])", "curl", "-sf", "--max-time", "5", url + "/healthz"], check: false)
+                ["ip", "netns", "exec", "nml-\(lab)-c\(codes[0])", "curl", "-sf", "--max-time", "5", url + "/healthz"],
+                check: false)
             #expect(fromCommune.status == 0, "commune → host link → server: \(fromCommune.stderr)")
             // Within a minute: link health from the probes, coverage and dead zones from the uploaded drive tests, and
             // at least one alert at the demo's webhook receiver.
             #expect(output.contains("drive tests uploaded to the server"), "\(output)")
             let deadline = Date().addingTimeInterval(60)
             func ready() -> (links: Bool, zones: Bool, alerts: Bool) {
-                let communes = (try? Shell.run(["curl", "-sf", "--max-time", "10", url + "/api/v1/geojson/communes"], check: false))?.stdout ?? ""
-                let zones = (try? Shell.run(["curl", "-sf", "--max-time", "10", url + "/api/v1/geojson/dead-zones"], check: false))?.stdout ?? ""
+                let communes =
+                    (try? Shell.run(
+                        ["curl", "-sf", "--max-time", "10", url + "/api/v1/geojson/communes"], check: false))?.stdout
+                    ?? ""
+                let zones =
+                    (try? Shell.run(
+                        ["curl", "-sf", "--max-time", "10", url + "/api/v1/geojson/dead-zones"], check: false))?.stdout
+                    ?? ""
                 let webhook = (try? String(contentsOfFile: stateDir + "/webhook.jsonl", encoding: .utf8)) ?? ""
-                return (communes.contains("\"median_ms\""), zones.contains("\"Polygon\"") || zones.contains("\"MultiPolygon\""), !webhook.isEmpty)
+                return (
+                    communes.contains("\"median_ms\""),
+                    zones.contains("\"Polygon\"") || zones.contains("\"MultiPolygon\""), !webhook.isEmpty
+                )
             }
             var state = ready()
             while !(state.links && state.zones && state.alerts) && Date() < deadline {

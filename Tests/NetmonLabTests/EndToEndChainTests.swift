@@ -1,8 +1,8 @@
 import Foundation
 import NetmonLab
 import SiteCatalog
-import Testing
 import TestSupport
+import Testing
 
 private let endToEndHasAiosmtpd: Bool =
     (try? Shell.run(["python3", "-c", "import aiosmtpd"], check: false).status) == 0
@@ -39,7 +39,8 @@ struct EndToEndChainTests {
         let smtpPort = try Self.freePort()
         let maildir = stateDir + "/maildir"
         let smtp = try ChildProcess([
-            "python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(smtpPort)", "-c", "aiosmtpd.handlers.Mailbox", maildir,
+            "python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(smtpPort)", "-c", "aiosmtpd.handlers.Mailbox",
+            maildir,
         ])
         defer { smtp.stop() }
         let secret = DemoSitesFile.randomSecret()
@@ -58,7 +59,8 @@ struct EndToEndChainTests {
         let state = try controller.up(
             plan: plan,
             impairments: [
-                slow.code: Impairment(delay: Self.slowDelay, jitter: 0.005), lossy.code: Impairment(delay: 0.002, loss: Self.lossRatio),
+                slow.code: Impairment(delay: Self.slowDelay, jitter: 0.005),
+                lossy.code: Impairment(delay: 0.002, loss: Self.lossRatio),
             ],
             hostLink: true, netmonExecutable: NetmonBinary.path)
         let host = try #require(state.hostLink?.hostAddress)
@@ -73,7 +75,8 @@ struct EndToEndChainTests {
             tokenLines.append("probe \(commune.probeID) \(token)")
             try token.write(toFile: stateDir + "/token-\(commune.code)", atomically: true, encoding: .utf8)
         }
-        try (tokenLines.joined(separator: "\n") + "\n").write(toFile: stateDir + "/tokens", atomically: true, encoding: .utf8)
+        try (tokenLines.joined(separator: "\n") + "\n").write(
+            toFile: stateDir + "/tokens", atomically: true, encoding: .utf8)
         let serveArguments = [
             NetmonBinary.path, "serve", "--config", config, "--database", "sqlite:\(stateDir)/netmon.sqlite",
             "--listen", "\(host):\(serverPort)", "--tokens", stateDir + "/tokens", "--public-dashboard",
@@ -99,49 +102,68 @@ struct EndToEndChainTests {
         try #require(
             Self.waitUntil(80) {
                 chosen.allSatisfy { commune in
-                    (Int((try? Self.sql(database, "SELECT COUNT(DISTINCT start_at) FROM probe_round WHERE commune = '\(commune.code)'"))?.first?.first ?? "") ?? 0) >= 3
+                    (Int(
+                        (try? Self.sql(
+                            database,
+                            "SELECT COUNT(DISTINCT start_at) FROM probe_round WHERE commune = '\(commune.code)'"))?
+                            .first?.first ?? "") ?? 0) >= 3
                 }
             }, "three rounds per commune did not reach the server: \(server.stderr.suffix(2000))")
         let icmpMedians = { (code: String) throws -> [Double] in
-            try Self.sql(database, "SELECT median_seconds FROM probe_round WHERE commune = '\(code)' AND kind = 'icmp' AND median_seconds IS NOT NULL")
-                .compactMap { Double($0[0]) }.map { $0 * 1000 }
+            try Self.sql(
+                database,
+                "SELECT median_seconds FROM probe_round WHERE commune = '\(code)' AND kind = 'icmp' AND median_seconds IS NOT NULL"
+            )
+            .compactMap { Double($0[0]) }.map { $0 * 1000 }
         }
         let healthyMedians = try icmpMedians(healthy.code)
         #expect(!healthyMedians.isEmpty && healthyMedians.allSatisfy { $0 < 10 }, "healthy: \(healthyMedians)")
         let slowMedians = try icmpMedians(slow.code)
-        #expect(!slowMedians.isEmpty && slowMedians.allSatisfy { $0 > 76 && $0 < 92 }, "slow (80 ms ± 5 ms): \(slowMedians)")
-        let lossRows = try Self.sql(database, "SELECT SUM(sent), SUM(received) FROM probe_round WHERE commune = '\(lossy.code)'")
+        #expect(
+            !slowMedians.isEmpty && slowMedians.allSatisfy { $0 > 76 && $0 < 92 }, "slow (80 ms ± 5 ms): \(slowMedians)"
+        )
+        let lossRows = try Self.sql(
+            database, "SELECT SUM(sent), SUM(received) FROM probe_round WHERE commune = '\(lossy.code)'")
         let sent = Double(lossRows.first?[0] ?? "") ?? 0
         let received = Double(lossRows.first?[1] ?? "") ?? 0
         let spread = 5 * (Self.lossRatio * (1 - Self.lossRatio) / max(sent, 1)).squareRoot()
-        #expect(sent >= 100 && abs((sent - received) / sent - Self.lossRatio) < spread + 0.01, "lossy: sent \(sent) received \(received)")
-        let healthyLoss = try Self.sql(database, "SELECT SUM(sent) - SUM(received) FROM probe_round WHERE commune = '\(healthy.code)'")
+        #expect(
+            sent >= 100 && abs((sent - received) / sent - Self.lossRatio) < spread + 0.01,
+            "lossy: sent \(sent) received \(received)")
+        let healthyLoss = try Self.sql(
+            database, "SELECT SUM(sent) - SUM(received) FROM probe_round WHERE commune = '\(healthy.code)'")
         #expect(healthyLoss.first?.first == "0", "the healthy link lost packets: \(healthyLoss)")
 
         // The same figures through the GeoJSON API: statuses by commune, and the slow hub link's median.
         let communes = try Self.json(url + "/api/v1/geojson/communes")
         let features = (communes["features"] as? [[String: Any]]) ?? []
         func properties(_ code: String) -> [String: Any] {
-            (features.first { (($0["properties"] as? [String: Any])?["code"] as? String) == code }?["properties"] as? [String: Any]) ?? [:]
+            (features.first { (($0["properties"] as? [String: Any])?["code"] as? String) == code }?["properties"]
+                as? [String: Any]) ?? [:]
         }
         #expect(properties(healthy.code)["status"] as? String == "ok", "\(properties(healthy.code))")
-        #expect(["warn", "critical"].contains(properties(slow.code)["status"] as? String ?? ""), "\(properties(slow.code))")
+        #expect(
+            ["warn", "critical"].contains(properties(slow.code)["status"] as? String ?? ""), "\(properties(slow.code))")
         #expect(properties(lossy.code)["status"] as? String == "critical", "\(properties(lossy.code))")
         let slowLinks = (properties(slow.code)["links"] as? [[String: Any]]) ?? []
         let hubMedian = slowLinks.first { $0["target"] as? String == "hub" }?["median_ms"] as? Double
         #expect(hubMedian.map { $0 > 76 && $0 < 92 } == true, "\(slowLinks)")
-        let smoke = try Shell.run(["curl", "-sf", "--max-time", "10", "\(url)/api/v1/links/\(slow.code)/hub/smoke.svg"], check: false)
+        let smoke = try Shell.run(
+            ["curl", "-sf", "--max-time", "10", "\(url)/api/v1/links/\(slow.code)/hub/smoke.svg"], check: false)
         #expect(smoke.status == 0 && smoke.stdout.contains("<svg"), "smoke graph: \(smoke.stderr)")
 
         // Coverage: simulated drive tests uploaded to the server; its dead zones are the ones `netmon coverage report`
         // finds in the same file, and the province's 5G shortfall raises an alert.
         let drives = stateDir + "/drives.csv"
         try Shell.run([
-            NetmonBinary.path, "coverage", "simulate", "--config", config, "--rows", "6000", "--report-every", "20", "--seed", "3",
+            NetmonBinary.path, "coverage", "simulate", "--config", config, "--rows", "6000", "--report-every", "20",
+            "--seed", "3",
             "-o", drives,
         ])
         let offline = try JSONSerialization.jsonObject(
-            with: Data(try Shell.run([NetmonBinary.path, "coverage", "report", "--config", config, "--json", drives]).stdout.utf8))
+            with: Data(
+                try Shell.run([NetmonBinary.path, "coverage", "report", "--config", config, "--json", drives]).stdout
+                    .utf8))
         let province = ((offline as? [String: Any])?["province"] as? [String: Any]) ?? [:]
         let expectedZones = try #require(province["dead_zones"] as? Int)
         try #require(expectedZones > 0, "the simulation should leave dead zones: \(province)")
@@ -160,7 +182,9 @@ struct EndToEndChainTests {
             }, "server dead zones \(zoneCount), netmon coverage report \(expectedZones)")
         #expect(
             Self.waitUntil(60) {
-                receiver.deliveries.contains { String(decoding: $0.body, as: UTF8.self).contains("Province5GBelowTarget") }
+                receiver.deliveries.contains {
+                    String(decoding: $0.body, as: UTF8.self).contains("Province5GBelowTarget")
+                }
             }, "no Province5GBelowTarget alert")
 
         // 2. Alerts: the lossy commune's loss alert reaches the webhook (signed) and, being critical, the mailbox.
@@ -172,10 +196,15 @@ struct EndToEndChainTests {
         }
         #expect(
             Self.waitUntil(90) { !notifications(commune: lossy.code, status: "firing").isEmpty },
-            "no firing notification for \(lossy.code); received \(receiver.count): \(receiver.deliveries.map { String(decoding: $0.body, as: UTF8.self) })")
-        #expect(Self.waitUntil(30) { !notifications(commune: slow.code, status: "firing").isEmpty }, "no latency alert for \(slow.code)")
+            "no firing notification for \(lossy.code); received \(receiver.count): \(receiver.deliveries.map { String(decoding: $0.body, as: UTF8.self) })"
+        )
+        #expect(
+            Self.waitUntil(30) { !notifications(commune: slow.code, status: "firing").isEmpty },
+            "no latency alert for \(slow.code)")
         #expect(notifications(commune: healthy.code, status: "firing").isEmpty)
-        for delivery in receiver.deliveries { #expect(try Self.verifySignature(delivery, secret: secret), "\(delivery.headers)") }
+        for delivery in receiver.deliveries {
+            #expect(try Self.verifySignature(delivery, secret: secret), "\(delivery.headers)")
+        }
         #expect(
             Self.waitUntil(30) { Self.mailSubjects(maildir).contains { $0.contains(lossy.name) } },
             "no email naming \(lossy.name): \(Self.mailSubjects(maildir))")
@@ -190,9 +219,12 @@ struct EndToEndChainTests {
         probes[healthy.code] = try startProbe(healthy.code)
         usleep(20_000_000)  // at least one round of every probe waits in its outbox
         server = try ChildProcess(serveArguments)
-        try #require(Self.waitUntil(30) { Self.httpStatus(url + "/healthz") == 200 }, "server restart: \(server.stderr)")
+        try #require(
+            Self.waitUntil(30) { Self.httpStatus(url + "/healthz") == 200 }, "server restart: \(server.stderr)")
         // The lossy link heals: its alert resolves, once.
-        try Shell.run([NetmonBinary.path, "lab", "impair", lossy.code, "--clear", "--lab", lab, "--state-dir", stateDir + "/lab"])
+        try Shell.run([
+            NetmonBinary.path, "lab", "impair", lossy.code, "--clear", "--lab", lab, "--state-dir", stateDir + "/lab",
+        ])
 
         // 4. Every round each gateway stored reaches the server exactly once, with the same figures, no gaps.
         let drained = Self.waitUntil(90) {
@@ -205,15 +237,22 @@ struct EndToEndChainTests {
         for commune in chosen {
             let local = try Self.sql(
                 "\(stateDir)/probe-\(commune.code).sqlite",
-                "SELECT sequence, target, sent, received, start FROM round WHERE probe_id = '\(commune.probeID)' ORDER BY sequence")
+                "SELECT sequence, target, sent, received, start FROM round WHERE probe_id = '\(commune.probeID)' ORDER BY sequence"
+            )
             let remote = try Self.sql(
-                database, "SELECT sequence, target, sent, received, start_at FROM probe_round WHERE probe_id = '\(commune.probeID)' ORDER BY sequence")
+                database,
+                "SELECT sequence, target, sent, received, start_at FROM probe_round WHERE probe_id = '\(commune.probeID)' ORDER BY sequence"
+            )
             #expect(local.count >= 5, "\(commune.code): only \(local.count) rounds")
-            #expect(local.map { Array($0[0..<4]) } == remote.map { Array($0[0..<4]) }, "\(commune.code): gateway \(local.count) rounds, server \(remote.count)")
+            #expect(
+                local.map { Array($0[0..<4]) } == remote.map { Array($0[0..<4]) },
+                "\(commune.code): gateway \(local.count) rounds, server \(remote.count)")
             let sequences = local.compactMap { Int($0[0]) }
             #expect(sequences == Array(1...max(1, sequences.count)), "\(commune.code): sequence gaps \(sequences)")
         }
-        let late = try Self.sql(database, "SELECT COUNT(*) FROM probe_round WHERE start_at > \(outageStart) AND received_at - start_at > 15")
+        let late = try Self.sql(
+            database, "SELECT COUNT(*) FROM probe_round WHERE start_at > \(outageStart) AND received_at - start_at > 15"
+        )
         #expect((Int(late.first?.first ?? "") ?? 0) > 0, "no round made during the outage arrived afterwards")
 
         // The resolution arrives once, and the restart re-sent no firing notification.
@@ -230,14 +269,22 @@ struct EndToEndChainTests {
                 let alerts = ((object?["data"] as? [String: Any])?["alerts"] as? [[String: Any]]) ?? []
                 for alert in alerts {
                     let labels = (alert["labels"] as? [String: String]) ?? [:]
-                    guard labels["commune"] == lossy.code, labels["alertname"]?.hasPrefix("Link") == true else { continue }
+                    guard labels["commune"] == lossy.code, labels["alertname"]?.hasPrefix("Link") == true else {
+                        continue
+                    }
                     let fingerprint = alert["fingerprint"] as? String ?? ""
-                    if alert["status"] as? String == "firing" { fired.insert(fingerprint) } else { resolved.insert(fingerprint) }
+                    if alert["status"] as? String == "firing" {
+                        fired.insert(fingerprint)
+                    } else {
+                        resolved.insert(fingerprint)
+                    }
                 }
             }
             return (fired, resolved)
         }
-        let settled = Self.waitUntil(75) { let (f, r) = lossyAlerts(); return !f.isEmpty && f.isSubset(of: r) }
+        let settled = Self.waitUntil(75) {
+            let (f, r) = lossyAlerts(); return !f.isEmpty && f.isSubset(of: r)
+        }
         #expect(settled, "fired \(lossyAlerts().fired), resolved \(lossyAlerts().resolved)")
         var lastByGroup: [String: String] = [:]
         for delivery in receiver.deliveries {
@@ -245,15 +292,19 @@ struct EndToEndChainTests {
                 let data = object["data"] as? [String: Any], let group = data["groupKey"] as? String,
                 let alerts = data["alerts"] as? [[String: Any]]
             else {
-                Issue.record("not a netmon webhook payload: \(String(decoding: delivery.body, as: UTF8.self).prefix(500))")
+                Issue.record(
+                    "not a netmon webhook payload: \(String(decoding: delivery.body, as: UTF8.self).prefix(500))")
                 continue
             }
-            let content = alerts.map { "\($0["fingerprint"] ?? "")=\($0["status"] ?? "")" }.sorted().joined(separator: ",")
+            let content = alerts.map { "\($0["fingerprint"] ?? "")=\($0["status"] ?? "")" }.sorted().joined(
+                separator: ",")
             #expect(lastByGroup[group] != content, "group \(group) notified twice with the same alerts: \(content)")
             lastByGroup[group] = content
         }
         let alerts = try Shell.run(["curl", "-sf", "--max-time", "10", url + "/api/v1/alerts"], check: false)
-        #expect(alerts.status == 0 && alerts.stdout.contains(lossy.code), "GET /api/v1/alerts: \(alerts.stdout.prefix(2000))")
+        #expect(
+            alerts.status == 0 && alerts.stdout.contains(lossy.code),
+            "GET /api/v1/alerts: \(alerts.stdout.prefix(2000))")
     }
 
     // MARK: - Helpers
@@ -268,7 +319,8 @@ struct EndToEndChainTests {
     }
 
     static func httpStatus(_ url: String) -> Int {
-        let output = try? Shell.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", url], check: false)
+        let output = try? Shell.run(
+            ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", url], check: false)
         return Int(output?.stdout ?? "") ?? 0
     }
 
@@ -280,7 +332,9 @@ struct EndToEndChainTests {
     /// Rows of a query, as text, read with the sqlite3 program (a reader next to the writers, as WAL allows).
     static func sql(_ database: String, _ query: String) throws -> [[String]] {
         let output = try Shell.run(["sqlite3", "-readonly", "-separator", "\t", database, query])
-        return output.stdout.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        return output.stdout.split(separator: "\n").map {
+            $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        }
     }
 
     /// Decoded subjects of the messages in a Maildir (RFC 2047 words decoded by Python's email package).
@@ -310,7 +364,9 @@ struct EndToEndChainTests {
         let bodyFile = NSTemporaryDirectory() + "netmon-e2e-body-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try Data(delivery.body).write(to: URL(fileURLWithPath: bodyFile))
         defer { try? FileManager.default.removeItem(atPath: bodyFile) }
-        let output = try Shell.run(["sh", "-c", "python3 -c \"$0\" \"$1\" \"$2\" \"$3\" < \"$4\"", script, secret, id, timestamp, bodyFile])
+        let output = try Shell.run([
+            "sh", "-c", "python3 -c \"$0\" \"$1\" \"$2\" \"$3\" < \"$4\"", script, secret, id, timestamp, bodyFile,
+        ])
         let expected = output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         return signature.split(separator: " ").contains { $0 == expected }
     }
@@ -323,7 +379,9 @@ struct EndToEndChainTests {
         address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let ok = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
         }
         guard ok else { throw ChildProcessError(message: "no free port") }
         return Int(UInt16(bigEndian: address.sin_port))

@@ -1,7 +1,7 @@
 import Foundation
 import SiteCatalog
-import Testing
 import TestSupport
+import Testing
 
 @testable import NetmonLab
 
@@ -10,9 +10,11 @@ import TestSupport
     .enabled(if: Privileges.canCreateNamespaces, "\(Privileges.namespaceSkipReason)"))
 struct LabNamespaceTests {
     /// Pings `address` from inside `namespace` with iputils ping; RTTs in ms.
-    private func ping(_ namespace: String, _ address: String, count: Int, interval: String = "0.01") throws -> [Double] {
+    private func ping(_ namespace: String, _ address: String, count: Int, interval: String = "0.01") throws -> [Double]
+    {
         let output = try Shell.run(
-            ["ip", "netns", "exec", namespace, "ping", "-n", "-c", String(count), "-i", interval, "-W", "1", address], check: false)
+            ["ip", "netns", "exec", namespace, "ping", "-n", "-c", String(count), "-i", interval, "-W", "1", address],
+            check: false)
         #expect(!output.stdout.contains("DUP!"), "the kernel answered as well as the responder")
         return LabFixtures.pingResults(output.stdout).rtts
     }
@@ -70,14 +72,24 @@ struct LabNamespaceTests {
 
         // TCP service answered by the data centre's listener.
         let tcp = try Shell.run(
-            ["ip", "netns", "exec", controller.namespace(of: "11980"), "bash", "-c", "timeout 2 bash -c '</dev/tcp/10.33.0.10/443'"],
+            [
+                "ip", "netns", "exec", controller.namespace(of: "11980"), "bash", "-c",
+                "timeout 2 bash -c '</dev/tcp/10.33.0.10/443'",
+            ],
             check: false)
         #expect(tcp.status == 0, "\(tcp.stderr)")
         // Nothing beyond the star: no route out, and no commune-to-commune forwarding without a host link.
-        #expect(try Shell.run(["ip", "netns", "exec", controller.namespace(of: "11953"), "ip", "route"]).stdout.split(separator: "\n").count == 2)
-        let out = try Shell.run(["ip", "netns", "exec", controller.namespace(of: "11953"), "ping", "-c", "1", "-W", "1", "192.0.2.1"], check: false)
+        #expect(
+            try Shell.run(["ip", "netns", "exec", controller.namespace(of: "11953"), "ip", "route"]).stdout.split(
+                separator: "\n"
+            ).count == 2)
+        let out = try Shell.run(
+            ["ip", "netns", "exec", controller.namespace(of: "11953"), "ping", "-c", "1", "-W", "1", "192.0.2.1"],
+            check: false)
         #expect(out.status != 0)
-        let across = try Shell.run(["ip", "netns", "exec", controller.namespace(of: "11953"), "ping", "-c", "1", "-W", "1", "10.33.2.1"], check: false)
+        let across = try Shell.run(
+            ["ip", "netns", "exec", controller.namespace(of: "11953"), "ping", "-c", "1", "-W", "1", "10.33.2.1"],
+            check: false)
         #expect(across.status != 0)
 
         let pids = status.responderPIDs
@@ -86,7 +98,9 @@ struct LabNamespaceTests {
         try self.everythingGone(controller, responder: pids)
     }
 
-    @Test("after a crash (state folder lost, responder left running) down still removes everything by prefix; up replaces stale leftovers")
+    @Test(
+        "after a crash (state folder lost, responder left running) down still removes everything by prefix; up replaces stale leftovers"
+    )
     func downAfterCrash() throws {
         let root = LabFixtures.stateRoot()
         defer { try? FileManager.default.removeItem(atPath: root) }
@@ -97,7 +111,9 @@ struct LabNamespaceTests {
         let pids = try controller.status().responderPIDs
         #expect(!pids.isEmpty)
         // A second up of the same lab refuses.
-        let again = #expect(throws: LabError.self) { try controller.up(plan: plan, netmonExecutable: NetmonBinary.path) }
+        let again = #expect(throws: LabError.self) {
+            try controller.up(plan: plan, netmonExecutable: NetmonBinary.path)
+        }
         #expect(again?.code == .invalidState)
         // The crash: state gone, namespaces and responder still there; a new up cleans and rebuilds.
         try FileManager.default.removeItem(atPath: controller.stateDirectory)
@@ -110,7 +126,9 @@ struct LabNamespaceTests {
         try self.everythingGone(controller, responder: newPIDs)
     }
 
-    @Test("host link: a commune reaches a listener on the host's /30 address, masqueraded; the host has no route to 10.33")
+    @Test(
+        "host link: a commune reaches a listener on the host's /30 address, masqueraded; the host has no route to 10.33"
+    )
     func hostLink() throws {
         let root = LabFixtures.stateRoot()
         defer { try? FileManager.default.removeItem(atPath: root) }
@@ -124,8 +142,10 @@ struct LabNamespaceTests {
         let listener = try TCPServiceListener(address: link.hostAddress, port: UInt16(port))
         defer { listener.stop() }
         let connect = try Shell.run(
-            ["ip", "netns", "exec", controller.namespace(of: "11953"), "bash", "-c",
-             "timeout 2 bash -c '</dev/tcp/\(link.hostAddress)/\(port)'"], check: false)
+            [
+                "ip", "netns", "exec", controller.namespace(of: "11953"), "bash", "-c",
+                "timeout 2 bash -c '</dev/tcp/\(link.hostAddress)/\(port)'",
+            ], check: false)
         #expect(connect.status == 0, "\(connect.stderr)")
         let hostRoutes = try Shell.run(["ip", "route", "show", "table", "all"]).stdout
         #expect(!hostRoutes.contains("10.33."), "\(hostRoutes)")
@@ -136,8 +156,11 @@ struct LabNamespaceTests {
     @Test("without root, netmon lab up says so and exits 3 having created nothing")
     func needsRoot() throws {
         let output = try Shell.run(
-            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", NetmonBinary.path, "lab", "up", "--config",
-             "/nonexistent.yaml", "--lab", "nonroot"], check: false)
+            [
+                "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", NetmonBinary.path, "lab", "up",
+                "--config",
+                "/nonexistent.yaml", "--lab", "nonroot",
+            ], check: false)
         // The config is read first; a missing file exits 2, so check with a real file instead when one is readable.
         #expect(output.status == 2 || output.status == 3)
         let dir = LabFixtures.stateRoot()
@@ -145,8 +168,11 @@ struct LabNamespaceTests {
         try LabFixtures.yaml.write(toFile: dir + "/sites.yaml", atomically: true, encoding: .utf8)
         try Shell.run(["chmod", "-R", "a+rX", dir])
         let denied = try Shell.run(
-            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", NetmonBinary.path, "lab", "up", "--config",
-             dir + "/sites.yaml", "--lab", "nonroot", "--state-dir", dir], check: false)
+            [
+                "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", NetmonBinary.path, "lab", "up",
+                "--config",
+                dir + "/sites.yaml", "--lab", "nonroot", "--state-dir", dir,
+            ], check: false)
         #expect(denied.status == 3, "\(denied.stderr)")
         #expect(denied.stderr.contains("needs root"))
         #expect(!(try Shell.run(["ip", "netns", "list"]).stdout.contains("nml-nonroot-")))

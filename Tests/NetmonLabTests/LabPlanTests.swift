@@ -47,10 +47,17 @@ struct LabPlanTests {
     func lossRules() throws {
         let plan = try LabPlan.make(config: try LabFixtures.config())
         let script = LossRules.script(
-            plan: plan, impairments: ["11953": Impairment(delay: 0.01), "11977": Impairment(delay: 0, loss: 0.085), "11980": Impairment(delay: 0, loss: 1)])
+            plan: plan,
+            impairments: [
+                "11953": Impairment(delay: 0.01), "11977": Impairment(delay: 0, loss: 0.085),
+                "11980": Impairment(delay: 0, loss: 1),
+            ])
         #expect(script.contains("delete table inet nml_loss"))
         #expect(!script.contains("\"c11953\""))
-        #expect(script.contains("iifname \"c11977\" meta l4proto { icmp, tcp, udp } numgen random mod 10000 < 850 counter drop comment \"11977\""))
+        #expect(
+            script.contains(
+                "iifname \"c11977\" meta l4proto { icmp, tcp, udp } numgen random mod 10000 < 850 counter drop comment \"11977\""
+            ))
         #expect(script.contains("iifname \"c11980\" meta l4proto { icmp, tcp, udp } counter drop comment \"11980\""))
         let listing = """
             table inet nml_loss {
@@ -74,7 +81,8 @@ struct LabPlanTests {
         let root = LabFixtures.stateRoot()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let plan = try LabPlan.make(config: try LabFixtures.config())
-        let state = LabState(lab: "x", plan: plan, impairments: ["11977": Impairment(delay: 0.03)], hostLink: nil, createdAt: "now")
+        let state = LabState(
+            lab: "x", plan: plan, impairments: ["11977": Impairment(delay: 0.03)], hostLink: nil, createdAt: "now")
         try state.write(path: root + "/lab.json")
         #expect(try LabState.read(path: root + "/lab.json") == state)
         let missing = #expect(throws: LabError.self) { try LabState.read(path: root + "/none.json") }

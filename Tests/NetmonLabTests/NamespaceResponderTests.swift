@@ -1,10 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import NetmonLab
-import TestSupport
 
-@Suite("Namespace fixture and the delay responder", .enabled(if: Privileges.canCreateNamespaces, "\(Privileges.namespaceSkipReason)"))
+@Suite(
+    "Namespace fixture and the delay responder",
+    .enabled(if: Privileges.canCreateNamespaces, "\(Privileges.namespaceSkipReason)"))
 struct NamespaceResponderTests {
     @Test("a pair is created with a working path, and destroy() removes both namespaces")
     func createAndDestroy() throws {
@@ -46,7 +48,8 @@ struct NamespaceResponderTests {
             let responder = try pair.startResponder(delay: "20ms")
             defer { responder.stop() }
             for address in [NamespacePair.targetIPv4, NamespacePair.targetIPv6] {
-                let output = try pair.run(in: pair.source, ["ping", "-n", "-c", "20", "-i", "0.01", "-W", "1", address])
+                let output = try pair.run(
+                    in: pair.source, ["ping", "-n", "-c", "20", "-i", "0.01", "-W", "1", address])
                 let rtts = output.stdout.split(separator: "\n").compactMap { line -> Double? in
                     guard let range = line.range(of: "time=") else { return nil }
                     return Double(line[range.upperBound...].split(separator: " ")[0])
@@ -65,7 +68,8 @@ struct NamespaceResponderTests {
         try await withNamespacePair { pair in
             let responder = try pair.startResponder(delay: "10ms", jitter: "2ms", seed: 5)
             defer { responder.stop() }
-            let output = try pair.run(in: pair.source, ["ping", "-n", "-c", "60", "-i", "0.005", "-W", "1", NamespacePair.targetIPv4])
+            let output = try pair.run(
+                in: pair.source, ["ping", "-n", "-c", "60", "-i", "0.005", "-W", "1", NamespacePair.targetIPv4])
             let rtts = output.stdout.split(separator: "\n").compactMap { line -> Double? in
                 guard let range = line.range(of: "time=") else { return nil }
                 return Double(line[range.upperBound...].split(separator: " ")[0])
@@ -90,7 +94,8 @@ struct NamespaceResponderTests {
         try await withNamespacePair { pair in
             try pair.addRandomLoss(percent: 50)
             let output = try pair.run(
-                in: pair.source, ["ping", "-n", "-q", "-c", "100", "-i", "0.002", "-W", "0.2", NamespacePair.targetIPv4], check: false)
+                in: pair.source,
+                ["ping", "-n", "-q", "-c", "100", "-i", "0.002", "-W", "0.2", NamespacePair.targetIPv4], check: false)
             let dropped = try pair.droppedByLossRules()
             #expect(output.stdout.contains("\(100 - dropped) received"), "\(output.stdout) dropped=\(dropped)")
             #expect(dropped > 20 && dropped < 80)

@@ -1,11 +1,11 @@
 import Foundation
-import TestSupport
 import HTTPTypes
 import HummingbirdTesting
 import MeasurementStore
 import NIOCore
 import NetmonProtocol
 import NetmonServer
+import TestSupport
 import Testing
 
 /// Fills the store: 11953 healthy, 11977 critical (loss), 11980 warn (latency), 11983 silent (old data).
@@ -21,10 +21,15 @@ func seed(_ store: any ProvinceStore) async throws {
             }
         }
     }
-    _ = try await store.ingest(rounds("11953", count: 30, ageMinutes: 0, rtt: 12, received: 20), probeID: "probe-11953", receivedAt: now)
-    _ = try await store.ingest(rounds("11977", count: 30, ageMinutes: 0, rtt: 20, received: 14), probeID: "probe-11977", receivedAt: now)
-    _ = try await store.ingest(rounds("11980", count: 30, ageMinutes: 0, rtt: 70, received: 20), probeID: "probe-11980", receivedAt: now)
-    _ = try await store.ingest(rounds("11983", count: 5, ageMinutes: 60, rtt: 10, received: 20), probeID: "probe-11983", receivedAt: now.addingTimeInterval(-3600))
+    _ = try await store.ingest(
+        rounds("11953", count: 30, ageMinutes: 0, rtt: 12, received: 20), probeID: "probe-11953", receivedAt: now)
+    _ = try await store.ingest(
+        rounds("11977", count: 30, ageMinutes: 0, rtt: 20, received: 14), probeID: "probe-11977", receivedAt: now)
+    _ = try await store.ingest(
+        rounds("11980", count: 30, ageMinutes: 0, rtt: 70, received: 20), probeID: "probe-11980", receivedAt: now)
+    _ = try await store.ingest(
+        rounds("11983", count: 5, ageMinutes: 60, rtt: 10, received: 20), probeID: "probe-11983",
+        receivedAt: now.addingTimeInterval(-3600))
 }
 
 @Suite("JSON, GeoJSON, metrics and dashboard endpoints")
@@ -46,7 +51,9 @@ struct APITests {
         try await withServer { client, store in
             try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
             try await seed(store)
-            try await client.execute(uri: "/api/v1/communes", method: .get, headers: Fixture.headers(Fixture.viewerSecret)) { r in
+            try await client.execute(
+                uri: "/api/v1/communes", method: .get, headers: Fixture.headers(Fixture.viewerSecret)
+            ) { r in
                 #expect(r.status == .ok)
                 #expect(r.headers[.contentType]?.contains("charset=utf-8") == true)
                 let c = try r.decode(Communes.self)
@@ -61,10 +68,14 @@ struct APITests {
                 #expect(abs((byCode["11977"]?.loss_ratio ?? 0) - 0.3) < 1e-9)
                 #expect(c.counts["unknown"] == 100)
             }
-            try await client.execute(uri: "/api/v1/communes/99999", method: .get, headers: Fixture.headers(Fixture.viewerSecret)) {
+            try await client.execute(
+                uri: "/api/v1/communes/99999", method: .get, headers: Fixture.headers(Fixture.viewerSecret)
+            ) {
                 #expect($0.status == .notFound)
             }
-            try await client.execute(uri: "/api/v1/probes", method: .get, headers: Fixture.headers(Fixture.viewerSecret)) { r in
+            try await client.execute(
+                uri: "/api/v1/probes", method: .get, headers: Fixture.headers(Fixture.viewerSecret)
+            ) { r in
                 struct P: Decodable {
                     struct Row: Decodable { var probe_id: String; var last_seen: String?; var rounds_accepted: Int }
                     var probes: [Row]
@@ -90,7 +101,9 @@ struct APITests {
             ) { r in
                 #expect(r.status == .ok, "\(r.text)")
                 struct S: Decodable {
-                    struct P: Decodable { var rounds: Int; var sent: Int; var median_ms: Double?; var smoke_ms: [Double] }
+                    struct P: Decodable {
+                        var rounds: Int; var sent: Int; var median_ms: Double?; var smoke_ms: [Double]
+                    }
                     var step_seconds: Double
                     var points: [P]
                 }
@@ -133,7 +146,11 @@ struct APITests {
     func geojson() async throws {
         try await withServer { client, store in
             try await seed(store)
-            for (uri, expected) in [("/api/v1/geojson/communes", 104), ("/api/v1/geojson/communes?simplify=1", 104), ("/api/v1/geojson/probes", 104), ("/api/v1/geojson/dead-zones", 0), ("/api/v1/geojson/cells?bbox=105.9,20.2,106.7,21.0", 0)] {
+            for (uri, expected) in [
+                ("/api/v1/geojson/communes", 104), ("/api/v1/geojson/communes?simplify=1", 104),
+                ("/api/v1/geojson/probes", 104), ("/api/v1/geojson/dead-zones", 0),
+                ("/api/v1/geojson/cells?bbox=105.9,20.2,106.7,21.0", 0),
+            ] {
                 try await client.execute(uri: uri, method: .get, headers: Fixture.headers(Fixture.viewerSecret)) { r in
                     #expect(r.status == .ok)
                     #expect(r.headers[.contentType]?.hasPrefix("application/geo+json") == true)
@@ -147,11 +164,16 @@ struct APITests {
                         #expect(f.keys.contains("geometry") && f["properties"] is [String: Any])
                         var positions: [[Double]] = []
                         func walk(_ v: Any) {
-                            if let a = v as? [Double], a.count == 2 { positions.append(a) } else if let a = v as? [Any] { a.forEach(walk) }
+                            if let a = v as? [Double], a.count == 2 {
+                                positions.append(a)
+                            } else if let a = v as? [Any] {
+                                a.forEach(walk)
+                            }
                         }
                         walk((f["geometry"] as? [String: Any])?["coordinates"] ?? [])
                         #expect(!positions.isEmpty)
-                        #expect(positions.allSatisfy { (105.8...106.7).contains($0[0]) && (20.2...21.1).contains($0[1]) })
+                        #expect(
+                            positions.allSatisfy { (105.8...106.7).contains($0[0]) && (20.2...21.1).contains($0[1]) })
                     }
                     if uri.hasPrefix("/api/v1/geojson/communes") {
                         let props = features.compactMap { $0["properties"] as? [String: Any] }
@@ -161,7 +183,9 @@ struct APITests {
                     }
                 }
             }
-            try await client.execute(uri: "/api/v1/geojson/cells?bbox=1,2,3", method: .get, headers: Fixture.headers(Fixture.viewerSecret)) {
+            try await client.execute(
+                uri: "/api/v1/geojson/cells?bbox=1,2,3", method: .get, headers: Fixture.headers(Fixture.viewerSecret)
+            ) {
                 #expect($0.status == .badRequest)
             }
         }
@@ -170,16 +194,25 @@ struct APITests {
     @Test("coverage snapshots from the store appear in GeoJSON and the summary, cells filtered by bbox")
     func coverageSnapshots() async throws {
         try await withServer { client, store in
-            let cells = #"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[106.0,20.5],[106.01,20.5],[106.01,20.51],[106.0,20.5]]]},"properties":{"h3":"a"}},{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[106.5,20.9],[106.51,20.9],[106.51,20.91],[106.5,20.9]]]},"properties":{"h3":"b"}}]}"#
+            let cells =
+                #"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[106.0,20.5],[106.01,20.5],[106.01,20.51],[106.0,20.5]]]},"properties":{"h3":"a"}},{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[106.5,20.9],[106.51,20.9],[106.51,20.91],[106.5,20.9]]]},"properties":{"h3":"b"}}]}"#
             try await store.saveCoverageSnapshot(CoverageSnapshot(kind: "cells", createdAt: Fixture.now, json: cells))
-            try await store.saveCoverageSnapshot(CoverageSnapshot(kind: "summary", createdAt: Fixture.now, json: #"{"5g_area_ratio":0.42,"dead_zones":3,"communes_with_4g":100}"#))
-            try await client.execute(uri: "/api/v1/geojson/cells?bbox=105.9,20.4,106.2,20.6", method: .get, headers: Fixture.headers(Fixture.viewerSecret)) { r in
+            try await store.saveCoverageSnapshot(
+                CoverageSnapshot(
+                    kind: "summary", createdAt: Fixture.now,
+                    json: #"{"5g_area_ratio":0.42,"dead_zones":3,"communes_with_4g":100}"#))
+            try await client.execute(
+                uri: "/api/v1/geojson/cells?bbox=105.9,20.4,106.2,20.6", method: .get,
+                headers: Fixture.headers(Fixture.viewerSecret)
+            ) { r in
                 let root = try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: Any]
                 let features = root?["features"] as? [[String: Any]] ?? []
                 #expect(features.count == 1)
                 #expect((features.first?["properties"] as? [String: Any])?["h3"] as? String == "a")
             }
-            try await client.execute(uri: "/api/v1/summary", method: .get, headers: Fixture.headers(Fixture.viewerSecret)) { r in
+            try await client.execute(
+                uri: "/api/v1/summary", method: .get, headers: Fixture.headers(Fixture.viewerSecret)
+            ) { r in
                 #expect(r.text.contains("\"5g_area_ratio\":0.42"))
                 #expect(r.text.contains("\"province\":\"Hưng Yên\""))
             }
@@ -190,9 +223,15 @@ struct APITests {
     func metrics() async throws {
         try await withServer { client, store in
             try await seed(store)
-            let batch = Fixture.body(ProbeRoundBatch(probeID: "probe-11953", rounds: [Fixture.round(sequence: 1000), Fixture.round(sequence: 1000)]))
-            try await client.execute(uri: "/api/v1/ingest/rounds", method: .post, headers: Fixture.headers(Fixture.probeSecret), body: batch) { _ in }
-            try await client.execute(uri: "/api/v1/ingest/rounds", method: .post, headers: Fixture.headers("bad"), body: batch) { _ in }
+            let batch = Fixture.body(
+                ProbeRoundBatch(
+                    probeID: "probe-11953", rounds: [Fixture.round(sequence: 1000), Fixture.round(sequence: 1000)]))
+            try await client.execute(
+                uri: "/api/v1/ingest/rounds", method: .post, headers: Fixture.headers(Fixture.probeSecret), body: batch
+            ) { _ in }
+            try await client.execute(
+                uri: "/api/v1/ingest/rounds", method: .post, headers: Fixture.headers("bad"), body: batch
+            ) { _ in }
             try await client.execute(uri: "/metrics", method: .get) { r in
                 #expect(r.status == .ok)
                 #expect(r.headers[.contentType] == "text/plain; version=0.0.4; charset=utf-8")
@@ -214,7 +253,8 @@ struct APITests {
                     try p.run()
                     input.fileHandleForWriting.write(Data(text.utf8))
                     try input.fileHandleForWriting.close()
-                    let said = String(decoding: output.fileHandleForReading.readToEndRetryingInterrupts(), as: UTF8.self)
+                    let said = String(
+                        decoding: output.fileHandleForReading.readToEndRetryingInterrupts(), as: UTF8.self)
                     p.waitUntilExit()
                     #expect(p.terminationStatus == 0, "promtool: \(said)")
                 }
@@ -236,7 +276,10 @@ struct APITests {
                 #expect(r.status == .ok)
                 #expect(r.body.readableBytes > 100_000)
             }
-            for uri in ["/static/leaflet/../../../../etc/passwd", "/static/leaflet/%2e%2e/x.js", "/static/leaflet/leaflet.exe", "/static/leaflet/nothere.js"] {
+            for uri in [
+                "/static/leaflet/../../../../etc/passwd", "/static/leaflet/%2e%2e/x.js", "/static/leaflet/leaflet.exe",
+                "/static/leaflet/nothere.js",
+            ] {
                 try await client.execute(uri: uri, method: .get) { r in
                     #expect((400..<500).contains(Int(r.status.code)), "\(uri): \(r.status)")
                 }
@@ -247,10 +290,16 @@ struct APITests {
     @Test("anonymous viewers when configured: reads allowed, ingest still needs a probe token")
     func anonymousViewer() async throws {
         try await withServer(Fixture.configuration(anonymous: .viewer)) { client, _ in
-            try await client.execute(uri: "/api/v1/summary", method: .get, headers: Fixture.headers(nil)) { #expect($0.status == .ok) }
-            try await client.execute(uri: "/api/v1/admin/tokens", method: .get, headers: Fixture.headers(nil)) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/api/v1/summary", method: .get, headers: Fixture.headers(nil)) {
+                #expect($0.status == .ok)
+            }
+            try await client.execute(uri: "/api/v1/admin/tokens", method: .get, headers: Fixture.headers(nil)) {
+                #expect($0.status == .forbidden)
+            }
             let batch = Fixture.body(ProbeRoundBatch(probeID: "probe-11953", rounds: []))
-            try await client.execute(uri: "/api/v1/ingest/rounds", method: .post, headers: Fixture.headers(nil), body: batch) {
+            try await client.execute(
+                uri: "/api/v1/ingest/rounds", method: .post, headers: Fixture.headers(nil), body: batch
+            ) {
                 #expect($0.status == .unauthorized)
             }
         }

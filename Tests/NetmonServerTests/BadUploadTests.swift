@@ -32,37 +32,45 @@ struct BadUploadTests {
     static let cases: [Case] = [
         Case(
             name: "strict CSV with a bad row", uri: "/api/v1/reports?format=csv&strict=true",
-            body: ([header, good[0], "2026-01-05T08:00:02+07:00,twenty,106.05,4G,452-04,-95,"] + good.dropFirst()).joined(separator: "\n"),
+            body: ([header, good[0], "2026-01-05T08:00:02+07:00,twenty,106.05,4G,452-04,-95,"] + good.dropFirst())
+                .joined(separator: "\n"),
             status: .unprocessableContent, says: ["row 3", "lat is not a number"]),
         Case(
             name: "CSV whose every row is bad", uri: "/api/v1/reports?format=csv",
-            body: [header, "x,20.6,106.0,6G,452-04,-95,", "2026-01-05T08:00:00+07:00,95,106.0,4G,452-04,-95,"].joined(separator: "\n"),
-            status: .unprocessableContent, says: ["no row of the upload was accepted", "row 2", "unknown technology '6G'"]),
+            body: [header, "x,20.6,106.0,6G,452-04,-95,", "2026-01-05T08:00:00+07:00,95,106.0,4G,452-04,-95,"].joined(
+                separator: "\n"),
+            status: .unprocessableContent,
+            says: ["no row of the upload was accepted", "row 2", "unknown technology '6G'"]),
         Case(
             name: "CSV without a lat column", uri: "/api/v1/reports?format=csv",
             body: "time,latitude,lon,technology\n2026-01-05T08:00:00+07:00,20.6,106.0,4G\n", status: .badRequest,
             says: ["row 1", "'lat'"]),
         Case(
-            name: "unknown preset", uri: "/api/v1/reports?format=csv&preset=opensignal", body: good.joined(separator: "\n"),
+            name: "unknown preset", uri: "/api/v1/reports?format=csv&preset=opensignal",
+            body: good.joined(separator: "\n"),
             status: .badRequest, says: ["no preset named 'opensignal'", "cork-5g"]),
         Case(
             name: "a preset on JSON Lines", uri: "/api/v1/reports?format=jsonl&preset=cork-5g", body: "{}\n",
             status: .badRequest, says: ["presets apply to CSV only"]),
         Case(
-            name: "unknown format", uri: "/api/v1/reports?format=xlsx", body: "x", status: .badRequest, says: ["format must be"]),
+            name: "unknown format", uri: "/api/v1/reports?format=xlsx", body: "x", status: .badRequest,
+            says: ["format must be"]),
         Case(
             name: "no format at all", uri: "/api/v1/reports", body: "x", status: .badRequest, says: ["format=csv"]),
         Case(
             name: "JSON Lines that are not JSON", uri: "/api/v1/reports", contentType: "application/x-ndjson",
-            body: "{\"lat\": 20.6, \"lon\": 106.0, \"technology\": \"4G\"\nnot json at all\n", status: .unprocessableContent,
+            body: "{\"lat\": 20.6, \"lon\": 106.0, \"technology\": \"4G\"\nnot json at all\n",
+            status: .unprocessableContent,
             says: ["row 1: not valid JSON"]),
         Case(
             name: "GeoJSON cut short", uri: "/api/v1/reports?format=geojson",
-            body: #"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[106.0,20.6]},"properties":{"technology":"4G""#,
+            body:
+                #"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[106.0,20.6]},"properties":{"technology":"4G""#,
             status: .badRequest, says: []),
         Case(
             name: "GeoJSON that is not a FeatureCollection", uri: "/api/v1/reports?format=geojson",
-            body: #"{"type":"Point","coordinates":[106.0,20.6]}"#, status: .badRequest, says: ["no report rows", "FeatureCollection"]),
+            body: #"{"type":"Point","coordinates":[106.0,20.6]}"#, status: .badRequest,
+            says: ["no report rows", "FeatureCollection"]),
         Case(
             name: "an empty upload", uri: "/api/v1/reports?format=csv", body: "", status: .badRequest,
             says: ["row 1", "empty"]),
@@ -105,7 +113,9 @@ struct BadUploadTests {
     @Test("non-strict: bad rows are listed with their row numbers and the rest is kept")
     func partlyBad() async throws {
         try await withServer(Self.configuration(), testing: .live) { client, store in
-            let body = ([Self.header, Self.good[0], "2026-01-05T08:00:02+07:00,20.6,106.0,4G,452-04,abc,"] + Self.good.dropFirst()
+            let body =
+                ([Self.header, Self.good[0], "2026-01-05T08:00:02+07:00,20.6,106.0,4G,452-04,abc,"]
+                + Self.good.dropFirst()
                 + ["2026-01-05T08:00:02,20.6,106.0,4G,452-04,-95,"]).joined(separator: "\n")
             let response = try await client.execute(
                 uri: "/api/v1/reports?format=csv", method: .post, headers: CoverageFixture.adminHeaders(),
@@ -126,9 +136,12 @@ struct BadUploadTests {
     func needsAdmin() async throws {
         try await withServer(Self.configuration(anonymousViewer: true), testing: .live) { client, store in
             let body = ByteBuffer(string: ([Self.header] + Self.good).joined(separator: "\n"))
-            for (secret, status) in [(Fixture.viewerSecret, HTTPResponse.Status.forbidden), (nil, .forbidden), ("nope", .unauthorized)] {
+            for (secret, status) in [
+                (Fixture.viewerSecret, HTTPResponse.Status.forbidden), (nil, .forbidden), ("nope", .unauthorized),
+            ] {
                 let r = try await client.execute(
-                    uri: "/api/v1/reports?format=csv", method: .post, headers: Fixture.headers(secret, json: false), body: body)
+                    uri: "/api/v1/reports?format=csv", method: .post, headers: Fixture.headers(secret, json: false),
+                    body: body)
                 #expect(r.status == status)
             }
             #expect(try await store.signalReportCount() == 0)

@@ -1,8 +1,8 @@
 import Foundation
-import TestSupport
 import HummingbirdTesting
 import MeasurementStore
 import NetmonServer
+import TestSupport
 import Testing
 
 /// Headless Chromium (Debian's) against a live server with data: no console errors, the page finishes loading,
@@ -16,20 +16,23 @@ struct BrowserTests {
     @Test(
         "the dashboard loads without console errors and the map has coloured communes",
         .enabled(if: chromium != nil, "Chromium is not installed (Debian package chromium)"),
-        .enabled(if: FileManager.default.fileExists(atPath: "/usr/share/javascript/leaflet/leaflet.js"),
+        .enabled(
+            if: FileManager.default.fileExists(atPath: "/usr/share/javascript/leaflet/leaflet.js"),
             "Leaflet is not installed (Debian package libjs-leaflet)"))
     func dashboardInChromium() async throws {
         try await withServer(testing: .live) { client, store in
             try await seed(store)
             let port = try #require(client.port)
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netmon-browser-\(UUID().uuidString)")
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "netmon-browser-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: dir) }
             let url = "http://127.0.0.1:\(port)/#token=\(Fixture.viewerSecret)"
             let shot = dir.appendingPathComponent("dashboard.png").path
 
             let dom = try runChromium(["--dump-dom", url], profile: dir.appendingPathComponent("p1").path)
-            let shotRun = try runChromium(["--screenshot=\(shot)", url], profile: dir.appendingPathComponent("p2").path)
+            let shotRun = try runChromium(
+                ["--screenshot=\(shot)", url], profile: dir.appendingPathComponent("p2").path)
 
             for run in [dom, shotRun] {
                 let console = run.stderr.split(separator: "\n").filter { $0.contains(":CONSOLE") }
@@ -61,11 +64,12 @@ struct BrowserTests {
     func runChromium(_ extra: [String], profile: String) throws -> Run {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.chromium!)
-        p.arguments = [
-            "--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
-            "--window-size=1280,900", "--virtual-time-budget=15000", "--enable-logging=stderr", "--v=0",
-            "--user-data-dir=\(profile)",
-        ] + extra
+        p.arguments =
+            [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+                "--window-size=1280,900", "--virtual-time-budget=15000", "--enable-logging=stderr", "--v=0",
+                "--user-data-dir=\(profile)",
+            ] + extra
         let out = Pipe()
         let err = Pipe()
         p.standardOutput = out

@@ -7,8 +7,8 @@ import MeasurementStore
 import NIOCore
 import NetmonServer
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// Collects the coverage updates the server announces, for tests to wait on (by polling with async sleeps).
 final class UpdateCollector: CoverageListener {
@@ -25,7 +25,9 @@ final class UpdateCollector: CoverageListener {
 
     /// Waits for an update computed over `reports` reports.
     func wait(reports: Int, timeout: Double = 45) async throws -> CoverageUpdate {
-        try await wait(timeout: timeout, "an update over \(reports) reports") { all in all.last { $0.reports == reports } }
+        try await wait(timeout: timeout, "an update over \(reports) reports") { all in
+            all.last { $0.reports == reports }
+        }
     }
 
     private func wait(
@@ -50,7 +52,8 @@ enum ServerBackend: String, CaseIterable, CustomTestStringConvertible, Sendable 
     func makeStores() async throws -> (@Sendable () throws -> any ProvinceStore, @Sendable () -> Void) {
         switch self {
         case .sqlite:
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netmon-server-\(UUID().uuidString)")
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "netmon-server-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             let path = dir.appendingPathComponent("p.sqlite").path
             return ({ try SQLiteProvinceStore(path: path) }, { try? FileManager.default.removeItem(at: dir) })
@@ -101,7 +104,8 @@ enum CoverageFixture {
             if i == 1 { ring.reverse() }
             let coords = ring.map { "[\($0[0]),\($0[1])]" }.joined(separator: ",")
             features.append(
-                #"{"type":"Feature","properties":{"ward_code":"\#(b.0)","name":"\#(b.1)"},"geometry":{"type":"Polygon","coordinates":[[\#(coords)]]}}"#)
+                #"{"type":"Feature","properties":{"ward_code":"\#(b.0)","name":"\#(b.1)"},"geometry":{"type":"Polygon","coordinates":[[\#(coords)]]}}"#
+            )
         }
         let path = directory.appendingPathComponent("cork-communes.geojson").path
         try Data((#"{"type":"FeatureCollection","features":["# + features.joined(separator: ",") + "]}").utf8)

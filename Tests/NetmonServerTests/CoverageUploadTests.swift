@@ -6,14 +6,16 @@ import HummingbirdTesting
 import MeasurementStore
 import NIOCore
 import NetmonServer
-import Testing
 import TestSupport
+import Testing
 
 /// Signal report uploads over real HTTP and coverage recomputed inside the server, checked against the coverage model
 /// run directly on the same input.
 @Suite("Coverage inside the server", .serialized)
 struct CoverageUploadTests {
-    @Test("simulated Hưng Yên drive tests as CSV, JSON Lines and GeoJSON: recomputed, served equal to the model's figures")
+    @Test(
+        "simulated Hưng Yên drive tests as CSV, JSON Lines and GeoJSON: recomputed, served equal to the model's figures"
+    )
     func hungYenSimulation() async throws {
         let csv = try await offPool { try CoverageFixture.simulatedHungYen(rows: 12_000, seed: 11) }
         let (expected, summary) = try await offPool { try CoverageFixture.direct(csv, boundaries: Fixture.boundaries) }
@@ -26,7 +28,9 @@ struct CoverageUploadTests {
         let listener = UpdateCollector()
         try await withCoverageServer(configuration, store: store, listener: listener) { client in
             // Before any upload: no coverage, and the API says so.
-            try await client.execute(uri: "/api/v1/summary", method: .get, headers: Fixture.headers(Fixture.viewerSecret)) {
+            try await client.execute(
+                uri: "/api/v1/summary", method: .get, headers: Fixture.headers(Fixture.viewerSecret)
+            ) {
                 let coverage = try CoverageFixture.json($0)["coverage"]
                 #expect(coverage == nil || coverage is NSNull)
             }
@@ -36,8 +40,14 @@ struct CoverageUploadTests {
             let all = try await offPool { try CoverageFixture.reports(csv) }
             for (uri, contentType, body, count) in [
                 ("/api/v1/reports?format=csv", "text/csv", firstCSV, 6_000),
-                ("/api/v1/reports", "application/x-ndjson", CoverageFixture.jsonLines(Array(all[6_000..<9_000])), 3_000),
-                ("/api/v1/reports?format=geojson", "application/geo+json", CoverageFixture.geoJSON(Array(all[9_000...])), 3_000),
+                (
+                    "/api/v1/reports", "application/x-ndjson", CoverageFixture.jsonLines(Array(all[6_000..<9_000])),
+                    3_000
+                ),
+                (
+                    "/api/v1/reports?format=geojson", "application/geo+json",
+                    CoverageFixture.geoJSON(Array(all[9_000...])), 3_000
+                ),
             ] {
                 let reply = try await client.execute(
                     uri: uri, method: .post, headers: CoverageFixture.adminHeaders(contentType: contentType),
@@ -62,13 +72,15 @@ struct CoverageUploadTests {
             #expect(update.zones.map(\.anchor) == expected.deadZones.map { $0.cells.min()!.description })
             #expect(update.zones.reduce(0) { $0 + $1.cells.count } == expected.province.deadCells)
             #expect(update.communes.count == expected.communes.count)
-            #expect(update.communesWithoutFourG == expected.communes.filter { ($0.coverage[.fourG] ?? 0) <= 0 }.map(\.code))
+            #expect(
+                update.communesWithoutFourG == expected.communes.filter { ($0.coverage[.fourG] ?? 0) <= 0 }.map(\.code))
 
             // Communes layer: each commune's coverage block.
             let communes = try await client.execute(
                 uri: "/api/v1/geojson/communes", method: .get, headers: Fixture.headers(Fixture.viewerSecret))
             let byCode = Dictionary(
-                uniqueKeysWithValues: try CoverageFixture.features(communes).compactMap { f -> (String, [String: Any])? in
+                uniqueKeysWithValues: try CoverageFixture.features(communes).compactMap {
+                    f -> (String, [String: Any])? in
                     guard let p = f["properties"] as? [String: Any], let code = p["code"] as? String,
                         let c = p["coverage"] as? [String: Any]
                     else { return nil }
@@ -89,14 +101,19 @@ struct CoverageUploadTests {
             // One commune through the JSON API: its health and its coverage entry.
             let probe = try #require(expected.communes.first { ($0.coverage[.fourG] ?? 0) > 0 })
             let one = try CoverageFixture.json(
-                try await client.execute(uri: "/api/v1/communes/\(probe.code)", method: .get, headers: Fixture.headers(Fixture.viewerSecret)))
+                try await client.execute(
+                    uri: "/api/v1/communes/\(probe.code)", method: .get, headers: Fixture.headers(Fixture.viewerSecret))
+            )
             #expect(one["code"] as? String == probe.code)
             #expect(one["status"] as? String != nil)
-            #expect(CoverageFixture.close((one["coverage"] as? [String: Any])?["4g_area_ratio"], probe.coverage[.fourG] ?? 0))
+            #expect(
+                CoverageFixture.close(
+                    (one["coverage"] as? [String: Any])?["4g_area_ratio"], probe.coverage[.fourG] ?? 0))
 
             // Dead zones layer: one polygon per zone with its area and communes.
             let zones = try CoverageFixture.features(
-                try await client.execute(uri: "/api/v1/geojson/dead-zones", method: .get, headers: Fixture.headers(Fixture.viewerSecret)))
+                try await client.execute(
+                    uri: "/api/v1/geojson/dead-zones", method: .get, headers: Fixture.headers(Fixture.viewerSecret)))
             #expect(zones.count == expected.deadZones.count)
             let zoneProps = zones.compactMap { $0["properties"] as? [String: Any] }
             for z in expected.deadZones {
@@ -108,14 +125,16 @@ struct CoverageUploadTests {
 
             // Cells layer: all cells, and a bbox filter that keeps exactly the cells whose outline meets it.
             let allCells = try CoverageFixture.features(
-                try await client.execute(uri: "/api/v1/geojson/cells", method: .get, headers: Fixture.headers(Fixture.viewerSecret)))
+                try await client.execute(
+                    uri: "/api/v1/geojson/cells", method: .get, headers: Fixture.headers(Fixture.viewerSecret)))
             #expect(allCells.count == expected.cells.count)
             let box = (w: 106.0, s: 20.7, e: 106.1, n: 20.8)
-            let inBox = Set(expected.cells.filter { cell in
-                let ring = H3.cellToBoundary(cell.cell)
-                return ring.map(\.lng).min()! <= box.e && ring.map(\.lng).max()! >= box.w
-                    && ring.map(\.lat).min()! <= box.n && ring.map(\.lat).max()! >= box.s
-            }.map(\.cell.description))
+            let inBox = Set(
+                expected.cells.filter { cell in
+                    let ring = H3.cellToBoundary(cell.cell)
+                    return ring.map(\.lng).min()! <= box.e && ring.map(\.lng).max()! >= box.w
+                        && ring.map(\.lat).min()! <= box.n && ring.map(\.lat).max()! >= box.s
+                }.map(\.cell.description))
             #expect(!inBox.isEmpty && inBox.count < expected.cells.count)
             let filtered = try CoverageFixture.features(
                 try await client.execute(
@@ -123,7 +142,8 @@ struct CoverageUploadTests {
                     headers: Fixture.headers(Fixture.viewerSecret)))
             #expect(Set(filtered.compactMap { ($0["properties"] as? [String: Any])?["h3"] as? String }) == inBox)
             let deadInBox = expected.cells.filter { $0.isDead && inBox.contains($0.cell.description) }.count
-            #expect(filtered.filter { ($0["properties"] as? [String: Any])?["dead"] as? Bool == true }.count == deadInBox)
+            #expect(
+                filtered.filter { ($0["properties"] as? [String: Any])?["dead"] as? Bool == true }.count == deadInBox)
 
             // Province progress: in the summary and in the communes API.
             let fiveG = expected.province.coverage[.fiveG] ?? 0
@@ -133,7 +153,9 @@ struct CoverageUploadTests {
                 let coverage = try #require(root["coverage"] as? [String: Any], "\(uri)")
                 #expect(CoverageFixture.close(coverage["5g_area_ratio"], fiveG), "\(uri)")
                 #expect(coverage["dead_zones"] as? Int == expected.province.deadZones)
-                #expect(coverage["communes_with_4g"] as? Int == expected.communes.filter { ($0.coverage[.fourG] ?? 0) > 0 }.count)
+                #expect(
+                    coverage["communes_with_4g"] as? Int
+                        == expected.communes.filter { ($0.coverage[.fourG] ?? 0) > 0 }.count)
                 #expect(coverage["reports"] as? Int == 12_000)
                 let targets = try #require(coverage["targets"] as? [String: Any])
                 #expect((targets["5g_area_ratio"] as? [String: Any])?["met"] as? Bool == (fiveG >= 0.6))
@@ -141,10 +163,14 @@ struct CoverageUploadTests {
 
             // The listing shows the upload and the finished computation.
             let listing = try CoverageFixture.json(
-                try await client.execute(uri: "/api/v1/reports", method: .get, headers: Fixture.headers(Fixture.viewerSecret)))
+                try await client.execute(
+                    uri: "/api/v1/reports", method: .get, headers: Fixture.headers(Fixture.viewerSecret)))
             #expect(listing["reports"] as? Int == 12_000)
             #expect((listing["uploads"] as? [[String: Any]])?.first?["uploaded_by"] as? String == "root")
-            #expect((listing["uploads"] as? [[String: Any]])?.compactMap { $0["format"] as? String }.sorted() == ["csv", "geojson", "jsonl"])
+            #expect(
+                (listing["uploads"] as? [[String: Any]])?.compactMap { $0["format"] as? String }.sorted() == [
+                    "csv", "geojson", "jsonl",
+                ])
             #expect((listing["coverage"] as? [String: Any])?["reports"] as? Int == 12_000)
 
             // The server's own metrics count the uploads, rows and recomputations.
@@ -156,7 +182,9 @@ struct CoverageUploadTests {
         }
     }
 
-    @Test("the real Cork drive test (cork-5g preset) over both stores; a restarted server recomputes at start-up", arguments: ServerBackend.allCases)
+    @Test(
+        "the real Cork drive test (cork-5g preset) over both stores; a restarted server recomputes at start-up",
+        arguments: ServerBackend.allCases)
     func corkDriveTest(_ backend: ServerBackend) async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netmon-cork-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -165,8 +193,12 @@ struct CoverageUploadTests {
         // The whole file on SQLite; its first 8,000 rows on PostgreSQL (the debug build's postgres-nio is slow, and
         // the store suite checks the full upload contract on PostgreSQL).
         let file = try String(contentsOfFile: CoverageFixture.cork, encoding: .utf8)
-        let text = backend == .sqlite ? file : file.split(whereSeparator: \.isNewline).prefix(8_001).joined(separator: "\n") + "\n"
-        let (once, summary) = try await offPool { try CoverageFixture.direct(text, mapping: .cork5G, boundaries: boundaries) }
+        let text =
+            backend == .sqlite
+            ? file : file.split(whereSeparator: \.isNewline).prefix(8_001).joined(separator: "\n") + "\n"
+        let (once, summary) = try await offPool {
+            try CoverageFixture.direct(text, mapping: .cork5G, boundaries: boundaries)
+        }
         #expect(once.province.coverage[.fourG] ?? 0 > 0, "the Cork communes are measured")
         let configuration = ServerConfiguration(
             provinceName: "Cork (test)", communes: communes, boundariesPath: boundaries,
@@ -177,14 +209,18 @@ struct CoverageUploadTests {
         let listener = UpdateCollector()
         try await withCoverageServer(configuration, store: try openStore(), listener: listener) { client in
             let reply = try await client.execute(
-                uri: "/api/v1/reports?format=csv&preset=cork-5g", method: .post, headers: CoverageFixture.adminHeaders(),
+                uri: "/api/v1/reports?format=csv&preset=cork-5g", method: .post,
+                headers: CoverageFixture.adminHeaders(),
                 body: ByteBuffer(string: text))
             #expect(reply.status == .created, "\(reply.text)")
             let body = try CoverageFixture.json(reply)
             let byTechnology = body["accepted_by_technology"] as? [String: Int]
-            #expect(byTechnology == Dictionary(uniqueKeysWithValues: summary.accepted.map { ($0.key.rawValue, $0.value) }))
+            #expect(
+                byTechnology == Dictionary(uniqueKeysWithValues: summary.accepted.map { ($0.key.rawValue, $0.value) }))
             if backend == .sqlite { #expect(byTechnology?["5G"] == 13_959) }
-            #expect((body["dropped_out_of_range"] as? [String: Int])?["nr_ss_rsrq_db"] == summary.droppedOutOfRange[.nrSsRsrqDb])
+            #expect(
+                (body["dropped_out_of_range"] as? [String: Int])?["nr_ss_rsrq_db"]
+                    == summary.droppedOutOfRange[.nrSsRsrqDb])
             let update = try await listener.wait(for: 1)
             #expect(update.reports == summary.acceptedCount)
             #expect(update.reports == (backend == .sqlite ? 27_591 : 8_000))
@@ -195,7 +231,8 @@ struct CoverageUploadTests {
                 #expect(got?.deadCells == c.deadCells)
             }
             let features = try CoverageFixture.features(
-                try await client.execute(uri: "/api/v1/geojson/communes", method: .get, headers: Fixture.headers(Fixture.viewerSecret)))
+                try await client.execute(
+                    uri: "/api/v1/geojson/communes", method: .get, headers: Fixture.headers(Fixture.viewerSecret)))
             #expect(features.count == 4)
             for f in features {
                 let p = try #require(f["properties"] as? [String: Any])
@@ -225,7 +262,8 @@ struct CoverageUploadTests {
             rateLimit: RateLimit(requestsPerSecond: 1000, burst: 1000), now: { Fixture.now },
             coverageDebounce: .milliseconds(20))
         // Five good 4G readings in one spot of the south-west test commune.
-        let csv = "time,lat,lon,technology,rsrp_dbm\n"
+        let csv =
+            "time,lat,lon,technology,rsrp_dbm\n"
             + (0..<5).map { "\(1_767_574_800 + $0),51.9,-8.48,4G,-90" }.joined(separator: "\n") + "\n"
         let (store, cleanup) = try Fixture.sqliteStore()
         defer { cleanup() }
@@ -239,20 +277,27 @@ struct CoverageUploadTests {
             let before = try await listener.wait(reports: 5)
             #expect(before.communes.first { $0.code == "90001" }?.hasFourG == true)
 
-            try await client.execute(uri: "/api/v1/reports/\(id)", method: .delete, headers: Fixture.headers(Fixture.viewerSecret)) {
+            try await client.execute(
+                uri: "/api/v1/reports/\(id)", method: .delete, headers: Fixture.headers(Fixture.viewerSecret)
+            ) {
                 #expect($0.status == .forbidden)
             }
-            try await client.execute(uri: "/api/v1/reports/\(id)", method: .delete, headers: CoverageFixture.adminHeaders()) {
+            try await client.execute(
+                uri: "/api/v1/reports/\(id)", method: .delete, headers: CoverageFixture.adminHeaders()
+            ) {
                 #expect($0.status == .noContent)
             }
             let after = try await listener.wait(reports: 0)
             #expect(after.communes.allSatisfy { !$0.hasFourG })
             #expect(try await store.signalReportCount() == 0)
-            try await client.execute(uri: "/api/v1/reports/\(id)", method: .delete, headers: CoverageFixture.adminHeaders()) {
+            try await client.execute(
+                uri: "/api/v1/reports/\(id)", method: .delete, headers: CoverageFixture.adminHeaders()
+            ) {
                 #expect($0.status == .notFound)
             }
             let summary = try CoverageFixture.json(
-                try await client.execute(uri: "/api/v1/summary", method: .get, headers: Fixture.headers(Fixture.viewerSecret)))
+                try await client.execute(
+                    uri: "/api/v1/summary", method: .get, headers: Fixture.headers(Fixture.viewerSecret)))
             #expect((summary["coverage"] as? [String: Any])?["reports"] as? Int == 0)
         }
     }

@@ -6,7 +6,9 @@ import Testing
 /// must equal JSONDecoder's, and whatever JSONDecoder rejects the fast decoder must not accept.
 @Suite("Fast ProbeRoundBatch decoding agrees with JSONDecoder")
 struct FastWireDecodingTests {
-    static func slow(_ data: Data) -> ProbeRoundBatch? { try? WireCoding.makeDecoder().decode(ProbeRoundBatch.self, from: data) }
+    static func slow(_ data: Data) -> ProbeRoundBatch? {
+        try? WireCoding.makeDecoder().decode(ProbeRoundBatch.self, from: data)
+    }
     static func fast(_ data: Data) -> ProbeRoundBatch? { data.withUnsafeBytes { ProbeRoundBatch.decodeFast($0) } }
 
     /// Seeded random batches as probes write them.
@@ -16,14 +18,17 @@ struct FastWireDecodingTests {
         let rounds = (0..<Int(random.next() % 40)).map { i -> ProbeRound in
             let sent = Int(random.next() % 25)
             let received = sent == 0 ? 0 : Int(random.next() % UInt64(sent + 1))
-            let rtts = (0..<received).map { _ in Double(random.next() % 1_000_000_000) / 1e9 / Double(1 + random.next() % 7) }
-                .sorted()
+            let rtts = (0..<received).map { _ in
+                Double(random.next() % 1_000_000_000) / 1e9 / Double(1 + random.next() % 7)
+            }
+            .sorted()
             return ProbeRound(
                 probeID: probe, sequence: Int64(random.next() % 1_000_000_000_000), commune: String(11_953 + i),
                 target: targets[Int(random.next() % UInt64(targets.count))], address: "10.33.\(i % 250).1",
                 kind: ["icmp", "tcp", "passive"][Int(random.next() % 3)],
                 start: Date(timeIntervalSince1970: Double(1_700_000_000 + random.next() % 100_000_000)),
-                stepSeconds: [60, 15, 0.5, 300][Int(random.next() % 4)], sent: sent, received: received, rttSeconds: rtts,
+                stepSeconds: [60, 15, 0.5, 300][Int(random.next() % 4)], sent: sent, received: received,
+                rttSeconds: rtts,
                 jitterSeconds: received >= 2 ? Double(random.next() % 1_000_000) / 1e9 : nil)
         }
         let health =
@@ -42,7 +47,8 @@ struct FastWireDecodingTests {
         for _ in 0..<300 {
             let batch = Self.randomBatch(&random)
             let data = try encoder.encode(batch)
-            let fast = try #require(Self.fast(data), "fast path refused \(String(decoding: data, as: UTF8.self).prefix(300))")
+            let fast = try #require(
+                Self.fast(data), "fast path refused \(String(decoding: data, as: UTF8.self).prefix(300))")
             #expect(fast == Self.slow(data))
             #expect(fast == batch)
         }
@@ -86,7 +92,9 @@ struct FastWireDecodingTests {
             if let fast = Self.fast(data) { #expect(fast == Self.slow(data), "\(text)") }
         }
         // Every prefix and every single-byte change of a valid batch: never accepted unless JSONDecoder agrees.
-        let valid = Data(#"{"probe_id":"p","rounds":[\#(round)],"health":{"outbox_pending":3,"sent_at":"2026-11-29T06:00:00Z"}}"#.utf8)
+        let valid = Data(
+            #"{"probe_id":"p","rounds":[\#(round)],"health":{"outbox_pending":3,"sent_at":"2026-11-29T06:00:00Z"}}"#
+                .utf8)
         #expect(Self.fast(valid) != nil && Self.fast(valid) == Self.slow(valid))
         var checked = 0
         for length in 0..<valid.count {
@@ -95,7 +103,10 @@ struct FastWireDecodingTests {
             checked += 1
         }
         for position in valid.indices {
-            for replacement in [UInt8(ascii: "\""), UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "9"), 0x00, 0xC3, UInt8(ascii: " ")] {
+            for replacement in [
+                UInt8(ascii: "\""), UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "9"), 0x00, 0xC3,
+                UInt8(ascii: " "),
+            ] {
                 var mutated = valid
                 mutated[position] = replacement
                 let fast = Self.fast(mutated)

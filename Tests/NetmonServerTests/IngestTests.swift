@@ -14,7 +14,9 @@ struct IngestTests {
         try await withServer { client, store in
             let newer = ProbeRoundBatch(
                 probeID: "probe-11953",
-                rounds: (10..<15).map { Fixture.round(sequence: Int64($0), start: Fixture.now.addingTimeInterval(Double($0) * 60 - 1200)) })
+                rounds: (10..<15).map {
+                    Fixture.round(sequence: Int64($0), start: Fixture.now.addingTimeInterval(Double($0) * 60 - 1200))
+                })
             try await client.execute(
                 uri: "/api/v1/ingest/rounds", method: .post, headers: Fixture.headers(Fixture.probeSecret),
                 body: Fixture.body(newer)
@@ -32,7 +34,9 @@ struct IngestTests {
             }
             let older = ProbeRoundBatch(
                 probeID: "probe-11953",
-                rounds: (0..<3).map { Fixture.round(sequence: Int64($0), start: Fixture.now.addingTimeInterval(Double($0) * 60 - 3000)) }
+                rounds: (0..<3).map {
+                    Fixture.round(sequence: Int64($0), start: Fixture.now.addingTimeInterval(Double($0) * 60 - 3000))
+                }
                     + [Fixture.round(sequence: 12)])
             try await client.execute(
                 uri: "/api/v1/ingest/rounds", method: .post, headers: Fixture.headers(Fixture.probeSecret),
@@ -60,24 +64,31 @@ struct IngestTests {
                 (Fixture.headers(Fixture.otherProbeSecret), .forbidden, "may ingest for probe 'probe-11977' only"),
             ]
             for (headers, status, message) in cases {
-                try await client.execute(uri: "/api/v1/ingest/rounds", method: .post, headers: headers, body: batch) { r in
+                try await client.execute(uri: "/api/v1/ingest/rounds", method: .post, headers: headers, body: batch) {
+                    r in
                     #expect(r.status == status)
                     let said = try r.decode(ErrorReply.self).error.message
                     #expect(said.contains(message), "\(said)")
                 }
             }
             // Probe tokens cannot read; viewers can.
-            try await client.execute(uri: "/api/v1/communes", method: .get, headers: Fixture.headers(Fixture.probeSecret)) {
+            try await client.execute(
+                uri: "/api/v1/communes", method: .get, headers: Fixture.headers(Fixture.probeSecret)
+            ) {
                 #expect($0.status == .forbidden)
             }
             try await client.execute(uri: "/api/v1/communes", method: .get, headers: Fixture.headers(nil)) {
                 #expect($0.status == .unauthorized)
             }
-            try await client.execute(uri: "/api/v1/communes", method: .get, headers: Fixture.headers(Fixture.viewerSecret)) {
+            try await client.execute(
+                uri: "/api/v1/communes", method: .get, headers: Fixture.headers(Fixture.viewerSecret)
+            ) {
                 #expect($0.status == .ok)
             }
             // Viewers cannot manage tokens.
-            try await client.execute(uri: "/api/v1/admin/tokens", method: .get, headers: Fixture.headers(Fixture.viewerSecret)) {
+            try await client.execute(
+                uri: "/api/v1/admin/tokens", method: .get, headers: Fixture.headers(Fixture.viewerSecret)
+            ) {
                 #expect($0.status == .forbidden)
             }
             #expect(try await store.roundCount() == 0)
@@ -95,32 +106,96 @@ struct IngestTests {
                 return Fixture.body(ProbeRoundBatch(probeID: "probe-11953", rounds: [good, bad]))
             }
             func raw(_ s: String) -> ByteBuffer { ByteBuffer(string: s) }
-            let valid = #"{"probe_id":"probe-11953","rounds":[{"probe_id":"probe-11953","sequence":1,"commune":"11953","target":"hub","address":"10.33.0.1","kind":"icmp","start":"2026-09-21T13:00:00Z","step_seconds":60,"sent":2,"received":1,"rtt_seconds":[0.01],"jitter_seconds":null}]}"#
+            let valid =
+                #"{"probe_id":"probe-11953","rounds":[{"probe_id":"probe-11953","sequence":1,"commune":"11953","target":"hub","address":"10.33.0.1","kind":"icmp","start":"2026-09-21T13:00:00Z","step_seconds":60,"sent":2,"received":1,"rtt_seconds":[0.01],"jitter_seconds":null}]}"#
             let cases: [(String, ByteBuffer, HTTPFields, HTTPResponse.Status, String)] = [
-                ("not JSON", raw("{rounds: nope"), Fixture.headers(Fixture.probeSecret), .badRequest, "invalid ProbeRoundBatch"),
+                (
+                    "not JSON", raw("{rounds: nope"), Fixture.headers(Fixture.probeSecret), .badRequest,
+                    "invalid ProbeRoundBatch"
+                ),
                 ("empty body", raw(""), Fixture.headers(Fixture.probeSecret), .badRequest, "invalid ProbeRoundBatch"),
-                ("wrong type", raw(#"{"probe_id":"probe-11953","rounds":{}}"#), Fixture.headers(Fixture.probeSecret), .badRequest, "rounds"),
-                ("missing field", raw(valid.replacingOccurrences(of: #""sent":2,"#, with: "")), Fixture.headers(Fixture.probeSecret), .badRequest, "rounds[0].sent"),
-                ("bad time", raw(valid.replacingOccurrences(of: "2026-09-21T13:00:00Z", with: "yesterday")), Fixture.headers(Fixture.probeSecret), .badRequest, "RFC 3339"),
-                ("NaN", raw(valid.replacingOccurrences(of: "[0.01]", with: "[NaN]")), Fixture.headers(Fixture.probeSecret), .badRequest, "invalid"),
-                ("content type", raw(valid), [.authorization: "Bearer \(Fixture.probeSecret)", .contentType: "text/csv"], .unsupportedMediaType, "application/json"),
-                ("received > sent", batch { $0.received = 30 }, Fixture.headers(Fixture.probeSecret), .badRequest, "rounds[1].received"),
-                ("rtt count", batch { $0.rttSeconds.removeLast() }, Fixture.headers(Fixture.probeSecret), .badRequest, "rounds[1].rtt_seconds"),
-                ("unsorted", batch { $0.rttSeconds = [0.02] + Array(repeating: 0.01, count: 19) }, Fixture.headers(Fixture.probeSecret), .badRequest, "sorted"),
-                ("negative rtt", batch { $0.rttSeconds[0] = -0.001 }, Fixture.headers(Fixture.probeSecret), .badRequest, "rtt_seconds[0]"),
-                ("other commune", batch { $0.commune = "11977" }, Fixture.headers(Fixture.probeSecret), .badRequest, "belongs to commune 11953"),
-                ("other probe in round", batch { $0.probeID = "probe-11977" }, Fixture.headers(Fixture.probeSecret), .badRequest, "rounds[1].probe_id"),
-                ("kind", batch { $0.kind = "udp" }, Fixture.headers(Fixture.probeSecret), .badRequest, "rounds[1].kind"),
-                ("future", batch { $0.start = Fixture.now.addingTimeInterval(3 * 86400) }, Fixture.headers(Fixture.probeSecret), .badRequest, "future"),
-                ("step", batch { $0.stepSeconds = 0 }, Fixture.headers(Fixture.probeSecret), .badRequest, "step_seconds"),
-                ("negative sequence", batch { $0.sequence = -5 }, Fixture.headers(Fixture.probeSecret), .badRequest, "sequence"),
+                (
+                    "wrong type", raw(#"{"probe_id":"probe-11953","rounds":{}}"#), Fixture.headers(Fixture.probeSecret),
+                    .badRequest, "rounds"
+                ),
+                (
+                    "missing field", raw(valid.replacingOccurrences(of: #""sent":2,"#, with: "")),
+                    Fixture.headers(Fixture.probeSecret), .badRequest, "rounds[0].sent"
+                ),
+                (
+                    "bad time", raw(valid.replacingOccurrences(of: "2026-09-21T13:00:00Z", with: "yesterday")),
+                    Fixture.headers(Fixture.probeSecret), .badRequest, "RFC 3339"
+                ),
+                (
+                    "NaN", raw(valid.replacingOccurrences(of: "[0.01]", with: "[NaN]")),
+                    Fixture.headers(Fixture.probeSecret), .badRequest, "invalid"
+                ),
+                (
+                    "content type", raw(valid),
+                    [.authorization: "Bearer \(Fixture.probeSecret)", .contentType: "text/csv"], .unsupportedMediaType,
+                    "application/json"
+                ),
+                (
+                    "received > sent", batch { $0.received = 30 }, Fixture.headers(Fixture.probeSecret), .badRequest,
+                    "rounds[1].received"
+                ),
+                (
+                    "rtt count", batch { $0.rttSeconds.removeLast() }, Fixture.headers(Fixture.probeSecret),
+                    .badRequest, "rounds[1].rtt_seconds"
+                ),
+                (
+                    "unsorted", batch { $0.rttSeconds = [0.02] + Array(repeating: 0.01, count: 19) },
+                    Fixture.headers(Fixture.probeSecret), .badRequest, "sorted"
+                ),
+                (
+                    "negative rtt", batch { $0.rttSeconds[0] = -0.001 }, Fixture.headers(Fixture.probeSecret),
+                    .badRequest, "rtt_seconds[0]"
+                ),
+                (
+                    "other commune", batch { $0.commune = "11977" }, Fixture.headers(Fixture.probeSecret), .badRequest,
+                    "belongs to commune 11953"
+                ),
+                (
+                    "other probe in round", batch { $0.probeID = "probe-11977" }, Fixture.headers(Fixture.probeSecret),
+                    .badRequest, "rounds[1].probe_id"
+                ),
+                (
+                    "kind", batch { $0.kind = "udp" }, Fixture.headers(Fixture.probeSecret), .badRequest,
+                    "rounds[1].kind"
+                ),
+                (
+                    "future", batch { $0.start = Fixture.now.addingTimeInterval(3 * 86400) },
+                    Fixture.headers(Fixture.probeSecret), .badRequest, "future"
+                ),
+                (
+                    "step", batch { $0.stepSeconds = 0 }, Fixture.headers(Fixture.probeSecret), .badRequest,
+                    "step_seconds"
+                ),
+                (
+                    "negative sequence", batch { $0.sequence = -5 }, Fixture.headers(Fixture.probeSecret), .badRequest,
+                    "sequence"
+                ),
                 ("empty target", batch { $0.target = "" }, Fixture.headers(Fixture.probeSecret), .badRequest, "target"),
-                ("control chars", batch { $0.target = "hub\u{7}" }, Fixture.headers(Fixture.probeSecret), .badRequest, "target"),
-                ("too large", raw(String(repeating: " ", count: 300 * 1024) + valid), Fixture.headers(Fixture.probeSecret), .contentTooLarge, "exceeds"),
-                ("too many rounds", Fixture.body(ProbeRoundBatch(probeID: "probe-11953", rounds: (0..<501).map { Fixture.round(sequence: Int64($0), rttMs: [1]) })), Fixture.headers(Fixture.probeSecret), .contentTooLarge, "at most 500"),
+                (
+                    "control chars", batch { $0.target = "hub\u{7}" }, Fixture.headers(Fixture.probeSecret),
+                    .badRequest, "target"
+                ),
+                (
+                    "too large", raw(String(repeating: " ", count: 300 * 1024) + valid),
+                    Fixture.headers(Fixture.probeSecret), .contentTooLarge, "exceeds"
+                ),
+                (
+                    "too many rounds",
+                    Fixture.body(
+                        ProbeRoundBatch(
+                            probeID: "probe-11953",
+                            rounds: (0..<501).map { Fixture.round(sequence: Int64($0), rttMs: [1]) })),
+                    Fixture.headers(Fixture.probeSecret), .contentTooLarge, "at most 500"
+                ),
             ]
             for (name, body, headers, status, message) in cases {
-                try await client.execute(uri: "/api/v1/ingest/rounds", method: .post, headers: headers, body: body) { r in
+                try await client.execute(uri: "/api/v1/ingest/rounds", method: .post, headers: headers, body: body) {
+                    r in
                     #expect(r.status == status, "\(name): \(r.text)")
                     let text = (try? r.decode(ErrorReply.self).error.message) ?? "<no message: \(r.text)>"
                     #expect(text.contains(message), "\(name): \(text)")
@@ -129,7 +204,10 @@ struct IngestTests {
             #expect(try await store.roundCount() == 0)
             #expect(try await store.probes().isEmpty)
             // The valid body itself is accepted afterwards.
-            try await client.execute(uri: "/api/v1/ingest/rounds", method: .post, headers: Fixture.headers(Fixture.probeSecret), body: raw(valid)) {
+            try await client.execute(
+                uri: "/api/v1/ingest/rounds", method: .post, headers: Fixture.headers(Fixture.probeSecret),
+                body: raw(valid)
+            ) {
                 #expect($0.status == .ok, "\($0.text)")
             }
         }
@@ -137,17 +215,23 @@ struct IngestTests {
 
     @Test("the per-token rate limit answers 429 with Retry-After; other tokens are unaffected")
     func rateLimit() async throws {
-        try await withServer(Fixture.configuration(rateLimit: RateLimit(requestsPerSecond: 0.5, burst: 2))) { client, _ in
+        try await withServer(Fixture.configuration(rateLimit: RateLimit(requestsPerSecond: 0.5, burst: 2))) {
+            client, _ in
             let body = Fixture.body(ProbeRoundBatch(probeID: "probe-11953", rounds: []))
             var statuses: [HTTPResponse.Status] = []
             for _ in 0..<3 {
-                try await client.execute(uri: "/api/v1/ingest/rounds", method: .post, headers: Fixture.headers(Fixture.probeSecret), body: body) { r in
+                try await client.execute(
+                    uri: "/api/v1/ingest/rounds", method: .post, headers: Fixture.headers(Fixture.probeSecret),
+                    body: body
+                ) { r in
                     statuses.append(r.status)
                     if r.status == .tooManyRequests { #expect(r.headers[.retryAfter] != nil) }
                 }
             }
             #expect(statuses == [.ok, .ok, .tooManyRequests])
-            try await client.execute(uri: "/api/v1/communes", method: .get, headers: Fixture.headers(Fixture.viewerSecret)) {
+            try await client.execute(
+                uri: "/api/v1/communes", method: .get, headers: Fixture.headers(Fixture.viewerSecret)
+            ) {
                 #expect($0.status == .ok)
             }
         }
@@ -167,19 +251,34 @@ struct IngestTests {
             }
             #expect(secret.hasPrefix("nm_"))
             #expect(try await store.tokens().contains { $0.name == "gw-12025" && $0.hash == TokenHash(token: secret) })
-            let batch = Fixture.body(ProbeRoundBatch(probeID: "probe-12025", rounds: [Fixture.round(probe: "probe-12025", commune: "12025", sequence: 1)]))
-            try await client.execute(uri: "/api/v1/ingest/rounds", method: .post, headers: Fixture.headers(secret), body: batch) {
+            let batch = Fixture.body(
+                ProbeRoundBatch(
+                    probeID: "probe-12025", rounds: [Fixture.round(probe: "probe-12025", commune: "12025", sequence: 1)]
+                ))
+            try await client.execute(
+                uri: "/api/v1/ingest/rounds", method: .post, headers: Fixture.headers(secret), body: batch
+            ) {
                 #expect($0.status == .ok, "\($0.text)")
             }
-            for bad in [#"{"name":"x","role":"root"}"#, #"{"name":"x","role":"probe","probe_id":"probe-99999"}"#, #"{"name":"x","role":"viewer","probe_id":"probe-12025"}"#, #"{"role":"viewer"}"#] {
-                try await client.execute(uri: "/api/v1/admin/tokens", method: .post, headers: Fixture.headers(Fixture.adminSecret), body: ByteBuffer(string: bad)) {
+            for bad in [
+                #"{"name":"x","role":"root"}"#, #"{"name":"x","role":"probe","probe_id":"probe-99999"}"#,
+                #"{"name":"x","role":"viewer","probe_id":"probe-12025"}"#, #"{"role":"viewer"}"#,
+            ] {
+                try await client.execute(
+                    uri: "/api/v1/admin/tokens", method: .post, headers: Fixture.headers(Fixture.adminSecret),
+                    body: ByteBuffer(string: bad)
+                ) {
                     #expect($0.status == .badRequest, "\(bad): \($0.text)")
                 }
             }
-            try await client.execute(uri: "/api/v1/admin/tokens/gw-12025", method: .delete, headers: Fixture.headers(Fixture.adminSecret)) {
+            try await client.execute(
+                uri: "/api/v1/admin/tokens/gw-12025", method: .delete, headers: Fixture.headers(Fixture.adminSecret)
+            ) {
                 #expect($0.status == .noContent)
             }
-            try await client.execute(uri: "/api/v1/ingest/rounds", method: .post, headers: Fixture.headers(secret), body: batch) {
+            try await client.execute(
+                uri: "/api/v1/ingest/rounds", method: .post, headers: Fixture.headers(secret), body: batch
+            ) {
                 #expect($0.status == .unauthorized)
             }
         }

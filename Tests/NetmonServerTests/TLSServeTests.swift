@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `netmon serve` over HTTPS with a certificate file, fetched by a client that trusts exactly that certificate.
 @Suite(
@@ -20,7 +20,8 @@ struct TLSServeTests {
         let key = dir.appendingPathComponent("key.pem").path
         let made = try await offPool {
             Spawn.run([
-                "/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                "-nodes",
                 "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost",
                 "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
             ])
@@ -61,7 +62,8 @@ struct TLSServeTests {
         }
         let p = try #require(
             port ?? listeningPort(),
-            "netmon serve did not say where it listens (running: \(process.isRunning)): \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+            "netmon serve did not say where it listens (running: \(process.isRunning)): \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")"
+        )
 
         let trusted = try await offPool {
             Spawn.run(["/usr/bin/curl", "-sS", "--max-time", "10", "--cacert", cert, "https://127.0.0.1:\(p)/healthz"])

@@ -121,8 +121,9 @@ func withRunningService<T: Sendable>(
 }
 
 /// Polls `condition` every 50 ms until it holds or `timeout` passes; returns whether it held.
-func eventually(timeout: Duration = .seconds(120), _ condition: @Sendable () async throws -> Bool) async rethrows -> Bool
-{
+func eventually(
+    timeout: Duration = .seconds(120), _ condition: @Sendable () async throws -> Bool
+) async rethrows -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return true }

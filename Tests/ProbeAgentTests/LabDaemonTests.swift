@@ -88,7 +88,8 @@ struct LabDaemonTests {
 
         try await offPool {
             try Shell.run([
-                netmon, "lab", "up", "--config", sitesPath, "--commune", Self.code, "--lab", lab, "--state-dir", stateDir,
+                netmon, "lab", "up", "--config", sitesPath, "--commune", Self.code, "--lab", lab, "--state-dir",
+                stateDir,
                 "--impair", "\(Self.code)=\(Int(Self.delayMs))ms",
             ])
         }
@@ -125,7 +126,8 @@ struct LabDaemonTests {
                     && passive.isSuperset(of: ["passive:hub", "passive:dns", "passive:ingest"])
             }
             let rounds = Self.rounds(ingest.stdout)
-            try #require(arrived, "rounds did not arrive; got \(rounds.map { "\($0.target)/\($0.sent)" }); log: \(probe.log)")
+            try #require(
+                arrived, "rounds did not arrive; got \(rounds.map { "\($0.target)/\($0.sent)" }); log: \(probe.log)")
 
             // Active ICMP: every probe answered, median at the responder's delay (plus a little for the path).
             for name in ["hub", "dns"] {
@@ -141,20 +143,28 @@ struct LabDaemonTests {
             for round in rounds.filter({ $0.target == "portal" && $0.sent == 5 }) {
                 #expect(round.received == 5 && round.kind == "tcp" && round.address == "10.33.0.10")
                 // A median well under the echo delay (single connects may be late on a loaded machine).
-                #expect((round.medianRTTSeconds ?? 1) * 1000 < Self.delayMs / 2, "portal connect RTTs \(round.rttSeconds)")
+                #expect(
+                    (round.medianRTTSeconds ?? 1) * 1000 < Self.delayMs / 2, "portal connect RTTs \(round.rttSeconds)")
             }
             // Passive: the capture on the link saw the same echoes, so the same delay; the connects' handshakes.
             for round in rounds.filter({ $0.kind == "passive" && ["passive:hub", "passive:dns"].contains($0.target) }) {
                 #expect(round.address == (round.target == "passive:hub" ? "10.33.0.1" : "10.33.0.53"))
                 #expect(round.sent > 0 && round.received <= round.sent)
                 if let median = round.medianRTTSeconds, round.rttSeconds.count >= 3 {
-                    #expect(median * 1000 >= Self.delayMs && median * 1000 < Self.delayMs + 5, "\(round.target) passive median \(median * 1000) ms")
+                    #expect(
+                        median * 1000 >= Self.delayMs && median * 1000 < Self.delayMs + 5,
+                        "\(round.target) passive median \(median * 1000) ms")
                 }
             }
             // The forwarder's HTTP to the receiver is real TCP data: segments counted, RTT samples taken.
             let ingestRounds = rounds.filter { $0.target == "passive:ingest" }
-            #expect(ingestRounds.contains { $0.sent > 0 && $0.received > 0 && $0.address == "10.33.0.20" }, "\(ingestRounds)")
-            #expect(rounds.filter { $0.kind == "passive" }.allSatisfy { $0.target.hasPrefix("passive:") && $0.jitterSeconds == nil })
+            #expect(
+                ingestRounds.contains { $0.sent > 0 && $0.received > 0 && $0.address == "10.33.0.20" },
+                "\(ingestRounds)")
+            #expect(
+                rounds.filter { $0.kind == "passive" }.allSatisfy {
+                    $0.target.hasPrefix("passive:") && $0.jitterSeconds == nil
+                })
             // Sequences are unique across active and passive rounds.
             let sequences = rounds.map(\.sequence)
             #expect(Set(sequences).count == sequences.count)
@@ -163,8 +173,11 @@ struct LabDaemonTests {
             let metrics = try await offPool {
                 try Shell.run(["ip", "netns", "exec", gateway, "curl", "-sf", "http://127.0.0.1:9109/metrics"]).stdout
             }
-            #expect(metrics.contains("netmon_capture_drops_total{commune=\"\(Self.code)\",interface=\"dc\"} 0"), "\(metrics)")
-            #expect(metrics.contains("netmon_probe_packets_sent_total{commune=\"\(Self.code)\",target=\"passive:hub\"}"))
+            #expect(
+                metrics.contains("netmon_capture_drops_total{commune=\"\(Self.code)\",interface=\"dc\"} 0"),
+                "\(metrics)")
+            #expect(
+                metrics.contains("netmon_probe_packets_sent_total{commune=\"\(Self.code)\",target=\"passive:hub\"}"))
 
             probe.signal(SIGTERM)
             let status = await probe.waitForExit(timeout: .seconds(30))

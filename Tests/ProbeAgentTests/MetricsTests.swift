@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import NetmonProtocol
+import TestSupport
 import Testing
 
 @testable import ProbeAgent

@@ -32,7 +32,8 @@ import Testing
                     source: "10.33.1.5", destination: "10.33.0.1", identifier: 7, count: 10, interval: 200, rtt: 20,
                     lost: [3, 7])
             ])
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("passive-\(UUID().uuidString).pcap").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("passive-\(UUID().uuidString).pcap")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
         _ = try synthetic.write(to: path)
         let options = PassiveCaptureService.options(for: Self.capture, schedule: Self.schedule)
@@ -54,7 +55,8 @@ import Testing
 
     @Test func retransmissionsAreThePassiveLoss() throws {
         let portal = try #require(try rounds().first { $0.target == "passive:portal" })
-        #expect(portal.sent > 20 && portal.sent - portal.received == 1, "sent \(portal.sent) received \(portal.received)")
+        #expect(
+            portal.sent > 20 && portal.sent - portal.received == 1, "sent \(portal.sent) received \(portal.received)")
         #expect(!portal.rttSeconds.isEmpty)
         #expect(portal.rttSeconds.allSatisfy { abs($0 - 0.012) < 1e-6 }, "\(portal.rttSeconds)")
     }

@@ -13,7 +13,9 @@ import Testing
     @Test func defaultsApplyAndCommunesOverrideKeyByKey() throws {
         var yaml = Fixture.base(
             line: 19, replacing: "    loss_ratio: { warn: 0.02, critical: 0.10, clear: 0.01 }",
-            with: "    loss_ratio: { warn: 0.02, critical: 0.10, clear: 0.01 }\n  capture: { interface: eth1, filter: \"tcp or icmp\", buffer_mib: 4 }")
+            with:
+                "    loss_ratio: { warn: 0.02, critical: 0.10, clear: 0.01 }\n  capture: { interface: eth1, filter: \"tcp or icmp\", buffer_mib: 4 }"
+        )
         yaml = yaml.replacingOccurrences(
             of: "probe_id: probe-11977 }", with: "probe_id: probe-11977, capture: { interface: ens4, snaplen: 96 } }")
         yaml = yaml.replacingOccurrences(
@@ -25,14 +27,17 @@ import Testing
         let own = try #require(config.capture(for: c11977))
         #expect(own == CaptureSettings(interface: "ens4", filter: "tcp or icmp", snapshotLength: 96, bufferMiB: 4))
         let inherited = try #require(config.capture(for: c13063))
-        #expect(inherited == CaptureSettings(interface: "eth1", filter: "tcp or icmp", snapshotLength: 128, bufferMiB: 4))
+        #expect(
+            inherited == CaptureSettings(interface: "eth1", filter: "tcp or icmp", snapshotLength: 128, bufferMiB: 4))
         #expect(config.capture(for: c11953) == nil)
     }
 
     @Test func badValuesAreReportedWhereTheyAre() throws {
         let yaml = Fixture.base(
             line: 19, replacing: "    loss_ratio: { warn: 0.02, critical: 0.10, clear: 0.01 }",
-            with: "    loss_ratio: { warn: 0.02, critical: 0.10, clear: 0.01 }\n  capture: { interface: eth/1, snaplen: 20, buffer_mib: 0, enabeld: true }")
+            with:
+                "    loss_ratio: { warn: 0.02, critical: 0.10, clear: 0.01 }\n  capture: { interface: eth/1, snaplen: 20, buffer_mib: 0, enabeld: true }"
+        )
         let problems = try Fixture.problems(yaml)
         #expect(
             problems == [
@@ -46,6 +51,8 @@ import Testing
     @Test func interfaceNames() {
         #expect(CaptureSettings.standard.isActive == false)
         #expect(CaptureSettings(interface: "any", filter: nil, snapshotLength: 128, bufferMiB: 2).isActive)
-        #expect(CaptureSettings(interface: "eth0", filter: nil, snapshotLength: 128, bufferMiB: 2, enabled: false).isActive == false)
+        #expect(
+            CaptureSettings(interface: "eth0", filter: nil, snapshotLength: 128, bufferMiB: 2, enabled: false).isActive
+                == false)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import SiteCatalog
+import TestSupport
 import Testing
 
 /// `netmon check` end to end: the built binary, its output streams and exit codes.

@@ -34,7 +34,8 @@ import Testing
         #expect(email.email?.to == ["noc@example.vn"])
         let local = try #require(config.alerts.receiver(named: "local-mail"))
         #expect(local.sendResolved == true)
-        #expect(local.sendmail == SendmailReceiver(to: ["noc@example.vn", "ops@example.vn"], from: "netmon@example.vn"))
+        #expect(
+            local.sendmail == SendmailReceiver(to: ["noc@example.vn", "ops@example.vn"], from: "netmon@example.vn"))
         #expect(local.sendmail?.path == "/usr/sbin/sendmail")
         #expect(config.alerts.receiver(named: "other-mail")?.sendmail?.path == "/usr/lib/sendmail")
         #expect(config.alerts.receiver(named: "literal-hello")?.email?.hello == "[10.33.0.5]")
@@ -43,7 +44,9 @@ import Testing
     }
 
     @Test func badHello() throws {
-        let yaml = Fixture.base(line: Self.emailLine, replacing: "smarthost: 127.0.0.1:587", with: "smarthost: 127.0.0.1:587, hello: mail server")
+        let yaml = Fixture.base(
+            line: Self.emailLine, replacing: "smarthost: 127.0.0.1:587",
+            with: "smarthost: 127.0.0.1:587, hello: mail server")
         #expect(
             try Fixture.problems(yaml) == [
                 "42:115: `hello` must be a host name (letters, digits, - and .) or an address literal such as [10.33.0.5], found `mail server`"
@@ -51,12 +54,15 @@ import Testing
     }
 
     @Test func emptyCAFile() throws {
-        let yaml = Fixture.base(line: Self.emailLine, replacing: "smarthost: 127.0.0.1:587", with: "smarthost: 127.0.0.1:587, ca_file: \"\"")
+        let yaml = Fixture.base(
+            line: Self.emailLine, replacing: "smarthost: 127.0.0.1:587", with: "smarthost: 127.0.0.1:587, ca_file: \"\""
+        )
         #expect(try Fixture.problems(yaml) == ["42:117: `alerts.receivers[1].email.ca_file` must not be empty"])
     }
 
     @Test func sendResolvedMustBeBoolean() throws {
-        let yaml = Fixture.base(line: Self.emailLine, replacing: "{ name: noc-email,", with: "{ name: noc-email, send_resolved: maybe,")
+        let yaml = Fixture.base(
+            line: Self.emailLine, replacing: "{ name: noc-email,", with: "{ name: noc-email, send_resolved: maybe,")
         #expect(
             try Fixture.problems(yaml) == [
                 "42:41: expected true or false for `alerts.receivers[1].send_resolved`, found string \"maybe\""
@@ -64,14 +70,17 @@ import Testing
     }
 
     @Test func misspelledEmailKeySuggestsHello() throws {
-        let yaml = Fixture.base(line: Self.emailLine, replacing: "smarthost: 127.0.0.1:587", with: "smarthost: 127.0.0.1:587, helo: netmon")
+        let yaml = Fixture.base(
+            line: Self.emailLine, replacing: "smarthost: 127.0.0.1:587", with: "smarthost: 127.0.0.1:587, helo: netmon")
         #expect(try Fixture.problems(yaml) == ["42:108: unknown key `helo` in email; did you mean `hello`?"])
     }
 
     @Test func sendmailNeedsAbsolutePathAndSender() throws {
         let relative = Fixture.base(
             replacing: Self.emailLine,
-            with: "    - { name: noc-email, sendmail: { to: [noc@example.vn], from: netmon@example.vn, path: sendmail } }")
+            with:
+                "    - { name: noc-email, sendmail: { to: [noc@example.vn], from: netmon@example.vn, path: sendmail } }"
+        )
         #expect(
             try Fixture.problems(relative) == [
                 "42:91: sendmail `path` must be an absolute path such as /usr/sbin/sendmail, found `sendmail`"

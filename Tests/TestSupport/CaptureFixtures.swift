@@ -4,7 +4,8 @@ import Foundation
 public enum CaptureFixtures {
     /// The package's root folder.
     public static var packageRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
 
     /// The folder of the real captures and their tshark references.

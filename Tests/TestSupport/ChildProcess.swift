@@ -48,11 +48,13 @@ public final class ChildProcess: Sendable {
         while Date() < deadline {
             if self.stdout.split(separator: "\n").contains(where: { $0.hasPrefix(prefix) }) { return }
             if !self.process.isRunning {
-                throw ChildProcessError(message: "exited \(self.process.terminationStatus) before printing '\(prefix)': \(self.stderr)")
+                throw ChildProcessError(
+                    message: "exited \(self.process.terminationStatus) before printing '\(prefix)': \(self.stderr)")
             }
             usleep(10_000)
         }
-        throw ChildProcessError(message: "no line starting with '\(prefix)' within \(timeout) s; stderr: \(self.stderr)")
+        throw ChildProcessError(
+            message: "no line starting with '\(prefix)' within \(timeout) s; stderr: \(self.stderr)")
     }
 
     /// Waits up to `timeout` seconds for the process to exit by itself; its exit status, or nil if still running.

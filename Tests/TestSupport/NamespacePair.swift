@@ -39,7 +39,10 @@ public final class NamespacePair: Sendable {
         do {
             try Shell.run(["ip", "netns", "add", self.source])
             try Shell.run(["ip", "netns", "add", self.target])
-            try Shell.run(["ip", "-n", self.source, "link", "add", "v0", "type", "veth", "peer", "name", "v1", "netns", self.target])
+            try Shell.run([
+                "ip", "-n", self.source, "link", "add", "v0", "type", "veth", "peer", "name", "v1", "netns",
+                self.target,
+            ])
             try Shell.run(["ip", "-n", self.source, "addr", "add", "\(Self.sourceIPv4)/24", "dev", "v0"])
             try Shell.run(["ip", "-n", self.target, "addr", "add", "\(Self.targetIPv4)/24", "dev", "v1"])
             try Shell.run(["ip", "-n", self.source, "addr", "add", "\(Self.sourceIPv6)/64", "dev", "v0", "nodad"])
@@ -53,7 +56,9 @@ public final class NamespacePair: Sendable {
             for address in [Self.targetIPv4, Self.targetIPv6] {
                 var answered = false
                 for _ in 0..<20 where !answered {
-                    answered = (try? self.run(in: self.source, ["ping", "-n", "-q", "-c", "1", "-W", "1", address], check: true)) != nil
+                    answered =
+                        (try? self.run(
+                            in: self.source, ["ping", "-n", "-q", "-c", "1", "-W", "1", address], check: true)) != nil
                 }
                 if !answered {
                     throw CommandError(
@@ -81,13 +86,18 @@ public final class NamespacePair: Sendable {
     }
 
     /// Starts `netmon lab responder` in the target namespace (kernel echo off there) and waits until it is ready.
-    public func startResponder(delay: String, jitter: String = "0ms", distribution: String = "uniform", seed: UInt64 = 1)
+    public func startResponder(
+        delay: String, jitter: String = "0ms", distribution: String = "uniform", seed: UInt64 = 1
+    )
         throws -> ChildProcess
     {
         let responder = try self.start(
             in: self.target,
-            [NetmonBinary.path, "lab", "responder", "--delay", delay, "--jitter", jitter, "--distribution", distribution,
-             "--seed", String(seed)])
+            [
+                NetmonBinary.path, "lab", "responder", "--delay", delay, "--jitter", jitter, "--distribution",
+                distribution,
+                "--seed", String(seed),
+            ])
         try responder.waitForLine(startingWith: "ready")
         return responder
     }
@@ -103,12 +113,17 @@ public final class NamespacePair: Sendable {
             ["nft", "add", "chain", "inet", table, "input", "{ type filter hook input priority 0 ; policy accept ; }"])
         try self.run(
             in: self.target,
-            ["nft", "add", "rule", "inet", table, "input", "icmp", "type", "echo-request", "numgen", "random", "mod",
-             "100", "<", String(percent), "counter", "drop"])
+            [
+                "nft", "add", "rule", "inet", table, "input", "icmp", "type", "echo-request", "numgen", "random", "mod",
+                "100", "<", String(percent), "counter", "drop",
+            ])
         try self.run(
             in: self.target,
-            ["nft", "add", "rule", "inet", table, "input", "icmpv6", "type", "echo-request", "numgen", "random", "mod",
-             "100", "<", String(percent), "counter", "drop"])
+            [
+                "nft", "add", "rule", "inet", table, "input", "icmpv6", "type", "echo-request", "numgen", "random",
+                "mod",
+                "100", "<", String(percent), "counter", "drop",
+            ])
         return table
     }
 

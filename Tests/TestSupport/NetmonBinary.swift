@@ -6,7 +6,8 @@ public enum NetmonBinary {
     /// Absolute path of the netmon executable.
     public static var path: String {
         if let override = ProcessInfo.processInfo.environment["NETMON_BIN"], !override.isEmpty { return override }
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
         var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
         // Inside an .xctest bundle directory on some layouts: climb until a `netmon` sibling shows up.

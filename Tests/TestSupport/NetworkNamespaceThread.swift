@@ -13,7 +13,9 @@ public enum NetworkNamespaceThread {
             defer { done.signal() }
             let fd = open("/run/netns/\(name)", O_RDONLY | O_CLOEXEC)
             guard fd >= 0, CNetShims_enterNetworkNamespace(fd) == 0 else {
-                box.result = .failure(ChildProcessError(message: "cannot enter network namespace \(name): \(String(cString: strerror(errno)))"))
+                box.result = .failure(
+                    ChildProcessError(
+                        message: "cannot enter network namespace \(name): \(String(cString: strerror(errno)))"))
                 if fd >= 0 { close(fd) }
                 return
             }

@@ -37,8 +37,10 @@ public actor PostgresCluster {
         let name = "netmon_t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let psql = (Self.binDirectory.map { "\($0)/psql" }) ?? "psql"
         let (status, output) = Self.run(
-            [psql, "-h", server.host, "-p", "\(server.port)", "-U", server.user, "-d", "postgres", "-v",
-             "ON_ERROR_STOP=1", "-c", "CREATE DATABASE \(name) ENCODING 'UTF8' TEMPLATE template0"],
+            [
+                psql, "-h", server.host, "-p", "\(server.port)", "-U", server.user, "-d", "postgres", "-v",
+                "ON_ERROR_STOP=1", "-c", "CREATE DATABASE \(name) ENCODING 'UTF8' TEMPLATE template0",
+            ],
             asPostgres: false)
         guard status == 0 else { throw Unavailable(description: "CREATE DATABASE failed: \(output)") }
         return "postgres://\(server.user)@\(server.host):\(server.port)/\(name)?sslmode=disable"
@@ -86,8 +88,10 @@ public actor PostgresCluster {
             let options =
                 "-p \(port) -k \(dir) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
             let (status, output) = run(
-                ["\(bin)/pg_ctl", "-D", "\(dir)/data", "-l", "\(dir)/server.log", "-o", options, "-w", "-t", "30",
-                 "start"], asPostgres: isRoot)
+                [
+                    "\(bin)/pg_ctl", "-D", "\(dir)/data", "-l", "\(dir)/server.log", "-o", options, "-w", "-t", "30",
+                    "start",
+                ], asPostgres: isRoot)
             if status == 0 {
                 stopAtExit(bin: bin, dir: dir, asPostgres: isRoot)
                 return .success(("127.0.0.1", port, user))

@@ -30,8 +30,10 @@ public struct SyntheticTCPFlow: Sendable {
     public var retransmissionTimeout: Double
 
     public init(
-        client: String, clientPort: UInt16, server: String, serverPort: UInt16, clientSideRTT: Double, serverSideRTT: Double,
-        start: Double = 0, exchanges: Int = 20, requestBytes: Int = 200, responseBytes: Int = 1200, timestamps: Bool = true,
+        client: String, clientPort: UInt16, server: String, serverPort: UInt16, clientSideRTT: Double,
+        serverSideRTT: Double,
+        start: Double = 0, exchanges: Int = 20, requestBytes: Int = 200, responseBytes: Int = 1200,
+        timestamps: Bool = true,
         lostRequests: Set<Int> = [], thinkTime: Double = 5, retransmissionTimeout: Double = 250
     ) {
         self.client = client
@@ -130,10 +132,16 @@ public struct SyntheticCapture: Sendable {
         return parts
     }
 
-    static func ethernetIPv4(source: [UInt8], destination: [UInt8], protocolNumber: UInt8, identification: UInt16, payload: [UInt8], payloadPadding: Int) -> [UInt8] {
+    static func ethernetIPv4(
+        source: [UInt8], destination: [UInt8], protocolNumber: UInt8, identification: UInt16, payload: [UInt8],
+        payloadPadding: Int
+    ) -> [UInt8] {
         var frame: [UInt8] = [0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x08, 0x00]
         let total = 20 + payload.count + payloadPadding
-        frame += [0x45, 0, UInt8(total >> 8), UInt8(total & 0xFF), UInt8(identification >> 8), UInt8(identification & 0xFF), 0x40, 0, 64, protocolNumber, 0, 0]
+        frame += [
+            0x45, 0, UInt8(total >> 8), UInt8(total & 0xFF), UInt8(identification >> 8), UInt8(identification & 0xFF),
+            0x40, 0, 64, protocolNumber, 0, 0,
+        ]
         frame += source
         frame += destination
         var sum: UInt32 = 0
@@ -168,7 +176,9 @@ public struct SyntheticCapture: Sendable {
         timestamps: Bool, isSYN: Bool, sequence: UInt32? = nil, into frames: inout [Frame]
     ) {
         var header: [UInt8] = []
-        header += [UInt8(sender.port >> 8), UInt8(sender.port & 0xFF), UInt8(receiver.port >> 8), UInt8(receiver.port & 0xFF)]
+        header += [
+            UInt8(sender.port >> 8), UInt8(sender.port & 0xFF), UInt8(receiver.port >> 8), UInt8(receiver.port & 0xFF),
+        ]
         header += Self.be32(sequence ?? sender.sequence)
         header += Self.be32(flags & 0x10 != 0 ? ack : 0)
         var options: [UInt8] = []
@@ -184,7 +194,8 @@ public struct SyntheticCapture: Sendable {
         header += options
         sender.identification &+= 1
         let frame = Self.ethernetIPv4(
-            source: sender.address, destination: receiver.address, protocolNumber: 6, identification: sender.identification,
+            source: sender.address, destination: receiver.address, protocolNumber: 6,
+            identification: sender.identification,
             payload: header, payloadPadding: payload)
         frames.append(Frame(time: time, bytes: frame))
     }
@@ -193,24 +204,33 @@ public struct SyntheticCapture: Sendable {
         let c = Int64(flow.clientSideRTT * 1e6)
         let s = Int64(flow.serverSideRTT * 1e6)
         var client = Host(
-            address: Self.ipv4(flow.client), port: flow.clientPort, identification: UInt16(truncatingIfNeeded: index * 7919),
-            sequence: UInt32(truncatingIfNeeded: 1_000_000 &+ index &* 104_729), timestampBase: 5_000 &+ UInt32(index % 1000),
+            address: Self.ipv4(flow.client), port: flow.clientPort,
+            identification: UInt16(truncatingIfNeeded: index * 7919),
+            sequence: UInt32(truncatingIfNeeded: 1_000_000 &+ index &* 104_729),
+            timestampBase: 5_000 &+ UInt32(index % 1000),
             oneWay: c / 2)
         var server = Host(
-            address: Self.ipv4(flow.server), port: flow.serverPort, identification: UInt16(truncatingIfNeeded: index * 3571),
+            address: Self.ipv4(flow.server), port: flow.serverPort,
+            identification: UInt16(truncatingIfNeeded: index * 3571),
             sequence: UInt32(truncatingIfNeeded: 3_000_000_000 &+ index &* 15_485_863), timestampBase: 900_000,
             oneWay: s / 2)
         let ts = flow.timestamps
         let syn: UInt8 = 0x02, ack: UInt8 = 0x10, psh: UInt8 = 0x08, fin: UInt8 = 0x01
         var t = epoch * 1_000_000_000 + Int64(flow.start * 1e9)
         // Handshake.
-        Self.tcp(from: &client, to: &server, at: t, flags: syn, payload: 0, ack: 0, timestamps: ts, isSYN: true, into: &frames)
+        Self.tcp(
+            from: &client, to: &server, at: t, flags: syn, payload: 0, ack: 0, timestamps: ts, isSYN: true,
+            into: &frames)
         client.sequence &+= 1
         t += s
-        Self.tcp(from: &server, to: &client, at: t, flags: syn | ack, payload: 0, ack: client.sequence, timestamps: ts, isSYN: true, into: &frames)
+        Self.tcp(
+            from: &server, to: &client, at: t, flags: syn | ack, payload: 0, ack: client.sequence, timestamps: ts,
+            isSYN: true, into: &frames)
         server.sequence &+= 1
         t += c
-        Self.tcp(from: &client, to: &server, at: t, flags: ack, payload: 0, ack: server.sequence, timestamps: ts, isSYN: false, into: &frames)
+        Self.tcp(
+            from: &client, to: &server, at: t, flags: ack, payload: 0, ack: server.sequence, timestamps: ts,
+            isSYN: false, into: &frames)
         let think = Int64(flow.thinkTime * 1e6)
         let rto = Int64(flow.retransmissionTimeout * 1e6)
         for exchange in 0..<flow.exchanges {
@@ -219,7 +239,9 @@ public struct SyntheticCapture: Sendable {
             if flow.lostRequests.contains(exchange) {
                 // Seen here, lost before the server: the server's TS.Recent must not move.
                 let recent = server.recent
-                Self.tcp(from: &client, to: &server, at: t, flags: ack | psh, payload: flow.requestBytes, ack: server.sequence, timestamps: ts, isSYN: false, into: &frames)
+                Self.tcp(
+                    from: &client, to: &server, at: t, flags: ack | psh, payload: flow.requestBytes,
+                    ack: server.sequence, timestamps: ts, isSYN: false, into: &frames)
                 server.recent = recent
                 t += rto
             }
@@ -228,20 +250,30 @@ public struct SyntheticCapture: Sendable {
                 timestamps: ts, isSYN: false, sequence: requestSequence, into: &frames)
             client.sequence = requestSequence &+ UInt32(flow.requestBytes)
             t += s
-            Self.tcp(from: &server, to: &client, at: t, flags: ack | psh, payload: flow.responseBytes, ack: client.sequence, timestamps: ts, isSYN: false, into: &frames)
+            Self.tcp(
+                from: &server, to: &client, at: t, flags: ack | psh, payload: flow.responseBytes, ack: client.sequence,
+                timestamps: ts, isSYN: false, into: &frames)
             server.sequence &+= UInt32(flow.responseBytes)
             t += c
-            Self.tcp(from: &client, to: &server, at: t, flags: ack, payload: 0, ack: server.sequence, timestamps: ts, isSYN: false, into: &frames)
+            Self.tcp(
+                from: &client, to: &server, at: t, flags: ack, payload: 0, ack: server.sequence, timestamps: ts,
+                isSYN: false, into: &frames)
         }
         // Close.
         t += think
-        Self.tcp(from: &client, to: &server, at: t, flags: fin | ack, payload: 0, ack: server.sequence, timestamps: ts, isSYN: false, into: &frames)
+        Self.tcp(
+            from: &client, to: &server, at: t, flags: fin | ack, payload: 0, ack: server.sequence, timestamps: ts,
+            isSYN: false, into: &frames)
         client.sequence &+= 1
         t += s
-        Self.tcp(from: &server, to: &client, at: t, flags: fin | ack, payload: 0, ack: client.sequence, timestamps: ts, isSYN: false, into: &frames)
+        Self.tcp(
+            from: &server, to: &client, at: t, flags: fin | ack, payload: 0, ack: client.sequence, timestamps: ts,
+            isSYN: false, into: &frames)
         server.sequence &+= 1
         t += c
-        Self.tcp(from: &client, to: &server, at: t, flags: ack, payload: 0, ack: server.sequence, timestamps: ts, isSYN: false, into: &frames)
+        Self.tcp(
+            from: &client, to: &server, at: t, flags: ack, payload: 0, ack: server.sequence, timestamps: ts,
+            isSYN: false, into: &frames)
     }
 
     static func emit(_ pinger: SyntheticPinger, epoch: Int64, into frames: inout [Frame]) {
@@ -251,23 +283,36 @@ public struct SyntheticCapture: Sendable {
         for sequence in 0..<pinger.count {
             let t = start + Int64(Double(sequence) * pinger.interval * 1e6)
             func echo(_ type: UInt8) -> [UInt8] {
-                var message: [UInt8] = [type, 0, 0, 0, UInt8(pinger.identifier >> 8), UInt8(pinger.identifier & 0xFF), UInt8(sequence >> 8), UInt8(sequence & 0xFF)]
+                var message: [UInt8] = [
+                    type, 0, 0, 0, UInt8(pinger.identifier >> 8), UInt8(pinger.identifier & 0xFF), UInt8(sequence >> 8),
+                    UInt8(sequence & 0xFF),
+                ]
                 message += [UInt8](repeating: 0x42, count: 56)
                 var sum: UInt32 = 0
-                for i in stride(from: 0, to: message.count, by: 2) { sum += UInt32(message[i]) << 8 | UInt32(message[i + 1]) }
+                for i in stride(from: 0, to: message.count, by: 2) {
+                    sum += UInt32(message[i]) << 8 | UInt32(message[i + 1])
+                }
                 while sum > 0xFFFF { sum = (sum & 0xFFFF) + (sum >> 16) }
                 let checksum = ~UInt16(sum)
                 message[2] = UInt8(checksum >> 8)
                 message[3] = UInt8(checksum & 0xFF)
                 return message
             }
-            frames.append(Frame(time: t, bytes: Self.ethernetIPv4(
-                source: source, destination: destination, protocolNumber: 1, identification: UInt16(truncatingIfNeeded: sequence * 2),
-                payload: echo(8), payloadPadding: 0)))
+            frames.append(
+                Frame(
+                    time: t,
+                    bytes: Self.ethernetIPv4(
+                        source: source, destination: destination, protocolNumber: 1,
+                        identification: UInt16(truncatingIfNeeded: sequence * 2),
+                        payload: echo(8), payloadPadding: 0)))
             if !pinger.lost.contains(sequence) {
-                frames.append(Frame(time: t + Int64(pinger.rtt * 1e6), bytes: Self.ethernetIPv4(
-                    source: destination, destination: source, protocolNumber: 1, identification: UInt16(truncatingIfNeeded: sequence * 2 + 1),
-                    payload: echo(0), payloadPadding: 0)))
+                frames.append(
+                    Frame(
+                        time: t + Int64(pinger.rtt * 1e6),
+                        bytes: Self.ethernetIPv4(
+                            source: destination, destination: source, protocolNumber: 1,
+                            identification: UInt16(truncatingIfNeeded: sequence * 2 + 1),
+                            payload: echo(0), payloadPadding: 0)))
             }
         }
     }

@@ -12,9 +12,10 @@ public struct AlertRetention: Sendable, Hashable {
     /// Silences are deleted this many seconds after they ended (default 30 days).
     public var silenceSeconds: Double
 
-    public init(deliveredSeconds: Double = 7 * 86_400, resolvedSeconds: Double = 30 * 86_400,
-        silenceSeconds: Double = 30 * 86_400)
-    {
+    public init(
+        deliveredSeconds: Double = 7 * 86_400, resolvedSeconds: Double = 30 * 86_400,
+        silenceSeconds: Double = 30 * 86_400
+    ) {
         self.deliveredSeconds = deliveredSeconds
         self.resolvedSeconds = resolvedSeconds
         self.silenceSeconds = silenceSeconds
@@ -59,7 +60,8 @@ public struct AlertRetentionService: Service {
         Outcome(
             deliveredNotifications: try self.store.pruneDelivered(
                 before: now.addingTimeInterval(-self.retention.deliveredSeconds)),
-            resolvedAlerts: try self.store.pruneResolved(before: now.addingTimeInterval(-self.retention.resolvedSeconds)),
+            resolvedAlerts: try self.store.pruneResolved(
+                before: now.addingTimeInterval(-self.retention.resolvedSeconds)),
             silences: try self.store.pruneSilences(endedBefore: now.addingTimeInterval(-self.retention.silenceSeconds)))
     }
 

@@ -3,7 +3,9 @@
 public enum CoverageAnalysis {
     /// The cells of each commune (polygon-to-cells of its boundary, centre containment). A cell claimed by
     /// two communes (overlapping boundaries) stays with the first in code order.
-    public static func communeCells(_ communes: [CommuneBoundary], resolution: Int) -> (cells: [[H3Index]], overlapping: Int) {
+    public static func communeCells(
+        _ communes: [CommuneBoundary], resolution: Int
+    ) -> (cells: [[H3Index]], overlapping: Int) {
         var owner = Set<H3Index>()
         var overlapping = 0
         var out: [[H3Index]] = []
@@ -34,7 +36,9 @@ public enum CoverageAnalysis {
     }
 
     /// Runs the analysis. `communes` are sorted by code first.
-    public static func analyze(_ accumulator: CoverageAccumulator, communes unsorted: [CommuneBoundary]) -> CoverageResult {
+    public static func analyze(
+        _ accumulator: CoverageAccumulator, communes unsorted: [CommuneBoundary]
+    ) -> CoverageResult {
         Self.analyze(accumulator, grid: CommuneGrid(communes: unsorted, resolution: accumulator.settings.resolution))
     }
 
@@ -51,7 +55,9 @@ public enum CoverageAnalysis {
 
         // Samples per accumulator cell, regrouped: cell → technology → operator → values.
         var byCell: [Int32: [(UInt8, UInt16, [Double])]] = [:]
-        for (key, values) in accumulator.samples { byCell[key.cell, default: []].append((key.technology, key.op, values)) }
+        for (key, values) in accumulator.samples {
+            byCell[key.cell, default: []].append((key.technology, key.op, values))
+        }
         var opRows: [Int32: [(UInt16, Int32)]] = [:]
         for (key, n) in accumulator.operatorRows { opRows[key.cell, default: []].append((key.op, n)) }
 
@@ -78,13 +84,15 @@ public enum CoverageAnalysis {
                 }
                 let measured = rows >= minSamples
                 let covered = technologies.values.contains { $0.state == .covered }
-                let measuredOperators = (index.flatMap { opRows[$0] } ?? []).filter { $0.1 >= Int32(minSamples) }.map(\.0)
+                let measuredOperators = (index.flatMap { opRows[$0] } ?? []).filter { $0.1 >= Int32(minSamples) }.map(
+                    \.0)
                 let notCovering = Set(measuredOperators).subtracting(perOperatorCovered)
-                cells.append(CellCoverage(
-                    cell: cell, communeCode: commune.code, areaKm2: H3.cellAreaKm2(cell), rows: rows,
-                    technologies: technologies, isMeasured: measured, isDead: measured && !covered, deadZone: nil,
-                    operatorsCovering: perOperatorCovered.map { accumulator.operators[Int($0)] }.sorted(),
-                    operatorsNotCovering: notCovering.map { accumulator.operators[Int($0)] }.sorted()))
+                cells.append(
+                    CellCoverage(
+                        cell: cell, communeCode: commune.code, areaKm2: H3.cellAreaKm2(cell), rows: rows,
+                        technologies: technologies, isMeasured: measured, isDead: measured && !covered, deadZone: nil,
+                        operatorsCovering: perOperatorCovered.map { accumulator.operators[Int($0)] }.sorted(),
+                        operatorsNotCovering: notCovering.map { accumulator.operators[Int($0)] }.sorted()))
             }
         }
 
@@ -107,9 +115,10 @@ public enum CoverageAnalysis {
                 }
             }
             let members = queue.map { cells[$0] }
-            zones.append(DeadZone(
-                id: id, cells: members.map(\.cell).sorted(), areaKm2: members.reduce(0) { $0 + $1.areaKm2 },
-                communeCodes: Array(Set(members.map(\.communeCode))).sorted()))
+            zones.append(
+                DeadZone(
+                    id: id, cells: members.map(\.cell).sorted(), areaKm2: members.reduce(0) { $0 + $1.areaKm2 },
+                    communeCodes: Array(Set(members.map(\.communeCode))).sorted()))
         }
 
         // Commune figures.
@@ -125,10 +134,12 @@ public enum CoverageAnalysis {
                 coverage[technology] = area > 0 ? covered / area : 0
             }
             let measuredArea = mine.filter(\.isMeasured).reduce(0) { $0 + $1.areaKm2 }
-            communeFigures.append(CommuneCoverage(
-                code: commune.code, name: commune.name, cells: mine.count, areaKm2: area, coverage: coverage,
-                measuredRatio: area > 0 ? measuredArea / area : 0, deadCells: mine.filter(\.isDead).count,
-                deadZones: Set(mine.compactMap(\.deadZone)).count, partialNotSpots: mine.filter(\.isPartialNotSpot).count))
+            communeFigures.append(
+                CommuneCoverage(
+                    code: commune.code, name: commune.name, cells: mine.count, areaKm2: area, coverage: coverage,
+                    measuredRatio: area > 0 ? measuredArea / area : 0, deadCells: mine.filter(\.isDead).count,
+                    deadZones: Set(mine.compactMap(\.deadZone)).count,
+                    partialNotSpots: mine.filter(\.isPartialNotSpot).count))
         }
 
         // Province figures: area-weighted over the communes.
@@ -140,18 +151,26 @@ public enum CoverageAnalysis {
         }
         let measured = communeFigures.reduce(0) { $0 + $1.measuredRatio * $1.areaKm2 }
         var targets: [TargetResult] = []
-        for (technology, required) in [(Technology.threeG, settings.targets.threeGEveryCommune), (.fourG, settings.targets.fourGEveryCommune)] {
+        for (technology, required) in [
+            (Technology.threeG, settings.targets.threeGEveryCommune), (.fourG, settings.targets.fourGEveryCommune),
+        ] {
             let failing = required ? communeFigures.filter { ($0.coverage[technology] ?? 0) <= 0 }.map(\.code) : []
-            targets.append(TargetResult(
-                name: "\(technology.rawValue.lowercased())_every_commune", target: .bool(required),
-                value: .communes(failing), isMet: failing.isEmpty))
+            targets.append(
+                TargetResult(
+                    name: "\(technology.rawValue.lowercased())_every_commune", target: .bool(required),
+                    value: .communes(failing), isMet: failing.isEmpty))
         }
         if let ratio = settings.targets.fiveGAreaRatio {
             let value = coverage[.fiveG] ?? 0
-            targets.append(TargetResult(name: "5g_area_ratio", target: .number(ratio), value: .ratio(value), isMet: value >= ratio))
+            targets.append(
+                TargetResult(name: "5g_area_ratio", target: .number(ratio), value: .ratio(value), isMet: value >= ratio)
+            )
         }
         if let maxZones = settings.targets.maxDeadZones {
-            targets.append(TargetResult(name: "max_dead_zones", target: .int(maxZones), value: .count(zones.count), isMet: zones.count <= maxZones))
+            targets.append(
+                TargetResult(
+                    name: "max_dead_zones", target: .int(maxZones), value: .count(zones.count),
+                    isMet: zones.count <= maxZones))
         }
         let province = ProvinceCoverage(
             areaKm2: area, cells: cells.count, coverage: coverage, measuredRatio: area > 0 ? measured / area : 0,

@@ -27,17 +27,20 @@ extension CoverageResult {
                     ("measured_ratio", .rounded(c.measuredRatio)), ("dead_cells", .int(c.deadCells)),
                     ("dead_zones", .int(c.deadZones)), ("partial_not_spots", .int(c.partialNotSpots)),
                 ]
-                try writer.write(geometry: .multiPolygon(RingRepair.repaired(boundary.geometry)), properties: properties)
+                try writer.write(
+                    geometry: .multiPolygon(RingRepair.repaired(boundary.geometry)), properties: properties)
             }
         case .deadZones:
             for zone in self.deadZones {
                 let outline = CellOutline.multiPolygon(of: zone.cells)
                 let geometry: GeoJSONGeometry =
                     outline.polygons.count == 1 ? .polygon(outline.polygons[0]) : .multiPolygon(outline)
-                try writer.write(geometry: geometry, properties: [
-                    ("id", .int(zone.id)), ("cells", .int(zone.cells.count)), ("area_km2", .rounded(zone.areaKm2)),
-                    ("communes", .array(zone.communeCodes.map(JSONValue.string))),
-                ])
+                try writer.write(
+                    geometry: geometry,
+                    properties: [
+                        ("id", .int(zone.id)), ("cells", .int(zone.cells.count)), ("area_km2", .rounded(zone.areaKm2)),
+                        ("communes", .array(zone.communeCodes.map(JSONValue.string))),
+                    ])
             }
         case .cells:
             for cell in self.cells {
@@ -48,7 +51,8 @@ extension CoverageResult {
                 ]
                 for t in judged {
                     let f = cell.technologies[t]
-                    properties.append(("state_\(key(t))", .string(f?.state.rawValue ?? TechnologyCellState.noSamples.rawValue)))
+                    properties.append(
+                        ("state_\(key(t))", .string(f?.state.rawValue ?? TechnologyCellState.noSamples.rawValue)))
                     properties.append(("median_\(key(t))", f?.median.map { .rounded($0, 2) } ?? .null))
                     properties.append(("samples_\(key(t))", .int(f?.samples ?? 0)))
                 }
@@ -57,7 +61,8 @@ extension CoverageResult {
                     ("operators_not_covering", .array(cell.operatorsNotCovering.map(JSONValue.string))),
                     ("partial_not_spot", .bool(cell.isPartialNotSpot)),
                 ]
-                try writer.write(geometry: .polygon(GeoPolygon(exterior: H3.cellToBoundary(cell.cell))), properties: properties)
+                try writer.write(
+                    geometry: .polygon(GeoPolygon(exterior: H3.cellToBoundary(cell.cell))), properties: properties)
             }
         }
     }

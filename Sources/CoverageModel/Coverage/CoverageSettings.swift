@@ -21,7 +21,10 @@ public struct CoverageTargets: Sendable, Hashable {
     /// The most dead zones allowed in the province.
     public var maxDeadZones: Int?
 
-    public init(threeGEveryCommune: Bool = false, fourGEveryCommune: Bool = true, fiveGAreaRatio: Double? = 0.60, maxDeadZones: Int? = 0) {
+    public init(
+        threeGEveryCommune: Bool = false, fourGEveryCommune: Bool = true, fiveGAreaRatio: Double? = 0.60,
+        maxDeadZones: Int? = 0
+    ) {
         self.threeGEveryCommune = threeGEveryCommune
         self.fourGEveryCommune = fourGEveryCommune
         self.fiveGAreaRatio = fiveGAreaRatio

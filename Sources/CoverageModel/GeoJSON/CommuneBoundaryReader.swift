@@ -49,7 +49,9 @@ public enum CommuneBoundaryReader {
         var out: [CommuneBoundary] = []
         var codes = Set<String>()
         for (i, item) in features.enumerated() {
-            func fail(_ message: String) -> BoundaryReadError { BoundaryReadError(file: name, feature: i + 1, message: message) }
+            func fail(_ message: String) -> BoundaryReadError {
+                BoundaryReadError(file: name, feature: i + 1, message: message)
+            }
             guard let feature = item as? [String: Any], let properties = feature["properties"] as? [String: Any] else {
                 throw fail("not a feature with properties")
             }

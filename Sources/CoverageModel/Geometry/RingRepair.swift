@@ -45,7 +45,9 @@ public enum RingRepair {
             for hole in polygon.holes {
                 for piece in Self.simpleRings(hole, grid: grid) {
                     let cw = RingOrientation.wound(piece, counterClockwise: false)
-                    if let owner = pieces.indices.first(where: { GeoRing.contains(pieces[$0].exterior, Self.interiorPoint(of: cw)) }) {
+                    if let owner = pieces.indices.first(where: {
+                        GeoRing.contains(pieces[$0].exterior, Self.interiorPoint(of: cw))
+                    }) {
                         pieces[owner].holes.append(cw)
                     }
                 }

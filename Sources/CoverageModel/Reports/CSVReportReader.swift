@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reads reports from CSV through a column mapping, streaming in chunks.
@@ -59,7 +59,8 @@ public final class CSVReportReader: SignalReportReader {
     private func readHeader() throws {
         self.headerRead = true
         guard try self.records.next() else {
-            throw ReportReadError(code: .badHeader, message: "the file is empty (no header)", file: self.records.sourceName, row: 1)
+            throw ReportReadError(
+                code: .badHeader, message: "the file is empty (no header)", file: self.records.sourceName, row: 1)
         }
         var names: [String: Int] = [:]
         for i in 0..<self.records.fields.count {
@@ -76,7 +77,8 @@ public final class CSVReportReader: SignalReportReader {
             let wanted = missing.map { "'\(self.mapping.columns[$0] ?? $0.rawValue)'" }.joined(separator: ", ")
             throw ReportReadError(
                 code: .badHeader,
-                message: "the header lacks \(wanted) (preset \(self.mapping.name)); it has: \(names.keys.sorted().joined(separator: ", "))",
+                message:
+                    "the header lacks \(wanted) (preset \(self.mapping.name)); it has: \(names.keys.sorted().joined(separator: ", "))",
                 file: self.records.sourceName, row: 1)
         }
         for (technology, columns) in self.mapping.perTechnology {
@@ -104,10 +106,15 @@ public final class CSVReportReader: SignalReportReader {
 
     /// The technology named by the field's bytes.
     private func technology(at index: Int) -> Result<Technology, Reason> {
-        if let hit = self.records.withField(index, { bytes -> Technology? in
-            for (spelling, t) in self.technologyCache where spelling.elementsEqual(bytes) { return t }
-            return nil
-        }) { return .success(hit) }
+        if let hit = self.records.withField(
+            index,
+            { bytes -> Technology? in
+                for (spelling, t) in self.technologyCache where spelling.elementsEqual(bytes) { return t }
+                return nil
+            })
+        {
+            return .success(hit)
+        }
         let text = self.records.string(index)
         let trimmed = text.trimmingSpaces
         if trimmed.isEmpty { return .failure(Reason(text: "technology is empty")) }
@@ -119,10 +126,13 @@ public final class CSVReportReader: SignalReportReader {
     }
 
     /// A text field, reusing the previous String while the bytes repeat.
-    private func cachedText(_ index: Int, _ lastBytes: inout [UInt8], _ last: inout String?, normalize: (String) -> String?) -> String? {
+    private func cachedText(
+        _ index: Int, _ lastBytes: inout [UInt8], _ last: inout String?, normalize: (String) -> String?
+    ) -> String? {
         let same = self.records.withField(index) { field in
             lastBytes.count == field.count
-                && (field.isEmpty || lastBytes.withUnsafeBytes { memcmp($0.baseAddress!, field.baseAddress!, field.count) == 0 })
+                && (field.isEmpty
+                    || lastBytes.withUnsafeBytes { memcmp($0.baseAddress!, field.baseAddress!, field.count) == 0 })
         }
         if same && !lastBytes.isEmpty { return last }
         lastBytes = self.records.withField(index) { Array($0) }
@@ -139,7 +149,8 @@ public final class CSVReportReader: SignalReportReader {
                 self.acceptedPerTechnology[Self.position(of: report.technology)] += 1
                 return report
             case .failure(let reason):
-                let rejection = RowRejection(file: self.records.sourceName, row: self.records.recordNumber, reason: reason.text)
+                let rejection = RowRejection(
+                    file: self.records.sourceName, row: self.records.recordNumber, reason: reason.text)
                 if self.strict {
                     throw ReportReadError(code: .badRow, message: reason.text, file: rejection.file, row: rejection.row)
                 }
@@ -209,7 +220,9 @@ public final class CSVReportReader: SignalReportReader {
         if let problem = ReportValidation.checkLatLon(lat: lat, lon: lon) { return .failure(Reason(text: problem)) }
         var report = SignalReport(lat: lat, lon: lon, technology: technology)
         if self.timeColumn >= 0 {
-            let parsed = self.records.withField(self.timeColumn) { TimestampParsing.parse($0, zone: self.mapping.timeZone) }
+            let parsed = self.records.withField(self.timeColumn) {
+                TimestampParsing.parse($0, zone: self.mapping.timeZone)
+            }
             switch parsed {
             case .empty: break
             case .value(let t): report.time = t
@@ -237,8 +250,12 @@ public final class CSVReportReader: SignalReportReader {
                 if let failure = self.readMetric(metric, index, into: &report) { return .failure(failure) }
             }
         }
-        if self.dlColumn >= 0, let failure = self.readKbps(.dlKbps, self.dlColumn, into: &report) { return .failure(failure) }
-        if self.ulColumn >= 0, let failure = self.readKbps(.ulKbps, self.ulColumn, into: &report) { return .failure(failure) }
+        if self.dlColumn >= 0, let failure = self.readKbps(.dlKbps, self.dlColumn, into: &report) {
+            return .failure(failure)
+        }
+        if self.ulColumn >= 0, let failure = self.readKbps(.ulKbps, self.ulColumn, into: &report) {
+            return .failure(failure)
+        }
         if !self.technologyKbps.isEmpty, let extra = self.technologyKbps[technology] {
             for (field, index) in extra {
                 if let failure = self.readKbps(field, index, into: &report) { return .failure(failure) }
@@ -263,7 +280,8 @@ public final class CSVReportReader: SignalReportReader {
         case .invalid: return self.notANumber(index, metric.rawValue)
         case .empty: return nil
         case .value(let v):
-            report[metric] = ReportValidation.accept(v, metric: metric, sentinels: self.sentinels, summary: &self.partialSummary)
+            report[metric] = ReportValidation.accept(
+                v, metric: metric, sentinels: self.sentinels, summary: &self.partialSummary)
             return nil
         }
     }

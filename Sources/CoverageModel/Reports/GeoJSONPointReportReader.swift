@@ -80,7 +80,9 @@ public final class GeoJSONPointReportReader: SignalReportReader {
             case 123, 91:  // { [
                 if self.depth == 0 {
                     guard b == 123 else {
-                        throw ReportReadError(code: .badJSON, message: "GeoJSON must be a FeatureCollection object", file: self.source.name)
+                        throw ReportReadError(
+                            code: .badJSON, message: "GeoJSON must be a FeatureCollection object",
+                            file: self.source.name)
                     }
                     self.sawTopLevel = true
                 }
@@ -111,7 +113,8 @@ public final class GeoJSONPointReportReader: SignalReportReader {
             }
         }
         if self.depth != 0 || !self.sawTopLevel {
-            throw ReportReadError(code: .badJSON, message: "the GeoJSON document is truncated or empty", file: self.source.name)
+            throw ReportReadError(
+                code: .badJSON, message: "the GeoJSON document is truncated or empty", file: self.source.name)
         }
         return nil
     }

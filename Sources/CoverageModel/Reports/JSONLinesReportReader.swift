@@ -34,7 +34,8 @@ public final class JSONLinesReportReader: SignalReportReader {
                 self.summary.accepted[report.technology, default: 0] += 1
                 return report
             case .failure(let reason):
-                let rejection = RowRejection(file: self.lines.sourceName, row: self.lines.recordNumber, reason: reason.text)
+                let rejection = RowRejection(
+                    file: self.lines.sourceName, row: self.lines.recordNumber, reason: reason.text)
                 if self.strict {
                     throw ReportReadError(code: .badRow, message: reason.text, file: rejection.file, row: rejection.row)
                 }

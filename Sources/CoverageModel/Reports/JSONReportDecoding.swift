@@ -13,7 +13,8 @@ enum JSONReportDecoding {
         return Self.report(properties: dict, lat: nil, lon: nil, summary: &summary)
     }
 
-    static func report(fromFeature feature: [String: Any], summary: inout ImportSummary) -> Result<SignalReport, Reason> {
+    static func report(fromFeature feature: [String: Any], summary: inout ImportSummary) -> Result<SignalReport, Reason>
+    {
         guard let geometry = feature["geometry"] as? [String: Any], (geometry["type"] as? String) == "Point",
             let coordinates = geometry["coordinates"] as? [Any], coordinates.count >= 2,
             let lon = Self.double(coordinates[0]), let lat = Self.double(coordinates[1])
@@ -50,7 +51,9 @@ enum JSONReportDecoding {
         return .invalid
     }
 
-    static func report(properties: [String: Any], lat geoLat: Double?, lon geoLon: Double?, summary: inout ImportSummary)
+    static func report(
+        properties: [String: Any], lat geoLat: Double?, lon geoLon: Double?, summary: inout ImportSummary
+    )
         -> Result<SignalReport, Reason>
     {
         guard let techText = properties["technology"] as? String else {
@@ -86,7 +89,9 @@ enum JSONReportDecoding {
             case .invalid(let why): return .failure(Reason(text: why))
             }
         case let other:
-            guard let t = Self.double(other), t.isFinite else { return .failure(Reason(text: "time is not a string or number")) }
+            guard let t = Self.double(other), t.isFinite else {
+                return .failure(Reason(text: "time is not a string or number"))
+            }
             report.time = t
         }
         if let op = properties["operator"] {
@@ -101,7 +106,8 @@ enum JSONReportDecoding {
             switch Self.number(properties[metric.rawValue]) {
             case .missing: break
             case .invalid: return .failure(Reason(text: "\(metric.rawValue) is not a number"))
-            case .value(let v): report[metric] = ReportValidation.accept(v, metric: metric, sentinels: [], summary: &summary)
+            case .value(let v):
+                report[metric] = ReportValidation.accept(v, metric: metric, sentinels: [], summary: &summary)
             }
         }
         for name in ["dl_kbps", "ul_kbps"] {

@@ -56,7 +56,8 @@ enum NumberParsing {
             return .value(negative ? -value : value)
         }
         // Exponents, long mantissas, junk: let the standard library decide.
-        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(i - (negative ? 1 : 0))..<n]), as: UTF8.self)
+        let text = String(
+            decoding: UnsafeRawBufferPointer(rebasing: bytes[(i - (negative ? 1 : 0))..<n]), as: UTF8.self)
         guard sawDigit, let value = Double(text), value.isFinite else { return .invalid }
         return .value(value)
     }

@@ -22,13 +22,13 @@ public enum SignalMetric: String, Sendable, Hashable, CaseIterable, Codable {
     public var validRange: ClosedRange<Double> {
         switch self {
         case .rsrpDbm: -140 ... -44
-        case .rsrqDb: -34 ... 2.5
-        case .sinrDb: -23 ... 40
+        case .rsrqDb: -34...2.5
+        case .sinrDb: -23...40
         case .nrSsRsrpDbm: -156 ... -31
-        case .nrSsRsrqDb: -43 ... 20
-        case .nrSsSinrDb: -23 ... 40
+        case .nrSsRsrqDb: -43...20
+        case .nrSsSinrDb: -23...40
         case .rscpDbm: -120 ... -25
-        case .ecioDb: -24 ... 0
+        case .ecioDb: -24...0
         case .rssiDbm: -113 ... -51
         }
     }

@@ -39,7 +39,8 @@ public func makeReportReader(
     path: String, format: ReportFormat? = nil, mapping: ColumnMapping = .canonical, strict: Bool = false
 ) throws -> any SignalReportReader {
     let source = try FileByteSource(path: path)
-    return makeReportReader(source: source, format: format ?? ReportFormat(path: path), mapping: mapping, strict: strict)
+    return makeReportReader(
+        source: source, format: format ?? ReportFormat(path: path), mapping: mapping, strict: strict)
 }
 
 /// Opens the right reader for a byte source (an upload, memory). The mapping applies to CSV only.

@@ -49,7 +49,8 @@ public struct DriveTestSimulator {
     public init(communes: [CommuneBoundary], seed: UInt64) {
         self.seed = seed
         self.communes = communes
-        var box = communes.first?.geometry.boundingBox ?? GeoBoundingBox(minLat: 20, minLng: 106, maxLat: 21, maxLng: 107)
+        var box =
+            communes.first?.geometry.boundingBox ?? GeoBoundingBox(minLat: 20, minLng: 106, maxLat: 21, maxLng: 107)
         for c in communes { if let b = c.geometry.boundingBox { box = box.union(b) } }
         self.bbox = box
         self.raster = InsideRaster(bbox: box, step: 0.002, communes: communes)
@@ -71,10 +72,14 @@ public struct DriveTestSimulator {
                 while lat <= box.maxLat + dLat {
                     var lng = box.minLng - dLng
                     while lng <= box.maxLng + dLng {
-                        let p = LatLng(lat: lat + random.uniform(-0.35, 0.35) * dLat, lng: lng + random.uniform(-0.35, 0.35) * dLng)
+                        let p = LatLng(
+                            lat: lat + random.uniform(-0.35, 0.35) * dLat, lng: lng + random.uniform(-0.35, 0.35) * dLng
+                        )
                         lng += dLng
                         if technology == .fiveG && !towns.contains(where: { Self.distanceKm($0, p) < 7 }) { continue }
-                        if self.holes.contains(where: { Self.distanceKm($0.centre, p) < $0.radiusKm && !$0.operatorsKept.contains(op) }) {
+                        if self.holes.contains(where: {
+                            Self.distanceKm($0.centre, p) < $0.radiusKm && !$0.operatorsKept.contains(op)
+                        }) {
                             continue
                         }
                         self.sites.append(Site(operatorCode: op, technology: technology, position: p))
@@ -93,14 +98,18 @@ public struct DriveTestSimulator {
     }
 
     private func key(_ p: LatLng, group: Int) -> GridKey {
-        GridKey(x: Int((p.lng / self.cellDegrees).rounded(.down)), y: Int((p.lat / self.cellDegrees).rounded(.down)), group: group)
+        GridKey(
+            x: Int((p.lng / self.cellDegrees).rounded(.down)), y: Int((p.lat / self.cellDegrees).rounded(.down)),
+            group: group)
     }
 
     func isInside(_ p: LatLng) -> Bool { self.raster.isInside(p) }
 
     private func randomPointInside(_ random: inout SimulationRandom) -> LatLng {
         for _ in 0..<10_000 {
-            let p = LatLng(lat: random.uniform(self.bbox.minLat, self.bbox.maxLat), lng: random.uniform(self.bbox.minLng, self.bbox.maxLng))
+            let p = LatLng(
+                lat: random.uniform(self.bbox.minLat, self.bbox.maxLat),
+                lng: random.uniform(self.bbox.minLng, self.bbox.maxLng))
             if self.isInside(p) { return p }
         }
         return LatLng(lat: (self.bbox.minLat + self.bbox.maxLat) / 2, lng: (self.bbox.minLng + self.bbox.maxLng) / 2)
@@ -113,7 +122,9 @@ public struct DriveTestSimulator {
     }
 
     /// Strongest received reference-signal power (dBm) from the operator's sites of a technology.
-    func bestSignal(at p: LatLng, operatorCode: String, technology: Technology, fading: inout SimulationRandom) -> Double? {
+    func bestSignal(
+        at p: LatLng, operatorCode: String, technology: Technology, fading: inout SimulationRandom
+    ) -> Double? {
         let k = self.key(p, group: Self.group(operatorCode, technology))
         var best: Double?
         for dx in -1...1 {
@@ -144,32 +155,39 @@ public struct DriveTestSimulator {
     }
 
     /// One simulated sample.
-    func sample(at p: LatLng, operatorCode: String, time: Double, device: String, random: inout SimulationRandom) -> SignalReport {
-        var report = SignalReport(time: time, lat: p.lat, lon: p.lng, technology: .noService, operatorCode: operatorCode, device: device)
+    func sample(
+        at p: LatLng, operatorCode: String, time: Double, device: String, random: inout SimulationRandom
+    ) -> SignalReport {
+        var report = SignalReport(
+            time: time, lat: p.lat, lon: p.lng, technology: .noService, operatorCode: operatorCode, device: device)
         let nr = self.bestSignal(at: p, operatorCode: operatorCode, technology: .fiveG, fading: &random)
         let lte = self.bestSignal(at: p, operatorCode: operatorCode, technology: .fourG, fading: &random)
-        func clamp(_ v: Double, _ r: ClosedRange<Double>) -> Double { min(max(v.rounded(), r.lowerBound), r.upperBound) }
+        func clamp(_ v: Double, _ r: ClosedRange<Double>) -> Double {
+            min(max(v.rounded(), r.lowerBound), r.upperBound)
+        }
         if let nr, nr >= -112, let lte, lte >= -125 {
             report.technology = .fiveG
             report.nrSsRsrpDbm = clamp(nr, -156 ... -31)
-            report.nrSsSinrDb = clamp((nr + 112) / 2.2 + random.normal() * 2, -23 ... 40)
-            report.nrSsRsrqDb = clamp(-11 + (nr + 90) / 8 + random.normal(), -43 ... 20)
+            report.nrSsSinrDb = clamp((nr + 112) / 2.2 + random.normal() * 2, -23...40)
+            report.nrSsRsrqDb = clamp(-11 + (nr + 90) / 8 + random.normal(), -43...20)
             report.rsrpDbm = clamp(lte, -140 ... -44)
-            report.rsrqDb = clamp(-10 + (lte + 95) / 10 + random.normal(), -34 ... 2.5)
-            report.sinrDb = clamp((lte + 120) / 2.5 + random.normal() * 2, -23 ... 40)
+            report.rsrqDb = clamp(-10 + (lte + 95) / 10 + random.normal(), -34...2.5)
+            report.sinrDb = clamp((lte + 120) / 2.5 + random.normal() * 2, -23...40)
             report.dlKbps = max(0, ((nr + 125) * 6000 * random.uniform(0.6, 1.2)).rounded())
             report.ulKbps = max(0, ((nr + 125) * 600 * random.uniform(0.6, 1.2)).rounded())
         } else if let lte, lte >= -122 {
             report.technology = .fourG
             report.rsrpDbm = clamp(lte, -140 ... -44)
-            report.rsrqDb = clamp(-10 + (lte + 95) / 10 + random.normal(), -34 ... 2.5)
-            report.sinrDb = clamp((lte + 120) / 2.5 + random.normal() * 2, -23 ... 40)
+            report.rsrqDb = clamp(-10 + (lte + 95) / 10 + random.normal(), -34...2.5)
+            report.sinrDb = clamp((lte + 120) / 2.5 + random.normal() * 2, -23...40)
             report.dlKbps = max(0, ((lte + 125) * 1200 * random.uniform(0.6, 1.2)).rounded())
             report.ulKbps = max(0, ((lte + 125) * 200 * random.uniform(0.6, 1.2)).rounded())
-        } else if let rscp = self.bestSignal(at: p, operatorCode: operatorCode, technology: .threeG, fading: &random), rscp >= -112 {
+        } else if let rscp = self.bestSignal(at: p, operatorCode: operatorCode, technology: .threeG, fading: &random),
+            rscp >= -112
+        {
             report.technology = .threeG
             report.rscpDbm = clamp(rscp, -120 ... -25)
-            report.ecioDb = clamp(-6 + (rscp + 90) / 6 + random.normal(), -24 ... 0)
+            report.ecioDb = clamp(-6 + (rscp + 90) / 6 + random.normal(), -24...0)
             report.dlKbps = max(0, ((rscp + 115) * 150 * random.uniform(0.6, 1.2)).rounded())
             report.ulKbps = max(0, ((rscp + 115) * 40 * random.uniform(0.6, 1.2)).rounded())
         }

@@ -25,7 +25,9 @@ final class InsideRaster {
         let y = min(self.rows - 1, Int((p.lat - self.bbox.minLat) / self.step))
         let i = y * self.columns + x
         if self.cells[i] == 0 {
-            let centre = LatLng(lat: self.bbox.minLat + (Double(y) + 0.5) * self.step, lng: self.bbox.minLng + (Double(x) + 0.5) * self.step)
+            let centre = LatLng(
+                lat: self.bbox.minLat + (Double(y) + 0.5) * self.step,
+                lng: self.bbox.minLng + (Double(x) + 0.5) * self.step)
             let inside = self.communes.contains { $0.0.contains(centre) && $0.1.contains(centre) }
             self.cells[i] = inside ? 1 : 2
         }

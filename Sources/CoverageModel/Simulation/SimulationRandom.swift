@@ -27,22 +27,23 @@ public struct SimulationRandom: RandomNumberGenerator, Sendable {
 
     /// A stateless hash of integers to [0, 1): spatially fixed noise.
     static func hashUnit(_ seed: UInt64, _ a: Int64, _ b: Int64) -> Double {
-        var r = SimulationRandom(seed: seed &+ UInt64(bitPattern: a) &* 0x1000_0000_01B3 &+ UInt64(bitPattern: b) &* 0xC2B2_AE3D_27D4_EB4F)
+        var r = SimulationRandom(
+            seed: seed &+ UInt64(bitPattern: a) &* 0x1000_0000_01B3 &+ UInt64(bitPattern: b) &* 0xC2B2_AE3D_27D4_EB4F)
         _ = r.next()
         return r.unit()
     }
 }
 
 #if canImport(Glibc)
-import Glibc
-@inline(__always) func _log(_ x: Double) -> Double { Glibc.log(x) }
-@inline(__always) func _cos(_ x: Double) -> Double { Glibc.cos(x) }
-@inline(__always) func _sin(_ x: Double) -> Double { Glibc.sin(x) }
-@inline(__always) func _log10(_ x: Double) -> Double { Glibc.log10(x) }
+    import Glibc
+    @inline(__always) func _log(_ x: Double) -> Double { Glibc.log(x) }
+    @inline(__always) func _cos(_ x: Double) -> Double { Glibc.cos(x) }
+    @inline(__always) func _sin(_ x: Double) -> Double { Glibc.sin(x) }
+    @inline(__always) func _log10(_ x: Double) -> Double { Glibc.log10(x) }
 #else
-import Darwin
-@inline(__always) func _log(_ x: Double) -> Double { Darwin.log(x) }
-@inline(__always) func _cos(_ x: Double) -> Double { Darwin.cos(x) }
-@inline(__always) func _sin(_ x: Double) -> Double { Darwin.sin(x) }
-@inline(__always) func _log10(_ x: Double) -> Double { Darwin.log10(x) }
+    import Darwin
+    @inline(__always) func _log(_ x: Double) -> Double { Darwin.log(x) }
+    @inline(__always) func _cos(_ x: Double) -> Double { Darwin.cos(x) }
+    @inline(__always) func _sin(_ x: Double) -> Double { Darwin.sin(x) }
+    @inline(__always) func _log10(_ x: Double) -> Double { Darwin.log10(x) }
 #endif

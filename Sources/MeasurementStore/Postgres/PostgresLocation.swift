@@ -38,7 +38,8 @@ public struct PostgresLocation: Sendable, Hashable {
         self.sslMode = items["sslmode"] ?? "prefer"
         guard ["disable", "prefer", "require"].contains(self.sslMode) else {
             throw StoreError(
-                .badLocation, "sslmode must be disable, prefer or require, not '\(self.sslMode)'", context: "--database")
+                .badLocation, "sslmode must be disable, prefer or require, not '\(self.sslMode)'", context: "--database"
+            )
         }
     }
 

@@ -44,7 +44,8 @@ extension PostgresProvinceStore {
                     receiving = state == "receiving"
                 }
                 guard receiving else {
-                    throw StoreError(.statement, "upload \(uploadID) is not receiving", context: "postgres: signal_report")
+                    throw StoreError(
+                        .statement, "upload \(uploadID) is not receiving", context: "postgres: signal_report")
                 }
                 var start = 0
                 while start < reports.count {
@@ -67,7 +68,9 @@ extension PostgresProvinceStore {
                         n += columns
                     }
                     start += chunk.count
-                    let sql = "INSERT INTO signal_report (\(SignalReportColumns.list)) VALUES " + groups.joined(separator: ", ")
+                    let sql =
+                        "INSERT INTO signal_report (\(SignalReportColumns.list)) VALUES "
+                        + groups.joined(separator: ", ")
                     try await conn.query(PostgresQuery(unsafeSQL: sql, binds: b), logger: logger)
                 }
             }

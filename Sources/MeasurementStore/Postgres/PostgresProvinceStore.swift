@@ -174,7 +174,9 @@ public final class PostgresProvinceStore: ProvinceStore {
                 unsafeSQL: "SELECT \(ProvinceSchema.roundColumnList) FROM link_latest ORDER BY commune, target"))
     }
 
-    public func rounds(commune: String, target: String, from: Date, to: Date, limit: Int) async throws
+    public func rounds(
+        commune: String, target: String, from: Date, to: Date, limit: Int
+    ) async throws
         -> [StoredRound]
     {
         var b = PostgresBindings(capacity: 5)

@@ -4,7 +4,9 @@ import GRDB
 
 /// Signal report uploads and coverage snapshots in SQLite.
 extension SQLiteProvinceStore {
-    private func write<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    private func write<T: Sendable>(
+        _ what: String, _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
         do {
             return try await pool.write(body)
         } catch let e as StoreError {
@@ -14,7 +16,8 @@ extension SQLiteProvinceStore {
         }
     }
 
-    private func read<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    private func read<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T
+    {
         do {
             return try await pool.read(body)
         } catch let e as StoreError {
@@ -58,7 +61,8 @@ extension SQLiteProvinceStore {
         try await write("append signal reports to \(uploadID)") { db in
             guard
                 try String.fetchOne(
-                    db, sql: "SELECT state FROM report_upload WHERE upload_id = ?", arguments: [uploadID]) == "receiving"
+                    db, sql: "SELECT state FROM report_upload WHERE upload_id = ?", arguments: [uploadID])
+                    == "receiving"
             else {
                 throw StoreError(.statement, "upload \(uploadID) is not receiving", context: "sqlite: signal_report")
             }

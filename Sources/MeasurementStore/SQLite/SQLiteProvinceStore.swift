@@ -114,7 +114,9 @@ public final class SQLiteProvinceStore: ProvinceStore {
             "SELECT \(ProvinceSchema.roundColumnList) FROM link_latest ORDER BY commune, target", [])
     }
 
-    public func rounds(commune: String, target: String, from: Date, to: Date, limit: Int) async throws
+    public func rounds(
+        commune: String, target: String, from: Date, to: Date, limit: Int
+    ) async throws
         -> [StoredRound]
     {
         try await readRounds(
@@ -183,7 +185,9 @@ public final class SQLiteProvinceStore: ProvinceStore {
         }
     }
 
-    static func token(name: String, role: String, probeID: String?, hash: String, createdAt: Double) throws
+    static func token(
+        name: String, role: String, probeID: String?, hash: String, createdAt: Double
+    ) throws
         -> StoredToken
     {
         guard let role = TokenRole(rawValue: role), let digest = TokenHash(hex: hash) else {

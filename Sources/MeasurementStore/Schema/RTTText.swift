@@ -9,7 +9,8 @@ enum RTTText {
         var out: [Double] = []
         for part in text.split(separator: ",") {
             guard let v = Double(part) else {
-                throw StoreError(.corrupt, "stored RTT list holds '\(part)', not a number", context: "probe_round.rtt_seconds")
+                throw StoreError(
+                    .corrupt, "stored RTT list holds '\(part)', not a number", context: "probe_round.rtt_seconds")
             }
             out.append(v)
         }

@@ -27,7 +27,8 @@ enum SignalReportColumns {
         device: String?
     ) throws -> SignalReport {
         guard let t = Technology(rawValue: technology) else {
-            throw StoreError(.corrupt, "technology '\(technology)' is not 2G, 3G, 4G, 5G or none", context: "signal_report")
+            throw StoreError(
+                .corrupt, "technology '\(technology)' is not 2G, 3G, 4G, 5G or none", context: "signal_report")
         }
         var r = SignalReport(time: time, lat: lat, lon: lon, technology: t, operatorCode: operatorCode, device: device)
         for (i, metric) in SignalMetric.allCases.enumerated() { r[metric] = numbers[i] }

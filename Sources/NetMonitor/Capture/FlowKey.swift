@@ -16,7 +16,8 @@ struct FlowKey: Hashable {
     }
 
     /// The filler of empty buckets.
-    static let empty = FlowKey(lowAddress: IPAddress(high: 0, low: 0), highAddress: IPAddress(high: 0, low: 0), ports: 0)
+    static let empty = FlowKey(
+        lowAddress: IPAddress(high: 0, low: 0), highAddress: IPAddress(high: 0, low: 0), ports: 0)
 
     var lowAddress: IPAddress
     var highAddress: IPAddress
@@ -25,11 +26,21 @@ struct FlowKey: Hashable {
 
     /// The key of a packet, and whether the packet travels from the low endpoint.
     @inline(__always)
-    static func make(source: IPAddress, sourcePort: UInt16, destination: IPAddress, destinationPort: UInt16) -> (FlowKey, fromLow: Bool) {
+    static func make(
+        source: IPAddress, sourcePort: UInt16, destination: IPAddress, destinationPort: UInt16
+    ) -> (FlowKey, fromLow: Bool) {
         if source < destination || (source == destination && sourcePort <= destinationPort) {
-            return (FlowKey(lowAddress: source, highAddress: destination, ports: UInt32(sourcePort) << 16 | UInt32(destinationPort)), true)
+            return (
+                FlowKey(
+                    lowAddress: source, highAddress: destination,
+                    ports: UInt32(sourcePort) << 16 | UInt32(destinationPort)), true
+            )
         }
-        return (FlowKey(lowAddress: destination, highAddress: source, ports: UInt32(destinationPort) << 16 | UInt32(sourcePort)), false)
+        return (
+            FlowKey(
+                lowAddress: destination, highAddress: source, ports: UInt32(destinationPort) << 16 | UInt32(sourcePort)),
+            false
+        )
     }
 }
 

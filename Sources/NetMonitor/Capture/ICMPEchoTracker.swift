@@ -36,10 +36,13 @@ struct ICMPEchoTracker {
         self.timeout = timeout
     }
 
-    mutating func process(_ icmp: ICMPPacketHeader, source: IPAddress, destination: IPAddress, at time: Int64) -> ICMPPacketOutcome {
+    mutating func process(
+        _ icmp: ICMPPacketHeader, source: IPAddress, destination: IPAddress, at time: Int64
+    ) -> ICMPPacketOutcome {
         var outcome = ICMPPacketOutcome()
         if icmp.isEchoRequest {
-            let key = ICMPEchoKey(requester: source, responder: destination, identifier: icmp.identifier, isICMPv6: icmp.isICMPv6)
+            let key = ICMPEchoKey(
+                requester: source, responder: destination, identifier: icmp.identifier, isICMPv6: icmp.isICMPv6)
             outcome.isRequest = true
             if self.states[key] == nil {
                 self.states[key] = ICMPEchoState(firstSeen: time, lastSeen: time)
@@ -50,7 +53,8 @@ struct ICMPEchoTracker {
                 self.states[key]!.lost += 1  // the same sequence asked again: the first one went unanswered
             }
         } else if icmp.isEchoReply {
-            let key = ICMPEchoKey(requester: destination, responder: source, identifier: icmp.identifier, isICMPv6: icmp.isICMPv6)
+            let key = ICMPEchoKey(
+                requester: destination, responder: source, identifier: icmp.identifier, isICMPv6: icmp.isICMPv6)
             guard self.states[key] != nil else { return outcome }
             self.states[key]!.lastSeen = time
             if let sent = self.states[key]!.pending.removeValue(forKey: icmp.sequenceNumber) {

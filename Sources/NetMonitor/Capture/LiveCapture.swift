@@ -31,7 +31,8 @@ public final class LiveCapture: @unchecked Sendable {
     public init(options: LiveCaptureOptions) throws(CaptureError) {
         let (handle, warnings) = try PcapHandle.openLive(options)
         guard handle.linkType.isSupported else {
-            throw CaptureError(.unsupportedLinkType, "link type \(handle.linkType.rawValue) has no decoder", source: options.interface)
+            throw CaptureError(
+                .unsupportedLinkType, "link type \(handle.linkType.rawValue) has no decoder", source: options.interface)
         }
         guard handle.selectableDescriptor != nil else {
             throw CaptureError(.activationFailed, "the device has no descriptor to poll", source: options.interface)
@@ -50,9 +51,11 @@ public final class LiveCapture: @unchecked Sendable {
 
     /// Starts the capture thread (once) and returns its summaries.
     public func events() -> AsyncThrowingStream<LiveCaptureEvent, any Error> {
-        let (stream, continuation) = AsyncThrowingStream<LiveCaptureEvent, any Error>.makeStream(bufferingPolicy: .unbounded)
+        let (stream, continuation) = AsyncThrowingStream<LiveCaptureEvent, any Error>.makeStream(
+            bufferingPolicy: .unbounded)
         guard !self.started.exchange(true, ordering: .acquiringAndReleasing) else {
-            continuation.finish(throwing: CaptureError(.captureFailed, "events() was already called", source: self.options.interface))
+            continuation.finish(
+                throwing: CaptureError(.captureFailed, "events() was already called", source: self.options.interface))
             return stream
         }
         continuation.onTermination = { [weak self] _ in self?.stop() }
@@ -92,7 +95,9 @@ public final class LiveCapture: @unchecked Sendable {
                 let status = self.handle.dispatch(into: box)
                 if status == 0 || status == PCAP_ERROR_BREAK { return nil }
                 if status < 0 {
-                    return CaptureError(.captureFailed, "reading packets failed: \(self.handle.lastError)", source: self.options.interface)
+                    return CaptureError(
+                        .captureFailed, "reading packets failed: \(self.handle.lastError)",
+                        source: self.options.interface)
                 }
             }
         }
@@ -111,7 +116,8 @@ public final class LiveCapture: @unchecked Sendable {
             descriptor.revents = 0
             let ready = poll(&descriptor, 1, min(pollCap, untilReport))
             if ready < 0 && errno != EINTR {
-                failure = CaptureError(.captureFailed, "poll failed: \(String(cString: strerror(errno)))", source: self.options.interface)
+                failure = CaptureError(
+                    .captureFailed, "poll failed: \(String(cString: strerror(errno)))", source: self.options.interface)
                 break
             }
             if let error = dispatchUntilEmpty() {

@@ -14,7 +14,8 @@ public struct OfflineAnalysisResult: Sendable {
 /// Analyses pcap and pcapng files (libpcap reads both) on a thread of its own.
 public enum OfflineAnalysis {
     /// Reads the whole file at `path` through a `PassiveAnalyzer`.
-    public static func run(path: String, configuration: AnalyzerConfiguration = .init()) async -> OfflineAnalysisResult {
+    public static func run(path: String, configuration: AnalyzerConfiguration = .init()) async -> OfflineAnalysisResult
+    {
         await withCheckedContinuation { continuation in
             let thread = Thread {
                 continuation.resume(returning: self.runSynchronously(path: path, configuration: configuration))
@@ -25,7 +26,9 @@ public enum OfflineAnalysis {
     }
 
     /// The same, blocking the calling thread: call it from a thread of your own.
-    public static func runSynchronously(path: String, configuration: AnalyzerConfiguration = .init()) -> OfflineAnalysisResult {
+    public static func runSynchronously(
+        path: String, configuration: AnalyzerConfiguration = .init()
+    ) -> OfflineAnalysisResult {
         let handle: PcapHandle
         do {
             handle = try PcapHandle.openOffline(path: path)
@@ -36,12 +39,14 @@ public enum OfflineAnalysis {
         }
         let linkType = handle.linkType
         let box = AnalyzerBox(
-            analyzer: PassiveAnalyzer(configuration: configuration, linkType: linkType), nanosecondsPerTick: handle.nanosecondsPerTick)
+            analyzer: PassiveAnalyzer(configuration: configuration, linkType: linkType),
+            nanosecondsPerTick: handle.nanosecondsPerTick)
         guard linkType.isSupported else {
             let name = String(cString: pcap_datalink_val_to_name(linkType.rawValue) ?? pcap_statustostr(0))
             return OfflineAnalysisResult(
                 report: box.analyzer.finalReport(), linkType: linkType,
-                error: CaptureError(.unsupportedLinkType, "link type \(linkType.rawValue) (\(name)) has no decoder", source: path))
+                error: CaptureError(
+                    .unsupportedLinkType, "link type \(linkType.rawValue) (\(name)) has no decoder", source: path))
         }
         var failure: CaptureError?
         while true {

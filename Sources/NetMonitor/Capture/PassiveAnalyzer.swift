@@ -71,7 +71,8 @@ public struct PassiveAnalyzer {
         }
         let packetBytes = PacketBytes(bytes)
         var network = NetworkHeader()
-        let stop = PacketDecoder.decodeNetwork(packetBytes, wireLength: wireLength, linkType: self.linkType, into: &network)
+        let stop = PacketDecoder.decodeNetwork(
+            packetBytes, wireLength: wireLength, linkType: self.linkType, into: &network)
         if stop == nil && network.protocolNumber == 6 && !network.isFragment {
             // TCP, the bulk of the traffic: the header is decoded into a local value and handed on by reference.
             var tcp = TCPHeader.empty
@@ -89,7 +90,8 @@ public struct PassiveAnalyzer {
             result = stop
         } else {
             var packet = DecodedPacket(
-                ipVersion: network.ipVersion, source: network.source, destination: network.destination, ipLength: network.ipLength,
+                ipVersion: network.ipVersion, source: network.source, destination: network.destination,
+                ipLength: network.ipLength,
                 identification: network.identification, transport: .fragment(protocolNumber: network.protocolNumber))
             if !network.isFragment {
                 switch PacketDecoder.decodeOtherTransport(packetBytes, network) {
@@ -127,7 +129,8 @@ public struct PassiveAnalyzer {
         switch packet.transport {
         case .tcp(let tcp):
             let network = NetworkHeader(
-                ipVersion: packet.ipVersion, source: packet.source, destination: packet.destination, ipLength: packet.ipLength,
+                ipVersion: packet.ipVersion, source: packet.source, destination: packet.destination,
+                ipLength: packet.ipLength,
                 identification: packet.identification, protocolNumber: 6)
             self.ingestTCP(tcp, network: network, at: time)
         case .icmp(let message):
@@ -147,14 +150,16 @@ public struct PassiveAnalyzer {
             }
         default:
             if !self.configuration.sites.isEmpty {
-                self.countPacket(sites: self.site(of: packet.source), self.site(of: packet.destination), bytes: packet.ipLength)
+                self.countPacket(
+                    sites: self.site(of: packet.source), self.site(of: packet.destination), bytes: packet.ipLength)
             }
         }
     }
 
     private mutating func ingestTCP(_ tcp: TCPHeader, network packet: NetworkHeader, at time: Int64) {
         let (key, fromLow) = FlowKey.make(
-            source: packet.source, sourcePort: tcp.sourcePort, destination: packet.destination, destinationPort: tcp.destinationPort)
+            source: packet.source, sourcePort: tcp.sourcePort, destination: packet.destination,
+            destinationPort: tcp.destinationPort)
         var existing = self.flowIndex.slot(of: key)
         if let known = existing, tcp.flags.contains(.syn), !tcp.flags.contains(.ack),
             let initial = self.flowSlots[known].clientInitialSequence, initial != tcp.sequenceNumber
@@ -181,7 +186,8 @@ public struct PassiveAnalyzer {
                     return
                 }
             }
-            var flow = TCPFlowState(first: tcp, source: packet.source, destination: packet.destination, fromLow: fromLow, at: time)
+            var flow = TCPFlowState(
+                first: tcp, source: packet.source, destination: packet.destination, fromLow: fromLow, at: time)
             flow.serverSite = self.site(of: flow.server)
             flow.clientSite = self.site(of: flow.client)
             Self.forEachDistinct(flow.serverSite, flow.clientSite) { site in
@@ -197,7 +203,8 @@ public struct PassiveAnalyzer {
             }
             self.flowIndex.insert(key, slot: slot)
         }
-        let outcome = self.flowSlots[slot].process(tcp, ipLength: packet.ipLength, identification: packet.identification, fromLow: fromLow, at: time)
+        let outcome = self.flowSlots[slot].process(
+            tcp, ipLength: packet.ipLength, identification: packet.identification, fromLow: fromLow, at: time)
         let serverSite = outcome.serverSite
         let clientSite = outcome.clientSite
         guard serverSite >= 0 || clientSite >= 0 else { return }
@@ -269,7 +276,8 @@ public struct PassiveAnalyzer {
             serverPort: flow.serverPort, packets: flow.packets, bytes: flow.bytes,
             handshakeRTTMilliseconds: flow.handshakeRTT.map { Double($0) / 1e6 },
             serverRTT: RTTSummary(flow.serverRTT), clientRTT: RTTSummary(flow.clientRTT),
-            retransmissions: flow.retransmissions, duplicates: flow.duplicates, dataSegments: flow.dataSegments, rttMethod: flow.rttMethod,
+            retransmissions: flow.retransmissions, duplicates: flow.duplicates, dataSegments: flow.dataSegments,
+            rttMethod: flow.rttMethod,
             rolesFromHandshake: flow.rolesFromHandshake,
             firstSeen: Double(flow.firstSeen) / 1e9, lastSeen: Double(flow.lastSeen) / 1e9)
     }
@@ -279,7 +287,9 @@ public struct PassiveAnalyzer {
     public mutating func finalReport(endOfCapture: Bool = true) -> CaptureReport {
         if endOfCapture { self.icmp.expire(now: self.totals.last ?? 0, all: true) }
         let active = self.flowIndex.entries.map(\.slot).sorted().map { Self.report(self.flowSlots[$0]) }
-        let flows = (self.finishedFlows + active).sorted { ($0.firstSeen, $0.client, $0.clientPort) < ($1.firstSeen, $1.client, $1.clientPort) }
+        let flows = (self.finishedFlows + active).sorted {
+            ($0.firstSeen, $0.client, $0.clientPort) < ($1.firstSeen, $1.client, $1.clientPort)
+        }
         return self.makeReport(counters: self.totals, flows: flows, sites: self.totalSites)
     }
 
@@ -288,8 +298,12 @@ public struct PassiveAnalyzer {
     public mutating func intervalReport(now: Int64) -> CaptureReport {
         self.icmp.expire(now: now)
         let start = self.interval.first ?? now
-        let active = self.flowIndex.entries.map(\.slot).sorted().map { self.flowSlots[$0] }.filter { $0.lastSeen >= start }.map(Self.report)
-        let flows = (self.finishedFlows + active).sorted { ($0.firstSeen, $0.client, $0.clientPort) < ($1.firstSeen, $1.client, $1.clientPort) }
+        let active = self.flowIndex.entries.map(\.slot).sorted().map { self.flowSlots[$0] }.filter {
+            $0.lastSeen >= start
+        }.map(Self.report)
+        let flows = (self.finishedFlows + active).sorted {
+            ($0.firstSeen, $0.client, $0.clientPort) < ($1.firstSeen, $1.client, $1.clientPort)
+        }
         let report = self.makeReport(counters: self.interval, flows: flows, sites: self.intervalSites)
         self.finishedFlows.removeAll()
         self.finishedPingers.removeAll()
@@ -309,11 +323,14 @@ public struct PassiveAnalyzer {
     private func makeReport(counters: Counters, flows: [FlowReport], sites: [SiteAccumulator]) -> CaptureReport {
         let names = self.configuration.sites.sites
         let siteReports = sites.indices.filter { !sites[$0].isEmpty }.map { sites[$0].report(site: names[$0]) }
-        let pingers = self.finishedPingers + self.icmp.states
+        let pingers =
+            self.finishedPingers
+            + self.icmp.states
             .sorted { ($0.value.firstSeen, $0.key.identifier) < ($1.value.firstSeen, $1.key.identifier) }
             .map(Self.report)
         return CaptureReport(
-            packets: counters.packets, malformed: counters.malformed, notIP: counters.notIP, untrackedPackets: counters.untracked,
+            packets: counters.packets, malformed: counters.malformed, notIP: counters.notIP,
+            untrackedPackets: counters.untracked,
             malformedExamples: counters.examples, start: counters.first.map(CaptureReport.rfc3339),
             end: counters.last.map(CaptureReport.rfc3339), drops: nil, totalDrops: nil, flows: flows, icmp: pingers,
             sites: siteReports)

@@ -35,7 +35,9 @@ final class AnalyzerBox {
 private let feedAnalyzer: pcap_handler = { user, header, bytes in
     guard let user, let header, let bytes else { return }
     let feed = UnsafeMutableRawPointer(user).assumingMemoryBound(to: AnalyzerBox.Feed.self)
-    let timestamp = Int64(header.pointee.ts.tv_sec) * 1_000_000_000 + Int64(header.pointee.ts.tv_usec) * feed.pointee.nanosecondsPerTick
+    let timestamp =
+        Int64(header.pointee.ts.tv_sec) * 1_000_000_000 + Int64(header.pointee.ts.tv_usec)
+        * feed.pointee.nanosecondsPerTick
     feed.pointee.analyzer.ingest(
         timestamp: timestamp, wireLength: Int(header.pointee.len),
         bytes: UnsafeRawBufferPointer(start: bytes, count: Int(header.pointee.caplen)))
@@ -58,7 +60,8 @@ final class PcapHandle {
     /// Opens a pcap or pcapng file with nanosecond timestamps.
     static func openOffline(path: String) throws(CaptureError) -> PcapHandle {
         var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE) + 1)
-        guard let raw = pcap_open_offline_with_tstamp_precision(path, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errorBuffer) else {
+        guard let raw = pcap_open_offline_with_tstamp_precision(path, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errorBuffer)
+        else {
             let reason = Self.text(errorBuffer)
             throw CaptureError(.cannotOpenFile, "cannot read it as a pcap or pcapng file (\(reason))", source: path)
         }
@@ -97,11 +100,15 @@ final class PcapHandle {
                     "capturing needs CAP_NET_RAW (and CAP_NET_ADMIN for the 32 MiB buffer): run as root or "
                         + "`setcap cap_net_raw,cap_net_admin=eip $(command -v netmon)` (\(detail))", source: name)
             case PCAP_ERROR_NO_SUCH_DEVICE:
-                throw CaptureError(.noSuchDevice, "no such interface: check the name with `ip link` (\(detail))", source: name)
+                throw CaptureError(
+                    .noSuchDevice, "no such interface: check the name with `ip link` (\(detail))", source: name)
             case PCAP_ERROR_IFACE_NOT_UP:
-                throw CaptureError(.interfaceDown, "the interface is down: bring it up with `ip link set \(name) up`", source: name)
+                throw CaptureError(
+                    .interfaceDown, "the interface is down: bring it up with `ip link set \(name) up`", source: name)
             default:
-                throw CaptureError(.activationFailed, "pcap_activate failed: \(String(cString: pcap_statustostr(status))) \(detail)", source: name)
+                throw CaptureError(
+                    .activationFailed, "pcap_activate failed: \(String(cString: pcap_statustostr(status))) \(detail)",
+                    source: name)
             }
         } else if status > 0 {
             warnings.append("pcap_activate: \(String(cString: pcap_statustostr(status))) \(handle.lastError)")
@@ -119,11 +126,13 @@ final class PcapHandle {
     func setFilter(_ expression: String) throws(CaptureError) {
         var program = bpf_program()
         guard pcap_compile(self.raw, &program, expression, 1, PCAP_NETMASK_UNKNOWN) == 0 else {
-            throw CaptureError(.badFilter, "the filter `\(expression)` does not compile: \(self.lastError)", source: self.source)
+            throw CaptureError(
+                .badFilter, "the filter `\(expression)` does not compile: \(self.lastError)", source: self.source)
         }
         defer { pcap_freecode(&program) }
         guard pcap_setfilter(self.raw, &program) == 0 else {
-            throw CaptureError(.badFilter, "the filter `\(expression)` cannot be set: \(self.lastError)", source: self.source)
+            throw CaptureError(
+                .badFilter, "the filter `\(expression)` cannot be set: \(self.lastError)", source: self.source)
         }
     }
 

@@ -68,9 +68,13 @@ struct TCPFlowState {
             self.rolesFromHandshake = false
         }
         if senderIsClient {
-            (self.client, self.clientPort, self.server, self.serverPort) = (source, tcp.sourcePort, destination, tcp.destinationPort)
+            (self.client, self.clientPort, self.server, self.serverPort) = (
+                source, tcp.sourcePort, destination, tcp.destinationPort
+            )
         } else {
-            (self.client, self.clientPort, self.server, self.serverPort) = (destination, tcp.destinationPort, source, tcp.sourcePort)
+            (self.client, self.clientPort, self.server, self.serverPort) = (
+                destination, tcp.destinationPort, source, tcp.sourcePort
+            )
         }
         self.clientIsLow = senderIsClient == fromLow
         self.firstSeen = time
@@ -107,7 +111,9 @@ struct TCPFlowState {
     }
 
     /// Processes one packet of this flow.
-    mutating func process(_ tcp: TCPHeader, ipLength: Int, identification: UInt16, fromLow: Bool, at time: Int64) -> TCPPacketOutcome {
+    mutating func process(
+        _ tcp: TCPHeader, ipLength: Int, identification: UInt16, fromLow: Bool, at time: Int64
+    ) -> TCPPacketOutcome {
         let fromClient = fromLow == self.clientIsLow
         self.packets += 1
         self.bytes += ipLength
@@ -121,7 +127,8 @@ struct TCPFlowState {
             sequence: tcp.sequenceNumber, acknowledgement: tcp.acknowledgementNumber, payload: tcp.payloadLength,
             flags: flags.rawValue, window: tcp.window, identification: identification)
         let isDuplicate = self.withDirection(fromClient) { direction -> Bool in
-            let duplicate = direction.previous == signature && time &- direction.previousTime <= TCPDirectionState.duplicateWindow
+            let duplicate =
+                direction.previous == signature && time &- direction.previousTime <= TCPDirectionState.duplicateWindow
             direction.previous = signature
             direction.previousTime = time
             return duplicate
@@ -137,13 +144,15 @@ struct TCPFlowState {
             if fromClient && !flags.contains(.ack) {
                 if self.handshakeRTT == nil { self.lastSYN = time }
                 if self.clientInitialSequence == nil { self.clientInitialSequence = tcp.sequenceNumber }
-            } else if !fromClient && flags.contains(.ack), self.handshakeRTT == nil, let syn = self.lastSYN, time >= syn {
+            } else if !fromClient && flags.contains(.ack), self.handshakeRTT == nil, let syn = self.lastSYN, time >= syn
+            {
                 self.handshakeRTT = time - syn
             }
         }
 
         let payload = tcp.payloadLength
-        let sequenceLength = UInt32(truncatingIfNeeded: payload) &+ (flags.contains(.syn) ? 1 : 0) &+ (flags.contains(.fin) ? 1 : 0)
+        let sequenceLength =
+            UInt32(truncatingIfNeeded: payload) &+ (flags.contains(.syn) ? 1 : 0) &+ (flags.contains(.fin) ? 1 : 0)
         let sequence = tcp.sequenceNumber
         let end = sequence &+ sequenceLength
         var isBelowHighest = false
@@ -186,7 +195,8 @@ struct TCPFlowState {
                 self.toClient.recordTimestamp(timestamp.value, at: time)
             }
             if flags.contains(.ack) && timestamp.echoReply != 0 {
-                let sample = fromClient
+                let sample =
+                    fromClient
                     ? self.toClient.matchEcho(timestamp.echoReply, at: time)
                     : self.toServer.matchEcho(timestamp.echoReply, at: time)
                 if let sample { outcome.sample = (fromClient ? .client : .server, sample) }
@@ -201,16 +211,26 @@ struct TCPFlowState {
                         self.toClient.markAmbiguous(start: sequence, end: end)
                     }
                 } else {
-                    let segment = TCPDirectionState.PendingSegment(start: sequence, end: end, time: time, isAmbiguous: false)
-                    if fromClient { self.toServer.pendingSegments.append(segment) } else { self.toClient.pendingSegments.append(segment) }
+                    let segment = TCPDirectionState.PendingSegment(
+                        start: sequence, end: end, time: time, isAmbiguous: false)
+                    if fromClient {
+                        self.toServer.pendingSegments.append(segment)
+                    } else {
+                        self.toClient.pendingSegments.append(segment)
+                    }
                 }
             }
             if flags.contains(.ack) {
                 let ack = tcp.acknowledgementNumber
                 let previous = fromClient ? self.toServer.highestAcknowledgement : self.toClient.highestAcknowledgement
                 if previous == nil || SequenceArithmetic.isBefore(previous!, ack) {
-                    if fromClient { self.toServer.highestAcknowledgement = ack } else { self.toClient.highestAcknowledgement = ack }
-                    let sample = fromClient ? self.toClient.acknowledge(ack, at: time) : self.toServer.acknowledge(ack, at: time)
+                    if fromClient {
+                        self.toServer.highestAcknowledgement = ack
+                    } else {
+                        self.toClient.highestAcknowledgement = ack
+                    }
+                    let sample =
+                        fromClient ? self.toClient.acknowledge(ack, at: time) : self.toServer.acknowledge(ack, at: time)
                     if let sample {
                         self.sawSequenceSamples = true
                         outcome.sample = (fromClient ? .client : .server, sample)

@@ -87,7 +87,9 @@ public struct ICMPEcho: Sendable, Hashable {
     ///   - verifyChecksum: check the ICMPv4 checksum (ICMPv6 checksums need the pseudo-header and are verified
     ///     by the kernel before delivery, so they are not checked here).
     /// - Throws: `PacketError` when it is truncated, not an echo message, or the checksum fails.
-    public init(decoding bytes: UnsafeRawBufferPointer, family: IPFamily, verifyChecksum: Bool = true) throws(PacketError) {
+    public init(
+        decoding bytes: UnsafeRawBufferPointer, family: IPFamily, verifyChecksum: Bool = true
+    ) throws(PacketError) {
         guard bytes.count >= Self.headerLength else {
             throw PacketError(.truncated, "ICMP echo needs 8 header bytes, got \(bytes.count)", offset: bytes.count)
         }

@@ -9,7 +9,9 @@ public enum ICMPMessage: Sendable, Hashable {
 
     /// Decodes a message that starts at the ICMP header.
     /// - Throws: `PacketError` when it is shorter than 8 bytes, or is an echo whose ICMPv4 checksum fails.
-    public init(decoding bytes: UnsafeRawBufferPointer, family: IPFamily, verifyChecksum: Bool = true) throws(PacketError) {
+    public init(
+        decoding bytes: UnsafeRawBufferPointer, family: IPFamily, verifyChecksum: Bool = true
+    ) throws(PacketError) {
         guard bytes.count >= 8 else {
             throw PacketError(.truncated, "ICMP message needs 8 header bytes, got \(bytes.count)", offset: bytes.count)
         }
@@ -20,7 +22,9 @@ public enum ICMPMessage: Sendable, Hashable {
             self = .echo(try ICMPEcho(decoding: bytes, family: family, verifyChecksum: verifyChecksum))
         default:
             if let kind = ICMPErrorMessage.Kind(family: family, type: type) {
-                self = .error(ICMPErrorMessage(family: family, kind: kind, code: code, quoted: UnsafeRawBufferPointer(rebasing: bytes[8...])))
+                self = .error(
+                    ICMPErrorMessage(
+                        family: family, kind: kind, code: code, quoted: UnsafeRawBufferPointer(rebasing: bytes[8...])))
             } else {
                 self = .other(type: type, code: code)
             }

@@ -17,7 +17,9 @@ public struct ICMPPacketHeader: Hashable, Sendable {
     public var isEchoReply: Bool { self.isICMPv6 ? self.type == 129 : self.type == 0 }
 
     /// Decodes the ICMP header at `offset`; `messageLength` is the IP payload length.
-    public static func decode(_ bytes: PacketBytes, at offset: Int, messageLength: Int, isICMPv6: Bool) -> Result<ICMPPacketHeader, MalformedPacket> {
+    public static func decode(
+        _ bytes: PacketBytes, at offset: Int, messageLength: Int, isICMPv6: Bool
+    ) -> Result<ICMPPacketHeader, MalformedPacket> {
         let layer: MalformedPacket.Layer = isICMPv6 ? .icmpv6 : .icmp
         guard messageLength >= 4 else { return .failure(.init(layer, "message shorter than an ICMP header")) }
         guard let type = bytes.u8(offset), let code = bytes.u8(offset + 1), bytes.contains(offset, length: 4) else {

@@ -48,7 +48,9 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
         }
         var groups: [UInt16] = []
         for word in [self.high, self.low] {
-            for shift in stride(from: 48, through: 0, by: -16) { groups.append(UInt16(truncatingIfNeeded: word >> UInt64(shift))) }
+            for shift in stride(from: 48, through: 0, by: -16) {
+                groups.append(UInt16(truncatingIfNeeded: word >> UInt64(shift)))
+            }
         }
         // RFC 5952: compress the longest run (length ≥ 2) of zero groups, the first one on ties.
         var bestStart = -1, bestLength = 0, index = 0

@@ -19,7 +19,9 @@ public struct IPv6PacketHeader: Hashable, Sendable {
     public static let maximumExtensionHeaders = 16
 
     /// Decodes the IPv6 header and extension headers at `offset`; `wireLength` is the frame's length on the wire.
-    public static func decode(_ bytes: PacketBytes, at offset: Int, wireLength: Int) -> Result<IPv6PacketHeader, MalformedPacket> {
+    public static func decode(
+        _ bytes: PacketBytes, at offset: Int, wireLength: Int
+    ) -> Result<IPv6PacketHeader, MalformedPacket> {
         guard let first = bytes.u8(offset) else { return .failure(.init(.ipv6, "header truncated")) }
         guard first >> 4 == 6 else { return .failure(.init(.ipv6, "version is not 6")) }
         guard let payload = bytes.u16(offset + 4), let next = bytes.u8(offset + 6), let hops = bytes.u8(offset + 7),
@@ -43,7 +45,9 @@ public struct IPv6PacketHeader: Hashable, Sendable {
                 guard let length = bytes.u8(at + 1) else { return .failure(.init(.ipv6, "extension header truncated")) }
                 extensionLength = (Int(length) + 1) * 8
             case 44:  // fragment
-                guard let offsetField = bytes.u16(at + 2) else { return .failure(.init(.ipv6, "fragment header truncated")) }
+                guard let offsetField = bytes.u16(at + 2) else {
+                    return .failure(.init(.ipv6, "fragment header truncated"))
+                }
                 if offsetField >> 3 != 0 { nonFirstFragment = true }
                 extensionLength = 8
             case 51:  // authentication header
@@ -53,7 +57,9 @@ public struct IPv6PacketHeader: Hashable, Sendable {
                 break loop
             }
             count += 1
-            guard count <= Self.maximumExtensionHeaders else { return .failure(.init(.ipv6, "too many extension headers")) }
+            guard count <= Self.maximumExtensionHeaders else {
+                return .failure(.init(.ipv6, "too many extension headers"))
+            }
             guard header + extensionLength <= 40 + payloadLength else {
                 return .failure(.init(.ipv6, "extension header beyond the payload length"))
             }

@@ -68,7 +68,9 @@ public struct InternetChecksum: Sendable, Hashable {
     ///   - destination: 4 address bytes in network order.
     ///   - protocolNumber: IP protocol number (6 TCP, 17 UDP).
     ///   - length: length of the transport header plus payload.
-    public mutating func addIPv4PseudoHeader(source: [UInt8], destination: [UInt8], protocolNumber: UInt8, length: UInt16) {
+    public mutating func addIPv4PseudoHeader(
+        source: [UInt8], destination: [UInt8], protocolNumber: UInt8, length: UInt16
+    ) {
         precondition(source.count == 4 && destination.count == 4, "IPv4 addresses have 4 bytes")
         self.add(source)
         self.add(destination)

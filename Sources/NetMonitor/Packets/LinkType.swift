@@ -30,7 +30,8 @@ public struct LinkType: Hashable, Sendable, CustomStringConvertible {
 
     /// Whether the decoders understand this link type.
     public var isSupported: Bool {
-        [Self.null, .ethernet, .raw, .rawOpenBSD, .rawLinktype, .loop, .linuxSLL, .ipv4, .ipv6, .linuxSLL2].contains(self)
+        [Self.null, .ethernet, .raw, .rawOpenBSD, .rawLinktype, .loop, .linuxSLL, .ipv4, .ipv6, .linuxSLL2].contains(
+            self)
     }
 
     public var description: String {

@@ -11,7 +11,8 @@ public enum PacketDecoder {
             return stop
         }
         var packet = DecodedPacket(
-            ipVersion: network.ipVersion, source: network.source, destination: network.destination, ipLength: network.ipLength,
+            ipVersion: network.ipVersion, source: network.source, destination: network.destination,
+            ipLength: network.ipLength,
             identification: network.identification, transport: .other(protocolNumber: network.protocolNumber))
         if network.isFragment {
             packet.transport = .fragment(protocolNumber: network.protocolNumber)
@@ -20,7 +21,9 @@ public enum PacketDecoder {
         switch network.protocolNumber {
         case 6:
             var tcp = TCPHeader.empty
-            if let problem = TCPHeader.decode(bytes, at: network.transportOffset, segmentLength: network.transportLength, into: &tcp) {
+            if let problem = TCPHeader.decode(
+                bytes, at: network.transportOffset, segmentLength: network.transportLength, into: &tcp)
+            {
                 return .malformed(problem)
             }
             packet.transport = .tcp(tcp)
@@ -78,7 +81,9 @@ public enum PacketDecoder {
     }
 
     /// The transport header of a non-TCP, non-fragment packet.
-    static func decodeOtherTransport(_ bytes: PacketBytes, _ network: NetworkHeader) -> Result<TransportHeader, MalformedPacket> {
+    static func decodeOtherTransport(
+        _ bytes: PacketBytes, _ network: NetworkHeader
+    ) -> Result<TransportHeader, MalformedPacket> {
         let proto = network.protocolNumber
         switch proto {
         case 17:
@@ -87,7 +92,9 @@ public enum PacketDecoder {
             case .failure(let error): return .failure(error)
             }
         case 1 where network.ipVersion == 4, 58 where network.ipVersion == 6:
-            switch ICMPPacketHeader.decode(bytes, at: network.transportOffset, messageLength: network.transportLength, isICMPv6: proto == 58) {
+            switch ICMPPacketHeader.decode(
+                bytes, at: network.transportOffset, messageLength: network.transportLength, isICMPv6: proto == 58)
+            {
             case .success(let icmp): return .success(.icmp(icmp))
             case .failure(let error): return .failure(error)
             }

@@ -34,25 +34,35 @@ public struct TCPHeader: Hashable, Sendable {
     public var payloadLength: Int
 
     /// Decodes the TCP header at `offset`; `segmentLength` is the IP payload length (header + data).
-    public static func decode(_ bytes: PacketBytes, at offset: Int, segmentLength: Int) -> Result<TCPHeader, MalformedPacket> {
+    public static func decode(
+        _ bytes: PacketBytes, at offset: Int, segmentLength: Int
+    ) -> Result<TCPHeader, MalformedPacket> {
         var header = TCPHeader.empty
-        if let problem = Self.decode(bytes, at: offset, segmentLength: segmentLength, into: &header) { return .failure(problem) }
+        if let problem = Self.decode(bytes, at: offset, segmentLength: segmentLength, into: &header) {
+            return .failure(problem)
+        }
         return .success(header)
     }
 
     /// A header of zeros, to decode into.
     static let empty = TCPHeader(
-        sourcePort: 0, destinationPort: 0, sequenceNumber: 0, acknowledgementNumber: 0, headerLength: 20, flags: [], window: 0,
+        sourcePort: 0, destinationPort: 0, sequenceNumber: 0, acknowledgementNumber: 0, headerLength: 20, flags: [],
+        window: 0,
         options: TCPOptions(), payloadLength: 0)
 
     /// The same, decoding in place: nil when `header` holds the decoded header, else what is wrong.
     @inline(__always)
-    static func decode(_ bytes: PacketBytes, at offset: Int, segmentLength: Int, into header: inout TCPHeader) -> MalformedPacket? {
+    static func decode(
+        _ bytes: PacketBytes, at offset: Int, segmentLength: Int, into header: inout TCPHeader
+    ) -> MalformedPacket? {
         guard segmentLength >= 20 else { return MalformedPacket(.tcp, "segment shorter than a TCP header") }
         guard bytes.contains(offset, length: 20) else { return MalformedPacket(.tcp, "header truncated") }
         // The 20 fixed bytes are captured: read them without further checks.
         let base = bytes.buffer.baseAddress! + offset
-        @inline(__always) func u16(_ at: Int) -> UInt16 { UInt16(base.load(fromByteOffset: at, as: UInt8.self)) << 8 | UInt16(base.load(fromByteOffset: at + 1, as: UInt8.self)) }
+        @inline(__always) func u16(_ at: Int) -> UInt16 {
+            UInt16(base.load(fromByteOffset: at, as: UInt8.self)) << 8
+                | UInt16(base.load(fromByteOffset: at + 1, as: UInt8.self))
+        }
         @inline(__always) func u32(_ at: Int) -> UInt32 { UInt32(u16(at)) << 16 | UInt32(u16(at + 2)) }
         let headerLength = Int(base.load(fromByteOffset: 12, as: UInt8.self) >> 4) * 4
         guard headerLength >= 20 else { return MalformedPacket(.tcp, "data offset below 5") }
@@ -67,7 +77,9 @@ public struct TCPHeader: Hashable, Sendable {
         header.window = u16(14)
         header.payloadLength = segmentLength - headerLength
         header.options = TCPOptions()
-        if headerLength > 20, let problem = TCPOptions.decode(bytes, from: offset + 20, to: offset + headerLength, into: &header.options) {
+        if headerLength > 20,
+            let problem = TCPOptions.decode(bytes, from: offset + 20, to: offset + headerLength, into: &header.options)
+        {
             return problem
         }
         return nil

@@ -62,7 +62,8 @@ public struct TCPOptions: Hashable, Sendable {
     public init() {}
 
     /// Parses the options in `[start, end)`: every option must fit, with the length its kind requires.
-    public static func decode(_ bytes: PacketBytes, from start: Int, to end: Int) -> Result<TCPOptions, MalformedPacket> {
+    public static func decode(_ bytes: PacketBytes, from start: Int, to end: Int) -> Result<TCPOptions, MalformedPacket>
+    {
         var options = TCPOptions()
         if let problem = Self.decode(bytes, from: start, to: end, into: &options) { return .failure(problem) }
         return .success(options)
@@ -70,11 +71,14 @@ public struct TCPOptions: Hashable, Sendable {
 
     /// The same, into `options` (which starts empty): nil on success, else what is wrong.
     @inline(__always)
-    static func decode(_ bytes: PacketBytes, from start: Int, to end: Int, into options: inout TCPOptions) -> MalformedPacket? {
+    static func decode(
+        _ bytes: PacketBytes, from start: Int, to end: Int, into options: inout TCPOptions
+    ) -> MalformedPacket? {
         var at = start
         // The usual layout of data segments: NOP, NOP, timestamps (Linux, BSD).
         if end - start == 12, bytes.contains(start, length: 12), bytes.buffer[start] == 1, bytes.buffer[start + 1] == 1,
-            bytes.buffer[start + 2] == 8, bytes.buffer[start + 3] == 10, let value = bytes.u32(start + 4), let echo = bytes.u32(start + 8)
+            bytes.buffer[start + 2] == 8, bytes.buffer[start + 3] == 10, let value = bytes.u32(start + 4),
+            let echo = bytes.u32(start + 8)
         {
             options.timestamp = TCPTimestamp(value: value, echoReply: echo)
             return nil

@@ -1,7 +1,7 @@
 import CNetShims
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An ICMP or ICMPv6 socket for echo probes: an unprivileged datagram ICMP socket where
@@ -62,7 +62,8 @@ public final class ICMPSocket: @unchecked Sendable {
 
     /// Opens an ICMP socket for `family`, trying the modes `preference` allows.
     /// - Throws: `ProbeError.permissionDenied` with `permissionAdvice` when nothing may be opened.
-    public static func open(family: IPFamily, preference: ModePreference = .automatic) throws(ProbeError) -> ICMPSocket {
+    public static func open(family: IPFamily, preference: ModePreference = .automatic) throws(ProbeError) -> ICMPSocket
+    {
         let domain = family == .v4 ? AF_INET : AF_INET6
         let proto = family == .v4 ? Int32(IPPROTO_ICMP) : Int32(IPPROTO_ICMPV6)
         var lastErrno: Int32 = 0
@@ -226,7 +227,8 @@ public final class ICMPSocket: @unchecked Sendable {
             let echo = try? ICMPEcho(decoding: bytes, family: self.family, verifyChecksum: false)
             error = QueuedICMPError(
                 destination: packet.source, sender: info.offender, kind: kind, type: info.type, code: info.code,
-                errno: info.errno, sequence: echo?.sequence, payload: echo?.payload ?? [], kernelTime: packet.kernelTime)
+                errno: info.errno, sequence: echo?.sequence, payload: echo?.payload ?? [], kernelTime: packet.kernelTime
+            )
         }
         if let error { body(error) }
         return got
@@ -270,7 +272,8 @@ public final class ICMPSocket: @unchecked Sendable {
                 var family: Int32 = 0
                 if CNetShims_readExtendedError(current, &errnoValue, &origin, &type, &code, &address, &family) == 1 {
                     let offender: IPAddress? =
-                        family == AF_INET ? IPAddress(bytes: address.prefix(4))
+                        family == AF_INET
+                        ? IPAddress(bytes: address.prefix(4))
                         : family == AF_INET6 ? IPAddress(bytes: address) : nil
                     packet.extendedError = .init(errno: Int32(errnoValue), type: type, code: code, offender: offender)
                 }

@@ -1,6 +1,7 @@
 import CNetShims
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What probing needs of `IPAddress` (declared in Packets/): family, raw bytes, and socket addresses.

@@ -69,7 +69,8 @@ public final class ProbeEngine: Sendable {
             if let previous = index[endpoint.address] {
                 throw ProbeError(
                     .invalidArgument,
-                    "targets \(endpoints[previous].label) and \(endpoint.label) are the same address \(endpoint.address); list it once.")
+                    "targets \(endpoints[previous].label) and \(endpoint.label) are the same address \(endpoint.address); list it once."
+                )
             }
             index[endpoint.address] = position
             families.insert(endpoint.address.family)
@@ -150,7 +151,8 @@ public final class ProbeEngine: Sendable {
     /// How closely the sender kept to its plan so far.
     public func scheduleReport() -> ScheduleReport {
         self.state.withLock { state in
-            let duration = (state.firstSend != nil && state.lastSend != nil)
+            let duration =
+                (state.firstSend != nil && state.lastSend != nil)
                 ? Double(state.lastSend! - state.firstSend!) / 1e9 : 0
             return ScheduleReport(sends: state.sends, duration: duration, lateness: SampleSummary(state.lateness))
         }
@@ -223,7 +225,8 @@ public final class ProbeEngine: Sendable {
                             event = self.finishConnect(&state, target: target, probe: probe, time: time, errno: code)
                             connect.close()
                         } else {
-                            state.connects.append(InFlightConnect(target: target, probe: probe, connect: connect, deadline: deadline))
+                            state.connects.append(
+                                InFlightConnect(target: target, probe: probe, connect: connect, deadline: deadline))
                         }
                     }
                     if let event { self.emit(event) }
@@ -259,7 +262,8 @@ public final class ProbeEngine: Sendable {
         packet[5] = UInt8(truncatingIfNeeded: self.identifier)
         packet[6] = UInt8(truncatingIfNeeded: sequence >> 8)
         packet[7] = UInt8(truncatingIfNeeded: sequence)
-        self.payload.write(probe: probe, into: UnsafeMutableRawBufferPointer(rebasing: packet[ICMPEcho.headerLength...]))
+        self.payload.write(
+            probe: probe, into: UnsafeMutableRawBufferPointer(rebasing: packet[ICMPEcho.headerLength...]))
         if family == .v4 {
             var checksum = InternetChecksum()
             checksum.add(UnsafeRawBufferPointer(packet))
@@ -295,7 +299,8 @@ public final class ProbeEngine: Sendable {
             let (done, nextDeadline, connects) = self.state.withLock { state -> (Bool, Int64?, [InFlightConnect]) in
                 let pending = state.expiryHead < state.expiries.count
                 let deadline = pending ? state.expiries[state.expiryHead].deadline : nil
-                let allSettled = state.senderDone && state.connects.isEmpty
+                let allSettled =
+                    state.senderDone && state.connects.isEmpty
                     && (!pending || state.ledgers.allSatisfy { $0.pendingCount == 0 })
                 return (allSettled, deadline, state.connects)
             }
@@ -317,19 +322,23 @@ public final class ProbeEngine: Sendable {
                     if pollSet[index].revents & Int16(POLLERR) != 0 {
                         while socket.receiveError({ self.handleQueuedError($0) }) {}
                     }
-                    while socket.receive({ packet, bytes in self.handleICMP(socket: socket, packet: packet, bytes: bytes) }) {}
+                    while socket.receive({ packet, bytes in
+                        self.handleICMP(socket: socket, packet: packet, bytes: bytes)
+                    }) {}
                 }
                 let wakeIndex = icmpSockets.count
                 if pollSet[wakeIndex].revents != 0 {
                     var value: UInt64 = 0
                     _ = read(self.wakeReceiver, &value, 8)
                 }
-                for (offset, inFlight) in connectsPolled.enumerated() where pollSet[wakeIndex + 1 + offset].revents != 0 {
+                for (offset, inFlight) in connectsPolled.enumerated() where pollSet[wakeIndex + 1 + offset].revents != 0
+                {
                     let now = WallClock.nanoseconds()
                     let code = inFlight.connect.completionError()
                     let event = self.state.withLock { state -> ProbeEvent? in
                         state.connects.removeAll { $0.connect.descriptor == inFlight.connect.descriptor }
-                        return self.finishConnect(&state, target: inFlight.target, probe: inFlight.probe, time: now, errno: code)
+                        return self.finishConnect(
+                            &state, target: inFlight.target, probe: inFlight.probe, time: now, errno: code)
                     }
                     inFlight.connect.close()
                     if let event { self.emit(event) }
@@ -340,11 +349,14 @@ public final class ProbeEngine: Sendable {
     }
 
     /// Records a finished TCP connect; returns the event to emit.
-    private func finishConnect(_ state: inout State, target: Int, probe: Int, time: Int64, errno code: Int32) -> ProbeEvent? {
+    private func finishConnect(
+        _ state: inout State, target: Int, probe: Int, time: Int64, errno code: Int32
+    ) -> ProbeEvent? {
         if code == 0 {
             switch state.ledgers[target].recordReply(probe: probe, at: time, timeout: self.options.timeout) {
             case .answered(let probe, let rtt):
-                return .reply(ProbeReply(target: target, probe: probe, rtt: rtt, bytes: 0, ttl: nil, isDuplicate: false))
+                return .reply(
+                    ProbeReply(target: target, probe: probe, rtt: rtt, bytes: 0, ttl: nil, isDuplicate: false))
             default:
                 return nil
             }
@@ -366,7 +378,8 @@ public final class ProbeEngine: Sendable {
                 if state.ledgers[entry.target].expire(entry.probe) {
                     lost.append(.lost(target: entry.target, probe: entry.probe))
                 }
-                if let index = state.connects.firstIndex(where: { $0.target == entry.target && $0.probe == entry.probe }) {
+                if let index = state.connects.firstIndex(where: { $0.target == entry.target && $0.probe == entry.probe }
+                ) {
                     closing.append(state.connects.remove(at: index).connect)
                 }
             }
@@ -383,7 +396,9 @@ public final class ProbeEngine: Sendable {
         guard let message = try? ICMPMessage(decoding: bytes, family: socket.family) else { return }
         switch message {
         case .echo(let echo):
-            guard echo.kind == .reply, let source = packet.source, let target = self.addressIndex[source] else { return }
+            guard echo.kind == .reply, let source = packet.source, let target = self.addressIndex[source] else {
+                return
+            }
             // Raw sockets see every program's replies; datagram sockets only their own (the kernel set the id).
             if socket.mode == .raw && echo.identifier != self.identifier { return }
             let cookieProbe: Int?
@@ -394,14 +409,21 @@ public final class ProbeEngine: Sendable {
             }
             let outcome = self.state.withLock {
                 $0.ledgers[target].recordReply(
-                    sequence: echo.sequence, cookieProbe: cookieProbe, at: packet.kernelTime, timeout: self.options.timeout)
+                    sequence: echo.sequence, cookieProbe: cookieProbe, at: packet.kernelTime,
+                    timeout: self.options.timeout)
             }
             let size = bytes.count
             switch outcome {
             case .answered(let probe, let rtt):
-                self.emit(.reply(ProbeReply(target: target, probe: probe, rtt: rtt, bytes: size, ttl: packet.ttl, isDuplicate: false)))
+                self.emit(
+                    .reply(
+                        ProbeReply(
+                            target: target, probe: probe, rtt: rtt, bytes: size, ttl: packet.ttl, isDuplicate: false)))
             case .duplicate(let probe, let rtt):
-                self.emit(.reply(ProbeReply(target: target, probe: probe, rtt: rtt, bytes: size, ttl: packet.ttl, isDuplicate: true)))
+                self.emit(
+                    .reply(
+                        ProbeReply(
+                            target: target, probe: probe, rtt: rtt, bytes: size, ttl: packet.ttl, isDuplicate: true)))
             case .late, .unmatched:
                 return
             }
@@ -424,10 +446,12 @@ public final class ProbeEngine: Sendable {
         if case .foreign = self.payload.read(error.payload) { return }
         let description: String
         if let kind = error.kind {
-            description = ICMPErrorMessage(
-                family: destination.family, kind: kind, code: error.code, quotedDestination: nil, quotedIdentifier: nil,
-                quotedSequence: nil
-            ).description
+            description =
+                ICMPErrorMessage(
+                    family: destination.family, kind: kind, code: error.code, quotedDestination: nil,
+                    quotedIdentifier: nil,
+                    quotedSequence: nil
+                ).description
         } else {
             description = String(cString: strerror(error.errno))
         }

@@ -137,7 +137,8 @@ public struct ProbeLedger: Sendable, Hashable {
     /// RTTs of answered probes in the order the probes were sent, seconds.
     public var rttsInSendOrder: [Double] {
         self.states.indices.compactMap { probe in
-            self.states[probe] == .answered ? max(0, Double(self.receiveTimes[probe] - self.sendTimes[probe]) / 1e9) : nil
+            self.states[probe] == .answered
+                ? max(0, Double(self.receiveTimes[probe] - self.sendTimes[probe]) / 1e9) : nil
         }
     }
 }

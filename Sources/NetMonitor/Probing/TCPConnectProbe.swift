@@ -1,6 +1,7 @@
 import CNetShims
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A non-blocking TCP connect used as a probe: the round trip is from just before `connect()` to the
@@ -16,13 +17,16 @@ public struct TCPConnectProbe: Sendable {
 
     /// Starts a connect to `address`:`port`.
     /// - Throws: `ProbeError.socketFailed` when no socket can be made.
-    public static func start(to address: IPAddress, port: UInt16, ttl: Int?, tos: Int?) throws(ProbeError) -> TCPConnectProbe {
+    public static func start(
+        to address: IPAddress, port: UInt16, ttl: Int?, tos: Int?
+    ) throws(ProbeError) -> TCPConnectProbe {
         let domain = address.family == .v4 ? AF_INET : AF_INET6
         let fd = socket(
             domain, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else {
             throw ProbeError(
-                .socketFailed, "socket() failed: \(String(cString: strerror(errno)))", context: "TCP probe", errno: errno)
+                .socketFailed, "socket() failed: \(String(cString: strerror(errno)))", context: "TCP probe",
+                errno: errno)
         }
         if var ttl = ttl.map(Int32.init) {
             if address.family == .v4 {

@@ -12,7 +12,9 @@ public struct TargetReport: Sendable, Hashable {
     public var inFlight: Int
 
     /// Creates a report.
-    public init(endpoint: ProbeEndpoint, counts: ProbeCounts, rttsInSendOrder: [Double], errors: [String: Int], inFlight: Int) {
+    public init(
+        endpoint: ProbeEndpoint, counts: ProbeCounts, rttsInSendOrder: [Double], errors: [String: Int], inFlight: Int
+    ) {
         self.endpoint = endpoint
         self.counts = counts
         self.rttsInSendOrder = rttsInSendOrder

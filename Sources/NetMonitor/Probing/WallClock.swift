@@ -1,6 +1,7 @@
 import CNetShims
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The one clock of all probe timing: CLOCK_REALTIME in nanoseconds since the Unix epoch, the clock the kernel

@@ -39,13 +39,16 @@ public enum DemoSitesFile {
         }
         guard replacedProbe else {
             throw LabError(
-                .invalidArgument, "the demo needs sites.yaml's defaults.probe written on one line ({ probes: …, step: … })",
+                .invalidArgument,
+                "the demo needs sites.yaml's defaults.probe written on one line ({ probes: …, step: … })",
                 context: "defaults.probe")
         }
         // Replace the top-level alerts: section (up to the next top-level key or the end).
         if let start = lines.firstIndex(where: { $0.hasPrefix("alerts:") }) {
             var end = start + 1
-            while end < lines.count, lines[end].isEmpty || lines[end].hasPrefix(" ") || lines[end].hasPrefix("#") { end += 1 }
+            while end < lines.count, lines[end].isEmpty || lines[end].hasPrefix(" ") || lines[end].hasPrefix("#") {
+                end += 1
+            }
             lines.removeSubrange(start..<end)
         }
         lines += [

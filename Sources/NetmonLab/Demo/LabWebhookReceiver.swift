@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One request the receiver accepted: its header fields (names lower-cased) and body.
@@ -39,7 +39,8 @@ public final class LabWebhookReceiver: Sendable {
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else {
-            throw LabError(.socketFailed, "webhook receiver: socket: \(String(cString: strerror(errno)))", context: "127.0.0.1")
+            throw LabError(
+                .socketFailed, "webhook receiver: socket: \(String(cString: strerror(errno)))", context: "127.0.0.1")
         }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -123,7 +124,8 @@ public final class LabWebhookReceiver: Sendable {
 
     private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
         guard haystack.count >= needle.count else { return nil }
-        for start in 0...(haystack.count - needle.count) where haystack[start..<(start + needle.count)].elementsEqual(needle) {
+        for start in 0...(haystack.count - needle.count)
+        where haystack[start..<(start + needle.count)].elementsEqual(needle) {
             return start
         }
         return nil

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Builds, inspects, impairs and removes one lab: a routed star of network namespaces (a data centre and one
@@ -22,7 +22,8 @@ public struct LabController: Sendable {
     public let stateDirectory: String
 
     /// A controller for lab `lab` with state under `stateRoot`.
-    public init(lab: String = LabNames.defaultLab, stateRoot: String = LabController.defaultStateRoot) throws(LabError) {
+    public init(lab: String = LabNames.defaultLab, stateRoot: String = LabController.defaultStateRoot) throws(LabError)
+    {
         self.names = try LabNames(lab: lab)
         self.stateDirectory = (stateRoot as NSString).appendingPathComponent(lab)
     }
@@ -49,27 +50,35 @@ public struct LabController: Sendable {
     ///   - responderCommand: how to run `netmon` (its executable path); the responder runs as
     ///     `ip netns exec nml-<lab>-dc <netmon> lab responder --lab-state <state file> …`.
     ///   - hostLink: also create the host link (for a server on the host).
-    public func up(plan: LabPlan, impairments: [String: Impairment] = [:], hostLink: Bool = false, netmonExecutable: String)
+    public func up(
+        plan: LabPlan, impairments: [String: Impairment] = [:], hostLink: Bool = false, netmonExecutable: String
+    )
         throws(LabError) -> LabState
     {
         try Self.requireRoot()
         if FileManager.default.fileExists(atPath: self.statePath) && self.namespaceExists(self.names.datacenter) {
-            throw LabError(.invalidState, "lab '\(self.names.lab)' is already up; run `netmon lab down` first", context: self.statePath)
+            throw LabError(
+                .invalidState, "lab '\(self.names.lab)' is already up; run `netmon lab down` first",
+                context: self.statePath)
         }
         for code in impairments.keys where plan.commune(code: code) == nil {
-            throw LabError(.invalidArgument, "impairment for a commune that is not in the lab", context: "commune \(code)")
+            throw LabError(
+                .invalidArgument, "impairment for a commune that is not in the lab", context: "commune \(code)")
         }
         // Whatever a crashed run of the same lab left behind goes first.
         _ = self.down()
         do {
-            return try self.build(plan: plan, impairments: impairments, hostLink: hostLink, netmonExecutable: netmonExecutable)
+            return try self.build(
+                plan: plan, impairments: impairments, hostLink: hostLink, netmonExecutable: netmonExecutable)
         } catch {
             _ = self.down()
             throw error
         }
     }
 
-    private func build(plan: LabPlan, impairments: [String: Impairment], hostLink wantsHostLink: Bool, netmonExecutable: String)
+    private func build(
+        plan: LabPlan, impairments: [String: Impairment], hostLink wantsHostLink: Bool, netmonExecutable: String
+    )
         throws(LabError) -> LabState
     {
         do {
@@ -79,7 +88,8 @@ public struct LabController: Sendable {
         }
         let dc = self.names.datacenter
         // Namespaces.
-        try LabShell.ipBatch(namespace: nil, ["netns add \(dc)"] + plan.communes.map { "netns add \(self.names.commune($0.code))" })
+        try LabShell.ipBatch(
+            namespace: nil, ["netns add \(dc)"] + plan.communes.map { "netns add \(self.names.commune($0.code))" })
         // Data centre: the hub and services as host addresses on loopback (this kernel has no dummy devices), one
         // veth per commune (its peer created straight inside the commune, so the root namespace never holds it).
         var dcLines = ["link set lo up"]
@@ -110,7 +120,9 @@ public struct LabController: Sendable {
         // Data centre routes back to each commune subnet.
         try LabShell.ipBatch(
             namespace: dc,
-            plan.communes.map { "route add \($0.subnet) via \($0.communeLinkAddress) dev \(LabNames.datacenterInterface($0.code))" })
+            plan.communes.map {
+                "route add \($0.subnet) via \($0.communeLinkAddress) dev \(LabNames.datacenterInterface($0.code))"
+            })
         // Host link.
         var hostLink: LabState.HostLink?
         if wantsHostLink {
@@ -119,8 +131,10 @@ public struct LabController: Sendable {
         // Warm the neighbour tables while the kernel still answers echo, so first probes do not wait for ARP.
         for commune in plan.communes {
             _ = try? LabShell.run(
-                ["ip", "netns", "exec", self.names.commune(commune.code), "ping", "-n", "-q", "-c", "1", "-W", "1",
-                 plan.datacenterAddresses[0]], check: false)
+                [
+                    "ip", "netns", "exec", self.names.commune(commune.code), "ping", "-n", "-q", "-c", "1", "-W", "1",
+                    plan.datacenterAddresses[0],
+                ], check: false)
         }
         // Loss rules, after the warm-up so that their counters count only what the lab's users send.
         try LabShell.nft(namespace: dc, LossRules.script(plan: plan, impairments: impairments))
@@ -157,13 +171,17 @@ public struct LabController: Sendable {
             ])
         try LabShell.ipBatch(
             namespace: dc,
-            ["addr add \(link.datacenterAddress)/30 dev \(LabNames.datacenterHostInterface)", "link set \(LabNames.datacenterHostInterface) up"])
+            [
+                "addr add \(link.datacenterAddress)/30 dev \(LabNames.datacenterHostInterface)",
+                "link set \(LabNames.datacenterHostInterface) up",
+            ])
         try LabShell.run(["ip", "netns", "exec", dc, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1"])
         try LabShell.nft(namespace: dc, LossRules.natScript())
         // Each commune reaches the host's /30 through the data centre (and nothing else beyond it).
         for commune in plan.communes {
             try LabShell.run([
-                "ip", "-n", self.names.commune(commune.code), "route", "add", link.subnet, "via", commune.datacenterLinkAddress,
+                "ip", "-n", self.names.commune(commune.code), "route", "add", link.subnet, "via",
+                commune.datacenterLinkAddress,
                 "src", commune.gateway,
             ])
         }
@@ -175,7 +193,10 @@ public struct LabController: Sendable {
         guard let log = FileHandle(forWritingAtPath: self.responderLogPath) else {
             throw LabError(.invalidState, "cannot open the responder log", context: self.responderLogPath)
         }
-        var arguments = ["setsid", "ip", "netns", "exec", self.names.datacenter, netmonExecutable, "lab", "responder", "--lab-state", self.statePath]
+        var arguments = [
+            "setsid", "ip", "netns", "exec", self.names.datacenter, netmonExecutable, "lab", "responder", "--lab-state",
+            self.statePath,
+        ]
         for service in plan.tcpServices {
             arguments += ["--tcp-listen", "\(service.address):\(service.port)"]
         }
@@ -188,7 +209,8 @@ public struct LabController: Sendable {
         do {
             try process.run()
         } catch {
-            throw LabError(.commandFailed, "cannot start the responder: \(error)", context: arguments.joined(separator: " "))
+            throw LabError(
+                .commandFailed, "cannot start the responder: \(error)", context: arguments.joined(separator: " "))
         }
         try? log.close()
         let deadline = Date().addingTimeInterval(10)
@@ -211,10 +233,12 @@ public struct LabController: Sendable {
         try Self.requireRoot()
         var state = try LabState.read(path: self.statePath)
         guard state.plan.commune(code: code) != nil else {
-            throw LabError(.notFound, "no commune with this code in lab '\(self.names.lab)'", context: "commune \(code)")
+            throw LabError(
+                .notFound, "no commune with this code in lab '\(self.names.lab)'", context: "commune \(code)")
         }
         state.impairments[code] = impairment
-        try LabShell.nft(namespace: self.names.datacenter, LossRules.script(plan: state.plan, impairments: state.impairments))
+        try LabShell.nft(
+            namespace: self.names.datacenter, LossRules.script(plan: state.plan, impairments: state.impairments))
         try state.write(path: self.statePath)
         // The responder polls the file's modification time every 100 ms; give it that long.
         usleep(250_000)
@@ -243,11 +267,15 @@ public struct LabController: Sendable {
         let state = try LabState.read(path: self.statePath)
         let namespaces = self.namespaces()
         let pids = self.pids(in: self.names.datacenter)
-        let listing = (try? LabShell.run(
-            ["ip", "netns", "exec", self.names.datacenter, "nft", "list", "table", "inet", LabNames.lossTable], check: false).stdout) ?? ""
+        let listing =
+            (try? LabShell.run(
+                ["ip", "netns", "exec", self.names.datacenter, "nft", "list", "table", "inet", LabNames.lossTable],
+                check: false
+            ).stdout) ?? ""
         let missing = state.plan.communes.map(\.code).filter { !namespaces.contains(self.names.commune($0)) }
         return Status(
-            state: state, namespaces: namespaces, responderPIDs: pids, dropped: LossRules.droppedCounts(listing: listing),
+            state: state, namespaces: namespaces, responderPIDs: pids,
+            dropped: LossRules.droppedCounts(listing: listing),
             missing: missing)
     }
 
@@ -286,7 +314,9 @@ public struct LabController: Sendable {
         }
         for namespace in namespaces {
             let result = try? LabShell.run(["ip", "netns", "del", namespace], check: false)
-            if result?.status == 0 { removal.namespaces.append(namespace) } else {
+            if result?.status == 0 {
+                removal.namespaces.append(namespace)
+            } else {
                 removal.failures.append("namespace \(namespace): \(result?.stderr ?? "ip netns del failed")")
             }
         }

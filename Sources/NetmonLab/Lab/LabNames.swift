@@ -18,7 +18,8 @@ public struct LabNames: Sendable, Hashable {
     public init(lab: String) throws(LabError) {
         let allowed = lab.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) }
         guard !lab.isEmpty, lab.count <= 8, allowed else {
-            throw LabError(.invalidArgument, "a lab name is 1 to 8 lowercase letters or digits", context: "lab name '\(lab)'")
+            throw LabError(
+                .invalidArgument, "a lab name is 1 to 8 lowercase letters or digits", context: "lab name '\(lab)'")
         }
         self.lab = lab
     }

@@ -50,23 +50,28 @@ public struct LabPlan: Sendable, Hashable, Codable {
     /// Builds the plan for the first `communeCount` communes of `config` (all when nil), or exactly `codes`.
     /// - Throws: `LabError.invalidArgument` for unknown codes, IPv6 plans (the lab is IPv4) or more than 32,768
     ///   communes.
-    public static func make(config: SitesConfig, communeCount: Int? = nil, codes: [String] = []) throws(LabError) -> LabPlan {
+    public static func make(
+        config: SitesConfig, communeCount: Int? = nil, codes: [String] = []
+    ) throws(LabError) -> LabPlan {
         let datacenter = config.network.datacenter
         guard let dcNetwork = IPNetwork(datacenter.subnet), dcNetwork.address.isIPv4 else {
-            throw LabError(.invalidArgument, "the lab builds IPv4 plans only", context: "datacenter subnet \(datacenter.subnet)")
+            throw LabError(
+                .invalidArgument, "the lab builds IPv4 plans only", context: "datacenter subnet \(datacenter.subnet)")
         }
         var addresses: [String] = [datacenter.hub]
         var services: [TCPService] = []
         for service in datacenter.services {
             if !addresses.contains(service.address) { addresses.append(service.address) }
-            if case .tcp(let port) = service.kind, !services.contains(TCPService(address: service.address, port: port)) {
+            if case .tcp(let port) = service.kind, !services.contains(TCPService(address: service.address, port: port))
+            {
                 services.append(TCPService(address: service.address, port: port))
             }
         }
         for address in addresses {
             guard let parsed = IPAddress(address), parsed.isIPv4, dcNetwork.contains(parsed) else {
-                throw LabError(.invalidArgument, "every data centre address must be IPv4 inside the data centre subnet",
-                               context: "address \(address)")
+                throw LabError(
+                    .invalidArgument, "every data centre address must be IPv4 inside the data centre subnet",
+                    context: "address \(address)")
             }
         }
         var chosen: [SiteCatalog.Commune]
@@ -74,23 +79,28 @@ public struct LabPlan: Sendable, Hashable, Codable {
             chosen = []
             for code in codes {
                 guard let commune = config.commune(code: code) else {
-                    throw LabError(.invalidArgument, "no commune with this code in sites.yaml", context: "commune \(code)")
+                    throw LabError(
+                        .invalidArgument, "no commune with this code in sites.yaml", context: "commune \(code)")
                 }
                 chosen.append(commune)
             }
         } else {
             chosen = config.communes
             if let count = communeCount {
-                guard count >= 1 else { throw LabError(.invalidArgument, "at least one commune", context: "--communes \(count)") }
+                guard count >= 1 else {
+                    throw LabError(.invalidArgument, "at least one commune", context: "--communes \(count)")
+                }
                 chosen = Array(chosen.prefix(count))
             }
         }
         guard chosen.count <= 32_768 else {
-            throw LabError(.invalidArgument, "at most 32768 communes fit the link plan", context: "\(chosen.count) communes")
+            throw LabError(
+                .invalidArgument, "at most 32768 communes fit the link plan", context: "\(chosen.count) communes")
         }
         var communes: [Commune] = []
         for (index, commune) in chosen.enumerated() {
-            guard let subnet = IPNetwork(commune.subnet), subnet.address.isIPv4, let gateway = IPAddress(commune.gateway),
+            guard let subnet = IPNetwork(commune.subnet), subnet.address.isIPv4,
+                let gateway = IPAddress(commune.gateway),
                 gateway.isIPv4
             else {
                 throw LabError(.invalidArgument, "the lab builds IPv4 plans only", context: "commune \(commune.code)")

@@ -55,9 +55,12 @@ enum LabShell {
             status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData, as: UTF8.self))
         if check && output.status != 0 {
-            let shown = arguments.count > 8 ? arguments.prefix(8).joined(separator: " ") + " …" : arguments.joined(separator: " ")
+            let shown =
+                arguments.count > 8
+                ? arguments.prefix(8).joined(separator: " ") + " …" : arguments.joined(separator: " ")
             throw LabError(
-                .commandFailed, "exited \(output.status): \(output.stderr.trimmingCharacters(in: .whitespacesAndNewlines))",
+                .commandFailed,
+                "exited \(output.status): \(output.stderr.trimmingCharacters(in: .whitespacesAndNewlines))",
                 context: shown)
         }
         return output

@@ -19,10 +19,13 @@ enum LossRules {
             guard threshold > 0 else { continue }
             let interface = LabNames.datacenterInterface(commune.code)
             if threshold >= 10_000 {
-                lines.append("    iifname \"\(interface)\" meta l4proto { icmp, tcp, udp } counter drop comment \"\(commune.code)\"")
+                lines.append(
+                    "    iifname \"\(interface)\" meta l4proto { icmp, tcp, udp } counter drop comment \"\(commune.code)\""
+                )
             } else {
                 lines.append(
-                    "    iifname \"\(interface)\" meta l4proto { icmp, tcp, udp } numgen random mod 10000 < \(threshold) counter drop comment \"\(commune.code)\"")
+                    "    iifname \"\(interface)\" meta l4proto { icmp, tcp, udp } numgen random mod 10000 < \(threshold) counter drop comment \"\(commune.code)\""
+                )
             }
         }
         lines += ["  }", "}"]
@@ -48,7 +51,8 @@ enum LossRules {
         for line in listing.split(separator: "\n") {
             let words = line.split(separator: " ")
             guard let packets = words.firstIndex(of: "packets"), packets + 1 < words.count,
-                let count = Int(words[packets + 1]), let comment = words.firstIndex(of: "comment"), comment + 1 < words.count
+                let count = Int(words[packets + 1]), let comment = words.firstIndex(of: "comment"),
+                comment + 1 < words.count
             else { continue }
             counts[words[comment + 1].trimmingCharacters(in: ["\""])] = count
         }

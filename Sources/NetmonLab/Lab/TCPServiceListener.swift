@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A TCP listener on a data-centre service address (portal, meeting, …) that accepts connections and closes them at
@@ -17,7 +17,8 @@ public final class TCPServiceListener: @unchecked Sendable {  // descriptor owne
         self.endpoint = "\(address):\(port)"
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else {
-            throw LabError(.socketFailed, "socket: \(String(cString: strerror(errno)))", context: "listener \(self.endpoint)")
+            throw LabError(
+                .socketFailed, "socket: \(String(cString: strerror(errno)))", context: "listener \(self.endpoint)")
         }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -29,7 +30,9 @@ public final class TCPServiceListener: @unchecked Sendable {  // descriptor owne
             throw LabError(.invalidArgument, "not an IPv4 address", context: "listener \(self.endpoint)")
         }
         let bound = withUnsafePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(fd, 512) == 0 else {
             let message = String(cString: strerror(errno))

@@ -42,14 +42,19 @@ final class TokenRegistry: Sendable {
         let principal = try identify(request, anonymousAllowed: needed != .probe)
         guard principal.satisfies(needed) else {
             throw HTTPError(
-                .forbidden, message: "this endpoint needs the \(needed.rawValue) role; token '\(principal.name)' has \(principal.role.rawValue)")
+                .forbidden,
+                message:
+                    "this endpoint needs the \(needed.rawValue) role; token '\(principal.name)' has \(principal.role.rawValue)"
+            )
         }
         return principal
     }
 
     func identify(_ request: Request, anonymousAllowed: Bool) throws -> Principal {
         guard let header = request.headers[.authorization] else {
-            if anonymousAllowed, let role = anonymousRole { return Principal(name: "anonymous", role: role, probeID: nil) }
+            if anonymousAllowed, let role = anonymousRole {
+                return Principal(name: "anonymous", role: role, probeID: nil)
+            }
             throw HTTPError(
                 .unauthorized, headers: [.wwwAuthenticate: "Bearer realm=\"netmon\""],
                 message: "missing Authorization: Bearer <token> header")

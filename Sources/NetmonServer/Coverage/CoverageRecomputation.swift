@@ -76,10 +76,12 @@ public final class CoverageRecomputation: Service, Sendable {
         out += "# TYPE netmon_server_coverage_reports gauge\n"
         out += "netmon_server_coverage_reports \(s.lastReports)\n"
         if let at = s.lastComputedAt, let seconds = s.lastDurationSeconds {
-            out += "# HELP netmon_server_coverage_last_recomputation_timestamp_seconds Unix time of the last coverage recomputation.\n"
+            out +=
+                "# HELP netmon_server_coverage_last_recomputation_timestamp_seconds Unix time of the last coverage recomputation.\n"
             out += "# TYPE netmon_server_coverage_last_recomputation_timestamp_seconds gauge\n"
             out += "netmon_server_coverage_last_recomputation_timestamp_seconds \(at.timeIntervalSince1970)\n"
-            out += "# HELP netmon_server_coverage_recomputation_duration_seconds How long the last coverage recomputation took.\n"
+            out +=
+                "# HELP netmon_server_coverage_recomputation_duration_seconds How long the last coverage recomputation took.\n"
             out += "# TYPE netmon_server_coverage_recomputation_duration_seconds gauge\n"
             out += "netmon_server_coverage_recomputation_duration_seconds \(seconds)\n"
         }

@@ -61,7 +61,9 @@ enum CoverageSnapshots {
         return .object(out)
     }
 
-    static func layer(_ layer: CoverageLayer, _ result: CoverageResult, _ boundaries: [CommuneBoundary]) throws
+    static func layer(
+        _ layer: CoverageLayer, _ result: CoverageResult, _ boundaries: [CommuneBoundary]
+    ) throws
         -> String
     {
         let sink = MemoryByteSink()
@@ -83,7 +85,8 @@ enum CoverageSnapshots {
                     deadZones: c.deadZones)
             },
             deadCells: result.cells.filter(\.isDead).map { cell in
-                CoverageUpdate.DeadCell(cell: cell.cell.description, commune: cell.communeCode, zone: cell.deadZone ?? -1)
+                CoverageUpdate.DeadCell(
+                    cell: cell.cell.description, commune: cell.communeCode, zone: cell.deadZone ?? -1)
             },
             deadZones: result.deadZones.count, provinceFourGAreaRatio: result.province.coverage[.fourG] ?? 0,
             provinceFiveGAreaRatio: result.province.coverage[.fiveG] ?? 0,

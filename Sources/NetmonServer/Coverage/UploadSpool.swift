@@ -12,7 +12,8 @@ struct UploadSpool: Sendable {
     static func receive(_ request: Request, limit: Int, directory: String) async throws -> UploadSpool {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw HTTPError(
-                .contentTooLarge, message: "upload of \(length) bytes exceeds the report upload limit of \(limit) bytes")
+                .contentTooLarge, message: "upload of \(length) bytes exceeds the report upload limit of \(limit) bytes"
+            )
         }
         let path = (directory as NSString).appendingPathComponent("netmon-upload-\(UUID().uuidString)")
         guard FileManager.default.createFile(atPath: path, contents: nil) else {

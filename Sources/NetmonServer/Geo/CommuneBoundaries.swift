@@ -72,7 +72,8 @@ struct CommuneBoundaries: Sendable {
             case "Polygon": polygons = [rings(coords)]
             case "MultiPolygon": polygons = coords.map { rings($0 as? [Any] ?? []) }
             default:
-                throw ServerSetupError("commune boundaries '\(path)': feature \(i) (\(code)) is a \(type), not a polygon")
+                throw ServerSetupError(
+                    "commune boundaries '\(path)': feature \(i) (\(code)) is a \(type), not a polygon")
             }
             let exteriors = polygons.compactMap(\.first).filter { $0.count >= 4 }
             guard !exteriors.isEmpty else {

@@ -68,7 +68,8 @@ final class ServerMetrics: Sendable {
         out += "# TYPE netmon_server_http_requests_total counter\n"
         for (key, n) in s.requests.sorted(by: { $0.key < $1.key }) {
             let p = key.split(separator: "\u{0}", omittingEmptySubsequences: false)
-            out += "netmon_server_http_requests_total{route=\"\(escape(String(p[0])))\",method=\"\(p[1])\",status=\"\(p[2])\"} \(n)\n"
+            out +=
+                "netmon_server_http_requests_total{route=\"\(escape(String(p[0])))\",method=\"\(p[1])\",status=\"\(p[2])\"} \(n)\n"
         }
         out += "# HELP netmon_server_http_request_duration_seconds Time to handle an HTTP request, by route.\n"
         out += "# TYPE netmon_server_http_request_duration_seconds histogram\n"
@@ -91,7 +92,8 @@ final class ServerMetrics: Sendable {
         out += "# HELP netmon_server_rate_limited_total Requests refused with 429 by the per-token rate limit.\n"
         out += "# TYPE netmon_server_rate_limited_total counter\n"
         out += "netmon_server_rate_limited_total \(s.rateLimited)\n"
-        out += "# HELP netmon_server_report_uploads_total Signal report uploads, by result (stored or refused with a 4xx).\n"
+        out +=
+            "# HELP netmon_server_report_uploads_total Signal report uploads, by result (stored or refused with a 4xx).\n"
         out += "# TYPE netmon_server_report_uploads_total counter\n"
         out += "netmon_server_report_uploads_total{result=\"accepted\"} \(s.uploadsAccepted)\n"
         out += "netmon_server_report_uploads_total{result=\"rejected\"} \(s.uploadsRejected)\n"

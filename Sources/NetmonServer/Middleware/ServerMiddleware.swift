@@ -33,7 +33,8 @@ struct ServerMiddleware: RouterMiddleware {
             state.logger.error("store failure: \(error)", metadata: ["path": "\(request.uri.path)"])
             record(503)
             throw HTTPError(
-                .serviceUnavailable, headers: [.retryAfter: "5"], message: "the measurement store failed: \(error.message)")
+                .serviceUnavailable, headers: [.retryAfter: "5"],
+                message: "the measurement store failed: \(error.message)")
         } catch {
             state.logger.error("unexpected error: \(error)", metadata: ["path": "\(request.uri.path)"])
             record(500)

@@ -26,7 +26,8 @@ struct APIRoutes {
             }
             let board = try await state.healthBoard()
             let coverage = try await GeoJSONRoutes(state: state).communeCoverage()[code]
-            return try Responses.json(CommuneReply(health: board.communes.first { $0.code == code }!, coverage: coverage))
+            return try Responses.json(
+                CommuneReply(health: board.communes.first { $0.code == code }!, coverage: coverage))
         }
         router.get("/api/v1/probes") { request, _ in
             try viewer(request)
@@ -69,7 +70,8 @@ struct APIRoutes {
         router.get("/api/v1/admin/tokens") { request, _ in
             try admin(request)
             let tokens = try await state.store.tokens().map {
-                TokenReply(name: $0.name, role: $0.role.rawValue, probeID: $0.probeID, createdAt: $0.createdAt, token: nil)
+                TokenReply(
+                    name: $0.name, role: $0.role.rawValue, probeID: $0.probeID, createdAt: $0.createdAt, token: nil)
             }
             return try Responses.json(["tokens": tokens])
         }
@@ -90,7 +92,8 @@ struct APIRoutes {
             }
             if role == .probe {
                 guard let probe = ask.probeID, state.communeByProbe[probe] != nil else {
-                    throw HTTPError(.badRequest, message: "probe_id: a probe token needs the probe_id of a commune in sites.yaml")
+                    throw HTTPError(
+                        .badRequest, message: "probe_id: a probe token needs the probe_id of a commune in sites.yaml")
                 }
             } else if ask.probeID != nil {
                 throw HTTPError(.badRequest, message: "probe_id: only probe tokens carry a probe_id")
@@ -98,7 +101,8 @@ struct APIRoutes {
             let secret = TokenHash.generateToken()
             let now = state.configuration.now()
             try await state.store.saveToken(
-                StoredToken(name: ask.name, role: role, probeID: ask.probeID, hash: TokenHash(token: secret), createdAt: now))
+                StoredToken(
+                    name: ask.name, role: role, probeID: ask.probeID, hash: TokenHash(token: secret), createdAt: now))
             state.tokens.replace(with: try await state.store.tokens())
             return try Responses.json(
                 TokenReply(name: ask.name, role: role.rawValue, probeID: ask.probeID, createdAt: now, token: secret),
@@ -134,7 +138,9 @@ struct APIRoutes {
         guard commune.targets.contains(where: { $0.name == target }) else {
             throw HTTPError(
                 .notFound,
-                message: "commune \(code) has no target '\(target)' (targets: \(commune.targets.map(\.name).joined(separator: ", ")))")
+                message:
+                    "commune \(code) has no target '\(target)' (targets: \(commune.targets.map(\.name).joined(separator: ", ")))"
+            )
         }
         let to = try request.queryDate("to") ?? state.configuration.now()
         let from = try request.queryDate("from") ?? to.addingTimeInterval(-3 * 3600)
@@ -146,7 +152,9 @@ struct APIRoutes {
         guard span / step <= Double(LinkSeries.maxPoints) else {
             throw HTTPError(
                 .badRequest,
-                message: "\(Int(span / step)) steps requested; at most \(LinkSeries.maxPoints): raise 'step' or shorten the range")
+                message:
+                    "\(Int(span / step)) steps requested; at most \(LinkSeries.maxPoints): raise 'step' or shorten the range"
+            )
         }
         let rounds = try await state.store.rounds(
             commune: code, target: target, from: from, to: to, limit: LinkSeries.maxRounds + 1)

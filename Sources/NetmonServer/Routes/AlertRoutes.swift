@@ -33,7 +33,8 @@ struct AlertRoutes {
             switch request.uri.queryParameters["all"].map(String.init) {
             case nil, "false", "0": all = false
             case "true", "1", "": all = true
-            case let other?: throw HTTPError(.badRequest, message: "query parameter 'all' must be true or false, not '\(other)'")
+            case let other?:
+                throw HTTPError(.badRequest, message: "query parameter 'all' must be true or false, not '\(other)'")
             }
             return try await self.answer {
                 try await source.silencesJSON(includeInactive: all, now: state.configuration.now())
@@ -45,7 +46,8 @@ struct AlertRoutes {
             if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
                 throw HTTPError(.unsupportedMediaType, message: "Content-Type must be application/json, not '\(type)'")
             }
-            let body = try await RequestGuards.collectBody(request, limit: min(state.configuration.maxBodyBytes, 65_536))
+            let body = try await RequestGuards.collectBody(
+                request, limit: min(state.configuration.maxBodyBytes, 65_536))
             return try await self.answer(status: .created) {
                 try await source.createSilence(
                     body: Data(buffer: body), author: principal.name, now: state.configuration.now())

@@ -44,7 +44,9 @@ struct DashboardRoutes {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw HTTPError(
                 .notFound,
-                message: "Leaflet file '\(name)' not found in \(state.configuration.leafletDirectory) (install Debian's libjs-leaflet)")
+                message:
+                    "Leaflet file '\(name)' not found in \(state.configuration.leafletDirectory) (install Debian's libjs-leaflet)"
+            )
         }
         return Response(
             status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=86400"],

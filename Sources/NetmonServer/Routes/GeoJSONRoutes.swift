@@ -90,7 +90,8 @@ struct GeoJSONRoutes {
             let geometry = shape.map { simplified ? $0.simplifiedJSON : $0.geometryJSON } ?? "null"
             let bbox = shape.map { ",\"bbox\":" + bboxJSON($0.bbox) } ?? ""
             parts.append(
-                "{\"type\":\"Feature\",\"id\":\"\(c.code)\"\(bbox),\"geometry\":\(geometry),\"properties\":\(propsJSON)}")
+                "{\"type\":\"Feature\",\"id\":\"\(c.code)\"\(bbox),\"geometry\":\(geometry),\"properties\":\(propsJSON)}"
+            )
         }
         return "{\"type\":\"FeatureCollection\",\"bbox\":\(bboxJSON(state.boundaries.bbox)),\"features\":["
             + parts.joined(separator: ",\n") + "]}\n"

@@ -31,7 +31,8 @@ struct IngestRoutes {
             state.metrics.recordIngest(accepted: outcome.accepted, duplicates: outcome.duplicates)
             if !outcome.acceptedRounds.isEmpty {
                 for listener in state.ingestListeners {
-                    await listener.roundsAccepted(outcome.acceptedRounds, probeID: batch.probeID, receivedAt: receivedAt)
+                    await listener.roundsAccepted(
+                        outcome.acceptedRounds, probeID: batch.probeID, receivedAt: receivedAt)
                 }
             }
             if let health = batch.health,
@@ -70,12 +71,16 @@ struct IngestRoutes {
         guard batch.probeID == principal.probeID else {
             throw HTTPError(
                 .forbidden,
-                message: "token '\(principal.name)' may ingest for probe '\(principal.probeID ?? "")' only, not '\(batch.probeID)'")
+                message:
+                    "token '\(principal.name)' may ingest for probe '\(principal.probeID ?? "")' only, not '\(batch.probeID)'"
+            )
         }
         guard batch.rounds.count <= state.configuration.maxRoundsPerBatch else {
             throw HTTPError(
                 .contentTooLarge,
-                message: "batch holds \(batch.rounds.count) rounds; at most \(state.configuration.maxRoundsPerBatch) per request")
+                message:
+                    "batch holds \(batch.rounds.count) rounds; at most \(state.configuration.maxRoundsPerBatch) per request"
+            )
         }
         if let health = batch.health {
             guard health.outboxPending >= 0 else {
@@ -97,13 +102,18 @@ struct IngestRoutes {
             }
             guard r.sequence >= 0 else { throw bad("sequence", "must be ≥ 0, got \(r.sequence)") }
             if let expectedCommune, r.commune != expectedCommune {
-                throw bad("commune", "probe '\(batch.probeID)' belongs to commune \(expectedCommune), not '\(r.commune)'")
+                throw bad(
+                    "commune", "probe '\(batch.probeID)' belongs to commune \(expectedCommune), not '\(r.commune)'")
             }
             guard state.communesByCode[r.commune] != nil else {
                 throw bad("commune", "'\(r.commune)' is not a commune in sites.yaml")
             }
-            guard Self.isPlainText(r.target, max: 128) else { throw bad("target", "must be 1–128 printable characters") }
-            guard Self.isPlainText(r.address, max: 128) else { throw bad("address", "must be 1–128 printable characters") }
+            guard Self.isPlainText(r.target, max: 128) else {
+                throw bad("target", "must be 1–128 printable characters")
+            }
+            guard Self.isPlainText(r.address, max: 128) else {
+                throw bad("address", "must be 1–128 printable characters")
+            }
             guard ["icmp", "tcp", "passive"].contains(r.kind) else {
                 throw bad("kind", "must be icmp, tcp or passive, not '\(r.kind)'")
             }
@@ -148,13 +158,16 @@ enum RequestGuards {
             let seconds = max(1, Int(wait.rounded(.up)))
             throw HTTPError(
                 .tooManyRequests, headers: [.retryAfter: "\(seconds)"],
-                message: "rate limit of \(state.configuration.rateLimit.requestsPerSecond) requests/s for '\(principal.name)' exceeded; retry in \(seconds) s")
+                message:
+                    "rate limit of \(state.configuration.rateLimit.requestsPerSecond) requests/s for '\(principal.name)' exceeded; retry in \(seconds) s"
+            )
         }
     }
 
     static func collectBody(_ request: Request, limit: Int) async throws -> ByteBuffer {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
-            throw HTTPError(.contentTooLarge, message: "request body of \(length) bytes exceeds the limit of \(limit) bytes")
+            throw HTTPError(
+                .contentTooLarge, message: "request body of \(length) bytes exceeds the limit of \(limit) bytes")
         }
         do {
             return try await request.body.collect(upTo: limit)

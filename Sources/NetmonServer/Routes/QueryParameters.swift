@@ -8,7 +8,8 @@ extension Request {
         let text = String(raw).removingPercentEncoding ?? String(raw)
         if let d = RFC3339.parse(text) { return d }
         if let seconds = Double(text), seconds.isFinite { return Date(timeIntervalSince1970: seconds) }
-        throw HTTPError(.badRequest, message: "query parameter '\(name)': '\(text)' is not an RFC 3339 time or Unix seconds")
+        throw HTTPError(
+            .badRequest, message: "query parameter '\(name)': '\(text)' is not an RFC 3339 time or Unix seconds")
     }
 
     /// Seconds from `300`, `300s`, `5m`, `1h`, `1d`.
@@ -20,7 +21,8 @@ extension Request {
             if let v = Double(text.dropLast(suffix.count)), v.isFinite, v > 0 { return v * factor }
         }
         if let v = Double(text), v.isFinite, v > 0 { return v }
-        throw HTTPError(.badRequest, message: "query parameter '\(name)': '\(text)' is not a positive duration like 300, 5m or 1h")
+        throw HTTPError(
+            .badRequest, message: "query parameter '\(name)': '\(text)' is not a positive duration like 300, 5m or 1h")
     }
 
     /// `bbox=W,S,E,N` in degrees.
@@ -31,7 +33,8 @@ extension Request {
         guard parts.count == 4, let w = parts[0], let s = parts[1], let e = parts[2], let n = parts[3],
             (-180...180).contains(w), (-180...180).contains(e), (-90...90).contains(s), (-90...90).contains(n), s <= n
         else {
-            throw HTTPError(.badRequest, message: "query parameter '\(name)' must be W,S,E,N in degrees (WGS 84), got '\(text)'")
+            throw HTTPError(
+                .badRequest, message: "query parameter '\(name)' must be W,S,E,N in degrees (WGS 84), got '\(text)'")
         }
         return [w, s, e, n]
     }

@@ -108,7 +108,9 @@ struct ReportRoutes {
         if type.hasPrefix("application/geo+json") || type.hasPrefix("application/json") { return .geoJSON }
         throw HTTPError(
             .badRequest,
-            message: "say what the upload is: format=csv|jsonl|geojson, or Content-Type text/csv, application/x-ndjson or application/geo+json (application/json is read as GeoJSON)")
+            message:
+                "say what the upload is: format=csv|jsonl|geojson, or Content-Type text/csv, application/x-ndjson or application/geo+json (application/json is read as GeoJSON)"
+        )
     }
 
     private func upload(_ request: Request, by principal: Principal) async throws -> Response {
@@ -117,10 +119,13 @@ struct ReportRoutes {
         guard let mapping = ColumnMapping.presets[presetName] else {
             throw HTTPError(
                 .badRequest,
-                message: "preset: no preset named '\(presetName)'; known: \(ColumnMapping.presets.keys.sorted().joined(separator: ", "))")
+                message:
+                    "preset: no preset named '\(presetName)'; known: \(ColumnMapping.presets.keys.sorted().joined(separator: ", "))"
+            )
         }
         if format != .csv && presetName != "canonical" {
-            throw HTTPError(.badRequest, message: "preset: presets apply to CSV only; \(format.rawValue) uses the canonical names")
+            throw HTTPError(
+                .badRequest, message: "preset: presets apply to CSV only; \(format.rawValue) uses the canonical names")
         }
         let strict: Bool
         switch request.uri.queryParameters["strict"].map({ String($0).lowercased() }) {
@@ -174,13 +179,16 @@ struct ReportRoutes {
                 let what =
                     format == .geoJSON ? "a GeoJSON FeatureCollection with Point features" : "a report on each line"
                 return try Responses.json(
-                    RejectedReply(error: .init(message: "the upload holds no report rows; expected \(what)"), report: reply),
+                    RejectedReply(
+                        error: .init(message: "the upload holds no report rows; expected \(what)"), report: reply),
                     status: .badRequest)
             }
             let first = summary.rejections.first.map { "row \($0.row): \($0.reason)" } ?? "-"
             return try Responses.json(
                 RejectedReply(
-                    error: .init(message: "no row of the upload was accepted (\(summary.rejectedCount) rejected; first: \(first))"),
+                    error: .init(
+                        message:
+                            "no row of the upload was accepted (\(summary.rejectedCount) rejected; first: \(first))"),
                     report: reply),
                 status: .unprocessableContent)
         }
@@ -230,7 +238,8 @@ struct ReportRoutes {
             rejected: s.rejectedCount,
             rejections: s.rejections.prefix(maxListedRejections).map { Rejection(row: $0.row, reason: $0.reason) },
             rejectionsTruncated: s.rejectedCount > min(s.rejections.count, maxListedRejections),
-            droppedOutOfRange: Dictionary(uniqueKeysWithValues: s.droppedOutOfRange.map { ($0.key.rawValue, $0.value) }),
+            droppedOutOfRange: Dictionary(
+                uniqueKeysWithValues: s.droppedOutOfRange.map { ($0.key.rawValue, $0.value) }),
             sentinelValues: Dictionary(uniqueKeysWithValues: s.sentinelValues.map { ($0.key.rawValue, $0.value) }),
             coverageRecomputation: "not requested")
     }

@@ -12,7 +12,9 @@ enum Responses {
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func text(_ text: String, contentType: String, status: HTTPResponse.Status = .ok, cache: String = "no-store")
+    static func text(
+        _ text: String, contentType: String, status: HTTPResponse.Status = .ok, cache: String = "no-store"
+    )
         -> Response
     {
         Response(

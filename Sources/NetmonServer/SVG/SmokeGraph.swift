@@ -42,7 +42,8 @@ enum SmokeGraph {
             let v = yMax * Double(k) / 4
             let yy = f(y(v))
             s += "<line x1=\"\(f(left))\" y1=\"\(yy)\" x2=\"\(f(left + w))\" y2=\"\(yy)\" stroke=\"#e0e0e0\"/>"
-            s += "<text x=\"\(f(left - 4))\" y=\"\(yy)\" text-anchor=\"end\" dominant-baseline=\"middle\">\(label(v)) ms</text>\n"
+            s +=
+                "<text x=\"\(f(left - 4))\" y=\"\(yy)\" text-anchor=\"end\" dominant-baseline=\"middle\">\(label(v)) ms</text>\n"
         }
         // Smoke: band i between quantile i and 19-i.
         for band in 0..<10 {
@@ -60,18 +61,22 @@ enum SmokeGraph {
         // Median, coloured by loss; total loss drawn as a red tick at the top.
         for (i, p) in series.points.enumerated() {
             if let m = p.medianMs {
-                s += "<line x1=\"\(f(x(i)))\" y1=\"\(f(y(m)))\" x2=\"\(f(x(i) + bw))\" y2=\"\(f(y(m)))\" stroke=\"\(colour(loss: p.lossRatio))\" stroke-width=\"2\"/>"
+                s +=
+                    "<line x1=\"\(f(x(i)))\" y1=\"\(f(y(m)))\" x2=\"\(f(x(i) + bw))\" y2=\"\(f(y(m)))\" stroke=\"\(colour(loss: p.lossRatio))\" stroke-width=\"2\"/>"
             } else if p.sent > 0 {
                 s += "<rect x=\"\(f(x(i)))\" y=\"\(f(top))\" width=\"\(f(bw))\" height=\"4\" fill=\"#d7191c\"/>"
             }
         }
-        s += "\n<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(w))\" height=\"\(f(h))\" fill=\"none\" stroke=\"#888\"/>\n"
+        s +=
+            "\n<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(w))\" height=\"\(f(h))\" fill=\"none\" stroke=\"#888\"/>\n"
         // X labels: about 6, in UTC.
         let ticks = min(6, n)
         for k in 0...ticks {
-            let t = series.from.addingTimeInterval(series.to.timeIntervalSince(series.from) * Double(k) / Double(max(ticks, 1)))
+            let t = series.from.addingTimeInterval(
+                series.to.timeIntervalSince(series.from) * Double(k) / Double(max(ticks, 1)))
             let xx = left + w * Double(k) / Double(max(ticks, 1))
-            s += "<text x=\"\(f(xx))\" y=\"\(f(top + h + 14))\" text-anchor=\"middle\">\(timeLabel(t, span: series.to.timeIntervalSince(series.from)))</text>"
+            s +=
+                "<text x=\"\(f(xx))\" y=\"\(f(top + h + 14))\" text-anchor=\"middle\">\(timeLabel(t, span: series.to.timeIntervalSince(series.from)))</text>"
         }
         // Legend.
         var lx = left
@@ -79,10 +84,12 @@ enum SmokeGraph {
         s += "\n<text x=\"\(f(lx))\" y=\"\(f(ly))\">median, loss:</text>"
         lx += 78
         for (_, c, text) in lossColours {
-            s += "<rect x=\"\(f(lx))\" y=\"\(f(ly - 8))\" width=\"10\" height=\"10\" fill=\"\(c)\"/><text x=\"\(f(lx + 13))\" y=\"\(f(ly))\">\(xml(text))</text>"
+            s +=
+                "<rect x=\"\(f(lx))\" y=\"\(f(ly - 8))\" width=\"10\" height=\"10\" fill=\"\(c)\"/><text x=\"\(f(lx + 13))\" y=\"\(f(ly))\">\(xml(text))</text>"
             lx += 52
         }
-        s += "<text x=\"\(f(left + w))\" y=\"\(f(ly))\" text-anchor=\"end\">step \(label(series.stepSeconds)) s, UTC</text>\n</svg>\n"
+        s +=
+            "<text x=\"\(f(left + w))\" y=\"\(f(ly))\" text-anchor=\"end\">step \(label(series.stepSeconds)) s, UTC</text>\n</svg>\n"
         return s
     }
 

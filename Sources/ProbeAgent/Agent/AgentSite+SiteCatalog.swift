@@ -50,7 +50,8 @@ extension AgentSite {
     /// The remote sites of the passive rounds, as seen from `commune`'s gateway: its targets and the data-centre
     /// services (host prefixes, by name), the data-centre subnet (`datacenter`) and every other commune's subnet
     /// (by code). The commune's own subnet is the local side and gets no rounds.
-    static func remoteSites(config: SitesConfig, commune: Commune, targets: [ProbeTarget]) -> [AgentCapture.RemoteSite] {
+    static func remoteSites(config: SitesConfig, commune: Commune, targets: [ProbeTarget]) -> [AgentCapture.RemoteSite]
+    {
         var sites: [AgentCapture.RemoteSite] = []
         var names: Set<String> = []
         var addresses: Set<String> = []

@@ -26,7 +26,8 @@ public final class PassiveCaptureService: Service {
     /// - Parameter onStored: called with each step's passive rounds once they are durably stored.
     public init(
         site: AgentSite, capture: AgentCapture, store: GatewayStore, metrics: MetricsRegistry? = nil,
-        logger: Logger = Logger(label: "netmon.capture"), onStored: @escaping @Sendable ([ProbeRound]) -> Void = { _ in }
+        logger: Logger = Logger(label: "netmon.capture"),
+        onStored: @escaping @Sendable ([ProbeRound]) -> Void = { _ in }
     ) {
         self.site = site
         self.capture = capture
@@ -132,7 +133,8 @@ public final class PassiveCaptureService: Service {
         do {
             let rounds = try await store.record(measurements, probeID: site.probeID)
             for round in rounds { metrics?.observe(round) }
-            logger.debug("passive step stored", metadata: ["rounds": "\(rounds.count)", "packets": "\(report.packets)"])
+            logger.debug(
+                "passive step stored", metadata: ["rounds": "\(rounds.count)", "packets": "\(report.packets)"])
             onStored(rounds)
         } catch {
             metrics?.addStoreError()

@@ -52,7 +52,9 @@ enum PassiveRounds {
         var kept = values
         if values.count > maximumRTTValues {
             let last = values.count - 1
-            kept = (0..<maximumRTTValues).map { i in values[(i * last + (maximumRTTValues - 1) / 2) / (maximumRTTValues - 1)] }
+            kept = (0..<maximumRTTValues).map { i in
+                values[(i * last + (maximumRTTValues - 1) / 2) / (maximumRTTValues - 1)]
+            }
         }
         // The reservoir may have let the extremes go; the series know them exactly.
         kept[0] = minimum

@@ -146,7 +146,8 @@ public final class Forwarder: Service {
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(
             name: "Idempotency-Key", value: "\(probeID):\(entries.first!.sequence)-\(entries.last!.sequence)")
-        request.body = .bytes(ByteBuffer(string: Self.batchJSON(probeID: probeID, entries: entries, health: await health())))
+        request.body = .bytes(
+            ByteBuffer(string: Self.batchJSON(probeID: probeID, entries: entries, health: await health())))
         do {
             let response = try await client.execute(
                 request, timeout: .nanoseconds(Int64(configuration.requestTimeout.components.seconds) * 1_000_000_000))

@@ -185,10 +185,12 @@ extension SitesDecoder {
     /// The EHLO name: a host name (letters, digits, `-` and `.`) or an address literal such as `[10.33.0.5]`.
     private func helloName(_ located: Located) -> String? {
         guard let text = self.context.string(located) else { return nil }
-        let isLiteral = text.hasPrefix("[") && text.hasSuffix("]") && text.count > 2
+        let isLiteral =
+            text.hasPrefix("[") && text.hasSuffix("]") && text.count > 2
             && !text.dropFirst().dropLast().contains { $0.isWhitespace || $0 == "[" || $0 == "]" }
         let labels = text.split(separator: ".", omittingEmptySubsequences: false)
-        let isHostName = text.count <= 253
+        let isHostName =
+            text.count <= 253
             && labels.allSatisfy { label in
                 !label.isEmpty && label.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
                     && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }

@@ -15,7 +15,8 @@ public struct CaptureSettings: Sendable, Hashable {
     public var enabled: Bool
 
     /// The values used for keys that neither the commune nor the defaults set.
-    public static let standard = CaptureSettings(interface: nil, filter: nil, snapshotLength: 128, bufferMiB: 2, enabled: true)
+    public static let standard = CaptureSettings(
+        interface: nil, filter: nil, snapshotLength: 128, bufferMiB: 2, enabled: true)
 
     /// Creates capture settings.
     public init(interface: String?, filter: String?, snapshotLength: Int, bufferMiB: Int, enabled: Bool = true) {

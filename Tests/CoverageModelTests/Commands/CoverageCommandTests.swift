@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import CoverageModel
 
 /// Whether the netmon executable the command tests run exists.
@@ -10,8 +11,9 @@ enum NetmonExecutable {
 
 /// `netmon coverage simulate | report | export` as a user runs them: the built binary with the project's
 /// sites.yaml, checked against CoverageModel computing the same input in-process, and GDAL reading the output.
-@Suite("netmon coverage (the commands)", .serialized,
-       .enabled(if: NetmonExecutable.isBuilt, "needs the netmon executable (swift build --build-tests builds it)"))
+@Suite(
+    "netmon coverage (the commands)", .serialized,
+    .enabled(if: NetmonExecutable.isBuilt, "needs the netmon executable (swift build --build-tests builds it)"))
 struct CoverageCommandTests {
 
     /// The project's sites.yaml with its boundaries path made absolute, in a folder of its own, and a small
@@ -26,7 +28,9 @@ struct CoverageCommandTests {
 
     static let packageRoot: URL = {
         var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+        while url.path != "/"
+            && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path)
+        {
             url.deleteLastPathComponent()
         }
         return url
@@ -35,7 +39,8 @@ struct CoverageCommandTests {
     static let fixture: Fixture = {
         // The folder is named after this process; folders of test processes that are gone are removed first.
         let temporary = NSTemporaryDirectory()
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? [] where name.hasPrefix("netmon-coverage-cli-") {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []
+        where name.hasPrefix("netmon-coverage-cli-") {
             if let pid = Int32(name.split(separator: "-")[3]), pid != getpid(), kill(pid, 0) != 0 {
                 try? FileManager.default.removeItem(atPath: temporary + "/" + name)
             }
@@ -51,7 +56,8 @@ struct CoverageCommandTests {
         }.joined(separator: "\n")
         let configPath = directory + "/sites.yaml"
         try! config.write(toFile: configPath, atomically: true, encoding: .utf8)
-        let fixture = Fixture(directory: directory, config: configPath, reports: directory + "/drive.csv", rows: 20_000, seed: 7)
+        let fixture = Fixture(
+            directory: directory, config: configPath, reports: directory + "/drive.csv", rows: 20_000, seed: 7)
         _ = try? Self.netmon([
             "coverage", "simulate", "--config", configPath, "--rows", "\(fixture.rows)", "--seed", "\(fixture.seed)",
             "-o", fixture.reports,
@@ -82,18 +88,24 @@ struct CoverageCommandTests {
 
         // The same seed again gives the same file; CoverageModel's simulator gives the same bytes.
         let again = f.directory + "/again.csv"
-        let run = try Self.netmon(["coverage", "simulate", "--config", f.config, "--rows", "\(f.rows)", "--seed", "\(f.seed)", "-o", again])
+        let run = try Self.netmon([
+            "coverage", "simulate", "--config", f.config, "--rows", "\(f.rows)", "--seed", "\(f.seed)", "-o", again,
+        ])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: again)) == written)
         let sink = MemoryByteSink()
         let writer = CanonicalCSVWriter(sink: sink)
-        try DriveTestSimulator(communes: Self.expected.communes, seed: f.seed).run(rows: f.rows) { try writer.write($0) }
+        try DriveTestSimulator(communes: Self.expected.communes, seed: f.seed).run(rows: f.rows) {
+            try writer.write($0)
+        }
         try writer.finish()
         #expect(Data(sink.bytes) == written)
 
         // Another seed, another file.
         let other = f.directory + "/other.csv"
-        _ = try Self.netmon(["coverage", "simulate", "--config", f.config, "--rows", "\(f.rows)", "--seed", "8", "-o", other])
+        _ = try Self.netmon([
+            "coverage", "simulate", "--config", f.config, "--rows", "\(f.rows)", "--seed", "8", "-o", other,
+        ])
         #expect(try Data(contentsOf: URL(fileURLWithPath: other)) != written)
     }
 
@@ -120,12 +132,15 @@ struct CoverageCommandTests {
         #expect(table.stdout.contains("target 5g_area_ratio") || table.stdout.contains("target"))
     }
 
-    @Test("export: every layer exits 0, GDAL reads it, and it is byte for byte CoverageModel's layer",
-          .enabled(if: ExternalTools.hasOgrinfo, "needs GDAL's ogrinfo"), arguments: CoverageLayer.allCases)
+    @Test(
+        "export: every layer exits 0, GDAL reads it, and it is byte for byte CoverageModel's layer",
+        .enabled(if: ExternalTools.hasOgrinfo, "needs GDAL's ogrinfo"), arguments: CoverageLayer.allCases)
     func export(_ layer: CoverageLayer) throws {
         let f = Self.fixture
         let path = f.directory + "/\(layer.rawValue).geojson"
-        let run = try Self.netmon(["coverage", "export", "--config", f.config, f.reports, "--layer", layer.rawValue, "-o", path])
+        let run = try Self.netmon([
+            "coverage", "export", "--config", f.config, f.reports, "--layer", layer.rawValue, "-o", path,
+        ])
         #expect(run.status == 0, "\(run.stderr)")
         let (communes, result) = Self.expected
         let sink = MemoryByteSink()
@@ -153,7 +168,9 @@ struct CoverageCommandTests {
         let good = row(["lat": "20.65", "lon": "106.05", "technology": "4G", "operator": "452-04", "rsrp_dbm": "-90"])
         let badNumber = row(["lat": "20.65", "lon": "east", "technology": "4G", "rsrp_dbm": "-90"])
         let path = f.directory + "/bad.csv"
-        try ([header, good, good, badNumber, good, String(repeating: ",", count: columns - 3)].joined(separator: "\n") + "\n")
+        try
+            ([header, good, good, badNumber, good, String(repeating: ",", count: columns - 3)].joined(separator: "\n")
+            + "\n")
             .write(toFile: path, atomically: true, encoding: .utf8)
 
         let lenient = try Self.netmon(["coverage", "report", "--config", f.config, path, "--json"])
@@ -168,12 +185,16 @@ struct CoverageCommandTests {
         #expect(strict.stdout.isEmpty, "nothing is printed after a strict failure")
 
         let output = f.directory + "/never.geojson"
-        let export = try Self.netmon(["coverage", "export", "--config", f.config, path, "--strict", "--layer", "cells", "-o", output])
+        let export = try Self.netmon([
+            "coverage", "export", "--config", f.config, path, "--strict", "--layer", "cells", "-o", output,
+        ])
         #expect(export.status == 1)
         #expect(!FileManager.default.fileExists(atPath: output), "no half-written output")
     }
 
-    @Test("bad files and arguments: missing reports exit 1, a bad header names file:1, bad config exits 2, usage errors 64")
+    @Test(
+        "bad files and arguments: missing reports exit 1, a bad header names file:1, bad config exits 2, usage errors 64"
+    )
     func badFilesAndArguments() throws {
         let f = Self.fixture
         let missing = try Self.netmon(["coverage", "report", "--config", f.config, f.directory + "/nope.csv"])
@@ -192,10 +213,14 @@ struct CoverageCommandTests {
         #expect(config.status == 2, "\(config.stderr)")
         #expect(config.stderr.contains(brokenConfig))
 
-        let layer = try Self.netmon(["coverage", "export", "--config", f.config, f.reports, "--layer", "roads", "-o", f.directory + "/x.geojson"])
+        let layer = try Self.netmon([
+            "coverage", "export", "--config", f.config, f.reports, "--layer", "roads", "-o", f.directory + "/x.geojson",
+        ])
         #expect(layer.status == 64)
         #expect(layer.stderr.contains("Unknown layer 'roads'"))
-        let rows = try Self.netmon(["coverage", "simulate", "--config", f.config, "--rows", "-5", "-o", f.directory + "/x.csv"])
+        let rows = try Self.netmon([
+            "coverage", "simulate", "--config", f.config, "--rows", "-5", "-o", f.directory + "/x.csv",
+        ])
         #expect(rows.status == 64)
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CoverageModel
 
 /// The per-cell rules, one situation each.
@@ -60,7 +61,8 @@ import Testing
 
     @Test func fiveGNSARowsCountFor4GThroughTheirAnchor() throws {
         let c = F.westCentre
-        let result = F.analyze(F.reports(c, .fiveG, [.rsrpDbm: [-100, -101, -102], .nrSsRsrpDbm: [-120, -121, -119]]))
+        let result = F.analyze(
+            F.reports(c, .fiveG, [.rsrpDbm: [-100, -101, -102], .nrSsRsrpDbm: [-120, -121, -119]]))
         let cell = try self.cell(result, c)
         #expect(cell.technologies[.fourG]?.state == .covered)
         #expect(cell.technologies[.fourG]?.samples == 3)
@@ -68,8 +70,9 @@ import Testing
         #expect(cell.technologies[.fiveG]?.median == -120)
         #expect(!cell.isDead)
         // LTE rows never count for 5G, 3G rows never for 4G.
-        let other = F.analyze(F.reports(c, .fourG, [.rsrpDbm: [-90, -90, -90], .nrSsRsrpDbm: [-80, -80, -80]])
-                              + F.reports(c, .threeG, [.rsrpDbm: [-70, -70, -70]]))
+        let other = F.analyze(
+            F.reports(c, .fourG, [.rsrpDbm: [-90, -90, -90], .nrSsRsrpDbm: [-80, -80, -80]])
+                + F.reports(c, .threeG, [.rsrpDbm: [-70, -70, -70]]))
         let cell2 = try self.cell(other, c)
         #expect(cell2.technologies[.fiveG]?.state == .noSamples)
         #expect(cell2.technologies[.fourG]?.samples == 3)
@@ -78,7 +81,8 @@ import Testing
 
     @Test func unmeasuredCellsAreNeverDeadAndNoServiceRowsMakeDeadCells() throws {
         let c = F.westCentre
-        let result = F.analyze(F.reports(c, .noService, rows: 3) + F.reports(F.eastCentre, .twoG, [.rssiDbm: [-70, -70, -70]]))
+        let result = F.analyze(
+            F.reports(c, .noService, rows: 3) + F.reports(F.eastCentre, .twoG, [.rssiDbm: [-70, -70, -70]]))
         #expect(try self.cell(result, c).isDead)
         #expect(try self.cell(result, F.eastCentre).isDead)  // 2G is not judged: covered by nothing
         #expect(result.cells.filter(\.isDead).count == 2)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CoverageModel
 
 /// Commune and province figures, dead zones across borders, zone outlines with holes, targets.
@@ -65,7 +66,8 @@ import Testing
         let centre = F.westCentre
         let ring = H3.gridDisk(centre, k: 1).filter { $0 != centre }
         #expect(ring.count == 6)
-        let reports = ring.flatMap { F.reports($0, .noService, rows: 3) }
+        let reports =
+            ring.flatMap { F.reports($0, .noService, rows: 3) }
             + F.reports(centre, .fourG, [.rsrpDbm: [-90, -90, -90]])
         let result = F.analyze(reports)
         #expect(result.deadZones.count == 1)
@@ -101,7 +103,8 @@ import Testing
         let westCells = empty.cells.filter { $0.communeCode == F.west.code }.map(\.cell)
         let eastCells = empty.cells.filter { $0.communeCode == F.east.code }.map(\.cell)
         // 5G everywhere in the west, 4G in one east cell, one dead cell in the east.
-        let reports = westCells.flatMap { F.reports($0, .fiveG, [.rsrpDbm: [-90, -90, -90], .nrSsRsrpDbm: [-95, -95, -95]]) }
+        let reports =
+            westCells.flatMap { F.reports($0, .fiveG, [.rsrpDbm: [-90, -90, -90], .nrSsRsrpDbm: [-95, -95, -95]]) }
             + F.reports(eastCells[0], .fourG, [.rsrpDbm: [-100, -100, -100]])
             + F.reports(eastCells[eastCells.count / 2], .noService, rows: 4)
         let result = F.analyze(reports)
@@ -131,7 +134,10 @@ import Testing
         #expect(Set((province["coverage"] as? [String: Any])?.keys ?? [:].keys) == ["3G", "4G", "5G"])
         let communes = try #require(object["communes"] as? [[String: Any]])
         #expect(communes.count == 2)
-        #expect(Set(communes[0].keys) == ["code", "name", "cells", "area_km2", "coverage", "measured_ratio", "dead_cells", "dead_zones"])
+        #expect(
+            Set(communes[0].keys) == [
+                "code", "name", "cells", "area_km2", "coverage", "measured_ratio", "dead_cells", "dead_zones",
+            ])
         #expect(communes[0]["code"] as? String == F.west.code)
         #expect(text.hasPrefix(#"{"resolution":8,"province":{"area_km2":"#))
     }

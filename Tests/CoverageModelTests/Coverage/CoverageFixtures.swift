@@ -10,7 +10,8 @@ enum CoverageFixtures {
             LatLng(lat: lat.lowerBound, lng: lng.lowerBound), LatLng(lat: lat.lowerBound, lng: lng.upperBound),
             LatLng(lat: lat.upperBound, lng: lng.upperBound), LatLng(lat: lat.upperBound, lng: lng.lowerBound),
         ]
-        return CommuneBoundary(code: code, name: "Xã \(code)", geometry: GeoMultiPolygon(polygons: [GeoPolygon(exterior: ring)]))
+        return CommuneBoundary(
+            code: code, name: "Xã \(code)", geometry: GeoMultiPolygon(polygons: [GeoPolygon(exterior: ring)]))
     }
 
     /// Two communes side by side, split at longitude 106.05.
@@ -18,8 +19,10 @@ enum CoverageFixtures {
     static let east = commune("10002", lng: 106.05...106.10, lat: 20.60...20.65)
 
     /// Reports at the centre of `cell`.
-    static func reports(_ cell: H3Index, _ technology: Technology, operatorCode: String? = "452-04",
-                        _ values: [SignalMetric: [Double]] = [:], rows: Int? = nil) -> [SignalReport] {
+    static func reports(
+        _ cell: H3Index, _ technology: Technology, operatorCode: String? = "452-04",
+        _ values: [SignalMetric: [Double]] = [:], rows: Int? = nil
+    ) -> [SignalReport] {
         let centre = H3.cellToLatLng(cell)
         let count = rows ?? values.values.map(\.count).max() ?? 0
         return (0..<count).map { i in
@@ -29,8 +32,10 @@ enum CoverageFixtures {
         }
     }
 
-    static func analyze(_ reports: [SignalReport], communes: [CommuneBoundary] = [west, east],
-                        settings: CoverageSettings = settings) -> CoverageResult {
+    static func analyze(
+        _ reports: [SignalReport], communes: [CommuneBoundary] = [west, east],
+        settings: CoverageSettings = settings
+    ) -> CoverageResult {
         var accumulator = CoverageAccumulator(settings: settings)
         for r in reports { accumulator.add(r) }
         return CoverageAnalysis.analyze(accumulator, communes: communes)

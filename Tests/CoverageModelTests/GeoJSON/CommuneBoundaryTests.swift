@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CoverageModel
 
 @Suite struct CommuneBoundaryTests {
@@ -16,8 +17,12 @@ import Testing
     }
 
     @Test func badFilesSayWhereAndWhat() {
-        let bad = Data(#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"x"},"geometry":null}]}"#.utf8)
-        let error = #expect(throws: BoundaryReadError.self) { try CommuneBoundaryReader.read(data: bad, name: "b.geojson") }
+        let bad = Data(
+            #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"x"},"geometry":null}]}"#
+                .utf8)
+        let error = #expect(throws: BoundaryReadError.self) {
+            try CommuneBoundaryReader.read(data: bad, name: "b.geojson")
+        }
         #expect(error?.description == "b.geojson: feature 1: has no ward_code")
     }
 
@@ -29,10 +34,17 @@ import Testing
         #expect(pieces.allSatisfy { $0.count == 3 && $0.contains(LatLng(lat: 1, lng: 1)) })
         #expect(abs(pieces.map { abs(RingOrientation.signedArea($0)) }.reduce(0, +) - 2) < 1e-9)
         // A square with a spike going out and back.
-        let spiky = [LatLng(lat: 0, lng: 0), LatLng(lat: 0, lng: 1), LatLng(lat: 0.5, lng: 1), LatLng(lat: 0.5, lng: 3),
-                     LatLng(lat: 0.5, lng: 1), LatLng(lat: 1, lng: 1), LatLng(lat: 1, lng: 0)]
-        #expect(RingRepair.simpleRings(spiky) == [[LatLng(lat: 0, lng: 0), LatLng(lat: 0, lng: 1), LatLng(lat: 0.5, lng: 1),
-                                                    LatLng(lat: 1, lng: 1), LatLng(lat: 1, lng: 0)]])
+        let spiky = [
+            LatLng(lat: 0, lng: 0), LatLng(lat: 0, lng: 1), LatLng(lat: 0.5, lng: 1), LatLng(lat: 0.5, lng: 3),
+            LatLng(lat: 0.5, lng: 1), LatLng(lat: 1, lng: 1), LatLng(lat: 1, lng: 0),
+        ]
+        #expect(
+            RingRepair.simpleRings(spiky) == [
+                [
+                    LatLng(lat: 0, lng: 0), LatLng(lat: 0, lng: 1), LatLng(lat: 0.5, lng: 1),
+                    LatLng(lat: 1, lng: 1), LatLng(lat: 1, lng: 0),
+                ]
+            ])
     }
 
     @Test(.enabled(if: ExternalTools.hasOgrinfo && ExternalTools.hasShapely, "needs GDAL's ogrinfo and Python shapely"))
@@ -43,8 +55,9 @@ import Testing
         let sink = try AtomicFileSink(path: path)
         let writer = GeoJSONWriter(sink: sink)
         for commune in communes {
-            try writer.write(geometry: .multiPolygon(RingRepair.repaired(commune.geometry)),
-                             properties: [("code", .string(commune.code)), ("name", .string(commune.name))])
+            try writer.write(
+                geometry: .multiPolygon(RingRepair.repaired(commune.geometry)),
+                properties: [("code", .string(commune.code)), ("name", .string(commune.name))])
         }
         try writer.finish()
         try sink.commit()
@@ -59,7 +72,8 @@ import Testing
         #expect(verdict.hasBBox && verdict.bboxMatches)
         // The repair keeps the area (the province is about 2,500 km² ≈ 0.21 square degrees here).
         let original = communes.flatMap(\.geometry.polygons).map { p in
-            abs(RingOrientation.signedArea(p.exterior)) - p.holes.map { abs(RingOrientation.signedArea($0)) }.reduce(0, +)
+            abs(RingOrientation.signedArea(p.exterior))
+                - p.holes.map { abs(RingOrientation.signedArea($0)) }.reduce(0, +)
         }.reduce(0, +)
         #expect(abs(verdict.totalArea - original) < 1e-6)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CoverageModel
 
 /// Every export layer over the real 104 communes and simulated drive tests, read back by GDAL and shapely.
@@ -17,8 +18,9 @@ import Testing
         return (path, writer.count)
     }
 
-    @Test(.enabled(if: ExternalTools.hasOgrinfo && ExternalTools.hasShapely, "needs GDAL's ogrinfo and Python shapely"),
-          arguments: CoverageLayer.allCases)
+    @Test(
+        .enabled(if: ExternalTools.hasOgrinfo && ExternalTools.hasShapely, "needs GDAL's ogrinfo and Python shapely"),
+        arguments: CoverageLayer.allCases)
     func layerIsValidRFC7946(_ layer: CoverageLayer) throws {
         let (path, count) = try self.export(layer)
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -60,7 +62,10 @@ import Testing
         #expect(r.communes.count == 104)
         #expect(r.province.cells == r.cells.count)
         #expect(r.province.areaKm2 > 2_400 && r.province.areaKm2 < 2_700)
-        #expect(r.communes.allSatisfy { c in c.coverage.values.allSatisfy { (0...1).contains($0) } && (0...1).contains(c.measuredRatio) })
+        #expect(
+            r.communes.allSatisfy { c in
+                c.coverage.values.allSatisfy { (0...1).contains($0) } && (0...1).contains(c.measuredRatio)
+            })
         #expect(r.province.deadCells == r.communes.reduce(0) { $0 + $1.deadCells })
         // Zones crossing borders are counted by every commune they touch, so the communes' sum is at least the province's.
         #expect(r.communes.reduce(0) { $0 + $1.deadZones } >= r.province.deadZones)

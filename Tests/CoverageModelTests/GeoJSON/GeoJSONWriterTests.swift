@@ -1,11 +1,14 @@
 import Foundation
 import Testing
+
 @testable import CoverageModel
 
 @Suite struct GeoJSONWriterTests {
     private func square(_ x0: Double, _ y0: Double, _ size: Double, ccw: Bool) -> [LatLng] {
-        let r = [LatLng(lat: y0, lng: x0), LatLng(lat: y0, lng: x0 + size), LatLng(lat: y0 + size, lng: x0 + size),
-                 LatLng(lat: y0 + size, lng: x0)]
+        let r = [
+            LatLng(lat: y0, lng: x0), LatLng(lat: y0, lng: x0 + size), LatLng(lat: y0 + size, lng: x0 + size),
+            LatLng(lat: y0 + size, lng: x0),
+        ]
         return ccw ? r : r.reversed()
     }
 
@@ -13,8 +16,9 @@ import Testing
         let sink = MemoryByteSink()
         let writer = GeoJSONWriter(sink: sink)
         // Clockwise exterior with a counter-clockwise hole: both must be turned around.
-        let polygon = GeoPolygon(exterior: square(106, 20, 1, ccw: false),
-                                 holes: [square(106.25, 20.25, 0.5, ccw: true)])
+        let polygon = GeoPolygon(
+            exterior: square(106, 20, 1, ccw: false),
+            holes: [square(106.25, 20.25, 0.5, ccw: true)])
         try writer.write(geometry: .polygon(polygon), properties: [("name", .string("a \"b\"")), ("x", .number(.nan))])
         try writer.write(geometry: .point(LatLng(lat: 20.123456789, lng: -8.1234565)), properties: [("n", .int(1))])
         try writer.finish()

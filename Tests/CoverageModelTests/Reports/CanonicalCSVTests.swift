@@ -1,8 +1,10 @@
 import Testing
+
 @testable import CoverageModel
 
 @Suite struct CanonicalCSVTests {
-    private func readAll(_ text: String, chunk: Int = 7, strict: Bool = false) throws -> ([SignalReport], ImportSummary) {
+    private func readAll(_ text: String, chunk: Int = 7, strict: Bool = false) throws -> ([SignalReport], ImportSummary)
+    {
         let reader = CSVReportReader(source: MemoryByteSource(text, name: "t.csv", chunkSize: chunk), strict: strict)
         var out: [SignalReport] = []
         while let r = try reader.next() { out.append(r) }
@@ -20,8 +22,11 @@ import Testing
         let (reports, summary) = try self.readAll(text)
         #expect(summary.rejections == [])
         #expect(reports.count == 3)
-        #expect(reports[0] == SignalReport(time: 1_767_576_600, lat: 20.6, lon: 106.1, technology: .fourG,
-                                           operatorCode: "452-04", rsrpDbm: -95.5, device: "Galaxy, A54"))
+        #expect(
+            reports[0]
+                == SignalReport(
+                    time: 1_767_576_600, lat: 20.6, lon: 106.1, technology: .fourG,
+                    operatorCode: "452-04", rsrpDbm: -95.5, device: "Galaxy, A54"))
         #expect(reports[1].time == 1_767_571_200)
         #expect(reports[1].operatorCode == "452-01")
         #expect(reports[1].nrSsRsrpDbm == -88)
@@ -96,7 +101,8 @@ import Testing
     @Test func recordsLongerThanTheBufferAndSplitAcrossReads() throws {
         let long = String(repeating: "é", count: 5000)
         let text = "a,b\n\"\(long)\",\"x\ny\"\nlast,1"
-        let reader = RecordReader(source: MemoryByteSource(text, chunkSize: 3), mode: .csv(separator: 44), chunkSize: 16)
+        let reader = RecordReader(
+            source: MemoryByteSource(text, chunkSize: 3), mode: .csv(separator: 44), chunkSize: 16)
         var rows: [[String]] = []
         while try reader.next() { rows.append((0..<reader.fields.count).map { reader.string($0) }) }
         #expect(rows == [["a", "b"], [long, "x\ny"], ["last", "1"]])

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CoverageModel
 
 /// The real Cork drive-test export through the `cork-5g` preset. Expected figures were computed once,
@@ -16,7 +17,9 @@ import Testing
                 valid[report.technology, default: [:]][metric, default: 0] += 1
             }
             if report.technology == .fiveG && report.nrSsRsrpDbm != nil { fiveGWithNR += 1 }
-            if report.technology != .fiveG && (report.nrSsRsrpDbm != nil || report.nrSsRsrqDb != nil) { nonFiveGWithNR += 1 }
+            if report.technology != .fiveG && (report.nrSsRsrpDbm != nil || report.nrSsRsrqDb != nil) {
+                nonFiveGWithNR += 1
+            }
         }
         let summary = reader.summary
         #expect(summary.rowsRead == 27_591)

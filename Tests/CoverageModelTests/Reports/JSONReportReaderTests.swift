@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CoverageModel
 
 @Suite struct JSONReportReaderTests {
@@ -36,10 +37,11 @@ import Testing
         let reader = GeoJSONPointReportReader(source: MemoryByteSource(text, chunkSize: 11))
         var reports: [SignalReport] = []
         while let r = try reader.next() { reports.append(r) }
-        #expect(reports == [
-            SignalReport(lat: 20.5, lon: 106.5, technology: .fiveG, nrSsRsrpDbm: -80, device: "x\"}{["),
-            SignalReport(lat: 20.4, lon: 106.6, technology: .noService, operatorCode: "452-02"),
-        ])
+        #expect(
+            reports == [
+                SignalReport(lat: 20.5, lon: 106.5, technology: .fiveG, nrSsRsrpDbm: -80, device: "x\"}{["),
+                SignalReport(lat: 20.4, lon: 106.6, technology: .noService, operatorCode: "452-02"),
+            ])
         #expect(reader.summary.rejections.map(\.row) == [2])
         #expect(reader.bytesConsumed == Int64(text.utf8.count))
     }

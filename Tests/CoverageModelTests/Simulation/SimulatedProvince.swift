@@ -14,7 +14,9 @@ enum SimulatedProvince {
         let simulator = DriveTestSimulator(communes: communes, seed: 7)
         var accumulator = CoverageAccumulator(settings: CoverageSettings())
         simulator.run(rows: 60_000) { accumulator.add($0) }
-        return Data(sites: simulator.sites, holes: simulator.holes, result: CoverageAnalysis.analyze(accumulator, communes: communes))
+        return Data(
+            sites: simulator.sites, holes: simulator.holes,
+            result: CoverageAnalysis.analyze(accumulator, communes: communes))
     }()
 
     static var result: CoverageResult { data.result }

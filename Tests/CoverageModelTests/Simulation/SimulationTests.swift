@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CoverageModel
 
 @Suite struct SimulationTests {
@@ -34,7 +35,10 @@ import Testing
             operators.insert(r.operatorCode ?? "")
             technologies.insert(r.technology)
             let p = LatLng(lat: r.lat, lng: r.lon)
-            if Self.communes.contains(where: { $0.geometry.boundingBox?.contains(p) == true && $0.geometry.contains(p) }) { inside += 1 }
+            if Self.communes.contains(where: { $0.geometry.boundingBox?.contains(p) == true && $0.geometry.contains(p) }
+            ) {
+                inside += 1
+            }
             if r.technology == .fiveG { #expect(r.nrSsRsrpDbm != nil && r.rsrpDbm != nil) }
         }
         #expect(n == 2_000)
@@ -50,14 +54,17 @@ import Testing
         let everyoneGone = simulator.holes.filter { $0.operatorsKept.isEmpty }
         #expect(everyoneGone.count == 4)
         for hole in everyoneGone {
-            #expect(!simulator.sites.contains { DriveTestSimulator.distanceKm($0.position, hole.centre) < hole.radiusKm })
+            #expect(
+                !simulator.sites.contains { DriveTestSimulator.distanceKm($0.position, hole.centre) < hole.radiusKm })
         }
         let result = SimulatedProvince.result
         #expect(result.province.deadZones > 0)
         // Dead cells lie mostly in the holes (for everyone, or for the operators whose sites are gone).
         let dead = result.cells.filter(\.isDead)
         let inHoles = dead.filter { c in
-            simulator.holes.contains { DriveTestSimulator.distanceKm(H3.cellToLatLng(c.cell), $0.centre) < $0.radiusKm + 3 }
+            simulator.holes.contains {
+                DriveTestSimulator.distanceKm(H3.cellToLatLng(c.cell), $0.centre) < $0.radiusKm + 3
+            }
         }
         #expect(Double(inHoles.count) >= 0.6 * Double(dead.count))
     }
