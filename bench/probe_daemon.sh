@@ -13,13 +13,15 @@
 # tcpreplay), with no route out; both are removed on exit. The replayed traffic is a generated commune's
 # (bench/GenerateCommuneTraffic.swift: 10.33.1.0/24 ↔ data-centre services, 1 % upstream loss), looped.
 #
-# Usage: bench/probe_daemon.sh [minutes]   (default 3; PPS=… changes the capture rate, NETMON_BIN=… the binary).
-# Prints a Markdown table; raw samples in bench/out/probe_daemon/.
+# Usage: bench/probe_daemon.sh [minutes]   (default 3; PPS=… changes the capture rate, NETMON_BIN=… the binary,
+# OUT=… the directory for raw samples, default bench/out/probe_daemon/, so two binaries can run side by side).
+# Without NETMON_BIN it builds the release binary as for a gateway: statically linked Swift runtime and Foundation
+# (`--static-swift-stdlib`; see BENCHMARKS.md). Prints a Markdown table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes="${1:-3}"
 PPS="${PPS:-1000}"
-out=bench/out/probe_daemon
+out="${OUT:-bench/out/probe_daemon}"
 rm -rf "$out"
 mkdir -p "$out"
 [ "$(id -u)" -eq 0 ] || { echo "bench: needs root for namespaces and capture" >&2; exit 2; }
@@ -27,8 +29,8 @@ mkdir -p "$out"
 if [ -n "${NETMON_BIN:-}" ]; then
   bin="$NETMON_BIN"
 else
-  swift build -c release --product netmon >/dev/null
-  bin="$(swift build -c release --show-bin-path)/netmon"
+  swift build -c release --static-swift-stdlib --product netmon >/dev/null
+  bin="$(swift build -c release --static-swift-stdlib --show-bin-path)/netmon"
 fi
 bin="$(realpath "$bin")"
 
@@ -154,6 +156,10 @@ end_ticks=$(cpu_ticks "$pid"); tend_ticks=$(cpu_ticks "$tpid")
 wait "$fping_loop" || true
 threads=$(ls "/proc/$pid/task" | wc -l)
 metrics=$(ip netns exec "$NS_G" curl -s http://127.0.0.1:9109/metrics || true)
+# Where the resident memory is at the end of the window: KiB per mapping (binary, each shared library, [heap], anon).
+awk '/^[0-9a-f]+-[0-9a-f]+ / {name = (NF >= 6 ? $6 : "[anon]")} /^Rss:/ {kib[name] += $2}
+     END {for (n in kib) if (kib[n] > 0) printf "%8d %s\n", kib[n], n}' "/proc/$pid/smaps" 2>/dev/null \
+  | sort -rn > "$out/rss-by-mapping.txt" || true
 kill -TERM "$pid"; wait "$launcher" || true
 kill -INT "$tpid"; wait "$tlauncher" || true
 kill "$replay" 2>/dev/null || true; wait "$replay" 2>/dev/null || true
@@ -180,4 +186,5 @@ echo "| tcpdump -s 128 -B 2048 -w /dev/null | the capturing | $tcpdump_cpu | $tc
 awk -v a="$netmon_cpu" -v b="$fping_cpu" -v t="$tcpdump_cpu" -v c="$netmon_rss" -v d="$fping_rss" -v e="$tcpdump_rss" \
   'BEGIN {printf "\nratio netmon / (fping + tcpdump): CPU %.2f×, RSS %.2f× (RSS vs the sum of both peers)\n", (b + t > 0 ? a / (b + t) : 0), (d + e > 0 ? c / (d + e) : 0)}'
 echo
+echo "resident at the end, by mapping (KiB): $(head -6 "$out/rss-by-mapping.txt" | awk '{printf "%s%s %s", (NR > 1 ? "; " : ""), $2, $1}')"
 echo "rounds stored: $active active, $passive passive ($passive_sites); netmon_capture_drops_total ${drops:-?}; tcpdump saw ${seen:-?}, dropped ${tdrops:-?}"

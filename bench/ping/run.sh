@@ -4,16 +4,22 @@
 #      (fping -C 20 -p 50 -i 1): CPU (user+sys) and peak RSS from /usr/bin/time -v, loss counts, medians.
 #   2. 1,000 targets at 10 Hz (10,000 pings/s, --period 100 --interval 0.1): does each tool keep its schedule?
 # Everything runs inside two network namespaces this script creates (no route out) and removes on exit.
-# Needs root, fping, iproute2, python3 and a release build (built here if missing).
-# Usage: bench/ping/run.sh [TARGETS] [COUNT]      (defaults 1000 20); results in bench/ping/results/.
+# Needs root, fping, iproute2, python3 and a release build (built here if missing, as for a gateway: statically
+# linked Swift runtime and Foundation, `--static-swift-stdlib`; see BENCHMARKS.md).
+# Usage: bench/ping/run.sh [TARGETS] [COUNT]      (defaults 1000 20); results in bench/ping/results/ (OUT=… another
+# directory); NETMON_BIN=… another netmon binary (e.g. a dynamically linked one, to compare).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 TARGETS=${1:-1000}
 COUNT=${2:-20}
-OUT=bench/ping/results
+OUT=${OUT:-bench/ping/results}
 mkdir -p "$OUT"
-NETMON=${NETMON_BIN:-.build/release/netmon}
-if [[ ! -x $NETMON ]]; then swift build -c release --product netmon; fi
+if [[ -n ${NETMON_BIN:-} ]]; then
+    NETMON=$NETMON_BIN
+else
+    swift build -c release --static-swift-stdlib --product netmon >&2
+    NETMON="$(swift build -c release --static-swift-stdlib --show-bin-path)/netmon"
+fi
 TIME=/usr/bin/time
 [[ -x $TIME ]] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 
