@@ -34,7 +34,7 @@ struct SignalReportStoreTests {
     @Test("an upload's rows count only once it is committed, and read back exactly", arguments: Backend.allCases)
     func uploadRoundTrip(_ backend: Backend) async throws {
         let cork = Self.corkReports
-        #expect(cork.count == 6_000)
+        try #require(cork.count == 6_000, "the Cork drive test in ../shared/data/drive-tests is needed")
         #expect(Set(cork.map(\.technology)).isSuperset(of: [.threeG, .fourG, .fiveG]))
         try await withStore(backend) { store in
             let t = Date(timeIntervalSince1970: 1_790_000_000)
