@@ -36,7 +36,7 @@ struct EndToEndChainTests {
         // Receivers: a webhook receiver and a real SMTP server writing a Maildir.
         let receiver = try LabWebhookReceiver(logPath: stateDir + "/webhook.jsonl")
         defer { receiver.stop() }
-        let smtpPort = try Self.freePort()
+        let smtpPort = try freePort()
         let maildir = stateDir + "/maildir"
         let smtp = try ChildProcess([
             "python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(smtpPort)", "-c", "aiosmtpd.handlers.Mailbox",
@@ -66,7 +66,7 @@ struct EndToEndChainTests {
         let host = try #require(state.hostLink?.hostAddress)
 
         // The server, on SQLite, with a token per probe.
-        let serverPort = try Self.freePort()
+        let serverPort = try freePort()
         let url = "http://\(host):\(serverPort)"
         let adminToken = DemoSitesFile.randomToken()
         var tokenLines: [String] = ["admin e2e \(adminToken)"]
@@ -369,21 +369,5 @@ struct EndToEndChainTests {
         ])
         let expected = output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         return signature.split(separator: " ").contains { $0 == expected }
-    }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard ok else { throw ChildProcessError(message: "no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
