@@ -23,7 +23,7 @@ import Testing
         let error = #expect(throws: BoundaryReadError.self) {
             try CommuneBoundaryReader.read(data: bad, name: "b.geojson")
         }
-        #expect(error?.description == "b.geojson: feature 1: has no ward_code")
+        #expect(error?.description == "b.geojson:1:41: feature 1: has no ward_code")
     }
 
     @Test func ringRepairSplitsABowtieAndDropsASpike() {
