@@ -17,8 +17,14 @@ struct CoverageInputOptions: ParsableArguments {
     @Flag(name: .long, help: "Stop at the first bad row instead of rejecting it and going on.")
     var strict = false
 
+    @Option(
+        name: .long,
+        help: "Threads parsing CSV rows (0 reads on one thread; the result is the same). Default: one per processor.")
+    var threads: Int?
+
     func validate() throws {
         if self.reports.isEmpty { throw ValidationError("Give at least one report file.") }
+        if let threads = self.threads, threads < 0 { throw ValidationError("--threads must be 0 or more.") }
         if ColumnMapping.presets[self.preset] == nil {
             throw ValidationError(
                 "Unknown preset '\(self.preset)'; known: \(ColumnMapping.presets.keys.sorted().joined(separator: ", "))."
@@ -85,6 +91,28 @@ enum CoveragePipeline {
         var accumulator = CoverageAccumulator(settings: settings)
         var total = ImportSummary(maxKeptRejections: 20)
         for path in options.reports {
+            if ReportFormat(path: path) == .csv {
+                let source: FileByteSource
+                do {
+                    source = try FileByteSource(path: path)
+                } catch {
+                    Self.fail("\(error)", code: 1)
+                }
+                let progress = CoverageProgressBar(
+                    label: (path as NSString).lastPathComponent, total: source.totalBytes)
+                do {
+                    let summary = try CSVCoverageIngest.accumulate(
+                        source: source, mapping: mapping, strict: options.strict,
+                        workers: options.threads ?? CSVCoverageIngest.defaultWorkers, into: &accumulator
+                    ) { progress.update($0) }
+                    progress.finish()
+                    total.merge(summary)
+                } catch {
+                    progress.finish()
+                    Self.fail("\(error)", code: 1)
+                }
+                continue
+            }
             let reader: any SignalReportReader
             do {
                 reader = try makeReportReader(path: path, mapping: mapping, strict: options.strict)

@@ -2,22 +2,25 @@
 // with Sources/CoverageModel (swiftc -O -wmo), it runs exactly the pipeline of `netmon coverage report --json`
 // (read boundaries, stream the CSV, accumulate, analyze, print the JSON) with sites.yaml's default settings,
 // and `netmon coverage simulate`'s generator.
-//   coverage-driver report REPORTS.csv BOUNDARIES.geojson
+//   coverage-driver report REPORTS.csv BOUNDARIES.geojson [THREADS]   (THREADS as `--threads`; default: one per core)
 //   coverage-driver simulate ROWS SEED BOUNDARIES.geojson OUT.csv
 import Foundation
 
 let arguments = CommandLine.arguments
-if arguments.count == 4 && arguments[1] == "report" {
+if (arguments.count == 4 || arguments.count == 5) && arguments[1] == "report" {
     let communes = try CommuneBoundaryReader.read(path: arguments[3])
     var accumulator = CoverageAccumulator(settings: CoverageSettings())
-    let reader = try makeReportReader(path: arguments[2])
-    while let report = try reader.next() { accumulator.add(report) }
+    let workers = arguments.count == 5 ? Int(arguments[4]) ?? 0 : CSVCoverageIngest.defaultWorkers
+    _ = try CSVCoverageIngest.accumulate(
+        source: try FileByteSource(path: arguments[2]), workers: workers, into: &accumulator)
     let result = CoverageAnalysis.analyze(accumulator, communes: communes)
     var bytes: [UInt8] = []
     result.reportJSON.write(to: &bytes)
     bytes.append(10)
     FileHandle.standardOutput.write(Data(bytes))
-} else if arguments.count == 6 && arguments[1] == "simulate", let rows = Int(arguments[2]), let seed = UInt64(arguments[3]) {
+} else if arguments.count == 6 && arguments[1] == "simulate", let rows = Int(arguments[2]),
+    let seed = UInt64(arguments[3])
+{
     let communes = try CommuneBoundaryReader.read(path: arguments[4])
     let sink = try AtomicFileSink(path: arguments[5])
     let writer = CanonicalCSVWriter(sink: sink)
@@ -25,6 +28,7 @@ if arguments.count == 4 && arguments[1] == "report" {
     try writer.finish()
     try sink.commit()
 } else {
-    FileHandle.standardError.write(Data("usage: coverage-driver report CSV GEOJSON | simulate ROWS SEED GEOJSON OUT\n".utf8))
+    FileHandle.standardError.write(
+        Data("usage: coverage-driver report CSV GEOJSON [THREADS] | simulate ROWS SEED GEOJSON OUT\n".utf8))
     exit(2)
 }

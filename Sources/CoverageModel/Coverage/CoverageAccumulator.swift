@@ -35,7 +35,8 @@ public struct CoverageAccumulator: Sendable {
     private var lastOperatorRow: (CellOperator, Int32)?
     /// Reports added.
     public private(set) var reportCount = 0
-    private let judged: [(Technology, SignalMetric, UInt8)]
+    /// The judged technologies with their primary metric and position.
+    let judged: [(Technology, SignalMetric, UInt8)]
     /// Finds report cells: drive tests and tracks stay in one cell for many rows, so most rows are answered
     /// from the previous cell's edges (identical results to `H3.latLngToCell`).
     private var locator: H3CellLocator
@@ -67,8 +68,49 @@ public struct CoverageAccumulator: Sendable {
 
     /// Adds one report.
     public mutating func add(_ report: SignalReport) {
-        self.reportCount += 1
         let cell = self.locator.cell(for: LatLng(lat: report.lat, lng: report.lon))
+        let op = self.operatorIndex(for: report.operatorCode)
+        let judged = self.judged
+        let settings = self.settings
+        self.add(cell: cell, operator: op) { j in Self.judgedValue(j, of: report, judged: judged, settings: settings) }
+    }
+
+    /// The dense index of an operator code (0 for none), registering it in first-seen order.
+    mutating func operatorIndex(for code: String?) -> UInt16 {
+        if code == self.lastOperatorCode { return self.lastOperatorIndex }
+        let op: UInt16
+        if let code {
+            if let i = self.operatorIndex[code] {
+                op = UInt16(i)
+            } else if self.operators.count < Int(UInt16.max) {
+                op = UInt16(self.operators.count)
+                self.operatorIndex[code] = self.operators.count
+                self.operators.append(code)
+            } else {
+                op = 0
+            }
+        } else {
+            op = 0
+        }
+        self.lastOperatorCode = code
+        self.lastOperatorIndex = op
+        return op
+    }
+
+    /// The value a report gives each judged technology (by position in `judgedTechnologies`), or nil where it
+    /// gives none: what `add` keeps of a report besides its cell and operator.
+    @inline(__always)
+    static func judgedValue(
+        _ j: Int, of report: SignalReport, judged: [(Technology, SignalMetric, UInt8)], settings: CoverageSettings
+    ) -> Double? {
+        let (technology, metric, _) = judged[j]
+        return settings.counts(report.technology, for: technology) ? report[metric] : nil
+    }
+
+    /// Adds one report already located: its cell, operator index and `value(j)` for each judged technology j.
+    @inline(__always)
+    mutating func add(cell: H3Index, operator op: UInt16, value: (Int) -> Double?) {
+        self.reportCount += 1
         let c: Int
         if cell == self.lastCell {
             c = self.lastCellIndex
@@ -86,26 +128,6 @@ public struct CoverageAccumulator: Sendable {
             self.lastSlots.removeAll(keepingCapacity: true)
         }
         self.rows[c] += 1
-        let op: UInt16
-        if report.operatorCode == self.lastOperatorCode {
-            op = self.lastOperatorIndex
-        } else {
-            if let code = report.operatorCode {
-                if let i = self.operatorIndex[code] {
-                    op = UInt16(i)
-                } else if self.operators.count < Int(UInt16.max) {
-                    op = UInt16(self.operators.count)
-                    self.operatorIndex[code] = self.operators.count
-                    self.operators.append(code)
-                } else {
-                    op = 0
-                }
-            } else {
-                op = 0
-            }
-            self.lastOperatorCode = report.operatorCode
-            self.lastOperatorIndex = op
-        }
         let cellOperator = CellOperator(cell: Int32(c), op: op)
         if let (key, n) = self.lastOperatorRow, key == cellOperator {
             self.lastOperatorRow = (key, n + 1)
@@ -113,9 +135,9 @@ public struct CoverageAccumulator: Sendable {
             self.flushOperatorRow()
             self.lastOperatorRow = (cellOperator, 1)
         }
-        for (technology, metric, t) in self.judged where self.settings.counts(report.technology, for: technology) {
-            guard let value = report[metric] else { continue }
-            let key = SampleKey(cell: Int32(c), technology: t, op: op)
+        for j in 0..<self.judged.count {
+            guard let value = value(j) else { continue }
+            let key = SampleKey(cell: Int32(c), technology: self.judged[j].2, op: op)
             let slot: Int
             if let s = self.lastSlots.first(where: { $0.0 == key })?.1 {
                 slot = s

@@ -20,11 +20,20 @@ public enum CoverageAnalysis {
     }
 
     /// Median of values (mean of the two middle values when the count is even).
+    /// Found by selection (the values are partly reordered in a copy, not sorted): the same value as sorting
+    /// and taking the middle.
     public static func median(_ values: [Double]) -> Double? {
         guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        let mid = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+        var copy = values
+        let mid = copy.count / 2
+        return copy.withUnsafeMutableBufferPointer { a in
+            MedianSelection.select(a, mid)
+            if a.count % 2 == 1 { return a[mid] }
+            // Everything before `mid` is at most a[mid]: the lower middle value is their maximum.
+            var lower = a[0]
+            for i in 1..<mid where a[i] > lower { lower = a[i] }
+            return (lower + a[mid]) / 2
+        }
     }
 
     static func figures(_ values: [Double], floor: CoverageFloor, minSamples: Int) -> TechnologyCellFigures {

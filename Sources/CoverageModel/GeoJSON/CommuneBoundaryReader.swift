@@ -70,8 +70,10 @@ public enum CommuneBoundaryReader {
     }
 
     private static func read(bytes: [UInt8], name: String) throws(BoundaryReadError) -> [CommuneBoundary] {
-        try bytes.withUnsafeBytes { raw in Result { () throws(BoundaryReadError) in try Self.read(bytes: raw, name: name) } }
-            .get()
+        try bytes.withUnsafeBytes { raw in
+            Result { () throws(BoundaryReadError) in try Self.read(bytes: raw, name: name) }
+        }
+        .get()
     }
 
     private static func readFile(_ path: String) throws -> [UInt8] {
@@ -186,7 +188,11 @@ private struct RawFeature {
                     case "ward_code": feature.wardCode = try Self.value(&scanner)
                     case "code": feature.code = try Self.value(&scanner)
                     case "name":
-                        if case .string(let s) = try Self.value(&scanner) { feature.name = s } else { feature.name = nil }
+                        if case .string(let s) = try Self.value(&scanner) {
+                            feature.name = s
+                        } else {
+                            feature.name = nil
+                        }
                     default: try scanner.skipValue()
                     }
                 }
@@ -302,7 +308,9 @@ private struct RawFeature {
             if points.count > 1 && points.first == points.last { points.removeLast() }
             parsed.append(points)
         }
-        guard let exterior = parsed.first, exterior.count >= 3 else { return .failure("a polygon has no exterior ring") }
+        guard let exterior = parsed.first, exterior.count >= 3 else {
+            return .failure("a polygon has no exterior ring")
+        }
         return .success(GeoPolygon(exterior: exterior, holes: parsed.dropFirst().filter { $0.count >= 3 }))
     }
 }

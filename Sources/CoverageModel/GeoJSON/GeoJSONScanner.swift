@@ -183,7 +183,8 @@ struct GeoJSONScanner {
                 guard var unit = self.hex4(at: i) else { throw self.error("a bad \\u escape", at: i - 2) }
                 i += 4
                 if (0xD800...0xDBFF).contains(unit), i + 6 <= n, self.bytes[i] == UInt8(ascii: "\\"),
-                    self.bytes[i + 1] == UInt8(ascii: "u"), let low = self.hex4(at: i + 2), (0xDC00...0xDFFF).contains(low)
+                    self.bytes[i + 1] == UInt8(ascii: "u"), let low = self.hex4(at: i + 2),
+                    (0xDC00...0xDFFF).contains(low)
                 {
                     unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
                     i += 6

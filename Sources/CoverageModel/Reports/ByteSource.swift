@@ -71,3 +71,11 @@ public final class MemoryByteSource: ByteSource {
         return n
     }
 }
+
+/// A source with no bytes (the reader of a chunk already in memory has nothing more to read).
+final class EmptyByteSource: ByteSource {
+    let name: String
+    var totalBytes: Int64? { 0 }
+    init(name: String) { self.name = name }
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int { 0 }
+}

@@ -9,7 +9,7 @@
 /// The header may list columns in any order; extra columns are ignored; `lat`, `lon` and `technology`
 /// (as mapped) are required. Row numbers count the header as row 1.
 public final class CSVReportReader: SignalReportReader {
-    private let records: RecordReader
+    private var records: RecordReader
     private let mapping: ColumnMapping
     private let strict: Bool
     private let sentinels: Set<Double>
@@ -34,6 +34,8 @@ public final class CSVReportReader: SignalReportReader {
     private var technologyIndex: [Technology: [(ReportField, Int)]] = [:]
     /// Technology spellings seen so far, as bytes (a handful): no String per row.
     private var technologyCache: [([UInt8], Technology)] = []
+    /// The spellings of at most eight bytes among them, packed into an integer, with their length.
+    private var shortTechnologyCache: [(UInt64, Int, Technology)] = []
     private var latColumn = -1, lonColumn = -1, technologyColumn = -1, timeColumn = -1
     private var operatorColumn = -1, deviceColumn = -1, dlColumn = -1, ulColumn = -1
     private var baseMetrics: [(SignalMetric, Int)] = []
@@ -44,6 +46,7 @@ public final class CSVReportReader: SignalReportReader {
     private var lastOperator: String?
     private var lastDeviceBytes: [UInt8] = []
     private var lastDevice: String?
+    private var dateCache = TimestampParsing.DateCache()
 
     public init(source: any ByteSource, mapping: ColumnMapping = .canonical, strict: Bool = false) {
         self.records = RecordReader(source: source, mode: .csv(separator: mapping.separator))
@@ -51,6 +54,55 @@ public final class CSVReportReader: SignalReportReader {
         self.sentinels = mapping.sentinels
         self.strict = strict
         self.totalBytes = source.totalBytes
+    }
+
+    /// Goes on with the records of one chunk of the same file (the header already read from the first chunk):
+    /// the summary starts again and row numbers count from the chunk's first record.
+    func restart(on records: RecordReader) {
+        precondition(self.headerRead, "restart(on:) needs the header read")
+        self.records = records
+        self.partialSummary = ImportSummary(maxKeptRejections: self.partialSummary.maxKeptRejections)
+        for i in self.acceptedPerTechnology.indices { self.acceptedPerTechnology[i] = 0 }
+    }
+
+    /// The records the reader is on (to hand the rest of a chunk on after the header).
+    var recordReader: RecordReader { self.records }
+
+    /// A reader for another thread: the same header, mapping and strictness, over `records`.
+    func copy(on records: RecordReader) -> CSVReportReader {
+        let copy = CSVReportReader(records: records, mapping: self.mapping, strict: self.strict)
+        copy.headerRead = self.headerRead
+        copy.headerCount = self.headerCount
+        copy.baseIndex = self.baseIndex
+        copy.technologyIndex = self.technologyIndex
+        copy.technologyCache = self.technologyCache
+        copy.shortTechnologyCache = self.shortTechnologyCache
+        copy.latColumn = self.latColumn
+        copy.lonColumn = self.lonColumn
+        copy.technologyColumn = self.technologyColumn
+        copy.timeColumn = self.timeColumn
+        copy.operatorColumn = self.operatorColumn
+        copy.deviceColumn = self.deviceColumn
+        copy.dlColumn = self.dlColumn
+        copy.ulColumn = self.ulColumn
+        copy.baseMetrics = self.baseMetrics
+        copy.technologyMetrics = self.technologyMetrics
+        copy.technologyKbps = self.technologyKbps
+        copy.partialSummary = ImportSummary(maxKeptRejections: self.partialSummary.maxKeptRejections)
+        return copy
+    }
+
+    init(records: RecordReader, mapping: ColumnMapping, strict: Bool) {
+        self.records = records
+        self.mapping = mapping
+        self.sentinels = mapping.sentinels
+        self.strict = strict
+        self.totalBytes = nil
+    }
+
+    /// Reads the header now (it is otherwise read by the first `next()`).
+    func readHeaderIfNeeded() throws {
+        if !self.headerRead { try self.readHeader() }
     }
 
     private static let fieldPosition: [ReportField: Int] = Dictionary(
@@ -63,12 +115,12 @@ public final class CSVReportReader: SignalReportReader {
                 code: .badHeader, message: "the file is empty (no header)", file: self.records.sourceName, row: 1)
         }
         var names: [String: Int] = [:]
-        for i in 0..<self.records.fields.count {
+        for i in 0..<self.records.fieldCount {
             var name = self.records.string(i).trimmingSpaces
             if i == 0 && name.hasPrefix("\u{FEFF}") { name.removeFirst() }
             if names[name] == nil { names[name] = i }
         }
-        self.headerCount = self.records.fields.count
+        self.headerCount = self.records.fieldCount
         self.baseIndex = ReportField.allCases.map { field in
             self.mapping.columns[field].flatMap { names[$0] } ?? -1
         }
@@ -106,6 +158,16 @@ public final class CSVReportReader: SignalReportReader {
 
     /// The technology named by the field's bytes.
     private func technology(at index: Int) -> Result<Technology, Reason> {
+        // Spellings of up to eight bytes are compared as one integer (no array to retain per row).
+        let packed = self.records.withField(index) { bytes -> (UInt64, Int)? in
+            guard bytes.count <= 8 else { return nil }
+            var key: UInt64 = 0
+            withUnsafeMutableBytes(of: &key) { $0.copyMemory(from: bytes) }
+            return (key, bytes.count)
+        }
+        if let (key, length) = packed {
+            for (k, l, t) in self.shortTechnologyCache where k == key && l == length { return .success(t) }
+        }
         if let hit = self.records.withField(
             index,
             { bytes -> Technology? in
@@ -121,7 +183,10 @@ public final class CSVReportReader: SignalReportReader {
         guard let t = self.mapping.technology(named: trimmed) else {
             return .failure(Reason(text: "unknown technology '\(trimmed.prefix(40))'"))
         }
-        if self.technologyCache.count < 32 { self.technologyCache.append((Array(text.utf8), t)) }
+        if self.technologyCache.count < 32 {
+            self.technologyCache.append((Array(text.utf8), t))
+            if let (key, length) = packed { self.shortTechnologyCache.append((key, length, t)) }
+        }
         return .success(t)
     }
 
@@ -144,11 +209,12 @@ public final class CSVReportReader: SignalReportReader {
         if !self.headerRead { try self.readHeader() }
         while try self.records.next() {
             self.partialSummary.rowsRead += 1
-            switch self.parseRow() {
-            case .success(let report):
+            var report = SignalReport(lat: 0, lon: 0, technology: .noService)
+            switch self.parseRow(into: &report) {
+            case nil:
                 self.acceptedPerTechnology[Self.position(of: report.technology)] += 1
                 return report
-            case .failure(let reason):
+            case let reason?:
                 let rejection = RowRejection(
                     file: self.records.sourceName, row: self.records.recordNumber, reason: reason.text)
                 if self.strict {
@@ -196,37 +262,39 @@ public final class CSVReportReader: SignalReportReader {
         }
     }
 
-    private func parseRow() -> Result<SignalReport, Reason> {
-        let fieldCount = self.records.fields.count
+    private func parseRow(into report: inout SignalReport) -> Reason? {
+        let fieldCount = self.records.fieldCount
         if fieldCount != self.headerCount {
-            return .failure(Reason(text: "row has \(fieldCount) fields, the header has \(self.headerCount)"))
+            return Reason(text: "row has \(fieldCount) fields, the header has \(self.headerCount)")
         }
         // Technology first: it decides which columns apply.
         let technology: Technology
         switch self.technology(at: self.technologyColumn) {
-        case .failure(let r): return .failure(r)
+        case .failure(let r): return r
         case .success(let t): technology = t
         }
         let lat: Double
         let lon: Double
         switch (self.number(self.latColumn, "lat"), self.number(self.lonColumn, "lon")) {
-        case (.failure(let r), _), (_, .failure(let r)): return .failure(r)
-        case (.success(nil), _): return .failure(Reason(text: "lat is missing"))
-        case (_, .success(nil)): return .failure(Reason(text: "lon is missing"))
+        case (.failure(let r), _), (_, .failure(let r)): return r
+        case (.success(nil), _): return Reason(text: "lat is missing")
+        case (_, .success(nil)): return Reason(text: "lon is missing")
         case (.success(let a?), .success(let b?)):
             lat = a
             lon = b
         }
-        if let problem = ReportValidation.checkLatLon(lat: lat, lon: lon) { return .failure(Reason(text: problem)) }
-        var report = SignalReport(lat: lat, lon: lon, technology: technology)
+        if let problem = ReportValidation.checkLatLon(lat: lat, lon: lon) { return Reason(text: problem) }
+        report.lat = lat
+        report.lon = lon
+        report.technology = technology
         if self.timeColumn >= 0 {
             let parsed = self.records.withField(self.timeColumn) {
-                TimestampParsing.parse($0, zone: self.mapping.timeZone)
+                TimestampParsing.parse($0, zone: self.mapping.timeZone, cache: &self.dateCache)
             }
             switch parsed {
             case .empty: break
             case .value(let t): report.time = t
-            case .invalid(let why): return .failure(Reason(text: why))
+            case .invalid(let why): return Reason(text: why)
             }
         }
         if let fixed = self.mapping.fixedOperator {
@@ -243,25 +311,25 @@ public final class CSVReportReader: SignalReportReader {
             }
         }
         for (metric, index) in self.baseMetrics {
-            if let failure = self.readMetric(metric, index, into: &report) { return .failure(failure) }
+            if let failure = self.readMetric(metric, index, into: &report) { return failure }
         }
         if !self.technologyMetrics.isEmpty, let extra = self.technologyMetrics[technology] {
             for (metric, index) in extra {
-                if let failure = self.readMetric(metric, index, into: &report) { return .failure(failure) }
+                if let failure = self.readMetric(metric, index, into: &report) { return failure }
             }
         }
         if self.dlColumn >= 0, let failure = self.readKbps(.dlKbps, self.dlColumn, into: &report) {
-            return .failure(failure)
+            return failure
         }
         if self.ulColumn >= 0, let failure = self.readKbps(.ulKbps, self.ulColumn, into: &report) {
-            return .failure(failure)
+            return failure
         }
         if !self.technologyKbps.isEmpty, let extra = self.technologyKbps[technology] {
             for (field, index) in extra {
-                if let failure = self.readKbps(field, index, into: &report) { return .failure(failure) }
+                if let failure = self.readKbps(field, index, into: &report) { return failure }
             }
         }
-        return .success(report)
+        return nil
     }
 
     private func readKbps(_ field: ReportField, _ index: Int, into report: inout SignalReport) -> Reason? {

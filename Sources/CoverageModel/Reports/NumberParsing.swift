@@ -15,7 +15,48 @@ enum NumberParsing {
     /// Parses an optional number: surrounding spaces allowed, empty means missing. NaN and infinities
     /// are invalid. Up to 15 significant digits take the exact fast path (one correctly rounded
     /// division); anything else goes through the standard library's parser.
+    @inline(__always)
     static func parse(_ bytes: UnsafeRawBufferPointer) -> Parsed {
+        // Fast path: `-?digits[.digits]` with at most 15 digits in all, nothing around. The value is the same
+        // as the general path's (both are correctly rounded), so which path answers does not matter.
+        let n = bytes.count
+        if n == 0 { return .empty }
+        let p = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        var i = 0
+        let negative = p[0] == 45
+        if negative { i = 1 }
+        var mantissa: UInt64 = 0
+        let integerStart = i
+        while i < n {
+            let d = p[i] &- 48
+            if d > 9 { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            i += 1
+        }
+        var digits = i - integerStart
+        var fractionDigits = 0
+        if i < n && p[i] == 46 {
+            i += 1
+            let fractionStart = i
+            while i < n {
+                let d = p[i] &- 48
+                if d > 9 { break }
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                i += 1
+            }
+            fractionDigits = i - fractionStart
+            digits += fractionDigits
+        }
+        if i == n && digits > 0 && digits <= 15 {
+            var value = Double(mantissa)
+            if fractionDigits > 0 { value /= Self.powersOfTen[fractionDigits] }
+            return .value(negative ? -value : value)
+        }
+        return Self.parseGeneral(bytes)
+    }
+
+    /// Spaces around, a plus sign, long mantissas, exponents, junk.
+    private static func parseGeneral(_ bytes: UnsafeRawBufferPointer) -> Parsed {
         var i = 0
         var n = bytes.count
         while i < n && (bytes[i] == 32 || bytes[i] == 9) { i += 1 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Splits a byte stream into records (CSV records or plain lines) while reading it in fixed-size chunks.
 ///
 /// Memory stays constant: one buffer (1 MiB by default) that grows only if a single record is longer,
@@ -26,16 +32,57 @@ public final class RecordReader {
     /// Bytes consumed so far (for progress).
     public private(set) var bytesConsumed: Int64 = 0
     /// Ranges (into the buffer) of the fields of the record last returned; one range in `.lines` mode.
-    public private(set) var fields: [Range<Int>] = []
+    public var fields: [Range<Int>] { (0..<self.fieldCount).map { self.fieldRange($0) } }
+    /// How many fields the record last returned has.
+    public private(set) var fieldCount = 0
+    /// Start and end offsets of each field, in pairs (grown as needed).
+    private var fieldBounds: UnsafeMutablePointer<Int>
+    private var fieldCapacity = 64
 
     public init(source: any ByteSource, mode: Mode, chunkSize: Int = 1 << 20, maxRecordBytes: Int = 64 << 20) {
         self.source = source
         self.mode = mode
         self.buffer = .allocate(byteCount: max(chunkSize, 16), alignment: 8)
         self.maxRecordBytes = maxRecordBytes
+        self.fieldBounds = .allocate(capacity: 2 * self.fieldCapacity)
     }
 
-    deinit { self.buffer.deallocate() }
+    /// A reader over one chunk of records already in memory (`count` bytes of `chunk`, ending on a record
+    /// boundary or at the end of the stream); it takes ownership of `chunk` and deallocates it.
+    init(chunk: UnsafeMutableRawBufferPointer, count: Int, name: String, mode: Mode) {
+        self.source = EmptyByteSource(name: name)
+        self.mode = mode
+        self.buffer = chunk
+        self.end = count
+        self.atEOF = true
+        self.maxRecordBytes = max(chunk.count, 16)
+        self.fieldBounds = .allocate(capacity: 2 * self.fieldCapacity)
+    }
+
+    deinit {
+        self.buffer.deallocate()
+        self.fieldBounds.deallocate()
+    }
+
+    @inline(__always)
+    private func fieldRange(_ index: Int) -> Range<Int> {
+        precondition(index >= 0 && index < self.fieldCount, "field index out of range")
+        return self.fieldBounds[2 * index]..<self.fieldBounds[2 * index + 1]
+    }
+
+    @inline(__always)
+    private func appendField(_ start: Int, _ end: Int) {
+        if self.fieldCount == self.fieldCapacity {
+            let bigger = UnsafeMutablePointer<Int>.allocate(capacity: 4 * self.fieldCapacity)
+            bigger.update(from: self.fieldBounds, count: 2 * self.fieldCount)
+            self.fieldBounds.deallocate()
+            self.fieldBounds = bigger
+            self.fieldCapacity *= 2
+        }
+        self.fieldBounds[2 * self.fieldCount] = start
+        self.fieldBounds[2 * self.fieldCount + 1] = end
+        self.fieldCount += 1
+    }
 
     /// The name of the source, for messages.
     public var sourceName: String { self.source.name }
@@ -58,8 +105,8 @@ public final class RecordReader {
     /// Calls `body` with the bytes of field `index` of the current record.
     @inline(__always)
     public func withField<R>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        let range = self.fields[index]
-        return try body(UnsafeRawBufferPointer(rebasing: self.buffer[range]))
+        let range = self.fieldRange(index)
+        return try body(UnsafeRawBufferPointer(start: self.buffer.baseAddress! + range.lowerBound, count: range.count))
     }
 
     /// The field as a String (UTF-8, invalid bytes repaired).
@@ -79,6 +126,13 @@ public final class RecordReader {
             var i = scan
             let end = self.end
             if quotes {
+                // Fast path: the next line feed, and no quote before it.
+                if !inQuotes && i < end, let lf = memchr(base + i, 10, end - i) {
+                    let at = base.distance(to: lf.assumingMemoryBound(to: UInt8.self))
+                    if memchr(base + i, 34, at - i) == nil {
+                        return (self.start, at, at + 1, sawQuote)
+                    }
+                }
                 while i < end {
                     let b = base[i]
                     if b == 34 {
@@ -132,23 +186,39 @@ public final class RecordReader {
     }
 
     private func split(_ from: Int, _ to: Int, sawQuote: Bool) {
-        self.fields.removeAll(keepingCapacity: true)
+        self.fieldCount = 0
         guard case .csv(let separator) = self.mode else {
-            self.fields.append(from..<to)
+            self.appendField(from, to)
             return
         }
         let base = self.buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
         if !sawQuote {
             var fieldStart = from
             var i = from
+            // Eight bytes at a time: the separators of a word are the zero bytes of word ^ pattern, found
+            // exactly (no carry between bytes) by the classic "has zero byte" test.
+            let pattern = 0x0101_0101_0101_0101 &* UInt64(separator)
+            let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+            while i + 8 <= to {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                let x = word ^ pattern
+                var zeros = ~(((x & low7) &+ low7) | x | low7)
+                while zeros != 0 {
+                    let at = i + zeros.trailingZeroBitCount >> 3
+                    self.appendField(fieldStart, at)
+                    fieldStart = at + 1
+                    zeros &= zeros &- 1
+                }
+                i += 8
+            }
             while i < to {
                 if base[i] == separator {
-                    self.fields.append(fieldStart..<i)
+                    self.appendField(fieldStart, i)
                     fieldStart = i + 1
                 }
                 i += 1
             }
-            self.fields.append(fieldStart..<to)
+            self.appendField(fieldStart, to)
             return
         }
         // Quoted fields: unescape in place (the text only shrinks).
@@ -187,11 +257,11 @@ public final class RecordReader {
                     read += 1
                 }
             }
-            self.fields.append(fieldStart..<write)
+            self.appendField(fieldStart, write)
             if read >= to { break }
             read += 1  // separator
             if read == to {
-                self.fields.append(to..<to)
+                self.appendField(to, to)
                 break
             }
         }

@@ -8,7 +8,20 @@ enum TimestampParsing {
 
     /// `2026-01-05T08:30:00+07:00`, `…Z`, `…+0700`, fractional seconds, a space instead of `T`, or a
     /// plain number of Unix seconds. A time without an offset goes through `zone`.
+    /// The last valid date seen (its ten bytes `YYYY-MM-DD` and its day number): rows of a file share dates.
+    struct DateCache {
+        fileprivate var head: UInt64 = 0
+        fileprivate var tail: UInt16 = 0
+        fileprivate var days: Int64?
+    }
+
     static func parse(_ bytes: UnsafeRawBufferPointer, zone: TimeZoneRule) -> Parsed {
+        var cache = DateCache()
+        return Self.parse(bytes, zone: zone, cache: &cache)
+    }
+
+    /// The same, reusing the day number of the previous call's date when the date is the same.
+    static func parse(_ bytes: UnsafeRawBufferPointer, zone: TimeZoneRule, cache: inout DateCache) -> Parsed {
         var i = 0
         var n = bytes.count
         while i < n && bytes[i] == 32 { i += 1 }
@@ -32,11 +45,21 @@ enum TimestampParsing {
             }
             return v
         }
-        guard let year = digits(i, 4), bytes[i + 4] == 45, let month = digits(i + 5, 2),
-            i + 7 < n, bytes[i + 7] == 45, let day = digits(i + 8, 2)
-        else { return .invalid("time is not ISO 8601 (expected YYYY-MM-DD)") }
-        guard (1...12).contains(month), day >= 1, day <= CivilDate.daysInMonth(year: year, month: month) else {
-            return .invalid("time has an impossible date")
+        // n - i >= 10 here: the date's ten bytes can be compared with the cached date's.
+        let head = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        let tail = bytes.loadUnaligned(fromByteOffset: i + 8, as: UInt16.self)
+        let dayNumber: Int64
+        if let days = cache.days, head == cache.head, tail == cache.tail {
+            dayNumber = days
+        } else {
+            guard let year = digits(i, 4), bytes[i + 4] == 45, let month = digits(i + 5, 2),
+                i + 7 < n, bytes[i + 7] == 45, let day = digits(i + 8, 2)
+            else { return .invalid("time is not ISO 8601 (expected YYYY-MM-DD)") }
+            guard (1...12).contains(month), day >= 1, day <= CivilDate.daysInMonth(year: year, month: month) else {
+                return .invalid("time has an impossible date")
+            }
+            dayNumber = CivilDate.days(year: year, month: month, day: day)
+            cache = DateCache(head: head, tail: tail, days: dayNumber)
         }
         var p = i + 10
         var hour: Int64 = 0
@@ -68,7 +91,7 @@ enum TimestampParsing {
             }
             guard hour <= 24, minute <= 59, second <= 60 else { return .invalid("time of day out of range") }
         }
-        let local = CivilDate.days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
+        let local = dayNumber * 86_400 + hour * 3600 + minute * 60 + second
         if p == n {
             guard let utc = zone.utc(fromLocal: local) else {
                 return .invalid("time has no UTC offset (use Z or ±hh:mm)")

@@ -125,6 +125,15 @@ struct CoverageCommandTests {
         #expect(abs(coverage["4G"]! - Self.expected.result.province.coverage[.fourG]!) < 1e-6)
         #expect(coverage.values.allSatisfy { (0...1).contains($0) })
         #expect(run.stderr.contains("read \(f.rows) rows: \(f.rows) accepted"), "\(run.stderr)")
+        // One reading thread or several: the same output, the same summary.
+        for threads in ["0", "1", "3"] {
+            let other = try Self.netmon([
+                "coverage", "report", "--config", f.config, f.reports, "--json", "--threads", threads,
+            ])
+            #expect(other.status == 0, "\(other.stderr)")
+            #expect(other.stdout == run.stdout, "--threads \(threads)")
+            #expect(other.stderr == run.stderr, "--threads \(threads)")
+        }
 
         let table = try Self.netmon(["coverage", "report", "--config", f.config, f.reports])
         #expect(table.status == 0)

@@ -55,7 +55,8 @@ import Testing
     }
 
     @Test func malformedJSONSaysLineColumnAndWhat() {
-        let truncated = "{\"type\": \"FeatureCollection\",\n \"features\": [\n  {\"type\": \"Feature\", \"properties\": {"
+        let truncated =
+            "{\"type\": \"FeatureCollection\",\n \"features\": [\n  {\"type\": \"Feature\", \"properties\": {"
         let e1 = self.failure(truncated)
         #expect(e1?.line == 3)
         #expect(e1?.feature == 1)
@@ -72,27 +73,55 @@ import Testing
         #expect(self.failure(#"{"a": tru}"#)?.message == "invalid literal (expected true)")
         #expect(self.failure(#"{"a": [1 2]}"#)?.message == "expected ',' or ']' in an array, found '2'")
         #expect(self.failure(#"{"a": 1e999}"#)?.message == "a number is out of range")
-        #expect(self.failure("{\"a\": " + String(repeating: "[", count: 300))?.message.contains("nested more than") == true)
+        #expect(
+            self.failure("{\"a\": " + String(repeating: "[", count: 300))?.message.contains("nested more than") == true)
     }
 
     @Test func validJSONThatIsNotABoundarySaysWhichFeature() {
         func collection(_ features: String) -> String { #"{"type": "FeatureCollection", "features": [\#(features)]}"# }
         let polygon = #"{"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1]]]}"#
-        #expect(self.failure(#"{"type": "Feature", "features": []}"#)?.description == "t.geojson: not a GeoJSON FeatureCollection")
+        #expect(
+            self.failure(#"{"type": "Feature", "features": []}"#)?.description
+                == "t.geojson: not a GeoJSON FeatureCollection")
         #expect(self.failure(#"{"type": "FeatureCollection"}"#)?.message == "not a GeoJSON FeatureCollection")
         #expect(self.failure(collection("1"))?.message == "not a feature with properties")
-        #expect(self.failure(collection(#"{"properties": null, "geometry": \#(polygon)}"#))?.message == "not a feature with properties")
-        #expect(self.failure(collection(#"{"properties": {"ward_code": null, "code": "1"}, "geometry": \#(polygon)}"#))?.message == "has no ward_code")
-        let twice = collection(#"{"properties": {"code": "1"}, "geometry": \#(polygon)}, {"properties": {"code": "1"}, "geometry": \#(polygon)}"#)
+        #expect(
+            self.failure(collection(#"{"properties": null, "geometry": \#(polygon)}"#))?.message
+                == "not a feature with properties")
+        #expect(
+            self.failure(collection(#"{"properties": {"ward_code": null, "code": "1"}, "geometry": \#(polygon)}"#))?
+                .message == "has no ward_code")
+        let twice = collection(
+            #"{"properties": {"code": "1"}, "geometry": \#(polygon)}, {"properties": {"code": "1"}, "geometry": \#(polygon)}"#
+        )
         let e = self.failure(twice)
         #expect(e?.feature == 2)
         #expect(e?.message == "ward_code 1 appears twice")
-        #expect(self.failure(collection(#"{"properties": {"code": "1"}, "geometry": {"type": "Point", "coordinates": [1, 2]}}"#))?.message == "geometry is Point, not Polygon or MultiPolygon")
-        #expect(self.failure(collection(#"{"properties": {"code": "1"}, "geometry": {"type": "Polygon"}}"#))?.message == "has no geometry")
-        #expect(self.failure(collection(#"{"properties": {"code": "1"}, "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, "x"]]]}}"#))?.message == "a position is not [lon, lat]")
-        #expect(self.failure(collection(#"{"properties": {"code": "1"}, "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0]]]}}"#))?.message == "a polygon has no exterior ring")
-        #expect(self.failure(collection(#"{"properties": {"code": "1"}, "geometry": {"type": "MultiPolygon", "coordinates": [1]}}"#))?.message == "a polygon has no exterior ring")
-        #expect(self.failure(collection(#"{"properties": {"code": "1"}, "geometry": {"type": "Polygon", "coordinates": [1]}}"#))?.message == "a ring is not an array")
+        #expect(
+            self.failure(
+                collection(#"{"properties": {"code": "1"}, "geometry": {"type": "Point", "coordinates": [1, 2]}}"#))?
+                .message == "geometry is Point, not Polygon or MultiPolygon")
+        #expect(
+            self.failure(collection(#"{"properties": {"code": "1"}, "geometry": {"type": "Polygon"}}"#))?.message
+                == "has no geometry")
+        #expect(
+            self.failure(
+                collection(
+                    #"{"properties": {"code": "1"}, "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, "x"]]]}}"#
+                ))?.message == "a position is not [lon, lat]")
+        #expect(
+            self.failure(
+                collection(
+                    #"{"properties": {"code": "1"}, "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0]]]}}"#
+                ))?.message == "a polygon has no exterior ring")
+        #expect(
+            self.failure(
+                collection(#"{"properties": {"code": "1"}, "geometry": {"type": "MultiPolygon", "coordinates": [1]}}"#))?
+                .message == "a polygon has no exterior ring")
+        #expect(
+            self.failure(
+                collection(#"{"properties": {"code": "1"}, "geometry": {"type": "Polygon", "coordinates": [1]}}"#))?
+                .message == "a ring is not an array")
     }
 
     @Test func aMissingFileIsAnErrorNotACrash() {
