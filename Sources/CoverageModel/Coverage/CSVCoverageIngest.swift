@@ -17,7 +17,7 @@ public enum CSVCoverageIngest {
     /// with the same row numbers; rows before the failing one are in the accumulator.
     public static func accumulate(
         source: any ByteSource, mapping: ColumnMapping = .canonical, strict: Bool = false, workers: Int,
-        into accumulator: inout CoverageAccumulator, chunkSize: Int = 1 << 20,
+        into accumulator: inout CoverageAccumulator, chunkSize: Int = 512 << 10,
         progress: (Int64) -> Void = { _ in }
     ) throws -> ImportSummary {
         if workers <= 0 {
@@ -64,7 +64,7 @@ private struct ParallelRun {
     typealias Pipeline = OrderedChunkPipeline<CSVChunker.Chunk, LocatedChunk>
 
     func run(into accumulator: inout CoverageAccumulator, progress: (Int64) -> Void) throws -> ImportSummary {
-        let pipeline = Pipeline(limit: 2 * self.workers + 2)
+        let pipeline = Pipeline(limit: self.workers + 2)
         let name = self.source.name
         let mode = RecordReader.Mode.csv(separator: self.mapping.separator)
         let chunker = TransferredToThread(
