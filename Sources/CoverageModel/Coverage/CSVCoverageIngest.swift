@@ -6,7 +6,7 @@ import Foundation
 /// rows of a chunk and locate their cells; the calling thread takes the chunks back in file order and adds
 /// them to the accumulator. The accumulator, the summary (row numbers of rejections included) and therefore
 /// every figure computed from them are identical to reading with one `CSVReportReader` on one thread,
-/// whatever the timing of the threads. At most `2 × workers + 2` chunks are in memory at any time.
+/// whatever the timing of the threads. At most `workers + 2` chunks are in memory at any time.
 public enum CSVCoverageIngest {
     /// One worker per processor.
     public static var defaultWorkers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
