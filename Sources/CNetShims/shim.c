@@ -154,3 +154,18 @@ int CNetShims_setRealtimePriority(int priority) {
     struct sched_param param = {.sched_priority = priority};
     return pthread_setschedparam(pthread_self(), SCHED_FIFO, &param);
 }
+
+int CNetShims_recvmmsg(int fd, struct msghdr *headers, unsigned int *lengths, unsigned int count, int flags) {
+    struct mmsghdr batch[64];
+    if (count > 64) count = 64;
+    for (unsigned int index = 0; index < count; index++) {
+        batch[index].msg_hdr = headers[index];
+        batch[index].msg_len = 0;
+    }
+    int received = recvmmsg(fd, batch, count, flags, NULL);
+    for (int index = 0; index < received; index++) {
+        headers[index] = batch[index].msg_hdr;
+        lengths[index] = batch[index].msg_len;
+    }
+    return received;
+}

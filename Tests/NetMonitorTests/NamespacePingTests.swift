@@ -159,6 +159,56 @@ struct NamespacePingTests {
         }
     }
 
+    @Test(
+        "timeouts: with 20 ± 10 ms replies and a 20 ms timeout, each probe is answered or lost by its own round trip, once"
+    )
+    func timeoutBoundary() async throws {
+        try await withNamespacePair { pair in
+            let seed: UInt64 = 5
+            let responder = try pair.startResponder(delay: "20ms", jitter: "10ms", seed: seed)
+            defer { responder.stop() }
+            let address = try #require(IPAddress(NamespacePair.targetIPv4))
+            // Replies come back while later probes are sent and after the last one; the probing thread reads them
+            // all itself, late ones included.
+            let count = 200
+            let options = ProbeOptions(count: count, period: 0.004, interval: 0.001, timeout: 0.02)
+            let engine = try NetworkNamespaceThread.run(in: pair.source) {
+                try ProbeEngine(endpoints: [ProbeEndpoint(label: "target", address: address)], options: options)
+            }
+            engine.start()
+            var answered = Set<Int>()
+            var lost = Set<Int>()
+            var duplicates = 0
+            for await event in engine.events {
+                switch event {
+                case .reply(let reply) where reply.isDuplicate: duplicates += 1
+                case .reply(let reply): #expect(answered.insert(reply.probe).inserted, "answered twice: \(reply.probe)")
+                case .lost(_, let probe): #expect(lost.insert(probe).inserted, "lost twice: \(probe)")
+                case .error(_, _, let message): Issue.record("unexpected error \(message)")
+                }
+            }
+            #expect(answered.isDisjoint(with: lost))
+            #expect(answered.count + lost.count == count, "\(answered.count) answered, \(lost.count) lost")
+            #expect(duplicates == 0)
+            let report = try #require(engine.snapshot().first)
+            #expect(report.counts == ProbeCounts(sent: count, received: answered.count, duplicates: 0))
+            #expect(report.inFlight == 0)
+            #expect(report.rttsInSendOrder.allSatisfy { $0 <= 0.02 })
+
+            // Truth: the responder's seeded delay per request, in arrival (= send) order. A round trip is at least
+            // the drawn delay, so a draw beyond the timeout is a loss; one well within it (3 ms to spare for the
+            // path and a busy machine) is an answer.
+            var generator = SplitMix64(seed: seed)
+            let model = DelayModel(delay: 0.020, jitter: 0.010)
+            let drawn = (0..<count).map { _ in model.draw(using: &generator) }
+            for probe in 0..<count {
+                if drawn[probe] > 0.020 { #expect(lost.contains(probe), "probe \(probe) drawn \(drawn[probe])") }
+                if drawn[probe] < 0.017 { #expect(answered.contains(probe), "probe \(probe) drawn \(drawn[probe])") }
+            }
+            #expect(answered.count > count / 4 && lost.count > count / 4)
+        }
+    }
+
     @Test("duplicates count once: kernel echo left on beside the responder answers every probe twice")
     func duplicates() async throws {
         try await withNamespacePair { pair in

@@ -78,4 +78,10 @@ int CNetShims_eventfd(void);
 /// ppoll with a relative timeout in nanoseconds (negative: wait forever). Returns ppoll's result.
 int CNetShims_ppoll(struct pollfd *fds, unsigned long count, int64_t timeoutNanoseconds);
 
+/// recvmmsg for callers that cannot see `struct mmsghdr` (a GNU extension): receives up to `count` (at most 64)
+/// datagrams in one call into `headers[0..<count]`, each prepared like a recvmsg header. On return `lengths[i]`
+/// holds each datagram's length and `headers[i]`'s name, control and flags lengths are updated. Returns the number
+/// received, or -1 with errno set (EAGAIN when nothing was waiting on a non-blocking call).
+int CNetShims_recvmmsg(int fd, struct msghdr *headers, unsigned int *lengths, unsigned int count, int flags);
+
 #endif

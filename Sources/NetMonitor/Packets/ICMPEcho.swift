@@ -128,3 +128,29 @@ public struct ICMPEcho: Sendable, Hashable {
         self = try result.get()
     }
 }
+
+extension ICMPEcho {
+    /// An echo reply read in place, without copying its payload (the probe engine's per-reply path).
+    struct ReplyFields {
+        /// Echo identifier.
+        var identifier: UInt16
+        /// Echo sequence number (big-endian reading).
+        var sequence: UInt16
+        /// The bytes after the 8-byte header, in the receive buffer (valid only as long as it is).
+        var payload: UnsafeRawBufferPointer
+
+        /// Reads `bytes` (starting at the ICMP header) when it is an echo reply of `family`; nil for anything
+        /// else, for a truncated message, or (ICMPv4 with `verifyChecksum`) when the checksum fails.
+        init?(_ bytes: UnsafeRawBufferPointer, family: IPFamily, verifyChecksum: Bool) {
+            guard bytes.count >= ICMPEcho.headerLength, bytes[0] == (family == .v4 ? 0 : 129) else { return nil }
+            if verifyChecksum {
+                var checksum = InternetChecksum()
+                checksum.add(bytes)
+                guard checksum.value == 0 else { return nil }
+            }
+            self.identifier = UInt16(bytes[4]) << 8 | UInt16(bytes[5])
+            self.sequence = UInt16(bytes[6]) << 8 | UInt16(bytes[7])
+            self.payload = UnsafeRawBufferPointer(rebasing: bytes[ICMPEcho.headerLength...])
+        }
+    }
+}

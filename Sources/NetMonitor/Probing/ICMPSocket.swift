@@ -250,17 +250,62 @@ public final class ICMPSocket: @unchecked Sendable {
             }
         }
         guard count >= 0 else { return false }
+        self.deliver(
+            &header, source: storage, data: UnsafeRawBufferPointer(rebasing: self.receiveBuffer[0..<count]),
+            isErrorQueue: flags & Int32(MSG_ERRQUEUE) != 0, body)
+        return true
+    }
+
+    /// Packets per `receiveBatch` call.
+    public static let batchCapacity = 16
+    /// The longest packet `receiveBatch` takes whole (IP header included on raw IPv4 sockets); longer ones are
+    /// truncated, so use `receive` when replies may be longer.
+    public static let batchSlotBytes = 2_048
+
+    /// Receives up to `batchCapacity` waiting packets with one `recvmmsg` call and passes each to `body`, as
+    /// `receive` does. Returns how many were received (fewer than `batchCapacity`: the queue was empty at the
+    /// time), or -1 when none were (errno EAGAIN) or on error (errno says which).
+    public func receiveBatch(_ body: (ReceivedPacket, UnsafeRawBufferPointer) -> Void) -> Int {
+        let batch = self.batch
+        for index in 0..<Self.batchCapacity {
+            batch.headers[index].msg_namelen = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            batch.headers[index].msg_controllen = ReceiveBatch.controlSlotBytes
+            batch.headers[index].msg_flags = 0
+        }
+        let received = CNetShims_recvmmsg(
+            self.descriptor, batch.headers, batch.lengths, UInt32(Self.batchCapacity), Int32(MSG_DONTWAIT))
+        guard received > 0 else { return -1 }
+        for index in 0..<Int(received) {
+            let data = UnsafeRawBufferPointer(
+                start: batch.data + index * Self.batchSlotBytes, count: Int(batch.lengths[index]))
+            self.deliver(&batch.headers[index], source: batch.names[index], data: data, isErrorQueue: false, body)
+        }
+        return Int(received)
+    }
+
+    /// Storage for `receiveBatch`, allocated on first use and touched by the receiving thread only.
+    private lazy var batch = ReceiveBatch()
+
+    /// Turns one received datagram into a `ReceivedPacket` (control messages, IPv4 header of raw sockets) and
+    /// passes it to `body`.
+    private func deliver(
+        _ header: inout msghdr, source storage: sockaddr_storage, data: UnsafeRawBufferPointer, isErrorQueue: Bool,
+        _ body: (ReceivedPacket, UnsafeRawBufferPointer) -> Void
+    ) {
         var packet = ReceivedPacket(
             source: IPAddress(socketAddress: storage), destination: nil, kernelTime: 0, ttl: nil, extendedError: nil)
         // Control messages: kernel timestamp, destination address, extended error.
         var cmsg = CNetShims_CMSG_FIRSTHDR(&header)
         while let current = cmsg {
             var time = timespec()
-            var address = [UInt8](repeating: 0, count: 16)
-            var interface: Int32 = 0
             if CNetShims_readTimestampNS(current, &time) == 1 {
                 packet.kernelTime = Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
-            } else if CNetShims_readIPv6PacketInfo(current, &address, &interface) == 1 {
+                cmsg = CNetShims_CMSG_NXTHDR(&header, current)
+                continue
+            }
+            var address = [UInt8](repeating: 0, count: 16)
+            var interface: Int32 = 0
+            if CNetShims_readIPv6PacketInfo(current, &address, &interface) == 1 {
                 packet.destination = IPAddress(bytes: address)
             } else if CNetShims_readIPv4PacketInfo(current, &address) == 1 {
                 packet.destination = IPAddress(bytes: address.prefix(4))
@@ -281,16 +326,19 @@ public final class ICMPSocket: @unchecked Sendable {
             cmsg = CNetShims_CMSG_NXTHDR(&header, current)
         }
         if packet.kernelTime == 0 { packet.kernelTime = WallClock.nanoseconds() }
-        var message = UnsafeRawBufferPointer(rebasing: self.receiveBuffer[0..<count])
-        if self.family == .v4 && self.mode == .raw && flags & Int32(MSG_ERRQUEUE) == 0 {
-            // Raw IPv4 sockets deliver the IP header too.
-            guard let ip = try? IPv4Header(decoding: message) else { return true }
-            packet.ttl = Int(ip.ttl)
-            packet.destination = IPAddress(bytes: ip.destination)
-            message = UnsafeRawBufferPointer(rebasing: message[ip.headerLength...])
+        var message = data
+        if self.family == .v4 && self.mode == .raw && !isErrorQueue {
+            // Raw IPv4 sockets deliver the IP header too (read in place: this runs once per reply).
+            guard message.count >= 20, message[0] >> 4 == 4 else { return }
+            let headerLength = Int(message[0] & 0x0F) * 4
+            guard headerLength >= 20, headerLength <= message.count else { return }
+            packet.ttl = Int(message[8])
+            packet.destination = IPAddress(
+                ipv4: UInt32(message[16]) << 24 | UInt32(message[17]) << 16 | UInt32(message[18]) << 8
+                    | UInt32(message[19]))
+            message = UnsafeRawBufferPointer(rebasing: message[headerLength...])
         }
         body(packet, message)
-        return true
     }
 
     private func setOption(_ level: Int32, _ name: Int32, _ value: Int32, _ label: String) throws(ProbeError) {
@@ -361,4 +409,51 @@ public struct QueuedICMPError: Sendable {
     public var payload: [UInt8]
     /// When the error arrived.
     public var kernelTime: Int64
+}
+
+/// The buffers of `ICMPSocket.receiveBatch`: one recvmsg header, address, data slot and control slot per packet,
+/// wired together once.
+private final class ReceiveBatch {
+    /// Control bytes per packet: a timestamp and packet info fit with room to spare.
+    static let controlSlotBytes = 256
+    let headers: UnsafeMutablePointer<msghdr>
+    let lengths: UnsafeMutablePointer<UInt32>
+    let names: UnsafeMutablePointer<sockaddr_storage>
+    let vectors: UnsafeMutablePointer<iovec>
+    let data: UnsafeMutableRawPointer
+    let control: UnsafeMutableRawPointer
+
+    init() {
+        let count = ICMPSocket.batchCapacity
+        self.headers = .allocate(capacity: count)
+        self.lengths = .allocate(capacity: count)
+        self.names = .allocate(capacity: count)
+        self.vectors = .allocate(capacity: count)
+        self.data = .allocate(byteCount: count * ICMPSocket.batchSlotBytes, alignment: 16)
+        self.control = .allocate(byteCount: count * Self.controlSlotBytes, alignment: 16)
+        for index in 0..<count {
+            self.names.advanced(by: index).initialize(to: sockaddr_storage())
+            self.lengths.advanced(by: index).initialize(to: 0)
+            self.vectors.advanced(by: index).initialize(
+                to: iovec(
+                    iov_base: self.data + index * ICMPSocket.batchSlotBytes, iov_len: ICMPSocket.batchSlotBytes))
+            var header = msghdr()
+            header.msg_name = UnsafeMutableRawPointer(self.names.advanced(by: index))
+            header.msg_namelen = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            header.msg_iov = self.vectors.advanced(by: index)
+            header.msg_iovlen = 1
+            header.msg_control = self.control + index * Self.controlSlotBytes
+            header.msg_controllen = Self.controlSlotBytes
+            self.headers.advanced(by: index).initialize(to: header)
+        }
+    }
+
+    deinit {
+        self.headers.deallocate()
+        self.lengths.deallocate()
+        self.names.deallocate()
+        self.vectors.deallocate()
+        self.data.deallocate()
+        self.control.deallocate()
+    }
 }

@@ -67,15 +67,18 @@ extension IPAddress {
         var storage = storage
         switch Int32(storage.ss_family) {
         case AF_INET:
-            let bytes = withUnsafeBytes(of: &storage) { raw in
-                withUnsafeBytes(of: raw.load(as: sockaddr_in.self).sin_addr) { Array($0) }
-            }
-            self.init(bytes: bytes)
+            let value = withUnsafeBytes(of: &storage) { raw in raw.load(as: sockaddr_in.self).sin_addr.s_addr }
+            self.init(ipv4: UInt32(bigEndian: value))
         case AF_INET6:
-            let bytes = withUnsafeBytes(of: &storage) { raw in
-                withUnsafeBytes(of: raw.load(as: sockaddr_in6.self).sin6_addr) { Array($0) }
+            let (high, low) = withUnsafeBytes(of: &storage) { raw in
+                withUnsafeBytes(of: raw.load(as: sockaddr_in6.self).sin6_addr) {
+                    (
+                        UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)),
+                        UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+                    )
+                }
             }
-            self.init(bytes: bytes)
+            self.init(high: high, low: low)
         default:
             return nil
         }

@@ -5,13 +5,19 @@ import Synchronization
 /// Probes many targets at once over one ICMP socket per family (plus one TCP socket per TCP probe in flight),
 /// on fping's schedule (`ProbeScheduler`).
 ///
-/// Two threads of its own, none from Swift's cooperative pool:
-/// - the sender sleeps until each planned time (absolute, 1 µs timer slack), reads the clock, records the probe
-///   and calls `sendto` at once;
-/// - the receiver blocks in `ppoll` on the sockets, matches replies (kernel SO_TIMESTAMPNS receive times, the
-///   same CLOCK_REALTIME the sender reads), finishes TCP connects and expires probes at their timeout.
-/// They share the ledgers under one mutex. Events go out through `events` (an `AsyncStream` that finishes when
-/// the run ends or `stop()` is called); `snapshot()` gives the per-target reports at any time.
+/// One thread of its own, not from Swift's cooperative pool, does everything, as fping does:
+/// - at each planned time (absolute schedule, 1 µs timer slack) it reads the clock and calls `sendto` at once;
+/// - right after each send it reads the replies already queued on that socket (non-blocking, until EAGAIN: on
+///   loopback and veth paths the kernel answers within the `sendto` call);
+/// - until the next planned send it waits in `ppoll` on the ICMP sockets, the TCP connects in flight and a stop
+///   event, so a reply in between is read when it comes and a queued one costs no wake-up of its own;
+/// - after the last send it keeps waiting until every probe is answered or past its timeout.
+///
+/// Round-trip times use kernel receive timestamps (SO_TIMESTAMPNS, the CLOCK_REALTIME the send time is read
+/// from), so when a reply is read does not change its RTT. Before probes are declared lost, the sockets are
+/// drained, so a reply that arrived within the timeout is never counted lost for being read later.
+/// The per-target ledgers sit behind one mutex for `snapshot()`. Events go out through `events` (an
+/// `AsyncStream` that finishes when the run ends or `stop()` is called).
 public final class ProbeEngine: Sendable {
     /// The targets, in the order of `TargetReport`s and event target indices.
     public let endpoints: [ProbeEndpoint]
@@ -20,33 +26,27 @@ public final class ProbeEngine: Sendable {
     /// The stream of events (replies, losses, errors); finishes at the end of the run.
     public let events: AsyncStream<ProbeEvent>
 
-    private let continuation: AsyncStream<ProbeEvent>.Continuation
-    private let emitsEvents: Bool
-    private let sockets: [IPFamily: ICMPSocket]
-    private let addressIndex: [IPAddress: Int]
-    private let identifier: UInt16
-    private let payload: ProbePayload
-    private let state: Mutex<State>
+    let continuation: AsyncStream<ProbeEvent>.Continuation
+    let emitsEvents: Bool
+    let sockets: [IPFamily: ICMPSocket]
+    /// The same sockets in a fixed order (v4 first), as polled.
+    let icmpSockets: [ICMPSocket]
+    let addressIndex: AddressTable
+    let identifier: UInt16
+    let payload: ProbePayload
+    let state: Mutex<State>
     private let isStopped = Atomic<Bool>(false)
     private let hasStarted = Atomic<Bool>(false)
-    private let wakeReceiver: Int32
-    private let wakeSender: Int32
+    private let wakeEvent: Int32
     private let finished = Mutex<[CheckedContinuation<Void, Never>]?>([])
 
-    private struct InFlightConnect {
-        var target: Int
-        var probe: Int
-        var connect: TCPConnectProbe
-        var deadline: Int64
-    }
+    /// Send lateness samples kept for `scheduleReport()` (16 MB at most).
+    static let latenessLimit = 2_000_000
 
-    private struct State {
+    /// What `snapshot()` and `scheduleReport()` read while the probe thread writes it.
+    struct State {
         var ledgers: [ProbeLedger]
         var errors: [[String: Int]]
-        var expiries: [(deadline: Int64, target: Int, probe: Int)] = []
-        var expiryHead = 0
-        var connects: [InFlightConnect] = []
-        var senderDone = false
         var lateness: [Double] = []
         var firstSend: Int64?
         var lastSend: Int64?
@@ -75,7 +75,7 @@ public final class ProbeEngine: Sendable {
             index[endpoint.address] = position
             families.insert(endpoint.address.family)
         }
-        self.addressIndex = index
+        self.addressIndex = AddressTable(index)
         var sockets: [IPFamily: ICMPSocket] = [:]
         for family in families.sorted(by: { $0.rawValue < $1.rawValue }) {
             let socket = try ICMPSocket.open(family: family, preference: options.socketPreference)
@@ -84,35 +84,34 @@ public final class ProbeEngine: Sendable {
             sockets[family] = socket
         }
         self.sockets = sockets
+        self.icmpSockets = sockets.values.sorted { $0.family.rawValue < $1.family.rawValue }
         var generator = SystemRandomNumberGenerator()
         self.identifier = UInt16.random(in: 1...UInt16.max, using: &generator)
         self.payload = ProbePayload(nonce: generator.next())
-        self.state = Mutex(
-            State(
-                ledgers: Array(repeating: ProbeLedger(), count: endpoints.count),
-                errors: Array(repeating: [:], count: endpoints.count)))
-        self.wakeReceiver = CNetShims_eventfd()
-        self.wakeSender = CNetShims_eventfd()
+        // Planned runs reserve their ledgers' storage up front: no reallocation per send.
+        let expected = min(options.count ?? 64, 4_096)
+        var state = State(
+            ledgers: (0..<endpoints.count).map { _ in ProbeLedger(expectedProbes: expected) },
+            errors: Array(repeating: [:], count: endpoints.count))
+        state.lateness.reserveCapacity(min(expected * endpoints.count, Self.latenessLimit))
+        self.state = Mutex(state)
+        self.wakeEvent = CNetShims_eventfd()
         (self.events, self.continuation) = AsyncStream.makeStream(of: ProbeEvent.self)
     }
 
     deinit {
-        close(self.wakeReceiver)
-        close(self.wakeSender)
+        close(self.wakeEvent)
     }
 
     /// How each family's ICMP socket was opened (datagram or raw).
     public var socketModes: [IPFamily: ICMPSocket.Mode] { self.sockets.mapValues(\.mode) }
 
-    /// Starts the sender and receiver threads (once).
+    /// Starts the probe thread (once).
     public func start() {
         guard !self.hasStarted.exchange(true, ordering: .relaxed) else { return }
-        let receiver = Thread { [self] in self.receiveLoop() }
-        receiver.name = "netmon-probe-receive"
-        receiver.start()
-        let sender = Thread { [self] in self.sendLoop() }
-        sender.name = "netmon-probe-send"
-        sender.start()
+        let thread = Thread { [self] in self.probeLoop() }
+        thread.name = "netmon-probe"
+        thread.start()
     }
 
     /// Starts (if needed) and waits until the run ends or is stopped.
@@ -132,8 +131,8 @@ public final class ProbeEngine: Sendable {
     /// are left out of the counts.
     public func stop() {
         self.isStopped.store(true, ordering: .relaxed)
-        Self.wake(self.wakeSender)
-        Self.wake(self.wakeReceiver)
+        var one: UInt64 = 1
+        _ = write(self.wakeEvent, &one, 8)
     }
 
     /// Reports for every target as of now.
@@ -158,133 +157,67 @@ public final class ProbeEngine: Sendable {
         }
     }
 
-    // MARK: - Sender
+    // MARK: - The probe thread
 
-    private func sendLoop() {
+    /// A probe's timeout, in send order (every probe has the same timeout, so the list stays sorted).
+    struct Expiry {
+        var deadline: Int64
+        var target: Int
+        var probe: Int
+    }
+
+    /// A TCP connect waiting for its SYN-ACK (or refusal).
+    struct InFlightConnect {
+        var target: Int
+        var probe: Int
+        var connect: TCPConnectProbe
+    }
+
+    /// What only the probe thread touches.
+    struct Run {
+        var scheduler: ProbeScheduler
+        var next: (target: Int, time: Int64)?
+        var sentCount: [Int]
+        /// Per target: its ICMP socket (nil for TCP targets).
+        let socketOf: [ICMPSocket?]
+        var expiries: [Expiry] = []
+        var expiryHead = 0
+        var connects: [InFlightConnect] = [] {
+            didSet { self.pollSetIsCurrent = false }
+        }
+        /// Whether the poll set lists the current connects.
+        var pollSetIsCurrent = false
+        /// Events gathered while the state lock is held, emitted after it is released.
+        var events: [ProbeEvent] = []
+        let template: EchoRequestTemplate
+        let addresses: [(sockaddr_storage, socklen_t)]
+        let timeout: Int64
+        /// Whether the longest reply expected (IPv4 header, echo header, payload) fits one `receiveBatch` slot.
+        let repliesFitBatch: Bool
+    }
+
+    private func probeLoop() {
         _ = CNetShims_setTimerSlack(1_000)
-        let start = WallClock.nanoseconds() + 1_000_000
+        let length = ICMPEcho.headerLength + self.options.payloadSize
+        let template = EchoRequestTemplate(
+            identifier: self.identifier, payload: self.payload, payloadSize: self.options.payloadSize)
         var scheduler = ProbeScheduler(
             targetCount: self.endpoints.count, count: self.options.count, period: self.options.period,
-            interval: self.options.interval, start: start)
-        let length = ICMPEcho.headerLength + self.options.payloadSize
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(length, 1), alignment: 8)
-        defer { buffer.deallocate() }
-        let addresses = self.endpoints.map { $0.address.socketAddress() }
-        var sentCount = Array(repeating: 0, count: self.endpoints.count)
-        var pollSet = [pollfd(fd: self.wakeSender, events: Int16(POLLIN), revents: 0)]
-
-        while !self.isStopped.load(ordering: .relaxed), let (target, planned) = scheduler.next() {
-            // Sleep until the planned time; a stop() wakes the poll at once.
-            let wait = planned - WallClock.nanoseconds()
-            if wait > 0 {
-                _ = CNetShims_ppoll(&pollSet, 1, wait)
-                if self.isStopped.load(ordering: .relaxed) { break }
-                while WallClock.nanoseconds() < planned {}
-            }
-            let endpoint = self.endpoints[target]
-            let probe = sentCount[target]
-            sentCount[target] += 1
-            switch endpoint.method {
-            case .icmp:
-                let family = endpoint.address.family
-                guard let socket = self.sockets[family] else { continue }
-                let packet = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<length])
-                self.writeEchoRequest(into: packet, family: family, probe: probe)
-                // Record the probe first (a loopback reply can be back before sendto returns), then read the
-                // clock as the very last thing before sendto and confirm that time as the send time.
-                self.state.withLock { state in
-                    let provisional = WallClock.nanoseconds()
-                    state.ledgers[target].recordSend(at: provisional)
-                    state.expiries.append((provisional + Int64(self.options.timeout * 1e9), target, probe))
-                }
-                let sentAt = WallClock.nanoseconds()
-                let failure = socket.send(UnsafeRawBufferPointer(packet), to: addresses[target])
-                self.state.withLock { state in
-                    state.ledgers[target].confirmSendTime(of: probe, at: sentAt)
-                    self.noteSend(&state, planned: planned, actual: sentAt)
-                }
-                if failure != 0 {
-                    let message = "send failed: \(String(cString: strerror(failure)))"
-                    self.state.withLock { state in
-                        state.ledgers[target].markLost(probe)
-                        state.errors[target][message, default: 0] += 1
-                    }
-                    self.emit(.error(target: target, probe: probe, message: message))
-                }
-            case .tcp(let port):
-                do {
-                    let connect = try TCPConnectProbe.start(
-                        to: endpoint.address, port: port, ttl: self.options.ttl, tos: self.options.tos)
-                    var event: ProbeEvent?
-                    self.state.withLock { state in
-                        state.ledgers[target].recordSend(at: connect.startTime)
-                        self.noteSend(&state, planned: planned, actual: connect.startTime)
-                        let deadline = connect.startTime + Int64(self.options.timeout * 1e9)
-                        state.expiries.append((deadline, target, probe))
-                        if let (time, code) = connect.immediateResult {
-                            event = self.finishConnect(&state, target: target, probe: probe, time: time, errno: code)
-                            connect.close()
-                        } else {
-                            state.connects.append(
-                                InFlightConnect(target: target, probe: probe, connect: connect, deadline: deadline))
-                        }
-                    }
-                    if let event { self.emit(event) }
-                    Self.wake(self.wakeReceiver)
-                } catch {
-                    self.state.withLock { state in
-                        let probe = state.ledgers[target].recordSend(at: WallClock.nanoseconds())
-                        state.ledgers[target].markLost(probe)
-                        state.errors[target][error.message, default: 0] += 1
-                    }
-                    self.emit(.error(target: target, probe: probe, message: error.message))
-                }
-            }
-        }
-        self.state.withLock { $0.senderDone = true }
-        Self.wake(self.wakeReceiver)
-    }
-
-    private func noteSend(_ state: inout State, planned: Int64, actual: Int64) {
-        state.sends += 1
-        if state.firstSend == nil { state.firstSend = actual }
-        state.lastSend = actual
-        if state.lateness.count < 2_000_000 { state.lateness.append(Double(actual - planned) / 1e9) }
-    }
-
-    private func writeEchoRequest(into packet: UnsafeMutableRawBufferPointer, family: IPFamily, probe: Int) {
-        let sequence = UInt16(truncatingIfNeeded: probe)
-        packet[0] = family == .v4 ? 8 : 128
-        packet[1] = 0
-        packet[2] = 0
-        packet[3] = 0
-        packet[4] = UInt8(truncatingIfNeeded: self.identifier >> 8)
-        packet[5] = UInt8(truncatingIfNeeded: self.identifier)
-        packet[6] = UInt8(truncatingIfNeeded: sequence >> 8)
-        packet[7] = UInt8(truncatingIfNeeded: sequence)
-        self.payload.write(
-            probe: probe, into: UnsafeMutableRawBufferPointer(rebasing: packet[ICMPEcho.headerLength...]))
-        if family == .v4 {
-            var checksum = InternetChecksum()
-            checksum.add(UnsafeRawBufferPointer(packet))
-            let value = checksum.value
-            packet[2] = UInt8(truncatingIfNeeded: value >> 8)
-            packet[3] = UInt8(truncatingIfNeeded: value)
-        }
-        // ICMPv6: the kernel computes the checksum over its pseudo-header on both raw and datagram sockets.
-    }
-
-    // MARK: - Receiver
-
-    private func receiveLoop() {
-        let icmpSockets = self.sockets.values.sorted { $0.family.rawValue < $1.family.rawValue }
+            interval: self.options.interval, start: WallClock.nanoseconds() + 1_000_000)
+        let next = scheduler.next()
+        var run = Run(
+            scheduler: scheduler, next: next, sentCount: Array(repeating: 0, count: self.endpoints.count),
+            socketOf: self.endpoints.map { $0.method == .icmp ? self.sockets[$0.address.family] : nil },
+            template: template,
+            addresses: self.endpoints.map { $0.address.socketAddress() },
+            timeout: Int64((self.options.timeout * 1e9).rounded()),
+            repliesFitBatch: 60 + length <= ICMPSocket.batchSlotBytes)
         var pollSet: [pollfd] = []
-        var connectsPolled: [InFlightConnect] = []
+        pollSet.reserveCapacity(self.icmpSockets.count + 1)
+        run.expiries.reserveCapacity(min(self.endpoints.count * (self.options.count ?? 64), 8_192))
         defer {
-            self.state.withLock { state in
-                for inFlight in state.connects { inFlight.connect.close() }
-                state.connects.removeAll()
-            }
+            for inFlight in run.connects { inFlight.connect.close() }
+            template.deallocate()
             self.continuation.finish()
             let waiting = self.finished.withLock { waiting -> [CheckedContinuation<Void, Never>] in
                 let list = waiting ?? []
@@ -294,62 +227,189 @@ public final class ProbeEngine: Sendable {
             for continuation in waiting { continuation.resume() }
         }
 
+        // The clock is read once after each send (and after a wake-up by a reply); a wake-up by the timeout
+        // alone means the time waited for has come.
+        var now = WallClock.nanoseconds()
         while !self.isStopped.load(ordering: .relaxed) {
-            // What to wait for, and until when.
-            let (done, nextDeadline, connects) = self.state.withLock { state -> (Bool, Int64?, [InFlightConnect]) in
-                let pending = state.expiryHead < state.expiries.count
-                let deadline = pending ? state.expiries[state.expiryHead].deadline : nil
-                let allSettled =
-                    state.senderDone && state.connects.isEmpty
-                    && (!pending || state.ledgers.allSatisfy { $0.pendingCount == 0 })
-                return (allSettled, deadline, state.connects)
+            // Every send that is due, each followed by reading the replies already queued.
+            while let (target, planned) = run.next, planned <= now {
+                self.send(to: target, planned: planned, &run)
+                run.next = run.scheduler.next()
+                self.emitGathered(&run)
+                if self.isStopped.load(ordering: .relaxed) { return }
+                now = WallClock.nanoseconds()
             }
-            if done { return }
-            connectsPolled = connects
-            pollSet.removeAll(keepingCapacity: true)
-            for socket in icmpSockets {
-                pollSet.append(pollfd(fd: socket.descriptor, events: Int16(POLLIN), revents: 0))
+            // Probes past their timeout, after one more look at the sockets.
+            var deadline = self.nextPendingDeadline(&run)
+            if let due = deadline, due <= now {
+                self.expire(upTo: now, &run)
+                deadline = self.nextPendingDeadline(&run)
             }
-            pollSet.append(pollfd(fd: self.wakeReceiver, events: Int16(POLLIN), revents: 0))
-            for inFlight in connectsPolled {
-                pollSet.append(pollfd(fd: inFlight.connect.descriptor, events: Int16(POLLOUT), revents: 0))
+            if run.next == nil && deadline == nil && run.connects.isEmpty { return }
+
+            // Wait for the next send or timeout, a reply, a connect, or stop().
+            if !run.pollSetIsCurrent {
+                pollSet.removeAll(keepingCapacity: true)
+                for socket in self.icmpSockets {
+                    pollSet.append(pollfd(fd: socket.descriptor, events: Int16(POLLIN), revents: 0))
+                }
+                pollSet.append(pollfd(fd: self.wakeEvent, events: Int16(POLLIN), revents: 0))
+                for inFlight in run.connects {
+                    pollSet.append(pollfd(fd: inFlight.connect.descriptor, events: Int16(POLLOUT), revents: 0))
+                }
+                run.pollSetIsCurrent = true
             }
-            let timeout = nextDeadline.map { max(0, $0 - WallClock.nanoseconds()) } ?? -1
+            let wakeAt = min(run.next?.time ?? .max, deadline ?? .max)
+            let timeout = wakeAt == .max ? -1 : max(0, wakeAt - now)
             let ready = CNetShims_ppoll(&pollSet, UInt(pollSet.count), timeout)
             if self.isStopped.load(ordering: .relaxed) { return }
-            if ready > 0 {
-                for (index, socket) in icmpSockets.enumerated() where pollSet[index].revents != 0 {
-                    if pollSet[index].revents & Int16(POLLERR) != 0 {
-                        while socket.receiveError({ self.handleQueuedError($0) }) {}
-                    }
-                    while socket.receive({ packet, bytes in
-                        self.handleICMP(socket: socket, packet: packet, bytes: bytes)
-                    }) {}
-                }
-                let wakeIndex = icmpSockets.count
-                if pollSet[wakeIndex].revents != 0 {
-                    var value: UInt64 = 0
-                    _ = read(self.wakeReceiver, &value, 8)
-                }
-                for (offset, inFlight) in connectsPolled.enumerated() where pollSet[wakeIndex + 1 + offset].revents != 0
-                {
-                    let now = WallClock.nanoseconds()
-                    let code = inFlight.connect.completionError()
-                    let event = self.state.withLock { state -> ProbeEvent? in
-                        state.connects.removeAll { $0.connect.descriptor == inFlight.connect.descriptor }
-                        return self.finishConnect(
-                            &state, target: inFlight.target, probe: inFlight.probe, time: now, errno: code)
-                    }
-                    inFlight.connect.close()
-                    if let event { self.emit(event) }
-                }
+            guard ready > 0 else {
+                // ppoll waited at least `timeout` (an interrupted wait reads the clock).
+                now = ready == 0 && wakeAt != .max ? max(now, wakeAt) : WallClock.nanoseconds()
+                continue
             }
-            self.expireDue()
+            for (index, socket) in self.icmpSockets.enumerated() where pollSet[index].revents != 0 {
+                self.drain(socket, errorQueue: pollSet[index].revents & Int16(POLLERR) != 0, &run)
+            }
+            let wakeIndex = self.icmpSockets.count
+            if pollSet[wakeIndex].revents != 0 {
+                var value: UInt64 = 0
+                _ = read(self.wakeEvent, &value, 8)
+            }
+            if !run.connects.isEmpty {
+                var finishedConnects: [Int32] = []
+                for offset in run.connects.indices where pollSet[wakeIndex + 1 + offset].revents != 0 {
+                    finishedConnects.append(run.connects[offset].connect.descriptor)
+                }
+                for descriptor in finishedConnects { self.finishConnect(descriptor: descriptor, &run) }
+            }
+            self.emitGathered(&run)
+            now = WallClock.nanoseconds()
         }
     }
 
+    /// Sends probe number `sentCount[target]` to `target` and records it.
+    private func send(to target: Int, planned: Int64, _ run: inout Run) {
+        let endpoint = self.endpoints[target]
+        let probe = run.sentCount[target]
+        run.sentCount[target] += 1
+        switch endpoint.method {
+        case .icmp:
+            guard let socket = run.socketOf[target] else { return }
+            let packet = run.template.prepare(family: socket.family, probe: probe)
+            // Nothing but the clock read between the send time and sendto. Replies are read by this thread
+            // only, so recording the probe after the send cannot miss one.
+            let sentAt = WallClock.nanoseconds()
+            let failure = socket.send(packet, to: run.addresses[target])
+            self.state.withLock { state in
+                state.ledgers[target].recordSend(at: sentAt)
+                Self.noteSend(&state, planned: planned, actual: sentAt)
+                if failure != 0 {
+                    let message = "send failed: \(String(cString: strerror(failure)))"
+                    state.ledgers[target].markLost(probe)
+                    state.errors[target][message, default: 0] += 1
+                    run.events.append(.error(target: target, probe: probe, message: message))
+                }
+            }
+            if failure == 0 {
+                run.expiries.append(Expiry(deadline: sentAt + run.timeout, target: target, probe: probe))
+                self.drain(socket, errorQueue: false, &run)
+            }
+        case .tcp(let port):
+            do {
+                let connect = try TCPConnectProbe.start(
+                    to: endpoint.address, port: port, ttl: self.options.ttl, tos: self.options.tos)
+                self.state.withLock { state in
+                    state.ledgers[target].recordSend(at: connect.startTime)
+                    Self.noteSend(&state, planned: planned, actual: connect.startTime)
+                    if let (time, code) = connect.immediateResult {
+                        if let event = self.connectFinished(
+                            &state, target: target, probe: probe, time: time, errno: code)
+                        {
+                            run.events.append(event)
+                        }
+                    }
+                }
+                if connect.immediateResult != nil {
+                    connect.close()
+                } else {
+                    run.expiries.append(
+                        Expiry(deadline: connect.startTime + run.timeout, target: target, probe: probe))
+                    run.connects.append(InFlightConnect(target: target, probe: probe, connect: connect))
+                }
+            } catch {
+                self.state.withLock { state in
+                    state.ledgers[target].recordSend(at: WallClock.nanoseconds())
+                    state.ledgers[target].markLost(probe)
+                    state.errors[target][error.message, default: 0] += 1
+                }
+                run.events.append(.error(target: target, probe: probe, message: error.message))
+            }
+        }
+    }
+
+    private static func noteSend(_ state: inout State, planned: Int64, actual: Int64) {
+        state.sends += 1
+        if state.firstSend == nil { state.firstSend = actual }
+        state.lastSend = actual
+        if state.lateness.count < Self.latenessLimit { state.lateness.append(Double(actual - planned) / 1e9) }
+    }
+
+    /// The deadline of the oldest probe still pending (ICMP or TCP), skipping those already answered or lost.
+    private func nextPendingDeadline(_ run: inout Run) -> Int64? {
+        guard run.expiryHead < run.expiries.count else { return nil }
+        return self.state.withLock { state -> Int64? in
+            while run.expiryHead < run.expiries.count {
+                let entry = run.expiries[run.expiryHead]
+                if state.ledgers[entry.target].isPending(entry.probe) { return entry.deadline }
+                run.expiryHead += 1
+            }
+            return nil
+        }
+    }
+
+    /// Declares the probes whose deadline is at or before `now` lost. Replies stamped before `now` may still
+    /// be queued: the sockets are read first.
+    private func expire(upTo now: Int64, _ run: inout Run) {
+        for socket in self.icmpSockets { self.drain(socket, errorQueue: false, &run) }
+        var closing: [TCPConnectProbe] = []
+        self.state.withLock { state in
+            while run.expiryHead < run.expiries.count, run.expiries[run.expiryHead].deadline <= now {
+                let entry = run.expiries[run.expiryHead]
+                run.expiryHead += 1
+                if state.ledgers[entry.target].expire(entry.probe) {
+                    run.events.append(.lost(target: entry.target, probe: entry.probe))
+                }
+                if !run.connects.isEmpty,
+                    let index = run.connects.firstIndex(where: { $0.target == entry.target && $0.probe == entry.probe })
+                {
+                    closing.append(run.connects.remove(at: index).connect)
+                }
+            }
+        }
+        if run.expiryHead > 4096 && run.expiryHead * 2 > run.expiries.count {
+            run.expiries.removeFirst(run.expiryHead)
+            run.expiryHead = 0
+        }
+        for connect in closing { connect.close() }
+        self.emitGathered(&run)
+    }
+
+    /// A TCP connect whose socket poll reported writable or in error: record the outcome and close it.
+    private func finishConnect(descriptor: Int32, _ run: inout Run) {
+        guard let index = run.connects.firstIndex(where: { $0.connect.descriptor == descriptor }) else { return }
+        let inFlight = run.connects.remove(at: index)
+        let now = WallClock.nanoseconds()
+        let code = inFlight.connect.completionError()
+        let event = self.state.withLock { state in
+            self.connectFinished(&state, target: inFlight.target, probe: inFlight.probe, time: now, errno: code)
+        }
+        inFlight.connect.close()
+        if let event { run.events.append(event) }
+    }
+
     /// Records a finished TCP connect; returns the event to emit.
-    private func finishConnect(
+    private func connectFinished(
         _ state: inout State, target: Int, probe: Int, time: Int64, errno code: Int32
     ) -> ProbeEvent? {
         if code == 0 {
@@ -367,112 +427,12 @@ public final class ProbeEngine: Sendable {
         return .error(target: target, probe: probe, message: message)
     }
 
-    private func expireDue() {
-        let now = WallClock.nanoseconds()
-        var lost: [ProbeEvent] = []
-        var closing: [TCPConnectProbe] = []
-        self.state.withLock { state in
-            while state.expiryHead < state.expiries.count, state.expiries[state.expiryHead].deadline <= now {
-                let entry = state.expiries[state.expiryHead]
-                state.expiryHead += 1
-                if state.ledgers[entry.target].expire(entry.probe) {
-                    lost.append(.lost(target: entry.target, probe: entry.probe))
-                }
-                if let index = state.connects.firstIndex(where: { $0.target == entry.target && $0.probe == entry.probe }
-                ) {
-                    closing.append(state.connects.remove(at: index).connect)
-                }
-            }
-            if state.expiryHead > 4096 && state.expiryHead * 2 > state.expiries.count {
-                state.expiries.removeFirst(state.expiryHead)
-                state.expiryHead = 0
-            }
+    /// Emits the events gathered so far (only when events were asked for).
+    private func emitGathered(_ run: inout Run) {
+        guard !run.events.isEmpty else { return }
+        if self.emitsEvents {
+            for event in run.events { self.continuation.yield(event) }
         }
-        for connect in closing { connect.close() }
-        for event in lost { self.emit(event) }
-    }
-
-    private func handleICMP(socket: ICMPSocket, packet: ReceivedPacket, bytes: UnsafeRawBufferPointer) {
-        guard let message = try? ICMPMessage(decoding: bytes, family: socket.family) else { return }
-        switch message {
-        case .echo(let echo):
-            guard echo.kind == .reply, let source = packet.source, let target = self.addressIndex[source] else {
-                return
-            }
-            // Raw sockets see every program's replies; datagram sockets only their own (the kernel set the id).
-            if socket.mode == .raw && echo.identifier != self.identifier { return }
-            let cookieProbe: Int?
-            switch self.payload.read(echo.payload) {
-            case .foreign: return
-            case .noCookie: cookieProbe = nil
-            case .probe(let probe): cookieProbe = probe
-            }
-            let outcome = self.state.withLock {
-                $0.ledgers[target].recordReply(
-                    sequence: echo.sequence, cookieProbe: cookieProbe, at: packet.kernelTime,
-                    timeout: self.options.timeout)
-            }
-            let size = bytes.count
-            switch outcome {
-            case .answered(let probe, let rtt):
-                self.emit(
-                    .reply(
-                        ProbeReply(
-                            target: target, probe: probe, rtt: rtt, bytes: size, ttl: packet.ttl, isDuplicate: false)))
-            case .duplicate(let probe, let rtt):
-                self.emit(
-                    .reply(
-                        ProbeReply(
-                            target: target, probe: probe, rtt: rtt, bytes: size, ttl: packet.ttl, isDuplicate: true)))
-            case .late, .unmatched:
-                return
-            }
-        case .error(let error):
-            guard let destinationBytes = error.quotedDestination, let destination = IPAddress(bytes: destinationBytes),
-                let target = self.addressIndex[destination], let sequence = error.quotedSequence
-            else { return }
-            if socket.mode == .raw && error.quotedIdentifier != self.identifier { return }
-            let from = packet.source.map { " from \($0)" } ?? ""
-            self.recordError(target: target, sequence: sequence, message: "\(error.description)\(from)")
-        case .other:
-            return
-        }
-    }
-
-    private func handleQueuedError(_ error: QueuedICMPError) {
-        guard let destination = error.destination, let target = self.addressIndex[destination],
-            let sequence = error.sequence
-        else { return }
-        if case .foreign = self.payload.read(error.payload) { return }
-        let description: String
-        if let kind = error.kind {
-            description =
-                ICMPErrorMessage(
-                    family: destination.family, kind: kind, code: error.code, quotedDestination: nil,
-                    quotedIdentifier: nil,
-                    quotedSequence: nil
-                ).description
-        } else {
-            description = String(cString: strerror(error.errno))
-        }
-        let from = error.sender.map { " from \($0)" } ?? ""
-        self.recordError(target: target, sequence: sequence, message: "\(description)\(from)")
-    }
-
-    private func recordError(target: Int, sequence: UInt16, message: String) {
-        let probe = self.state.withLock { state -> Int? in
-            state.errors[target][message, default: 0] += 1
-            return state.ledgers[target].probe(forSequence: sequence)
-        }
-        self.emit(.error(target: target, probe: probe, message: message))
-    }
-
-    private func emit(_ event: ProbeEvent) {
-        if self.emitsEvents { self.continuation.yield(event) }
-    }
-
-    private static func wake(_ fd: Int32) {
-        var one: UInt64 = 1
-        _ = write(fd, &one, 8)
+        run.events.removeAll(keepingCapacity: true)
     }
 }

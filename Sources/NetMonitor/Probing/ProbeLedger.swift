@@ -43,6 +43,13 @@ public struct ProbeLedger: Sendable, Hashable {
     /// An empty ledger.
     public init() {}
 
+    /// An empty ledger with room for `expectedProbes` probes (no reallocation while a planned run sends them).
+    public init(expectedProbes: Int) {
+        self.sendTimes.reserveCapacity(expectedProbes)
+        self.states.reserveCapacity(expectedProbes)
+        self.receiveTimes.reserveCapacity(expectedProbes)
+    }
+
     /// Number of probes sent.
     public var sent: Int { self.sendTimes.count }
 
@@ -108,6 +115,11 @@ public struct ProbeLedger: Sendable, Hashable {
             self.receiveTimes[probe] = time
             return .answered(probe: probe, rtt: max(0, rtt))
         }
+    }
+
+    /// Whether `probe` was sent and is still waiting for its answer or timeout.
+    public func isPending(_ probe: Int) -> Bool {
+        self.states.indices.contains(probe) && self.states[probe] == .pending
     }
 
     /// Declares `probe` lost if it is still pending; returns whether it was.

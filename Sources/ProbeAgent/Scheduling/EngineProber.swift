@@ -4,7 +4,7 @@ import NetMonitor
 ///
 /// One engine per step probes every target over one ICMP socket per family (TCP connects for tcp targets), on
 /// fping's schedule: `period` = the plan's per-target interval, `interval` = the plan's spacing, so a step's probes
-/// are spread evenly. Its two threads are its own, not the cooperative pool's.
+/// are spread evenly. Its probing thread is its own, not the cooperative pool's.
 public struct EngineProber: RoundProber {
     public init() {}
 
