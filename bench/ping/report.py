@@ -33,37 +33,44 @@ def fping_results(text):
     return results
 
 
-fping_stderr = (out / "fping.stderr").read_text()
-f_cpu, f_rss, f_wall = time_v(fping_stderr)
-n_cpu, n_rss, n_wall = time_v((out / "netmon.time").read_text())
-fping = fping_results(fping_stderr)
-netmon = {t["target"]: t for t in json.loads((out / "netmon.json").read_text())["targets"]}
-
-f_lost = sum(sent - len(rtts) for sent, rtts in fping.values())
-n_lost = sum(t["sent"] - t["received"] for t in netmon.values())
-per_target_loss_equal = sum(1 for a, (sent, rtts) in fping.items() if a in netmon and sent - len(rtts) == netmon[a]["sent"] - netmon[a]["received"])
-diffs = []
-for address, (sent, rtts) in fping.items():
-    t = netmon.get(address)
-    if rtts and t and t["rtt_ms"]:
-        diffs.append(t["rtt_ms"]["median"] - statistics.median(rtts))
-abs_diffs = sorted(abs(d) for d in diffs)
-schedule = (out / "netmon.stderr").read_text().strip().splitlines()
-
-print(f"### Job 1: {targets} targets x {count} pings, period 50 ms, interval 1 ms\n")
-print("| | fping | netmon | netmon / fping |")
-print("|---|---:|---:|---:|")
-print(f"| CPU user+sys (s) | {f_cpu:.2f} | {n_cpu:.2f} | {n_cpu / f_cpu:.2f} |")
-print(f"| peak RSS (MiB) | {f_rss / 1024:.1f} | {n_rss / 1024:.1f} | {n_rss / f_rss:.2f} |")
-print(f"| wall time (s) | {f_wall:.2f} | {n_wall:.2f} | {n_wall / f_wall:.2f} |")
-print(f"| probes lost (of {targets * count}) | {f_lost} | {n_lost} | |")
+repeat = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+print(f"### Job 1: {targets} targets x {count} pings, period 50 ms, interval 1 ms ({repeat} runs of each, alternating)\n")
+print("| run | fping CPU (s) | netmon CPU (s) | CPU netmon / fping | fping RSS (MiB) | netmon RSS (MiB) | "
+      "RSS ratio | fping wall (s) | netmon wall (s) | lost fping / netmon | identical loss | medians within 0.05 ms |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+ratios, rss_ratios, all_diffs, notes = [], [], [], []
+for rep in range(1, repeat + 1):
+    fping_stderr = (out / f"fping.{rep}.stderr").read_text()
+    f_cpu, f_rss, f_wall = time_v(fping_stderr)
+    n_cpu, n_rss, n_wall = time_v((out / f"netmon.{rep}.time").read_text())
+    fping = fping_results(fping_stderr)
+    netmon = {t["target"]: t for t in json.loads((out / f"netmon.{rep}.json").read_text())["targets"]}
+    f_lost = sum(sent - len(rtts) for sent, rtts in fping.values())
+    n_lost = sum(t["sent"] - t["received"] for t in netmon.values())
+    same_loss = sum(1 for a, (sent, rtts) in fping.items()
+                    if a in netmon and sent - len(rtts) == netmon[a]["sent"] - netmon[a]["received"])
+    diffs = []
+    for address, (sent, rtts) in fping.items():
+        t = netmon.get(address)
+        if rtts and t and t["rtt_ms"]:
+            diffs.append(t["rtt_ms"]["median"] - statistics.median(rtts))
+    all_diffs += diffs
+    within = sum(1 for d in diffs if abs(d) <= 0.05)
+    ratios.append(n_cpu / f_cpu)
+    rss_ratios.append(n_rss / f_rss)
+    print(f"| {rep} | {f_cpu:.2f} | {n_cpu:.2f} | {n_cpu / f_cpu:.2f} | {f_rss / 1024:.1f} | {n_rss / 1024:.1f} | "
+          f"{n_rss / f_rss:.2f} | {f_wall:.2f} | {n_wall:.2f} | {f_lost} / {n_lost} | {same_loss} of {len(fping)} | "
+          f"{within} of {len(diffs)} |")
+    schedule = (out / f"netmon.{rep}.stderr").read_text().strip().splitlines()
+    notes.append(f"- run {rep}, netmon " + " ".join(line for line in schedule if line.startswith("schedule")))
 print()
-print(f"- Targets with identical loss counts: {per_target_loss_equal} of {len(fping)}.")
-if diffs:
-    print(f"- Per-target median RTT, netmon − fping: median {statistics.median(diffs) * 1000:+.1f} µs; "
-          f"|difference| p95 {abs_diffs[int(0.95 * (len(abs_diffs) - 1))] * 1000:.1f} µs, max {abs_diffs[-1] * 1000:.1f} µs; "
-          f"{sum(1 for d in abs_diffs if d <= 0.05)} of {len(abs_diffs)} targets within 0.05 ms.")
-print(f"- netmon schedule: {' '.join(line for line in schedule if line.startswith('schedule'))}")
+print(f"- CPU netmon / fping, median of the {repeat} runs: {statistics.median(ratios):.2f} "
+      f"(range {min(ratios):.2f}–{max(ratios):.2f}); peak RSS ratio median {statistics.median(rss_ratios):.2f}.")
+if all_diffs:
+    abs_diffs = sorted(abs(d) for d in all_diffs)
+    print(f"- Per-target median RTT, netmon − fping, over all runs: median {statistics.median(all_diffs) * 1000:+.1f} µs; "
+          f"|difference| p95 {abs_diffs[int(0.95 * (len(abs_diffs) - 1))] * 1000:.1f} µs, max {abs_diffs[-1] * 1000:.1f} µs.")
+print("\n".join(notes))
 
 # Job 2: 10 Hz.
 print(f"\n### Job 2: {targets} targets at 10 Hz, 50 pings each (planned: 10,000 pings/s for 5 s)\n")

@@ -182,7 +182,41 @@ public final class ICMPSocket: @unchecked Sendable {
 
     /// Sends an ICMP message to `address`; 0 or errno.
     public func send(_ message: UnsafeRawBufferPointer, to address: IPAddress) -> Int32 {
-        self.send(message, to: address.socketAddress())
+        Self.send(message, to: address, on: self.descriptor)
+    }
+
+    /// Sends `message` to `address` on the ICMP socket `descriptor`, with the socket address built on the stack
+    /// (the probe engine's per-send path). Read the clock right before calling this. Returns 0 or errno.
+    @inline(__always)
+    static func send(_ message: UnsafeRawBufferPointer, to address: IPAddress, on descriptor: Int32) -> Int32 {
+        let result: Int
+        if let v4 = address.ipv4Value {
+            var socketAddress = sockaddr_in()
+            socketAddress.sin_family = sa_family_t(AF_INET)
+            socketAddress.sin_addr.s_addr = v4.bigEndian
+            result = withUnsafePointer(to: &socketAddress) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    sendto(
+                        descriptor, message.baseAddress, message.count, Int32(MSG_DONTWAIT), $0,
+                        socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+        } else {
+            var socketAddress = sockaddr_in6()
+            socketAddress.sin6_family = sa_family_t(AF_INET6)
+            withUnsafeMutableBytes(of: &socketAddress.sin6_addr) { bytes in
+                bytes.storeBytes(of: address.high.bigEndian, toByteOffset: 0, as: UInt64.self)
+                bytes.storeBytes(of: address.low.bigEndian, toByteOffset: 8, as: UInt64.self)
+            }
+            result = withUnsafePointer(to: &socketAddress) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    sendto(
+                        descriptor, message.baseAddress, message.count, Int32(MSG_DONTWAIT), $0,
+                        socklen_t(MemoryLayout<sockaddr_in6>.size))
+                }
+            }
+        }
+        return result < 0 ? errno : 0
     }
 
     /// Sends `message` to `address` from the local address `source` (IP_PKTINFO / IPV6_PKTINFO).
@@ -257,7 +291,7 @@ public final class ICMPSocket: @unchecked Sendable {
     }
 
     /// Packets per `receiveBatch` call.
-    public static let batchCapacity = 16
+    public static let batchCapacity = 32
     /// The longest packet `receiveBatch` takes whole (IP header included on raw IPv4 sockets); longer ones are
     /// truncated, so use `receive` when replies may be longer.
     public static let batchSlotBytes = 2_048

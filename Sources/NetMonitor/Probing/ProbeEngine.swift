@@ -7,10 +7,12 @@ import Synchronization
 ///
 /// One thread of its own, not from Swift's cooperative pool, does everything, as fping does:
 /// - at each planned time (absolute schedule, 1 µs timer slack) it reads the clock and calls `sendto` at once;
-/// - right after each send it reads the replies already queued on that socket (non-blocking, until EAGAIN: on
-///   loopback and veth paths the kernel answers within the `sendto` call);
-/// - until the next planned send it waits in `ppoll` on the ICMP sockets, the TCP connects in flight and a stop
-///   event, so a reply in between is read when it comes and a queued one costs no wake-up of its own;
+/// - replies are read without blocking, up to 32 per `recvmmsg`: after every 16 sends, and whenever the next send
+///   is more than `replyLinger` (10 ms) after the oldest unread one (on loopback and veth paths the kernel has
+///   answered within the `sendto` call, so the replies are already queued);
+/// - until the next planned send it sleeps in `ppoll` on a stop event and the TCP connects in flight, and on the
+///   ICMP sockets too when that send is more than `replyLinger` away, so the thread wakes once per send, not once
+///   per reply;
 /// - after the last send it keeps waiting until every probe is answered or past its timeout.
 ///
 /// Round-trip times use kernel receive timestamps (SO_TIMESTAMPNS, the CLOCK_REALTIME the send time is read
@@ -166,6 +168,14 @@ public final class ProbeEngine: Sendable {
         var probe: Int
     }
 
+    /// What a send needs of one target (a few of them share a cache line).
+    struct HotTarget {
+        var address: IPAddress
+        /// Descriptor of the target's ICMP socket; -1 for TCP targets.
+        var descriptor: Int32
+        var family: IPFamily
+    }
+
     /// A TCP connect waiting for its SYN-ACK (or refusal).
     struct InFlightConnect {
         var target: Int
@@ -178,8 +188,8 @@ public final class ProbeEngine: Sendable {
         var scheduler: ProbeScheduler
         var next: (target: Int, time: Int64)?
         var sentCount: [Int]
-        /// Per target: its ICMP socket (nil for TCP targets).
-        let socketOf: [ICMPSocket?]
+        /// Per target, what a send needs, packed together.
+        let hot: [HotTarget]
         var expiries: [Expiry] = []
         var expiryHead = 0
         var connects: [InFlightConnect] = [] {
@@ -190,11 +200,20 @@ public final class ProbeEngine: Sendable {
         /// Events gathered while the state lock is held, emitted after it is released.
         var events: [ProbeEvent] = []
         let template: EchoRequestTemplate
-        let addresses: [(sockaddr_storage, socklen_t)]
         let timeout: Int64
         /// Whether the longest reply expected (IPv4 header, echo header, payload) fits one `receiveBatch` slot.
         let repliesFitBatch: Bool
+        /// Sends after which the sockets are read at the latest: half a batch (one `recvmmsg` then reads them all,
+        /// duplicates included) when replies fit one, else every send.
+        let drainEvery: Int
+        /// ICMP probes sent since the sockets were last read, and when the first of them left.
+        var sendsSinceDrain = 0
+        var firstUndrainedSend: Int64 = 0
     }
+
+    /// How long replies may wait in the socket while more sends follow soon (their kernel timestamps keep the
+    /// RTTs exact): then one `recvmmsg` reads many, and the thread wakes once per send, not per reply.
+    static let replyLinger: Int64 = 10_000_000
 
     private func probeLoop() {
         _ = CNetShims_setTimerSlack(1_000)
@@ -207,11 +226,15 @@ public final class ProbeEngine: Sendable {
         let next = scheduler.next()
         var run = Run(
             scheduler: scheduler, next: next, sentCount: Array(repeating: 0, count: self.endpoints.count),
-            socketOf: self.endpoints.map { $0.method == .icmp ? self.sockets[$0.address.family] : nil },
+            hot: self.endpoints.map { endpoint in
+                let socket = endpoint.method == .icmp ? self.sockets[endpoint.address.family] : nil
+                return HotTarget(
+                    address: endpoint.address, descriptor: socket?.descriptor ?? -1, family: endpoint.address.family)
+            },
             template: template,
-            addresses: self.endpoints.map { $0.address.socketAddress() },
             timeout: Int64((self.options.timeout * 1e9).rounded()),
-            repliesFitBatch: 60 + length <= ICMPSocket.batchSlotBytes)
+            repliesFitBatch: 60 + length <= ICMPSocket.batchSlotBytes,
+            drainEvery: 60 + length <= ICMPSocket.batchSlotBytes ? ICMPSocket.batchCapacity / 2 : 1)
         var pollSet: [pollfd] = []
         pollSet.reserveCapacity(self.icmpSockets.count + 1)
         run.expiries.reserveCapacity(min(self.endpoints.count * (self.options.count ?? 64), 8_192))
@@ -231,10 +254,16 @@ public final class ProbeEngine: Sendable {
         // alone means the time waited for has come.
         var now = WallClock.nanoseconds()
         while !self.isStopped.load(ordering: .relaxed) {
-            // Every send that is due, each followed by reading the replies already queued.
+            // Every send that is due. Replies are read a batch at a time, and before any longer wait.
             while let (target, planned) = run.next, planned <= now {
                 self.send(to: target, planned: planned, &run)
                 run.next = run.scheduler.next()
+                if run.sendsSinceDrain > 0 {
+                    let nextSend = run.next?.time ?? .max
+                    if run.sendsSinceDrain >= run.drainEvery || nextSend - run.firstUndrainedSend > Self.replyLinger {
+                        self.drainAll(&run)
+                    }
+                }
                 self.emitGathered(&run)
                 if self.isStopped.load(ordering: .relaxed) { return }
                 now = WallClock.nanoseconds()
@@ -246,6 +275,8 @@ public final class ProbeEngine: Sendable {
                 deadline = self.nextPendingDeadline(&run)
             }
             if run.next == nil && deadline == nil && run.connects.isEmpty { return }
+            // Watch the sockets only when no send comes within the linger time (the queue has just been read).
+            let watchSockets = run.next.map { $0.time - now > Self.replyLinger } ?? true
 
             // Wait for the next send or timeout, a reply, a connect, or stop().
             if !run.pollSetIsCurrent {
@@ -261,14 +292,17 @@ public final class ProbeEngine: Sendable {
             }
             let wakeAt = min(run.next?.time ?? .max, deadline ?? .max)
             let timeout = wakeAt == .max ? -1 : max(0, wakeAt - now)
-            let ready = CNetShims_ppoll(&pollSet, UInt(pollSet.count), timeout)
+            let skipped = watchSockets ? 0 : self.icmpSockets.count
+            let ready = pollSet.withUnsafeMutableBufferPointer { entries in
+                CNetShims_ppoll(entries.baseAddress! + skipped, UInt(entries.count - skipped), timeout)
+            }
             if self.isStopped.load(ordering: .relaxed) { return }
             guard ready > 0 else {
                 // ppoll waited at least `timeout` (an interrupted wait reads the clock).
                 now = ready == 0 && wakeAt != .max ? max(now, wakeAt) : WallClock.nanoseconds()
                 continue
             }
-            for (index, socket) in self.icmpSockets.enumerated() where pollSet[index].revents != 0 {
+            for (index, socket) in self.icmpSockets.enumerated() where watchSockets && pollSet[index].revents != 0 {
                 self.drain(socket, errorQueue: pollSet[index].revents & Int16(POLLERR) != 0, &run)
             }
             let wakeIndex = self.icmpSockets.count
@@ -290,17 +324,15 @@ public final class ProbeEngine: Sendable {
 
     /// Sends probe number `sentCount[target]` to `target` and records it.
     private func send(to target: Int, planned: Int64, _ run: inout Run) {
-        let endpoint = self.endpoints[target]
         let probe = run.sentCount[target]
         run.sentCount[target] += 1
-        switch endpoint.method {
-        case .icmp:
-            guard let socket = run.socketOf[target] else { return }
-            let packet = run.template.prepare(family: socket.family, probe: probe)
+        let hot = run.hot[target]
+        if hot.descriptor >= 0 {
+            let packet = run.template.prepare(family: hot.family, probe: probe)
             // Nothing but the clock read between the send time and sendto. Replies are read by this thread
             // only, so recording the probe after the send cannot miss one.
             let sentAt = WallClock.nanoseconds()
-            let failure = socket.send(packet, to: run.addresses[target])
+            let failure = ICMPSocket.send(packet, to: hot.address, on: hot.descriptor)
             self.state.withLock { state in
                 state.ledgers[target].recordSend(at: sentAt)
                 Self.noteSend(&state, planned: planned, actual: sentAt)
@@ -313,38 +345,40 @@ public final class ProbeEngine: Sendable {
             }
             if failure == 0 {
                 run.expiries.append(Expiry(deadline: sentAt + run.timeout, target: target, probe: probe))
-                self.drain(socket, errorQueue: false, &run)
+                if run.sendsSinceDrain == 0 { run.firstUndrainedSend = sentAt }
+                run.sendsSinceDrain += 1
             }
-        case .tcp(let port):
-            do {
-                let connect = try TCPConnectProbe.start(
-                    to: endpoint.address, port: port, ttl: self.options.ttl, tos: self.options.tos)
-                self.state.withLock { state in
-                    state.ledgers[target].recordSend(at: connect.startTime)
-                    Self.noteSend(&state, planned: planned, actual: connect.startTime)
-                    if let (time, code) = connect.immediateResult {
-                        if let event = self.connectFinished(
-                            &state, target: target, probe: probe, time: time, errno: code)
-                        {
-                            run.events.append(event)
-                        }
+            return
+        }
+        guard case .tcp(let port) = self.endpoints[target].method else { return }
+        do {
+            let connect = try TCPConnectProbe.start(
+                to: self.endpoints[target].address, port: port, ttl: self.options.ttl, tos: self.options.tos)
+            self.state.withLock { state in
+                state.ledgers[target].recordSend(at: connect.startTime)
+                Self.noteSend(&state, planned: planned, actual: connect.startTime)
+                if let (time, code) = connect.immediateResult {
+                    if let event = self.connectFinished(
+                        &state, target: target, probe: probe, time: time, errno: code)
+                    {
+                        run.events.append(event)
                     }
                 }
-                if connect.immediateResult != nil {
-                    connect.close()
-                } else {
-                    run.expiries.append(
-                        Expiry(deadline: connect.startTime + run.timeout, target: target, probe: probe))
-                    run.connects.append(InFlightConnect(target: target, probe: probe, connect: connect))
-                }
-            } catch {
-                self.state.withLock { state in
-                    state.ledgers[target].recordSend(at: WallClock.nanoseconds())
-                    state.ledgers[target].markLost(probe)
-                    state.errors[target][error.message, default: 0] += 1
-                }
-                run.events.append(.error(target: target, probe: probe, message: error.message))
             }
+            if connect.immediateResult != nil {
+                connect.close()
+            } else {
+                run.expiries.append(
+                    Expiry(deadline: connect.startTime + run.timeout, target: target, probe: probe))
+                run.connects.append(InFlightConnect(target: target, probe: probe, connect: connect))
+            }
+        } catch {
+            self.state.withLock { state in
+                state.ledgers[target].recordSend(at: WallClock.nanoseconds())
+                state.ledgers[target].markLost(probe)
+                state.errors[target][error.message, default: 0] += 1
+            }
+            run.events.append(.error(target: target, probe: probe, message: error.message))
         }
     }
 
@@ -371,7 +405,7 @@ public final class ProbeEngine: Sendable {
     /// Declares the probes whose deadline is at or before `now` lost. Replies stamped before `now` may still
     /// be queued: the sockets are read first.
     private func expire(upTo now: Int64, _ run: inout Run) {
-        for socket in self.icmpSockets { self.drain(socket, errorQueue: false, &run) }
+        self.drainAll(&run)
         var closing: [TCPConnectProbe] = []
         self.state.withLock { state in
             while run.expiryHead < run.expiries.count, run.expiries[run.expiryHead].deadline <= now {
@@ -393,6 +427,12 @@ public final class ProbeEngine: Sendable {
         }
         for connect in closing { connect.close() }
         self.emitGathered(&run)
+    }
+
+    /// Reads every ICMP socket's queue.
+    private func drainAll(_ run: inout Run) {
+        for socket in self.icmpSockets { self.drain(socket, errorQueue: false, &run) }
+        run.sendsSinceDrain = 0
     }
 
     /// A TCP connect whose socket poll reported writable or in error: record the outcome and close it.
