@@ -8,11 +8,20 @@ let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 let hotPath: [SwiftSetting] =
     strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
+// Release executables are linked by lld with packed relative relocations (DT_RELR, glibc ≥ 2.36): the loader
+// then reads a few KiB of relocations instead of megabytes of `.rela.dyn` at every start, which is resident memory
+// on a gateway (BENCHMARKS.md, "Gateway build").
+let compactRelocations: [LinkerSetting] = [
+    .unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic"], .when(configuration: .release))
+]
+
 let package = Package(
     name: "netmon",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "netmon", targets: ["netmon"]),
+        // The gateway build: only the subcommands a commune gateway runs (see GatewayCommands).
+        .executable(name: "netmon-gateway", targets: ["netmon-gateway"]),
         .library(name: "NetMonitor", targets: ["NetMonitor"]),
         .library(name: "CoverageModel", targets: ["CoverageModel"]),
         .library(name: "SiteCatalog", targets: ["SiteCatalog"]),
@@ -123,10 +132,22 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The gateway's subcommands (check, ping, probe, capture, analyze), shared by both executables.
+        .target(
+            name: "GatewayCommands",
+            dependencies: [
+                "NetMonitor", "SiteCatalog", "NetmonProtocol", "ProbeAgent",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         // The command-line tool: one file per subcommand.
         .executableTarget(
             name: "netmon",
             dependencies: [
+                "GatewayCommands",
                 "NetMonitor", "CoverageModel", "SiteCatalog", "NetmonLab", "NetmonProtocol", "ProbeAgent", "Alerting",
                 "MeasurementStore", "NetmonServer", "ServerAlerting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -134,6 +155,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
+        ),
+        // The gateway build of the command-line tool: `netmon-gateway`, the gateway subcommands only.
+        .executableTarget(
+            name: "netmon-gateway",
+            dependencies: [
+                "GatewayCommands",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict,
+            linkerSettings: compactRelocations
         ),
         // Helpers shared by the test suites (namespace fixture, capture writer, server starters).
         .target(name: "TestSupport", dependencies: ["CNetShims"], path: "Tests/TestSupport", swiftSettings: strict),

@@ -15,8 +15,9 @@
 #
 # Usage: bench/probe_daemon.sh [minutes]   (default 3; PPS=… changes the capture rate, NETMON_BIN=… the binary,
 # OUT=… the directory for raw samples, default bench/out/probe_daemon/, so two binaries can run side by side).
-# Without NETMON_BIN it builds the release binary as for a gateway: statically linked Swift runtime and Foundation
-# (`--static-swift-stdlib`; see BENCHMARKS.md). Prints a Markdown table.
+# Without NETMON_BIN it builds the gateway build as deployed: `netmon-gateway`, statically linked Swift runtime and
+# Foundation (`--static-swift-stdlib`; see README and BENCHMARKS.md). NETMON_BIN may also be the full `netmon`
+# (same `probe` subcommand and options). Prints a Markdown table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes="${1:-3}"
@@ -29,8 +30,8 @@ mkdir -p "$out"
 if [ -n "${NETMON_BIN:-}" ]; then
   bin="$NETMON_BIN"
 else
-  swift build -c release --static-swift-stdlib --product netmon >/dev/null
-  bin="$(swift build -c release --static-swift-stdlib --show-bin-path)/netmon"
+  swift build -c release --static-swift-stdlib --product netmon-gateway >/dev/null
+  bin="$(swift build -c release --static-swift-stdlib --show-bin-path)/netmon-gateway"
 fi
 bin="$(realpath "$bin")"
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GatewayCommands
 import NetMonitor
 import NetmonLab
 

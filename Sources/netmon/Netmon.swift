@@ -1,34 +1,17 @@
 import ArgumentParser
-import Foundation
+import GatewayCommands
 
-/// The root command: `netmon <subcommand>`.
+/// The root command: `netmon <subcommand>`, every subcommand (the gateway's and the province's).
 @main
 struct Netmon: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "netmon",
         abstract: "Measure a dedicated government network and its mobile coverage.",
         subcommands: [
-            Check.self, Ping.self, Analyze.self, Capture.self, Coverage.self,
-            Probe.self, Serve.self, Alerts.self, Lab.self, Demo.self,
+            Gateway.Check.self, Gateway.Ping.self, Gateway.Analyze.self, Gateway.Capture.self, Coverage.self,
+            Gateway.Probe.self, Serve.self, Alerts.self, Lab.self, Demo.self,
         ]
     )
 
-    /// Runs the command; `netmon ping` documents exit status 2 for usage errors (the parser's default is 64).
-    static func main() async {
-        let arguments = Array(CommandLine.arguments.dropFirst())
-        do {
-            var command = try parseAsRoot(arguments)
-            if var command = command as? any AsyncParsableCommand {
-                try await command.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            if arguments.first == Ping.configuration.commandName, exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(2)
-            }
-            exit(withError: error)
-        }
-    }
+    static func main() async { await CommandRunner.main(Self.self) }
 }

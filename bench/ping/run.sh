@@ -4,11 +4,12 @@
 #      (fping -C 20 -p 50 -i 1): CPU (user+sys) and peak RSS from /usr/bin/time -v, loss counts, medians.
 #   2. 1,000 targets at 10 Hz (10,000 pings/s, --period 100 --interval 0.1): does each tool keep its schedule?
 # Everything runs inside two network namespaces this script creates (no route out) and removes on exit.
-# Needs root, fping, iproute2, python3 and a release build (built here if missing, as for a gateway: statically
-# linked Swift runtime and Foundation, `--static-swift-stdlib`; see BENCHMARKS.md).
+# Needs root, fping, iproute2, python3 and a release build (built here if missing, as deployed on a gateway: the
+# gateway build `netmon-gateway`, statically linked Swift runtime and Foundation, `--static-swift-stdlib`; see
+# README and BENCHMARKS.md).
 # Usage: bench/ping/run.sh [TARGETS] [COUNT]      (defaults 1000 20); results in bench/ping/results/ (OUT=… another
-# directory); NETMON_BIN=… another netmon binary (e.g. a dynamically linked one, to compare); REPEAT=… job 1 pairs
-# (default 3).
+# directory); NETMON_BIN=… another binary with the same `ping` subcommand (e.g. the full `netmon`, to compare);
+# REPEAT=… job 1 pairs (default 3).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 TARGETS=${1:-1000}
@@ -19,8 +20,8 @@ mkdir -p "$OUT"
 if [[ -n ${NETMON_BIN:-} ]]; then
     NETMON=$NETMON_BIN
 else
-    swift build -c release --static-swift-stdlib --product netmon >&2
-    NETMON="$(swift build -c release --static-swift-stdlib --show-bin-path)/netmon"
+    swift build -c release --static-swift-stdlib --product netmon-gateway >&2
+    NETMON="$(swift build -c release --static-swift-stdlib --show-bin-path)/netmon-gateway"
 fi
 TIME=/usr/bin/time
 [[ -x $TIME ]] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }

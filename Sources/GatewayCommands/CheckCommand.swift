@@ -2,10 +2,12 @@ import ArgumentParser
 import Foundation
 import SiteCatalog
 
-extension Netmon {
+extension Gateway {
     /// `netmon check [sites.yaml]`: validates the configuration and prints every problem as `path:line:column: message`.
-    struct Check: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+    public struct Check: AsyncParsableCommand {
+        public init() {}
+
+        public static let configuration = CommandConfiguration(
             commandName: "check",
             abstract: "Validate sites.yaml and report every problem with its line and column.",
             discussion: """
@@ -20,7 +22,7 @@ extension Netmon {
         @Flag(help: "Print one JSON document on standard output instead of text.")
         var json = false
 
-        func run() async throws {
+        public func run() async throws {
             let result: Result<SitesConfig, ConfigError>
             do throws(ConfigError) {
                 result = .success(try SitesConfig.load(path: self.path))

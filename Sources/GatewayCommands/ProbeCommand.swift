@@ -4,10 +4,12 @@ import Logging
 import NetmonProtocol
 import ProbeAgent
 
-extension Netmon {
+extension Gateway {
     /// `netmon probe`: the gateway daemon.
-    struct Probe: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+    public struct Probe: AsyncParsableCommand {
+        public init() {}
+
+        public static let configuration = CommandConfiguration(
             commandName: "probe",
             abstract: "Run the gateway probe daemon for one site.",
             discussion: """
@@ -65,7 +67,7 @@ extension Netmon {
         @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error or critical.")
         var logLevel = "info"
 
-        func validate() throws {
+        public func validate() throws {
             if server != nil && tokenFile == nil {
                 throw ValidationError("--server needs --token-file with this probe's bearer token.")
             }
@@ -81,7 +83,7 @@ extension Netmon {
             }
         }
 
-        func run() async throws {
+        public func run() async throws {
             let logger = makeLogger()
             let configPath = config
             let code = site

@@ -3,14 +3,14 @@ import Foundation
 
 /// A duration on the command line: a number with a unit (`20ms`, `1.5s`, `500us`, `2m`), or a bare number in
 /// the option's default unit (milliseconds for fping-style options such as `--period 50`).
-struct DurationArgument: Sendable, Hashable, CustomStringConvertible {
+public struct DurationArgument: Sendable, Hashable, CustomStringConvertible {
     /// The duration in seconds.
-    var seconds: Double
+    public var seconds: Double
 
-    init(seconds: Double) { self.seconds = seconds }
+    public init(seconds: Double) { self.seconds = seconds }
 
     /// Parses `text`; bare numbers are taken in `defaultUnitSeconds` (0.001 = milliseconds).
-    init?(parsing text: String, defaultUnitSeconds: Double = 0.001) {
+    public init?(parsing text: String, defaultUnitSeconds: Double = 0.001) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let units: [(String, Double)] = [
             ("ns", 1e-9), ("us", 1e-6), ("µs", 1e-6), ("ms", 1e-3), ("s", 1), ("m", 60), ("h", 3600),
@@ -24,11 +24,11 @@ struct DurationArgument: Sendable, Hashable, CustomStringConvertible {
         self.seconds = value * defaultUnitSeconds
     }
 
-    var description: String {
+    public var description: String {
         self.seconds >= 1 ? "\(self.seconds)s" : "\(self.seconds * 1000)ms"
     }
 }
 
 extension DurationArgument: ExpressibleByArgument {
-    init?(argument: String) { self.init(parsing: argument) }
+    public init?(argument: String) { self.init(parsing: argument) }
 }

@@ -3,10 +3,12 @@ import Foundation
 import NetMonitor
 import SiteCatalog
 
-extension Netmon {
+extension Gateway {
     /// `netmon ping`: ICMP echo or TCP connect probes to many targets at once, fping-style schedule.
-    struct Ping: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+    public struct Ping: AsyncParsableCommand {
+        public init() {}
+
+        public static let configuration = CommandConfiguration(
             commandName: "ping",
             abstract: "Measure round-trip latency, jitter and loss to targets with ICMP or TCP probes.",
             discussion: """
@@ -71,7 +73,7 @@ extension Netmon {
             Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         }
 
-        func validate() throws {
+        public func validate() throws {
             if self.targets.isEmpty && self.file == nil && self.site == nil {
                 throw ValidationError("Give targets as arguments, with -f FILE, or with --site CODE.")
             }
@@ -80,7 +82,7 @@ extension Netmon {
             }
         }
 
-        func run() async throws {
+        public func run() async throws {
             let output = PingOutput(json: self.json)
             var requested: [(label: String, host: String, method: ProbeEndpoint.Method)] = []
             var options = ProbeOptions(

@@ -2,10 +2,12 @@ import ArgumentParser
 import Foundation
 import NetMonitor
 
-extension Netmon {
+extension Gateway {
     /// `netmon analyze FILE`: passive measurement of a pcap or pcapng file.
-    struct Analyze: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+    public struct Analyze: AsyncParsableCommand {
+        public init() {}
+
+        public static let configuration = CommandConfiguration(
             commandName: "analyze",
             abstract: "Measure RTTs, retransmissions and ICMP echoes in a capture file.",
             discussion: """
@@ -29,12 +31,12 @@ extension Netmon {
         @Option(name: .long, help: "The most TCP flows tracked at once.")
         var maxFlows: Int = 100_000
 
-        func validate() throws {
+        public func validate() throws {
             guard self.icmpTimeout > 0 else { throw ValidationError("--icmp-timeout must be positive.") }
             guard self.maxFlows > 0 else { throw ValidationError("--max-flows must be positive.") }
         }
 
-        func run() async throws {
+        public func run() async throws {
             let configuration = AnalyzerConfiguration(
                 maximumFlows: self.maxFlows, icmpTimeout: .milliseconds(Int64(self.icmpTimeout * 1000)),
                 sites: try self.sites.siteMap())

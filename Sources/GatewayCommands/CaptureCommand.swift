@@ -3,10 +3,12 @@ import Dispatch
 import Foundation
 import NetMonitor
 
-extension Netmon {
+extension Gateway {
     /// `netmon capture -i IFACE`: live passive measurement with summaries every interval.
-    struct Capture: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+    public struct Capture: AsyncParsableCommand {
+        public init() {}
+
+        public static let configuration = CommandConfiguration(
             commandName: "capture",
             abstract: "Measure live traffic on an interface with libpcap.",
             discussion: """
@@ -44,7 +46,7 @@ extension Netmon {
 
         @OptionGroup var sites: SiteOptions
 
-        func validate() throws {
+        public func validate() throws {
             guard self.interval >= 0.1 else { throw ValidationError("--interval must be at least 0.1 seconds.") }
             guard (64...65_535).contains(self.snaplen) else {
                 throw ValidationError("--snaplen must be in 64...65535.")
@@ -55,7 +57,7 @@ extension Netmon {
             guard self.maxFlows > 0 else { throw ValidationError("--max-flows must be positive.") }
         }
 
-        func run() async throws {
+        public func run() async throws {
             let options = LiveCaptureOptions(
                 interface: self.interface, snapshotLength: self.snaplen, bufferSize: self.bufferMib << 20,
                 filter: self.filter, promiscuous: self.promiscuous,

@@ -1,0 +1,18 @@
+import ArgumentParser
+import GatewayCommands
+
+/// The root command of the gateway build: `netmon-gateway <subcommand>`, with the subcommands a commune gateway
+/// runs (`check`, `ping`, `probe`, `capture`, `analyze`), the same code and options as under `netmon`.
+///
+/// It links only the measurement engines, the site catalogue and the probe daemon, so a long-running probe maps
+/// far fewer pages than the full `netmon` executable with the server, PostgreSQL, coverage and lab modules.
+@main
+struct NetmonGateway: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "netmon-gateway",
+        abstract: "netmon for a commune gateway: probe the dedicated network, capture, check sites.yaml.",
+        subcommands: Gateway.subcommands
+    )
+
+    static func main() async { await CommandRunner.main(Self.self) }
+}
