@@ -9,12 +9,15 @@ let hotPath: [SwiftSetting] =
     strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 // Release executables are linked by lld with packed relative relocations (DT_RELR, glibc ≥ 2.36): the loader
-// then reads a few KiB of relocations instead of megabytes of `.rela.dyn` at every start, which is resident memory
-// on a gateway (BENCHMARKS.md, "Gateway build").
+// then reads a few KiB of relocations instead of megabytes of `.rela.dyn` at every start, which would be resident
+// memory on a gateway; and without the dynamic symbol table of every module (the static Swift runtime's link
+// arguments ask for `-export-dynamic`; nothing loads netmon's symbols at run time). See BENCHMARKS.md.
 let compactRelocations: [LinkerSetting] = [
-    .unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic"], .when(configuration: .release))
+    .unsafeFlags(
+        [
+            "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic",
+        ], .when(configuration: .release))
 ]
-
 let package = Package(
     name: "netmon",
     platforms: [.macOS(.v15)],
@@ -154,7 +157,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict,
+            linkerSettings: compactRelocations
         ),
         // The gateway build of the command-line tool: `netmon-gateway`, the gateway subcommands only.
         .executableTarget(
