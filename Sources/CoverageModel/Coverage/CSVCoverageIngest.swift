@@ -186,12 +186,18 @@ private struct ParallelRun {
         out.bytes = bytes
         var lastCode: String?
         var lastIndex: UInt16 = 0
+        // Per judged technology: its primary metric and which report technologies count for it.
+        let allTechnologies = Technology.allCases
+        let rules = judged.map { technology, metric, _ in
+            (metric, allTechnologies.map { settings.counts($0, for: technology) })
+        }
+        var row = CompactReportRow()
         do {
-            while let report = try reader.next() {
-                out.cells.append(locator.cell(for: LatLng(lat: report.lat, lng: report.lon)))
-                if report.operatorCode != lastCode {
-                    lastCode = report.operatorCode
-                    if let code = report.operatorCode {
+            while try reader.next(into: &row) {
+                out.cells.append(locator.cell(for: LatLng(lat: row.lat, lng: row.lon)))
+                if row.operatorCode != lastCode {
+                    lastCode = row.operatorCode
+                    if let code = row.operatorCode {
                         if let i = out.operatorCodes.firstIndex(of: code) {
                             lastIndex = UInt16(i + 1)
                         } else {
@@ -203,9 +209,17 @@ private struct ParallelRun {
                     }
                 }
                 out.operators.append(lastIndex)
-                for j in 0..<judged.count {
-                    out.values.append(
-                        CoverageAccumulator.judgedValue(j, of: report, judged: judged, settings: settings) ?? .nan)
+                let position: Int
+                switch row.technology {
+                case .twoG: position = 0
+                case .threeG: position = 1
+                case .fourG: position = 2
+                case .fiveG: position = 3
+                case .noService: position = 4
+                }
+                for (metric, counts) in rules {
+                    // What `CoverageAccumulator.judgedValue` gives a report (NaN for nil).
+                    out.values.append(counts[position] ? row[metric] : .nan)
                 }
             }
         } catch let error as ReportReadError {

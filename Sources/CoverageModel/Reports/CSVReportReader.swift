@@ -206,14 +206,22 @@ public final class CSVReportReader: SignalReportReader {
     }
 
     public func next() throws -> SignalReport? {
+        var report = SignalReport(lat: 0, lon: 0, technology: .noService)
+        return try self.next(into: &report) ? report : nil
+    }
+
+    /// Reads the next accepted row into `row` (rejected rows are counted and skipped as by `next()`); false
+    /// at the end. Fills the sink in place: no report value is built or returned per row.
+    @inline(__always)
+    func next<Sink: ReportRowSink>(into row: inout Sink) throws -> Bool {
         if !self.headerRead { try self.readHeader() }
         while try self.records.next() {
             self.partialSummary.rowsRead += 1
-            var report = SignalReport(lat: 0, lon: 0, technology: .noService)
-            switch self.parseRow(into: &report) {
+            row.reset()
+            switch self.parseRow(into: &row) {
             case nil:
-                self.acceptedPerTechnology[Self.position(of: report.technology)] += 1
-                return report
+                self.acceptedPerTechnology[Self.position(of: self.rowTechnology)] += 1
+                return true
             case let reason?:
                 let rejection = RowRejection(
                     file: self.records.sourceName, row: self.records.recordNumber, reason: reason.text)
@@ -223,8 +231,11 @@ public final class CSVReportReader: SignalReportReader {
                 self.partialSummary.reject(rejection)
             }
         }
-        return nil
+        return false
     }
+
+    /// The technology of the row last accepted by `parseRow`.
+    private var rowTechnology = Technology.noService
 
     private struct Reason: Error { var text: String }
 
@@ -262,7 +273,7 @@ public final class CSVReportReader: SignalReportReader {
         }
     }
 
-    private func parseRow(into report: inout SignalReport) -> Reason? {
+    private func parseRow<Sink: ReportRowSink>(into report: inout Sink) -> Reason? {
         let fieldCount = self.records.fieldCount
         if fieldCount != self.headerCount {
             return Reason(text: "row has \(fieldCount) fields, the header has \(self.headerCount)")
@@ -284,31 +295,33 @@ public final class CSVReportReader: SignalReportReader {
             lon = b
         }
         if let problem = ReportValidation.checkLatLon(lat: lat, lon: lon) { return Reason(text: problem) }
-        report.lat = lat
-        report.lon = lon
-        report.technology = technology
+        report.setPosition(lat: lat, lon: lon, technology: technology)
+        self.rowTechnology = technology
         if self.timeColumn >= 0 {
             let parsed = self.records.withField(self.timeColumn) {
                 TimestampParsing.parse($0, zone: self.mapping.timeZone, cache: &self.dateCache)
             }
             switch parsed {
             case .empty: break
-            case .value(let t): report.time = t
+            case .value(let t): report.setTime(t)
             case .invalid(let why): return Reason(text: why)
             }
         }
         if let fixed = self.mapping.fixedOperator {
-            report.operatorCode = fixed
+            report.setOperator(fixed)
         } else if self.operatorColumn >= 0 {
-            report.operatorCode = self.cachedText(self.operatorColumn, &self.lastOperatorBytes, &self.lastOperator) {
-                ReportValidation.normalizeOperator($0)
-            }
+            report.setOperator(
+                self.cachedText(self.operatorColumn, &self.lastOperatorBytes, &self.lastOperator) {
+                    ReportValidation.normalizeOperator($0)
+                })
         }
-        if self.deviceColumn >= 0 {
-            report.device = self.cachedText(self.deviceColumn, &self.lastDeviceBytes, &self.lastDevice) {
-                let d = $0.trimmingSpaces
-                return d.isEmpty ? nil : d
-            }
+        // Reading the device never rejects a row: sinks that do not keep it skip it.
+        if Sink.keepsDevice && self.deviceColumn >= 0 {
+            report.setDevice(
+                self.cachedText(self.deviceColumn, &self.lastDeviceBytes, &self.lastDevice) {
+                    let d = $0.trimmingSpaces
+                    return d.isEmpty ? nil : d
+                })
         }
         for (metric, index) in self.baseMetrics {
             if let failure = self.readMetric(metric, index, into: &report) { return failure }
@@ -332,24 +345,25 @@ public final class CSVReportReader: SignalReportReader {
         return nil
     }
 
-    private func readKbps(_ field: ReportField, _ index: Int, into report: inout SignalReport) -> Reason? {
+    private func readKbps<Sink: ReportRowSink>(_ field: ReportField, _ index: Int, into report: inout Sink) -> Reason? {
         switch self.number(index, field.rawValue) {
         case .failure(let r): return r
         case .success(nil): return nil
         case .success(let v?):
-            let kept: Double? = v >= 0 ? v : nil
-            if field == .dlKbps { report.dlKbps = kept } else { report.ulKbps = kept }
+            report.setKbps(field, v >= 0 ? v : nil)
             return nil
         }
     }
 
-    private func readMetric(_ metric: SignalMetric, _ index: Int, into report: inout SignalReport) -> Reason? {
+    private func readMetric<Sink: ReportRowSink>(
+        _ metric: SignalMetric, _ index: Int, into report: inout Sink
+    ) -> Reason? {
         switch self.parsedNumber(index) {
         case .invalid: return self.notANumber(index, metric.rawValue)
         case .empty: return nil
         case .value(let v):
-            report[metric] = ReportValidation.accept(
-                v, metric: metric, sentinels: self.sentinels, summary: &self.partialSummary)
+            report.setMetric(
+                metric, ReportValidation.accept(v, metric: metric, sentinels: self.sentinels, summary: &self.partialSummary))
             return nil
         }
     }
