@@ -184,12 +184,19 @@ private struct ParallelRun {
     ) -> LocatedChunk {
         var out = LocatedChunk()
         out.bytes = bytes
+        // Canonical rows are 80–100 bytes: room for most chunks' rows without regrowing.
+        out.cells.reserveCapacity(bytes / 64)
+        out.operators.reserveCapacity(bytes / 64)
+        out.values.reserveCapacity(bytes / 64 * judged.count)
         var lastCode: String?
         var lastIndex: UInt16 = 0
-        // Per judged technology: its primary metric and which report technologies count for it.
+        // Per judged technology: its primary metric and which report technologies count for it (bit i for
+        // `Technology.allCases[i]`; plain values, nothing to retain per row).
         let allTechnologies = Technology.allCases
         let rules = judged.map { technology, metric, _ in
-            (metric, allTechnologies.map { settings.counts($0, for: technology) })
+            var mask: UInt8 = 0
+            for (i, t) in allTechnologies.enumerated() where settings.counts(t, for: technology) { mask |= 1 << i }
+            return (metric, mask)
         }
         var row = CompactReportRow()
         do {
@@ -217,9 +224,9 @@ private struct ParallelRun {
                 case .fiveG: position = 3
                 case .noService: position = 4
                 }
-                for (metric, counts) in rules {
+                for (metric, mask) in rules {
                     // What `CoverageAccumulator.judgedValue` gives a report (NaN for nil).
-                    out.values.append(counts[position] ? row[metric] : .nan)
+                    out.values.append(mask & (1 << position) != 0 ? row[metric] : .nan)
                 }
             }
         } catch let error as ReportReadError {
