@@ -12,7 +12,8 @@ public final class CSVReportReader: SignalReportReader {
     private var records: RecordReader
     private let mapping: ColumnMapping
     private let strict: Bool
-    private let sentinels: Set<Double>
+    /// The mapping's sentinel values as a list: a handful, compared directly (no hashing per value).
+    private let sentinels: [Double]
     /// What the import did so far (accepted rows are counted per technology in a flat array while reading).
     public var summary: ImportSummary {
         var summary = self.partialSummary
@@ -51,7 +52,7 @@ public final class CSVReportReader: SignalReportReader {
     public init(source: any ByteSource, mapping: ColumnMapping = .canonical, strict: Bool = false) {
         self.records = RecordReader(source: source, mode: .csv(separator: mapping.separator))
         self.mapping = mapping
-        self.sentinels = mapping.sentinels
+        self.sentinels = Array(mapping.sentinels)
         self.strict = strict
         self.totalBytes = source.totalBytes
     }
@@ -95,7 +96,7 @@ public final class CSVReportReader: SignalReportReader {
     init(records: RecordReader, mapping: ColumnMapping, strict: Bool) {
         self.records = records
         self.mapping = mapping
-        self.sentinels = mapping.sentinels
+        self.sentinels = Array(mapping.sentinels)
         self.strict = strict
         self.totalBytes = nil
     }

@@ -65,7 +65,7 @@ enum ReportValidation {
     /// Applies sentinels and the valid range; counts what it drops.
     @inline(__always)
     static func accept(
-        _ value: Double, metric: SignalMetric, sentinels: Set<Double>, summary: inout ImportSummary
+        _ value: Double, metric: SignalMetric, sentinels: some Collection<Double>, summary: inout ImportSummary
     ) -> Double? {
         if !sentinels.isEmpty && sentinels.contains(value) {
             summary.sentinelValues[metric, default: 0] += 1
