@@ -364,7 +364,8 @@ public final class CSVReportReader: SignalReportReader {
         case .empty: return nil
         case .value(let v):
             report.setMetric(
-                metric, ReportValidation.accept(v, metric: metric, sentinels: self.sentinels, summary: &self.partialSummary))
+                metric,
+                ReportValidation.accept(v, metric: metric, sentinels: self.sentinels, summary: &self.partialSummary))
             return nil
         }
     }

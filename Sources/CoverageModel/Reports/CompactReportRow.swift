@@ -7,8 +7,10 @@ struct CompactReportRow: ReportRowSink {
     var technology = Technology.noService
     var operatorCode: String?
     /// Metric values by `SignalMetric` position in `allCases`; NaN for none.
-    private var metrics = (Double.nan, Double.nan, Double.nan, Double.nan, Double.nan, Double.nan, Double.nan,
-        Double.nan, Double.nan)
+    private var metrics = (
+        Double.nan, Double.nan, Double.nan, Double.nan, Double.nan, Double.nan, Double.nan,
+        Double.nan, Double.nan
+    )
 
     static var keepsDevice: Bool { false }
 
