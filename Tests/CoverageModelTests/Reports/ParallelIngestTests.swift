@@ -107,6 +107,36 @@ import Testing
         #expect(Self.ingest(padded, workers: workers, chunkSize: 16) == paddedSingle)
     }
 
+    /// Per-technology columns, sentinels and out-of-range values (the `cork-5g` preset): the rows the workers
+    /// keep give the same accumulator and the same counts as whole reports read on one thread.
+    @Test(arguments: [1, 2])
+    func perTechnologyColumnsAndSentinelsGiveTheSameAccumulator(workers: Int) {
+        let header =
+            "timestamp_local,lat,lon,network_mode,rsrp_or_rscp_dbm,rsrq_or_ecio_db,snr_db,nr_ss_rsrp_dbm,"
+            + "nr_ss_rsrq_db,rssi_dbm,dl_kbps,ul_kbps"
+        var lines = [header]
+        let modes = ["LTE", "5G", "HSPA+", "EDGE", "5G", "LTE"]
+        for i in 0..<600 {
+            let rsrp = i % 7 == 0 ? "-200" : i % 11 == 0 ? "-20" : "\(-80 - i % 30)"
+            let nr = i % 5 == 0 ? "-205" : "\(-90 - i % 20)"
+            let rssi = i % 13 == 0 ? "-200" : "\(-70 - i % 10)"
+            let lat = 20.6 + Double(i / 10) * 0.001
+            lines.append(
+                "2026-01-05 08:\(10 + i / 60):\(10 + i % 40),\(lat),106.1,\(modes[i % modes.count]),\(rsrp),-9,12,"
+                    + "\(nr),-11,\(rssi),\(i * 10),-1")
+        }
+        let text = lines.joined(separator: "\n")
+        let single = Self.ingest(text, workers: 0, mapping: .cork5G)
+        #expect(single.summary?.rowsRead == 600)
+        #expect(single.summary?.sentinelValues[.rsrpDbm] ?? 0 > 0)
+        #expect(single.summary?.sentinelValues[.nrSsRsrpDbm] ?? 0 > 0)
+        #expect(single.summary?.droppedOutOfRange[.rsrpDbm] ?? 0 > 0)
+        #expect(!single.samples.isEmpty)
+        for chunkSize in [64, 1 << 20] {
+            #expect(Self.ingest(text, workers: workers, chunkSize: chunkSize, mapping: .cork5G) == single)
+        }
+    }
+
     @Test(arguments: [1, 2])
     func strictModeStopsAtTheSameRow(workers: Int) {
         let single = Self.ingest(Self.awkwardCSV, workers: 0, strict: true)
