@@ -1,3 +1,5 @@
+import Foundation
+
 /// Finds the cells of a stream of nearby points (a drive test, a track) faster than `H3.latLngToCell`, with
 /// identical results.
 ///
@@ -17,6 +19,11 @@ public struct H3CellLocator: Sendable {
     /// Inward unit normals of the described cell's edge great circles, and its centre.
     private var normals: [Vec3] = []
     private var center = Vec3(x: 0, y: 0, z: 0)
+    /// The described cell's edges as planar tests in latitude/longitude around its centre (see `isPlanarInside`).
+    private var edges: [PlanarEdge] = []
+    /// The centre of the described cell in degrees.
+    private var centerLat = 0.0
+    private var centerLng = 0.0
     /// How many points were answered from the remembered cell (for tests and benchmarks).
     public private(set) var hits = 0
 
@@ -28,6 +35,11 @@ public struct H3CellLocator: Sendable {
     /// The cell holding `p`, equal to `H3.latLngToCell(p, resolution:)`.
     public mutating func cell(for p: LatLng) -> H3Index {
         guard p.isFinite else { return H3.latLngToCell(p, resolution: self.resolution) }
+        if let described = self.described, self.isPlanarInside(p) {
+            self.hits += 1
+            self.last = described
+            return described
+        }
         let v = Vec3(
             latRadians: p.lat * H3Constants.degreesToRadians, lngRadians: p.lng * H3Constants.degreesToRadians)
         if let described = self.described, self.isSafelyInside(v) {
@@ -47,6 +59,35 @@ public struct H3CellLocator: Sendable {
             return false
         }
         return true
+    }
+
+    /// An edge's `dot(v(lat, lng), normal)` to first order around the cell's centre (radians):
+    /// `value + dLat * dLat + dLng * dLng`.
+    private struct PlanarEdge {
+        var value: Double
+        var dLat: Double
+        var dLng: Double
+    }
+
+    /// True only for points that `isSafelyInside` would accept too, without sine or cosine.
+    ///
+    /// For an edge normal n, f(lat, lng) = v(lat, lng)·n has second derivatives of at most 1 in absolute value
+    /// (they are dot products of a unit vector with vectors of length at most 1), so by Taylor's theorem f at
+    /// a point differs from its first-order expansion around the centre by at most Δlat² + Δlng² (radians).
+    /// The expansion must therefore clear 1e-11 + Δlat² + Δlng²: f is then above 1e-11, far enough above the
+    /// 1e-12 of `isSafelyInside` for the rounding of either computation (≈ 1e-16) not to matter. Points far
+    /// from the centre (where the bound grows) are left to the exact test.
+    @inline(__always)
+    private func isPlanarInside(_ p: LatLng) -> Bool {
+        let a = (p.lat - self.centerLat) * H3Constants.degreesToRadians
+        let b = (p.lng - self.centerLng) * H3Constants.degreesToRadians
+        let q = a * a + b * b
+        guard q < 1e-6 else { return false }
+        let margin = 1e-11 + q
+        for e in self.edges where e.value + e.dLat * a + e.dLng * b <= margin {
+            return false
+        }
+        return !self.edges.isEmpty
     }
 
     private mutating func describe(_ cell: H3Index) {
@@ -72,5 +113,16 @@ public struct H3CellLocator: Sendable {
         self.described = cell
         self.normals = normals
         self.center = center
+        // The centre in degrees, rounded, and the expansion of every edge around that rounded point.
+        let lat = asin(min(max(center.z, -1), 1))
+        let lng = atan2(center.y, center.x)
+        self.centerLat = lat / H3Constants.degreesToRadians
+        self.centerLng = lng / H3Constants.degreesToRadians
+        let la = self.centerLat * H3Constants.degreesToRadians
+        let lo = self.centerLng * H3Constants.degreesToRadians
+        let at = Vec3(latRadians: la, lngRadians: lo)
+        let byLat = Vec3(x: -sin(la) * cos(lo), y: -sin(la) * sin(lo), z: cos(la))
+        let byLng = Vec3(x: -cos(la) * sin(lo), y: cos(la) * cos(lo), z: 0)
+        self.edges = normals.map { PlanarEdge(value: at.dot($0), dLat: byLat.dot($0), dLng: byLng.dot($0)) }
     }
 }
