@@ -30,8 +30,7 @@ mkdir -p "$out"
 if [ -n "${NETMON_BIN:-}" ]; then
   bin="$NETMON_BIN"
 else
-  swift build -c release --static-swift-stdlib --product netmon-gateway >/dev/null
-  bin="$(swift build -c release --static-swift-stdlib --show-bin-path)/netmon-gateway"
+  bin="$(scripts/build-gateway 2>/dev/null)"
 fi
 bin="$(realpath "$bin")"
 

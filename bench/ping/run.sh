@@ -20,8 +20,7 @@ mkdir -p "$OUT"
 if [[ -n ${NETMON_BIN:-} ]]; then
     NETMON=$NETMON_BIN
 else
-    swift build -c release --static-swift-stdlib --product netmon-gateway >&2
-    NETMON="$(swift build -c release --static-swift-stdlib --show-bin-path)/netmon-gateway"
+    NETMON="$(scripts/build-gateway)"
 fi
 TIME=/usr/bin/time
 [[ -x $TIME ]] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
