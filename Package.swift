@@ -2,12 +2,7 @@
 import PackageDescription
 
 // Swift 6 language mode (the default for tools 6.1): complete strict concurrency checking.
-// Release builds put each function in a section of its own, so the linker can place the functions a gateway runs
-// next to each other (see `gatewayOrder` below).
-let strict: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
-    .unsafeFlags(["-Xfrontend", "-function-sections"], .when(configuration: .release)),
-]
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 // Per-packet and per-row hot paths (NetMonitor, CoverageModel): release builds skip the dynamic exclusivity checks
 // on class properties (a fifth of `coverage report`'s time); debug builds, which the tests run, keep them.
 let hotPath: [SwiftSetting] =
@@ -25,8 +20,7 @@ let compactRelocations: [LinkerSetting] = [
 ]
 // The gateway build also places the functions a gateway runs next to each other, from a profile made by
 // `scripts/gateway-order`: the daemon then touches far fewer code pages than with functions spread over the file.
-// Functions of netmon's own modules have sections of their own (`strict` above); those of the dependencies move with
-// their source file's section (SwiftPM gives no way to set `-function-sections` for them).
+// It works on functions in sections of their own, which `scripts/build-gateway` asks of every module.
 let packageRoot = String(#filePath.dropLast("/Package.swift".count))
 let gatewayOrder: [LinkerSetting] = [
     .unsafeFlags(
