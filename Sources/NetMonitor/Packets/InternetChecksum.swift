@@ -56,9 +56,10 @@ public struct InternetChecksum: Sendable, Hashable {
         }
     }
 
-    /// Adds one 16-bit word in host order (e.g. a length or protocol number of a pseudo-header).
+    /// Adds one 16-bit word in host order that sits at an even offset of the message (e.g. a length or protocol
+    /// number of a pseudo-header, or a header field). The sum does not depend on the order of aligned words, so a
+    /// word may come before, between or after byte runs, also after an odd-length run.
     public mutating func add(word: UInt16) {
-        precondition(self.pendingHighByte == nil, "add(word:) needs the previous runs to have even length")
         self.sum &+= UInt64(word)
     }
 

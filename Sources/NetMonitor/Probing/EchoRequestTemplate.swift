@@ -1,36 +1,29 @@
 /// The echo requests of one run, prepared once: the payload (nonce and fill pattern) is written at the start, and
 /// per probe only the header, the probe number in the cookie and the ICMPv4 checksum change. The checksum is the
-/// constant part's sum (RFC 1071 allows summing in any order) plus the words that changed, so a send costs a few
-/// additions instead of a pass over the packet.
+/// constant part's `InternetChecksum` (RFC 1071 allows summing in any order) plus the words that changed, so a
+/// send costs a few additions instead of a pass over the packet.
 ///
 /// Not thread-safe: one template belongs to the thread that sends.
 struct EchoRequestTemplate {
     /// The packet buffer (ICMP header and payload), rewritten by `prepare`.
     private let packet: UnsafeMutableRawBufferPointer
-    private let length: Int
     private let identifier: UInt16
     private let hasCookie: Bool
-    /// Sum of the 16-bit words that `prepare` never rewrites (the payload outside the probe number).
-    private let constantSum: UInt64
+    /// The checksum of what `prepare` never rewrites (the payload outside the probe number).
+    private let constantPart: InternetChecksum
 
     /// Allocates and fills the template for `payloadSize` payload bytes.
     init(identifier: UInt16, payload: ProbePayload, payloadSize: Int) {
-        self.length = ICMPEcho.headerLength + payloadSize
-        self.packet = .allocate(byteCount: self.length, alignment: 8)
+        self.packet = .allocate(byteCount: ICMPEcho.headerLength + payloadSize, alignment: 8)
         self.identifier = identifier
         self.hasCookie = payloadSize >= ProbePayload.cookieLength
         for index in 0..<ICMPEcho.headerLength { self.packet[index] = 0 }
         payload.write(
             probe: 0, into: UnsafeMutableRawBufferPointer(rebasing: self.packet[ICMPEcho.headerLength...]))
-        // Probe 0 leaves the probe-number bytes zero: they add nothing to the constant sum.
-        var sum: UInt64 = 0
-        var index = ICMPEcho.headerLength
-        while index + 1 < self.length {
-            sum &+= UInt64(self.packet[index]) << 8 | UInt64(self.packet[index + 1])
-            index += 2
-        }
-        if index < self.length { sum &+= UInt64(self.packet[index]) << 8 }
-        self.constantSum = sum
+        // Probe 0 leaves the probe-number bytes zero: they add nothing to the constant part.
+        var constantPart = InternetChecksum()
+        constantPart.add(UnsafeRawBufferPointer(rebasing: self.packet[ICMPEcho.headerLength...]))
+        self.constantPart = constantPart
     }
 
     /// Releases the buffer.
@@ -50,7 +43,10 @@ struct EchoRequestTemplate {
         bytes[5] = UInt8(truncatingIfNeeded: self.identifier)
         bytes[6] = UInt8(truncatingIfNeeded: sequence >> 8)
         bytes[7] = UInt8(truncatingIfNeeded: sequence)
-        var sum = self.constantSum &+ UInt64(type) << 8 &+ UInt64(self.identifier) &+ UInt64(sequence)
+        var checksum = self.constantPart
+        checksum.add(word: UInt16(type) << 8)
+        checksum.add(word: self.identifier)
+        checksum.add(word: sequence)
         if self.hasCookie {
             // Bytes 8..<16 of the payload: the probe number, big-endian.
             let number = UInt64(probe)
@@ -59,14 +55,13 @@ struct EchoRequestTemplate {
                 let value = UInt16(truncatingIfNeeded: number >> UInt64(48 - 16 * word))
                 bytes[base + 2 * word] = UInt8(truncatingIfNeeded: value >> 8)
                 bytes[base + 2 * word + 1] = UInt8(truncatingIfNeeded: value)
-                sum &+= UInt64(value)
+                checksum.add(word: value)
             }
         }
         if family == .v4 {
-            while sum >> 16 != 0 { sum = (sum & 0xFFFF) &+ (sum >> 16) }
-            let checksum = ~UInt16(truncatingIfNeeded: sum)
-            bytes[2] = UInt8(truncatingIfNeeded: checksum >> 8)
-            bytes[3] = UInt8(truncatingIfNeeded: checksum)
+            let value = checksum.value
+            bytes[2] = UInt8(truncatingIfNeeded: value >> 8)
+            bytes[3] = UInt8(truncatingIfNeeded: value)
         }
         return UnsafeRawBufferPointer(bytes)
     }
