@@ -14,16 +14,22 @@ public final class CSVReportReader: SignalReportReader {
     private let strict: Bool
     /// The mapping's sentinel values as a list: a handful, compared directly (no hashing per value).
     private let sentinels: [Double]
+    /// The mapping's time zone and fixed operator, kept apart so rows do not copy the mapping to read them.
+    private let timeZone: TimeZoneRule
+    private let fixedOperator: String?
     /// What the import did so far (accepted rows are counted per technology in a flat array while reading).
     public var summary: ImportSummary {
         var summary = self.partialSummary
-        for (i, n) in self.acceptedPerTechnology.enumerated() where n > 0 {
-            summary.accepted[Technology.allCases[i], default: 0] += n
+        for (i, t) in Technology.allCases.enumerated() where self.acceptedPerTechnology[i] > 0 {
+            summary.accepted[t, default: 0] += self.acceptedPerTechnology[i]
         }
         return summary
     }
     private var partialSummary = ImportSummary()
-    private var acceptedPerTechnology = [Int](repeating: 0, count: Technology.allCases.count)
+    // The tables read for every row live in memory of the reader's own (plain pointers), so rows do not
+    // retain and release arrays to read them.
+    /// Rows accepted per technology (by `position(of:)`).
+    private let acceptedPerTechnology = UnsafeMutablePointer<Int>.allocate(capacity: 5)
     public let totalBytes: Int64?
     public var bytesConsumed: Int64 { self.records.bytesConsumed }
 
@@ -36,10 +42,15 @@ public final class CSVReportReader: SignalReportReader {
     /// Technology spellings seen so far, as bytes (a handful): no String per row.
     private var technologyCache: [([UInt8], Technology)] = []
     /// The spellings of at most eight bytes among them, packed into an integer, with their length.
-    private var shortTechnologyCache: [(UInt64, Int, Technology)] = []
+    private let shortTechnologyCache = UnsafeMutablePointer<(UInt64, Int, Technology)>.allocate(capacity: 8)
+    private var shortTechnologyCount = 0
     private var latColumn = -1, lonColumn = -1, technologyColumn = -1, timeColumn = -1
     private var operatorColumn = -1, deviceColumn = -1, dlColumn = -1, ulColumn = -1
-    private var baseMetrics: [(SignalMetric, Int)] = []
+    /// The metrics the header has columns for, with their columns, in `SignalMetric.allCases` order.
+    private let baseMetrics = UnsafeMutablePointer<(SignalMetric, Int)>.allocate(capacity: SignalMetric.allCases.count)
+    private var baseMetricCount = 0
+    /// Whether the mapping has sentinel values (most have none: one test less per value).
+    private let hasSentinels: Bool
     private var technologyMetrics: [Technology: [(SignalMetric, Int)]] = [:]
     private var technologyKbps: [Technology: [(ReportField, Int)]] = [:]
     /// The last operator and device texts, reused while rows repeat them.
@@ -53,7 +64,11 @@ public final class CSVReportReader: SignalReportReader {
         self.records = RecordReader(source: source, mode: .csv(separator: mapping.separator))
         self.mapping = mapping
         self.sentinels = Array(mapping.sentinels)
+        self.timeZone = mapping.timeZone
+        self.fixedOperator = mapping.fixedOperator
+        self.hasSentinels = !mapping.sentinels.isEmpty
         self.strict = strict
+        self.acceptedPerTechnology.initialize(repeating: 0, count: 5)
         self.totalBytes = source.totalBytes
     }
 
@@ -63,7 +78,7 @@ public final class CSVReportReader: SignalReportReader {
         precondition(self.headerRead, "restart(on:) needs the header read")
         self.records = records
         self.partialSummary = ImportSummary(maxKeptRejections: self.partialSummary.maxKeptRejections)
-        for i in self.acceptedPerTechnology.indices { self.acceptedPerTechnology[i] = 0 }
+        for i in 0..<5 { self.acceptedPerTechnology[i] = 0 }
     }
 
     /// The records the reader is on (to hand the rest of a chunk on after the header).
@@ -77,7 +92,8 @@ public final class CSVReportReader: SignalReportReader {
         copy.baseIndex = self.baseIndex
         copy.technologyIndex = self.technologyIndex
         copy.technologyCache = self.technologyCache
-        copy.shortTechnologyCache = self.shortTechnologyCache
+        copy.shortTechnologyCache.initialize(from: self.shortTechnologyCache, count: self.shortTechnologyCount)
+        copy.shortTechnologyCount = self.shortTechnologyCount
         copy.latColumn = self.latColumn
         copy.lonColumn = self.lonColumn
         copy.technologyColumn = self.technologyColumn
@@ -86,18 +102,29 @@ public final class CSVReportReader: SignalReportReader {
         copy.deviceColumn = self.deviceColumn
         copy.dlColumn = self.dlColumn
         copy.ulColumn = self.ulColumn
-        copy.baseMetrics = self.baseMetrics
+        copy.baseMetrics.initialize(from: self.baseMetrics, count: self.baseMetricCount)
+        copy.baseMetricCount = self.baseMetricCount
         copy.technologyMetrics = self.technologyMetrics
         copy.technologyKbps = self.technologyKbps
         copy.partialSummary = ImportSummary(maxKeptRejections: self.partialSummary.maxKeptRejections)
         return copy
     }
 
+    deinit {
+        self.acceptedPerTechnology.deallocate()
+        self.shortTechnologyCache.deallocate()
+        self.baseMetrics.deallocate()
+    }
+
     init(records: RecordReader, mapping: ColumnMapping, strict: Bool) {
         self.records = records
         self.mapping = mapping
         self.sentinels = Array(mapping.sentinels)
+        self.timeZone = mapping.timeZone
+        self.fixedOperator = mapping.fixedOperator
+        self.hasSentinels = !mapping.sentinels.isEmpty
         self.strict = strict
+        self.acceptedPerTechnology.initialize(repeating: 0, count: 5)
         self.totalBytes = nil
     }
 
@@ -147,9 +174,13 @@ public final class CSVReportReader: SignalReportReader {
         self.deviceColumn = self.column(.device)
         self.dlColumn = self.column(.dlKbps)
         self.ulColumn = self.column(.ulKbps)
-        self.baseMetrics = SignalMetric.allCases.compactMap { metric in
+        self.baseMetricCount = 0
+        for metric in SignalMetric.allCases {
             let i = self.column(ReportField(rawValue: metric.rawValue)!)
-            return i >= 0 ? (metric, i) : nil
+            if i >= 0 {
+                (self.baseMetrics + self.baseMetricCount).initialize(to: (metric, i))
+                self.baseMetricCount += 1
+            }
         }
         for (technology, pairs) in self.technologyIndex {
             self.technologyMetrics[technology] = pairs.compactMap { field, i in field.metric.map { ($0, i) } }
@@ -158,27 +189,22 @@ public final class CSVReportReader: SignalReportReader {
     }
 
     /// The technology named by the field's bytes.
-    private func technology(at index: Int) -> Result<Technology, Reason> {
+    private func technology(_ bytes: UnsafeRawBufferPointer) -> Result<Technology, Reason> {
         // Spellings of up to eight bytes are compared as one integer (no array to retain per row).
-        let packed = self.records.withField(index) { bytes -> (UInt64, Int)? in
-            guard bytes.count <= 8 else { return nil }
+        var packed: (UInt64, Int)?
+        if bytes.count <= 8 {
             var key: UInt64 = 0
             withUnsafeMutableBytes(of: &key) { $0.copyMemory(from: bytes) }
-            return (key, bytes.count)
+            packed = (key, bytes.count)
         }
         if let (key, length) = packed {
-            for (k, l, t) in self.shortTechnologyCache where k == key && l == length { return .success(t) }
+            for i in 0..<self.shortTechnologyCount {
+                let (k, l, t) = self.shortTechnologyCache[i]
+                if k == key && l == length { return .success(t) }
+            }
         }
-        if let hit = self.records.withField(
-            index,
-            { bytes -> Technology? in
-                for (spelling, t) in self.technologyCache where spelling.elementsEqual(bytes) { return t }
-                return nil
-            })
-        {
-            return .success(hit)
-        }
-        let text = self.records.string(index)
+        for (spelling, t) in self.technologyCache where spelling.elementsEqual(bytes) { return .success(t) }
+        let text = String(decoding: bytes, as: UTF8.self)
         let trimmed = text.trimmingSpaces
         if trimmed.isEmpty { return .failure(Reason(text: "technology is empty")) }
         guard let t = self.mapping.technology(named: trimmed) else {
@@ -186,22 +212,25 @@ public final class CSVReportReader: SignalReportReader {
         }
         if self.technologyCache.count < 32 {
             self.technologyCache.append((Array(text.utf8), t))
-            if let (key, length) = packed { self.shortTechnologyCache.append((key, length, t)) }
+            if let (key, length) = packed, self.shortTechnologyCount < 8 {
+                (self.shortTechnologyCache + self.shortTechnologyCount).initialize(to: (key, length, t))
+                self.shortTechnologyCount += 1
+            }
         }
         return .success(t)
     }
 
     /// A text field, reusing the previous String while the bytes repeat.
     private func cachedText(
-        _ index: Int, _ lastBytes: inout [UInt8], _ last: inout String?, normalize: (String) -> String?
+        _ field: UnsafeRawBufferPointer, _ lastBytes: inout [UInt8], _ last: inout String?,
+        normalize: (String) -> String?
     ) -> String? {
-        let same = self.records.withField(index) { field in
+        let same =
             lastBytes.count == field.count
-                && (field.isEmpty
-                    || lastBytes.withUnsafeBytes { memcmp($0.baseAddress!, field.baseAddress!, field.count) == 0 })
-        }
+            && (field.isEmpty
+                || lastBytes.withUnsafeBytes { memcmp($0.baseAddress!, field.baseAddress!, field.count) == 0 })
         if same && !lastBytes.isEmpty { return last }
-        lastBytes = self.records.withField(index) { Array($0) }
+        lastBytes = Array(field)
         last = normalize(String(decoding: lastBytes, as: UTF8.self))
         return last
     }
@@ -254,40 +283,41 @@ public final class CSVReportReader: SignalReportReader {
     @inline(__always)
     private func column(_ field: ReportField) -> Int { self.baseIndex[Self.fieldPosition[field]!] }
 
-    private func number(_ index: Int, _ label: String) -> Result<Double?, Reason> {
-        switch self.parsedNumber(index) {
+    @inline(__always)
+    private func number(_ fields: RecordReader.Fields, _ index: Int, _ label: StaticString) -> Result<Double?, Reason> {
+        switch Self.parsedNumber(fields, index) {
         case .empty: return .success(nil)
         case .value(let v): return .success(v)
-        case .invalid: return .failure(self.notANumber(index, label))
+        case .invalid: return .failure(Self.notANumber(fields[index], "\(label)"))
         }
     }
 
     @inline(__always)
-    private func parsedNumber(_ index: Int) -> NumberParsing.Parsed {
+    private static func parsedNumber(_ fields: RecordReader.Fields, _ index: Int) -> NumberParsing.Parsed {
         if index < 0 { return .empty }
-        return self.records.withField(index) { NumberParsing.parse($0) }
+        return NumberParsing.parse(fields[index])
     }
 
-    private func notANumber(_ index: Int, _ label: String) -> Reason {
-        self.records.withField(index) { bytes in
-            Reason(text: "\(label) is not a number: '\(String(decoding: bytes.prefix(40), as: UTF8.self))'")
-        }
+    @inline(never)
+    private static func notANumber(_ bytes: UnsafeRawBufferPointer, _ label: String) -> Reason {
+        Reason(text: "\(label) is not a number: '\(String(decoding: bytes.prefix(40), as: UTF8.self))'")
     }
 
     private func parseRow<Sink: ReportRowSink>(into report: inout Sink) -> Reason? {
-        let fieldCount = self.records.fieldCount
+        let fields = self.records.currentFields
+        let fieldCount = fields.count
         if fieldCount != self.headerCount {
             return Reason(text: "row has \(fieldCount) fields, the header has \(self.headerCount)")
         }
         // Technology first: it decides which columns apply.
         let technology: Technology
-        switch self.technology(at: self.technologyColumn) {
+        switch self.technology(fields[self.technologyColumn]) {
         case .failure(let r): return r
         case .success(let t): technology = t
         }
         let lat: Double
         let lon: Double
-        switch (self.number(self.latColumn, "lat"), self.number(self.lonColumn, "lon")) {
+        switch (self.number(fields, self.latColumn, "lat"), self.number(fields, self.lonColumn, "lon")) {
         case (.failure(let r), _), (_, .failure(let r)): return r
         case (.success(nil), _): return Reason(text: "lat is missing")
         case (_, .success(nil)): return Reason(text: "lon is missing")
@@ -299,73 +329,82 @@ public final class CSVReportReader: SignalReportReader {
         report.setPosition(lat: lat, lon: lon, technology: technology)
         self.rowTechnology = technology
         if self.timeColumn >= 0 {
-            let parsed = self.records.withField(self.timeColumn) {
-                TimestampParsing.parse($0, zone: self.mapping.timeZone, cache: &self.dateCache)
-            }
+            let parsed = TimestampParsing.parse(fields[self.timeColumn], zone: self.timeZone, cache: &self.dateCache)
             switch parsed {
             case .empty: break
             case .value(let t): report.setTime(t)
             case .invalid(let why): return Reason(text: why)
             }
         }
-        if let fixed = self.mapping.fixedOperator {
+        if let fixed = self.fixedOperator {
             report.setOperator(fixed)
         } else if self.operatorColumn >= 0 {
             report.setOperator(
-                self.cachedText(self.operatorColumn, &self.lastOperatorBytes, &self.lastOperator) {
+                self.cachedText(fields[self.operatorColumn], &self.lastOperatorBytes, &self.lastOperator) {
                     ReportValidation.normalizeOperator($0)
                 })
         }
         // Reading the device never rejects a row: sinks that do not keep it skip it.
         if Sink.keepsDevice && self.deviceColumn >= 0 {
             report.setDevice(
-                self.cachedText(self.deviceColumn, &self.lastDeviceBytes, &self.lastDevice) {
+                self.cachedText(fields[self.deviceColumn], &self.lastDeviceBytes, &self.lastDevice) {
                     let d = $0.trimmingSpaces
                     return d.isEmpty ? nil : d
                 })
         }
-        for (metric, index) in self.baseMetrics {
-            if let failure = self.readMetric(metric, index, into: &report) { return failure }
+        for m in 0..<self.baseMetricCount {
+            let (metric, index) = self.baseMetrics[m]
+            // Most metric fields of a row are empty: skipped here, without a call.
+            if fields[index].isEmpty { continue }
+            if let failure = self.readMetric(fields, metric, index, into: &report) { return failure }
         }
         if !self.technologyMetrics.isEmpty, let extra = self.technologyMetrics[technology] {
             for (metric, index) in extra {
-                if let failure = self.readMetric(metric, index, into: &report) { return failure }
+                if let failure = self.readMetric(fields, metric, index, into: &report) { return failure }
             }
         }
-        if self.dlColumn >= 0, let failure = self.readKbps(.dlKbps, self.dlColumn, into: &report) {
+        if self.dlColumn >= 0, let failure = self.readKbps(fields, .dlKbps, self.dlColumn, into: &report) {
             return failure
         }
-        if self.ulColumn >= 0, let failure = self.readKbps(.ulKbps, self.ulColumn, into: &report) {
+        if self.ulColumn >= 0, let failure = self.readKbps(fields, .ulKbps, self.ulColumn, into: &report) {
             return failure
         }
         if !self.technologyKbps.isEmpty, let extra = self.technologyKbps[technology] {
             for (field, index) in extra {
-                if let failure = self.readKbps(field, index, into: &report) { return failure }
+                if let failure = self.readKbps(fields, field, index, into: &report) { return failure }
             }
         }
         return nil
     }
 
-    private func readKbps<Sink: ReportRowSink>(_ field: ReportField, _ index: Int, into report: inout Sink) -> Reason? {
-        switch self.number(index, field.rawValue) {
-        case .failure(let r): return r
-        case .success(nil): return nil
-        case .success(let v?):
+    @inline(__always)
+    private func readKbps<Sink: ReportRowSink>(
+        _ fields: RecordReader.Fields, _ field: ReportField, _ index: Int, into report: inout Sink
+    ) -> Reason? {
+        switch Self.parsedNumber(fields, index) {
+        case .invalid: return Self.notANumber(fields[index], field.rawValue)
+        case .empty: return nil
+        case .value(let v):
             report.setKbps(field, v >= 0 ? v : nil)
             return nil
         }
     }
 
+    @inline(__always)
     private func readMetric<Sink: ReportRowSink>(
-        _ metric: SignalMetric, _ index: Int, into report: inout Sink
+        _ fields: RecordReader.Fields, _ metric: SignalMetric, _ index: Int, into report: inout Sink
     ) -> Reason? {
-        switch self.parsedNumber(index) {
-        case .invalid: return self.notANumber(index, metric.rawValue)
+        switch Self.parsedNumber(fields, index) {
+        case .invalid: return Self.notANumber(fields[index], metric.rawValue)
         case .empty: return nil
         case .value(let v):
-            report.setMetric(
-                metric,
-                ReportValidation.accept(v, metric: metric, sentinels: self.sentinels, summary: &self.partialSummary))
+            if !self.hasSentinels && metric.validRange.contains(v) {
+                report.setMetric(metric, v)  // what `accept` returns for it
+            } else {
+                report.setMetric(
+                    metric,
+                    ReportValidation.accept(v, metric: metric, sentinels: self.sentinels, summary: &self.partialSummary))
+            }
             return nil
         }
     }

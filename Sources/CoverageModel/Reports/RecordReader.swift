@@ -37,7 +37,8 @@ public final class RecordReader {
     public private(set) var fieldCount = 0
     /// Start and end offsets of each field, in pairs (grown as needed).
     private var fieldBounds: UnsafeMutablePointer<Int>
-    private var fieldCapacity = 64
+    /// Room for this many fields (a record of fewer bytes than this is split without checking for room).
+    private var fieldCapacity = 256
 
     public init(source: any ByteSource, mode: Mode, chunkSize: Int = 1 << 20, maxRecordBytes: Int = 64 << 20) {
         self.source = source
@@ -70,18 +71,39 @@ public final class RecordReader {
         return self.fieldBounds[2 * index]..<self.fieldBounds[2 * index + 1]
     }
 
-    @inline(__always)
-    private func appendField(_ start: Int, _ end: Int) {
-        if self.fieldCount == self.fieldCapacity {
-            let bigger = UnsafeMutablePointer<Int>.allocate(capacity: 4 * self.fieldCapacity)
-            bigger.update(from: self.fieldBounds, count: 2 * self.fieldCount)
-            self.fieldBounds.deallocate()
-            self.fieldBounds = bigger
-            self.fieldCapacity *= 2
+    /// Doubles the room for field bounds (keeping the first `count` pairs) and returns the new storage.
+    @inline(never)
+    private func growFieldBounds(keeping count: Int) -> UnsafeMutablePointer<Int> {
+        let bigger = UnsafeMutablePointer<Int>.allocate(capacity: 4 * self.fieldCapacity)
+        bigger.update(from: self.fieldBounds, count: 2 * count)
+        self.fieldBounds.deallocate()
+        self.fieldBounds = bigger
+        self.fieldCapacity *= 2
+        return bigger
+    }
+
+    /// The current record's bytes and field bounds as plain pointers, for reading many fields of one record
+    /// without going through the reader for each (no reference counting, no reloading of the reader's state).
+    /// Valid until the next call to `next()`.
+    public struct Fields {
+        let base: UnsafeRawPointer
+        let bounds: UnsafePointer<Int>
+        /// How many fields the record has.
+        public let count: Int
+
+        /// The bytes of field `index`.
+        @inline(__always)
+        public subscript(index: Int) -> UnsafeRawBufferPointer {
+            precondition(index >= 0 && index < self.count, "field index out of range")
+            let start = self.bounds[2 * index]
+            return UnsafeRawBufferPointer(start: self.base + start, count: self.bounds[2 * index + 1] - start)
         }
-        self.fieldBounds[2 * self.fieldCount] = start
-        self.fieldBounds[2 * self.fieldCount + 1] = end
-        self.fieldCount += 1
+    }
+
+    /// The fields of the record last returned.
+    @inline(__always)
+    public var currentFields: Fields {
+        Fields(base: UnsafeRawPointer(self.buffer.baseAddress!), bounds: self.fieldBounds, count: self.fieldCount)
     }
 
     /// The name of the source, for messages.
@@ -186,12 +208,63 @@ public final class RecordReader {
     }
 
     private func split(_ from: Int, _ to: Int, sawQuote: Bool) {
-        self.fieldCount = 0
+        // The bounds are written through locals: stores through the pointer could otherwise alias the
+        // reader's own fields and force them to be reloaded for every field.
+        var bounds = self.fieldBounds
+        var capacity = self.fieldCapacity
+        var count = 0
+        @inline(__always)
+        func append(_ start: Int, _ end: Int) {
+            if count == capacity {
+                bounds = self.growFieldBounds(keeping: count)
+                capacity = self.fieldCapacity
+            }
+            bounds[2 * count] = start
+            bounds[2 * count + 1] = end
+            count += 1
+        }
+        defer { self.fieldCount = count }
         guard case .csv(let separator) = self.mode else {
-            self.appendField(from, to)
+            append(from, to)
             return
         }
         let base = self.buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        if !sawQuote && to - from < capacity {
+            // A record has at most one field more than it has bytes: room for all, no check per field, and
+            // positions that cannot overflow (wrapping arithmetic, no overflow checks).
+            var fieldStart = from
+            var i = from
+            let pattern = 0x0101_0101_0101_0101 &* UInt64(separator)
+            let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+            var slot = bounds
+            while i &+ 8 <= to {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                let x = word ^ pattern
+                var zeros = ~(((x & low7) &+ low7) | x | low7)
+                while zeros != 0 {
+                    let at = i &+ Int(truncatingIfNeeded: zeros.trailingZeroBitCount &>> 3)
+                    slot[0] = fieldStart
+                    slot[1] = at
+                    slot += 2
+                    fieldStart = at &+ 1
+                    zeros &= zeros &- 1
+                }
+                i &+= 8
+            }
+            while i < to {
+                if base[i] == separator {
+                    slot[0] = fieldStart
+                    slot[1] = i
+                    slot += 2
+                    fieldStart = i &+ 1
+                }
+                i &+= 1
+            }
+            slot[0] = fieldStart
+            slot[1] = to
+            count = (bounds.distance(to: slot) &>> 1) &+ 1
+            return
+        }
         if !sawQuote {
             var fieldStart = from
             var i = from
@@ -205,7 +278,7 @@ public final class RecordReader {
                 var zeros = ~(((x & low7) &+ low7) | x | low7)
                 while zeros != 0 {
                     let at = i + zeros.trailingZeroBitCount >> 3
-                    self.appendField(fieldStart, at)
+                    append(fieldStart, at)
                     fieldStart = at + 1
                     zeros &= zeros &- 1
                 }
@@ -213,12 +286,12 @@ public final class RecordReader {
             }
             while i < to {
                 if base[i] == separator {
-                    self.appendField(fieldStart, i)
+                    append(fieldStart, i)
                     fieldStart = i + 1
                 }
                 i += 1
             }
-            self.appendField(fieldStart, to)
+            append(fieldStart, to)
             return
         }
         // Quoted fields: unescape in place (the text only shrinks).
@@ -257,11 +330,11 @@ public final class RecordReader {
                     read += 1
                 }
             }
-            self.appendField(fieldStart, write)
+            append(fieldStart, write)
             if read >= to { break }
             read += 1  // separator
             if read == to {
-                self.appendField(to, to)
+                append(to, to)
                 break
             }
         }
