@@ -188,7 +188,6 @@ private struct ParallelRun {
         out.cells.reserveCapacity(bytes / 64)
         out.operators.reserveCapacity(bytes / 64)
         out.values.reserveCapacity(bytes / 64 * judged.count)
-        var lastCode: String?
         var lastIndex: UInt16 = 0
         // Per judged technology: its primary metric and which report technologies count for it (bit i for
         // `Technology.allCases[i]`; plain values, nothing to retain per row).
@@ -200,10 +199,11 @@ private struct ParallelRun {
         }
         var row = CompactReportRow()
         do {
-            while try reader.next(into: &row) {
+            try reader.forEachRow(into: &row) { row in
                 out.cells.append(locator.cell(for: LatLng(lat: row.lat, lng: row.lon)))
-                if row.operatorCode != lastCode {
-                    lastCode = row.operatorCode
+                // The row keeps its operator until another one comes (`keepsOperatorAcrossRows`).
+                if row.operatorChanged {
+                    row.operatorChanged = false
                     if let code = row.operatorCode {
                         if let i = out.operatorCodes.firstIndex(of: code) {
                             lastIndex = UInt16(i + 1)

@@ -26,6 +26,19 @@ public struct H3CellLocator: Sendable {
     private var centerLng = 0.0
     /// How many points were answered from the remembered cell (for tests and benchmarks).
     public private(set) var hits = 0
+    /// Descriptions of cells described before (drive tests come back to the same cells, with other devices and
+    /// other runs): a cell's description depends only on the cell, so it is worked out once. At most
+    /// `maxRemembered` are kept (≈ 0.5 KB each); when full the memory starts again empty.
+    private var remembered: [H3Index: Description] = [:]
+    private static let maxRemembered = 4096
+
+    private struct Description {
+        var normals: [Vec3]
+        var center: Vec3
+        var edges: [PlanarEdge]
+        var centerLat: Double
+        var centerLng: Double
+    }
 
     /// A locator for cells of `resolution` (clamped to 0…15 like `H3.latLngToCell`).
     public init(resolution: Int) {
@@ -91,6 +104,15 @@ public struct H3CellLocator: Sendable {
     }
 
     private mutating func describe(_ cell: H3Index) {
+        if let known = self.remembered[cell] {
+            self.described = cell
+            self.normals = known.normals
+            self.center = known.center
+            self.edges = known.edges
+            self.centerLat = known.centerLat
+            self.centerLng = known.centerLng
+            return
+        }
         let fijk = cell.faceIJK
         let res = cell.resolution
         let boundary = cell.isPentagon ? fijk.pentagonBoundary(resolution: res) : fijk.hexagonBoundary(resolution: res)
@@ -124,5 +146,9 @@ public struct H3CellLocator: Sendable {
         let byLat = Vec3(x: -sin(la) * cos(lo), y: -sin(la) * sin(lo), z: cos(la))
         let byLng = Vec3(x: -cos(la) * sin(lo), y: cos(la) * cos(lo), z: 0)
         self.edges = normals.map { PlanarEdge(value: at.dot($0), dLat: byLat.dot($0), dLng: byLng.dot($0)) }
+        if self.remembered.count >= Self.maxRemembered { self.remembered.removeAll(keepingCapacity: true) }
+        self.remembered[cell] = Description(
+            normals: self.normals, center: self.center, edges: self.edges, centerLat: self.centerLat,
+            centerLng: self.centerLng)
     }
 }

@@ -79,6 +79,8 @@ public final class CSVReportReader: SignalReportReader {
         self.records = records
         self.partialSummary = ImportSummary(maxKeptRejections: self.partialSummary.maxKeptRejections)
         for i in 0..<5 { self.acceptedPerTechnology[i] = 0 }
+        // A new sink follows: it has no operator yet.
+        self.lastOperatorKey = PackedText(bits: 0, length: 0)
     }
 
     /// The records the reader is on (to hand the rest of a chunk on after the header).
@@ -220,15 +222,37 @@ public final class CSVReportReader: SignalReportReader {
         return .success(t)
     }
 
+    /// A field of one to eight bytes packed into an integer with its length; length 0 for any other field.
+    @inline(__always)
+    private static func packed(_ bytes: UnsafeRawBufferPointer) -> PackedText {
+        guard bytes.count >= 1 && bytes.count <= 8 else { return PackedText(bits: 0, length: 0) }
+        var bits: UInt64 = 0
+        withUnsafeMutableBytes(of: &bits) { $0.copyMemory(from: bytes) }
+        return PackedText(bits: bits, length: bytes.count)
+    }
+
+    private struct PackedText: Equatable {
+        var bits: UInt64
+        var length: Int
+    }
+
+    /// The last operator text given to a sink that keeps it, packed (length 0: none, or not packable).
+    private var lastOperatorKey = PackedText(bits: 0, length: 0)
+
+    /// Whether `bytes` holds exactly the bytes of `field`.
+    @inline(__always)
+    private static func equal(_ bytes: [UInt8], _ field: UnsafeRawBufferPointer) -> Bool {
+        bytes.count == field.count
+            && (field.isEmpty
+                || bytes.withUnsafeBytes { memcmp($0.baseAddress!, field.baseAddress!, field.count) == 0 })
+    }
+
     /// A text field, reusing the previous String while the bytes repeat.
     private func cachedText(
         _ field: UnsafeRawBufferPointer, _ lastBytes: inout [UInt8], _ last: inout String?,
         normalize: (String) -> String?
     ) -> String? {
-        let same =
-            lastBytes.count == field.count
-            && (field.isEmpty
-                || lastBytes.withUnsafeBytes { memcmp($0.baseAddress!, field.baseAddress!, field.count) == 0 })
+        let same = Self.equal(lastBytes, field)
         if same && !lastBytes.isEmpty { return last }
         lastBytes = Array(field)
         last = normalize(String(decoding: lastBytes, as: UTF8.self))
@@ -245,23 +269,46 @@ public final class CSVReportReader: SignalReportReader {
     @inline(__always)
     func next<Sink: ReportRowSink>(into row: inout Sink) throws -> Bool {
         if !self.headerRead { try self.readHeader() }
-        while try self.records.next() {
-            self.partialSummary.rowsRead += 1
-            row.reset()
-            switch self.parseRow(into: &row) {
-            case nil:
-                self.acceptedPerTechnology[Self.position(of: self.rowTechnology)] += 1
-                return true
-            case let reason?:
-                let rejection = RowRejection(
-                    file: self.records.sourceName, row: self.records.recordNumber, reason: reason.text)
-                if self.strict {
-                    throw ReportReadError(code: .badRow, message: reason.text, file: rejection.file, row: rejection.row)
-                }
-                self.partialSummary.reject(rejection)
-            }
+        let records = self.records
+        while try records.next() {
+            if try self.take(records, into: &row) { return true }
         }
         return false
+    }
+
+    /// Reads every remaining row, calling `body` with each accepted one (filled into `row` in place), as
+    /// repeated `next(into:)` calls would; the record reader is held once for all rows.
+    @inline(__always)
+    func forEachRow<Sink: ReportRowSink>(into row: inout Sink, _ body: (inout Sink) -> Void) throws {
+        if !self.headerRead { try self.readHeader() }
+        let records = self.records
+        while try records.next() {
+            if try self.take(records, into: &row) { body(&row) }
+        }
+    }
+
+    /// Parses the record `records` is on: true if accepted, else counts the rejection (or throws in strict mode).
+    @inline(__always)
+    private func take<Sink: ReportRowSink>(_ records: RecordReader, into row: inout Sink) throws -> Bool {
+        self.partialSummary.rowsRead += 1
+        row.reset()
+        switch self.parseRow(records.currentFields, into: &row) {
+        case nil:
+            self.acceptedPerTechnology[Self.position(of: self.rowTechnology)] += 1
+            return true
+        case let reason?:
+            try self.reject(reason, records)
+            return false
+        }
+    }
+
+    @inline(never)
+    private func reject(_ reason: Reason, _ records: RecordReader) throws {
+        let rejection = RowRejection(file: records.sourceName, row: records.recordNumber, reason: reason.text)
+        if self.strict {
+            throw ReportReadError(code: .badRow, message: reason.text, file: rejection.file, row: rejection.row)
+        }
+        self.partialSummary.reject(rejection)
     }
 
     /// The technology of the row last accepted by `parseRow`.
@@ -295,7 +342,7 @@ public final class CSVReportReader: SignalReportReader {
     @inline(__always)
     private static func parsedNumber(_ fields: RecordReader.Fields, _ index: Int) -> NumberParsing.Parsed {
         if index < 0 { return .empty }
-        return NumberParsing.parse(fields[index])
+        return NumberParsing.parse(fields.unchecked(index))
     }
 
     @inline(never)
@@ -303,15 +350,16 @@ public final class CSVReportReader: SignalReportReader {
         Reason(text: "\(label) is not a number: '\(String(decoding: bytes.prefix(40), as: UTF8.self))'")
     }
 
-    private func parseRow<Sink: ReportRowSink>(into report: inout Sink) -> Reason? {
-        let fields = self.records.currentFields
+    private func parseRow<Sink: ReportRowSink>(_ fields: RecordReader.Fields, into report: inout Sink) -> Reason? {
         let fieldCount = fields.count
         if fieldCount != self.headerCount {
             return Reason(text: "row has \(fieldCount) fields, the header has \(self.headerCount)")
         }
+        // From here on fields are read unchecked: every column index comes from the header, so it is below
+        // `headerCount`, which is the row's field count.
         // Technology first: it decides which columns apply.
         let technology: Technology
-        switch self.technology(fields[self.technologyColumn]) {
+        switch self.technology(fields.unchecked(self.technologyColumn)) {
         case .failure(let r): return r
         case .success(let t): technology = t
         }
@@ -329,7 +377,7 @@ public final class CSVReportReader: SignalReportReader {
         report.setPosition(lat: lat, lon: lon, technology: technology)
         self.rowTechnology = technology
         if self.timeColumn >= 0 {
-            let parsed = TimestampParsing.parse(fields[self.timeColumn], zone: self.timeZone, cache: &self.dateCache)
+            let parsed = TimestampParsing.parse(fields.unchecked(self.timeColumn), zone: self.timeZone, cache: &self.dateCache)
             switch parsed {
             case .empty: break
             case .value(let t): report.setTime(t)
@@ -339,15 +387,22 @@ public final class CSVReportReader: SignalReportReader {
         if let fixed = self.fixedOperator {
             report.setOperator(fixed)
         } else if self.operatorColumn >= 0 {
-            report.setOperator(
-                self.cachedText(fields[self.operatorColumn], &self.lastOperatorBytes, &self.lastOperator) {
-                    ReportValidation.normalizeOperator($0)
-                })
+            let bytes = fields.unchecked(self.operatorColumn)
+            let key = Self.packed(bytes)
+            // A sink that keeps its operator already has the previous row's, the one `cachedText` would return
+            // again for the same bytes (compared here as one integer).
+            if !(Sink.keepsOperatorAcrossRows && key.length != 0 && key == self.lastOperatorKey) {
+                report.setOperator(
+                    self.cachedText(bytes, &self.lastOperatorBytes, &self.lastOperator) {
+                        ReportValidation.normalizeOperator($0)
+                    })
+                self.lastOperatorKey = key
+            }
         }
         // Reading the device never rejects a row: sinks that do not keep it skip it.
         if Sink.keepsDevice && self.deviceColumn >= 0 {
             report.setDevice(
-                self.cachedText(fields[self.deviceColumn], &self.lastDeviceBytes, &self.lastDevice) {
+                self.cachedText(fields.unchecked(self.deviceColumn), &self.lastDeviceBytes, &self.lastDevice) {
                     let d = $0.trimmingSpaces
                     return d.isEmpty ? nil : d
                 })
@@ -355,7 +410,7 @@ public final class CSVReportReader: SignalReportReader {
         for m in 0..<self.baseMetricCount {
             let (metric, index) = self.baseMetrics[m]
             // Most metric fields of a row are empty: skipped here, without a call.
-            if fields[index].isEmpty { continue }
+            if fields.unchecked(index).isEmpty { continue }
             if let failure = self.readMetric(fields, metric, index, into: &report) { return failure }
         }
         if !self.technologyMetrics.isEmpty, let extra = self.technologyMetrics[technology] {

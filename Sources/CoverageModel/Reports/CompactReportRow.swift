@@ -5,7 +5,10 @@ struct CompactReportRow: ReportRowSink {
     var lat = 0.0
     var lon = 0.0
     var technology = Technology.noService
+    /// The operator of the row: set only when it changes (`keepsOperatorAcrossRows`), `reset()` keeps it.
     var operatorCode: String?
+    /// Set when `setOperator` was called; whoever reads `operatorCode` may clear it to notice the next change.
+    var operatorChanged = false
     /// Metric values by `SignalMetric` position in `allCases`; NaN for none.
     private var metrics = (
         Double.nan, Double.nan, Double.nan, Double.nan, Double.nan, Double.nan, Double.nan,
@@ -13,6 +16,7 @@ struct CompactReportRow: ReportRowSink {
     )
 
     static var keepsDevice: Bool { false }
+    static var keepsOperatorAcrossRows: Bool { true }
 
     @inline(__always)
     mutating func reset() {
@@ -30,7 +34,10 @@ struct CompactReportRow: ReportRowSink {
     mutating func setTime(_ time: Double) {}
 
     @inline(__always)
-    mutating func setOperator(_ code: String?) { self.operatorCode = code }
+    mutating func setOperator(_ code: String?) {
+        self.operatorCode = code
+        self.operatorChanged = true
+    }
 
     @inline(__always)
     mutating func setDevice(_ device: String?) {}

@@ -98,6 +98,14 @@ public final class RecordReader {
             let start = self.bounds[2 * index]
             return UnsafeRawBufferPointer(start: self.base + start, count: self.bounds[2 * index + 1] - start)
         }
+
+        /// The bytes of field `index`, which the caller knows to be below `count` (checked in debug builds only).
+        @inline(__always)
+        func unchecked(_ index: Int) -> UnsafeRawBufferPointer {
+            assert(index >= 0 && index < self.count, "field index out of range")
+            let start = self.bounds[2 &* index]
+            return UnsafeRawBufferPointer(start: self.base + start, count: self.bounds[2 &* index &+ 1] &- start)
+        }
     }
 
     /// The fields of the record last returned.

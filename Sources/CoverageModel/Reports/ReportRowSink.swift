@@ -4,6 +4,10 @@
 protocol ReportRowSink {
     /// Whether the sink keeps the device text (the reader skips reading it otherwise; reading it never rejects).
     static var keepsDevice: Bool { get }
+    /// Whether the operator set by `setOperator` stays through `reset()` until set again. The reader then
+    /// calls `setOperator` only when a row's operator text differs from the previous row's (one sink must
+    /// then receive every row since the reader's start or `restart(on:)`).
+    static var keepsOperatorAcrossRows: Bool { get }
     /// Clears what a previous row left.
     mutating func reset()
     mutating func setPosition(lat: Double, lon: Double, technology: Technology)
@@ -16,6 +20,7 @@ protocol ReportRowSink {
 
 extension SignalReport: ReportRowSink {
     static var keepsDevice: Bool { true }
+    static var keepsOperatorAcrossRows: Bool { false }
 
     mutating func reset() { self = SignalReport(lat: 0, lon: 0, technology: .noService) }
 
