@@ -30,7 +30,9 @@ public struct H3CellLocator: Sendable {
     /// other runs): a cell's description depends only on the cell, so it is worked out once. At most
     /// `maxRemembered` are kept (≈ 0.5 KB each); when full the memory starts again empty.
     private var remembered: [H3Index: Description] = [:]
-    private static let maxRemembered = 4096
+    /// How many cell descriptions were worked out (not taken from `remembered`), for tests.
+    private(set) var descriptionsWorkedOut = 0
+    static let maxRemembered = 4096
 
     private struct Description {
         var normals: [Vec3]
@@ -113,6 +115,7 @@ public struct H3CellLocator: Sendable {
             self.centerLng = known.centerLng
             return
         }
+        self.descriptionsWorkedOut += 1
         let fijk = cell.faceIJK
         let res = cell.resolution
         let boundary = cell.isPentagon ? fijk.pentagonBoundary(resolution: res) : fijk.hexagonBoundary(resolution: res)

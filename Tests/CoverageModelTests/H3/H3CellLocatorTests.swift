@@ -80,4 +80,28 @@ struct H3CellLocatorTests {
             locator.cell(for: LatLng(lat: .nan, lng: 1)) == H3.latLngToCell(LatLng(lat: .nan, lng: 1), resolution: 8))
     }
 
+    @Test("Cells described before are remembered, also past the memory's size, with the same answers")
+    func rememberedDescriptions() {
+        // A straight track out and back at resolution 12 (edges ≈ 10 m): far more cells than are remembered
+        // (so the memory is emptied on the way out), then every cell again on the way back.
+        let res = 12
+        var locator = H3CellLocator(resolution: res)
+        let count = 30_000
+        let out = (0..<count).map { LatLng(lat: 20.60 + Double($0) * 0.000_03, lng: 106.10 + Double($0) * 0.000_02) }
+        var mismatches = 0
+        for p in out + out.reversed() + out where locator.cell(for: p) != H3.latLngToCell(p, resolution: res) {
+            mismatches += 1
+        }
+        #expect(mismatches == 0)
+        let cellsOnTheWay = Set(out.map { H3.latLngToCell($0, resolution: res) }).count
+        #expect(cellsOnTheWay > H3CellLocator.maxRemembered)
+
+        // A walk over few cells, back and forth: each cell is described once.
+        var small = H3CellLocator(resolution: 8)
+        let walk = Self.walk(from: LatLng(lat: 20.6, lng: 106.1), step: 0.0004, count: 20_000, seed: 77)
+        for p in walk where small.cell(for: p) != H3.latLngToCell(p, resolution: 8) { mismatches += 1 }
+        #expect(mismatches == 0)
+        let walkCells = Set(walk.map { H3.latLngToCell($0, resolution: 8) }).count
+        #expect(small.descriptionsWorkedOut <= walkCells)
+    }
 }
