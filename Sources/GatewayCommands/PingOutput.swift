@@ -83,7 +83,8 @@ struct PingOutput: Sendable {
             }
             let report = reports[index]
             let statistics = report.statistics
-            let loss = report.counts.sent > 0 ? String(format: "%.1f%%", report.counts.lossRatio * 100) : "-"
+            let loss =
+                report.counts.sent > 0 ? CNumberFormat.fixed(report.counts.lossRatio * 100, decimals: 1) + "%" : "-"
             var cells = [
                 row.label, address.description, "\(report.counts.sent)", "\(report.counts.received)",
                 "\(report.counts.duplicates)", loss,
@@ -120,12 +121,12 @@ struct PingOutput: Sendable {
     }
 
     func schedule(_ report: ScheduleReport, modes: [IPFamily: ICMPSocket.Mode]) {
-        var text = "schedule: \(report.sends) sends in \(String(format: "%.3f", report.duration)) s"
-        text += String(format: " (%.1f/s)", report.rate)
+        var text = "schedule: \(report.sends) sends in \(CNumberFormat.fixed(report.duration, decimals: 3)) s"
+        text += " (\(CNumberFormat.fixed(report.rate, decimals: 1))/s)"
         if let lateness = report.lateness {
-            text += String(
-                format: "; lateness ms: median %.3f, p99 %.3f, max %.3f", lateness.median * 1000,
-                lateness.p99 * 1000, lateness.max * 1000)
+            text +=
+                "; lateness ms: median \(Self.ms(lateness.median)), p99 \(Self.ms(lateness.p99)),"
+                + " max \(Self.ms(lateness.max))"
         }
         let sockets = modes.sorted { $0.key.rawValue < $1.key.rawValue }.map {
             "\($0.key.rawValue)=\($0.value.rawValue)"
@@ -134,7 +135,7 @@ struct PingOutput: Sendable {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
-    static func ms(_ seconds: Double) -> String { String(format: "%.3f", seconds * 1000) }
+    static func ms(_ seconds: Double) -> String { CNumberFormat.fixed(seconds * 1000, decimals: 3) }
 }
 
 /// The `--json` document. Field names and their order are part of netmon's interface; absent values are
@@ -187,7 +188,7 @@ struct PingDocument {
     /// A finite number with at most 6 decimals, trailing zeros dropped.
     static func number(_ value: Double) -> String {
         guard value.isFinite else { return "null" }
-        var text = String(format: "%.6f", value)
+        var text = CNumberFormat.fixed(value, decimals: 6)
         while text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
         return text == "-0" ? "0" : text
@@ -205,7 +206,7 @@ struct PingDocument {
             case "\t": out += "\\t"
             default:
                 if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
+                    out += "\\u" + CNumberFormat.hex(scalar.value, width: 4)
                 } else {
                     out.unicodeScalars.append(scalar)
                 }
