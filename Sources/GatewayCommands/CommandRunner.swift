@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NetMonitor
 
 /// Parses the command line against a root command and runs the chosen subcommand, for both executables.
 public enum CommandRunner {
@@ -9,6 +10,8 @@ public enum CommandRunner {
     public static func main<Root: ParsableCommand>(_ root: Root.Type) async -> Never {
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
+            // The runtime's start-up pages (see WorkingSetTrim) go before the parser touches its own.
+            WorkingSetTrim.run()
             var command = try Root.parseAsRoot(arguments)
             if var command = command as? any AsyncParsableCommand {
                 try await command.run()

@@ -83,6 +83,9 @@ extension Gateway {
         }
 
         public func run() async throws {
+            // Keep the resident set of each phase to its own pages: the runtime's and argument parser's start-up
+            // pages go now, the engine's once it is done, before the summary is written.
+            WorkingSetTrim.run()
             let output = PingOutput(json: self.json)
             var requested: [(label: String, host: String, method: ProbeEndpoint.Method)] = []
             var options = ProbeOptions(
@@ -182,6 +185,7 @@ extension Gateway {
             }
             await engine.run()
             await liveTask.value
+            WorkingSetTrim.run()
 
             let reports = engine.snapshot()
             output.summary(rows: rows, reports: reports)

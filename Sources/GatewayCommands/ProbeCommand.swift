@@ -64,6 +64,11 @@ extension Gateway {
         @Option(name: .long, help: "Largest database size in MiB before the oldest raw rounds are removed early.")
         var maxDatabaseMiB = 512
 
+        @Flag(
+            inversion: .prefixedNo,
+            help: "Give back the memory pages start-up touched once the daemon runs, and hourly after that.")
+        var trimMemory = true
+
         @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error or critical.")
         var logLevel = "info"
 
@@ -136,7 +141,7 @@ extension Gateway {
                     hourlySeconds: keepHourlyDays * RetentionPolicy.day, maxOutboxRounds: maxOutbox,
                     maxDatabaseBytes: Int64(maxDatabaseMiB) << 20),
                 forwarder: forwarder, metricsHost: hostPort?.0, metricsPort: hostPort?.1 ?? 0,
-                version: NetmonVersion.current)
+                version: NetmonVersion.current, trimsWorkingSet: trimMemory)
             let daemon: ProbeDaemon
             do {
                 daemon = try ProbeDaemon(options: options, logger: logger)

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 #include <time.h>
 #include <poll.h>
+#include <malloc.h>  // malloc_trim, for WorkingSetTrim
 
 // --- Control messages -------------------------------------------------------------------------------------
 struct cmsghdr *CNetShims_CMSG_FIRSTHDR(const struct msghdr *msg);

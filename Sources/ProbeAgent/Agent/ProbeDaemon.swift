@@ -17,11 +17,13 @@ public struct ProbeDaemonOptions: Sendable {
     public var version: String
     /// Stop after this many steps (nil: run until signalled).
     public var maxSteps: Int?
+    /// Give back start-up pages once running, and hourly (`WorkingSetTrimmer`).
+    public var trimsWorkingSet: Bool
 
     public init(
         site: AgentSite, databasePath: String, retention: RetentionPolicy = .standard,
         forwarder: ForwarderConfiguration? = nil, metricsHost: String? = "127.0.0.1", metricsPort: Int = 9109,
-        version: String, maxSteps: Int? = nil
+        version: String, maxSteps: Int? = nil, trimsWorkingSet: Bool = true
     ) {
         self.site = site
         self.databasePath = databasePath
@@ -31,6 +33,7 @@ public struct ProbeDaemonOptions: Sendable {
         self.metricsPort = metricsPort
         self.version = version
         self.maxSteps = maxSteps
+        self.trimsWorkingSet = trimsWorkingSet
     }
 }
 
@@ -96,6 +99,13 @@ public struct ProbeDaemon: Sendable {
                 site: site, capture: capture, store: store, metrics: metrics, logger: logger.with(label: "capture")
             ) { _ in notify?.notifyNewRounds() }
             services.append(.init(service: service, successTerminationBehavior: .ignore))
+        }
+        if options.trimsWorkingSet {
+            services.append(
+                .init(
+                    service: WorkingSetTrimmer(
+                        stepSeconds: site.schedule.stepSeconds, logger: logger.with(label: "memory")),
+                    successTerminationBehavior: .gracefullyShutdownGroup))
         }
         services.append(.init(service: scheduler, successTerminationBehavior: .gracefullyShutdownGroup))
 
