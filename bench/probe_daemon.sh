@@ -6,7 +6,7 @@
 #   fping -C 20 -p 1000 -t 2000 started every step (SmokePing's FPing probe) + tcpdump -s 128 --immediate-mode on
 #   the link (a capture that only writes to /dev/null: the cheapest possible passive side).
 # CPU = user+system time of each process over the window (/proc/PID/stat; fping's from /usr/bin/time), RSS = peak of
-# 5 s samples of VmRSS (and RssAnon, its private part).
+# 5 s samples of VmRSS (and RssAnon, its private part); netmon's VmHWM, its peak since start, is reported too.
 #
 # Root. Everything runs in two namespaces this script creates, nmb-<pid>-g (the gateway: daemon and peers) and
 # nmb-<pid>-t (the 50 targets on its loopback, reached over one veth; the traffic is replayed from there with
@@ -153,6 +153,8 @@ for _ in $(seq 1 $((seconds / 5))); do
   [ "$t" -gt "$tmax_rss" ] && tmax_rss=$t
 done
 end_ticks=$(cpu_ticks "$pid"); tend_ticks=$(cpu_ticks "$tpid")
+# The lifetime peak, start-up included (the daemon gives back start-up pages once running: WorkingSetTrimmer).
+hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
 wait "$fping_loop" || true
 threads=$(ls "/proc/$pid/task" | wc -l)
 metrics=$(ip netns exec "$NS_G" curl -s http://127.0.0.1:9109/metrics || true)
@@ -178,11 +180,11 @@ tdrops=$(awk '/dropped by kernel/ {print $1}' "$out/tcpdump.err")
 
 echo "binary: $bin ($(du -m "$bin" | cut -f1) MiB); window ${seconds} s; capture: ${packets}-packet commune capture looped by tcpreplay at ${PPS} packets/s"
 echo
-echo "| process | job | CPU (% of one core) | peak RSS (MiB) | of which anonymous (MiB) |"
-echo "|---|---|---:|---:|---:|"
-echo "| netmon probe ($threads threads) | 50 targets × 20 probes/min + capture + store + rollups + outbox + /metrics | $netmon_cpu | $netmon_rss | $netmon_anon |"
-echo "| fping -C 20 -p 1000, each minute | the probing | $fping_cpu | $fping_rss | - |"
-echo "| tcpdump -s 128 -B 2048 -w /dev/null | the capturing | $tcpdump_cpu | $tcpdump_rss | - |"
+echo "| process | job | CPU (% of one core) | peak RSS (MiB) | of which anonymous (MiB) | lifetime peak, start-up included (MiB) |"
+echo "|---|---|---:|---:|---:|---:|"
+echo "| netmon probe ($threads threads) | 50 targets × 20 probes/min + capture + store + rollups + outbox + /metrics | $netmon_cpu | $netmon_rss | $netmon_anon | $(mib "$hwm") |"
+echo "| fping -C 20 -p 1000, each minute | the probing | $fping_cpu | $fping_rss | - | - |"
+echo "| tcpdump -s 128 -B 2048 -w /dev/null | the capturing | $tcpdump_cpu | $tcpdump_rss | - | - |"
 awk -v a="$netmon_cpu" -v b="$fping_cpu" -v t="$tcpdump_cpu" -v c="$netmon_rss" -v d="$fping_rss" -v e="$tcpdump_rss" \
   'BEGIN {printf "\nratio netmon / (fping + tcpdump): CPU %.2f×, RSS %.2f× (RSS vs the sum of both peers)\n", (b + t > 0 ? a / (b + t) : 0), (d + e > 0 ? c / (d + e) : 0)}'
 echo
