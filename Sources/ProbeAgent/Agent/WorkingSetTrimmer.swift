@@ -13,11 +13,22 @@ public struct WorkingSetTrimmer: Service {
     let firstTrims: [Duration]
     let interval: Duration
     let logger: Logger
+    let onTrim: @Sendable (WorkingSetTrim.Report) -> Void
 
+    /// The daemon's schedule: 5 s after start, after the first two steps, then every `interval`.
     public init(stepSeconds: Double, interval: Duration = .seconds(3600), logger: Logger) {
-        self.firstTrims = [.seconds(5), .seconds(2 * stepSeconds + 5)]
+        self.init(firstTrims: [.seconds(5), .seconds(2 * stepSeconds + 5)], interval: interval, logger: logger)
+    }
+
+    /// Any schedule; `onTrim` is told each trim's report.
+    public init(
+        firstTrims: [Duration], interval: Duration, logger: Logger,
+        onTrim: @escaping @Sendable (WorkingSetTrim.Report) -> Void = { _ in }
+    ) {
+        self.firstTrims = firstTrims
         self.interval = interval
         self.logger = logger
+        self.onTrim = onTrim
     }
 
     public func run() async throws {
@@ -45,5 +56,6 @@ public struct WorkingSetTrimmer: Service {
                 "rss_before_kib": "\(report.residentBeforeKiB.map(String.init) ?? "?")",
                 "rss_after_kib": "\(report.residentAfterKiB.map(String.init) ?? "?")",
             ])
+        onTrim(report)
     }
 }
