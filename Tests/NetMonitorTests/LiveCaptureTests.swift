@@ -16,15 +16,17 @@ struct LiveCaptureTests {
 
     @Test(
         "veth between namespaces: TCP flows, pings through a 20 ms responder, clean stop on SIGINT",
-        .enabled(if: Privileges.canCreateNamespaces, "\(Privileges.namespaceSkipReason)"))
-    func veth() async throws {
+        .enabled(if: Privileges.canCreateNamespaces, "\(Privileges.namespaceSkipReason)"),
+        arguments: [[], ["--delivery-delay", "100"]])
+    /// `delivery`: packets handed over one by one (immediate mode) or in batches at most 100 ms late.
+    func veth(delivery: [String]) async throws {
         try await withNamespacePair { pair in
             let capture = try pair.start(
                 in: pair.source,
                 [
                     NetmonBinary.path, "capture", "-i", "v0", "--interval", "0.5", "--json", "--filter", "tcp or icmp",
                     "--site", "\(NamespacePair.targetIPv4)=target",
-                ])
+                ] + delivery)
             defer { capture.stop() }
             let deadline = Date().addingTimeInterval(10)
             while !capture.stderr.contains("capturing on") && Date() < deadline { usleep(10_000) }

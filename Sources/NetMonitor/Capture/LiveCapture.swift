@@ -130,7 +130,14 @@ public final class LiveCapture: @unchecked Sendable {
                 nextReport += interval * max(1, (after - nextReport) / interval + 1)
             }
         }
-        if failure == nil { failure = dispatchUntilEmpty() }
+        if failure == nil {
+            // Batched delivery: the kernel hands over the last packets when their block times out.
+            if let delay = self.options.deliveryDelay {
+                descriptor.revents = 0
+                _ = poll(&descriptor, 1, Int32(clamping: delay.nanoseconds / 1_000_000 + 20))
+            }
+            failure = dispatchUntilEmpty()
+        }
         intervalReport(now: Self.realtimeNanoseconds())
         var final = box.analyzer.finalReport(endOfCapture: true)
         final.totalDrops = self.drops(self.handle.statistics(), since: nil)

@@ -68,7 +68,8 @@ final class PcapHandle {
         return PcapHandle(raw: raw, source: path)
     }
 
-    /// Opens an interface the way that works on Linux: create → snaplen → immediate mode → buffer size →
+    /// Opens an interface the way that works on Linux: create → snaplen → immediate mode (or a buffer timeout) →
+    /// buffer size →
     /// nanosecond timestamps → activate (warnings kept, errors thrown) → filter → non-blocking.
     static func openLive(_ options: LiveCaptureOptions) throws(CaptureError) -> (PcapHandle, warnings: [String]) {
         let name = options.interface
@@ -85,7 +86,13 @@ final class PcapHandle {
         }
         try check(pcap_set_snaplen(raw, Int32(options.snapshotLength)), "pcap_set_snaplen")
         try check(pcap_set_promisc(raw, options.promiscuous ? 1 : 0), "pcap_set_promisc")
-        try check(pcap_set_immediate_mode(raw, 1), "pcap_set_immediate_mode")
+        if let delay = options.deliveryDelay {
+            try check(pcap_set_immediate_mode(raw, 0), "pcap_set_immediate_mode")
+            try check(
+                pcap_set_timeout(raw, Int32(clamping: max(1, delay.nanoseconds / 1_000_000))), "pcap_set_timeout")
+        } else {
+            try check(pcap_set_immediate_mode(raw, 1), "pcap_set_immediate_mode")
+        }
         try check(pcap_set_buffer_size(raw, Int32(clamping: options.bufferSize)), "pcap_set_buffer_size")
         if pcap_set_tstamp_precision(raw, Int32(PCAP_TSTAMP_PRECISION_NANO)) != 0 {
             warnings.append("nanosecond timestamps are not supported here; using microseconds")
