@@ -31,7 +31,9 @@ public struct CoverageAccumulator: Sendable {
     private var lastCellIndex = 0
     private var lastOperatorCode: String?
     private var lastOperatorIndex: UInt16 = 0
-    private var lastSlots: [(SampleKey, Int)] = []
+    /// The slot of each judged technology for `lastCell` and `lastSlotOperator` (−1: not looked up yet).
+    private var lastSlotByJudged: [Int]
+    private var lastSlotOperator: UInt16 = 0
     private var lastOperatorRow: (CellOperator, Int32)?
     /// Reports added.
     public private(set) var reportCount = 0
@@ -59,6 +61,7 @@ public struct CoverageAccumulator: Sendable {
         self.settings = settings
         self.locator = H3CellLocator(resolution: settings.resolution)
         self.judged = settings.judgedTechnologies.enumerated().map { i, t in (t, settings.floors[t]!.metric, UInt8(i)) }
+        self.lastSlotByJudged = [Int](repeating: -1, count: self.judged.count)
     }
 
     /// Primary-metric values per (cell, technology, operator).
@@ -125,7 +128,7 @@ public struct CoverageAccumulator: Sendable {
             }
             self.lastCell = cell
             self.lastCellIndex = c
-            self.lastSlots.removeAll(keepingCapacity: true)
+            for j in self.lastSlotByJudged.indices { self.lastSlotByJudged[j] = -1 }
         }
         self.rows[c] += 1
         let cellOperator = CellOperator(cell: Int32(c), op: op)
@@ -135,20 +138,23 @@ public struct CoverageAccumulator: Sendable {
             self.flushOperatorRow()
             self.lastOperatorRow = (cellOperator, 1)
         }
+        if op != self.lastSlotOperator {
+            for j in self.lastSlotByJudged.indices { self.lastSlotByJudged[j] = -1 }
+            self.lastSlotOperator = op
+        }
         for j in 0..<self.judged.count {
             guard let value = value(j) else { continue }
-            let key = SampleKey(cell: Int32(c), technology: self.judged[j].2, op: op)
-            let slot: Int
-            if let s = self.lastSlots.first(where: { $0.0 == key })?.1 {
-                slot = s
-            } else if let s = self.sampleSlots[key] {
-                slot = s
-                self.lastSlots.append((key, s))
-            } else {
-                slot = self.sampleValues.count
-                self.sampleValues.append([])
-                self.sampleSlots[key] = slot
-                self.lastSlots.append((key, slot))
+            var slot = self.lastSlotByJudged[j]
+            if slot < 0 {
+                let key = SampleKey(cell: Int32(c), technology: self.judged[j].2, op: op)
+                if let s = self.sampleSlots[key] {
+                    slot = s
+                } else {
+                    slot = self.sampleValues.count
+                    self.sampleValues.append([])
+                    self.sampleSlots[key] = slot
+                }
+                self.lastSlotByJudged[j] = slot
             }
             self.sampleValues[slot].append(value)
         }
