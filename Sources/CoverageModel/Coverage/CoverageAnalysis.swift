@@ -36,9 +36,12 @@ public enum CoverageAnalysis {
         }
     }
 
-    static func figures(_ values: [Double], floor: CoverageFloor, minSamples: Int) -> TechnologyCellFigures {
+    /// A cell's figures for one technology from all its values; `median`, when given, is their median.
+    static func figures(
+        _ values: [Double], floor: CoverageFloor, minSamples: Int, median known: Double? = nil
+    ) -> TechnologyCellFigures {
         if values.isEmpty { return TechnologyCellFigures(samples: 0, median: nil, state: .noSamples) }
-        let m = Self.median(values)!
+        let m = known ?? Self.median(values)!
         let state: TechnologyCellState =
             values.count < minSamples ? .tooFewSamples : (m >= floor.dbm ? .covered : .belowFloor)
         return TechnologyCellFigures(samples: values.count, median: m, state: state)
@@ -83,13 +86,20 @@ public enum CoverageAnalysis {
                 for (t, technology) in judged.enumerated() {
                     let floor = settings.floors[technology]!
                     var all: [Double] = []
+                    var groupCount = 0
+                    // With one operator's values only, their median (if worked out) is also the cell's.
+                    var onlyGroupMedian: Double?
                     for (gt, op, values) in groups where gt == UInt8(t) {
-                        all.append(contentsOf: values)
-                        if values.count >= minSamples, let m = Self.median(values), m >= floor.dbm {
-                            perOperatorCovered.insert(op)
+                        groupCount += 1
+                        if groupCount == 1 { all = values } else { all.append(contentsOf: values) }
+                        onlyGroupMedian = nil
+                        if values.count >= minSamples, let m = Self.median(values) {
+                            onlyGroupMedian = m
+                            if m >= floor.dbm { perOperatorCovered.insert(op) }
                         }
                     }
-                    technologies[technology] = Self.figures(all, floor: floor, minSamples: minSamples)
+                    technologies[technology] = Self.figures(
+                        all, floor: floor, minSamples: minSamples, median: groupCount == 1 ? onlyGroupMedian : nil)
                 }
                 let measured = rows >= minSamples
                 let covered = technologies.values.contains { $0.state == .covered }
