@@ -69,6 +69,15 @@ extension Gateway {
         @Flag(help: .hidden)
         var scheduleReport = false
 
+        /// `text` without leading and trailing `CharacterSet.whitespaces`; a line with none (the usual case) is
+        /// taken as it is, without Foundation's bridging.
+        static func trimmed(_ text: Substring) -> String {
+            guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last,
+                CharacterSet.whitespaces.contains(first) || CharacterSet.whitespaces.contains(last)
+            else { return String(text) }
+            return text.trimmingCharacters(in: .whitespaces)
+        }
+
         static func seconds(_ duration: Duration) -> Double {
             Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         }
@@ -99,8 +108,8 @@ extension Gateway {
                     throw ExitCode(2)
                 }
                 for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-                    let entry = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
-                        .trimmingCharacters(in: .whitespaces)
+                    let entry = Self.trimmed(
+                        line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0])
                     if !entry.isEmpty { requested.append((entry, entry, method)) }
                 }
             }

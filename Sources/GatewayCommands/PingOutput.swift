@@ -65,7 +65,9 @@ struct PingOutput: Sendable {
                         errors: report.errors.sorted { $0.key < $1.key }.map { .init(message: $0.key, count: $0.value) }
                     )
                 })
-            FileHandle.standardOutput.write(Data((document.json + "\n").utf8))
+            var bytes = document.json
+            bytes.append(UInt8(ascii: "\n"))
+            FileHandle.standardOutput.write(Data(bytes))
             return
         }
         var lines: [[String]] = [
@@ -162,56 +164,94 @@ struct PingDocument {
         var pdvMs: Double?
         var errors: [ErrorCount]
 
-        var json: String {
-            let rtt =
-                self.rtt.map { rtt in
-                    "{\"min\":\(PingDocument.number(rtt.min)),\"median\":\(PingDocument.number(rtt.median)),"
-                        + "\"mean\":\(PingDocument.number(rtt.mean)),\"max\":\(PingDocument.number(rtt.max)),"
-                        + "\"stddev\":\(PingDocument.number(rtt.stddev)),\"p95\":\(PingDocument.number(rtt.p95))}"
-                } ?? "null"
-            let errors = self.errors.map { "{\"message\":\(PingDocument.string($0.message)),\"count\":\($0.count)}" }
-            return "{\"target\":\(PingDocument.string(self.target)),"
-                + "\"address\":\(self.address.map(PingDocument.string) ?? "null"),"
-                + "\"sent\":\(self.sent),\"received\":\(self.received),\"duplicates\":\(self.duplicates),"
-                + "\"loss_ratio\":\(self.lossRatio.map(PingDocument.number) ?? "null"),"
-                + "\"rtt_ms\":\(rtt),"
-                + "\"jitter_ms\":\(self.jitterMs.map(PingDocument.number) ?? "null"),"
-                + "\"pdv_ms\":\(self.pdvMs.map(PingDocument.number) ?? "null"),"
-                + "\"errors\":[\(errors.joined(separator: ","))]}"
+        /// Appends the target's JSON object.
+        func write(to out: inout [UInt8]) {
+            out.append(contentsOf: "{\"target\":".utf8)
+            PingDocument.string(self.target, to: &out)
+            out.append(contentsOf: ",\"address\":".utf8)
+            if let address = self.address { PingDocument.string(address, to: &out) } else { PingDocument.null(&out) }
+            out.append(contentsOf: ",\"sent\":".utf8)
+            out.append(contentsOf: String(self.sent).utf8)
+            out.append(contentsOf: ",\"received\":".utf8)
+            out.append(contentsOf: String(self.received).utf8)
+            out.append(contentsOf: ",\"duplicates\":".utf8)
+            out.append(contentsOf: String(self.duplicates).utf8)
+            out.append(contentsOf: ",\"loss_ratio\":".utf8)
+            PingDocument.number(self.lossRatio, to: &out)
+            out.append(contentsOf: ",\"rtt_ms\":".utf8)
+            if let rtt = self.rtt {
+                out.append(contentsOf: "{\"min\":".utf8)
+                PingDocument.number(rtt.min, to: &out)
+                out.append(contentsOf: ",\"median\":".utf8)
+                PingDocument.number(rtt.median, to: &out)
+                out.append(contentsOf: ",\"mean\":".utf8)
+                PingDocument.number(rtt.mean, to: &out)
+                out.append(contentsOf: ",\"max\":".utf8)
+                PingDocument.number(rtt.max, to: &out)
+                out.append(contentsOf: ",\"stddev\":".utf8)
+                PingDocument.number(rtt.stddev, to: &out)
+                out.append(contentsOf: ",\"p95\":".utf8)
+                PingDocument.number(rtt.p95, to: &out)
+                out.append(UInt8(ascii: "}"))
+            } else {
+                PingDocument.null(&out)
+            }
+            out.append(contentsOf: ",\"jitter_ms\":".utf8)
+            PingDocument.number(self.jitterMs, to: &out)
+            out.append(contentsOf: ",\"pdv_ms\":".utf8)
+            PingDocument.number(self.pdvMs, to: &out)
+            out.append(contentsOf: ",\"errors\":[".utf8)
+            for (index, error) in self.errors.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: "{\"message\":".utf8)
+                PingDocument.string(error.message, to: &out)
+                out.append(contentsOf: ",\"count\":".utf8)
+                out.append(contentsOf: String(error.count).utf8)
+                out.append(UInt8(ascii: "}"))
+            }
+            out.append(contentsOf: "]}".utf8)
         }
     }
 
     var targets: [Target]
 
-    var json: String { "{\"targets\":[" + self.targets.map(\.json).joined(separator: ",") + "]}" }
-
-    /// A finite number with at most 6 decimals, trailing zeros dropped.
-    static func number(_ value: Double) -> String {
-        guard value.isFinite else { return "null" }
-        var text = CNumberFormat.fixed(value, decimals: 6)
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text == "-0" ? "0" : text
+    /// The document's UTF-8, written into one byte buffer (no intermediate strings per field).
+    var json: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(64 + 360 * self.targets.count)
+        out.append(contentsOf: "{\"targets\":[".utf8)
+        for (index, target) in self.targets.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            target.write(to: &out)
+        }
+        out.append(contentsOf: "]}".utf8)
+        return out
     }
 
-    /// A JSON string literal.
-    static func string(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += "\\u" + CNumberFormat.hex(scalar.value, width: 4)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+    static func null(_ out: inout [UInt8]) { out.append(contentsOf: "null".utf8) }
+
+    /// A finite number with at most 6 decimals, trailing zeros dropped (printf `%.6f`'s digits);
+    /// `null` when absent or not finite.
+    static func number(_ value: Double?, to out: inout [UInt8]) {
+        guard let value else { return Self.null(&out) }
+        SixDecimals.append(value, to: &out)
+    }
+
+    /// A JSON string literal. Only ASCII bytes are escaped; the bytes of other scalars (all ≥ 0x80 in UTF-8)
+    /// are copied as they are.
+    static func string(_ value: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)
+            case UInt8(ascii: "\\"): out.append(contentsOf: "\\\\".utf8)
+            case UInt8(ascii: "\n"): out.append(contentsOf: "\\n".utf8)
+            case UInt8(ascii: "\r"): out.append(contentsOf: "\\r".utf8)
+            case UInt8(ascii: "\t"): out.append(contentsOf: "\\t".utf8)
+            case ..<0x20: out.append(contentsOf: ("\\u" + CNumberFormat.hex(UInt32(byte), width: 4)).utf8)
+            default: out.append(byte)
             }
         }
-        return out + "\""
+        out.append(UInt8(ascii: "\""))
     }
 }

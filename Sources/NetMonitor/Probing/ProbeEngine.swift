@@ -10,9 +10,10 @@ import Synchronization
 /// - replies are read without blocking, up to 32 per `recvmmsg`: after every 16 sends, and whenever the next send
 ///   is more than `replyLinger` (10 ms) after the oldest unread one (on loopback and veth paths the kernel has
 ///   answered within the `sendto` call, so the replies are already queued);
-/// - until the next planned send it sleeps in `ppoll` on a stop event and the TCP connects in flight, and on the
-///   ICMP sockets too when that send is more than `replyLinger` away, so the thread wakes once per send, not once
-///   per reply;
+/// - until the next planned send it sleeps: when that send is within `replyLinger` and no TCP connect is in
+///   flight, in `clock_nanosleep` until the planned time (absolute, no poll set, no clock read after the send);
+///   else in `ppoll` on a stop event, the TCP connects in flight and the ICMP sockets (these only when the send
+///   is more than `replyLinger` away); so the thread wakes once per send, not once per reply;
 /// - after the last send it keeps waiting until every probe is answered or past its timeout.
 ///
 /// Round-trip times use kernel receive timestamps (SO_TIMESTAMPNS, the CLOCK_REALTIME the send time is read
@@ -168,12 +169,14 @@ public final class ProbeEngine: Sendable {
         var probe: Int
     }
 
-    /// What a send needs of one target (a few of them share a cache line).
+    /// What a send needs of one target, and its count of sends, in 32 bytes (two targets to a cache line).
     struct HotTarget {
         var address: IPAddress
         /// Descriptor of the target's ICMP socket; -1 for TCP targets.
         var descriptor: Int32
         var family: IPFamily
+        /// Probes sent so far: the number of the next one.
+        var sent = 0
     }
 
     /// A TCP connect waiting for its SYN-ACK (or refusal).
@@ -187,9 +190,8 @@ public final class ProbeEngine: Sendable {
     struct Run {
         var scheduler: ProbeScheduler
         var next: (target: Int, time: Int64)?
-        var sentCount: [Int]
         /// Per target, what a send needs, packed together.
-        let hot: [HotTarget]
+        var hot: [HotTarget]
         var expiries: [Expiry] = []
         var expiryHead = 0
         var connects: [InFlightConnect] = [] {
@@ -225,7 +227,7 @@ public final class ProbeEngine: Sendable {
             interval: self.options.interval, start: WallClock.nanoseconds() + 1_000_000)
         let next = scheduler.next()
         var run = Run(
-            scheduler: scheduler, next: next, sentCount: Array(repeating: 0, count: self.endpoints.count),
+            scheduler: scheduler, next: next,
             hot: self.endpoints.map { endpoint in
                 let socket = endpoint.method == .icmp ? self.sockets[endpoint.address.family] : nil
                 return HotTarget(
@@ -250,13 +252,15 @@ public final class ProbeEngine: Sendable {
             for continuation in waiting { continuation.resume() }
         }
 
-        // The clock is read once after each send (and after a wake-up by a reply); a wake-up by the timeout
-        // alone means the time waited for has come.
+        // `now` never runs ahead of the clock. The clock is read right before each send, and `now` is that
+        // reading afterwards (a few µs behind: enough to decide what is due; a send found due late is at most
+        // a sleep call that returns at once away). A wake-up at the time waited for means that time has come;
+        // the clock is read again only after a wake-up by a socket or before a wait whose length matters.
         var now = WallClock.nanoseconds()
         while !self.isStopped.load(ordering: .relaxed) {
             // Every send that is due. Replies are read a batch at a time, and before any longer wait.
             while let (target, planned) = run.next, planned <= now {
-                self.send(to: target, planned: planned, &run)
+                let sentAt = self.send(to: target, planned: planned, &run)
                 run.next = run.scheduler.next()
                 if run.sendsSinceDrain > 0 {
                     let nextSend = run.next?.time ?? .max
@@ -266,7 +270,7 @@ public final class ProbeEngine: Sendable {
                 }
                 self.emitGathered(&run)
                 if self.isStopped.load(ordering: .relaxed) { return }
-                now = WallClock.nanoseconds()
+                now = max(now, sentAt)
             }
             // Probes past their timeout, after one more look at the sockets.
             var deadline = self.nextPendingDeadline(&run)
@@ -277,6 +281,18 @@ public final class ProbeEngine: Sendable {
             if run.next == nil && deadline == nil && run.connects.isEmpty { return }
             // Watch the sockets only when no send comes within the linger time (the queue has just been read).
             let watchSockets = run.next.map { $0.time - now > Self.replyLinger } ?? true
+
+            let wakeAt = min(run.next?.time ?? .max, deadline ?? .max)
+            if !watchSockets && run.connects.isEmpty {
+                // Nothing to watch but the schedule, and the next send within the linger time: sleep until it
+                // (absolute time, so a stale `now` does not lengthen the wait) without a poll set. stop() is
+                // seen at the latest when the sleep ends, within `replyLinger`.
+                WallClock.sleep(until: wakeAt)
+                now = max(now, wakeAt)
+                continue
+            }
+            // A wait that may be long: a fresh reading, so the relative timeout ends when planned.
+            now = WallClock.nanoseconds()
 
             // Wait for the next send or timeout, a reply, a connect, or stop().
             if !run.pollSetIsCurrent {
@@ -290,7 +306,6 @@ public final class ProbeEngine: Sendable {
                 }
                 run.pollSetIsCurrent = true
             }
-            let wakeAt = min(run.next?.time ?? .max, deadline ?? .max)
             let timeout = wakeAt == .max ? -1 : max(0, wakeAt - now)
             let skipped = watchSockets ? 0 : self.icmpSockets.count
             let ready = pollSet.withUnsafeMutableBufferPointer { entries in
@@ -322,11 +337,11 @@ public final class ProbeEngine: Sendable {
         }
     }
 
-    /// Sends probe number `sentCount[target]` to `target` and records it.
-    private func send(to target: Int, planned: Int64, _ run: inout Run) {
-        let probe = run.sentCount[target]
-        run.sentCount[target] += 1
+    /// Sends probe number `hot[target].sent` to `target` and records it; returns the clock reading taken for it.
+    private func send(to target: Int, planned: Int64, _ run: inout Run) -> Int64 {
         let hot = run.hot[target]
+        let probe = hot.sent
+        run.hot[target].sent = probe + 1
         if hot.descriptor >= 0 {
             let packet = run.template.prepare(family: hot.family, probe: probe)
             // Nothing but the clock read between the send time and sendto. Replies are read by this thread
@@ -348,9 +363,9 @@ public final class ProbeEngine: Sendable {
                 if run.sendsSinceDrain == 0 { run.firstUndrainedSend = sentAt }
                 run.sendsSinceDrain += 1
             }
-            return
+            return sentAt
         }
-        guard case .tcp(let port) = self.endpoints[target].method else { return }
+        guard case .tcp(let port) = self.endpoints[target].method else { return WallClock.nanoseconds() }
         do {
             let connect = try TCPConnectProbe.start(
                 to: self.endpoints[target].address, port: port, ttl: self.options.ttl, tos: self.options.tos)
@@ -372,13 +387,16 @@ public final class ProbeEngine: Sendable {
                     Expiry(deadline: connect.startTime + run.timeout, target: target, probe: probe))
                 run.connects.append(InFlightConnect(target: target, probe: probe, connect: connect))
             }
+            return connect.startTime
         } catch {
+            let time = WallClock.nanoseconds()
             self.state.withLock { state in
-                state.ledgers[target].recordSend(at: WallClock.nanoseconds())
+                state.ledgers[target].recordSend(at: time)
                 state.ledgers[target].markLost(probe)
                 state.errors[target][error.message, default: 0] += 1
             }
             run.events.append(.error(target: target, probe: probe, message: error.message))
+            return time
         }
     }
 

@@ -29,12 +29,18 @@ public struct ProbeLedger: Sendable, Hashable {
         case unmatched
     }
 
-    /// Send times, nanoseconds since the epoch, per probe number.
-    public private(set) var sendTimes: [Int64] = []
-    /// State per probe number.
-    public private(set) var states: [State] = []
-    /// Kernel receive time of the first answer per probe number (ns since the epoch); 0 unless answered.
-    public private(set) var receiveTimes: [Int64] = []
+    /// One probe: everything a send, a reply or a timeout touches, side by side (one cache line, not three
+    /// arrays' worth, per send).
+    struct Record: Sendable, Hashable {
+        /// When it was sent, nanoseconds since the epoch.
+        var sendTime: Int64
+        /// Kernel receive time of its first answer (ns since the epoch); 0 unless answered.
+        var receiveTime: Int64
+        var state: State
+    }
+
+    /// The probes in the order sent: record p is probe number p.
+    private(set) var records: [Record] = []
     /// Extra copies received.
     public private(set) var duplicates = 0
     /// Probes still waiting for an answer or their timeout.
@@ -45,41 +51,44 @@ public struct ProbeLedger: Sendable, Hashable {
 
     /// An empty ledger with room for `expectedProbes` probes (no reallocation while a planned run sends them).
     public init(expectedProbes: Int) {
-        self.sendTimes.reserveCapacity(expectedProbes)
-        self.states.reserveCapacity(expectedProbes)
-        self.receiveTimes.reserveCapacity(expectedProbes)
+        self.records.reserveCapacity(expectedProbes)
     }
 
+    /// Send times, nanoseconds since the epoch, per probe number.
+    public var sendTimes: [Int64] { self.records.map(\.sendTime) }
+    /// State per probe number.
+    public var states: [State] { self.records.map(\.state) }
+    /// Kernel receive time of the first answer per probe number (ns since the epoch); 0 unless answered.
+    public var receiveTimes: [Int64] { self.records.map(\.receiveTime) }
+
     /// Number of probes sent.
-    public var sent: Int { self.sendTimes.count }
+    public var sent: Int { self.records.count }
 
     /// Records the next probe as sent at `time` and returns its number.
     @discardableResult
     public mutating func recordSend(at time: Int64) -> Int {
-        self.sendTimes.append(time)
-        self.states.append(.pending)
-        self.receiveTimes.append(0)
+        self.records.append(Record(sendTime: time, receiveTime: 0, state: .pending))
         self.pendingCount += 1
-        return self.sendTimes.count - 1
+        return self.records.count - 1
     }
 
     /// Replaces a probe's send time with the one read right before `sendto` (the probe is recorded before the
     /// send so that a fast reply always finds it). RTTs are computed from the final times.
     public mutating func confirmSendTime(of probe: Int, at time: Int64) {
-        guard self.sendTimes.indices.contains(probe) else { return }
-        self.sendTimes[probe] = time
+        guard self.records.indices.contains(probe) else { return }
+        self.records[probe].sendTime = time
     }
 
     /// Marks a probe lost at once (its send failed).
     public mutating func markLost(_ probe: Int) {
-        guard self.states.indices.contains(probe), self.states[probe] == .pending else { return }
-        self.states[probe] = .lost
+        guard self.records.indices.contains(probe), self.records[probe].state == .pending else { return }
+        self.records[probe].state = .lost
         self.pendingCount -= 1
     }
 
     /// The probe a sequence number refers to: the most recent one sent with it, or nil.
     public func probe(forSequence sequence: UInt16) -> Int? {
-        let last = self.sendTimes.count - 1
+        let last = self.records.count - 1
         guard last >= 0 else { return nil }
         let candidate = last - ((last - Int(sequence)) & 0xFFFF)
         return candidate >= 0 ? candidate : nil
@@ -97,9 +106,9 @@ public struct ProbeLedger: Sendable, Hashable {
 
     /// Records a reply to a known probe number (TCP, or a reply already matched).
     public mutating func recordReply(probe: Int, at time: Int64, timeout: Double) -> Outcome {
-        guard self.states.indices.contains(probe) else { return .unmatched }
-        let rtt = Double(time - self.sendTimes[probe]) / 1e9
-        switch self.states[probe] {
+        guard self.records.indices.contains(probe) else { return .unmatched }
+        let rtt = Double(time - self.records[probe].sendTime) / 1e9
+        switch self.records[probe].state {
         case .answered:
             self.duplicates += 1
             return .duplicate(probe: probe, rtt: rtt)
@@ -108,24 +117,24 @@ public struct ProbeLedger: Sendable, Hashable {
         case .pending:
             self.pendingCount -= 1
             if rtt > timeout {
-                self.states[probe] = .lost
+                self.records[probe].state = .lost
                 return .late(probe: probe)
             }
-            self.states[probe] = .answered
-            self.receiveTimes[probe] = time
+            self.records[probe].state = .answered
+            self.records[probe].receiveTime = time
             return .answered(probe: probe, rtt: max(0, rtt))
         }
     }
 
     /// Whether `probe` was sent and is still waiting for its answer or timeout.
     public func isPending(_ probe: Int) -> Bool {
-        self.states.indices.contains(probe) && self.states[probe] == .pending
+        self.records.indices.contains(probe) && self.records[probe].state == .pending
     }
 
     /// Declares `probe` lost if it is still pending; returns whether it was.
     public mutating func expire(_ probe: Int) -> Bool {
-        guard self.states.indices.contains(probe), self.states[probe] == .pending else { return false }
-        self.states[probe] = .lost
+        guard self.records.indices.contains(probe), self.records[probe].state == .pending else { return false }
+        self.records[probe].state = .lost
         self.pendingCount -= 1
         return true
     }
@@ -134,8 +143,8 @@ public struct ProbeLedger: Sendable, Hashable {
     /// lost yet).
     public var counts: ProbeCounts {
         var counts = ProbeCounts(duplicates: self.duplicates)
-        for state in self.states {
-            switch state {
+        for record in self.records {
+            switch record.state {
             case .pending: continue
             case .answered:
                 counts.sent += 1
@@ -148,9 +157,8 @@ public struct ProbeLedger: Sendable, Hashable {
 
     /// RTTs of answered probes in the order the probes were sent, seconds.
     public var rttsInSendOrder: [Double] {
-        self.states.indices.compactMap { probe in
-            self.states[probe] == .answered
-                ? max(0, Double(self.receiveTimes[probe] - self.sendTimes[probe]) / 1e9) : nil
+        self.records.compactMap { record in
+            record.state == .answered ? max(0, Double(record.receiveTime - record.sendTime) / 1e9) : nil
         }
     }
 }

@@ -5,17 +5,17 @@
 /// `next()` returns the next (target, scheduled time); the engine sleeps until that time and sends. Scheduled
 /// times never depend on when a send actually happened, so a late send does not shift the rest of the plan.
 public struct ProbeScheduler: Sendable {
-    private var queue: [(target: Int, due: Int64)]
+    /// Targets in turn, each with its next due time and the probes it has left (this one included).
+    private var queue: [(target: Int, due: Int64, left: Int)]
     private var head = 0
-    private var probesLeft: [Int]
     private var lastTime: Int64?
     private let period: Int64
     private let interval: Int64
 
     /// Plans `count` probes (nil: without end) to each of `targetCount` targets from `start`.
     public init(targetCount: Int, count: Int?, period: Double, interval: Double, start: Int64) {
-        self.queue = (0..<targetCount).map { (target: $0, due: start) }
-        self.probesLeft = Array(repeating: count ?? Int.max, count: targetCount)
+        let count = count ?? Int.max
+        self.queue = count > 0 ? (0..<targetCount).map { (target: $0, due: start, left: count) } : []
         self.period = Int64((period * 1e9).rounded())
         self.interval = Int64((interval * 1e9).rounded())
     }
@@ -30,9 +30,8 @@ public struct ProbeScheduler: Sendable {
         self.head += 1
         let time = max(entry.due, (self.lastTime ?? Int64.min / 2) + self.interval)
         self.lastTime = time
-        self.probesLeft[entry.target] -= 1
-        if self.probesLeft[entry.target] > 0 {
-            self.queue.append((target: entry.target, due: time + self.period))
+        if entry.left > 1 {
+            self.queue.append((target: entry.target, due: time + self.period, left: entry.left - 1))
         }
         // Keep the queue's storage bounded in endless runs.
         if self.head > 4096 && self.head * 2 > self.queue.count {
