@@ -377,7 +377,8 @@ public final class CSVReportReader: SignalReportReader {
         report.setPosition(lat: lat, lon: lon, technology: technology)
         self.rowTechnology = technology
         if self.timeColumn >= 0 {
-            let parsed = TimestampParsing.parse(fields.unchecked(self.timeColumn), zone: self.timeZone, cache: &self.dateCache)
+            let parsed = TimestampParsing.parse(
+                fields.unchecked(self.timeColumn), zone: self.timeZone, cache: &self.dateCache)
             switch parsed {
             case .empty: break
             case .value(let t): report.setTime(t)
@@ -458,7 +459,8 @@ public final class CSVReportReader: SignalReportReader {
             } else {
                 report.setMetric(
                     metric,
-                    ReportValidation.accept(v, metric: metric, sentinels: self.sentinels, summary: &self.partialSummary))
+                    ReportValidation.accept(v, metric: metric, sentinels: self.sentinels, summary: &self.partialSummary)
+                )
             }
             return nil
         }

@@ -63,7 +63,8 @@ import Testing
         }
         records.append(["a", "\"q,\"\"x\"\"\"", ""])
         let text = records.map { $0.joined(separator: ",") }.joined(separator: "\n")
-        let reader = RecordReader(source: MemoryByteSource(text, chunkSize: 7), mode: .csv(separator: 44), chunkSize: 64)
+        let reader = RecordReader(
+            source: MemoryByteSource(text, chunkSize: 7), mode: .csv(separator: 44), chunkSize: 64)
         var got: [[String]] = []
         var viewsAgree = true
         while try reader.next() {
