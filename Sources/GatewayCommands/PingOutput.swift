@@ -164,52 +164,56 @@ struct PingDocument {
         var pdvMs: Double?
         var errors: [ErrorCount]
 
-        /// Appends the target's JSON object.
-        func write(to out: inout [UInt8]) {
-            out.append(contentsOf: "{\"target\":".utf8)
-            PingDocument.string(self.target, to: &out)
-            out.append(contentsOf: ",\"address\":".utf8)
-            if let address = self.address { PingDocument.string(address, to: &out) } else { PingDocument.null(&out) }
-            out.append(contentsOf: ",\"sent\":".utf8)
-            out.append(contentsOf: String(self.sent).utf8)
-            out.append(contentsOf: ",\"received\":".utf8)
-            out.append(contentsOf: String(self.received).utf8)
-            out.append(contentsOf: ",\"duplicates\":".utf8)
-            out.append(contentsOf: String(self.duplicates).utf8)
-            out.append(contentsOf: ",\"loss_ratio\":".utf8)
-            PingDocument.number(self.lossRatio, to: &out)
-            out.append(contentsOf: ",\"rtt_ms\":".utf8)
+        /// Writes the target's JSON object.
+        func write(to json: inout JSONBytes) {
+            json.beginObject()
+            json.key("target")
+            json.string(self.target)
+            json.key("address")
+            json.string(self.address)
+            json.key("sent")
+            json.int(self.sent)
+            json.key("received")
+            json.int(self.received)
+            json.key("duplicates")
+            json.int(self.duplicates)
+            json.key("loss_ratio")
+            json.sixDecimals(self.lossRatio)
+            json.key("rtt_ms")
             if let rtt = self.rtt {
-                out.append(contentsOf: "{\"min\":".utf8)
-                PingDocument.number(rtt.min, to: &out)
-                out.append(contentsOf: ",\"median\":".utf8)
-                PingDocument.number(rtt.median, to: &out)
-                out.append(contentsOf: ",\"mean\":".utf8)
-                PingDocument.number(rtt.mean, to: &out)
-                out.append(contentsOf: ",\"max\":".utf8)
-                PingDocument.number(rtt.max, to: &out)
-                out.append(contentsOf: ",\"stddev\":".utf8)
-                PingDocument.number(rtt.stddev, to: &out)
-                out.append(contentsOf: ",\"p95\":".utf8)
-                PingDocument.number(rtt.p95, to: &out)
-                out.append(UInt8(ascii: "}"))
+                json.beginObject()
+                json.key("min")
+                json.sixDecimals(rtt.min)
+                json.key("median")
+                json.sixDecimals(rtt.median)
+                json.key("mean")
+                json.sixDecimals(rtt.mean)
+                json.key("max")
+                json.sixDecimals(rtt.max)
+                json.key("stddev")
+                json.sixDecimals(rtt.stddev)
+                json.key("p95")
+                json.sixDecimals(rtt.p95)
+                json.endObject()
             } else {
-                PingDocument.null(&out)
+                json.null()
             }
-            out.append(contentsOf: ",\"jitter_ms\":".utf8)
-            PingDocument.number(self.jitterMs, to: &out)
-            out.append(contentsOf: ",\"pdv_ms\":".utf8)
-            PingDocument.number(self.pdvMs, to: &out)
-            out.append(contentsOf: ",\"errors\":[".utf8)
-            for (index, error) in self.errors.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: "{\"message\":".utf8)
-                PingDocument.string(error.message, to: &out)
-                out.append(contentsOf: ",\"count\":".utf8)
-                out.append(contentsOf: String(error.count).utf8)
-                out.append(UInt8(ascii: "}"))
+            json.key("jitter_ms")
+            json.sixDecimals(self.jitterMs)
+            json.key("pdv_ms")
+            json.sixDecimals(self.pdvMs)
+            json.key("errors")
+            json.beginArray()
+            for error in self.errors {
+                json.beginObject()
+                json.key("message")
+                json.string(error.message)
+                json.key("count")
+                json.int(error.count)
+                json.endObject()
             }
-            out.append(contentsOf: "]}".utf8)
+            json.endArray()
+            json.endObject()
         }
     }
 
@@ -217,41 +221,13 @@ struct PingDocument {
 
     /// The document's UTF-8, written into one byte buffer (no intermediate strings per field).
     var json: [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(64 + 360 * self.targets.count)
-        out.append(contentsOf: "{\"targets\":[".utf8)
-        for (index, target) in self.targets.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            target.write(to: &out)
-        }
-        out.append(contentsOf: "]}".utf8)
-        return out
-    }
-
-    static func null(_ out: inout [UInt8]) { out.append(contentsOf: "null".utf8) }
-
-    /// A finite number with at most 6 decimals, trailing zeros dropped (printf `%.6f`'s digits);
-    /// `null` when absent or not finite.
-    static func number(_ value: Double?, to out: inout [UInt8]) {
-        guard let value else { return Self.null(&out) }
-        SixDecimals.append(value, to: &out)
-    }
-
-    /// A JSON string literal. Only ASCII bytes are escaped; the bytes of other scalars (all ≥ 0x80 in UTF-8)
-    /// are copied as they are.
-    static func string(_ value: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)
-            case UInt8(ascii: "\\"): out.append(contentsOf: "\\\\".utf8)
-            case UInt8(ascii: "\n"): out.append(contentsOf: "\\n".utf8)
-            case UInt8(ascii: "\r"): out.append(contentsOf: "\\r".utf8)
-            case UInt8(ascii: "\t"): out.append(contentsOf: "\\t".utf8)
-            case ..<0x20: out.append(contentsOf: ("\\u" + CNumberFormat.hex(UInt32(byte), width: 4)).utf8)
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
+        var json = JSONBytes(capacity: 64 + 360 * self.targets.count)
+        json.beginObject()
+        json.key("targets")
+        json.beginArray()
+        for target in self.targets { target.write(to: &json) }
+        json.endArray()
+        json.endObject()
+        return json.bytes
     }
 }

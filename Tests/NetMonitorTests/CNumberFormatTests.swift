@@ -29,11 +29,4 @@ import Testing
             if actual != expected { return }
         }
     }
-
-    @Test("hex is zero-padded lowercase like %04x")
-    func hex() {
-        for value: UInt32 in [0, 1, 0x1f, 0xabc, 0xffff, 0x1_0000] {
-            #expect(CNumberFormat.hex(value, width: 4) == String(format: "%04x", value))
-        }
-    }
 }

@@ -24,10 +24,4 @@ public enum CNumberFormat {
             capacity = count + 1
         }
     }
-
-    /// `value` as lowercase hexadecimal, zero-padded to `width` digits (`%0Nx`).
-    public static func hex(_ value: UInt32, width: Int) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
-    }
 }
