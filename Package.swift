@@ -192,7 +192,7 @@ let package = Package(
         .testTarget(
             name: "ProbeAgentTests",
             dependencies: [
-                "ProbeAgent", "TestSupport",
+                "ProbeAgent", "TestSupport", "NetmonServer", "MeasurementStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -215,7 +215,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "MeasurementStoreTests", dependencies: ["MeasurementStore", "CoverageModel", "TestSupport"],
+            name: "MeasurementStoreTests",
+            dependencies: [
+                "MeasurementStore", "CoverageModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

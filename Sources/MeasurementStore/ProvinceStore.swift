@@ -14,8 +14,9 @@ public protocol ProvinceStore: Sendable {
     /// Keeps the store's connections alive until cancelled (PostgreSQL runs its client here; SQLite just waits).
     func run() async throws
 
-    /// Stores `rounds` in one transaction, dropping those whose (probe id, sequence) is already stored
-    /// (also duplicates inside the batch), and records that `probeID` was heard from at `receivedAt`.
+    /// Stores `rounds` in one transaction, dropping those whose identity (probe id, store id, sequence) is already
+    /// stored with the same content (also repeats inside the batch), reporting those stored with other content as
+    /// conflicts, and records that `probeID` was heard from at `receivedAt`.
     /// The caller validates the rounds first; the store only enforces its constraints.
     func ingest(_ rounds: [ProbeRound], probeID: String, receivedAt: Date) async throws -> IngestOutcome
 
@@ -37,8 +38,11 @@ public protocol ProvinceStore: Sendable {
     /// Every stored token (hashes only).
     func tokens() async throws -> [StoredToken]
 
-    /// Removes a token by name; returns whether one existed.
-    func deleteToken(name: String) async throws -> Bool
+    /// Removes a token by name and records its hash as revoked at `time`; returns whether one existed.
+    func deleteToken(name: String, at time: Date) async throws -> Bool
+
+    /// Whether a token with this hash was deleted (a tokens file read at start-up must not bring it back).
+    func isRevoked(_ hash: TokenHash) async throws -> Bool
 
     /// Stores a coverage snapshot (JSON produced by the coverage model) under a kind, replacing the previous one.
     func saveCoverageSnapshot(_ snapshot: CoverageSnapshot) async throws

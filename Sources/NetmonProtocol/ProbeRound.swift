@@ -3,13 +3,18 @@ import Foundation
 /// One SmokePing-style round of probes from one probe (gateway) to one target.
 ///
 /// This is the unit that a gateway stores, forwards to the provincial server, and that alerting evaluates.
-/// It is identified end to end by (`probeID`, `sequence`): the idempotency key the server deduplicates on.
+/// It is identified end to end by (`probeID`, `storeID`, `sequence`): the idempotency key the server deduplicates on.
+/// The store id is a random id made with the gateway's database, so a gateway whose database was rebuilt (and whose
+/// sequence numbers start again at 1) never collides with its own earlier rounds.
 /// Wire format: JSON with snake_case keys; times RFC 3339 UTC; durations in seconds.
 public struct ProbeRound: Codable, Sendable, Hashable {
     /// The probe that produced the round (one per gateway, e.g. `probe-12345`).
     public var probeID: String
-    /// Per-probe sequence number, strictly increasing, never reused.
+    /// Per-probe sequence number, strictly increasing within one gateway store, never reused there.
     public var sequence: Int64
+    /// The gateway store that numbered the round (random, made with the gateway database); nil from probes that
+    /// predate store ids, which the server files under the empty id.
+    public var storeID: String?
     /// GSO code of the commune whose gateway ran the probe.
     public var commune: String
     /// Target name from sites.yaml (e.g. `hub`, `portal`).
@@ -33,9 +38,11 @@ public struct ProbeRound: Codable, Sendable, Hashable {
 
     public init(
         probeID: String, sequence: Int64, commune: String, target: String, address: String, kind: String,
-        start: Date, stepSeconds: Double, sent: Int, received: Int, rttSeconds: [Double], jitterSeconds: Double?
+        start: Date, stepSeconds: Double, sent: Int, received: Int, rttSeconds: [Double], jitterSeconds: Double?,
+        storeID: String? = nil
     ) {
         self.probeID = probeID
+        self.storeID = storeID
         self.sequence = sequence
         self.commune = commune
         self.target = target
@@ -52,10 +59,20 @@ public struct ProbeRound: Codable, Sendable, Hashable {
     enum CodingKeys: String, CodingKey {
         case probeID = "probe_id"
         case sequence, commune, target, address, kind, start
+        case storeID = "store_id"
         case stepSeconds = "step_seconds"
         case sent, received
         case rttSeconds = "rtt_seconds"
         case jitterSeconds = "jitter_seconds"
+    }
+
+    /// Whether `other` is the same measurement: every field but the identity's store id compared (a round sent
+    /// again must be identical; one with the same identity and other content is a conflict, never a duplicate).
+    public func sameMeasurement(as other: ProbeRound) -> Bool {
+        probeID == other.probeID && sequence == other.sequence && commune == other.commune && target == other.target
+            && address == other.address && kind == other.kind && start == other.start
+            && stepSeconds == other.stepSeconds && sent == other.sent && received == other.received
+            && rttSeconds == other.rttSeconds && jitterSeconds == other.jitterSeconds
     }
 
     /// Lost probes over sent probes (0 when nothing was sent).

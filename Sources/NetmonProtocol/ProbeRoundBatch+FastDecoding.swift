@@ -100,6 +100,8 @@ struct FastWireScanner {
         var rtts: [Double]?
         var jitter: Double?
         var seenJitter = false
+        var storeID: String?
+        var seenStoreID = false
         if self.consume(UInt8(ascii: "}")) { return nil }
         repeat {
             guard let key = self.keyRange(), self.consume(UInt8(ascii: ":")) else { return nil }
@@ -128,6 +130,13 @@ struct FastWireScanner {
             case 8 where self.equals(key, "sequence"):
                 guard sequence == nil, let v = self.integer() else { return nil }
                 sequence = v
+            case 8 where self.equals(key, "store_id"):
+                guard !seenStoreID else { return nil }
+                seenStoreID = true
+                if !self.literal("null") {
+                    guard let v = self.string() else { return nil }
+                    storeID = v
+                }
             case 8 where self.equals(key, "received"):
                 guard received == nil, let v = self.integer() else { return nil }
                 received = v
@@ -157,7 +166,7 @@ struct FastWireScanner {
         return ProbeRound(
             probeID: probeID, sequence: sequence, commune: commune, target: target, address: address, kind: kind,
             start: start, stepSeconds: step, sent: sentInt, received: receivedInt, rttSeconds: rtts,
-            jitterSeconds: jitter)
+            jitterSeconds: jitter, storeID: storeID)
     }
 
     mutating func doubles() -> [Double]? {

@@ -50,7 +50,10 @@ struct StoreService: Service {
 ///   - store: the province store (not yet migrated).
 ///   - host/port: where to listen (port 0 picks a free one).
 ///   - tls: certificate and key for HTTPS; nil for plain HTTP.
-///   - tokens: tokens to install (hashed) before serving.
+///   - tokens: tokens to install (hashed) before serving; a probe token must name a commune's probe id, and a
+///     token deleted through the API is not installed again (see ``StartupTokens``).
+///   - revokeUnknownProbeTokens: delete stored probe tokens whose probe id no commune has, instead of refusing
+///     to start.
 ///   - alerts: the alerting module's view, served at `/api/v1/alerts` and `/api/v1/silences`.
 ///   - ingestListeners: told about the rounds of every ingest after the store committed them.
 ///   - services: more services to run for as long as the server runs (alerting's evaluation and delivery); they
@@ -63,6 +66,7 @@ public func buildApplication(
     port: Int = 8080,
     tls: TLSFiles? = nil,
     tokens: [TokenGrant] = [],
+    revokeUnknownProbeTokens: Bool = false,
     alerts: (any AlertSource)? = nil,
     ingestListeners: [any IngestListener] = [],
     services: [any Service] = [],
@@ -70,6 +74,16 @@ public func buildApplication(
     logger: Logger = Logger(label: "netmon.server"),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
+    let startupTokens = StartupTokens(
+        grants: tokens, knownProbes: Set(configuration.communes.map(\.probeID)),
+        revokeUnknown: revokeUnknownProbeTokens, logger: logger)
+    let unknownGrants = startupTokens.unknownProbeGrants()
+    guard unknownGrants.isEmpty else {
+        throw ServerSetupError(
+            "the tokens file has probe token(s) for "
+                + unknownGrants.map { "'\($0.probeID ?? "")'" }.joined(separator: ", ")
+                + ", which no commune in sites.yaml has as probe_id; fix the probe id or remove the line")
+    }
     let boundaries = try configuration.boundariesPath.map(CommuneBoundaries.load) ?? .empty
     // Coverage runs inside the server when there are boundaries to compute it over.
     let coverage: CoverageRecomputation? = try configuration.boundariesPath.map { path in
@@ -115,14 +129,7 @@ public func buildApplication(
         logger: logger)
     app.beforeServerStarts {
         try await store.migrate()
-        let now = configuration.now()
-        for grant in tokens {
-            try await store.saveToken(
-                StoredToken(
-                    name: grant.name, role: grant.role, probeID: grant.probeID, hash: TokenHash(token: grant.secret),
-                    createdAt: now))
-        }
-        state.tokens.replace(with: try await store.tokens())
+        state.tokens.replace(with: try await startupTokens.install(into: store, now: configuration.now()))
         let discarded = try await store.discardIncompleteReportUploads()
         if discarded > 0 { logger.warning("removed \(discarded) unfinished signal report uploads") }
         coverage?.storeIsReady()

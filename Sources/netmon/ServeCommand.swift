@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GatewayCommands
 import Logging
 import MeasurementStore
 import NetmonServer
@@ -72,6 +73,20 @@ extension Netmon {
         @Option(name: .long, help: "Seconds between alert evaluations.")
         var alertsInterval: Double = 10
 
+        @Option(
+            name: .long,
+            help:
+                "How far ahead of this server's clock a probe round may end (300s, 5m; bare numbers are seconds); rounds further ahead are rejected, so a gateway clock that jumped cannot pin a link's state."
+        )
+        var maxClockSkew: String = "5m"
+
+        @Flag(
+            name: .long,
+            help:
+                "Delete stored probe tokens whose probe id no commune in sites.yaml has (otherwise the server refuses to start)."
+        )
+        var revokeUnknownProbeTokens = false
+
         func validate() throws {
             if (tlsCert == nil) != (tlsKey == nil) {
                 throw ValidationError("--tls-cert and --tls-key go together.")
@@ -83,6 +98,7 @@ extension Netmon {
             }
             guard maxUploadBytes >= 1024 else { throw ValidationError("--max-upload-bytes must be at least 1024.") }
             _ = try parseListen()
+            _ = try clockSkewSeconds()
         }
 
         func parseListen() throws -> (String, Int) {
@@ -94,6 +110,18 @@ extension Netmon {
             var host = String(listen[..<colon])
             if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
             return (host.isEmpty ? "0.0.0.0" : host, port)
+        }
+
+        /// `--max-clock-skew` in seconds: 10 s to one day.
+        func clockSkewSeconds() throws -> Double {
+            guard let skew = DurationArgument(parsing: maxClockSkew, defaultUnitSeconds: 1), skew.seconds >= 10,
+                skew.seconds <= 86400
+            else {
+                throw ValidationError(
+                    "--max-clock-skew must be a duration from 10s to 24h, such as 300, 5m or 1h (got '\(maxClockSkew)')."
+                )
+            }
+            return skew.seconds
         }
 
         func run() async throws {
@@ -108,6 +136,11 @@ extension Netmon {
                 throw ExitCode(2)
             }
             let grants = try tokens.map(Self.readTokens) ?? []
+            if let tokens, SecretFile.isReadableByOthers(tokens) {
+                logger.warning(
+                    "the tokens file can be read by other users; make it private: chmod 600 \(tokens)",
+                    metadata: ["file": "\(tokens)"])
+            }
             let location: StoreLocation
             do {
                 location = try StoreLocation(parsing: database)
@@ -138,10 +171,12 @@ extension Netmon {
             let app = try buildApplication(
                 configuration: Self.serverConfiguration(
                     sites, leaflet: leaflet, rateLimit: rateLimit, maxBodyBytes: maxBodyBytes,
-                    maxUploadBytes: maxUploadBytes, anonymous: publicDashboard ? .viewer : nil),
+                    maxUploadBytes: maxUploadBytes, anonymous: publicDashboard ? .viewer : nil,
+                    maxClockSkewSeconds: try clockSkewSeconds()),
                 store: store, host: host, port: port,
                 tls: tlsCert.map { TLSFiles(certificateChainPath: $0, privateKeyPath: tlsKey!) },
-                tokens: grants, alerts: alerting?.api, ingestListeners: alerting.map { [$0.api] } ?? [],
+                tokens: grants, revokeUnknownProbeTokens: revokeUnknownProbeTokens, alerts: alerting?.api,
+                ingestListeners: alerting.map { [$0.api] } ?? [],
                 services: alerting?.services ?? [], coverageListeners: alerting.map { [$0.api] } ?? [], logger: logger,
                 onServerRunning: { port in
                     logger.info("netmon serve listening on \(host):\(port) (\(tlsCert == nil ? "http" : "https"))")
@@ -162,8 +197,10 @@ extension Netmon {
         static func serverConfiguration(
             _ sites: SitesConfig, leaflet: String, rateLimit: Double, maxBodyBytes: Int,
             maxUploadBytes: Int = 256 << 20,
-            anonymous: TokenRole?
+            anonymous: TokenRole?, maxClockSkewSeconds: Double = 300
         ) -> ServerConfiguration {
+            let datacenter = sites.network.datacenter
+            let passiveSites = ["hub", "datacenter"] + datacenter.services.map(\.name)
             let communes = sites.communes.map { c in
                 ServerCommune(
                     code: c.code, name: c.name, probeID: c.probeID, gateway: c.gateway,
@@ -174,7 +211,7 @@ extension Netmon {
                                 warn: t.thresholds.latencyMs.warn, critical: t.thresholds.latencyMs.critical),
                             lossRatio: .init(
                                 warn: t.thresholds.lossRatio.warn, critical: t.thresholds.lossRatio.critical))
-                    })
+                    }, passiveSites: passiveSites)
             }
             let targets = sites.coverage.targets
             return ServerConfiguration(
@@ -184,7 +221,8 @@ extension Netmon {
                     maxDeadZones: targets.maxDeadZones),
                 leafletDirectory: leaflet, maxBodyBytes: maxBodyBytes,
                 rateLimit: RateLimit(requestsPerSecond: rateLimit, burst: rateLimit * 4), anonymousRole: anonymous,
-                coverageSettings: CoveragePipeline.settings(sites.coverage), maxReportUploadBytes: maxUploadBytes)
+                coverageSettings: CoveragePipeline.settings(sites.coverage), maxReportUploadBytes: maxUploadBytes,
+                maxClockSkewSeconds: maxClockSkewSeconds)
         }
 
         /// Reads `ROLE NAME SECRET` lines; `#` starts a comment.

@@ -117,8 +117,8 @@ struct ProvinceStoreTests {
             all = try await store.tokens()
             #expect(all.count == 2)
             #expect(all.first?.role == .admin)
-            #expect(try await store.deleteToken(name: "noc"))
-            #expect(try await store.deleteToken(name: "noc") == false)
+            #expect(try await store.deleteToken(name: "noc", at: Date()))
+            #expect(try await store.deleteToken(name: "noc", at: Date()) == false)
             // A probe token without a probe id violates the schema.
             await #expect(throws: StoreError.self) {
                 try await store.saveToken(

@@ -111,12 +111,6 @@ func withServer(
     try await app.test(testing) { client in try await body(client, store) }
 }
 
-struct IngestReply: Decodable {
-    var accepted: Int
-    var duplicates: Int
-    var received: Int
-}
-
 struct ErrorReply: Decodable {
     struct E: Decodable { var message: String }
     var error: E

@@ -1,17 +1,24 @@
 import NetmonProtocol
 
-/// What an ingest did: how many rounds were new and how many were already stored (or repeated in the batch).
+/// What an ingest did: how many rounds were new, how many were already stored with the same content (or repeated
+/// in the batch), and which ones collided with a stored round of the same identity but other content.
 public struct IngestOutcome: Sendable, Hashable, Codable {
     public var accepted: Int
     public var duplicates: Int
     /// The rounds that were newly stored (for listeners such as alerting). Not part of equality, hashing or the
     /// coded form: an outcome is its counts.
     public var acceptedRounds: [ProbeRound]
+    /// Rounds not stored because the store holds their identity (probe, store, sequence) with other content.
+    /// Not part of equality either.
+    public var conflictingRounds: [ProbeRound]
 
-    public init(accepted: Int, duplicates: Int, acceptedRounds: [ProbeRound] = []) {
+    public init(
+        accepted: Int, duplicates: Int, acceptedRounds: [ProbeRound] = [], conflictingRounds: [ProbeRound] = []
+    ) {
         self.accepted = accepted
         self.duplicates = duplicates
         self.acceptedRounds = acceptedRounds
+        self.conflictingRounds = conflictingRounds
     }
 
     enum CodingKeys: String, CodingKey {

@@ -82,7 +82,7 @@ public final class PostgresProvinceStore: ProvinceStore {
     }
 
     private static func bind(_ rounds: some Collection<ProbeRound>, received: Double) throws -> PostgresBindings {
-        var b = PostgresBindings(capacity: rounds.count * 15)
+        var b = PostgresBindings(capacity: rounds.count * ProvinceSchema.roundColumns.count)
         for r in rounds {
             b.append(r.probeID)
             b.append(r.sequence)
@@ -99,53 +99,112 @@ public final class PostgresProvinceStore: ProvinceStore {
             b.append(r.medianRTTSeconds)
             b.append(r.lossRatio)
             b.append(received)
+            b.append(r.storedStoreID)
         }
         return b
     }
 
     public func ingest(_ rounds: [ProbeRound], probeID: String, receivedAt: Date) async throws -> IngestOutcome {
-        let (unique, repeats) = rounds.splitByIdentity()
+        let (unique, repeats, batchConflicts) = rounds.splitByIdentity()
         let received = receivedAt.timeIntervalSince1970
         let logger = self.logger
+        let columns = ProvinceSchema.roundColumns.count
         return try await wrap("ingest") {
             try await client.withTransaction(logger: logger) { conn in
                 var inserted: [ProbeRound] = []
                 inserted.reserveCapacity(unique.count)
+                var taken: [ProbeRound] = []
                 var start = 0
                 while start < unique.count {
                     let chunk = unique[start..<min(start + 1000, unique.count)]
                     start += chunk.count
                     let sql =
                         "INSERT INTO probe_round (\(ProvinceSchema.roundColumnList)) VALUES "
-                        + Self.placeholders(rows: chunk.count, columns: 15)
-                        + " ON CONFLICT (probe_id, sequence) DO NOTHING RETURNING probe_id, sequence"
-                    var fresh = Set<String>()
+                        + Self.placeholders(rows: chunk.count, columns: columns)
+                        + " ON CONFLICT (probe_id, store_id, sequence) DO NOTHING RETURNING probe_id, store_id, sequence"
+                    var fresh = Set<RoundIdentity>()
                     let rows = try await conn.query(
                         PostgresQuery(unsafeSQL: sql, binds: try Self.bind(chunk, received: received)), logger: logger)
-                    for try await (p, s) in rows.decode((String, Int64).self) { fresh.insert("\(p)\u{0}\(s)") }
-                    inserted.append(contentsOf: chunk.filter { fresh.contains("\($0.probeID)\u{0}\($0.sequence)") })
+                    for try await (p, st, s) in rows.decode((String, String, Int64).self) {
+                        fresh.insert(RoundIdentity(probeID: p, storeID: st, sequence: s))
+                    }
+                    for r in chunk {
+                        if fresh.contains(RoundIdentity(r)) { inserted.append(r) } else { taken.append(r) }
+                    }
+                }
+                // Identities already stored: the same rounds sent again, or other rounds under reused numbers.
+                var duplicates = repeats
+                var conflicts = batchConflicts
+                let stored = try await Self.storedRounds(taken, conn: conn, logger: logger)
+                for r in taken {
+                    if let old = stored[RoundIdentity(r)], old.sameMeasurement(as: r) {
+                        duplicates += 1
+                    } else {
+                        conflicts.append(r)
+                    }
                 }
                 let newest = inserted.newestPerLink()
                 if !newest.isEmpty {
                     let sql =
                         "INSERT INTO link_latest (\(ProvinceSchema.roundColumnList)) VALUES "
-                        + Self.placeholders(rows: newest.count, columns: 15) + " " + ProvinceSchema.linkLatestUpsert
+                        + Self.placeholders(rows: newest.count, columns: columns) + " "
+                        + ProvinceSchema.linkLatestUpsert
                     try await conn.query(
                         PostgresQuery(unsafeSQL: sql, binds: try Self.bind(newest, received: received)), logger: logger)
                 }
-                var b = PostgresBindings(capacity: 5)
-                b.append(probeID)
-                b.append(inserted.max(by: { $0.start < $1.start })?.commune ?? "")
+                let status = ProbeUpdate(probeID: probeID, inserted: inserted)
+                var b = PostgresBindings(capacity: 6)
+                b.append(status.probeID)
+                b.append(status.commune)
                 b.append(received)
-                b.append(Int64(inserted.count))
-                b.append(inserted.map(\.sequence).max() ?? -1)
+                b.append(status.accepted)
+                b.append(status.lastSequence)
+                b.append(status.storeID)
                 try await conn.query(
                     PostgresQuery(unsafeSQL: ProvinceSchema.probeUpsert { "$\($0)" }, binds: b), logger: logger)
                 return IngestOutcome(
-                    accepted: inserted.count, duplicates: repeats + unique.count - inserted.count,
-                    acceptedRounds: inserted)
+                    accepted: inserted.count, duplicates: duplicates, acceptedRounds: inserted,
+                    conflictingRounds: conflicts)
             }
         }
+    }
+
+    /// The stored rounds with the identities of `rounds`, by identity.
+    private static func storedRounds(
+        _ rounds: [ProbeRound], conn: PostgresConnection, logger: Logger
+    ) async throws -> [RoundIdentity: ProbeRound] {
+        var out: [RoundIdentity: ProbeRound] = [:]
+        var start = 0
+        while start < rounds.count {
+            let chunk = rounds[start..<min(start + 1000, rounds.count)]
+            start += chunk.count
+            var b = PostgresBindings(capacity: chunk.count * 3)
+            for r in chunk {
+                b.append(r.probeID)
+                b.append(r.storedStoreID)
+                b.append(r.sequence)
+            }
+            let sql =
+                "SELECT \(ProvinceSchema.roundColumnList) FROM probe_round WHERE (probe_id, store_id, sequence) IN ("
+                + Self.placeholders(rows: chunk.count, columns: 3) + ")"
+            let rows = try await conn.query(PostgresQuery(unsafeSQL: sql, binds: b), logger: logger)
+            for try await row in rows {
+                let round = try Self.storedRound(PostgresRandomAccessRow(row)).round
+                out[RoundIdentity(round)] = round
+            }
+        }
+        return out
+    }
+
+    private static func storedRound(_ c: PostgresRandomAccessRow) throws -> StoredRound {
+        try RoundRow.make(
+            probeID: c[0].decode(String.self), sequence: c[1].decode(Int64.self),
+            commune: c[2].decode(String.self), target: c[3].decode(String.self),
+            address: c[4].decode(String.self), kind: c[5].decode(String.self),
+            startAt: c[6].decode(Double.self), stepSeconds: c[7].decode(Double.self),
+            sent: Int(c[8].decode(Int32.self)), received: Int(c[9].decode(Int32.self)),
+            rttText: c[10].decode(String.self), jitter: c[11].decode(Double?.self),
+            receivedAt: c[14].decode(Double.self), storeID: c[15].decode(String.self))
     }
 
     private func readRounds(_ query: PostgresQuery) async throws -> [StoredRound] {
@@ -153,16 +212,7 @@ public final class PostgresProvinceStore: ProvinceStore {
             var out: [StoredRound] = []
             let rows = try await client.query(query, logger: logger)
             for try await row in rows {
-                let c = PostgresRandomAccessRow(row)
-                out.append(
-                    try RoundRow.make(
-                        probeID: c[0].decode(String.self), sequence: c[1].decode(Int64.self),
-                        commune: c[2].decode(String.self), target: c[3].decode(String.self),
-                        address: c[4].decode(String.self), kind: c[5].decode(String.self),
-                        startAt: c[6].decode(Double.self), stepSeconds: c[7].decode(Double.self),
-                        sent: Int(c[8].decode(Int32.self)), received: Int(c[9].decode(Int32.self)),
-                        rttText: c[10].decode(String.self), jitter: c[11].decode(Double?.self),
-                        receivedAt: c[14].decode(Double.self)))
+                out.append(try Self.storedRound(PostgresRandomAccessRow(row)))
             }
             return out
         }
@@ -251,15 +301,36 @@ public final class PostgresProvinceStore: ProvinceStore {
         }
     }
 
-    public func deleteToken(name: String) async throws -> Bool {
-        try await wrap("delete token") {
-            var found = false
-            for try await _ in try await client.query(
-                "DELETE FROM api_token WHERE name = \(name) RETURNING name", logger: logger)
-            {
-                found = true
+    public func deleteToken(name: String, at time: Date) async throws -> Bool {
+        let logger = self.logger
+        return try await wrap("delete token") {
+            try await client.withTransaction(logger: logger) { conn in
+                var hashes: [String] = []
+                for try await hash in try await conn.query(
+                    "DELETE FROM api_token WHERE name = \(name) RETURNING token_hash", logger: logger
+                ).decode(String.self) {
+                    hashes.append(hash)
+                }
+                for hash in hashes {
+                    try await conn.query(
+                        """
+                        INSERT INTO revoked_token (token_hash, name, revoked_at)
+                        VALUES (\(hash), \(name), \(time.timeIntervalSince1970)) ON CONFLICT DO NOTHING
+                        """, logger: logger)
+                }
+                return !hashes.isEmpty
             }
-            return found
+        }
+    }
+
+    public func isRevoked(_ hash: TokenHash) async throws -> Bool {
+        try await wrap("revoked tokens") {
+            for try await n in try await client.query(
+                "SELECT COUNT(*) FROM revoked_token WHERE token_hash = \(hash.hex)", logger: logger
+            ).decode(Int64.self) {
+                return n > 0
+            }
+            return false
         }
     }
 

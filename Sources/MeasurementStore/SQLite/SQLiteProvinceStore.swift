@@ -15,11 +15,12 @@ public final class SQLiteProvinceStore: ProvinceStore {
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.label = "netmon-province"
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-        }
         do {
             self.pool = try DatabasePool(path: path, configuration: config)
+            // FULL: a round is acknowledged to its gateway (which then deletes it) only after the commit; in WAL mode
+            // NORMAL may roll back the last commits on power loss, so an acknowledged round could be lost. GRDB's WAL
+            // set-up chooses NORMAL for the writer after `prepareDatabase`, so the one writer connection is set here.
+            try self.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         } catch {
             throw StoreError(.unavailable, "cannot open SQLite database: \(error)", context: "sqlite:\(path)")
         }
@@ -47,12 +48,15 @@ public final class SQLiteProvinceStore: ProvinceStore {
     }
 
     public func ingest(_ rounds: [ProbeRound], probeID: String, receivedAt: Date) async throws -> IngestOutcome {
-        let (unique, repeats) = rounds.splitByIdentity()
+        let (unique, repeats, batchConflicts) = rounds.splitByIdentity()
         let received = receivedAt.timeIntervalSince1970
+        let values = "(" + Array(repeating: "?", count: ProvinceSchema.roundColumns.count).joined(separator: ", ") + ")"
         let insertSQL =
-            "INSERT INTO probe_round (\(ProvinceSchema.roundColumnList)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (probe_id, sequence) DO NOTHING"
+            "INSERT INTO probe_round (\(ProvinceSchema.roundColumnList)) VALUES \(values) ON CONFLICT (probe_id, store_id, sequence) DO NOTHING"
+        let existingSQL =
+            "SELECT \(ProvinceSchema.roundColumnList) FROM probe_round WHERE probe_id = ? AND store_id = ? AND sequence = ?"
         let latestSQL =
-            "INSERT INTO link_latest (\(ProvinceSchema.roundColumnList)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "INSERT INTO link_latest (\(ProvinceSchema.roundColumnList)) VALUES \(values) "
             + ProvinceSchema.linkLatestUpsert
         let probeSQL = ProvinceSchema.probeUpsert { _ in "?" }
         do {
@@ -60,22 +64,36 @@ public final class SQLiteProvinceStore: ProvinceStore {
                 let insert = try db.cachedStatement(sql: insertSQL)
                 var inserted: [ProbeRound] = []
                 inserted.reserveCapacity(unique.count)
+                var duplicates = repeats
+                var conflicts = batchConflicts
                 for r in unique {
                     try insert.execute(arguments: Self.arguments(r, received: received))
-                    if db.changesCount > 0 { inserted.append(r) }
+                    if db.changesCount > 0 {
+                        inserted.append(r)
+                        continue
+                    }
+                    // The identity is stored: the same round sent again, or another round under a reused number.
+                    let stored = try Row.fetchOne(
+                        db.cachedStatement(sql: existingSQL), arguments: [r.probeID, r.storedStoreID, r.sequence])
+                    if let stored, try Self.storedRound(stored).round.sameMeasurement(as: r) {
+                        duplicates += 1
+                    } else {
+                        conflicts.append(r)
+                    }
                 }
                 let latest = try db.cachedStatement(sql: latestSQL)
                 for r in inserted.newestPerLink() {
                     try latest.execute(arguments: Self.arguments(r, received: received))
                 }
-                let newestCommune = inserted.max(by: { $0.start < $1.start })?.commune ?? ""
-                let lastSequence = inserted.map(\.sequence).max() ?? -1
+                let status = ProbeUpdate(probeID: probeID, inserted: inserted)
                 try db.execute(
                     sql: probeSQL,
-                    arguments: [probeID, newestCommune, received, Int64(inserted.count), lastSequence])
+                    arguments: [
+                        status.probeID, status.commune, received, status.accepted, status.lastSequence, status.storeID,
+                    ])
                 return IngestOutcome(
-                    accepted: inserted.count, duplicates: repeats + unique.count - inserted.count,
-                    acceptedRounds: inserted)
+                    accepted: inserted.count, duplicates: duplicates, acceptedRounds: inserted,
+                    conflictingRounds: conflicts)
             }
         } catch {
             throw StoreError(.statement, "\(error)", context: "sqlite:\(path): ingest")
@@ -86,7 +104,7 @@ public final class SQLiteProvinceStore: ProvinceStore {
         [
             r.probeID, r.sequence, r.commune, r.target, r.address, r.kind, r.start.timeIntervalSince1970,
             r.stepSeconds, r.sent, r.received, RTTText.encode(r.rttSeconds), r.jitterSeconds, r.medianRTTSeconds,
-            r.lossRatio, received,
+            r.lossRatio, received, r.storedStoreID,
         ]
     }
 
@@ -94,7 +112,7 @@ public final class SQLiteProvinceStore: ProvinceStore {
         try RoundRow.make(
             probeID: row[0], sequence: row[1], commune: row[2], target: row[3], address: row[4], kind: row[5],
             startAt: row[6], stepSeconds: row[7], sent: row[8], received: row[9], rttText: row[10], jitter: row[11],
-            receivedAt: row[14])
+            receivedAt: row[14], storeID: row[15])
     }
 
     private func readRounds(_ sql: String, _ arguments: StatementArguments) async throws -> [StoredRound] {
@@ -197,14 +215,34 @@ public final class SQLiteProvinceStore: ProvinceStore {
             name: name, role: role, probeID: probeID, hash: digest, createdAt: Date(timeIntervalSince1970: createdAt))
     }
 
-    public func deleteToken(name: String) async throws -> Bool {
+    public func deleteToken(name: String, at time: Date) async throws -> Bool {
         do {
             return try await pool.write { db in
+                guard
+                    let hash = try String.fetchOne(
+                        db, sql: "SELECT token_hash FROM api_token WHERE name = ?", arguments: [name])
+                else { return false }
                 try db.execute(sql: "DELETE FROM api_token WHERE name = ?", arguments: [name])
-                return db.changesCount > 0
+                try db.execute(
+                    sql:
+                        "INSERT INTO revoked_token (token_hash, name, revoked_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                    arguments: [hash, name, time.timeIntervalSince1970])
+                return true
             }
         } catch {
             throw StoreError(.statement, "\(error)", context: "sqlite:\(path): delete token")
+        }
+    }
+
+    public func isRevoked(_ hash: TokenHash) async throws -> Bool {
+        do {
+            return try await pool.read { db in
+                try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM revoked_token WHERE token_hash = ?)", arguments: [hash.hex])
+                    ?? false
+            }
+        } catch {
+            throw StoreError(.statement, "\(error)", context: "sqlite:\(path): revoked tokens")
         }
     }
 

@@ -131,39 +131,106 @@ public enum ProvinceSchema {
                 """,
             ]
         ),
+        Migration(
+            id: "v4-round-store-identity",
+            statements: [
+                // A round's identity gains the gateway store that numbered it (rebuilt gateways start at sequence 1
+                // again under a new store id). Rounds of probes that predate store ids keep the empty id.
+                """
+                CREATE TABLE probe_round_v4 (
+                    probe_id TEXT NOT NULL,
+                    sequence BIGINT NOT NULL,
+                    commune TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    start_at DOUBLE PRECISION NOT NULL,
+                    step_seconds DOUBLE PRECISION NOT NULL,
+                    sent INTEGER NOT NULL CHECK (sent >= 0),
+                    received INTEGER NOT NULL CHECK (received >= 0 AND received <= sent),
+                    rtt_seconds TEXT NOT NULL,
+                    jitter_seconds DOUBLE PRECISION,
+                    median_seconds DOUBLE PRECISION,
+                    loss_ratio DOUBLE PRECISION NOT NULL CHECK (loss_ratio >= 0 AND loss_ratio <= 1),
+                    received_at DOUBLE PRECISION NOT NULL,
+                    store_id TEXT NOT NULL DEFAULT '',
+                    PRIMARY KEY (probe_id, store_id, sequence)
+                )
+                """,
+                """
+                INSERT INTO probe_round_v4 (\(v1RoundColumns), store_id)
+                SELECT \(v1RoundColumns), '' FROM probe_round
+                """,
+                "DROP TABLE probe_round",
+                "ALTER TABLE probe_round_v4 RENAME TO probe_round",
+                "CREATE INDEX probe_round_link ON probe_round (commune, target, start_at)",
+                "ALTER TABLE link_latest ADD COLUMN store_id TEXT NOT NULL DEFAULT ''",
+                "ALTER TABLE probe ADD COLUMN store_id TEXT NOT NULL DEFAULT ''",
+                // Hashes of tokens deleted through the API: a tokens file read at start-up never brings them back.
+                """
+                CREATE TABLE revoked_token (
+                    token_hash TEXT PRIMARY KEY CHECK (length(token_hash) = 64),
+                    name TEXT NOT NULL,
+                    revoked_at DOUBLE PRECISION NOT NULL
+                )
+                """,
+            ]
+        ),
     ]
+
+    /// The columns of `probe_round` before v4, for the copy into the rebuilt table.
+    static let v1RoundColumns =
+        "probe_id, sequence, commune, target, address, kind, start_at, step_seconds, sent, received, rtt_seconds, "
+        + "jitter_seconds, median_seconds, loss_ratio, received_at"
 
     /// The round columns, in the order every insert and select uses.
     static let roundColumns = [
         "probe_id", "sequence", "commune", "target", "address", "kind", "start_at", "step_seconds", "sent",
-        "received", "rtt_seconds", "jitter_seconds", "median_seconds", "loss_ratio", "received_at",
+        "received", "rtt_seconds", "jitter_seconds", "median_seconds", "loss_ratio", "received_at", "store_id",
     ]
 
     static var roundColumnList: String { roundColumns.joined(separator: ", ") }
 
-    /// `ON CONFLICT` clause keeping the newest round per link (by start, then by arrival).
+    /// `ON CONFLICT` clause keeping the newest round per link.
+    ///
+    /// Newest means: from the same gateway store, the higher sequence number (gateways number rounds in the order
+    /// they finish, whatever their clock says, so a clock that jumped never pins a link); from another store of
+    /// the same probe (the gateway's database was rebuilt, so the old store sends no more), the later arrival; from
+    /// another probe, the later start, then the later arrival.
     static var linkLatestUpsert: String {
         let updates = roundColumns.filter { $0 != "commune" && $0 != "target" }
             .map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
         return """
             ON CONFLICT (commune, target) DO UPDATE SET \(updates)
-            WHERE excluded.start_at > link_latest.start_at
-               OR (excluded.start_at = link_latest.start_at AND excluded.received_at >= link_latest.received_at)
+            WHERE CASE
+                WHEN excluded.probe_id = link_latest.probe_id AND excluded.store_id = link_latest.store_id
+                    THEN excluded.sequence > link_latest.sequence
+                WHEN excluded.probe_id = link_latest.probe_id
+                    THEN excluded.received_at > link_latest.received_at
+                        OR (excluded.received_at = link_latest.received_at
+                            AND excluded.start_at >= link_latest.start_at)
+                ELSE excluded.start_at > link_latest.start_at
+                    OR (excluded.start_at = link_latest.start_at AND excluded.received_at >= link_latest.received_at)
+            END
             """
     }
 
-    /// Upsert of a probe's last-heard time and counters; `p` maps 1-based positions to placeholders.
+    /// Upsert of a probe's last-heard time and counters; `p` maps 1-based positions to placeholders. The last
+    /// sequence is the store's: a probe heard from a new store (rebuilt gateway) starts counting again.
     static func probeUpsert(_ p: (Int) -> String) -> String {
         """
-        INSERT INTO probe (probe_id, commune, last_heard_at, rounds_accepted, last_sequence)
-        VALUES (\(p(1)), \(p(2)), \(p(3)), \(p(4)), \(p(5)))
+        INSERT INTO probe (probe_id, commune, last_heard_at, rounds_accepted, last_sequence, store_id)
+        VALUES (\(p(1)), \(p(2)), \(p(3)), \(p(4)), \(p(5)), \(p(6)))
         ON CONFLICT (probe_id) DO UPDATE SET
             commune = CASE WHEN excluded.commune <> '' THEN excluded.commune ELSE probe.commune END,
             last_heard_at = CASE WHEN excluded.last_heard_at > probe.last_heard_at
                                  THEN excluded.last_heard_at ELSE probe.last_heard_at END,
             rounds_accepted = probe.rounds_accepted + excluded.rounds_accepted,
-            last_sequence = CASE WHEN excluded.last_sequence > probe.last_sequence
-                                 THEN excluded.last_sequence ELSE probe.last_sequence END
+            last_sequence = CASE WHEN excluded.last_sequence < 0 THEN probe.last_sequence
+                                 WHEN excluded.store_id <> probe.store_id THEN excluded.last_sequence
+                                 WHEN excluded.last_sequence > probe.last_sequence
+                                 THEN excluded.last_sequence ELSE probe.last_sequence END,
+            store_id = CASE WHEN excluded.last_sequence < 0 THEN probe.store_id ELSE excluded.store_id END
         """
     }
 }

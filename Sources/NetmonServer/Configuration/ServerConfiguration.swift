@@ -34,6 +34,9 @@ public struct ServerConfiguration: Sendable {
     public var uploadDirectory: String
     /// How long coverage recomputation waits after an upload for more uploads before it runs.
     public var coverageDebounce: Duration
+    /// How far ahead of the server's clock a round may end, in seconds (gateway clocks drift or jump); a round
+    /// further ahead is rejected, so one wrong clock can never pin a link's state or an alert window.
+    public var maxClockSkewSeconds: Double
 
     public init(
         provinceName: String, communes: [ServerCommune], boundariesPath: String?,
@@ -42,7 +45,8 @@ public struct ServerConfiguration: Sendable {
         maxRoundsPerBatch: Int = 5000, rateLimit: RateLimit = RateLimit(requestsPerSecond: 50, burst: 200),
         anonymousRole: TokenRole? = nil, staleAfterSteps: Double = 3, now: @escaping @Sendable () -> Date = { Date() },
         coverageSettings: CoverageSettings = CoverageSettings(), maxReportUploadBytes: Int = 256 << 20,
-        uploadDirectory: String = NSTemporaryDirectory(), coverageDebounce: Duration = .seconds(2)
+        uploadDirectory: String = NSTemporaryDirectory(), coverageDebounce: Duration = .seconds(2),
+        maxClockSkewSeconds: Double = 300
     ) {
         self.provinceName = provinceName
         self.communes = communes
@@ -59,6 +63,7 @@ public struct ServerConfiguration: Sendable {
         self.maxReportUploadBytes = maxReportUploadBytes
         self.uploadDirectory = uploadDirectory
         self.coverageDebounce = coverageDebounce
+        self.maxClockSkewSeconds = maxClockSkewSeconds
     }
 }
 
@@ -71,13 +76,31 @@ public struct ServerCommune: Sendable, Hashable {
     public var probeID: String
     public var gateway: String
     public var targets: [ServerTarget]
+    /// Names of the remote sites the gateway's passive capture may report (`target: passive:<name>`) besides its
+    /// targets: the hub, the data-centre services and `datacenter`.
+    public var passiveSites: [String]
 
-    public init(code: String, name: String, probeID: String, gateway: String, targets: [ServerTarget]) {
+    public init(
+        code: String, name: String, probeID: String, gateway: String, targets: [ServerTarget],
+        passiveSites: [String] = []
+    ) {
         self.code = code
         self.name = name
         self.probeID = probeID
         self.gateway = gateway
         self.targets = targets
+        self.passiveSites = passiveSites
+    }
+
+    /// Whether a round for `target` of this kind may come from this commune's probe: an active round names one of
+    /// its targets, a passive round `passive:` and one of its targets or passive sites.
+    public func accepts(target: String, kind: String) -> Bool {
+        if kind == "passive" {
+            guard target.hasPrefix("passive:") else { return false }
+            let site = target.dropFirst("passive:".count)
+            return targets.contains { $0.name == site } || passiveSites.contains { $0 == site }
+        }
+        return targets.contains { $0.name == target }
     }
 }
 

@@ -17,6 +17,8 @@ final class ServerMetrics: Sendable {
         var durations: [String: Histogram] = [:]  // route
         var roundsAccepted: UInt64 = 0
         var roundsDuplicate: UInt64 = 0
+        var roundsRejected: UInt64 = 0
+        var roundsConflicting: UInt64 = 0
         var batchesRejected: UInt64 = 0
         var rateLimited: UInt64 = 0
         var uploadsAccepted: UInt64 = 0
@@ -39,10 +41,12 @@ final class ServerMetrics: Sendable {
         }
     }
 
-    func recordIngest(accepted: Int, duplicates: Int) {
+    func recordIngest(accepted: Int, duplicates: Int, rejected: Int = 0, conflicting: Int = 0) {
         state.withLock { s in
             s.roundsAccepted += UInt64(accepted)
             s.roundsDuplicate += UInt64(duplicates)
+            s.roundsRejected += UInt64(rejected)
+            s.roundsConflicting += UInt64(conflicting)
         }
     }
 
@@ -82,10 +86,13 @@ final class ServerMetrics: Sendable {
             out += "netmon_server_http_request_duration_seconds_sum{route=\"\(r)\"} \(h.sum)\n"
             out += "netmon_server_http_request_duration_seconds_count{route=\"\(r)\"} \(h.count)\n"
         }
-        out += "# HELP netmon_server_ingest_rounds_total Probe rounds received, by result (accepted or duplicate).\n"
+        out +=
+            "# HELP netmon_server_ingest_rounds_total Probe rounds received, by result (accepted, duplicate, rejected, conflict).\n"
         out += "# TYPE netmon_server_ingest_rounds_total counter\n"
         out += "netmon_server_ingest_rounds_total{result=\"accepted\"} \(s.roundsAccepted)\n"
         out += "netmon_server_ingest_rounds_total{result=\"duplicate\"} \(s.roundsDuplicate)\n"
+        out += "netmon_server_ingest_rounds_total{result=\"rejected\"} \(s.roundsRejected)\n"
+        out += "netmon_server_ingest_rounds_total{result=\"conflict\"} \(s.roundsConflicting)\n"
         out += "# HELP netmon_server_ingest_batches_rejected_total Ingest batches refused with a 4xx.\n"
         out += "# TYPE netmon_server_ingest_batches_rejected_total counter\n"
         out += "netmon_server_ingest_batches_rejected_total \(s.batchesRejected)\n"

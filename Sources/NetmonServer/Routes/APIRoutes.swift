@@ -111,7 +111,7 @@ struct APIRoutes {
         router.delete("/api/v1/admin/tokens/:name") { request, context in
             try admin(request)
             let name = try context.parameters.require("name")
-            guard try await state.store.deleteToken(name: name) else {
+            guard try await state.store.deleteToken(name: name, at: state.configuration.now()) else {
                 throw HTTPError(.notFound, message: "no token named '\(name)'")
             }
             state.tokens.replace(with: try await state.store.tokens())

@@ -4,15 +4,15 @@ import MeasurementStore
 import NIOCore
 import NetmonProtocol
 
-/// `POST /api/v1/ingest/rounds`: a probe's batch of rounds, all-or-nothing, duplicates dropped.
+/// `POST /api/v1/ingest/rounds`: a probe's batch of rounds, judged round by round.
+///
+/// The batch as a whole is refused (4xx) only when it cannot be read or is not this probe's to send: bad token,
+/// another probe's id, a probe sites.yaml does not know, too many rounds, malformed JSON. Otherwise every valid
+/// round is stored (or recognised as a duplicate) and every invalid one is named in the reply's `rejected` with its
+/// reason, so one bad round never blocks a gateway's outbox. Rounds whose identity the store holds with other
+/// content come back as `conflicts` (see ``IngestReply``).
 struct IngestRoutes {
     let state: ServerState
-
-    struct Reply: Codable, Sendable {
-        var accepted: Int
-        var duplicates: Int
-        var received: Int
-    }
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/api/v1/ingest/rounds") { request, context in
@@ -25,30 +25,71 @@ struct IngestRoutes {
         try RequestGuards.rateLimit(state, principal)
         do {
             let batch = try await decodeBatch(request)
-            try validate(batch, principal: principal)
+            let commune = try validate(batch, principal: principal)
             let receivedAt = state.configuration.now()
-            let outcome = try await state.store.ingest(batch.rounds, probeID: batch.probeID, receivedAt: receivedAt)
-            state.metrics.recordIngest(accepted: outcome.accepted, duplicates: outcome.duplicates)
+            var valid: [ProbeRound] = []
+            valid.reserveCapacity(batch.rounds.count)
+            var rejected: [RoundRejection] = []
+            for (i, r) in batch.rounds.enumerated() {
+                if let problem = check(r, batch: batch, commune: commune, now: receivedAt) {
+                    rejected.append(
+                        RoundRejection(index: i, sequence: r.sequence, field: problem.field, reason: problem.reason))
+                } else {
+                    valid.append(r)
+                }
+            }
+            let outcome = try await state.store.ingest(valid, probeID: batch.probeID, receivedAt: receivedAt)
+            let conflicts = Self.positions(of: outcome.conflictingRounds, in: batch.rounds, skipping: rejected)
+            state.metrics.recordIngest(
+                accepted: outcome.accepted, duplicates: outcome.duplicates, rejected: rejected.count,
+                conflicting: conflicts.count)
+            if !rejected.isEmpty || !conflicts.isEmpty {
+                state.logger.warning(
+                    "rounds refused",
+                    metadata: [
+                        "probe_id": "\(batch.probeID)", "rejected": "\(rejected.count)",
+                        "conflicts": "\(conflicts.count)",
+                        "first":
+                            "\(rejected.first?.message ?? conflicts.first.map { "sequence \($0.sequence)" } ?? "")",
+                    ])
+            }
             if !outcome.acceptedRounds.isEmpty {
                 for listener in state.ingestListeners {
                     await listener.roundsAccepted(
                         outcome.acceptedRounds, probeID: batch.probeID, receivedAt: receivedAt)
                 }
             }
-            if let health = batch.health,
-                let commune = state.communeByProbe[batch.probeID] ?? batch.rounds.first?.commune
-            {
+            if let health = batch.health {
                 for listener in state.ingestListeners {
                     await listener.healthReported(
-                        health, probeID: batch.probeID, commune: commune, receivedAt: receivedAt)
+                        health, probeID: batch.probeID, commune: commune.code, receivedAt: receivedAt)
                 }
             }
             return try Responses.json(
-                Reply(accepted: outcome.accepted, duplicates: outcome.duplicates, received: batch.rounds.count))
+                IngestReply(
+                    accepted: outcome.accepted, duplicates: outcome.duplicates, received: batch.rounds.count,
+                    rejected: rejected, conflicts: conflicts))
         } catch let e as HTTPError {
             state.metrics.recordRejectedBatch()
             throw e
         }
+    }
+
+    /// The batch positions of the conflicting rounds (each position once; rejected positions are not candidates).
+    static func positions(
+        of conflicting: [ProbeRound], in rounds: [ProbeRound], skipping rejected: [RoundRejection]
+    ) -> [RoundConflict] {
+        guard !conflicting.isEmpty else { return [] }
+        let refused = Set(rejected.map(\.index))
+        var candidates: [ProbeRound: [Int]] = [:]
+        for (i, r) in rounds.enumerated() where !refused.contains(i) { candidates[r, default: []].append(i) }
+        var out: [RoundConflict] = []
+        for r in conflicting {
+            guard var list = candidates[r], !list.isEmpty else { continue }
+            out.append(RoundConflict(index: list.removeFirst(), sequence: r.sequence, storeID: r.storeID))
+            candidates[r] = list
+        }
+        return out.sorted { $0.index < $1.index }
     }
 
     private func decodeBatch(_ request: Request) async throws -> ProbeRoundBatch {
@@ -67,13 +108,19 @@ struct IngestRoutes {
         }
     }
 
-    private func validate(_ batch: ProbeRoundBatch, principal: Principal) throws {
+    /// Checks what makes the whole batch unacceptable, and returns the commune whose probe sent it.
+    private func validate(_ batch: ProbeRoundBatch, principal: Principal) throws -> ServerCommune {
         guard batch.probeID == principal.probeID else {
             throw HTTPError(
                 .forbidden,
                 message:
                     "token '\(principal.name)' may ingest for probe '\(principal.probeID ?? "")' only, not '\(batch.probeID)'"
             )
+        }
+        guard let code = state.communeByProbe[batch.probeID], let commune = state.communesByCode[code] else {
+            throw HTTPError(
+                .forbidden,
+                message: "probe '\(batch.probeID)' is not the probe_id of any commune in the server's sites.yaml")
         }
         guard batch.rounds.count <= state.configuration.maxRoundsPerBatch else {
             throw HTTPError(
@@ -90,59 +137,79 @@ struct IngestRoutes {
                 throw HTTPError(.badRequest, message: "health.capture_drops_total: must be ≥ 0, got \(drops)")
             }
         }
-        let expectedCommune = state.communeByProbe[batch.probeID]
-        let now = state.configuration.now()
-        let earliest = Date(timeIntervalSince1970: 946_684_800)  // 2000-01-01
-        for (i, r) in batch.rounds.enumerated() {
-            func bad(_ field: String, _ message: String) -> HTTPError {
-                HTTPError(.badRequest, message: "rounds[\(i)].\(field): \(message)")
-            }
-            guard r.probeID == batch.probeID else {
-                throw bad("probe_id", "'\(r.probeID)' differs from the batch's probe_id '\(batch.probeID)'")
-            }
-            guard r.sequence >= 0 else { throw bad("sequence", "must be ≥ 0, got \(r.sequence)") }
-            if let expectedCommune, r.commune != expectedCommune {
-                throw bad(
-                    "commune", "probe '\(batch.probeID)' belongs to commune \(expectedCommune), not '\(r.commune)'")
-            }
-            guard state.communesByCode[r.commune] != nil else {
-                throw bad("commune", "'\(r.commune)' is not a commune in sites.yaml")
-            }
-            guard Self.isPlainText(r.target, max: 128) else {
-                throw bad("target", "must be 1–128 printable characters")
-            }
-            guard Self.isPlainText(r.address, max: 128) else {
-                throw bad("address", "must be 1–128 printable characters")
-            }
-            guard ["icmp", "tcp", "passive"].contains(r.kind) else {
-                throw bad("kind", "must be icmp, tcp or passive, not '\(r.kind)'")
-            }
-            guard r.start >= earliest, r.start <= now.addingTimeInterval(86400) else {
-                throw bad("start", "\(RFC3339.format(r.start)) is before 2000 or more than a day in the future")
-            }
-            guard r.stepSeconds.isFinite, r.stepSeconds > 0, r.stepSeconds <= 86400 else {
-                throw bad("step_seconds", "must be in (0, 86400], got \(r.stepSeconds)")
-            }
-            guard r.sent >= 0, r.sent <= 1_000_000 else { throw bad("sent", "must be in 0…1000000, got \(r.sent)") }
-            guard r.received >= 0, r.received <= r.sent else {
-                throw bad("received", "must be in 0…sent (\(r.sent)), got \(r.received)")
-            }
-            if r.kind != "passive", r.rttSeconds.count != r.received {
-                throw bad("rtt_seconds", "holds \(r.rttSeconds.count) values but received is \(r.received)")
-            }
-            guard r.rttSeconds.count <= 1_000_000 else { throw bad("rtt_seconds", "too many values") }
-            var previous = 0.0
-            for (j, v) in r.rttSeconds.enumerated() {
-                guard v.isFinite, v >= 0, v < 3600 else {
-                    throw bad("rtt_seconds[\(j)]", "must be seconds in [0, 3600), got \(v)")
-                }
-                guard v >= previous else { throw bad("rtt_seconds[\(j)]", "values must be sorted ascending") }
-                previous = v
-            }
-            if let j = r.jitterSeconds, !(j.isFinite && j >= 0 && j < 3600) {
-                throw bad("jitter_seconds", "must be seconds in [0, 3600) or null, got \(j)")
-            }
+        return commune
+    }
+
+    /// What is wrong with one round, if anything.
+    struct RoundProblem: Sendable {
+        var field: String
+        var reason: String
+    }
+
+    /// Checks one round: its identity, that its probe's commune may report it, its clock, and its figures.
+    func check(_ r: ProbeRound, batch: ProbeRoundBatch, commune: ServerCommune, now: Date) -> RoundProblem? {
+        func bad(_ field: String, _ reason: String) -> RoundProblem { RoundProblem(field: field, reason: reason) }
+        guard r.probeID == batch.probeID else {
+            return bad("probe_id", "'\(r.probeID)' differs from the batch's probe_id '\(batch.probeID)'")
         }
+        guard r.sequence >= 0 else { return bad("sequence", "must be ≥ 0, got \(r.sequence)") }
+        if let store = r.storeID {
+            guard Self.isPlainText(store, max: 64) else { return bad("store_id", "must be 1–64 printable characters") }
+        }
+        guard r.commune == commune.code else {
+            return bad("commune", "probe '\(batch.probeID)' belongs to commune \(commune.code), not '\(r.commune)'")
+        }
+        guard Self.isPlainText(r.target, max: 128) else { return bad("target", "must be 1–128 printable characters") }
+        guard Self.isPlainText(r.address, max: 128) else {
+            return bad("address", "must be 1–128 printable characters")
+        }
+        guard ["icmp", "tcp", "passive"].contains(r.kind) else {
+            return bad("kind", "must be icmp, tcp or passive, not '\(r.kind)'")
+        }
+        guard commune.accepts(target: r.target, kind: r.kind) else {
+            let known = commune.targets.map(\.name).joined(separator: ", ")
+            return bad(
+                "target",
+                "'\(r.target)' (\(r.kind)) is not a target of commune \(commune.code) in the server's sites.yaml (targets: \(known))"
+            )
+        }
+        guard r.stepSeconds.isFinite, r.stepSeconds > 0, r.stepSeconds <= 86400 else {
+            return bad("step_seconds", "must be in (0, 86400], got \(r.stepSeconds)")
+        }
+        let earliest = Date(timeIntervalSince1970: 946_684_800)  // 2000-01-01
+        guard r.start >= earliest else {
+            return bad(
+                "start",
+                "\(RFC3339.format(r.start)) is before 2000: the gateway's clock is not set (check NTP and its RTC)")
+        }
+        let end = r.start.addingTimeInterval(r.stepSeconds)
+        let ahead = end.timeIntervalSince(now)
+        guard ahead <= state.configuration.maxClockSkewSeconds else {
+            return bad(
+                "start",
+                "the round ends \(Int(ahead.rounded())) s after the server's clock (at most \(Int(state.configuration.maxClockSkewSeconds)) s allowed): the gateway's clock is ahead (check NTP)"
+            )
+        }
+        guard r.sent >= 0, r.sent <= 1_000_000 else { return bad("sent", "must be in 0…1000000, got \(r.sent)") }
+        guard r.received >= 0, r.received <= r.sent else {
+            return bad("received", "must be in 0…sent (\(r.sent)), got \(r.received)")
+        }
+        if r.kind != "passive", r.rttSeconds.count != r.received {
+            return bad("rtt_seconds", "holds \(r.rttSeconds.count) values but received is \(r.received)")
+        }
+        guard r.rttSeconds.count <= 1_000_000 else { return bad("rtt_seconds", "too many values") }
+        var previous = 0.0
+        for (j, v) in r.rttSeconds.enumerated() {
+            guard v.isFinite, v >= 0, v < 3600 else {
+                return bad("rtt_seconds[\(j)]", "must be seconds in [0, 3600), got \(v)")
+            }
+            guard v >= previous else { return bad("rtt_seconds[\(j)]", "values must be sorted ascending") }
+            previous = v
+        }
+        if let j = r.jitterSeconds, !(j.isFinite && j >= 0 && j < 3600) {
+            return bad("jitter_seconds", "must be seconds in [0, 3600) or null, got \(j)")
+        }
+        return nil
     }
 
     static func isPlainText(_ s: String, max: Int) -> Bool {
