@@ -20,11 +20,45 @@ struct GatewayStoreTests {
         let tables = try await store.pool.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         }
-        for table in ["outbox", "rollup", "round", "sequence_counter", "store_counter"] {
+        for table in [
+            "outbox", "rollup", "round", "sequence_counter", "store_counter", "store_identity", "rejected_round",
+        ] {
             #expect(tables.contains(table))
         }
         let applied = try await store.pool.read { db in try StoreSchema.makeMigrator().appliedIdentifiers(db) }
-        #expect(applied.count == 1)
+        #expect(applied.count == 2)
+        #expect(try await store.storeID().count == 32)
+    }
+
+    @Test("a database of the first schema gains a store id; its unsent rounds keep their JSON and go out as before")
+    func upgradesFirstSchema() async throws {
+        do {
+            let old = try DatabasePool(path: path)
+            try StoreSchema.makeMigrator().migrate(old, upTo: "v1: rounds, rollups, outbox, sequence counters")
+            try await old.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO round (probe_id, sequence, commune, target, address, kind, start, step_seconds, sent,
+                                           received, rtt_seconds, jitter_seconds, median_seconds)
+                        VALUES ('probe-1', 1, '12345', 'hub', '127.0.0.1', 'icmp', 1780000000, 60, 20, 0, '[]', NULL, NULL)
+                        """)
+                try db.execute(
+                    sql: "INSERT INTO outbox (probe_id, sequence, payload, enqueued_at) VALUES ('probe-1', 1, '{}', 0)")
+                try db.execute(sql: "INSERT INTO sequence_counter (probe_id, last_sequence) VALUES ('probe-1', 1)")
+            }
+            try old.close()
+        }
+        let store = try GatewayStore(path: path)
+        let id = try await store.storeID()
+        #expect(id.count == 32)
+        #expect(try await store.pendingPayloads(probeID: "probe-1", limit: 10).map(\.payload) == ["{}"])
+        let stored = try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT store_id FROM round") }
+        #expect(stored == [""])
+        // New rounds carry the store id and continue the numbering.
+        let rounds = try await store.record(
+            [measurement(start: Date(timeIntervalSince1970: 1_780_000_060))], probeID: "probe-1")
+        #expect(rounds.map(\.sequence) == [2] && rounds.map(\.storeID) == [id])
+        #expect(try await store.pendingPayloads(probeID: "probe-1", limit: 10).last?.payload.contains(id) == true)
     }
 
     @Test("sequence numbers continue across writes and reopening, with no gap")

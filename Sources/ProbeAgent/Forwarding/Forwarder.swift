@@ -8,11 +8,16 @@ import NetmonProtocol
 import ServiceLifecycle
 import Synchronization
 
-/// Sends the outbox to the provincial server, oldest first, in batches, until acknowledged.
+/// Sends the outbox to the provincial server, oldest first, in batches, until the server has judged each round.
 ///
-/// A batch leaves the outbox only after the server answered 2xx, so a kill between the POST and the delete sends
-/// it again; the server drops the repeat by (probe id, sequence). While the server is unreachable the forwarder
-/// waits with exponential backoff and full jitter and resumes from the outbox, which survives restarts.
+/// A round leaves the outbox only after the server answered for it, so a kill between the POST and the delete
+/// sends it again; the server recognises the repeat by its identity (probe, store id, sequence) and content. The
+/// server judges rounds one by one (``IngestReply``): stored or duplicate rounds are removed, rounds it refused for
+/// good (a 1970 clock, a target it does not know) are set aside in the store with its reason, counted and logged,
+/// never retried for ever; rounds whose identity it holds with other content (this store reused numbers after a
+/// restore) are re-identified under a new store id and sent again. A whole batch refused as unreadable is split
+/// until the round at fault is found and set aside. While the server is unreachable the forwarder waits with
+/// exponential backoff and full jitter and resumes from the outbox, which survives restarts.
 public final class Forwarder: Service {
     private let store: GatewayStore
     private let probeID: String
@@ -37,8 +42,9 @@ public final class Forwarder: Service {
 
     /// The outcome of one POST.
     enum Attempt {
-        case accepted
-        case rejected(status: Int, retryAfter: Double?)
+        /// 2xx, with the server's verdict (nil from servers that answer only counts, or an unreadable body).
+        case accepted(IngestReply?)
+        case rejected(status: Int, retryAfter: Double?, message: String)
         case failed(String)
     }
 
@@ -75,14 +81,30 @@ public final class Forwarder: Service {
                 continue
             }
             switch await send(entries, client: client) {
-            case .accepted:
+            case .accepted(let reply):
                 failures = 0
                 batchSize = configuration.batchSize
-                await acknowledge(entries)
-            case .rejected(let status, let retryAfter):
+                await settle(entries, reply: reply)
+            case .rejected(let status, _, let message) where (status == 400 || status == 422) && entries.count == 1:
+                // The server cannot take this one round at all: set it aside with its reason, go on with the rest.
+                failures = 0
+                await settle(
+                    entries,
+                    reply: IngestReply(
+                        accepted: 0, duplicates: 0, received: 1,
+                        rejected: [
+                            RoundRejection(
+                                index: 0, sequence: entries[0].sequence, field: "batch",
+                                reason: "HTTP \(status): \(message)")
+                        ]))
+            case .rejected(let status, let retryAfter, _):
                 failures += 1
                 metrics?.addForwardFailure()
-                if status == 413 && batchSize > 1 { batchSize = max(1, batchSize / 2) }
+                // Too large, or unreadable as a whole (an older server refuses a batch for one bad round): halve
+                // until the round at fault stands alone.
+                if status == 413 || status == 400 || status == 422, batchSize > 1 {
+                    batchSize = max(1, min(batchSize, entries.count) / 2)
+                }
                 let delay = configuration.backoff.delay(attempt: failures, retryAfter: retryAfter)
                 logger.warning(
                     "server refused a batch; keeping it and retrying",
@@ -111,31 +133,55 @@ public final class Forwarder: Service {
             guard let entries = try? await store.pendingPayloads(probeID: probeID, limit: configuration.batchSize),
                 !entries.isEmpty
             else { break }
-            guard case .accepted = await send(entries, client: client) else { break }
-            await acknowledge(entries)
+            guard case .accepted(let reply) = await send(entries, client: client) else { break }
+            await settle(entries, reply: reply)
         }
         await publishOutbox()
         let pending = (try? await store.pendingCount()) ?? -1
         logger.info("forwarder stopped", metadata: ["outbox_pending": "\(pending)"])
     }
 
-    private func acknowledge(_ entries: [OutboxEntry]) async {
-        guard let last = entries.last else { return }
+    /// Applies the server's verdict: every round it does not name as rejected or conflicting is stored there.
+    private func settle(_ entries: [OutboxEntry], reply: IngestReply?) async {
+        let rejected = reply?.rejected ?? []
+        let conflicts = reply?.conflicts ?? []
+        let named = Set(rejected.map(\.sequence)).union(conflicts.map(\.sequence))
+        let settlement = BatchSettlement(
+            delivered: entries.map(\.sequence).filter { !named.contains($0) },
+            rejected: rejected.map { BatchSettlement.Rejection(sequence: $0.sequence, reason: $0.message) },
+            conflicting: conflicts.map(\.sequence))
         do {
-            try await store.acknowledge(probeID: probeID, through: last.sequence)
-            metrics?.addForwarded(entries.count)
-            logger.debug("batch acknowledged", metadata: ["rounds": "\(entries.count)", "through": "\(last.sequence)"])
+            let newStoreID = try await store.settle(probeID: probeID, settlement)
+            metrics?.addForwarded(settlement.delivered.count)
+            logger.debug(
+                "batch settled",
+                metadata: ["delivered": "\(settlement.delivered.count)", "through": "\(entries.last?.sequence ?? 0)"])
+            for rejection in rejected.prefix(10) {
+                logger.warning(
+                    "server refused a round for good; set aside in the gateway store",
+                    metadata: ["sequence": "\(rejection.sequence)", "reason": "\(rejection.message)"])
+            }
+            if rejected.count > 10 {
+                logger.warning("server refused more rounds", metadata: ["more": "\(rejected.count - 10)"])
+            }
+            if let newStoreID {
+                logger.warning(
+                    "server holds rounds of this store's numbers with other content (restored database?); continuing under a new store id",
+                    metadata: ["rounds": "\(conflicts.count)", "store_id": "\(newStoreID)"])
+            }
         } catch {
-            // The rows stay and are sent again; the server drops the duplicates.
-            logger.error("cannot remove acknowledged rounds from the outbox", metadata: ["error": "\(error)"])
+            // The rows stay and are sent again; the server recognises the duplicates.
+            logger.error("cannot settle a forwarded batch in the outbox", metadata: ["error": "\(error)"])
         }
         await publishOutbox()
     }
 
     private func publishOutbox() async {
         guard let metrics else { return }
-        if let pending = try? await store.pendingCount(), let dropped = try? await store.droppedCount() {
-            metrics.setOutbox(pending: pending, dropped: dropped)
+        if let pending = try? await store.pendingCount(), let dropped = try? await store.droppedCount(),
+            let rejected = try? await store.counter("rounds_rejected")
+        {
+            metrics.setOutbox(pending: pending, dropped: dropped, rejected: rejected)
         }
     }
 
@@ -145,17 +191,21 @@ public final class Forwarder: Service {
         request.headers.add(name: "Authorization", value: "Bearer \(configuration.token)")
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(
-            name: "Idempotency-Key", value: "\(probeID):\(entries.first!.sequence)-\(entries.last!.sequence)")
+            name: "Idempotency-Key", value: "\(probeID):\(entries.first?.sequence ?? 0)-\(entries.last?.sequence ?? 0)")
         request.body = .bytes(
             ByteBuffer(string: Self.batchJSON(probeID: probeID, entries: entries, health: await health())))
         do {
             let response = try await client.execute(
                 request, timeout: .nanoseconds(Int64(configuration.requestTimeout.components.seconds) * 1_000_000_000))
-            _ = try? await response.body.collect(upTo: 1 << 20)
+            let body = (try? await response.body.collect(upTo: 4 << 20)) ?? ByteBuffer()
             let status = Int(response.status.code)
-            if (200..<300).contains(status) { return .accepted }
+            if (200..<300).contains(status) {
+                return .accepted(
+                    try? WireCoding.makeDecoder().decode(IngestReply.self, from: Data(body.readableBytesView)))
+            }
             let retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init)
-            return .rejected(status: status, retryAfter: retryAfter)
+            return .rejected(
+                status: status, retryAfter: retryAfter, message: String(String(buffer: body).prefix(500)))
         } catch {
             return .failed("\(error)")
         }

@@ -30,6 +30,7 @@ public final class MetricsRegistry: Sendable {
         var captureDrops: [String: Int] = [:]
         var outboxPending: Int = 0
         var outboxDropped: Int = 0
+        var roundsRejected: Int = 0
         var forwardedRounds: Int = 0
         var forwardFailures: Int = 0
         var storeErrors: Int = 0
@@ -78,11 +79,13 @@ public final class MetricsRegistry: Sendable {
         state.withLock { $0.captureDrops[interface] = drops }
     }
 
-    /// Sets the rounds waiting in the outbox and those dropped from it since the database was made.
-    public func setOutbox(pending: Int, dropped: Int) {
+    /// Sets the rounds waiting in the outbox, those dropped from it and those the server refused for good (set
+    /// aside), since the database was made.
+    public func setOutbox(pending: Int, dropped: Int, rejected: Int? = nil) {
         state.withLock { state in
             state.outboxPending = pending
             state.outboxDropped = dropped
+            if let rejected { state.roundsRejected = rejected }
         }
     }
 
@@ -147,6 +150,10 @@ public final class MetricsRegistry: Sendable {
             "netmon_outbox_dropped_total", type: "counter",
             help: "Rounds dropped unsent because the outbox reached its limit.")
         out.sample("netmon_outbox_dropped_total", [("commune", commune)], snapshot.outboxDropped)
+        out.family(
+            "netmon_outbox_rejected_total", type: "counter",
+            help: "Rounds the server refused for good (bad clock, unknown target), set aside in the gateway store.")
+        out.sample("netmon_outbox_rejected_total", [("commune", commune)], snapshot.roundsRejected)
         out.family("netmon_forwarded_rounds_total", type: "counter", help: "Rounds acknowledged by the server.")
         out.sample("netmon_forwarded_rounds_total", [("commune", commune)], snapshot.forwardedRounds)
         out.family("netmon_forward_failures_total", type: "counter", help: "Failed attempts to send a batch of rounds.")

@@ -41,13 +41,7 @@ extension GatewayStore {
 
     /// Rounds dropped unsent because the outbox was full (`RetentionPolicy.maxOutboxRounds`), since the file was made.
     public func droppedCount() async throws(StoreError) -> Int {
-        do {
-            return try await pool.read { db in
-                try Int.fetchOne(db, sql: "SELECT value FROM store_counter WHERE name = 'outbox_dropped'") ?? 0
-            }
-        } catch {
-            throw StoreError(code: .read, message: "cannot read the store counters", path: path, underlying: error)
-        }
+        try await counter("outbox_dropped")
     }
 
     /// The last sequence number handed out to `probeID` (0 before the first round).
@@ -67,4 +61,140 @@ extension GatewayStore {
 public struct OutboxEntry: Sendable, Hashable {
     public var sequence: Int64
     public var payload: String
+}
+
+/// What the server said of one batch, round by round (from its `IngestReply`).
+public struct BatchSettlement: Sendable, Hashable {
+    /// Rounds the server holds now (new or duplicate): removed from the outbox.
+    public var delivered: [Int64]
+    /// Rounds the server refused for good, with its reason: moved from the outbox to the rejected rounds.
+    public var rejected: [Rejection]
+    /// Rounds whose identity the server holds with other content: they stay in the outbox, re-identified under a
+    /// new store id (which later rounds carry too).
+    public var conflicting: [Int64]
+
+    public struct Rejection: Sendable, Hashable {
+        public var sequence: Int64
+        public var reason: String
+        public init(sequence: Int64, reason: String) {
+            self.sequence = sequence
+            self.reason = reason
+        }
+    }
+
+    public init(delivered: [Int64], rejected: [Rejection] = [], conflicting: [Int64] = []) {
+        self.delivered = delivered
+        self.rejected = rejected
+        self.conflicting = conflicting
+    }
+}
+
+extension GatewayStore {
+    /// Applies the server's verdict on a batch in one transaction; returns the new store id when conflicts made
+    /// the store take one.
+    @discardableResult
+    public func settle(probeID: String, _ settlement: BatchSettlement) async throws(StoreError) -> String? {
+        let encoder = self.encoder
+        let limit = retention.maxOutboxRounds
+        do {
+            return try await pool.write { db in
+                let delete = try db.cachedStatement(sql: "DELETE FROM outbox WHERE probe_id = ? AND sequence = ?")
+                for sequence in settlement.delivered {
+                    try delete.execute(arguments: [probeID, sequence])
+                }
+                let now = Date().timeIntervalSince1970
+                var setAside = 0
+                for rejection in settlement.rejected {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO rejected_round (probe_id, sequence, payload, reason, rejected_at)
+                            SELECT probe_id, sequence, payload, ?, ? FROM outbox WHERE probe_id = ? AND sequence = ?
+                            ON CONFLICT (probe_id, sequence) DO UPDATE SET reason = excluded.reason,
+                                rejected_at = excluded.rejected_at
+                            """,
+                        arguments: [String(rejection.reason.prefix(1000)), now, probeID, rejection.sequence])
+                    setAside += db.changesCount
+                    try delete.execute(arguments: [probeID, rejection.sequence])
+                }
+                if setAside > 0 {
+                    try Self.addCounter(db, name: "rounds_rejected", by: setAside)
+                    // Kept for the operator, but bounded like the outbox: the oldest go first.
+                    try db.execute(
+                        sql: """
+                            DELETE FROM rejected_round WHERE rowid IN (
+                                SELECT rowid FROM rejected_round ORDER BY rejected_at DESC, sequence DESC
+                                LIMIT -1 OFFSET ?)
+                            """,
+                        arguments: [limit])
+                }
+                guard !settlement.conflicting.isEmpty else { return nil }
+                let newID = StoreIdentity.newID()
+                try db.execute(sql: "UPDATE store_identity SET store_id = ? WHERE singleton = 1", arguments: [newID])
+                try Self.addCounter(db, name: "store_id_changes", by: 1)
+                let decoder = WireCoding.makeDecoder()
+                for sequence in settlement.conflicting {
+                    guard
+                        let payload = try String.fetchOne(
+                            db, sql: "SELECT payload FROM outbox WHERE probe_id = ? AND sequence = ?",
+                            arguments: [probeID, sequence])
+                    else { continue }
+                    var round = try decoder.decode(ProbeRound.self, from: Data(payload.utf8))
+                    round.storeID = newID
+                    try db.execute(
+                        sql: "UPDATE outbox SET payload = ? WHERE probe_id = ? AND sequence = ?",
+                        arguments: [String(decoding: try encoder.encode(round), as: UTF8.self), probeID, sequence])
+                    try db.execute(
+                        sql: "UPDATE round SET store_id = ? WHERE probe_id = ? AND sequence = ?",
+                        arguments: [newID, probeID, sequence])
+                }
+                return newID
+            }
+        } catch {
+            throw StoreError(code: .write, message: "cannot settle a forwarded batch", path: path, underlying: error)
+        }
+    }
+
+    /// Rounds the server refused for good, kept aside (newest first, at most `limit`), with its reasons.
+    public func rejectedRounds(limit: Int = 100) async throws(StoreError) -> [RejectedRound] {
+        do {
+            return try await pool.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT probe_id, sequence, payload, reason, rejected_at FROM rejected_round
+                        ORDER BY rejected_at DESC, sequence DESC LIMIT ?
+                        """,
+                    arguments: [limit]
+                ).map { row in
+                    RejectedRound(
+                        probeID: row[0], sequence: row[1], payload: row[2], reason: row[3],
+                        rejectedAt: Date(timeIntervalSince1970: row[4]))
+                }
+            }
+        } catch {
+            throw StoreError(code: .read, message: "cannot read the rejected rounds", path: path, underlying: error)
+        }
+    }
+
+    /// A store counter (`outbox_dropped`, `rounds_rejected`, `store_id_changes`), 0 when never counted.
+    public func counter(_ name: String) async throws(StoreError) -> Int {
+        do {
+            return try await pool.read { db in
+                try Int.fetchOne(db, sql: "SELECT value FROM store_counter WHERE name = ?", arguments: [name]) ?? 0
+            }
+        } catch {
+            throw StoreError(code: .read, message: "cannot read the store counters", path: path, underlying: error)
+        }
+    }
+}
+
+/// A round the server refused, as the gateway keeps it.
+public struct RejectedRound: Sendable, Hashable {
+    public var probeID: String
+    public var sequence: Int64
+    /// The round's JSON as it was sent.
+    public var payload: String
+    /// The server's reason.
+    public var reason: String
+    public var rejectedAt: Date
 }

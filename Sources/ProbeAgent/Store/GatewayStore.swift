@@ -90,6 +90,7 @@ public final class GatewayStore: Sendable {
                     try Int64.fetchOne(
                         db, sql: "SELECT last_sequence FROM sequence_counter WHERE probe_id = ?", arguments: [probeID])
                     ?? 0
+                let storeID = try Self.storeID(db)
                 var rounds: [ProbeRound] = []
                 rounds.reserveCapacity(measurements.count)
                 let now = Date().timeIntervalSince1970
@@ -97,7 +98,8 @@ public final class GatewayStore: Sendable {
                     let round = ProbeRound(
                         probeID: probeID, sequence: last + Int64(offset) + 1, commune: m.commune, target: m.target,
                         address: m.address, kind: m.kind, start: m.start, stepSeconds: m.stepSeconds, sent: m.sent,
-                        received: m.received, rttSeconds: m.rttSeconds, jitterSeconds: m.jitterSeconds)
+                        received: m.received, rttSeconds: m.rttSeconds, jitterSeconds: m.jitterSeconds,
+                        storeID: storeID)
                     try Self.insert(round, into: db, encoder: encoder, now: now)
                     rounds.append(round)
                 }
@@ -123,12 +125,12 @@ public final class GatewayStore: Sendable {
         try db.execute(
             sql: """
                 INSERT INTO round (probe_id, sequence, commune, target, address, kind, start, step_seconds, sent,
-                                   received, rtt_seconds, jitter_seconds, median_seconds)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                   received, rtt_seconds, jitter_seconds, median_seconds, store_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 round.probeID, round.sequence, round.commune, round.target, round.address, round.kind, start,
-                round.stepSeconds, round.sent, round.received, rtts, round.jitterSeconds, median,
+                round.stepSeconds, round.sent, round.received, rtts, round.jitterSeconds, median, round.storeID ?? "",
             ])
         let rttSum = round.rttSeconds.reduce(0, +)
         for resolution in rollupResolutions {
@@ -167,6 +169,23 @@ public final class GatewayStore: Sendable {
         try db.execute(
             sql: "INSERT INTO outbox (probe_id, sequence, payload, enqueued_at) VALUES (?, ?, ?, ?)",
             arguments: [round.probeID, round.sequence, payload, now])
+    }
+
+    /// The store's current id (see ``StoreIdentity``).
+    static func storeID(_ db: Database) throws -> String {
+        guard let id = try String.fetchOne(db, sql: "SELECT store_id FROM store_identity WHERE singleton = 1") else {
+            throw DatabaseError(message: "store_identity holds no store id")
+        }
+        return id
+    }
+
+    /// The store's current id: every round it numbers carries it.
+    public func storeID() async throws(StoreError) -> String {
+        do {
+            return try await pool.read { db in try Self.storeID(db) }
+        } catch {
+            throw StoreError(code: .read, message: "cannot read the store id", path: path, underlying: error)
+        }
     }
 
     private static func enforceOutboxLimit(_ db: Database, limit: Int) throws {

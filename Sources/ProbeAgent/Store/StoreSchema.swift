@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The gateway database's schema, as named forward-only migrations.
@@ -85,6 +86,45 @@ enum StoreSchema {
                     ) STRICT
                     """)
         }
+        migrator.registerMigration("v2: store identity, rejected rounds") { db in
+            // A random id made with the database and carried in every round: the server tells this store's rounds
+            // from those of an earlier database of the same probe (rebuilt or moved away), whose sequence numbers
+            // this one reuses. A new id is taken when the server reports a number it holds with other content.
+            try db.execute(
+                sql: """
+                    CREATE TABLE store_identity (
+                        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                        store_id TEXT NOT NULL CHECK (length(store_id) BETWEEN 1 AND 64),
+                        created_at REAL NOT NULL
+                    ) STRICT
+                    """)
+            try db.execute(
+                sql: "INSERT INTO store_identity (singleton, store_id, created_at) VALUES (1, ?, ?)",
+                arguments: [StoreIdentity.newID(), Date().timeIntervalSince1970])
+            // The id each raw round was sent under ('' for rounds numbered before store ids).
+            try db.execute(sql: "ALTER TABLE round ADD COLUMN store_id TEXT NOT NULL DEFAULT ''")
+            // Rounds the server refused for good (a clock before 2000, a target it does not know): set aside with
+            // the server's reason instead of blocking the outbox; kept for the operator, never sent again.
+            try db.execute(
+                sql: """
+                    CREATE TABLE rejected_round (
+                        probe_id TEXT NOT NULL,
+                        sequence INTEGER NOT NULL,
+                        payload TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        rejected_at REAL NOT NULL,
+                        PRIMARY KEY (probe_id, sequence)
+                    ) STRICT
+                    """)
+        }
         return migrator
+    }
+}
+
+/// The gateway store's identity.
+enum StoreIdentity {
+    /// A new random store id: 32 lowercase hex digits.
+    static func newID() -> String {
+        UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
     }
 }
