@@ -77,7 +77,9 @@ public struct AlertEngine: Sendable, Codable {
                 window.append(figures)
                 window.sort { $0.end < $1.end }
             }
-            let newest = window.last!.end
+            // The window's edge is the newest round's end, but never later than its arrival: a round dated ahead
+            // (a gateway clock that jumped) must not push the edge into the future and drop the real rounds.
+            let newest = min(window.last?.end ?? receivedAt, receivedAt)
             window.removeAll { newest.timeIntervalSince($0.end) > self.rules.windowSeconds }
             self.windows[key] = window
             self.lastSeen[round.commune] = max(self.lastSeen[round.commune] ?? .distantPast, receivedAt)
