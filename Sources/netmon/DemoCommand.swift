@@ -141,8 +141,7 @@ extension Netmon {
                         tokens[commune.code] = token
                         lines.append("probe \(commune.probeID) \(token)")
                     }
-                    try (lines.joined(separator: "\n") + "\n").write(
-                        toFile: stateDir + "/tokens", atomically: true, encoding: .utf8)
+                    try SecretFile.write(lines.joined(separator: "\n") + "\n", to: stateDir + "/tokens")
                     try children.start(
                         "serve",
                         [
@@ -173,7 +172,7 @@ extension Netmon {
                             ]
                             if features.serve, let token = tokens[commune.code] {
                                 let tokenFile = "\(stateDir)/token-\(commune.code)"
-                                try token.write(toFile: tokenFile, atomically: true, encoding: .utf8)
+                                try SecretFile.write(token, to: tokenFile)
                                 arguments += ["--server", serverURL, "--token-file", tokenFile]
                             }
                             try children.start("probe-\(commune.code)", arguments)
@@ -204,9 +203,7 @@ extension Netmon {
                         if features.serve, let adminToken = tokens[Self.adminTokenKey] {
                             // Uploaded like a drive-test team would: the server stores them and recomputes coverage.
                             let header = stateDir + "/admin-header"  // the token stays out of the process list
-                            FileManager.default.createFile(
-                                atPath: header, contents: Data("Authorization: Bearer \(adminToken)\n".utf8),
-                                attributes: [.posixPermissions: 0o600])
+                            try SecretFile.write("Authorization: Bearer \(adminToken)\n", to: header)
                             let uploaded = try Self.runToEnd(
                                 [
                                     "curl", "-sS", "--fail-with-body", "--max-time", "300", "-H", "@\(header)",
