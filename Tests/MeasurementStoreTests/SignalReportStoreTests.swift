@@ -1,19 +1,16 @@
 import CoverageModel
 import Foundation
 import MeasurementStore
+import TestSupport
 import Testing
 
 /// Signal report uploads, run against a real SQLite file and a real PostgreSQL server.
 @Suite("ProvinceStore signal reports (SQLite and PostgreSQL)")
 struct SignalReportStoreTests {
-    /// The first 6,000 accepted rows of the real Cork drive test (../shared/data), read with the cork-5g preset
-    /// (3G, 4G and 5G rows, sentinels and missing values among them).
+    /// The first 6,000 accepted rows of the real Cork drive test (shared reference data, see ``RepositoryData``),
+    /// read with the cork-5g preset (3G, 4G and 5G rows, sentinels and missing values among them).
     static let corkReports: [SignalReport] = {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(
-                "../shared/data/drive-tests/cork_5g_download_driving.csv"
-            )
-            .standardizedFileURL.path
+        let path = RepositoryData.shared("drive-tests/cork_5g_download_driving.csv")
         guard let reader = try? makeReportReader(path: path, mapping: .cork5G) else { return [] }
         var out: [SignalReport] = []
         while out.count < 6_000, let r = try? reader.next() { out.append(r) }
@@ -31,10 +28,13 @@ struct SignalReportStoreTests {
         return out
     }
 
-    @Test("an upload's rows count only once it is committed, and read back exactly", arguments: Backend.allCases)
+    @Test(
+        "an upload's rows count only once it is committed, and read back exactly",
+        .enabled(if: RepositoryData.hasSharedData, "\(RepositoryData.sharedDataSkipReason)"),
+        arguments: Backend.allCases)
     func uploadRoundTrip(_ backend: Backend) async throws {
         let cork = Self.corkReports
-        try #require(cork.count == 6_000, "the Cork drive test in ../shared/data/drive-tests is needed")
+        try #require(cork.count == 6_000, "the Cork drive test in shared/data/drive-tests is needed")
         #expect(Set(cork.map(\.technology)).isSuperset(of: [.threeG, .fourG, .fiveG]))
         try await withStore(backend) { store in
             let t = Date(timeIntervalSince1970: 1_790_000_000)

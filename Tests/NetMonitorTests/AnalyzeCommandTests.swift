@@ -61,7 +61,8 @@ struct AnalyzeCommandTests {
 
     @Test(
         "a truncated file: the report of what was read, then an error and exit 3",
-        .enabled(if: hasBinary, "needs the debug build of netmon (swift build)"))
+        .enabled(if: hasBinary, "needs the debug build of netmon (swift build)"),
+        .enabled(if: RepositoryData.hasSharedData, "\(RepositoryData.sharedDataSkipReason)"))
     func truncated() throws {
         let original = try Data(contentsOf: URL(fileURLWithPath: CaptureFixtures.pcap("zeek-tcp-ssh-dups.pcap")))
         let path = CaptureFixtures.temporaryPath("netmon-cli-cut", extension: "pcap")

@@ -41,7 +41,9 @@ struct GatewayBinaryTests {
         #expect(gateway.stderr == full.stderr)
     }
 
-    @Test("analyze of a real capture is byte-identical to netmon analyze")
+    @Test(
+        "analyze of a real capture is byte-identical to netmon analyze",
+        .enabled(if: RepositoryData.hasSharedData, "\(RepositoryData.sharedDataSkipReason)"))
     func analyzeMatches() throws {
         let capture = CaptureFixtures.pcap("zeek-http-m57-long-49583-80.pcap")
         try #require(FileManager.default.fileExists(atPath: capture), "missing \(capture)")

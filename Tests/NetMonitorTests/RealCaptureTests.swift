@@ -3,7 +3,7 @@ import NetMonitor
 import TestSupport
 import Testing
 
-/// netmon against tshark 4.0.17 on the real captures in ../shared/data/pcaps.
+/// netmon against tshark 4.0.17 on the real captures in shared/data/pcaps (skipped without them).
 ///
 /// How RTTs are compared. tshark's `tcp.analysis.ack_rtt` is attributed to the side that sent the ACK carrying
 /// it (an ACK sent by the server closes a sample of capture point → server → capture point), and netmon's
@@ -34,7 +34,9 @@ struct RealCaptureTests {
         return result.report
     }
 
-    @Test("handshake RTT and RTT medians per side", arguments: tcpCases)
+    @Test(
+        "handshake RTT and RTT medians per side",
+        .enabled(if: RepositoryData.hasSharedData, "\(RepositoryData.sharedDataSkipReason)"), arguments: tcpCases)
     func rtts(_ testCase: TCPCase) async throws {
         let report = try await self.analyze("\(testCase.name).pcap")
         let rows = try readTsharkTSV(CaptureFixtures.pcap("\(testCase.name).tshark-tcp.tsv"))
@@ -81,7 +83,9 @@ struct RealCaptureTests {
     /// or four times (ssh-dups). netmon counts those as duplicates and skips them, so
     /// tshark's count = netmon's retransmissions + the flagged frames that are copies; the flagged zero-length
     /// copies are SYNs and FINs (which netmon never counts as retransmissions: they carry no data).
-    @Test("retransmissions against tshark, duplicates explained", arguments: tcpCases)
+    @Test(
+        "retransmissions against tshark, duplicates explained",
+        .enabled(if: RepositoryData.hasSharedData, "\(RepositoryData.sharedDataSkipReason)"), arguments: tcpCases)
     func retransmissions(_ testCase: TCPCase) async throws {
         let report = try await self.analyze("\(testCase.name).pcap")
         let rows = try readTsharkTSV(CaptureFixtures.pcap("\(testCase.name).tshark-tcp.tsv"))
@@ -122,6 +126,7 @@ struct RealCaptureTests {
     /// the 16 bits as they are, so byte order does not matter.
     @Test(
         "ICMP echo RTTs against tshark",
+        .enabled(if: RepositoryData.hasSharedData, "\(RepositoryData.sharedDataSkipReason)"),
         arguments: [
             ICMPCase(name: "zeek-icmp-5-pings", pingers: 1), ICMPCase(name: "zeek-icmp6-ping", pingers: 1),
             ICMPCase(name: "chrissanders-ppa1e-icmp", pingers: 2),
@@ -157,7 +162,9 @@ struct RealCaptureTests {
         }
     }
 
-    @Test("a truncated copy is reported with what was read, then an error")
+    @Test(
+        "a truncated copy is reported with what was read, then an error",
+        .enabled(if: RepositoryData.hasSharedData, "\(RepositoryData.sharedDataSkipReason)"))
     func truncatedFile() async throws {
         let original = try Data(contentsOf: URL(fileURLWithPath: CaptureFixtures.pcap("zeek-tcp-timestamp.pcap")))
         let path = CaptureFixtures.temporaryPath("netmon-truncated", extension: "pcap")

@@ -20,6 +20,7 @@ struct ReportJSONTests {
 
     @Test(
         "byte for byte JSONEncoder's output, on every real capture",
+        .enabled(if: RepositoryData.hasSharedData, "\(RepositoryData.sharedDataSkipReason)"),
         arguments: [
             "zeek-http-m57-long-49583-80.pcap", "zeek-tcp-ssh-dups.pcap", "zeek-tcp-timestamp.pcap",
             "zeek-icmp-5-pings.pcap", "zeek-icmp6-ping.pcap", "chrissanders-ppa1e-icmp.pcap",

@@ -80,8 +80,8 @@ func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thro
 }
 
 enum CoverageFixture {
-    static let cork = Fixture.repoRoot.appendingPathComponent("../shared/data/drive-tests/cork_5g_download_driving.csv")
-        .standardizedFileURL.path
+    /// The real Cork drive test (shared reference data: tests that read it skip without it).
+    static let cork = RepositoryData.shared("drive-tests/cork_5g_download_driving.csv")
 
     /// Settings the tests use (sites.yaml defaults).
     static let settings = CoverageSettings()

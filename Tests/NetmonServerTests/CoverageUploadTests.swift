@@ -184,6 +184,7 @@ struct CoverageUploadTests {
 
     @Test(
         "the real Cork drive test (cork-5g preset) over both stores; a restarted server recomputes at start-up",
+        .enabled(if: RepositoryData.hasSharedData, "\(RepositoryData.sharedDataSkipReason)"),
         arguments: ServerBackend.allCases)
     func corkDriveTest(_ backend: ServerBackend) async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netmon-cork-\(UUID().uuidString)")

@@ -6,14 +6,14 @@ import MeasurementStore
 import NIOCore
 import NetmonProtocol
 import NetmonServer
+import TestSupport
 import Testing
 
-/// Paths of the shared real data, found from this file (repo/Tests/NetmonServerTests → repo/../shared).
+/// The repository and its real boundaries (data/boundaries, see ``RepositoryData``).
 enum Fixture {
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-    static let boundaries = repoRoot.appendingPathComponent("../shared/data/boundaries/hungyen_communes_2025.geojson")
-        .standardizedFileURL.path
+    static let boundaries = RepositoryData.communesGeoJSON
 
     /// The 104 communes from the boundaries file, each with hub and portal targets (sites.yaml's defaults).
     static let communes: [ServerCommune] = {

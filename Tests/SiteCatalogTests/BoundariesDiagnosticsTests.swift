@@ -1,5 +1,6 @@
 import Foundation
 import SiteCatalog
+import TestSupport
 import Testing
 
 /// The communes against the boundaries GeoJSON. The fixture gets a `boundaries:` line after line 4, so every
@@ -88,10 +89,9 @@ import Testing
 
 /// Against the real boundaries file of the province.
 @Suite struct RealBoundariesTests {
-    static let boundaries = Fixture.repositoryRoot + "/../shared/data/boundaries/hungyen_communes_2025.geojson"
+    static let boundaries = RepositoryData.communesGeoJSON
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: boundaries), "shared/ is not beside the repository"))
-    func aThreeCommuneFileMissesTheOther101() throws {
+    @Test func aThreeCommuneFileMissesTheOther101() throws {
         let path = try BoundariesDiagnosticsTests.write(boundaries: Self.boundaries)
         let problems = BoundariesDiagnosticsTests.problems(path)
         #expect(problems.count == 11)

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Paths of the shared, read-only capture files (`../shared/data/pcaps` beside the package).
+/// Paths of the shared, read-only capture files (`shared/data/pcaps` beside the package, see ``RepositoryData``:
+/// tests that read them skip without it).
 public enum CaptureFixtures {
     /// The package's root folder.
     public static var packageRoot: URL {
@@ -10,7 +11,7 @@ public enum CaptureFixtures {
 
     /// The folder of the real captures and their tshark references.
     public static var pcapsDirectory: URL {
-        Self.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/pcaps")
+        URL(fileURLWithPath: RepositoryData.shared("pcaps"))
     }
 
     /// The path of a shared capture file.

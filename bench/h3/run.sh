@@ -4,8 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-1000000}
-COMMUNES=${COMMUNES:-../shared/data/boundaries/hungyen_communes_2025.geojson}
-[ -f "$COMMUNES" ] || COMMUNES=/work/shared/data/boundaries/hungyen_communes_2025.geojson
+COMMUNES=${COMMUNES:-data/boundaries/hungyen_communes_2025.geojson}
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 ROOT=$PWD

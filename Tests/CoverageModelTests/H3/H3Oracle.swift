@@ -26,16 +26,8 @@ struct H3Oracle: Sendable {
     /// Number of random points over Viet Nam.
     static let pointCount = 100_000
 
-    /// The communes file, found next to the project (`../shared/data/…`) from a worktree or the main checkout.
-    static var communesPath: String {
-        var dir = URL(fileURLWithPath: #filePath)
-        for _ in 0..<8 {
-            dir.deleteLastPathComponent()
-            let candidate = dir.appendingPathComponent("shared/data/boundaries/hungyen_communes_2025.geojson")
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
-        }
-        return "/work/shared/data/boundaries/hungyen_communes_2025.geojson"
-    }
+    /// The communes file, from the repository.
+    static var communesPath: String { TestData.communesGeoJSON }
 
     /// Whether `python3` can import `h3` 4.x.
     static let isAvailable: Bool = {
