@@ -73,20 +73,31 @@ final class IngestReceiver: Sendable {
                 self.state.withLock { $0.badBodies += 1 }
                 return Response(status: .badRequest)
             }
-            self.state.withLock { state in
+            let (accepted, duplicates) = self.state.withLock { state -> (Int, Int) in
                 state.inFlight += 1
                 state.health.append(batch.health)
+                var counts = (0, 0)
                 for round in batch.rounds {
                     if state.seen.insert("\(round.probeID)#\(round.sequence)").inserted {
                         state.accepted.append(round.sequence)
+                        counts.0 += 1
                     } else {
                         state.duplicates += 1
+                        counts.1 += 1
                     }
                 }
+                return counts
             }
             if self.responseDelay > .zero { try? await Task.sleep(for: self.responseDelay) }
             self.state.withLock { $0.inFlight -= 1 }
-            return Response(status: .ok)
+            // The counts-only answer of servers that predate per-round replies.
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(
+                    byteBuffer: ByteBuffer(
+                        string:
+                            #"{"accepted":\#(accepted),"duplicates":\#(duplicates),"received":\#(batch.rounds.count)}"#)
+                ))
         }
         var logger = Logger(label: "test.receiver")
         logger.logLevel = .warning

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Hummingbird
 import Logging
 import MeasurementStore
 import NetmonProtocol
@@ -151,5 +152,48 @@ struct ServerDeliveryTests {
             #expect(try await store.counter("rounds_rejected") == 2)
             #expect(metrics.render().contains("netmon_outbox_rejected_total{commune=\"12345\"} 2"))
         }
+    }
+}
+
+/// A 2xx that is not the server's answer for the batch (a captive portal, a misconfigured proxy in front of the
+/// server) must not make the gateway forget its rounds.
+@Suite("Forwarder and a 2xx without an ingest reply")
+struct PortalAnswerTests {
+    let directory = makeTemporaryDirectory()
+
+    @Test("a 200 with an HTML page keeps every round in the outbox")
+    func htmlPageKeepsRounds() async throws {
+        let store = try GatewayStore(path: directory.appendingPathComponent("gateway.sqlite").path)
+        try await store.record(
+            (0..<3).map { measurement(start: Date().addingTimeInterval(Double($0 - 10) * 60)) },
+            probeID: ServerDeliveryTests.probeID)
+        let router = Router()
+        let posts = Mutex(0)
+        router.post("api/v1/ingest/rounds") { _, _ -> Response in
+            posts.withLock { $0 += 1 }
+            return Response(
+                status: .ok, headers: [.contentType: "text/html"],
+                body: .init(byteBuffer: ByteBuffer(string: "<html><body>Welcome to the network</body></html>")))
+        }
+        let port = Mutex<Int?>(nil)
+        var logger = Logger(label: "test.portal")
+        logger.logLevel = .warning
+        let portal = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
+            onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } }, logger: logger)
+        try await withRunningService(portal) {
+            #expect(await eventually(timeout: .seconds(30)) { port.withLock { $0 } != nil })
+            let listening = try #require(port.withLock { $0 })
+            let url = try #require(URL(string: "http://127.0.0.1:\(listening)"))
+            let forwarder = Forwarder(
+                store: store, probeID: ServerDeliveryTests.probeID,
+                configuration: ForwarderConfiguration(
+                    serverURL: url, token: ServerDeliveryTests.token, batchSize: 50,
+                    backoff: Backoff(baseSeconds: 0.05, capSeconds: 0.1), pollInterval: .milliseconds(100)))
+            try await withRunningService(forwarder) {
+                #expect(await eventually(timeout: .seconds(30)) { posts.withLock { $0 } >= 3 })
+            }
+        }
+        #expect(try await store.pendingCount() == 3)
     }
 }

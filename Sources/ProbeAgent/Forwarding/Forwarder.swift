@@ -42,8 +42,8 @@ public final class Forwarder: Service {
 
     /// The outcome of one POST.
     enum Attempt {
-        /// 2xx, with the server's verdict (nil from servers that answer only counts, or an unreadable body).
-        case accepted(IngestReply?)
+        /// 2xx with the server's verdict on this batch (older servers send only the counts: every round stored).
+        case accepted(IngestReply)
         case rejected(status: Int, retryAfter: Double?, message: String)
         case failed(String)
     }
@@ -142,9 +142,9 @@ public final class Forwarder: Service {
     }
 
     /// Applies the server's verdict: every round it does not name as rejected or conflicting is stored there.
-    private func settle(_ entries: [OutboxEntry], reply: IngestReply?) async {
-        let rejected = reply?.rejected ?? []
-        let conflicts = reply?.conflicts ?? []
+    private func settle(_ entries: [OutboxEntry], reply: IngestReply) async {
+        let rejected = reply.rejected
+        let conflicts = reply.conflicts
         let named = Set(rejected.map(\.sequence)).union(conflicts.map(\.sequence))
         let settlement = BatchSettlement(
             delivered: entries.map(\.sequence).filter { !named.contains($0) },
@@ -200,8 +200,18 @@ public final class Forwarder: Service {
             let body = (try? await response.body.collect(upTo: 4 << 20)) ?? ByteBuffer()
             let status = Int(response.status.code)
             if (200..<300).contains(status) {
-                return .accepted(
-                    try? WireCoding.makeDecoder().decode(IngestReply.self, from: Data(body.readableBytesView)))
+                // Only the server's own answer for this batch settles it: a 2xx from something else in the path
+                // (a captive portal, a misconfigured proxy) must not make the gateway forget its rounds.
+                guard
+                    let reply = try? WireCoding.makeDecoder().decode(
+                        IngestReply.self, from: Data(body.readableBytesView)),
+                    reply.received == entries.count
+                else {
+                    return .failed(
+                        "HTTP \(status) without an ingest reply for \(entries.count) rounds: \(String(buffer: body).prefix(200))"
+                    )
+                }
+                return .accepted(reply)
             }
             let retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init)
             return .rejected(
