@@ -6,10 +6,14 @@ public enum StoreLocation: Sendable, Hashable {
     case sqlite(path: String)
     case postgres(PostgresLocation)
 
-    /// Parses the `--database` argument.
-    public init(parsing text: String) throws {
+    /// Parses the `--database` argument; `passwordFile` (`--database-password-file`) and `environment` give a
+    /// PostgreSQL password that is not in the URL (see ``PostgresLocation``).
+    public init(
+        parsing text: String, passwordFile: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws {
         if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
-            self = .postgres(try PostgresLocation(url: text))
+            self = .postgres(try PostgresLocation(url: text, passwordFile: passwordFile, environment: environment))
         } else if text.hasPrefix("sqlite:") {
             let path = String(text.dropFirst("sqlite:".count))
             guard !path.isEmpty else {
@@ -19,7 +23,8 @@ public enum StoreLocation: Sendable, Hashable {
             self = .sqlite(path: path)
         } else if text.contains("://") {
             throw StoreError(
-                .badLocation, "unknown database scheme in '\(text)': use sqlite:PATH or postgres://…",
+                .badLocation,
+                "unknown database scheme in '\(PostgresLocation.redacted(text))': use sqlite:PATH or postgres://…",
                 context: "--database")
         } else {
             self = .sqlite(path: text)

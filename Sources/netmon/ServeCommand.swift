@@ -22,9 +22,16 @@ extension Netmon {
         @Option(
             name: .long,
             help:
-                "Where to store measurements: sqlite:PATH (default sqlite:netmon.sqlite) or postgres://user[:pass]@host[:port]/db[?sslmode=disable|prefer|require]."
+                "Where to store measurements: sqlite:PATH (default sqlite:netmon.sqlite) or postgres://user@host[:port]/db[?sslmode=disable|prefer|require|verify-ca|verify-full&sslrootcert=FILE]. sslmode defaults to prefer on loopback or a unix socket, require elsewhere. Give the password with --database-password-file, PGPASSWORD or a pgpass file (PGPASSFILE), not in the URL."
         )
         var database: String = "sqlite:netmon.sqlite"
+
+        @Option(
+            name: .long,
+            help:
+                "A file whose first line is the PostgreSQL password (kept out of the command line and ps). Used when the --database URL has no password; PGPASSWORD and PGPASSFILE are the other ways."
+        )
+        var databasePasswordFile: String?
 
         @Option(name: .long, help: "Address and port to listen on, as HOST:PORT.")
         var listen: String = "127.0.0.1:8080"
@@ -143,7 +150,12 @@ extension Netmon {
             }
             let location: StoreLocation
             do {
-                location = try StoreLocation(parsing: database)
+                location = try StoreLocation(parsing: database, passwordFile: databasePasswordFile)
+                if databasePasswordFile != nil, case .sqlite = location {
+                    throw ValidationError("--database-password-file is for a postgres:// --database")
+                }
+            } catch let error as ValidationError {
+                throw error
             } catch {
                 throw ValidationError("\(error)")
             }

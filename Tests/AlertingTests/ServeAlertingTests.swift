@@ -229,6 +229,10 @@ struct ServeAlertingTests {
             #expect(badState.text.contains("burning"))
             let badMatch = try await Self.call(client, .get, "/api/v1/alerts?match=commune")
             #expect(badMatch.status == .badRequest)
+            // A catastrophic-backtracking pattern from a viewer is refused, not evaluated.
+            let evilMatch = try await Self.call(client, .get, "/api/v1/alerts?match=commune=~(a%2B)%2B%24")
+            #expect(evilMatch.status == .badRequest)
+            #expect(evilMatch.text.contains("nested quantifiers"), "\(evilMatch.text)")
             let anonymous = try await client.execute(uri: "/api/v1/alerts", method: .get)
             #expect(anonymous.status == .unauthorized)
 

@@ -140,6 +140,36 @@ struct ServeBinaryTests {
     }
 
     @Test(
+        "a bad --database URL stops serve with the reason and without the password",
+        .enabled(if: binaryExists, "the netmon executable is not built (swift build --build-tests builds it)"))
+    func databaseErrorsRedactThePassword() async throws {
+        let directory = try makeTemporaryDirectory("netmon-serve-pgurl")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sites = directory.appendingPathComponent("sites.yaml").path
+        try ServeAlertingTests.sitesYAML(webhookURL: "http://127.0.0.1:9/hook").write(
+            toFile: sites, atomically: true, encoding: .utf8)
+        let refused = try Server(
+            ["--config", sites, "--database", "postgres://netmon:hunter2@db.example/netmon?sslmode=maybe"],
+            directory: directory)
+        let status = await refused.waitForExit(timeout: 30)
+        await refused.kill()
+        #expect(status != nil && status != 0)
+        #expect(refused.log.contains("sslmode must be"), "\(refused.log)")
+        #expect(refused.log.contains("netmon:***@db.example"), "\(refused.log)")
+        #expect(!refused.log.contains("hunter2"), "\(refused.log)")
+
+        let password = directory.appendingPathComponent("pw").path
+        try "secret\n".write(toFile: password, atomically: true, encoding: .utf8)
+        let sqlite = try Server(
+            ["--config", sites, "--database", "sqlite:netmon.sqlite", "--database-password-file", password],
+            directory: directory)
+        let sqliteStatus = await sqlite.waitForExit(timeout: 30)
+        await sqlite.kill()
+        #expect(sqliteStatus != nil && sqliteStatus != 0)
+        #expect(sqlite.log.contains("--database-password-file is for a postgres://"), "\(sqlite.log)")
+    }
+
+    @Test(
         "--no-alerts serves without alerting; an unusable alerting configuration stops serve with the reason",
         .enabled(if: binaryExists, "the netmon executable is not built (swift build --build-tests builds it)"))
     func withoutAlerting() async throws {

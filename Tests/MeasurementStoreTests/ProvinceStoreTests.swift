@@ -174,7 +174,7 @@ struct StoreLocationTests {
             return
         }
         #expect(pg.host == "db.local" && pg.port == 6543 && pg.username == "u" && pg.password == "p@ss")
-        #expect(pg.database == "netmon" && pg.sslMode == "require")
+        #expect(pg.database == "netmon" && pg.sslMode == .require)
         #expect(throws: StoreError.self) { try StoreLocation(parsing: "mysql://x/y") }
         #expect(throws: StoreError.self) { try StoreLocation(parsing: "postgres://db.local/netmon") }
         #expect(throws: StoreError.self) { try StoreLocation(parsing: "postgres://u@db.local/") }

@@ -14,7 +14,13 @@ public actor PostgresCluster {
 
     public static let shared = PostgresCluster()
 
-    private var started: Result<(host: String, port: Int, user: String), Unavailable>?
+    /// A running server, and the private cluster's directory (nil for `NETMON_TEST_POSTGRES_URL`).
+    private struct Booted {
+        var server: (host: String, port: Int, user: String)
+        var directory: String?
+    }
+
+    private var started: Result<Booted, Unavailable>?
 
     /// The directory holding `initdb`, `pg_ctl` and `psql` (Debian: /usr/lib/postgresql/<major>/bin), if any.
     public static var binDirectory: String? {
@@ -46,18 +52,59 @@ public actor PostgresCluster {
         return "postgres://\(server.user)@\(server.host):\(server.port)/\(name)?sslmode=disable"
     }
 
-    private func start() throws(Unavailable) -> (host: String, port: Int, user: String) {
-        if let started { return try started.get() }
-        let result = Self.boot()
-        started = result
-        return try result.get()
+    /// Creates a role that must log in with `password` (SCRAM over TCP: a `pg_hba.conf` line for that role only,
+    /// ahead of the cluster's `trust` lines, then a reload) and a database it owns; returns the URL without the
+    /// password (`sslmode=disable`, TCP on loopback). Only on the private cluster (its configuration is ours).
+    public func makePasswordDatabase(password: String) throws(Unavailable) -> String {
+        let server = try start()
+        guard let directory = self.directory else {
+            throw Unavailable(description: "password roles need the private cluster, not NETMON_TEST_POSTGRES_URL")
+        }
+        let suffix = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let role = "netmon_pw_" + suffix
+        let name = "netmon_pwdb_" + suffix
+        let psql = (Self.binDirectory.map { "\($0)/psql" }) ?? "psql"
+        let hba = "\(directory)/data/pg_hba.conf"
+        guard let current = try? String(contentsOfFile: hba, encoding: .utf8) else {
+            throw Unavailable(description: "cannot read \(hba)")
+        }
+        do {
+            try ("host all \(role) 127.0.0.1/32 scram-sha-256\n" + current).write(
+                toFile: hba, atomically: false, encoding: .utf8)
+        } catch {
+            throw Unavailable(description: "cannot write \(hba): \(error)")
+        }
+        let escaped = password.replacingOccurrences(of: "'", with: "''")
+        for sql in [
+            "SET password_encryption = 'scram-sha-256'; CREATE ROLE \(role) LOGIN PASSWORD '\(escaped)'",
+            "CREATE DATABASE \(name) OWNER \(role) ENCODING 'UTF8' TEMPLATE template0",
+            "SELECT pg_reload_conf()",
+        ] {
+            let (status, output) = Self.run(
+                [
+                    psql, "-h", server.host, "-p", "\(server.port)", "-U", server.user, "-d", "postgres", "-v",
+                    "ON_ERROR_STOP=1", "-c", sql,
+                ],
+                asPostgres: false)
+            guard status == 0 else { throw Unavailable(description: "\(sql) failed: \(output)") }
+        }
+        return "postgres://\(role)@\(server.host):\(server.port)/\(name)?sslmode=disable"
     }
 
-    private static func boot() -> Result<(host: String, port: Int, user: String), Unavailable> {
+    private var directory: String? { try? self.started?.get().directory }
+
+    private func start() throws(Unavailable) -> (host: String, port: Int, user: String) {
+        if let started { return try started.get().server }
+        let result = Self.boot()
+        started = result
+        return try result.get().server
+    }
+
+    private static func boot() -> Result<Booted, Unavailable> {
         if let url = ProcessInfo.processInfo.environment["NETMON_TEST_POSTGRES_URL"],
             let c = URLComponents(string: url), let host = c.host
         {
-            return .success((host, c.port ?? 5432, c.user ?? "postgres"))
+            return .success(Booted(server: (host, c.port ?? 5432, c.user ?? "postgres"), directory: nil))
         }
         guard let bin = binDirectory else {
             return .failure(Unavailable(description: "PostgreSQL binaries not found under /usr/lib/postgresql"))
@@ -94,7 +141,7 @@ public actor PostgresCluster {
                 ], asPostgres: isRoot)
             if status == 0 {
                 stopAtExit(bin: bin, dir: dir, asPostgres: isRoot)
-                return .success(("127.0.0.1", port, user))
+                return .success(Booted(server: ("127.0.0.1", port, user), directory: dir))
             }
             lastError = output + ((try? String(contentsOfFile: "\(dir)/server.log", encoding: .utf8)) ?? "")
         }

@@ -18,13 +18,17 @@ extension AlertingConfiguration {
             outboxBacklog: Double(sites.alerts.rules.outboxBacklog),
             requireFourGEveryCommune: sites.coverage.targets.fourGInEveryCommune,
             fiveGAreaRatio: sites.coverage.targets.fiveGAreaRatio,
-            communes: sites.communes.map { AlertRules.Commune(code: $0.code, name: $0.name, probeID: $0.probeID) })
+            communes: sites.communes.map { AlertRules.Commune(code: $0.code, name: $0.name, probeID: $0.probeID) },
+            configuredLinks: Dictionary(
+                sites.communes.map { commune in (commune.code, sites.targets(for: commune).map(\.name)) },
+                uniquingKeysWith: { first, _ in first }))
         for commune in sites.communes {
             for target in sites.targets(for: commune) where target.thresholds != sites.defaults.thresholds {
                 rules.overrides["\(commune.code)/\(target.name)"] = Self.linkThresholds(target.thresholds)
             }
         }
-        self.init(receivers: receivers, route: Self.route(sites.alerts.route), rules: rules, externalURL: externalURL)
+        self.init(
+            receivers: receivers, route: try Self.route(sites.alerts.route), rules: rules, externalURL: externalURL)
         self.deliveryTargets = Self.deliveryTargets(sites.alerts.receivers)
     }
 
@@ -115,22 +119,26 @@ extension AlertingConfiguration {
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    static func route(_ route: AlertRoute) -> Route {
-        Route(
-            receiver: route.receiver,
-            matchers: route.matchers.compactMap { matcher in
-                let op: LabelMatcher.Operator =
-                    switch matcher.operation {
-                    case .equal: .equal
-                    case .notEqual: .notEqual
-                    case .matchesRegex: .matchesRegex
-                    case .doesNotMatchRegex: .notMatchesRegex
-                    }
-                return try? LabelMatcher(name: matcher.name, op: op, value: matcher.value)
-            },
-            groupBy: route.groupBy, groupWait: self.seconds(route.groupWait),
-            groupInterval: self.seconds(route.groupInterval), repeatInterval: self.seconds(route.repeatInterval),
-            continueMatching: route.continues, routes: route.routes.map { self.route($0) })
+    /// The routing tree; a matcher whose regular expression is refused fails the configuration (dropping it
+    /// would widen the route).
+    static func route(_ route: AlertRoute) throws(DeliveryError) -> Route {
+        var matchers: [LabelMatcher] = []
+        for matcher in route.matchers {
+            let op: LabelMatcher.Operator =
+                switch matcher.operation {
+                case .equal: .equal
+                case .notEqual: .notEqual
+                case .matchesRegex: .matchesRegex
+                case .doesNotMatchRegex: .notMatchesRegex
+                }
+            matchers.append(try LabelMatcher(name: matcher.name, op: op, value: matcher.value))
+        }
+        var routes: [Route] = []
+        for child in route.routes { routes.append(try self.route(child)) }
+        return Route(
+            receiver: route.receiver, matchers: matchers, groupBy: route.groupBy,
+            groupWait: self.seconds(route.groupWait), groupInterval: self.seconds(route.groupInterval),
+            repeatInterval: self.seconds(route.repeatInterval), continueMatching: route.continues, routes: routes)
     }
 
     static func linkThresholds(_ thresholds: Thresholds) -> AlertRules.LinkThresholds {

@@ -22,6 +22,7 @@ public struct SMTPClient: Sendable {
         let (host, port) = try self.configuration.hostAndPort()
         let implicitTLS = self.configuration.implicitTLS ?? (port == 465)
         let sslContext = try self.makeSSLContext()
+        let startTLSGuard = SMTPStartTLSGuard()
         let channelBox: NIOAsyncChannel<SMTPReply, ByteBuffer>
         do {
             channelBox = try await ClientBootstrap(group: self.group)
@@ -32,7 +33,8 @@ public struct SMTPClient: Sendable {
                             try channel.pipeline.syncOperations.addHandler(
                                 try NIOSSLClientHandler(context: sslContext, serverHostname: Self.sniName(host)))
                         }
-                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPReplyDecoder()))
+                        try channel.pipeline.syncOperations.addHandler(
+                            ByteToMessageHandler(SMTPReplyDecoder(startTLS: startTLSGuard)))
                         return try NIOAsyncChannel<SMTPReply, ByteBuffer>(wrappingChannelSynchronously: channel)
                     }
                 }
@@ -50,7 +52,8 @@ public struct SMTPClient: Sendable {
             try await channelBox.executeThenClose { inbound, outbound in
                 var session = SMTPSession(
                     replies: inbound.makeAsyncIterator(), outbound: outbound, channel: channel,
-                    configuration: self.configuration, isTLS: implicitTLS, sslContext: sslContext, host: host)
+                    configuration: self.configuration, isTLS: implicitTLS, sslContext: sslContext, host: host,
+                    startTLSGuard: startTLSGuard)
                 try await session.run(message: message, sender: sender, recipients: recipients)
             }
         } catch let error as DeliveryError {
@@ -91,6 +94,7 @@ struct SMTPSession {
     var isTLS: Bool
     let sslContext: NIOSSLContext
     let host: String
+    let startTLSGuard: SMTPStartTLSGuard
 
     mutating func run(message: String, sender: String, recipients: [String]) async throws {
         try self.expect(try await self.next(), 220, "greeting")
@@ -98,6 +102,8 @@ struct SMTPSession {
         if !self.isTLS {
             let offersStartTLS = extensions.contains { $0.uppercased() == "STARTTLS" }
             if offersStartTLS {
+                let guardState = self.startTLSGuard
+                try await self.channel.eventLoop.submit { guardState.phase = .awaitingReply }.get()
                 try await self.send("STARTTLS", expecting: 220)
                 try await self.startTLS()
                 self.isTLS = true
@@ -166,11 +172,14 @@ struct SMTPSession {
 
     func startTLS() async throws {
         let context = self.sslContext
+        let startTLSGuard = self.startTLSGuard
         let serverName = SMTPClient.sniName(self.host)
         let channel = self.channel
         try await channel.eventLoop.submit {
             let handler = try NIOSSLClientHandler(context: context, serverHostname: serverName)
             try channel.pipeline.syncOperations.addHandler(handler, position: .first)
+            // From here on every byte goes through TLS; bytes that arrived before were refused by the decoder.
+            startTLSGuard.phase = .plain
         }.get()
     }
 

@@ -16,12 +16,24 @@ public struct SMTPReply: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Decodes CRLF-terminated reply lines into replies: `250-…` continues, `250 …` ends.
+///
+/// Around STARTTLS it enforces that nothing arrives in clear text after the server's reply to STARTTLS and
+/// before the TLS handshake (see ``SMTPStartTLSGuard``): such bytes are an attack (CVE-2011-0411-style response
+/// injection), not replies, and end the session with a protocol violation.
 struct SMTPReplyDecoder: ByteToMessageDecoder {
     typealias InboundOut = SMTPReply
 
     private var lines: [String] = []
+    let startTLS: SMTPStartTLSGuard
+
+    init(startTLS: SMTPStartTLSGuard = SMTPStartTLSGuard()) {
+        self.startTLS = startTLS
+    }
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        if buffer.readableBytes > 0, self.startTLS.phase == .awaitingHandshake {
+            throw SMTPStartTLSGuard.injection(buffer.readableBytes)
+        }
         guard let newline = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else {
             if buffer.readableBytes > 65_536 {
                 throw DeliveryError(code: .protocolViolation, message: "SMTP reply line longer than 64 KiB")
@@ -39,6 +51,11 @@ struct SMTPReplyDecoder: ByteToMessageDecoder {
         let text = bytes.count > 4 ? String(decoding: bytes[4...], as: UTF8.self) : ""
         self.lines.append(text)
         if bytes.count > 3 && bytes[3] == UInt8(ascii: "-") { return .continue }
+        if self.startTLS.phase == .awaitingReply {
+            // The reply to STARTTLS must be the last thing the server sends in clear text.
+            guard buffer.readableBytes == 0 else { throw SMTPStartTLSGuard.injection(buffer.readableBytes) }
+            self.startTLS.phase = code == 220 ? .awaitingHandshake : .plain
+        }
         context.fireChannelRead(Self.wrapInboundOut(SMTPReply(code: code, lines: self.lines)))
         self.lines = []
         return .continue
@@ -51,5 +68,28 @@ struct SMTPReplyDecoder: ByteToMessageDecoder {
     {
         while try self.decode(context: context, buffer: &buffer) == .continue, buffer.readableBytes > 0 {}
         return .needMoreData
+    }
+}
+
+/// Where the SMTP conversation is with respect to STARTTLS; shared by the session and the reply decoder, and only
+/// touched on the channel's event loop (the session sets it inside `eventLoop.submit`).
+final class SMTPStartTLSGuard: @unchecked Sendable {
+    // Safe: every access happens on the one event loop of the channel.
+    enum Phase: Sendable {
+        /// No STARTTLS in progress.
+        case plain
+        /// STARTTLS was sent; its reply must end the clear-text stream.
+        case awaitingReply
+        /// The server said 220: until the TLS handler is in place, any byte is injected.
+        case awaitingHandshake
+    }
+
+    var phase: Phase = .plain
+
+    static func injection(_ count: Int) -> DeliveryError {
+        DeliveryError(
+            code: .protocolViolation,
+            message: "the SMTP server sent \(count) bytes in clear text after its reply to STARTTLS, before the TLS "
+                + "handshake (refused: possible response injection)")
     }
 }

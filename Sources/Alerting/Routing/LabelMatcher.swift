@@ -2,7 +2,8 @@ import Foundation
 
 /// One label matcher as Alertmanager writes it: `name=value`, `name!=value`, `name=~regex`, `name!~regex`.
 ///
-/// Regular expressions are anchored at both ends, as in Alertmanager.
+/// Regular expressions are anchored at both ends, as in Alertmanager, compiled once when the matcher is made, and
+/// checked and bounded by ``MatcherPattern`` (viewers supply matchers through `?match=` and silences).
 public struct LabelMatcher: Sendable, Hashable, Codable, CustomStringConvertible {
     /// How the value is compared.
     public enum Operator: String, Sendable, Hashable, Codable {
@@ -12,24 +13,58 @@ public struct LabelMatcher: Sendable, Hashable, Codable, CustomStringConvertible
         case notMatchesRegex = "!~"
     }
 
-    public var name: String
-    public var op: Operator
-    public var value: String
+    public let name: String
+    public let op: Operator
+    public let value: String
+    /// The compiled expression of `=~` and `!~` (nil for the others, and for a stored pattern that is now refused,
+    /// which then matches no value).
+    let pattern: MatcherPattern?
 
-    /// Creates a matcher; throws when a regular expression does not compile.
+    private enum CodingKeys: String, CodingKey {
+        case name, op, value
+    }
+
+    /// Creates a matcher; throws when a regular expression does not compile or is refused by ``MatcherPattern``.
     public init(name: String, op: Operator, value: String) throws(DeliveryError) {
         self.name = name
         self.op = op
         self.value = value
         if op == .matchesRegex || op == .notMatchesRegex {
-            do {
-                _ = try NSRegularExpression(pattern: "^(?:\(value))$")
-            } catch {
-                throw DeliveryError(
-                    code: .invalidConfiguration, message: "the matcher's regular expression does not compile",
-                    context: "\(name)\(op.rawValue)\(value)")
-            }
+            self.pattern = try MatcherPattern(value, context: "\(name)\(op.rawValue)\(value)")
+        } else {
+            self.pattern = nil
         }
+    }
+
+    /// Decodes a stored matcher. A regular expression refused by today's checks (stored by an older version)
+    /// does not fail the whole decoding (a snapshot, a route): its `=~` matches nothing and its `!~` everything.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.name = try container.decode(String.self, forKey: .name)
+        self.op = try container.decode(Operator.self, forKey: .op)
+        self.value = try container.decode(String.self, forKey: .value)
+        if self.op == .matchesRegex || self.op == .notMatchesRegex {
+            self.pattern = try? MatcherPattern(self.value, context: self.value)
+        } else {
+            self.pattern = nil
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.name, forKey: .name)
+        try container.encode(self.op, forKey: .op)
+        try container.encode(self.value, forKey: .value)
+    }
+
+    public static func == (lhs: LabelMatcher, rhs: LabelMatcher) -> Bool {
+        lhs.name == rhs.name && lhs.op == rhs.op && lhs.value == rhs.value
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(self.name)
+        hasher.combine(self.op)
+        hasher.combine(self.value)
     }
 
     /// Parses `name=value`, `name!="value"`, `name=~"re.*"`, …
@@ -74,8 +109,8 @@ public struct LabelMatcher: Sendable, Hashable, Codable, CustomStringConvertible
         switch self.op {
         case .equal: return actual == self.value
         case .notEqual: return actual != self.value
-        case .matchesRegex: return Self.fullMatch(self.value, actual)
-        case .notMatchesRegex: return !Self.fullMatch(self.value, actual)
+        case .matchesRegex: return self.pattern?.matches(actual) ?? false
+        case .notMatchesRegex: return !(self.pattern?.matches(actual) ?? false)
         }
     }
 
@@ -83,11 +118,6 @@ public struct LabelMatcher: Sendable, Hashable, Codable, CustomStringConvertible
         let escaped = self.value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
             of: "\"", with: "\\\"")
         return "\(self.name)\(self.op.rawValue)\"\(escaped)\""
-    }
-
-    private static func fullMatch(_ pattern: String, _ text: String) -> Bool {
-        guard let regex = try? NSRegularExpression(pattern: "^(?:\(pattern))$") else { return false }
-        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
 }
 

@@ -13,6 +13,8 @@ public struct AlertEngine: Sendable, Codable {
         var sent: Int
         var received: Int
         var rttSeconds: [Double]
+        /// The round's step (nil in state saved before it was kept).
+        var step: Double?
     }
 
     /// The rules in force.
@@ -20,6 +22,8 @@ public struct AlertEngine: Sendable, Codable {
     /// Pending and firing alerts.
     public private(set) var machine: AlertStateMachine
     var windows: [String: [RoundFigures]]
+    /// When the server last received a round of each link (server time; nil in state saved before it was kept).
+    var linkSeen: [String: Date]?
     var lastSeen: [String: Date]
     var health: [String: ProbeHealth]
     var coverage: CoverageSummary?
@@ -31,6 +35,7 @@ public struct AlertEngine: Sendable, Codable {
         self.rules = rules
         self.machine = AlertStateMachine()
         self.windows = [:]
+        self.linkSeen = [:]
         self.lastSeen = [:]
         self.health = [:]
         self.coverage = nil
@@ -54,6 +59,13 @@ public struct AlertEngine: Sendable, Codable {
         for commune in self.watchedCommunes() where !alreadySilent.contains(commune) {
             self.lastSeen[commune] = max(self.lastSeen[commune] ?? now, now)
         }
+        // Likewise for links: the downtime does not make them stale. Links that are no longer configured are
+        // not kept alive: they resolve at the first evaluation.
+        var linkSeen = self.linkSeen ?? [:]
+        for key in self.windows.keys {
+            linkSeen[key] = max(linkSeen[key] ?? now, now)
+        }
+        self.linkSeen = linkSeen
     }
 
     /// Records rounds that arrived at `receivedAt` (the gateway is alive at that time).
@@ -62,14 +74,17 @@ public struct AlertEngine: Sendable, Codable {
     /// their "loss" is TCP retransmissions and their RTTs come from a tap, not the probes the thresholds are for.
     public mutating func ingest(_ rounds: [ProbeRound], receivedAt: Date) {
         for round in rounds {
+            // Only configured communes and targets become alert state: label values stay bounded.
+            guard self.rules.isConfigured(commune: round.commune) else { continue }
             guard round.kind != "passive" else {
                 self.lastSeen[round.commune] = max(self.lastSeen[round.commune] ?? .distantPast, receivedAt)
                 continue
             }
+            guard self.rules.isConfigured(commune: round.commune, target: round.target) else { continue }
             let key = Self.key(round.commune, round.target)
             let figures = RoundFigures(
                 end: round.start.addingTimeInterval(round.stepSeconds), sent: round.sent, received: round.received,
-                rttSeconds: round.rttSeconds)
+                rttSeconds: round.rttSeconds, step: round.stepSeconds)
             var window = self.windows[key] ?? []
             if let index = window.firstIndex(where: { $0.end == figures.end }) {
                 window[index] = figures
@@ -82,6 +97,9 @@ public struct AlertEngine: Sendable, Codable {
             let newest = min(window.last?.end ?? receivedAt, receivedAt)
             window.removeAll { newest.timeIntervalSince($0.end) > self.rules.windowSeconds }
             self.windows[key] = window
+            let previous = self.linkSeen?[key] ?? .distantPast
+            if self.linkSeen == nil { self.linkSeen = [:] }
+            self.linkSeen?[key] = max(previous, receivedAt)
             self.lastSeen[round.commune] = max(self.lastSeen[round.commune] ?? .distantPast, receivedAt)
         }
     }
@@ -93,6 +111,7 @@ public struct AlertEngine: Sendable, Codable {
     /// Records a probe's health report. A report with `captureDropsTotal` but no rate gets its rate from the
     /// previous reading of the same probe (none on the first report: the `CaptureDrops` alert keeps its state).
     public mutating func ingest(_ health: ProbeHealth, receivedAt: Date) {
+        guard self.rules.isConfigured(commune: health.commune) else { return }
         var health = health
         let previous = self.health[health.commune].flatMap { $0.probeID == health.probeID ? $0 : nil }
         if health.captureDropsPerMinute == nil, let total = health.captureDropsTotal {
@@ -127,29 +146,82 @@ public struct AlertEngine: Sendable, Codable {
     /// Evaluates every rule at `now` and returns what changed.
     public mutating func evaluate(at now: Date) -> [AlertStateMachine.Action] {
         if self.startedAt == nil { self.startedAt = now }
+        // State saved before links' receive times were kept: count from now.
+        var linkSeen = self.linkSeen ?? [:]
+        for key in self.windows.keys where linkSeen[key] == nil { linkSeen[key] = now }
+        self.linkSeen = linkSeen
         let signals = self.signals(at: now)
-        return self.machine.apply(signals, at: now)
+        let actions = self.machine.apply(signals, at: now)
+        self.dropUnwatched(at: now)
+        return actions
+    }
+
+    /// Forgets the windows of links that are stale or no longer configured, and the reports of communes no
+    /// longer configured (their alerts were resolved by the evaluation that just ran).
+    private mutating func dropUnwatched(at now: Date) {
+        for key in self.windows.keys where !self.isLinkLive(key, at: now) {
+            self.windows[key] = nil
+            self.linkSeen?[key] = nil
+        }
+        for commune in self.lastSeen.keys where !self.rules.isConfigured(commune: commune) {
+            self.lastSeen[commune] = nil
+        }
+        for commune in self.health.keys where !self.rules.isConfigured(commune: commune) {
+            self.health[commune] = nil
+        }
+    }
+
+    /// Whether a link's window still counts: configured, and a round received within its staleness window.
+    func isLinkLive(_ key: String, at now: Date) -> Bool {
+        guard let window = self.windows[key] else { return false }
+        let (commune, target) = Self.split(key)
+        guard self.rules.isConfigured(commune: commune, target: target) else { return false }
+        guard let seen = self.linkSeen?[key] else { return true }
+        let step = window.last?.step ?? 60
+        return now.timeIntervalSince(seen) <= self.rules.staleLinkSeconds(step: step)
     }
 
     /// The signals of every rule at `now`, with suppression applied (exposed for tests and `alerts list`).
     public func signals(at now: Date) -> [AlertSignal] {
         var signals: [AlertSignal] = []
-        let hubDown = self.hubDownSignal()
+        let hubDown = self.hubDownSignal(at: now)
         if let hubDown { signals.append(hubDown) }
         let isHubDown = hubDown?.level == .raise
         let silent = self.silentCommunes(at: now)
         signals += self.gatewaySignals(at: now, silent: silent, isHubDown: isHubDown)
-        signals += self.linkSignals(silent: silent, isHubDown: isHubDown)
+        signals += self.linkSignals(at: now, silent: silent, isHubDown: isHubDown)
         signals += self.healthSignals(silent: silent, isHubDown: isHubDown)
         signals += self.coverageSignals()
+        signals += self.unwatchedSignals(at: now)
+        return signals
+    }
+
+    /// Clears for alerts whose subject is gone: a link that is stale or no longer configured, a commune no longer
+    /// configured. They resolve (or, pending, are cancelled) instead of repeating for ever.
+    private func unwatchedSignals(at now: Date) -> [AlertSignal] {
+        var signals: [AlertSignal] = []
+        for entry in self.machine.entries.values {
+            guard let commune = entry.labels["commune"] else { continue }
+            switch entry.labels["kind"] {
+            case "link":
+                let key = Self.key(commune, entry.labels["target"] ?? "")
+                if !self.isLinkLive(key, at: now) { signals.append(AlertSignal(labels: entry.labels, level: .clear)) }
+            case "gateway", "health":
+                if !self.rules.isConfigured(commune: commune) {
+                    signals.append(AlertSignal(labels: entry.labels, level: .clear))
+                }
+            default:
+                break
+            }
+        }
         return signals
     }
 
     // MARK: - Link rules
 
-    private func linkSignals(silent: Set<String>, isHubDown: Bool) -> [AlertSignal] {
+    private func linkSignals(at now: Date, silent: Set<String>, isHubDown: Bool) -> [AlertSignal] {
         var signals: [AlertSignal] = []
-        for (key, window) in self.windows.sorted(by: { $0.key < $1.key }) {
+        for (key, window) in self.windows.sorted(by: { $0.key < $1.key }) where self.isLinkLive(key, at: now) {
             let (commune, target) = Self.split(key)
             let thresholds = self.rules.thresholds(commune: commune, target: target)
             let sent = window.reduce(0) { $0 + $1.sent }
@@ -158,7 +230,8 @@ public struct AlertEngine: Sendable, Codable {
             let loss = Double(sent - received) / Double(sent)
             let rtts = window.flatMap(\.rttSeconds).sorted()
             let latency = Self.statistic(rtts, self.rules.latencyStatistic)
-            let communeDownToHub = target != self.rules.hubTarget && self.isLinkDown(commune, self.rules.hubTarget)
+            let communeDownToHub =
+                target != self.rules.hubTarget && self.isLinkDown(commune, self.rules.hubTarget, at: now)
             let suppressed = isHubDown || silent.contains(commune) || communeDownToHub
             let name = self.communeNames[commune] ?? commune
             let base = ["commune": commune, "commune_name": name, "target": target, "kind": "link"]
@@ -208,18 +281,21 @@ public struct AlertEngine: Sendable, Codable {
     }
 
     /// Whether every probe of the window to `target` from `commune` was lost.
-    private func isLinkDown(_ commune: String, _ target: String) -> Bool {
-        guard let window = self.windows[Self.key(commune, target)] else { return false }
+    private func isLinkDown(_ commune: String, _ target: String, at now: Date) -> Bool {
+        let key = Self.key(commune, target)
+        guard self.isLinkLive(key, at: now), let window = self.windows[key] else { return false }
         let sent = window.reduce(0) { $0 + $1.sent }
         return sent > 0 && window.allSatisfy { $0.received == 0 }
     }
 
     // MARK: - Dependencies: hub and gateways
 
-    private func hubDownSignal() -> AlertSignal? {
-        let reporting = Set(self.windows.keys.map { Self.split($0) }.filter { $0.1 == self.rules.hubTarget }.map(\.0))
+    private func hubDownSignal(at now: Date) -> AlertSignal? {
+        let reporting = Set(
+            self.windows.keys.filter { self.isLinkLive($0, at: now) }.map { Self.split($0) }
+                .filter { $0.1 == self.rules.hubTarget }.map(\.0))
         guard !reporting.isEmpty else { return nil }
-        let down = reporting.filter { self.isLinkDown($0, self.rules.hubTarget) }
+        let down = reporting.filter { self.isLinkDown($0, self.rules.hubTarget, at: now) }
         let isDown = down.count >= 2 && Double(down.count) / Double(reporting.count) >= self.rules.hubDownQuorum
         return AlertSignal(
             labels: [
@@ -241,7 +317,8 @@ public struct AlertEngine: Sendable, Codable {
     }
 
     private func watchedCommunes() -> [String] {
-        Array(Set(self.rules.communes.map(\.code)).union(self.lastSeen.keys)).sorted()
+        Array(Set(self.rules.communes.map(\.code)).union(self.lastSeen.keys))
+            .filter { self.rules.isConfigured(commune: $0) }.sorted()
     }
 
     private func gatewaySignals(at now: Date, silent: Set<String>, isHubDown: Bool) -> [AlertSignal] {
@@ -261,7 +338,8 @@ public struct AlertEngine: Sendable, Codable {
 
     private func healthSignals(silent: Set<String>, isHubDown: Bool) -> [AlertSignal] {
         var signals: [AlertSignal] = []
-        for (commune, report) in self.health.sorted(by: { $0.key < $1.key }) {
+        for (commune, report) in self.health.sorted(by: { $0.key < $1.key })
+        where self.rules.isConfigured(commune: commune) {
             let name = self.communeNames[commune] ?? commune
             let base = ["commune": commune, "commune_name": name, "kind": "health", "severity": "warning"]
             if let drops = report.captureDropsPerMinute {

@@ -66,6 +66,13 @@ public struct AlertRules: Sendable, Hashable, Codable {
     public var fiveGClearMargin: Double
     /// The communes watched for silence.
     public var communes: [Commune]
+    /// The target names configured for each commune code (sites.yaml). When set, rounds and health reports of
+    /// other communes or targets are ignored and alerts about them resolve, so label values stay bounded by the
+    /// configuration. nil (rules built by hand): any commune and target is accepted.
+    public var configuredLinks: [String: [String]]?
+    /// A link that has not reported for this many of its steps is stale: its window is dropped and its alerts
+    /// resolve (never less than the pooling window plus one step, nor than `gatewaySilentSeconds`). nil: 3.
+    public var staleLinkSteps: Double?
 
     /// Rules with the defaults of the agreed sites.yaml.
     public init(
@@ -77,7 +84,7 @@ public struct AlertRules: Sendable, Hashable, Codable {
         windowSeconds: Double = 0, gatewaySilentSeconds: Double = 300, captureDropsPerMinute: Double = 100,
         outboxBacklog: Double = 1000, hubTarget: String = "hub", hubDownQuorum: Double = 0.5,
         requireFourGEveryCommune: Bool = true, fiveGAreaRatio: Double? = nil, fiveGClearMargin: Double = 0.01,
-        communes: [Commune] = []
+        communes: [Commune] = [], configuredLinks: [String: [String]]? = nil, staleLinkSteps: Double? = nil
     ) {
         self.defaultThresholds = defaultThresholds
         self.overrides = overrides
@@ -93,6 +100,27 @@ public struct AlertRules: Sendable, Hashable, Codable {
         self.fiveGAreaRatio = fiveGAreaRatio
         self.fiveGClearMargin = fiveGClearMargin
         self.communes = communes
+        self.configuredLinks = configuredLinks
+        self.staleLinkSteps = staleLinkSteps
+    }
+
+    /// Whether rounds of `target` from `commune` are taken (always when no configuration restricts them).
+    public func isConfigured(commune: String, target: String) -> Bool {
+        guard let links = self.configuredLinks else { return true }
+        return links[commune]?.contains(target) ?? false
+    }
+
+    /// Whether reports of `commune` are taken (always when no configuration restricts them).
+    public func isConfigured(commune: String) -> Bool {
+        guard let links = self.configuredLinks else { return true }
+        return links[commune] != nil
+    }
+
+    /// How long a link with rounds of `step` seconds may go without a round before it is stale.
+    public func staleLinkSeconds(step: Double) -> Double {
+        let step = step.isFinite && step > 0 ? step : 60
+        let steps = self.staleLinkSteps.flatMap { $0.isFinite && $0 > 0 ? $0 : nil } ?? 3
+        return max(steps * step, self.windowSeconds + step, self.gatewaySilentSeconds)
     }
 
     /// The thresholds of one target of one commune.

@@ -43,10 +43,16 @@ extension AlertStore {
                 arguments = [now.timeIntervalSince1970, now.timeIntervalSince1970]
             }
             sql += " ORDER BY starts_at, id"
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap { row in
                 let texts = try Self.decode([String].self, row["matchers"])
                 var matchers: [LabelMatcher] = []
-                for text in texts { matchers.append(try LabelMatcher(parsing: text)) }
+                for text in texts {
+                    // A matcher stored by an older version that today's checks refuse (an unsafe regular
+                    // expression): the silence cannot be evaluated safely and is left out rather than failing
+                    // every evaluation.
+                    guard let matcher = try? LabelMatcher(parsing: text) else { return nil }
+                    matchers.append(matcher)
+                }
                 return Silence(
                     id: row["id"], matchers: matchers, startsAt: Date(timeIntervalSince1970: row["starts_at"]),
                     endsAt: Date(timeIntervalSince1970: row["ends_at"]), createdBy: row["created_by"],

@@ -43,7 +43,26 @@ public final class PostgresProvinceStore: ProvinceStore {
         await client.run()
     }
 
+    /// One direct connection before the pool is used. The pool retries a refused connection for ever (a wrong
+    /// password or an `sslmode` the server cannot meet would hang start-up without a word); this fails at once
+    /// with the server's reason, the URL shown without its password.
+    func checkConnection() async throws {
+        var configuration = try self.location.connectionConfiguration()
+        configuration.options.connectTimeout = .seconds(5)
+        do {
+            let connection = try await PostgresConnection.connect(
+                configuration: configuration, id: 0, logger: self.logger)
+            try? await connection.close()
+        } catch let error as PSQLError {
+            let reason = error.serverInfo?[.message] ?? "\(error.code)"
+            throw StoreError(.unavailable, "cannot connect: \(reason)", context: self.location.redactedURL)
+        } catch {
+            throw StoreError(.unavailable, "cannot connect: \(error)", context: self.location.redactedURL)
+        }
+    }
+
     public func migrate() async throws {
+        try await self.checkConnection()
         try await wrap("migrate") {
             try await client.query(
                 "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)", logger: logger)
