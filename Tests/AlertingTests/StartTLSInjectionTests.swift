@@ -105,7 +105,6 @@ struct StartTLSInjectionTests {
     func injectedReplyIsRefused() async throws {
         let server = try await RawSTARTTLSServer(startTLSReply: "220 ready\r\n250 injected\r\n")
         let client = try self.client(server.port)
-        let started = Date()
         do {
             try await client.send(vietnameseNotification(), timeout: 5)
             Issue.record("the session went on after an injected reply")
@@ -113,8 +112,8 @@ struct StartTLSInjectionTests {
             #expect(error.code == .protocolViolation, "\(error)")
             #expect(error.message.contains("after its reply to STARTTLS"), "\(error)")
         }
-        // Refused at once, not after a handshake that runs into the timeout.
-        #expect(Date().timeIntervalSince(started) < 4)
+        // Refused as a protocol violation (a handshake running into the timeout would be another error code); no
+        // wall-clock bound here: these machines are shared and noisy.
         try await Task.sleep(for: .milliseconds(200))
         let state = server.state.withLock { $0 }
         #expect(state.lines.map { $0.uppercased() } == ["EHLO LOCALHOST", "STARTTLS"])
