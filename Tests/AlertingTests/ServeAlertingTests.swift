@@ -274,10 +274,18 @@ struct ServeAlertingTests {
             #expect(typo.status == .badRequest)
             let created = try await Self.call(
                 client, .post, "/api/v1/silences", token: Self.admin,
-                json: #"{"matchers": ["commune=\#(b)"], "duration": "1h", "comment": "bảo trì đường truyền"}"#)
+                json:
+                    #"{"matchers": ["commune=\#(b)"], "duration": "1h", "createdBy": "mallory", "comment": "bảo trì đường truyền"}"#
+            )
             #expect(created.status == .created, "\(created.text)")
             let silenceID = try #require(created.json["id"] as? String)
+            // The author is the token's name; the claimed one is only free text in the comment.
             #expect(created.json["createdBy"] as? String == "root")
+            #expect(created.json["comment"] as? String == "on behalf of mallory: bảo trì đường truyền")
+            let tooLong = try await Self.call(
+                client, .post, "/api/v1/silences", token: Self.admin,
+                json: #"{"matchers": ["commune=\#(b)"], "duration": "1e300d"}"#)
+            #expect(tooLong.status == .badRequest, "\(tooLong.text)")
             let silences = try await Self.call(client, .get, "/api/v1/silences")
             #expect((silences.json["silences"] as? [[String: Any]])?.map { $0["id"] as? String } == [silenceID])
 

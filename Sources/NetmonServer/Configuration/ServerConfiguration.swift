@@ -30,10 +30,15 @@ public struct ServerConfiguration: Sendable {
     public var coverageSettings: CoverageSettings
     /// Largest accepted signal report upload in bytes (413 above); uploads are spooled to disk, not memory.
     public var maxReportUploadBytes: Int
-    /// Folder for spooled uploads (removed after each upload).
+    /// Folder under which uploads are spooled, in a private (0700) `netmon-uploads-UID` folder, as 0600 files removed
+    /// after each upload (and at start-up, if a run stopped during one).
     public var uploadDirectory: String
     /// How long coverage recomputation waits after an upload for more uploads before it runs.
     public var coverageDebounce: Duration
+    /// Idle timeout and the cap on open connections.
+    public var connectionLimits: ConnectionLimits
+    /// Serve `/metrics` without a token (by default it needs a viewer token, or the anonymous role).
+    public var anonymousMetrics: Bool
 
     public init(
         provinceName: String, communes: [ServerCommune], boundariesPath: String?,
@@ -42,7 +47,8 @@ public struct ServerConfiguration: Sendable {
         maxRoundsPerBatch: Int = 5000, rateLimit: RateLimit = RateLimit(requestsPerSecond: 50, burst: 200),
         anonymousRole: TokenRole? = nil, staleAfterSteps: Double = 3, now: @escaping @Sendable () -> Date = { Date() },
         coverageSettings: CoverageSettings = CoverageSettings(), maxReportUploadBytes: Int = 256 << 20,
-        uploadDirectory: String = NSTemporaryDirectory(), coverageDebounce: Duration = .seconds(2)
+        uploadDirectory: String = NSTemporaryDirectory(), coverageDebounce: Duration = .seconds(2),
+        connectionLimits: ConnectionLimits = ConnectionLimits(), anonymousMetrics: Bool = false
     ) {
         self.provinceName = provinceName
         self.communes = communes
@@ -59,6 +65,8 @@ public struct ServerConfiguration: Sendable {
         self.maxReportUploadBytes = maxReportUploadBytes
         self.uploadDirectory = uploadDirectory
         self.coverageDebounce = coverageDebounce
+        self.connectionLimits = connectionLimits
+        self.anonymousMetrics = anonymousMetrics
     }
 }
 
@@ -123,8 +131,11 @@ public struct ProvinceCoverageTargets: Sendable, Hashable {
 public struct RateLimit: Sendable, Hashable {
     public var requestsPerSecond: Double
     public var burst: Double
-    public init(requestsPerSecond: Double, burst: Double) {
+    /// Most buckets (tokens and client addresses) kept at once; see ``RateLimiter``.
+    public var maxBuckets: Int
+    public init(requestsPerSecond: Double, burst: Double, maxBuckets: Int = 10_000) {
         self.requestsPerSecond = requestsPerSecond
         self.burst = burst
+        self.maxBuckets = maxBuckets
     }
 }
