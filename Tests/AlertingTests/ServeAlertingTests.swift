@@ -319,8 +319,7 @@ struct ServeAlertingTests {
             #expect(try await Self.call(client, .get, "/api/v1/silences").json["silences"] as? [Any] != nil)
 
             // 7. The server's /metrics carries the alert store's figures, valid for promtool.
-            let metrics = try await client.execute(uri: "/metrics", method: .get)
-            let text = String(buffer: metrics.body)
+            let text = try await Self.call(client, .get, "/metrics").text  // with the viewer token
             #expect(text.contains("netmon_alerts{state=\"firing\"} 4\n"))  // B and C, warning and critical
             #expect(text.contains("netmon_alerts{state=\"resolved\"} 2\n"))  // A
             #expect(text.contains("netmon_alert_notifications{state=\"dead\"} 0\n"))
