@@ -119,13 +119,18 @@ struct APIFuzzTests {
                     (problem ?? "") + " /healthz then answered \(health?.status.map(String.init) ?? "nothing")"
                     + (isRunning() ? "" : " (the server exited: \(log().suffix(2000)))")
             }
-            if let problem {
+            if var problem {
+                // What the server logged about it (netmon serve logs unexpected errors before answering 500).
+                let logged = log().split(separator: "\n").suffix(40).filter { $0.contains("error") }.suffix(3)
+                if !logged.isEmpty { problem += "\n--- server log ---\n" + logged.joined(separator: "\n") }
                 failures.append(
                     "\(label): \(problem)\n--- request ---\n\(String(decoding: request.prefix(2000), as: UTF8.self))")
                 if let keep {
                     try? FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
                     try? Data(request).write(
-                        to: URL(fileURLWithPath: keep).appendingPathComponent("seed\(seed)-\(label).http"))
+                        to: URL(fileURLWithPath: keep).appendingPathComponent(
+                            "seed\(seed)-"
+                                + String(label.map { $0.isLetter || $0.isNumber ? $0 : "_" }) + ".http"))
                 }
             }
         }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import MeasurementStore
+import NIOHTTP1
 
 /// Outermost middleware: rate-limits requests without a token by client address, records every request in the
 /// metrics, adds safety headers, and makes sure nothing leaks out as a bare 500 — store failures become 503 with a
@@ -51,6 +52,11 @@ struct ServerMiddleware: RouterMiddleware {
             throw HTTPError(
                 .serviceUnavailable, headers: [.retryAfter: "5"],
                 message: "the measurement store failed: \(error.message)")
+        } catch let error as HTTPParserError {
+            // The client broke HTTP framing while its body was being read (it ended the body early, for one):
+            // the client's fault, answered if the connection still can be.
+            record(400)
+            throw HTTPError(.badRequest, message: "the request is not valid HTTP/1.1: \(error)")
         } catch {
             state.logger.error("unexpected error: \(error)", metadata: ["path": "\(request.uri.path)"])
             record(500)

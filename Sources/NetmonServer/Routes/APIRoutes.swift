@@ -85,6 +85,9 @@ struct APIRoutes {
                 ask = try WireJSON.decoder().decode(TokenRequest.self, from: body)
             } catch let e as DecodingError {
                 throw HTTPError(.badRequest, message: "invalid token request: \(describe(e))")
+            } catch {
+                // JSONDecoder's other refusals (nesting too deep, for one) are bad input too, not a server fault.
+                throw HTTPError(.badRequest, message: "invalid token request: \(error)")
             }
             guard IngestRoutes.isPlainText(ask.name, max: 64) else {
                 throw HTTPError(.badRequest, message: "name: must be 1–64 printable characters")
