@@ -5,6 +5,7 @@ import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import MeasurementStore
+import NIOCore
 import NIOSSL
 import ServiceLifecycle
 
@@ -103,6 +104,11 @@ public func buildApplication(
         ingestListeners: ingestListeners, coverage: coverage, logger: logger)
     let router = buildRouter(state: state)
 
+    let limits = configuration.connectionLimits
+    let connections = state.connections
+    let http1 = HTTPServerBuilder.http1(
+        configuration: HTTP1Channel.Configuration(
+            additionalChannelHandlers: [connections.handler()], idleTimeout: TimeAmount(limits.idleTimeout)))
     let server: HTTPServerBuilder
     if let tls {
         do {
@@ -110,15 +116,17 @@ public func buildApplication(
                 NIOSSLCertificateSource.certificate($0)
             }
             let key = try NIOSSLPrivateKey(file: tls.privateKeyPath, format: .pem)
-            let tlsConfiguration = TLSConfiguration.makeServerConfiguration(
+            var tlsConfiguration = TLSConfiguration.makeServerConfiguration(
                 certificateChain: chain, privateKey: .privateKey(key))
-            server = try .tls(.http1(), tlsConfiguration: tlsConfiguration)
+            // TLS 1.0 and 1.1 are deprecated (RFC 8996); every client of ours speaks 1.2 or 1.3.
+            tlsConfiguration.minimumTLSVersion = .tlsv12
+            server = try .tls(http1, tlsConfiguration: tlsConfiguration)
         } catch {
             throw ServerSetupError(
                 "cannot use TLS certificate '\(tls.certificateChainPath)' / key '\(tls.privateKeyPath)': \(error)")
         }
     } else {
-        server = .http1()
+        server = http1
     }
     var app = Application(
         router: router,
@@ -130,6 +138,8 @@ public func buildApplication(
     app.beforeServerStarts {
         try await store.migrate()
         state.tokens.replace(with: try await startupTokens.install(into: store, now: configuration.now()))
+        let leftovers = try UploadSpool.removeLeftovers(under: configuration.uploadDirectory)
+        if leftovers > 0 { logger.warning("removed \(leftovers) spooled upload files of an earlier run") }
         let discarded = try await store.discardIncompleteReportUploads()
         if discarded > 0 { logger.warning("removed \(discarded) unfinished signal report uploads") }
         coverage?.storeIsReady()
@@ -138,14 +148,18 @@ public func buildApplication(
 }
 
 /// The router with every route; exposed to tests through ``buildApplication``.
-func buildRouter(state: ServerState) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+func buildRouter(state: ServerState) -> Router<ServerRequestContext> {
+    let router = Router(context: ServerRequestContext.self)
     router.add(middleware: ServerMiddleware(state: state))
     router.get("/healthz") { _, _ in
         _ = try await state.store.tokens()
         return try Responses.json(["status": "ok"])
     }
-    router.get("/metrics") { _, _ in
+    router.get("/metrics") { request, _ in
+        if !state.configuration.anonymousMetrics {
+            let principal = try state.tokens.authorize(request, needing: .viewer)
+            try RequestGuards.rateLimit(state, principal)
+        }
         let board = try await state.healthBoard()
         let probes = try await state.store.probes()
         var extra =
@@ -160,6 +174,10 @@ func buildRouter(state: ServerState) -> Router<BasicRequestContext> {
             extra +=
                 "netmon_server_probe_last_heard_timestamp_seconds{probe=\"\(escape(p.probeID))\"} \(p.lastHeardAt.timeIntervalSince1970)\n"
         }
+        extra += state.connections.metricsText
+        extra += "# HELP netmon_server_rate_limit_buckets Rate limit buckets kept (tokens and client addresses).\n"
+        extra += "# TYPE netmon_server_rate_limit_buckets gauge\n"
+        extra += "netmon_server_rate_limit_buckets \(state.limiter.count)\n"
         if let coverage = state.coverage { extra += coverage.metricsText }
         if let alerts = state.alerts {
             do {

@@ -9,6 +9,8 @@ final class ServerState: Sendable {
     let boundaries: CommuneBoundaries
     let tokens: TokenRegistry
     let limiter: RateLimiter
+    /// Open connections, capped.
+    let connections: ConnectionLimiter
     let metrics: ServerMetrics
     let logger: Logger
     /// Communes by GSO code.
@@ -32,7 +34,8 @@ final class ServerState: Sendable {
         self.store = store
         self.boundaries = boundaries
         self.tokens = TokenRegistry(tokens: tokens, anonymousRole: configuration.anonymousRole)
-        self.limiter = RateLimiter(limit: configuration.rateLimit)
+        self.limiter = RateLimiter(limit: configuration.rateLimit, maxBuckets: configuration.rateLimit.maxBuckets)
+        self.connections = ConnectionLimiter(maxConnections: configuration.connectionLimits.maxConnections)
         self.metrics = ServerMetrics()
         self.logger = logger
         self.communesByCode = Dictionary(configuration.communes.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })

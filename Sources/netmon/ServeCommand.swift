@@ -64,6 +64,23 @@ extension Netmon {
         )
         var maxUploadBytes: Int = 256 << 20
 
+        @Option(
+            name: .long,
+            help:
+                "Seconds a connection may be idle (no whole request head or body part, or nothing between requests) before it is closed; also bounds clients that send headers slowly."
+        )
+        var idleTimeout: Double = 30
+
+        @Option(name: .long, help: "Most HTTP connections open at once; more are closed as soon as they are accepted.")
+        var maxConnections: Int = 512
+
+        @Flag(
+            name: .long,
+            help:
+                "Serve /metrics without a token (by default a scrape needs a viewer or admin token, unless --public-dashboard)."
+        )
+        var publicMetrics = false
+
         @Option(name: .long, help: "Folder of Debian's libjs-leaflet, served to the dashboard.")
         var leaflet: String = "/usr/share/javascript/leaflet"
 
@@ -98,12 +115,18 @@ extension Netmon {
             if (tlsCert == nil) != (tlsKey == nil) {
                 throw ValidationError("--tls-cert and --tls-key go together.")
             }
-            guard rateLimit > 0 else { throw ValidationError("--rate-limit must be positive.") }
+            guard rateLimit.isFinite, rateLimit > 0 else { throw ValidationError("--rate-limit must be positive.") }
             guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024.") }
             guard alertsInterval >= 0.1, alertsInterval <= 3600 else {
                 throw ValidationError("--alerts-interval must be between 0.1 and 3600 seconds.")
             }
             guard maxUploadBytes >= 1024 else { throw ValidationError("--max-upload-bytes must be at least 1024.") }
+            guard idleTimeout.isFinite, idleTimeout >= 0.1, idleTimeout <= 3600 else {
+                throw ValidationError("--idle-timeout must be between 0.1 and 3600 seconds.")
+            }
+            guard maxConnections >= 1, maxConnections <= 1_000_000 else {
+                throw ValidationError("--max-connections must be between 1 and 1000000.")
+            }
             _ = try parseListen()
             _ = try clockSkewSeconds()
         }
@@ -180,11 +203,19 @@ extension Netmon {
                     "alerting on",
                     metadata: ["store": "\(path)", "receivers": "\(alerting!.configuration.receivers.map(\.name))"])
             }
+            var configuration = Self.serverConfiguration(
+                sites, leaflet: leaflet, rateLimit: rateLimit, maxBodyBytes: maxBodyBytes,
+                maxUploadBytes: maxUploadBytes, anonymous: publicDashboard ? .viewer : nil,
+                maxClockSkewSeconds: try clockSkewSeconds())
+            configuration.connectionLimits = ConnectionLimits(
+                idleTimeout: .milliseconds(Int64((idleTimeout * 1000).rounded())), maxConnections: maxConnections)
+            configuration.anonymousMetrics = publicMetrics
+            // Uploads are spooled beside a SQLite database (in a private folder), else under the temporary folder.
+            if case .sqlite(let path) = location {
+                configuration.uploadDirectory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            }
             let app = try buildApplication(
-                configuration: Self.serverConfiguration(
-                    sites, leaflet: leaflet, rateLimit: rateLimit, maxBodyBytes: maxBodyBytes,
-                    maxUploadBytes: maxUploadBytes, anonymous: publicDashboard ? .viewer : nil,
-                    maxClockSkewSeconds: try clockSkewSeconds()),
+                configuration: configuration,
                 store: store, host: host, port: port,
                 tls: tlsCert.map { TLSFiles(certificateChainPath: $0, privateKeyPath: tlsKey!) },
                 tokens: grants, revokeUnknownProbeTokens: revokeUnknownProbeTokens, alerts: alerting?.api,

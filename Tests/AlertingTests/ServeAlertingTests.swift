@@ -278,10 +278,18 @@ struct ServeAlertingTests {
             #expect(typo.status == .badRequest)
             let created = try await Self.call(
                 client, .post, "/api/v1/silences", token: Self.admin,
-                json: #"{"matchers": ["commune=\#(b)"], "duration": "1h", "comment": "bảo trì đường truyền"}"#)
+                json:
+                    #"{"matchers": ["commune=\#(b)"], "duration": "1h", "createdBy": "mallory", "comment": "bảo trì đường truyền"}"#
+            )
             #expect(created.status == .created, "\(created.text)")
             let silenceID = try #require(created.json["id"] as? String)
+            // The author is the token's name; the claimed one is only free text in the comment.
             #expect(created.json["createdBy"] as? String == "root")
+            #expect(created.json["comment"] as? String == "on behalf of mallory: bảo trì đường truyền")
+            let tooLong = try await Self.call(
+                client, .post, "/api/v1/silences", token: Self.admin,
+                json: #"{"matchers": ["commune=\#(b)"], "duration": "1e300d"}"#)
+            #expect(tooLong.status == .badRequest, "\(tooLong.text)")
             let silences = try await Self.call(client, .get, "/api/v1/silences")
             #expect((silences.json["silences"] as? [[String: Any]])?.map { $0["id"] as? String } == [silenceID])
 
@@ -315,8 +323,7 @@ struct ServeAlertingTests {
             #expect(try await Self.call(client, .get, "/api/v1/silences").json["silences"] as? [Any] != nil)
 
             // 7. The server's /metrics carries the alert store's figures, valid for promtool.
-            let metrics = try await client.execute(uri: "/metrics", method: .get)
-            let text = String(buffer: metrics.body)
+            let text = try await Self.call(client, .get, "/metrics").text  // with the viewer token
             #expect(text.contains("netmon_alerts{state=\"firing\"} 4\n"))  // B and C, warning and critical
             #expect(text.contains("netmon_alerts{state=\"resolved\"} 2\n"))  // A
             #expect(text.contains("netmon_alert_notifications{state=\"dead\"} 0\n"))

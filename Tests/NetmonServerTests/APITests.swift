@@ -232,7 +232,8 @@ struct APITests {
             try await client.execute(
                 uri: "/api/v1/ingest/rounds", method: .post, headers: Fixture.headers("bad"), body: batch
             ) { _ in }
-            try await client.execute(uri: "/metrics", method: .get) { r in
+            try await client.execute(uri: "/metrics", method: .get, headers: Fixture.headers(Fixture.viewerSecret)) {
+                r in
                 #expect(r.status == .ok)
                 #expect(r.headers[.contentType] == "text/plain; version=0.0.4; charset=utf-8")
                 let text = r.text

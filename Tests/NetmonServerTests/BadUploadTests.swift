@@ -76,7 +76,7 @@ struct BadUploadTests {
             says: ["row 1", "empty"]),
         Case(
             name: "strict=maybe", uri: "/api/v1/reports?format=csv&strict=maybe", body: good.joined(separator: "\n"),
-            status: .badRequest, says: ["strict must be true or false"]),
+            status: .badRequest, says: ["'strict' must be true or false"]),
         Case(
             name: "over the upload limit", uri: "/api/v1/reports?format=csv",
             body: ([header] + Array(repeating: good[0], count: 3000)).joined(separator: "\n"), status: .contentTooLarge,
@@ -104,7 +104,9 @@ struct BadUploadTests {
             for text in c.says { #expect(message.contains(text), "\(message)") }
             #expect(try await store.signalReportCount() == 0)
             #expect(try await store.reportUploads().isEmpty)
-            let metrics = try await client.execute(uri: "/metrics", method: .get).text
+            let metrics = try await client.execute(
+                uri: "/metrics", method: .get, headers: Fixture.headers(Fixture.viewerSecret)
+            ).text
             #expect(metrics.contains("netmon_server_report_uploads_total{result=\"rejected\"} 1\n"))
             #expect(metrics.contains("netmon_server_report_uploads_total{result=\"accepted\"} 0\n"))
         }

@@ -174,7 +174,9 @@ struct CoverageUploadTests {
             #expect((listing["coverage"] as? [String: Any])?["reports"] as? Int == 12_000)
 
             // The server's own metrics count the uploads, rows and recomputations.
-            let metrics = try await client.execute(uri: "/metrics", method: .get).text
+            let metrics = try await client.execute(
+                uri: "/metrics", method: .get, headers: Fixture.headers(Fixture.viewerSecret)
+            ).text
             #expect(metrics.contains("netmon_server_report_uploads_total{result=\"accepted\"} 3\n"))
             #expect(metrics.contains("netmon_server_report_rows_total{result=\"accepted\"} 12000\n"))
             #expect(metrics.contains("netmon_server_coverage_reports 12000\n"))

@@ -11,7 +11,9 @@ import Testing
             && FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"),
         "needs the built netmon binary, openssl and curl"))
 struct TLSServeTests {
-    @Test("a self-signed certificate: /healthz over HTTPS with curl --cacert; refused without trust or over plain HTTP")
+    @Test(
+        "a self-signed certificate: /healthz over HTTPS with curl --cacert, TLS 1.2 and 1.3 only; refused without trust or over plain HTTP"
+    )
     func healthzOverHTTPS() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netmon-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -77,6 +79,23 @@ struct TLSServeTests {
             ])
         }
         #expect(byName.status == 0, "\(byName.output)")
+        // TLS 1.2 and 1.3 are served; 1.1 (and older) is refused by the server, even to a client that offers it
+        // (SECLEVEL=0 lets this client's OpenSSL speak 1.1 at all).
+        for (version, accepted) in [("1.1", false), ("1.2", true), ("1.3", true)] {
+            let forced = try await offPool {
+                Spawn.run([
+                    "/usr/bin/curl", "-sS", "--max-time", "10", "--cacert", cert, "--tlsv\(version)", "--tls-max",
+                    version, "--ciphers", "DEFAULT@SECLEVEL=0", "https://127.0.0.1:\(p)/healthz",
+                ])
+            }
+            if accepted {
+                #expect(
+                    forced.status == 0 && forced.output.contains("\"status\":\"ok\""),
+                    "TLS \(version): \(forced.output)")
+            } else {
+                #expect(forced.status != 0 && !forced.output.contains("\"status\""), "TLS \(version): \(forced.output)")
+            }
+        }
         // Without trusting the certificate, verification fails (curl exit 60); plain HTTP gets no answer.
         let untrusted = try await offPool {
             Spawn.run(["/usr/bin/curl", "-sS", "--max-time", "10", "https://127.0.0.1:\(p)/healthz"])

@@ -60,8 +60,14 @@ public final class CSVReportReader: SignalReportReader {
     private var lastDevice: String?
     private var dateCache = TimestampParsing.DateCache()
 
-    public init(source: any ByteSource, mapping: ColumnMapping = .canonical, strict: Bool = false) {
-        self.records = RecordReader(source: source, mode: .csv(separator: mapping.separator))
+    /// `maxRowBytes`: the longest record accepted (longer: `.recordTooLong` naming the row).
+    public init(
+        source: any ByteSource, mapping: ColumnMapping = .canonical, strict: Bool = false,
+        maxRowBytes: Int = ReportLimits.maxRecordBytes
+    ) {
+        self.records = RecordReader(
+            source: source, mode: .csv(separator: mapping.separator), chunkSize: min(1 << 20, maxRowBytes),
+            maxRecordBytes: maxRowBytes)
         self.mapping = mapping
         self.sentinels = Array(mapping.sentinels)
         self.timeZone = mapping.timeZone

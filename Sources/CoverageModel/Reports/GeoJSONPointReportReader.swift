@@ -26,10 +26,14 @@ public final class GeoJSONPointReportReader: SignalReportReader {
     private var sawTopLevel = false
     private var featureNumber = 0
 
-    public init(source: any ByteSource, strict: Bool = false) {
+    /// The longest feature accepted, in bytes (a report is a point with a few properties: a few hundred bytes).
+    public let maxFeatureBytes: Int
+
+    public init(source: any ByteSource, strict: Bool = false, maxFeatureBytes: Int = ReportLimits.maxRecordBytes) {
         self.source = source
         self.strict = strict
         self.totalBytes = source.totalBytes
+        self.maxFeatureBytes = max(maxFeatureBytes, 16)
     }
 
     private func nextByte() throws -> UInt8? {
@@ -53,7 +57,15 @@ public final class GeoJSONPointReportReader: SignalReportReader {
     private func nextFeatureBytes() throws -> [UInt8]? {
         while let b = try self.nextByte() {
             let collecting = self.featuresDepth >= 0 && self.depth > self.featuresDepth
-            if collecting { self.element.append(b) }
+            if collecting {
+                self.element.append(b)
+                if self.element.count > self.maxFeatureBytes {
+                    throw ReportReadError(
+                        code: .recordTooLong,
+                        message: "feature \(self.featureNumber + 1) is longer than \(self.maxFeatureBytes) bytes",
+                        file: self.source.name, row: self.featureNumber + 1)
+                }
+            }
             if self.inString {
                 if self.escaped {
                     self.escaped = false

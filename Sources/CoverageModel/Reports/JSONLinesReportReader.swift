@@ -9,8 +9,10 @@ public final class JSONLinesReportReader: SignalReportReader {
     public let totalBytes: Int64?
     public var bytesConsumed: Int64 { self.lines.bytesConsumed }
 
-    public init(source: any ByteSource, strict: Bool = false) {
-        self.lines = RecordReader(source: source, mode: .lines)
+    /// `maxLineBytes`: the longest line accepted (longer: `.recordTooLong` naming the line).
+    public init(source: any ByteSource, strict: Bool = false, maxLineBytes: Int = ReportLimits.maxRecordBytes) {
+        self.lines = RecordReader(
+            source: source, mode: .lines, chunkSize: min(1 << 20, maxLineBytes), maxRecordBytes: maxLineBytes)
         self.strict = strict
         self.totalBytes = source.totalBytes
     }

@@ -43,6 +43,13 @@ public func makeReportReader(
         source: source, format: format ?? ReportFormat(path: path), mapping: mapping, strict: strict)
 }
 
+/// Bounds on what one report may take.
+public enum ReportLimits {
+    /// The longest CSV record, JSON line or GeoJSON feature a reader accepts, in bytes (1 MiB: a report is a few
+    /// hundred bytes, so this only stops a runaway record, such as an unterminated quote or one giant feature).
+    public static let maxRecordBytes = 1 << 20
+}
+
 /// Opens the right reader for a byte source (an upload, memory). The mapping applies to CSV only.
 public func makeReportReader(
     source: any ByteSource, format: ReportFormat, mapping: ColumnMapping = .canonical, strict: Bool = false

@@ -11,6 +11,9 @@ public struct Principal: Sendable, Hashable {
     public var role: TokenRole
     /// For probe tokens, the probe id they may ingest for.
     public var probeID: String?
+    /// True for a request without a token (served with the anonymous role); such requests are rate-limited by
+    /// client address, not by this name.
+    public var isAnonymous: Bool = false
 
     /// Whether this principal may do what `needed` may do (admin ⊇ viewer; probe is separate).
     func satisfies(_ needed: TokenRole) -> Bool {
@@ -53,7 +56,7 @@ final class TokenRegistry: Sendable {
     func identify(_ request: Request, anonymousAllowed: Bool) throws -> Principal {
         guard let header = request.headers[.authorization] else {
             if anonymousAllowed, let role = anonymousRole {
-                return Principal(name: "anonymous", role: role, probeID: nil)
+                return Principal(name: "anonymous", role: role, probeID: nil, isAnonymous: true)
             }
             throw HTTPError(
                 .unauthorized, headers: [.wwwAuthenticate: "Bearer realm=\"netmon\""],

@@ -30,13 +30,18 @@ public struct ServerConfiguration: Sendable {
     public var coverageSettings: CoverageSettings
     /// Largest accepted signal report upload in bytes (413 above); uploads are spooled to disk, not memory.
     public var maxReportUploadBytes: Int
-    /// Folder for spooled uploads (removed after each upload).
+    /// Folder under which uploads are spooled, in a private (0700) `netmon-uploads-UID` folder, as 0600 files removed
+    /// after each upload (and at start-up, if a run stopped during one).
     public var uploadDirectory: String
     /// How long coverage recomputation waits after an upload for more uploads before it runs.
     public var coverageDebounce: Duration
     /// How far ahead of the server's clock a round may end, in seconds (gateway clocks drift or jump); a round
     /// further ahead is rejected, so one wrong clock can never pin a link's state or an alert window.
     public var maxClockSkewSeconds: Double
+    /// Idle timeout and the cap on open connections.
+    public var connectionLimits: ConnectionLimits
+    /// Serve `/metrics` without a token (by default it needs a viewer token, or the anonymous role).
+    public var anonymousMetrics: Bool
 
     public init(
         provinceName: String, communes: [ServerCommune], boundariesPath: String?,
@@ -46,7 +51,8 @@ public struct ServerConfiguration: Sendable {
         anonymousRole: TokenRole? = nil, staleAfterSteps: Double = 3, now: @escaping @Sendable () -> Date = { Date() },
         coverageSettings: CoverageSettings = CoverageSettings(), maxReportUploadBytes: Int = 256 << 20,
         uploadDirectory: String = NSTemporaryDirectory(), coverageDebounce: Duration = .seconds(2),
-        maxClockSkewSeconds: Double = 300
+        maxClockSkewSeconds: Double = 300, connectionLimits: ConnectionLimits = ConnectionLimits(),
+        anonymousMetrics: Bool = false
     ) {
         self.provinceName = provinceName
         self.communes = communes
@@ -64,6 +70,8 @@ public struct ServerConfiguration: Sendable {
         self.uploadDirectory = uploadDirectory
         self.coverageDebounce = coverageDebounce
         self.maxClockSkewSeconds = maxClockSkewSeconds
+        self.connectionLimits = connectionLimits
+        self.anonymousMetrics = anonymousMetrics
     }
 }
 
@@ -146,8 +154,11 @@ public struct ProvinceCoverageTargets: Sendable, Hashable {
 public struct RateLimit: Sendable, Hashable {
     public var requestsPerSecond: Double
     public var burst: Double
-    public init(requestsPerSecond: Double, burst: Double) {
+    /// Most buckets (tokens and client addresses) kept at once; see ``RateLimiter``.
+    public var maxBuckets: Int
+    public init(requestsPerSecond: Double, burst: Double, maxBuckets: Int = 10_000) {
         self.requestsPerSecond = requestsPerSecond
         self.burst = burst
+        self.maxBuckets = maxBuckets
     }
 }

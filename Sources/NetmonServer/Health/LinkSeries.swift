@@ -41,6 +41,8 @@ struct LinkSeries: Sendable, Codable {
     }
 
     static let maxPoints = 5000
+    /// Longest range (and largest step) a series may ask for: 400 days.
+    static let maxSpanSeconds: Double = 400 * 86400
     static let maxRounds = 200_000
 
     init(commune: String, target: String, from: Date, to: Date, step: Double, rounds: [StoredRound]) {
@@ -49,14 +51,17 @@ struct LinkSeries: Sendable, Codable {
         self.from = from
         self.to = to
         self.stepSeconds = step
-        let count = Int(((to.timeIntervalSince(from)) / step).rounded(.up))
+        // The route bounds span and step (at most maxPoints steps); the clamp keeps any other caller from trapping.
+        let steps = (to.timeIntervalSince(from) / step).rounded(.up)
+        let count = steps.isFinite ? Int(max(0, min(steps, Double(Self.maxPoints)))) : 0
         var sent = [Int](repeating: 0, count: count)
         var received = [Int](repeating: 0, count: count)
         var roundsIn = [Int](repeating: 0, count: count)
         var rtts = [[Double]](repeating: [], count: count)
         for r in rounds {
-            let i = Int((r.round.start.timeIntervalSince(from) / step).rounded(.down))
-            guard i >= 0, i < count else { continue }
+            let slot = (r.round.start.timeIntervalSince(from) / step).rounded(.down)
+            guard slot >= 0, slot < Double(count) else { continue }
+            let i = Int(slot)
             sent[i] += r.round.sent
             received[i] += r.round.received
             roundsIn[i] += 1
@@ -70,7 +75,7 @@ struct LinkSeries: Sendable, Codable {
                 lossRatio: sent[i] == 0 ? nil : Double(sent[i] - received[i]) / Double(sent[i]),
                 medianMs: Quantile.of(sorted, 0.5), p95Ms: Quantile.of(sorted, 0.95), minMs: sorted.first,
                 maxMs: sorted.last,
-                smokeMs: sorted.isEmpty ? [] : (0..<20).map { Quantile.of(sorted, Double($0) / 19)! })
+                smokeMs: sorted.isEmpty ? [] : (0..<20).compactMap { Quantile.of(sorted, Double($0) / 19) })
         }
     }
 }

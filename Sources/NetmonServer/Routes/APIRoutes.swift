@@ -6,7 +6,7 @@ import MeasurementStore
 struct APIRoutes {
     let state: ServerState
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ServerRequestContext>) {
         router.get("/api/v1/communes") { request, _ in
             try viewer(request)
             let board = try await state.healthBoard()
@@ -25,9 +25,11 @@ struct APIRoutes {
                 throw HTTPError(.notFound, message: "no commune with code '\(code)' in sites.yaml")
             }
             let board = try await state.healthBoard()
+            guard let health = board.communes.first(where: { $0.code == code }) else {
+                throw HTTPError(.notFound, message: "no health for commune '\(code)'")
+            }
             let coverage = try await GeoJSONRoutes(state: state).communeCoverage()[code]
-            return try Responses.json(
-                CommuneReply(health: board.communes.first { $0.code == code }!, coverage: coverage))
+            return try Responses.json(CommuneReply(health: health, coverage: coverage))
         }
         router.get("/api/v1/probes") { request, _ in
             try viewer(request)
@@ -83,6 +85,9 @@ struct APIRoutes {
                 ask = try WireJSON.decoder().decode(TokenRequest.self, from: body)
             } catch let e as DecodingError {
                 throw HTTPError(.badRequest, message: "invalid token request: \(describe(e))")
+            } catch {
+                // JSONDecoder's other refusals (nesting too deep, for one) are bad input too, not a server fault.
+                throw HTTPError(.badRequest, message: "invalid token request: \(error)")
             }
             guard IngestRoutes.isPlainText(ask.name, max: 64) else {
                 throw HTTPError(.badRequest, message: "name: must be 1–64 printable characters")
@@ -129,7 +134,7 @@ struct APIRoutes {
         try RequestGuards.rateLimit(state, p)
     }
 
-    private func loadSeries(_ request: Request, _ context: BasicRequestContext) async throws -> LinkSeries {
+    private func loadSeries(_ request: Request, _ context: ServerRequestContext) async throws -> LinkSeries {
         let code = try context.parameters.require("commune")
         let target = try context.parameters.require("target")
         guard let commune = state.communesByCode[code] else {
@@ -144,16 +149,20 @@ struct APIRoutes {
         }
         let to = try request.queryDate("to") ?? state.configuration.now()
         let from = try request.queryDate("from") ?? to.addingTimeInterval(-3 * 3600)
-        guard from < to else { throw HTTPError(.badRequest, message: "'from' must be before 'to'") }
+        guard from < to else { throw HTTPError(.badRequest, message: "query parameter 'from' must be before 'to'") }
         let span = to.timeIntervalSince(from)
-        guard span <= 400 * 86400 else { throw HTTPError(.badRequest, message: "the range may span at most 400 days") }
-        let step = try request.queryDuration("step") ?? max(60, (span / 240 / 60).rounded(.up) * 60)
-        guard step >= 1 else { throw HTTPError(.badRequest, message: "'step' must be at least 1 s") }
-        guard span / step <= Double(LinkSeries.maxPoints) else {
+        guard span <= LinkSeries.maxSpanSeconds else {
+            throw HTTPError(.badRequest, message: "query parameters 'from'…'to' may span at most 400 days")
+        }
+        let step =
+            try request.queryDuration("step", in: 1...LinkSeries.maxSpanSeconds)
+            ?? max(60, (span / 240 / 60).rounded(.up) * 60)
+        let points = (span / step).rounded(.up)
+        guard points <= Double(LinkSeries.maxPoints) else {
             throw HTTPError(
                 .badRequest,
                 message:
-                    "\(Int(span / step)) steps requested; at most \(LinkSeries.maxPoints): raise 'step' or shorten the range"
+                    "query parameter 'step': \(String(format: "%.0f", points)) steps requested; at most \(LinkSeries.maxPoints): raise 'step' or shorten the range"
             )
         }
         let rounds = try await state.store.rounds(

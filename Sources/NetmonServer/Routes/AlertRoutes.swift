@@ -12,7 +12,7 @@ import MeasurementStore
 struct AlertRoutes {
     let state: ServerState
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ServerRequestContext>) {
         router.get("/api/v1/alerts") { request, _ in
             try self.authorize(request, .viewer)
             let source = try self.source()
@@ -29,13 +29,7 @@ struct AlertRoutes {
         router.get("/api/v1/silences") { request, _ in
             try self.authorize(request, .viewer)
             let source = try self.source()
-            let all: Bool
-            switch request.uri.queryParameters["all"].map(String.init) {
-            case nil, "false", "0": all = false
-            case "true", "1", "": all = true
-            case let other?:
-                throw HTTPError(.badRequest, message: "query parameter 'all' must be true or false, not '\(other)'")
-            }
+            let all = try request.queryFlag("all") ?? false
             return try await self.answer {
                 try await source.silencesJSON(includeInactive: all, now: state.configuration.now())
             }

@@ -9,7 +9,7 @@ struct DashboardRoutes {
     static let contentSecurityPolicy =
         "default-src 'self'; img-src 'self' blob: data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ServerRequestContext>) {
         router.get("/") { _, _ in
             var r = Responses.text(DashboardAssets.html, contentType: "text/html; charset=utf-8", cache: "no-cache")
             r.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy

@@ -44,10 +44,10 @@ struct GeoJSONRoutes {
         }
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ServerRequestContext>) {
         router.get("/api/v1/geojson/communes") { request, _ in
             try authorize(request)
-            let simplified = request.uri.queryParameters["simplify"].map { $0 == "1" || $0 == "true" } ?? false
+            let simplified = try request.queryFlag("simplify") ?? false
             return Responses.geojson(try await communes(simplified: simplified))
         }
         router.get("/api/v1/geojson/probes") { request, _ in

@@ -14,13 +14,13 @@ import NetmonProtocol
 struct IngestRoutes {
     let state: ServerState
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ServerRequestContext>) {
         router.post("/api/v1/ingest/rounds") { request, context in
             try await self.ingest(request, context: context)
         }
     }
 
-    func ingest(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    func ingest(_ request: Request, context: ServerRequestContext) async throws -> Response {
         let principal = try state.tokens.authorize(request, needing: .probe)
         try RequestGuards.rateLimit(state, principal)
         do {
@@ -219,14 +219,22 @@ struct IngestRoutes {
 
 /// Checks shared by routes: rate limit and bounded bodies.
 enum RequestGuards {
+    /// Takes one request from the token's bucket; requests without a token were already counted against their
+    /// client address by ``ServerMiddleware``.
     static func rateLimit(_ state: ServerState, _ principal: Principal) throws {
-        if let wait = state.limiter.take(principal.name) {
+        guard !principal.isAnonymous else { return }
+        try rateLimit(state, key: "token:" + principal.name, who: "token '\(principal.name)'")
+    }
+
+    /// Takes one request from `key`'s bucket, or throws 429 with Retry-After.
+    static func rateLimit(_ state: ServerState, key: String, who: String) throws {
+        if let wait = state.limiter.take(key) {
             state.metrics.recordRateLimited()
-            let seconds = max(1, Int(wait.rounded(.up)))
+            let seconds = max(1, Int(min(wait, 86400).rounded(.up)))
             throw HTTPError(
                 .tooManyRequests, headers: [.retryAfter: "\(seconds)"],
                 message:
-                    "rate limit of \(state.configuration.rateLimit.requestsPerSecond) requests/s for '\(principal.name)' exceeded; retry in \(seconds) s"
+                    "rate limit of \(state.configuration.rateLimit.requestsPerSecond) requests/s for \(who) exceeded; retry in \(seconds) s"
             )
         }
     }

@@ -59,7 +59,7 @@ struct ReportRoutes {
         var report: Reply
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ServerRequestContext>) {
         router.post("/api/v1/reports") { request, _ in
             let principal = try state.tokens.authorize(request, needing: .admin)
             try RequestGuards.rateLimit(state, principal)
@@ -92,8 +92,8 @@ struct ReportRoutes {
     }
 
     private func format(_ request: Request) throws -> ReportFormat {
-        if let raw = request.uri.queryParameters["format"] {
-            guard let f = ReportFormat(rawValue: String(raw).lowercased()) else {
+        if let raw = try request.queryText("format") {
+            guard let f = ReportFormat(rawValue: raw.lowercased()) else {
                 throw HTTPError(.badRequest, message: "format must be csv, jsonl or geojson, not '\(raw)'")
             }
             return f
@@ -115,7 +115,7 @@ struct ReportRoutes {
 
     private func upload(_ request: Request, by principal: Principal) async throws -> Response {
         let format = try format(request)
-        let presetName = request.uri.queryParameters["preset"].map(String.init) ?? "canonical"
+        let presetName = try request.queryText("preset") ?? "canonical"
         guard let mapping = ColumnMapping.presets[presetName] else {
             throw HTTPError(
                 .badRequest,
@@ -127,12 +127,7 @@ struct ReportRoutes {
             throw HTTPError(
                 .badRequest, message: "preset: presets apply to CSV only; \(format.rawValue) uses the canonical names")
         }
-        let strict: Bool
-        switch request.uri.queryParameters["strict"].map({ String($0).lowercased() }) {
-        case nil, "0", "false": strict = false
-        case "1", "true": strict = true
-        case let other?: throw HTTPError(.badRequest, message: "strict must be true or false, not '\(other)'")
-        }
+        let strict = try request.queryFlag("strict") ?? false
         let spool = try await UploadSpool.receive(
             request, limit: state.configuration.maxReportUploadBytes, directory: state.configuration.uploadDirectory)
         defer { spool.remove() }

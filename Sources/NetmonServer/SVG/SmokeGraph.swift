@@ -101,13 +101,15 @@ enum SmokeGraph {
 
     private static func f(_ v: Double) -> String { String(format: "%.1f", v) }
 
-    private static func label(_ v: Double) -> String {
-        v == v.rounded() ? String(Int(v)) : String(format: "%.1f", v)
+    /// A number for a label: whole numbers without decimals (formatted, never converted to Int, so any finite
+    /// value is safe), others with one.
+    static func label(_ v: Double) -> String {
+        v == v.rounded() ? String(format: "%.0f", v) : String(format: "%.1f", v)
     }
 
     private static func timeLabel(_ d: Date, span: Double) -> String {
         var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: "UTC")!
+        cal.timeZone = TimeZone.gmt
         let c = cal.dateComponents([.month, .day, .hour, .minute], from: d)
         let hm = String(format: "%02d:%02d", c.hour ?? 0, c.minute ?? 0)
         return span > 2 * 86400 ? String(format: "%02d-%02d ", c.month ?? 0, c.day ?? 0) + hm : hm
