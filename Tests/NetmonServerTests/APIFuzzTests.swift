@@ -163,8 +163,9 @@ struct APIFuzzTests {
             contentsOfFile: Fixture.repoRoot.appendingPathComponent("sites.yaml").path, encoding: .utf8)
         guard let alerts = sites.range(of: "\nalerts:") else { throw RawHTTPError("sites.yaml has no alerts: block") }
         var yaml = String(sites[..<alerts.lowerBound]) + "\n"
+        // sites.yaml names the boundaries relative to its own folder; the copy lives elsewhere.
         yaml = yaml.replacingOccurrences(
-            of: "../shared/data/boundaries/hungyen_communes_2025.geojson", with: Fixture.boundaries)
+            of: "boundaries: data/boundaries/hungyen_communes_2025.geojson", with: "boundaries: \(Fixture.boundaries)")
         let hook = try freePort()
         yaml += """
             alerts:
