@@ -1,6 +1,7 @@
 import Alerting
 import Foundation
 import NetmonServer
+import SiteCatalog
 
 /// The body of `POST /api/v1/silences`, as `netmon alerts silence add` takes it:
 ///
@@ -96,10 +97,12 @@ struct SilenceRequest: Decodable {
             endsAt = date
         case (nil, let text):
             let text = text ?? "2h"
-            guard let seconds = AlertListing.seconds(text), seconds.isFinite else {
+            guard let duration = DurationText.parse(text), DurationText.seconds(duration) > 0 else {
                 throw AlertSourceError(
-                    .invalidRequest, "'\(text)' is not a duration such as 90s, 30m, 2h or 1d", context: "duration")
+                    .invalidRequest, "'\(text)' is not a duration such as 90s, 30m, 2h, 1h30m or 1d",
+                    context: "duration")
             }
+            let seconds = DurationText.seconds(duration)
             guard seconds <= Self.maxSeconds else {
                 throw AlertSourceError(.invalidRequest, "'\(text)' is longer than 400 days", context: "duration")
             }

@@ -1,6 +1,7 @@
 import Alerting
 import ArgumentParser
 import Foundation
+import SiteCatalog
 
 extension Netmon {
     /// `netmon alerts`: list alerts, send test notifications, manage silences.
@@ -145,10 +146,15 @@ extension Netmon.Alerts {
             @Option(name: .long, help: "Why (shown in listings).")
             var comment: String = ""
 
+            /// `--duration` in seconds (sites.yaml's duration form: `90s`, `2h`, `1h30m`), nil unless positive.
+            var durationSeconds: Double? {
+                DurationText.parse(self.duration).map(DurationText.seconds).flatMap { $0 > 0 ? $0 : nil }
+            }
+
             func validate() throws {
                 guard !self.match.isEmpty else { throw ValidationError("Give at least one --match name=value.") }
-                guard AlertListing.seconds(self.duration) != nil else {
-                    throw ValidationError("--duration must look like 90s, 30m, 2h or 1d.")
+                guard self.durationSeconds != nil else {
+                    throw ValidationError("--duration must look like 90s, 30m, 2h, 1h30m or 1d.")
                 }
             }
 
@@ -167,7 +173,7 @@ extension Netmon.Alerts {
                 }
                 let silence = Alerting.Silence(
                     matchers: matchers, startsAt: startsAt,
-                    endsAt: startsAt.addingTimeInterval(AlertListing.seconds(self.duration)!), createdBy: self.author,
+                    endsAt: startsAt.addingTimeInterval(self.durationSeconds ?? 0), createdBy: self.author,
                     comment: self.comment)
                 try self.options.open().add(silence)
                 if self.options.json {

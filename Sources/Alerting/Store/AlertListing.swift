@@ -39,17 +39,8 @@ public enum AlertListing {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    /// `90s`, `30m`, `2h`, `1d`, `500ms` in seconds; nil if malformed.
-    public static func seconds(_ text: String) -> Double? {
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
-        for (suffix, factor) in units where text.hasSuffix(suffix) {
-            if let value = Double(text.dropLast(suffix.count)), value > 0 { return value * factor }
-        }
-        return nil
-    }
-
     static func age(_ seconds: Double) -> String {
-        let s = Int(max(0, seconds))
+        let s = Int(min(max(0, seconds.isFinite ? seconds : 0), 1e12))
         if s < 120 { return "\(s)s" }
         if s < 7200 { return "\(s / 60)m" }
         if s < 172_800 { return "\(s / 3600)h" }
