@@ -44,6 +44,17 @@ struct DemoEndToEndTests {
         let copy = try String(contentsOfFile: stateDir + "/sites.yaml", encoding: .utf8)
         #expect(copy.contains("step: 15s") && copy.contains("demo-webhook"))
         try Shell.run([NetmonBinary.path, "check", stateDir + "/sites.yaml"])
+        // The tokens file (the admin token included) and each probe's token file are readable by their owner only.
+        for file in ["tokens"]
+            + ((try? FileManager.default.contentsOfDirectory(atPath: stateDir)) ?? []).filter({
+                $0.hasPrefix("token-")
+            })
+        {
+            let mode =
+                (try FileManager.default.attributesOfItem(atPath: stateDir + "/" + file)[.posixPermissions]
+                as? NSNumber)?.intValue
+            #expect(mode == 0o600, "\(file) has mode \(String(mode ?? -1, radix: 8))")
+        }
 
         // The link mix, measured from inside the commune namespaces: the last commune of six is 80 ms slow,
         // the fourth (index 3) 200 ms, the second (index 1) loses 5 % — see `Demo.mix`.
