@@ -196,14 +196,14 @@ struct NamespacePingTests {
             #expect(report.rttsInSendOrder.allSatisfy { $0 <= 0.02 })
 
             // Truth: the responder's seeded delay per request, in arrival (= send) order. A round trip is at least
-            // the drawn delay, so a draw beyond the timeout is a loss; one well within it (3 ms to spare for the
-            // path and a busy machine) is an answer.
+            // the drawn delay, so a draw beyond the timeout is a loss; one well within it (8 ms to spare for the
+            // path and a busy machine: 3 ms was not always enough on a loaded 2-core machine) is an answer.
             var generator = SplitMix64(seed: seed)
             let model = DelayModel(delay: 0.020, jitter: 0.010)
             let drawn = (0..<count).map { _ in model.draw(using: &generator) }
             for probe in 0..<count {
                 if drawn[probe] > 0.020 { #expect(lost.contains(probe), "probe \(probe) drawn \(drawn[probe])") }
-                if drawn[probe] < 0.017 { #expect(answered.contains(probe), "probe \(probe) drawn \(drawn[probe])") }
+                if drawn[probe] < 0.012 { #expect(answered.contains(probe), "probe \(probe) drawn \(drawn[probe])") }
             }
             #expect(answered.count > count / 4 && lost.count > count / 4)
         }
