@@ -147,7 +147,16 @@ public struct LabController: Sendable {
         return state
     }
 
+    /// Serialises the choice of a host link's /30 between labs coming up at the same time (`ip addr add` takes the
+    /// same address on a second interface without complaint, and two labs would then share one).
+    static let hostLinkLockPath = "/run/netmon-lab-host-link.lock"
+
     private func buildHostLink(plan: LabPlan) throws(LabError) -> LabState.HostLink {
+        let lock = open(Self.hostLinkLockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if lock >= 0 {
+            while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
+        }
+        defer { if lock >= 0 { close(lock) } }  // closing releases the lock
         // The first free /30 of 198.19.255.0/24 on this machine.
         let used = (try? LabShell.run(["ip", "-4", "-o", "addr", "show"], check: false).stdout) ?? ""
         var chosen: Int?
