@@ -1,4 +1,5 @@
 import Foundation
+import NetmonProtocol
 
 /// When to try a failed notification again, and when to give up.
 ///
@@ -32,8 +33,7 @@ public struct RetryPolicy: Sendable, Hashable {
         guard error.isTransient else { return .giveUp }
         let giveUpAt = createdAt.addingTimeInterval(self.deadline)
         guard now < giveUpAt else { return .giveUp }
-        let exponent = min(Double(max(attempts - 1, 0)), 60)
-        let ceiling = min(self.maximumDelay, self.baseDelay * pow(2, exponent))
+        let ceiling = Backoff(baseSeconds: self.baseDelay, capSeconds: self.maximumDelay).ceiling(attempt: attempts)
         var delay = random(0...ceiling)
         if let retryAfter = error.retryAfter { delay = max(delay, retryAfter) }
         let next = now.addingTimeInterval(delay)

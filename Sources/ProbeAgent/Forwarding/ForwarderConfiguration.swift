@@ -1,4 +1,5 @@
 import Foundation
+import NetmonProtocol
 
 /// Where and how the forwarder sends rounds.
 public struct ForwarderConfiguration: Sendable {

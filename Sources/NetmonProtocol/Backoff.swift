@@ -2,6 +2,9 @@ import Foundation
 
 /// Exponential backoff with full jitter (AWS architecture blog): the n-th retry waits a uniformly random time
 /// in `[0, min(cap, base · 2ⁿ)]`, so gateways that lost the server together do not return together.
+///
+/// The one retry schedule of netmon's clients: the gateway's forwarder and alerting's notification delivery
+/// (``RetryPolicy`` adds its deadline and its own handling of `Retry-After`).
 public struct Backoff: Sendable, Hashable {
     /// The first ceiling, in seconds.
     public var baseSeconds: Double
