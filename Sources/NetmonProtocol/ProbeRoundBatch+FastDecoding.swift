@@ -1,4 +1,5 @@
 import Foundation
+import NetmonProtocol
 
 #if canImport(Glibc)
     import Glibc
@@ -333,7 +334,7 @@ struct FastWireScanner {
             year >= 1970, (1...12).contains(month), hour < 24, minute < 60, second < 60,
             day >= 1, day <= Self.daysIn(month: month, year: year)
         else { return nil }
-        let days = Self.daysFromCivil(year: year, month: month, day: day)
+        let days = RFC3339.daysFromCivil(year: year, month: month, day: day)
         return Date(timeIntervalSince1970: Double(days * 86_400 + hour * 3_600 + minute * 60 + second))
     }
 
@@ -343,16 +344,6 @@ struct FastWireScanner {
         case 4, 6, 9, 11: 30
         default: 31
         }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
     }
 
     /// Skips one value of any kind; strings with escapes or non-ASCII bytes, and deep nesting, leave the fast path.

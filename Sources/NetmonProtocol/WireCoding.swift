@@ -1,4 +1,5 @@
 import Foundation
+import NetmonProtocol
 
 /// JSON coders for the wire types, so every side writes and reads dates the same way.
 ///
@@ -27,9 +28,5 @@ public enum WireCoding {
     }
 
     /// Parses an RFC 3339 timestamp with or without fractional seconds; nil when it is not one.
-    public static func parseRFC3339(_ text: String) -> Date? {
-        if let date = try? Date(text, strategy: .iso8601) { return date }
-        let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        return try? fractional.parse(text)
-    }
+    public static func parseRFC3339(_ text: String) -> Date? { RFC3339.parse(text) }
 }

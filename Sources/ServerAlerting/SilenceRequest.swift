@@ -1,5 +1,6 @@
 import Alerting
 import Foundation
+import NetmonProtocol
 import NetmonServer
 import SiteCatalog
 

@@ -1,6 +1,7 @@
 import Alerting
 import ArgumentParser
 import Foundation
+import NetmonProtocol
 import SiteCatalog
 
 extension Netmon {

@@ -83,7 +83,7 @@ struct APITests {
                 let p = try r.decode(P.self)
                 #expect(p.probes.count == 104)
                 let row = p.probes.first { $0.probe_id == "probe-11983" }
-                #expect(row?.last_seen == "2026-09-21T13:13:20.000Z")
+                #expect(row?.last_seen == "2026-09-21T13:13:20Z")
                 #expect(row?.rounds_accepted == 10)
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import NetmonProtocol
 
 /// Renders a notification as an email: subject like Alertmanager's, a plain-text and an HTML body.
 public enum AlertEmail {

@@ -1,4 +1,5 @@
 import Foundation
+import NetmonProtocol
 
 /// The JSON body Alertmanager's webhook receiver posts (payload version 4), so existing receivers work unchanged.
 ///

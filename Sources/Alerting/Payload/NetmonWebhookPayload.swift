@@ -1,4 +1,5 @@
 import Foundation
+import NetmonProtocol
 
 /// netmon's own webhook body, sent signed per Standard Webhooks: `{"type", "timestamp", "data"}`.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import NetmonProtocol
 
 /// Pushes alerts into a real Alertmanager: `POST /api/v2/alerts` with `[{labels, annotations, startsAt, endsAt,
 /// generatorURL}]`.

@@ -1,4 +1,5 @@
 import Foundation
+import NetmonProtocol
 
 /// Human and JSON renderings of alerts for the CLI.
 public enum AlertListing {

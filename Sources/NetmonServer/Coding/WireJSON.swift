@@ -1,4 +1,5 @@
 import Foundation
+import NetmonProtocol
 
 /// JSON coding used on the wire: RFC 3339 UTC times, with or without fractional seconds on input,
 /// with milliseconds on output; no NaN or infinity.
@@ -25,19 +26,6 @@ enum WireJSON {
             try c.encode(RFC3339.format(date))
         }
         return e
-    }
-}
-
-/// RFC 3339 times in UTC.
-enum RFC3339 {
-    static func format(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
-
-    static func parse(_ text: String) -> Date? {
-        if let d = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return d }
-        if let d = try? Date.ISO8601FormatStyle().parse(text) { return d }
-        return nil
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import NetmonProtocol
 import Hummingbird
 
 /// Strict readers of query parameters: a bad value is a 400 saying which parameter and why. Every number read from
