@@ -1,11 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Kill -9 the daemon again and again while it probes, writes and forwards; at the end the receiver must hold
 /// every round exactly once, sequence numbers 1…N with no gap, and the gateway's outbox must be empty.
 @Suite(
     "crash safety",
-    .enabled(if: NetmonBinary.path != nil, "the netmon executable is not built (run swift build first)"),
+    .enabled(if: NetmonBinary.built != nil, "the netmon executable is not built (run swift build first)"),
     .enabled(if: getuid() == 0, "ICMP probing of 127.0.0.x needs root or CAP_NET_RAW"))
 struct CrashSafetyTests {
     @Test("SIGKILL under load loses nothing and the server counts every round once")

@@ -1,20 +1,6 @@
 import Foundation
 import Synchronization
-
-/// The built `netmon` executable, next to the test bundle or in the package's `.build/debug`.
-enum NetmonBinary {
-    static let path: String? = {
-        var candidates: [String] = []
-        let argument0 = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        candidates.append(argument0.appendingPathComponent("netmon").path)
-        candidates.append(argument0.deletingLastPathComponent().appendingPathComponent("netmon").path)
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        candidates.append(root.appendingPathComponent(".build/debug/netmon").path)
-        candidates.append(root.appendingPathComponent(".build/release/netmon").path)
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
-}
+import TestSupport
 
 /// A `netmon probe` process started by a test; stderr goes to a file the test can read.
 final class DaemonProcess: Sendable {
@@ -26,11 +12,11 @@ final class DaemonProcess: Sendable {
     init(arguments: [String], logPath: String, launcher: [String] = []) throws {
         let process = Process()
         if launcher.isEmpty {
-            process.executableURL = URL(fileURLWithPath: NetmonBinary.path!)
+            process.executableURL = URL(fileURLWithPath: NetmonBinary.path)
             process.arguments = ["probe"] + arguments
         } else {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = launcher + [NetmonBinary.path!, "probe"] + arguments
+            process.arguments = launcher + [NetmonBinary.path, "probe"] + arguments
         }
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))

@@ -1,10 +1,11 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The built `netmon probe` run as a process: signals, reload, crash safety. Loopback targets only.
 @Suite(
     "netmon probe daemon",
-    .enabled(if: NetmonBinary.path != nil, "the netmon executable is not built (run swift build first)"),
+    .enabled(if: NetmonBinary.built != nil, "the netmon executable is not built (run swift build first)"),
     .enabled(if: getuid() == 0, "ICMP probing of 127.0.0.x needs root or CAP_NET_RAW"),
     .serialized)
 struct DaemonTests {

@@ -9,7 +9,7 @@ import Testing
 /// inside the data centre.
 @Suite(
     "netmon probe inside a lab namespace",
-    .enabled(if: NetmonBinary.path != nil, "the netmon executable is not built (run swift build first)"),
+    .enabled(if: NetmonBinary.built != nil, "the netmon executable is not built (run swift build first)"),
     .enabled(if: Privileges.canCreateNamespaces, "\(Privileges.namespaceSkipReason)"))
 struct LabDaemonTests {
     static let code = "12345"
@@ -85,7 +85,7 @@ struct LabDaemonTests {
         try Self.token.write(toFile: tokenPath, atomically: true, encoding: .utf8)
         let lab = "pd\(String(UInt32.random(in: 0...UInt32.max), radix: 36).prefix(6))"
         let stateDir = directory.appendingPathComponent("lab").path
-        let netmon = NetmonBinary.path!
+        let netmon = NetmonBinary.path
         let datacenter = "nml-\(lab)-dc"
         let gateway = "nml-\(lab)-c\(Self.code)"
 

@@ -9,7 +9,7 @@ enum SandboxCheck {
         .deletingLastPathComponent().appendingPathComponent("deploy/sandbox-check").path
 
     static let available: Bool = {
-        guard geteuid() == 0, NetmonBinary.path != nil else { return false }
+        guard geteuid() == 0, NetmonBinary.built != nil else { return false }
         guard ["setpriv", "mount", "openssl", "curl", "sqlite3", "systemd-analyze"].allSatisfy(Shell.hasProgram) else {
             return false
         }
@@ -62,7 +62,7 @@ struct SandboxTests {
         "HTTPS, an upload spooled to the private /tmp, raw ICMP and capture on loopback, rounds forwarded, clean stops; files 0600, capabilities and filters as the units say"
     )
     func serverAndProbe() throws {
-        let netmon = try #require(NetmonBinary.path)
+        let netmon = try #require(NetmonBinary.built)
         let gateway = URL(fileURLWithPath: netmon).deletingLastPathComponent().appendingPathComponent("netmon-gateway")
             .path
         let folder = makeTemporaryDirectory("sandbox")

@@ -84,10 +84,10 @@ struct SystemdUnitTests {
         .enabled(
             if: SystemdUnitTests.hasAnalyze,
             "systemd-analyze is not installed (Debian package systemd; scripts/setup installs it)"),
-        .enabled(if: NetmonBinary.path != nil, "the netmon executable is not built"),
+        .enabled(if: NetmonBinary.built != nil, "the netmon executable is not built"),
         arguments: [SystemdUnitTests.probe, SystemdUnitTests.serve])
     func verify(unit: Unit) throws {
-        let binary = try #require(NetmonBinary.path)
+        let binary = try #require(NetmonBinary.built)
         let (folder, file) = try Self.installed(unit, binary: binary)
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try Shell.run([Self.analyze, "verify", "--man=no", file.path], check: false)
@@ -101,10 +101,10 @@ struct SystemdUnitTests {
         .enabled(
             if: SystemdUnitTests.hasAnalyze,
             "systemd-analyze is not installed (Debian package systemd; scripts/setup installs it)"),
-        .enabled(if: NetmonBinary.path != nil, "the netmon executable is not built"),
+        .enabled(if: NetmonBinary.built != nil, "the netmon executable is not built"),
         arguments: [SystemdUnitTests.probe, SystemdUnitTests.serve])
     func exposure(unit: Unit) throws {
-        let binary = try #require(NetmonBinary.path)
+        let binary = try #require(NetmonBinary.built)
         let (folder, file) = try Self.installed(unit, binary: binary)
         defer { try? FileManager.default.removeItem(at: folder) }
         // --offline: the unit file alone, no running systemd needed (systemd 252 and later).

@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// `netmon check` end to end: the built binary, its output streams and exit codes.
-@Suite(.enabled(if: NetmonBinary.path != nil, "the netmon binary is not built (run `swift build --build-tests`)"))
+@Suite(.enabled(if: NetmonBinary.built != nil, "the netmon binary is not built (run `swift build --build-tests`)"))
 struct CheckCommandTests {
     struct Run {
         var status: Int32
@@ -14,7 +14,7 @@ struct CheckCommandTests {
 
     static func run(_ arguments: [String], in folder: String? = nil) throws -> Run {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(NetmonBinary.path))
+        process.executableURL = URL(fileURLWithPath: try #require(NetmonBinary.built))
         process.arguments = ["check"] + arguments
         if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
         let output = Pipe()
@@ -87,27 +87,8 @@ struct CheckCommandTests {
     }
 }
 
-/// Where the built netmon executable is.
-enum NetmonBinary {
-    /// The netmon executable beside the test bundle (both are build products of the same build).
-    static let path: String? = {
-        var candidates: [String] = []
-        if let argument = CommandLine.arguments.first {
-            let executable = URL(fileURLWithPath: argument).resolvingSymlinksInPath()
-            var folder = executable.deletingLastPathComponent()
-            // On Linux the test runner is `<products>/netmonPackageTests.xctest`; on macOS it sits deeper in a bundle.
-            for _ in 0..<4 {
-                candidates.append(folder.appendingPathComponent("netmon").path)
-                folder.deleteLastPathComponent()
-            }
-        }
-        candidates.append(Fixture.repositoryRoot + "/.build/debug/netmon")
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
-}
-
 /// `netmon check` with no argument reads ./sites.yaml.
-@Suite(.enabled(if: NetmonBinary.path != nil, "the netmon binary is not built (run `swift build --build-tests`)"))
+@Suite(.enabled(if: NetmonBinary.built != nil, "the netmon binary is not built (run `swift build --build-tests`)"))
 struct CheckCommandDefaultPathTests {
     @Test func noArgumentMeansSitesYAMLInTheWorkingDirectory() throws {
         let inRepository = try CheckCommandTests.run([], in: Fixture.repositoryRoot)
