@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import HummingbirdTesting
 import TestSupport
 import Testing
@@ -47,6 +48,77 @@ import Testing
             }
         }
     }
+
+    @Test(.enabled(if: Self.hasShapely, "needs python3 with shapely (scripts/setup installs it)"))
+    func deadZonesCellsAndProbesFollowRFC7946() async throws {
+        let csv = try await offPool { try CoverageFixture.simulatedHungYen(rows: 6_000, seed: 11) }
+        var configuration = Fixture.configuration()
+        configuration.coverageDebounce = .milliseconds(50)
+        let (store, cleanup) = try Fixture.sqliteStore()
+        defer { cleanup() }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netmon-layers-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let listener = UpdateCollector()
+        let layers = ["dead-zones", "cells", "probes"]
+        try await withCoverageServer(configuration, store: store, listener: listener) { client in
+            let reply = try await client.execute(
+                uri: "/api/v1/reports?format=csv", method: .post,
+                headers: CoverageFixture.adminHeaders(contentType: "text/csv"), body: ByteBuffer(string: csv))
+            #expect(reply.status == .created, "\(reply.text)")
+            _ = try await listener.wait(reports: 6_000)
+            for layer in layers {
+                try await client.execute(
+                    uri: "/api/v1/geojson/\(layer)", method: .get, headers: Fixture.headers(Fixture.viewerSecret)
+                ) {
+                    #expect($0.status == .ok)
+                    try Data(buffer: $0.body).write(to: dir.appendingPathComponent("\(layer).geojson"))
+                }
+            }
+        }
+        let script = dir.appendingPathComponent("rfc7946.py")
+        try Data(Self.rfc7946.utf8).write(to: script)
+        let out = try Shell.run(
+            ["python3", script.path] + layers.map { dir.appendingPathComponent("\($0).geojson").path }, check: false)
+        #expect(out.status == 0, "\(out.stdout) \(out.stderr)")
+        let counts = out.stdout.split(separator: "\n").map { $0.split(separator: " ").last.map(String.init) ?? "" }
+        // Some dead zones and cells, one point per probe: the checks above saw real geometry.
+        #expect(counts.count == 3 && counts[0] != "0" && counts[1] != "0" && counts[2] == "104", "\(out.stdout)")
+    }
+
+    /// Arguments: GeoJSON files. For each prints its name and feature count; exits 1 when a geometry is
+    /// invalid, an exterior is clockwise or a hole counter-clockwise, a ring is not closed, a coordinate has
+    /// more than 6 decimals or the collection has a `crs`.
+    static let rfc7946 = #"""
+        import json, re, sys
+        from shapely.geometry import shape
+        from shapely.validation import explain_validity
+        bad = []
+        for path in sys.argv[1:]:
+            text = open(path).read()
+            doc = json.loads(text)
+            if "crs" in doc:
+                bad.append(f"{path}: has crs")
+            if re.search(r"-?\d+\.\d{7,}", text):
+                bad.append(f"{path}: a number has more than 6 decimals")
+            for i, f in enumerate(doc["features"]):
+                g = f["geometry"]
+                if g is None:
+                    continue
+                polys = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"] if g["type"] == "MultiPolygon" else []
+                for p in polys:
+                    for k, ring in enumerate(p):
+                        if ring[0] != ring[-1] or len(ring) < 4:
+                            bad.append(f"{path}: feature {i}: ring {k} not closed")
+                        a = sum(u[0] * v[1] - v[0] * u[1] for u, v in zip(ring, ring[1:]))
+                        if (k == 0) != (a > 0):
+                            bad.append(f"{path}: feature {i}: ring {k} wound against RFC 7946")
+                if not shape(g).is_valid:
+                    bad.append(f"{path}: feature {i}: {explain_validity(shape(g))}")
+            print(path, len(doc["features"]))
+        print("\n".join(bad[:20]), file=sys.stderr)
+        sys.exit(1 if bad else 0)
+        """#
 
     struct Verdict: Decodable {
         var communes: Int
