@@ -149,4 +149,39 @@ import Testing
         #expect(rings[1].count == 4)
         #expect(rings[1].allSatisfy { ArcSimplification.inside($0, rings[0]) })
     }
+
+    @Test func hungYenCommunesShareTheirBorders() throws {
+        let communes = try CommuneBoundaryReader.read(path: TestData.communesGeoJSON)
+        let topology = ArcTopology(communes.map { RingRepair.repaired($0.geometry) })
+        var users = [Set<Int>](repeating: [], count: topology.arcs.count)
+        for (c, shape) in topology.shapes.enumerated() {
+            for use in shape.joined().joined() { users[use.arc].insert(c) }
+        }
+        // Borders between two communes, used by both; none used by three.
+        let shared = users.filter { $0.count == 2 }.count
+        #expect(users.allSatisfy { $0.count == 1 || $0.count == 2 })
+        let result = ArcSimplification.simplify(topology, tolerance: Self.tolerance)
+        // Contacts left are the source's own (neighbours whose vertices disagree), between unsimplified edges,
+        let original = Set(topology.arcs.flatMap { zip($0, $0.dropFirst()).map { [$0, $1] } })
+        let contacts = SegmentContacts.pairs(in: result.arcs)
+        func ends(_ seg: SegmentContacts.Segment) -> Set<Point> {
+            [result.arcs[seg.arc][seg.index], result.arcs[seg.arc][seg.index + 1]]
+        }
+        // Or two stretches that disagreed in the source and became the same segment: one border now.
+        let fromSource = contacts.filter { s, t in
+            ends(s) == ends(t)
+                || [s, t].allSatisfy { seg in
+                    let a = result.arcs[seg.arc][seg.index]
+                    let b = result.arcs[seg.arc][seg.index + 1]
+                    return original.contains([a, b]) || original.contains([b, a])
+                }
+        }
+        #expect(
+            fromSource.count == contacts.count && shared > 250 && result.verticesAfter * 5 < result.verticesBefore
+                && result.refinedArcs > 0,
+            """
+            arcs \(topology.arcs.count), shared \(shared), vertices \(result.verticesBefore) → \(result.verticesAfter), \
+            refined \(result.refinedArcs), rounds \(result.rounds), contacts \(contacts.count) (\(fromSource.count) in the source)
+            """)
+    }
 }
