@@ -26,6 +26,7 @@ enum SegmentContacts {
         let extent = max(box.maxX - box.minX, box.maxY - box.minY, 1)
         let side = max(Int64(Double(all.count).squareRoot()), 1)
         let cell = max(extent / side, 1)
+        let columns = extent / cell + 2
         var cells: [Int64: [Int]] = [:]
         for (s, segment) in all.enumerated() {
             let (p, q) = Self.ends(segment, arcs)
@@ -34,7 +35,7 @@ enum SegmentContacts {
             let y0 = (min(p.y, q.y) - box.minY) / cell
             let y1 = (max(p.y, q.y) - box.minY) / cell
             for x in x0...x1 {
-                for y in y0...y1 { cells[x * (side + 2) + y, default: []].append(s) }
+                for y in y0...y1 { cells[x * columns + y, default: []].append(s) }
             }
         }
         var found = Set<[Int]>()

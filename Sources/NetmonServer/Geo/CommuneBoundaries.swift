@@ -65,7 +65,7 @@ struct CommuneBoundaries: Sendable {
                 shapes[commune.code] = Shape(
                     geometryJSON: try GeoJSONWriter.geometryText(.multiPolygon(repaired[i])),
                     simplifiedJSON: try GeoJSONWriter.geometryText(.multiPolygon(simplified[i])),
-                    bbox: [box.minLng, box.minLat, box.maxLng, box.maxLat], anchor: Self.centroid(largest))
+                    bbox: [box.minLng, box.minLat, box.maxLng, box.maxLat], anchor: Self.anchor(largest))
             } catch {
                 throw ServerSetupError("commune boundaries '\(path)': \(commune.code): \(error)")
             }
@@ -76,20 +76,9 @@ struct CommuneBoundaries: Sendable {
 
     private static func area(_ ring: [LatLng]) -> Double { abs(RingOrientation.signedArea(ring)) }
 
-    /// The area centroid of an open ring; its first vertex when the ring has no area.
-    private static func centroid(_ ring: [LatLng]) -> (lon: Double, lat: Double) {
-        let a = RingOrientation.signedArea(ring)
-        guard abs(a) > 1e-12 else { return (ring[0].lng, ring[0].lat) }
-        var cx = 0.0
-        var cy = 0.0
-        for i in ring.indices {
-            let p = ring[i]
-            let q = ring[(i + 1) % ring.count]
-            let f = p.lng * q.lat - q.lng * p.lat
-            cx += (p.lng + q.lng) * f
-            cy += (p.lat + q.lat) * f
-        }
-        return (cx / (6 * a), cy / (6 * a))
+    private static func anchor(_ ring: [LatLng]) -> (lon: Double, lat: Double) {
+        let c = RingCentroid.of(ring) ?? ring[0]
+        return (c.lng, c.lat)
     }
 }
 
