@@ -27,10 +27,12 @@ public enum ArcSimplification {
     }
 
     /// Simplifies every arc with `tolerance` (degrees: the largest distance a dropped vertex may lie from the
-    /// simplified border, measured in the longitude–latitude plane).
+    /// simplified border, measured in the longitude–latitude plane). A tolerance that is not a finite positive
+    /// number keeps every vertex.
     public static func simplify(_ topology: ArcTopology, tolerance: Double) -> Result {
         let arcs = topology.arcs
-        let full = max(tolerance / topology.grid, 0)
+        let scaled = tolerance / topology.grid
+        let full = scaled.isFinite && scaled > 0 ? scaled : 0
         var tolerances = [Double](repeating: full, count: arcs.count)
         var kept = arcs.map { Self.douglasPeucker($0, tolerance: full) }
         var refined = Set<Int>()

@@ -82,6 +82,10 @@ import Testing
         // A's bottom lost its 1-unit bend.
         #expect(!result.arcs.joined().contains(Self.g(50, 1)))
         #expect(result.verticesAfter < result.verticesBefore)
+        // No usable tolerance: nothing dropped.
+        for bad in [0, -1, .infinity, .nan] {
+            #expect(ArcSimplification.simplify(topology, tolerance: bad).arcs == topology.arcs)
+        }
         Self.expectPartition(Self.rings(topology, result.arcs).flatMap { $0 }, width: 20_000, height: 10_000)
     }
 
