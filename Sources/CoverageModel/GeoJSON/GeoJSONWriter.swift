@@ -78,45 +78,70 @@ public final class GeoJSONWriter {
     // MARK: Geometry
 
     private func writeGeometry(_ geometry: GeoJSONGeometry) throws {
+        var box = self.bbox
+        try Self.append(geometry, to: &self.buffer, bbox: &box)
+        self.bbox = box
+    }
+
+    /// The geometry alone as GeoJSON text, written as `write(geometry:properties:)` writes it (6 decimals,
+    /// counter-clockwise exteriors, clockwise holes, closed rings); `null` when no exterior is usable.
+    public static func geometryText(_ geometry: GeoJSONGeometry) throws -> String {
+        var buffer: [UInt8] = []
+        var box: GeoBoundingBox?
+        try Self.append(geometry, to: &buffer, bbox: &box)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+
+    private static func append(
+        _ geometry: GeoJSONGeometry, to buffer: inout [UInt8], bbox: inout GeoBoundingBox?
+    )
+        throws
+    {
+        func extend(_ p: LatLng) {
+            if bbox == nil {
+                bbox = GeoBoundingBox(minLat: p.lat, minLng: p.lng, maxLat: p.lat, maxLng: p.lng)
+            } else {
+                bbox!.extend(with: p)
+            }
+        }
+        /// Rounded, closed, correctly wound rings; nil when the exterior is unusable.
+        func prepare(_ polygon: GeoPolygon) throws -> [[LatLng]]? {
+            guard let exterior = try Self.ring(polygon.exterior, counterClockwise: true) else { return nil }
+            var rings = [exterior]
+            for hole in polygon.holes {
+                if let h = try Self.ring(hole, counterClockwise: false) { rings.append(h) }
+            }
+            for p in exterior { extend(p) }
+            return rings
+        }
         switch geometry {
         case .point(let p):
             let q = try Self.rounded(p)
-            self.extend(q)
-            self.buffer.append(contentsOf: #"{"type":"Point","coordinates":"#.utf8)
-            self.appendPosition(q)
-            self.buffer.append(UInt8(ascii: "}"))
+            extend(q)
+            buffer.append(contentsOf: #"{"type":"Point","coordinates":"#.utf8)
+            Self.appendPosition(q, to: &buffer)
+            buffer.append(UInt8(ascii: "}"))
         case .polygon(let polygon):
-            guard let rings = try self.prepare(polygon) else {
-                self.buffer.append(contentsOf: "null".utf8)
+            guard let rings = try prepare(polygon) else {
+                buffer.append(contentsOf: "null".utf8)
                 return
             }
-            self.buffer.append(contentsOf: #"{"type":"Polygon","coordinates":"#.utf8)
-            self.appendPolygon(rings)
-            self.buffer.append(UInt8(ascii: "}"))
+            buffer.append(contentsOf: #"{"type":"Polygon","coordinates":"#.utf8)
+            Self.appendPolygon(rings, to: &buffer)
+            buffer.append(UInt8(ascii: "}"))
         case .multiPolygon(let multi):
-            let polygons = try multi.polygons.compactMap { try self.prepare($0) }
+            let polygons = try multi.polygons.compactMap { try prepare($0) }
             guard !polygons.isEmpty else {
-                self.buffer.append(contentsOf: "null".utf8)
+                buffer.append(contentsOf: "null".utf8)
                 return
             }
-            self.buffer.append(contentsOf: #"{"type":"MultiPolygon","coordinates":["#.utf8)
+            buffer.append(contentsOf: #"{"type":"MultiPolygon","coordinates":["#.utf8)
             for (i, rings) in polygons.enumerated() {
-                if i > 0 { self.buffer.append(UInt8(ascii: ",")) }
-                self.appendPolygon(rings)
+                if i > 0 { buffer.append(UInt8(ascii: ",")) }
+                Self.appendPolygon(rings, to: &buffer)
             }
-            self.buffer.append(contentsOf: "]}".utf8)
+            buffer.append(contentsOf: "]}".utf8)
         }
-    }
-
-    /// Rounded, closed, correctly wound rings; nil when the exterior is unusable.
-    private func prepare(_ polygon: GeoPolygon) throws -> [[LatLng]]? {
-        guard let exterior = try Self.ring(polygon.exterior, counterClockwise: true) else { return nil }
-        var rings = [exterior]
-        for hole in polygon.holes {
-            if let h = try Self.ring(hole, counterClockwise: false) { rings.append(h) }
-        }
-        for p in exterior { self.extend(p) }
-        return rings
     }
 
     static func ring(_ input: [LatLng], counterClockwise: Bool) throws -> [LatLng]? {
@@ -140,34 +165,26 @@ public final class GeoJSONWriter {
         return LatLng(lat: (p.lat * 1e6).rounded() / 1e6, lng: (p.lng * 1e6).rounded() / 1e6)
     }
 
-    private func extend(_ p: LatLng) {
-        if self.bbox == nil {
-            self.bbox = GeoBoundingBox(minLat: p.lat, minLng: p.lng, maxLat: p.lat, maxLng: p.lng)
-        } else {
-            self.bbox!.extend(with: p)
-        }
-    }
-
-    private func appendPolygon(_ rings: [[LatLng]]) {
-        self.buffer.append(UInt8(ascii: "["))
+    private static func appendPolygon(_ rings: [[LatLng]], to buffer: inout [UInt8]) {
+        buffer.append(UInt8(ascii: "["))
         for (i, ring) in rings.enumerated() {
-            if i > 0 { self.buffer.append(UInt8(ascii: ",")) }
-            self.buffer.append(UInt8(ascii: "["))
+            if i > 0 { buffer.append(UInt8(ascii: ",")) }
+            buffer.append(UInt8(ascii: "["))
             for (j, p) in ring.enumerated() {
-                if j > 0 { self.buffer.append(UInt8(ascii: ",")) }
-                self.appendPosition(p)
+                if j > 0 { buffer.append(UInt8(ascii: ",")) }
+                Self.appendPosition(p, to: &buffer)
             }
-            self.buffer.append(UInt8(ascii: "]"))
+            buffer.append(UInt8(ascii: "]"))
         }
-        self.buffer.append(UInt8(ascii: "]"))
+        buffer.append(UInt8(ascii: "]"))
     }
 
-    private func appendPosition(_ p: LatLng) {
-        self.buffer.append(UInt8(ascii: "["))
-        Self.appendCoordinate(p.lng, to: &self.buffer)
-        self.buffer.append(UInt8(ascii: ","))
-        Self.appendCoordinate(p.lat, to: &self.buffer)
-        self.buffer.append(UInt8(ascii: "]"))
+    private static func appendPosition(_ p: LatLng, to buffer: inout [UInt8]) {
+        buffer.append(UInt8(ascii: "["))
+        Self.appendCoordinate(p.lng, to: &buffer)
+        buffer.append(UInt8(ascii: ","))
+        Self.appendCoordinate(p.lat, to: &buffer)
+        buffer.append(UInt8(ascii: "]"))
     }
 
     /// Fixed-point with up to 6 decimals, trailing zeros trimmed (`106.5`, `-8.388186`).
