@@ -89,3 +89,75 @@ public indirect enum JSONValue: Sendable, Equatable {
         out.append(34)
     }
 }
+
+/// Decoding and encoding through Codable (the server passes stored coverage JSON through its API documents this
+/// way). Decoded objects keep their members sorted by key, so a value reads back the same every time; integers
+/// that fit an `Int` decode as `.int`, other numbers as `.number`.
+extension JSONValue: Codable {
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        if let object = try? decoder.container(keyedBy: Key.self) {
+            self = .object(
+                try object.allKeys.sorted { $0.stringValue < $1.stringValue }.map { key in
+                    (key.stringValue, try object.decode(JSONValue.self, forKey: key))
+                })
+            return
+        }
+        if var array = try? decoder.unkeyedContainer() {
+            var items: [JSONValue] = []
+            while !array.isAtEnd { items.append(try array.decode(JSONValue.self)) }
+            self = .array(items)
+            return
+        }
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let i = try? c.decode(Int.self) {
+            self = .int(i)
+        } else if let n = try? c.decode(Double.self) {
+            self = .number(n)
+        } else {
+            self = .string(try c.decode(String.self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .object(let members):
+            var c = encoder.container(keyedBy: Key.self)
+            for (key, value) in members { try c.encode(value, forKey: Key(stringValue: key)) }
+        case .array(let items):
+            var c = encoder.unkeyedContainer()
+            for item in items { try c.encode(item) }
+        case .null:
+            var c = encoder.singleValueContainer()
+            try c.encodeNil()
+        case .bool(let b):
+            var c = encoder.singleValueContainer()
+            try c.encode(b)
+        case .int(let i):
+            var c = encoder.singleValueContainer()
+            try c.encode(i)
+        case .number(let d):
+            var c = encoder.singleValueContainer()
+            if d.isFinite { try c.encode(d) } else { try c.encodeNil() }
+        case .string(let s):
+            var c = encoder.singleValueContainer()
+            try c.encode(s)
+        }
+    }
+
+    /// The members of an object by key (the first of repeated keys); nil for other values.
+    public var members: [String: JSONValue]? {
+        guard case .object(let members) = self else { return nil }
+        return Dictionary(members, uniquingKeysWith: { first, _ in first })
+    }
+}

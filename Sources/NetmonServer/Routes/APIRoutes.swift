@@ -1,3 +1,4 @@
+import CoverageModel
 import Foundation
 import Hummingbird
 import MeasurementStore

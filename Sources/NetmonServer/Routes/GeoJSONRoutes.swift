@@ -1,3 +1,4 @@
+import CoverageModel
 import Foundation
 import Hummingbird
 import MeasurementStore
@@ -100,9 +101,9 @@ struct GeoJSONRoutes {
     /// Per-commune coverage from the coverage model's `communes` snapshot: a JSON object keyed by commune code.
     func communeCoverage() async throws -> [String: JSONValue] {
         guard let snap = try await state.store.coverageSnapshot(kind: "communes"),
-            case .object(let o)? = try? JSONDecoder().decode(JSONValue.self, from: Data(snap.json.utf8))
+            let members = (try? JSONDecoder().decode(JSONValue.self, from: Data(snap.json.utf8)))?.members
         else { return [:] }
-        return o
+        return members
     }
 
     func probes() async throws -> String {

@@ -1,6 +1,6 @@
 import Foundation
-import NetmonProtocol
 import Hummingbird
+import NetmonProtocol
 
 /// Strict readers of query parameters: a bad value is a 400 saying which parameter and why. Every number read from
 /// a query is finite and inside a stated range, so nothing downstream converts an out-of-range Double to Int.
