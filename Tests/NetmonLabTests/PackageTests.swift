@@ -75,6 +75,25 @@ struct PackageTests {
         let serverCheck = try Shell.run(["/usr/bin/netmon", "check", "/usr/share/netmon/sites.yaml"], check: false)
         #expect(serverCheck.status == 0, "\(serverCheck.stdout)\(serverCheck.stderr)")
         #expect(FileManager.default.fileExists(atPath: "/usr/share/javascript/leaflet/leaflet.js"))
+        // The installed server answers on loopback and serves the dashboard's Leaflet from libjs-leaflet.
+        let scratch = NSTemporaryDirectory() + "netmon-package-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let port = try freePort()
+        let server = try ChildProcess([
+            "/usr/bin/netmon", "serve", "--config", "/usr/share/netmon/sites.yaml", "--no-alerts", "--public-dashboard",
+            "--database", "sqlite:\(scratch)/netmon.sqlite", "--listen", "127.0.0.1:\(port)",
+        ])
+        defer { server.stop() }
+        var leaflet: CommandOutput? = nil
+        for _ in 0..<150 where leaflet?.status != 0 {
+            Thread.sleep(forTimeInterval: 0.2)
+            leaflet = try Shell.run(
+                ["curl", "-sf", "http://127.0.0.1:\(port)/static/leaflet/leaflet.js"], check: false)
+        }
+        #expect(leaflet?.status == 0, "no Leaflet from the installed server:\n\(server.stderr)")
+        #expect(leaflet?.stdout.contains("Leaflet") == true)
+        server.stop()
         let serveUnit = try String(contentsOfFile: "/lib/systemd/system/netmon-serve.service", encoding: .utf8)
         #expect(serveUnit.contains("ExecStart=/usr/bin/netmon serve"))
 
