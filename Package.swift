@@ -178,7 +178,7 @@ let package = Package(
         .executableTarget(
             name: "netmon-gateway",
             dependencies: [
-                "GatewayCommands",
+                "GatewayCommands", "NetmonProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["netmon-gateway.order"],

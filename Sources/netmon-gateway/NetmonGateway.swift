@@ -1,5 +1,6 @@
 import ArgumentParser
 import GatewayCommands
+import NetmonProtocol
 
 /// The root command of the gateway build: `netmon-gateway <subcommand>`, with the subcommands a commune gateway
 /// runs (`check`, `ping`, `probe`, `capture`, `analyze`), the same code and options as under `netmon`.
@@ -11,6 +12,7 @@ struct NetmonGateway: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "netmon-gateway",
         abstract: "netmon for a commune gateway: probe the dedicated network, capture, check sites.yaml.",
+        version: NetmonVersion.current,
         subcommands: Gateway.subcommands
     )
 

@@ -23,6 +23,19 @@ struct GatewayBinaryTests {
         #expect(unknown.status != 0)
     }
 
+    @Test("--version prints NetmonVersion.current, the same for both executables")
+    func version() throws {
+        let source = try String(
+            contentsOf: CaptureFixtures.packageRoot.appendingPathComponent(
+                "Sources/NetmonProtocol/NetmonVersion.swift"),
+            encoding: .utf8)
+        let current = try #require(source.firstMatch(of: /current = "([^"]+)"/)).output.1
+        let gateway = try Shell.run([NetmonBinary.gatewayPath, "--version"])
+        let full = try Shell.run([NetmonBinary.path, "--version"])
+        #expect(gateway.stdout == "\(current)\n")
+        #expect(full.stdout == gateway.stdout)
+    }
+
     @Test("check gives the same verdict, output and exit status as netmon check", arguments: ["sites.yaml", "broken"])
     func checkMatches(which: String) throws {
         let path: String
