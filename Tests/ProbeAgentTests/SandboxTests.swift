@@ -146,6 +146,17 @@ struct SandboxTests {
             return accepted >= 2
         }
         #expect(forwarded, "no rounds forwarded from the sandboxed probe: \(probe.stderr)")
+        // The capture's passive rounds are made at the end of a step, which may come after the first active rounds
+        // were forwarded: wait for one before stopping (the store is read beside the daemon, as WAL allows).
+        func passiveRounds() -> Int {
+            let output = try? Shell.run(
+                [
+                    "sqlite3", "-readonly", path("probe-state/netmon-probe.sqlite"),
+                    "SELECT count(*) FROM round WHERE kind = 'passive'",
+                ], check: false)
+            return Int((output?.stdout ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        }
+        #expect(Self.eventually(60) { passiveRounds() > 0 }, "no passive rounds while the probe ran: \(probe.stderr)")
         let metrics = try Shell.run(["curl", "-s", "--max-time", "2", "http://127.0.0.1:\(metricsPort)/metrics"])
         let received = metrics.stdout.split(separator: "\n").first {
             $0.hasPrefix("netmon_probe_packets_received_total{commune=\"12345\",target=\"loop4\"}")
