@@ -69,7 +69,7 @@ struct ChaosSoakTests {
         let seed = UInt64(environment["NETMON_SOAK_SEED"] ?? "") ?? UInt64.random(in: 1...999_999)
         func say(_ line: String) { FileHandle.standardError.write(Data("chaos soak: \(line)\n".utf8)) }
         say("seed \(seed), \(Int(chaosSeconds)) s of chaos (NETMON_SOAK_SEED=\(seed) repeats it)")
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)  // NetmonLab's, as the lab responder draws its delays
 
         let stateDir = LabFixtures.stateRoot()
         defer { try? FileManager.default.removeItem(atPath: stateDir) }
@@ -370,18 +370,5 @@ struct ChaosSoakTests {
         Int(
             try EndToEndChainTests.sql(database, "SELECT value FROM store_counter WHERE name = '\(name)'").first?.first
                 ?? "") ?? 0
-    }
-}
-
-/// SplitMix64: a reproducible generator for the chaos schedule.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { self.state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
