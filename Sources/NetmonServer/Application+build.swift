@@ -87,15 +87,10 @@ public func buildApplication(
     }
     let boundaries = try configuration.boundariesPath.map(CommuneBoundaries.load) ?? .empty
     // Coverage runs inside the server when there are boundaries to compute it over.
-    let coverage: CoverageRecomputation? = try configuration.boundariesPath.map { path in
-        let communes: [CommuneBoundary]
-        do {
-            communes = try CommuneBoundaryReader.read(path: path)
-        } catch {
-            throw ServerSetupError("cannot read commune boundaries for coverage: \(error)")
-        }
-        return CoverageRecomputation(
-            store: store, settings: configuration.coverageSettings, boundaries: communes, listeners: coverageListeners,
+    let coverage: CoverageRecomputation? = configuration.boundariesPath.map { _ in
+        CoverageRecomputation(
+            store: store, settings: configuration.coverageSettings, boundaries: boundaries.communes,
+            listeners: coverageListeners,
             debounce: configuration.coverageDebounce, now: configuration.now,
             logger: Logger(label: "netmon.coverage"))
     }

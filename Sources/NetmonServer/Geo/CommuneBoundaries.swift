@@ -20,8 +20,11 @@ struct CommuneBoundaries: Sendable {
     var shapes: [String: Shape]
     /// [west, south, east, north] of all shapes.
     var bbox: [Double]
+    /// The communes as CoverageModel's reader gives them (unrepaired): the coverage recomputation's input, so
+    /// the server reads the file once.
+    var communes: [CommuneBoundary]
 
-    static let empty = CommuneBoundaries(shapes: [:], bbox: [0, 0, 0, 0])
+    static let empty = CommuneBoundaries(shapes: [:], bbox: [0, 0, 0, 0], communes: [])
 
     /// Boundaries already read, by path: the file is large and never changes while the process runs.
     private static let cache = Mutex<[String: CommuneBoundaries]>([:])
@@ -71,7 +74,8 @@ struct CommuneBoundaries: Sendable {
             }
         }
         guard let all else { return .empty }
-        return CommuneBoundaries(shapes: shapes, bbox: [all.minLng, all.minLat, all.maxLng, all.maxLat])
+        return CommuneBoundaries(
+            shapes: shapes, bbox: [all.minLng, all.minLat, all.maxLng, all.maxLat], communes: communes)
     }
 
     private static func area(_ ring: [LatLng]) -> Double { abs(RingOrientation.signedArea(ring)) }
