@@ -101,6 +101,9 @@ public actor PostgresCluster {
     }
 
     private static func boot() -> Result<Booted, Unavailable> {
+        if ProcessInfo.processInfo.environment["NETMON_TEST_POSTGRES"] == "off" {
+            return .failure(Unavailable(description: "NETMON_TEST_POSTGRES=off (scripts/test --fast)"))
+        }
         if let url = ProcessInfo.processInfo.environment["NETMON_TEST_POSTGRES_URL"],
             let c = URLComponents(string: url), let host = c.host
         {
