@@ -189,6 +189,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["CNetShims"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(
             name: "NetMonitorTests", dependencies: ["NetMonitor", "NetmonLab", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "GatewayCommandsTests", dependencies: ["GatewayCommands", "NetmonProtocol"], swiftSettings: strict),
         .testTarget(name: "CoverageModelTests", dependencies: ["CoverageModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SiteCatalogTests", dependencies: ["SiteCatalog", "TestSupport"], swiftSettings: strict),
         .testTarget(

@@ -69,7 +69,6 @@ extension Netmon {
             try? FileManager.default.removeItem(atPath: stateDir)
             try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
             let executable = LabFailure.executablePath
-            let features = DemoFeatures(executable: executable)
             demoSay("netmon demo — state in \(stateDir)")
 
             // The webhook receiver and the demo's copy of sites.yaml.
@@ -132,99 +131,85 @@ extension Netmon {
                 // The server.
                 let serverURL = "http://\(listenHost):\(self.port)"
                 var tokens: [String: String] = [:]
-                if features.serve {
-                    let adminToken = DemoSitesFile.randomToken()
-                    var lines: [String] = ["admin demo \(adminToken)"]
-                    tokens[Self.adminTokenKey] = adminToken
-                    for commune in sites.communes {
-                        let token = DemoSitesFile.randomToken()
-                        tokens[commune.code] = token
-                        lines.append("probe \(commune.probeID) \(token)")
-                    }
-                    try SecretFile.write(lines.joined(separator: "\n") + "\n", to: stateDir + "/tokens")
-                    try children.start(
-                        "serve",
-                        [
-                            executable, "serve", "--config", demoConfig, "--database",
-                            "sqlite:\(stateDir)/netmon.sqlite",
-                            "--listen", "\(listenHost):\(self.port)", "--tokens", stateDir + "/tokens",
-                            "--public-dashboard",
-                        ])
-                    guard Self.waitForPort(host: listenHost, port: self.port, timeout: 30) else {
-                        throw DemoError(
-                            "netmon serve did not listen on \(listenHost):\(self.port) within 30 s; see \(stateDir)/serve.log"
-                        )
-                    }
-                    demoSay("server \(serverURL) on SQLite \(stateDir)/netmon.sqlite")
-                } else {
-                    demoSay("netmon serve is not in this build yet: no dashboard (probes keep their results locally)")
+                let adminToken = DemoSitesFile.randomToken()
+                var lines: [String] = ["admin demo \(adminToken)"]
+                tokens[Self.adminTokenKey] = adminToken
+                for commune in sites.communes {
+                    let token = DemoSitesFile.randomToken()
+                    tokens[commune.code] = token
+                    lines.append("probe \(commune.probeID) \(token)")
                 }
+                try SecretFile.write(lines.joined(separator: "\n") + "\n", to: stateDir + "/tokens")
+                try children.start(
+                    "serve",
+                    [
+                        executable, "serve", "--config", demoConfig, "--database",
+                        "sqlite:\(stateDir)/netmon.sqlite",
+                        "--listen", "\(listenHost):\(self.port)", "--tokens", stateDir + "/tokens",
+                        "--public-dashboard",
+                    ])
+                guard Self.waitForPort(host: listenHost, port: self.port, timeout: 30) else {
+                    throw DemoError(
+                        "netmon serve did not listen on \(listenHost):\(self.port) within 30 s; see \(stateDir)/serve.log"
+                    )
+                }
+                demoSay("server \(serverURL) on SQLite \(stateDir)/netmon.sqlite")
 
                 // A probe daemon in each commune namespace.
                 if isRoot, let lab {
-                    if features.probe {
-                        for commune in chosen {
-                            var arguments = [
-                                "ip", "netns", "exec", lab.namespace(of: commune.code), executable, "probe", "--config",
-                                demoConfig,
-                                "--site", commune.code, "--database", "\(stateDir)/probe-\(commune.code).sqlite",
-                                "--metrics", "off",
-                            ]
-                            if features.serve, let token = tokens[commune.code] {
-                                let tokenFile = "\(stateDir)/token-\(commune.code)"
-                                try SecretFile.write(token, to: tokenFile)
-                                arguments += ["--server", serverURL, "--token-file", tokenFile]
-                            }
-                            try children.start("probe-\(commune.code)", arguments)
+                    for commune in chosen {
+                        var arguments = [
+                            "ip", "netns", "exec", lab.namespace(of: commune.code), executable, "probe", "--config",
+                            demoConfig,
+                            "--site", commune.code, "--database", "\(stateDir)/probe-\(commune.code).sqlite",
+                            "--metrics", "off",
+                        ]
+                        if let token = tokens[commune.code] {
+                            let tokenFile = "\(stateDir)/token-\(commune.code)"
+                            try SecretFile.write(token, to: tokenFile)
+                            arguments += ["--server", serverURL, "--token-file", tokenFile]
                         }
-                        demoSay("probe daemons: \(chosen.count), one per commune namespace, a round every 15 s")
-                    } else {
-                        demoSay(
-                            "netmon probe is not in this build yet: no probe daemons (the lab is up; try `ip netns exec \(lab.namespace(of: chosen[0].code)) ping \(sites.network.datacenter.hub)`)"
-                        )
+                        try children.start("probe-\(commune.code)", arguments)
                     }
+                    demoSay("probe daemons: \(chosen.count), one per commune namespace, a round every 15 s")
                 }
 
                 // Simulated drive tests for every commune.
-                if features.coverageSimulate {
-                    let csv = stateDir + "/drive-tests.csv"
-                    let status = try Self.runToEnd(
-                        [
-                            executable, "coverage", "simulate", "--config", demoConfig, "--rows",
-                            String(self.driveTestRows), "--report-every", "20", "--seed", "1",
-                            "--output", csv,
-                        ], log: stateDir + "/coverage.log")
-                    if status == 0 {
-                        demoSay("drive tests: \(self.driveTestRows) simulated reports → \(csv)")
-                        _ = try Self.runToEnd(
-                            [executable, "coverage", "report", "--config", demoConfig, csv],
-                            log: stateDir + "/coverage-report.txt")
-                        demoSay("coverage report → \(stateDir)/coverage-report.txt")
-                        if features.serve, let adminToken = tokens[Self.adminTokenKey] {
-                            // Uploaded like a drive-test team would: the server stores them and recomputes coverage.
-                            let header = stateDir + "/admin-header"  // the token stays out of the process list
-                            try SecretFile.write("Authorization: Bearer \(adminToken)\n", to: header)
-                            let uploaded = try Self.runToEnd(
-                                [
-                                    "curl", "-sS", "--fail-with-body", "--max-time", "300", "-H", "@\(header)",
-                                    "-H", "Content-Type: text/csv", "--data-binary", "@\(csv)",
-                                    "\(serverURL)/api/v1/reports?format=csv",
-                                ],
-                                log: stateDir + "/coverage-upload.json")
-                            demoSay(
-                                uploaded == 0
-                                    ? "drive tests uploaded to the server (reply in \(stateDir)/coverage-upload.json); coverage and dead zones follow on the map"
-                                    : "drive test upload failed (curl exit \(uploaded)); see \(stateDir)/coverage-upload.json"
-                            )
-                        }
-                    } else {
-                        demoSay("netmon coverage simulate failed (exit \(status)); see \(stateDir)/coverage.log")
+                let csv = stateDir + "/drive-tests.csv"
+                let status = try Self.runToEnd(
+                    [
+                        executable, "coverage", "simulate", "--config", demoConfig, "--rows",
+                        String(self.driveTestRows), "--report-every", "20", "--seed", "1",
+                        "--output", csv,
+                    ], log: stateDir + "/coverage.log")
+                if status == 0 {
+                    demoSay("drive tests: \(self.driveTestRows) simulated reports → \(csv)")
+                    _ = try Self.runToEnd(
+                        [executable, "coverage", "report", "--config", demoConfig, csv],
+                        log: stateDir + "/coverage-report.txt")
+                    demoSay("coverage report → \(stateDir)/coverage-report.txt")
+                    if let adminToken = tokens[Self.adminTokenKey] {
+                        // Uploaded like a drive-test team would: the server stores them and recomputes coverage.
+                        let header = stateDir + "/admin-header"  // the token stays out of the process list
+                        try SecretFile.write("Authorization: Bearer \(adminToken)\n", to: header)
+                        let uploaded = try Self.runToEnd(
+                            [
+                                "curl", "-sS", "--fail-with-body", "--max-time", "300", "-H", "@\(header)",
+                                "-H", "Content-Type: text/csv", "--data-binary", "@\(csv)",
+                                "\(serverURL)/api/v1/reports?format=csv",
+                            ],
+                            log: stateDir + "/coverage-upload.json")
+                        demoSay(
+                            uploaded == 0
+                                ? "drive tests uploaded to the server (reply in \(stateDir)/coverage-upload.json); coverage and dead zones follow on the map"
+                                : "drive test upload failed (curl exit \(uploaded)); see \(stateDir)/coverage-upload.json"
+                        )
                     }
                 } else {
-                    demoSay("netmon coverage simulate is not in this build yet: no drive tests")
+                    demoSay("netmon coverage simulate failed (exit \(status)); see \(stateDir)/coverage.log")
                 }
 
-                if features.serve { demoSay("\ndashboard: \(serverURL)/\n") }
+                demoSay("\ndashboard: \(serverURL)/\n")
                 demoSay("Ctrl-C stops the demo and removes everything it made.")
                 try await Self.waitForStop(duration: self.duration, children: children, receiver: receiver)
             } catch {
@@ -311,31 +296,6 @@ extension Netmon {
                 }
             }
         }
-    }
-}
-
-/// Which parts this build of netmon has (a part counts when its `--help` lists the options the demo passes).
-struct DemoFeatures {
-    var serve: Bool
-    var probe: Bool
-    var coverageSimulate: Bool
-
-    init(executable: String) {
-        func help(_ arguments: [String], mentions options: [String]) -> Bool {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments + ["--help"]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = FileHandle.nullDevice
-            guard (try? process.run()) != nil else { return false }
-            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return options.allSatisfy { text.contains($0) }
-        }
-        self.serve = help(["serve"], mentions: ["--listen", "--tokens", "--database"])
-        self.probe = help(["probe"], mentions: ["--site", "--server", "--token-file", "--database"])
-        self.coverageSimulate = help(["coverage", "simulate"], mentions: ["--rows", "--output"])
     }
 }
 

@@ -99,11 +99,11 @@ public struct JSONBytes {
         if let value { self.double(value) } else { self.null() }
     }
 
-    /// A number rounded to six decimals as `SixDecimals` writes it (`netmon ping --json`), or `null`.
-    public mutating func sixDecimals(_ value: Double?) {
-        guard let value else { return self.null() }
+    /// A value whose JSON text `write` appends itself, for a number format of the caller's own (the
+    /// six-decimal numbers of `netmon ping --json`). `write` must append exactly one JSON value.
+    public mutating func value(writtenBy write: (inout [UInt8]) -> Void) {
         self.separate()
-        SixDecimals.append(value, to: &self.bytes)
+        write(&self.bytes)
         self.needsComma = true
     }
 

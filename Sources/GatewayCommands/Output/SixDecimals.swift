@@ -6,9 +6,9 @@
 /// are those of the exact value of the double rounded to the nearest millionth, ties to even (glibc's rounding),
 /// decided with a fused multiply-add whose sign is exact. Magnitudes of 2^32 and above (not produced by ping
 /// statistics) fall back to the C library's `%.6f` (`CNumberFormat`).
-public enum SixDecimals {
+enum SixDecimals {
     /// The text of finite `value`, or "null" for NaN and infinities.
-    public static func text(_ value: Double) -> String {
+    static func text(_ value: Double) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(18)
         self.append(value, to: &bytes)
@@ -16,7 +16,7 @@ public enum SixDecimals {
     }
 
     /// Appends the UTF-8 of `text(value)` to `bytes`.
-    public static func append(_ value: Double, to bytes: inout [UInt8]) {
+    static func append(_ value: Double, to bytes: inout [UInt8]) {
         guard value.isFinite else {
             bytes.append(contentsOf: "null".utf8)
             return

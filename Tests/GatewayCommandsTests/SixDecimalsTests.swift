@@ -1,6 +1,7 @@
 import Foundation
-import NetMonitor
 import Testing
+
+@testable import GatewayCommands
 
 @Suite("Six-decimal number text (netmon ping --json)")
 struct SixDecimalsTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import NetMonitor
+@testable import GatewayCommands
 
 @Suite struct CNumberFormatTests {
     /// Values around rounding edges, signs, tiny and huge magnitudes, and a seeded random sweep.

@@ -2,8 +2,8 @@ import Foundation
 import NetmonProtocol
 
 /// Rounds as a human table (milliseconds, as human output is), for `netmon probe --once`.
-public enum RoundTable {
-    public static func render(_ rounds: [ProbeRound]) -> String {
+enum RoundTable {
+    static func render(_ rounds: [ProbeRound]) -> String {
         let header = [
             "target", "kind", "address", "sent", "recv", "loss", "min ms", "median ms", "p95 ms", "max ms", "jitter ms",
         ]
@@ -12,7 +12,7 @@ public enum RoundTable {
             let rtts = round.rttSeconds
             rows.append([
                 round.target, round.kind, round.address, "\(round.sent)", "\(round.received)",
-                String(format: "%.1f%%", round.lossRatio * 100),
+                CNumberFormat.fixed(round.lossRatio * 100, decimals: 1) + "%",
                 ms(rtts.first), ms(round.medianRTTSeconds), ms(percentile95(rtts)), ms(rtts.last),
                 ms(round.jitterSeconds),
             ])
@@ -36,6 +36,6 @@ public enum RoundTable {
 
     private static func ms(_ seconds: Double?) -> String {
         guard let seconds else { return "-" }
-        return String(format: "%.3f", seconds * 1000)
+        return CNumberFormat.fixed(seconds * 1000, decimals: 3)
     }
 }

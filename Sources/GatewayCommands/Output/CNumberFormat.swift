@@ -7,9 +7,9 @@
 /// Foundation's `String(format:)` prints the same digits but sets up CoreFoundation's formatter and locale data on
 /// first use, several megabytes of pages for a `ping` run whose own working set is a few. The process never calls
 /// `setlocale`, so the C library formats in the "C" locale: `.` as the decimal point, no grouping.
-public enum CNumberFormat {
+enum CNumberFormat {
     /// `value` with `decimals` digits after the point (`%.Nf`), correctly rounded as printf does.
-    public static func fixed(_ value: Double, decimals: Int) -> String {
+    static func fixed(_ value: Double, decimals: Int) -> String {
         let format = "%.\(max(0, min(decimals, 20)))f"
         var capacity = 64
         while true {
