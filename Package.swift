@@ -228,7 +228,7 @@ let package = Package(
         .testTarget(
             name: "NetmonServerTests",
             dependencies: [
-                "NetmonServer", "MeasurementStore", "CoverageModel", "NetmonProtocol", "TestSupport",
+                "NetmonServer", "MeasurementStore", "CoverageModel", "NetmonProtocol", "NetmonLab", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

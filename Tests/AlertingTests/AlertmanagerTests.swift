@@ -14,7 +14,7 @@ let alertmanagerPath = "/usr/bin/prometheus-alertmanager"
         "needs Debian's prometheus-alertmanager at /usr/bin/prometheus-alertmanager"))
 struct AlertmanagerTests {
     /// Starts Alertmanager on a free port with a webhook receiver pointing at `webhookURL`.
-    func startAlertmanager(directory: URL, webhookURL: String) async throws -> (ExternalProcess, Int) {
+    func startAlertmanager(directory: URL, webhookURL: String) async throws -> (ChildProcess, Int) {
         let config = """
             route:
               receiver: netmon
@@ -32,33 +32,33 @@ struct AlertmanagerTests {
         try config.write(to: configURL, atomically: true, encoding: .utf8)
         for _ in 0..<5 {
             let port = try freePort()
-            let process = try ExternalProcess(
-                alertmanagerPath,
+            let process = try ChildProcess(
                 [
+                    alertmanagerPath,
                     "--config.file=\(configURL.path)",
                     "--storage.path=\(directory.appendingPathComponent("data").path)",
                     "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=",
-                ], log: directory.appendingPathComponent("alertmanager-\(port).log"))
+                ], log: directory.appendingPathComponent("alertmanager-\(port).log").path)
             let client = HTTPClient()
-            let ready = await ExternalProcess.waitUntil(15) {
+            let ready = await eventually(timeout: .seconds(15)) {
                 let endpoint = try? HTTPEndpoint("http://127.0.0.1:\(port)/-/ready")
                 guard let endpoint else { return false }
                 return (try? await client.execute(method: .GET, endpoint: endpoint, timeout: 1))?.status == 200
             }
             if ready { return (process, port) }
-            process.stop()
+            process.stop(grace: 0)
         }
         throw DeliveryError(code: .connectionFailed, message: "Alertmanager did not become ready")
     }
 
     @Test("netmon pushes into Alertmanager; fingerprints agree; endsAt resolves; AM's v4 webhook decodes")
     func pushAndWebhook() async throws {
-        let directory = try makeTemporaryDirectory("netmon-alerting-am")
+        let directory = makeTemporaryDirectory("netmon-alerting-am")
         defer { try? FileManager.default.removeItem(at: directory) }
         let receiver = try await TestHTTPServer()
         defer { Task { await receiver.shutdown() } }
         let (process, port) = try await startAlertmanager(directory: directory, webhookURL: receiver.url)
-        defer { process.stop() }
+        defer { process.stop(grace: 0) }
 
         let sender = try AlertmanagerPushSender(url: "http://127.0.0.1:\(port)")
         let start = Date().addingTimeInterval(-60)
@@ -87,7 +87,7 @@ struct AlertmanagerTests {
         #expect(endsAt > Date().addingTimeInterval(120))  // valid for a while, must be re-sent
 
         // Alertmanager notifies our receiver with a version 4 webhook.
-        #expect(await ExternalProcess.waitUntil(20) { !receiver.accepted.isEmpty })
+        #expect(await eventually(timeout: .seconds(20)) { !receiver.accepted.isEmpty })
         let firing = try JSONDecoder().decode(
             AlertmanagerWebhookPayload.self, from: Data(try #require(receiver.accepted.first).body))
         #expect(firing.version == "4")
@@ -101,7 +101,7 @@ struct AlertmanagerTests {
         resolved.endsAt = Date()
         try await sender.push([resolved])
         #expect(
-            await ExternalProcess.waitUntil(20) {
+            await eventually(timeout: .seconds(20)) {
                 receiver.accepted.contains { request in
                     (try? JSONDecoder().decode(AlertmanagerWebhookPayload.self, from: Data(request.body)))?.status
                         == .resolved
@@ -117,12 +117,12 @@ struct AlertmanagerTests {
 
     @Test("the resender re-posts firing alerts routed to the Alertmanager receiver from the store")
     func resender() async throws {
-        let directory = try makeTemporaryDirectory("netmon-alerting-am2")
+        let directory = makeTemporaryDirectory("netmon-alerting-am2")
         defer { try? FileManager.default.removeItem(at: directory) }
         let receiver = try await TestHTTPServer()
         defer { Task { await receiver.shutdown() } }
         let (process, port) = try await startAlertmanager(directory: directory, webhookURL: receiver.url)
-        defer { process.stop() }
+        defer { process.stop(grace: 0) }
         let store = try AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
         let route = Route(
             receiver: "hook", groupBy: ["alertname"], groupWait: 0,

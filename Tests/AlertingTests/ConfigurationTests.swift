@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Alerting
@@ -57,7 +58,7 @@ struct ConfigurationTests {
 
     @Test("sites.yaml → rules, routes and receivers; an alert is delivered signed to one and v4 to the other")
     func endToEnd() async throws {
-        let directory = try makeTemporaryDirectory("netmon-alerting-config")
+        let directory = makeTemporaryDirectory("netmon-alerting-config")
         defer { try? FileManager.default.removeItem(at: directory) }
         let server = try await TestHTTPServer()
         let secret = "whsec_bmV0bW9uLXRlc3Qtc2VjcmV0LTAxMjM0NTY3ODlhYg=="
@@ -124,7 +125,7 @@ struct ConfigurationTests {
 
     @Test("a missing secret file is a clear configuration error")
     func missingSecret() throws {
-        let directory = try makeTemporaryDirectory("netmon-alerting-config-bad")
+        let directory = makeTemporaryDirectory("netmon-alerting-config-bad")
         defer { try? FileManager.default.removeItem(at: directory) }
         let sitesPath = directory.appendingPathComponent("sites.yaml").path
         try self.sitesYAML(

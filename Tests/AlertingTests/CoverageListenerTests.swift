@@ -2,6 +2,7 @@ import Alerting
 import Foundation
 import NetmonServer
 import ServerAlerting
+import TestSupport
 import Testing
 
 /// The server's coverage hook feeds alerting's coverage rules through the real processor and store.
@@ -10,7 +11,7 @@ struct CoverageListenerTests {
     @Test(
         "communes without 4G, the province 5G ratio and dead zones become alerts (one per zone); recovered ones clear")
     func coverageAlerts() async throws {
-        let directory = try makeTemporaryDirectory("netmon-alerting-coverage")
+        let directory = makeTemporaryDirectory("netmon-alerting-coverage")
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
         let processor = try AlertProcessor(

@@ -1,5 +1,6 @@
 import Foundation
 import NIOSSL
+import TestSupport
 import Testing
 
 @testable import Alerting
@@ -68,7 +69,7 @@ struct DeliveryTests {
 
     @Test("a receiver that fails, times out and answers 503 + Retry-After still gets every notification exactly once")
     func flakyReceiver() async throws {
-        let directory = try makeTemporaryDirectory("netmon-alerting-delivery")
+        let directory = makeTemporaryDirectory("netmon-alerting-delivery")
         defer { try? FileManager.default.removeItem(at: directory) }
         let server = try await TestHTTPServer(script: [
             .close, .hang, .status(503, retryAfter: "1"), .status(500, retryAfter: nil), .status(429, retryAfter: "0"),
@@ -115,7 +116,7 @@ struct DeliveryTests {
 
     @Test("redirects are not followed; 4xx and long failure go to the dead-letter table with a counter")
     func deadLetters() async throws {
-        let directory = try makeTemporaryDirectory("netmon-alerting-dead")
+        let directory = makeTemporaryDirectory("netmon-alerting-dead")
         defer { try? FileManager.default.removeItem(at: directory) }
         let server = try await TestHTTPServer(script: [.redirect("/elsewhere"), .status(400, retryAfter: nil)])
         let clock = TestClock(Date())
@@ -152,7 +153,7 @@ struct DeliveryTests {
 
     @Test("a crash after sending but before recording resends with the same id; a restart loses nothing")
     func crashAndRestart() async throws {
-        let directory = try makeTemporaryDirectory("netmon-alerting-crash")
+        let directory = makeTemporaryDirectory("netmon-alerting-crash")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("alerts.sqlite").path
         let server = try await TestHTTPServer()
@@ -179,7 +180,7 @@ struct DeliveryTests {
 
     @Test("the worker as a long-running Service delivers what is enqueued while it runs, and stops on cancel")
     func serviceLoop() async throws {
-        let directory = try makeTemporaryDirectory("netmon-alerting-service")
+        let directory = makeTemporaryDirectory("netmon-alerting-service")
         defer { try? FileManager.default.removeItem(at: directory) }
         let server = try await TestHTTPServer(script: [.status(503, retryAfter: "0")])
         let store = try AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
@@ -190,7 +191,7 @@ struct DeliveryTests {
         let running = Task { try await worker.run() }
         let batch = self.notifications(3)
         try store.enqueue(batch)
-        let delivered = await ExternalProcess.waitUntil(20) { (try? store.outboxCounts()[.delivered]) == 3 }
+        let delivered = await eventually(timeout: .seconds(20)) { (try? store.outboxCounts()[.delivered]) == 3 }
         running.cancel()
         _ = await running.result
         await server.shutdown()
@@ -203,7 +204,7 @@ struct DeliveryTests {
         "HTTPS webhook: verified against the receiver's CA; an untrusted certificate is refused",
         .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"), "needs openssl"))
     func httpsWebhook() async throws {
-        let directory = try makeTemporaryDirectory("netmon-alerting-https")
+        let directory = makeTemporaryDirectory("netmon-alerting-https")
         defer { try? FileManager.default.removeItem(at: directory) }
         try makeSelfSignedCertificate(in: directory)
         let certificate = directory.appendingPathComponent("cert.pem").path

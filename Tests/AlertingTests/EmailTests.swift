@@ -20,7 +20,7 @@ func hasAiosmtpd() -> Bool {
 
 /// A real SMTP server (aiosmtpd) with a self-signed certificate made by `openssl req`.
 struct SMTPTestServer {
-    let process: ExternalProcess
+    let process: ChildProcess
     let port: Int
     let directory: URL
     var certificate: String { self.directory.appendingPathComponent("cert.pem").path }
@@ -32,18 +32,17 @@ struct SMTPTestServer {
             at: directory.appendingPathComponent("out"), withIntermediateDirectories: true)
         for _ in 0..<5 {
             let port = try freePort()
-            let process = try ExternalProcess(
-                "/usr/bin/env",
+            let process = try ChildProcess(
                 [
                     "python3", smtpServerScript, "--port", String(port), "--cert",
                     directory.appendingPathComponent("cert.pem").path, "--key",
                     directory.appendingPathComponent("key.pem").path, "--outdir",
                     directory.appendingPathComponent("out").path,
-                ] + extra, log: directory.appendingPathComponent("smtp-\(port).log"))
-            if await ExternalProcess.waitUntil(20, { process.log.contains("READY") }) {
+                ] + extra, log: directory.appendingPathComponent("smtp-\(port).log").path)
+            if await process.waitForOutput(timeout: .seconds(20), { $0.contains("READY") }) {
                 return SMTPTestServer(process: process, port: port, directory: directory)
             }
-            process.stop()
+            process.stop(grace: 0)
         }
         throw DeliveryError(code: .connectionFailed, message: "the SMTP test server did not start")
     }
@@ -111,10 +110,10 @@ struct EmailTests {
         "STARTTLS + AUTH PLAIN: what arrives is multipart/alternative with the Vietnamese subject intact",
         .enabled(if: hasAiosmtpd(), "needs python3 with aiosmtpd and openssl"))
     func startTLSPlain() async throws {
-        let directory = try makeTemporaryDirectory("netmon-alerting-smtp")
+        let directory = makeTemporaryDirectory("netmon-alerting-smtp")
         defer { try? FileManager.default.removeItem(at: directory) }
         let server = try await SMTPTestServer.start(directory: directory)
-        defer { server.process.stop() }
+        defer { server.process.stop(grace: 0) }
         let smtp = SMTPConfiguration(
             smarthost: "localhost:\(server.port)", username: "netmon", password: "s3cret",
             caFile: server.certificate)
@@ -150,10 +149,10 @@ struct EmailTests {
     func login() async throws {
         // aiosmtpd offers both; our client prefers PLAIN. Exercise LOGIN through the session directly by
         // checking a server that excludes PLAIN.
-        let directory = try makeTemporaryDirectory("netmon-alerting-smtp-login")
+        let directory = makeTemporaryDirectory("netmon-alerting-smtp-login")
         defer { try? FileManager.default.removeItem(at: directory) }
         let server = try await SMTPTestServer.start(directory: directory, extra: ["--exclude-plain"])
-        defer { server.process.stop() }
+        defer { server.process.stop(grace: 0) }
         let smtp = SMTPConfiguration(
             smarthost: "localhost:\(server.port)", username: "netmon", password: "s3cret", caFile: server.certificate)
         let sender = try EmailSender(
@@ -169,10 +168,10 @@ struct EmailTests {
         "implicit TLS on a 465-style port; wrong password is refused; no STARTTLS offered means no send",
         .enabled(if: hasAiosmtpd(), "needs python3 with aiosmtpd and openssl"))
     func implicitTLSAndFailures() async throws {
-        let directory = try makeTemporaryDirectory("netmon-alerting-smtps")
+        let directory = makeTemporaryDirectory("netmon-alerting-smtps")
         defer { try? FileManager.default.removeItem(at: directory) }
         let server = try await SMTPTestServer.start(directory: directory, extra: ["--implicit-tls"])
-        defer { server.process.stop() }
+        defer { server.process.stop(grace: 0) }
         let smtp = SMTPConfiguration(
             smarthost: "localhost:\(server.port)", username: "netmon", password: "s3cret", caFile: server.certificate,
             implicitTLS: true)
@@ -187,10 +186,10 @@ struct EmailTests {
                 .send(vietnameseNotification(), timeout: 10)
         }
 
-        let plainDirectory = try makeTemporaryDirectory("netmon-alerting-smtp-plain")
+        let plainDirectory = makeTemporaryDirectory("netmon-alerting-smtp-plain")
         defer { try? FileManager.default.removeItem(at: plainDirectory) }
         let plain = try await SMTPTestServer.start(directory: plainDirectory, extra: ["--no-starttls"])
-        defer { plain.process.stop() }
+        defer { plain.process.stop(grace: 0) }
         do {
             try await EmailSender(
                 from: "netmon@hungyen.gov.vn", to: ["noc@hungyen.gov.vn"],
@@ -211,7 +210,7 @@ struct EmailTests {
 
     @Test("sendmail transport: -t -oi, the message on stdin")
     func sendmail() async throws {
-        let directory = try makeTemporaryDirectory("netmon-alerting-sendmail")
+        let directory = makeTemporaryDirectory("netmon-alerting-sendmail")
         defer { try? FileManager.default.removeItem(at: directory) }
         // A stand-in MTA script that records its arguments and input (a real program run as a child process).
         let script = directory.appendingPathComponent("sendmail")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Alerting
@@ -13,7 +14,7 @@ struct ProcessorTests {
 
     @Test("a restart neither re-notifies nor forgets; the resolution is notified once")
     func restart() async throws {
-        let directory = try makeTemporaryDirectory("netmon-alerting-processor")
+        let directory = makeTemporaryDirectory("netmon-alerting-processor")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("alerts.sqlite").path
         var t = epoch
@@ -57,7 +58,7 @@ struct ProcessorTests {
 
     @Test("flapping input through the whole pipeline: at most one notification")
     func flappingPipeline() async throws {
-        let directory = try makeTemporaryDirectory("netmon-alerting-flap")
+        let directory = makeTemporaryDirectory("netmon-alerting-flap")
         defer { try? FileManager.default.removeItem(at: directory) }
         let processor = try AlertProcessor(
             store: try AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path), rules: rules,
@@ -76,7 +77,7 @@ struct ProcessorTests {
 
     @Test("silences from the store mute notifications; listing shows them silenced")
     func silences() async throws {
-        let directory = try makeTemporaryDirectory("netmon-alerting-silence")
+        let directory = makeTemporaryDirectory("netmon-alerting-silence")
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
         let processor = try AlertProcessor(store: store, rules: AlertRules(forSeconds: 0), route: route)

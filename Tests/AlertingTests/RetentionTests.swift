@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Alerting
@@ -7,7 +8,7 @@ import Testing
 struct RetentionTests {
     @Test("clean-up deletes only what is past its retention; pending and dead notifications stay")
     func cleanUp() async throws {
-        let directory = try makeTemporaryDirectory("netmon-alerting-retention")
+        let directory = makeTemporaryDirectory("netmon-alerting-retention")
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
         let route = Route(receiver: "hook", groupBy: ["alertname", "commune"], groupWait: 0, groupInterval: 60)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Alerting
@@ -29,7 +30,7 @@ struct SendmailFailureTests {
 
     @Test("a sendmail that exits at once without reading a 200 KiB message: retried, then dead-lettered")
     func exitsWithoutReading() async throws {
-        let directory = try makeTemporaryDirectory("netmon-alerting-sendmail-epipe")
+        let directory = makeTemporaryDirectory("netmon-alerting-sendmail-epipe")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = try self.script("exit 0", in: directory)
         let clock = TestClock(Date())
@@ -66,7 +67,7 @@ struct SendmailFailureTests {
 
     @Test("a sendmail that neither reads nor exits is killed at the attempt timeout: a transient timed-out error")
     func hangs() async throws {
-        let directory = try makeTemporaryDirectory("netmon-alerting-sendmail-hang")
+        let directory = makeTemporaryDirectory("netmon-alerting-sendmail-hang")
         defer { try? FileManager.default.removeItem(at: directory) }
         // exec: the shell becomes sleep, so the kill reaches the process holding the pipe.
         let path = try self.script("exec sleep 60", in: directory)

@@ -8,6 +8,7 @@ import NetmonProtocol
 import NetmonServer
 import ServerAlerting
 import SiteCatalog
+import TestSupport
 import Testing
 
 @testable import Alerting
@@ -145,7 +146,7 @@ struct ServeAlertingTests {
         "loss above threshold for longer than `for` → one signed firing webhook, then one resolved; API lists it; an API silence mutes"
     )
     func endToEnd() async throws {
-        let directory = try makeTemporaryDirectory("netmon-serve-alerting")
+        let directory = makeTemporaryDirectory("netmon-serve-alerting")
         defer { try? FileManager.default.removeItem(at: directory) }
         let webhook = try await TestHTTPServer()
         defer { Task { await webhook.shutdown() } }
@@ -383,7 +384,7 @@ struct ServeAlertingTests {
         "probe health with the batches: a backlog raises ForwardingBacklog after `for` and clears; capture drops raise CaptureDrops; old batches still ingest"
     )
     func probeHealth() async throws {
-        let directory = try makeTemporaryDirectory("netmon-serve-health")
+        let directory = makeTemporaryDirectory("netmon-serve-health")
         defer { try? FileManager.default.removeItem(at: directory) }
         let webhook = try await TestHTTPServer()
         defer { Task { await webhook.shutdown() } }

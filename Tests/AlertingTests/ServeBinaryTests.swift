@@ -14,48 +14,26 @@ struct ServeBinaryTests {
 
     /// A `netmon serve` child logging to a file.
     final class Server: Sendable {
-        let process: Process
-        let logPath: String
+        let child: ChildProcess
         let port: Int
 
         init(_ arguments: [String], directory: URL) throws {
             self.port = try freePort()
-            self.logPath = directory.appendingPathComponent("serve-\(self.port).log").path
-            FileManager.default.createFile(atPath: self.logPath, contents: nil)
-            let log = try FileHandle(forWritingTo: URL(fileURLWithPath: self.logPath))
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: NetmonBinary.path)
-            process.arguments = ["serve", "--listen", "127.0.0.1:\(self.port)"] + arguments
-            process.currentDirectoryURL = directory
-            process.standardOutput = log
-            process.standardError = log
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            self.process = process
+            self.child = try ChildProcess(
+                [NetmonBinary.path, "serve", "--listen", "127.0.0.1:\(self.port)"] + arguments,
+                log: directory.appendingPathComponent("serve-\(self.port).log").path, directory: directory.path)
         }
 
-        var log: String { (try? String(contentsOfFile: self.logPath, encoding: .utf8)) ?? "" }
+        var log: String { self.child.log }
 
         /// Waits until the log says the server listens; false if it exited or `timeout` passed.
         func waitUntilListening(timeout: Double = 30) async -> Bool {
-            let deadline = Date().addingTimeInterval(timeout)
-            while Date() < deadline && self.process.isRunning {
-                if self.log.contains("listening on") { return true }
-                try? await Task.sleep(for: .milliseconds(50))
-            }
-            return self.log.contains("listening on")
+            await self.child.waitForOutput(timeout: .seconds(timeout)) { $0.contains("listening on") }
         }
 
-        func waitForExit(timeout: Double) async -> Int32? {
-            let deadline = Date().addingTimeInterval(timeout)
-            while self.process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-            return self.process.isRunning ? nil : self.process.terminationStatus
-        }
+        func waitForExit(timeout: Double) async -> Int32? { await self.child.waitForExit(timeout: .seconds(timeout)) }
 
-        func kill() async {
-            if self.process.isRunning { Foundation.kill(self.process.processIdentifier, SIGKILL) }
-            _ = await self.waitForExit(timeout: 10)
-        }
+        func kill() async { await self.child.killHard() }
 
         func request(
             _ method: HTTPMethod, _ path: String, token: String, body: [UInt8] = []
@@ -90,7 +68,7 @@ struct ServeBinaryTests {
         "alerts from the real process; the alert store beside the database; SIGTERM stops it cleanly",
         .enabled(if: binaryExists, "the netmon executable is not built (swift build --build-tests builds it)"))
     func alertsFromTheExecutable() async throws {
-        let directory = try makeTemporaryDirectory("netmon-serve-binary")
+        let directory = makeTemporaryDirectory("netmon-serve-binary")
         defer { try? FileManager.default.removeItem(at: directory) }
         let webhook = try await TestHTTPServer()
         defer { Task { await webhook.shutdown() } }
@@ -124,7 +102,7 @@ struct ServeBinaryTests {
             #expect(String(decoding: listed.body, as: UTF8.self).contains("\"LinkLoss\""))
             // Wait for the delivery to be recorded, then stop the process as systemd would.
             try await Task.sleep(for: .milliseconds(500))
-            kill(server.process.processIdentifier, SIGTERM)
+            server.child.signal(SIGTERM)
             #expect(await server.waitForExit(timeout: 20) == 0, "\(server.log)")
         } catch {
             await server.kill()
@@ -143,7 +121,7 @@ struct ServeBinaryTests {
         "a bad --database URL stops serve with the reason and without the password",
         .enabled(if: binaryExists, "the netmon executable is not built (swift build --build-tests builds it)"))
     func databaseErrorsRedactThePassword() async throws {
-        let directory = try makeTemporaryDirectory("netmon-serve-pgurl")
+        let directory = makeTemporaryDirectory("netmon-serve-pgurl")
         defer { try? FileManager.default.removeItem(at: directory) }
         let sites = directory.appendingPathComponent("sites.yaml").path
         try ServeAlertingTests.sitesYAML(webhookURL: "http://127.0.0.1:9/hook").write(
@@ -173,7 +151,7 @@ struct ServeBinaryTests {
         "--no-alerts serves without alerting; an unusable alerting configuration stops serve with the reason",
         .enabled(if: binaryExists, "the netmon executable is not built (swift build --build-tests builds it)"))
     func withoutAlerting() async throws {
-        let directory = try makeTemporaryDirectory("netmon-serve-noalerts")
+        let directory = makeTemporaryDirectory("netmon-serve-noalerts")
         defer { try? FileManager.default.removeItem(at: directory) }
         let sites = directory.appendingPathComponent("sites.yaml").path
         // A webhook secret file that does not exist: sites.yaml is valid, but alerting cannot sign with it.
@@ -203,7 +181,7 @@ struct ServeBinaryTests {
                 .POST, "/api/v1/ingest/rounds", token: "probe-secret-10001-xx",
                 body: try Self.batch(commune: "10001", sequence: 1, lost: 10))
             #expect(ingest.status == 200)
-            kill(server.process.processIdentifier, SIGTERM)
+            server.child.signal(SIGTERM)
             #expect(await server.waitForExit(timeout: 20) == 0, "\(server.log)")
         } catch {
             await server.kill()

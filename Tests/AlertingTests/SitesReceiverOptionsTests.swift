@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Alerting
@@ -31,7 +32,7 @@ struct SitesReceiverOptionsTests {
         "email with ca_file and hello reaches aiosmtpd over verified STARTTLS; sendmail runs; send_resolved: false holds",
         .enabled(if: hasAiosmtpd(), "needs python3 with aiosmtpd and openssl"))
     func receiverOptions() async throws {
-        let directory = try makeTemporaryDirectory("netmon-alerting-sites-options")
+        let directory = makeTemporaryDirectory("netmon-alerting-sites-options")
         defer { try? FileManager.default.removeItem(at: directory) }
         let server = try await SMTPTestServer.start(directory: directory)
         defer { server.process.stop() }

@@ -1,5 +1,6 @@
 import Foundation
 import NetmonProtocol
+import TestSupport
 import Testing
 
 @testable import Alerting
@@ -39,7 +40,7 @@ struct StaleLinkTests {
 
     @Test("a target removed from sites.yaml: its firing LinkLoss resolves at start-up, once, and stays resolved")
     func removedTargetResolves() async throws {
-        let directory = try makeTemporaryDirectory("netmon-alerting-removed-link")
+        let directory = makeTemporaryDirectory("netmon-alerting-removed-link")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("alerts.sqlite").path
         var t = epoch
@@ -81,7 +82,7 @@ struct StaleLinkTests {
 
     @Test("a link that stops reporting while its commune goes on resolves after the staleness window, once")
     func silentLinkResolves() async throws {
-        let directory = try makeTemporaryDirectory("netmon-alerting-stale-link")
+        let directory = makeTemporaryDirectory("netmon-alerting-stale-link")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("alerts.sqlite").path
         let rules = self.rules(["hub", "portal"])
@@ -129,7 +130,7 @@ struct StaleLinkTests {
 
     @Test("rounds and health of unconfigured targets and communes never become alerts")
     func unconfiguredNeverAlerts() async throws {
-        let directory = try makeTemporaryDirectory("netmon-alerting-unconfigured")
+        let directory = makeTemporaryDirectory("netmon-alerting-unconfigured")
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
         let processor = try AlertProcessor(

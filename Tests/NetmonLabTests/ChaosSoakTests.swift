@@ -114,7 +114,9 @@ struct ChaosSoakTests {
                 "--listen", "\(host):\(serverPort)", "--tokens", stateDir + "/tokens", "--public-dashboard",
             ])
             try #require(
-                EndToEndChainTests.waitUntil(30) { EndToEndChainTests.httpStatus(url + "/healthz") == 200 },
+                eventuallyBlocking(timeout: .seconds(30), poll: .milliseconds(500)) {
+                    EndToEndChainTests.httpStatus(url + "/healthz") == 200
+                },
                 "server did not start: \(server?.stderr ?? "")")
         }
         func killServer() {
@@ -232,7 +234,7 @@ struct ChaosSoakTests {
 
         say("\(Int(elapsed())) s: chaos over (\(probeKills) probe kills, \(serverKills) server kills); draining")
         // Settle: everything still pending reaches the server, then the probes stop gracefully.
-        let drained = EndToEndChainTests.waitUntil(120) {
+        let drained = eventuallyBlocking(timeout: .seconds(120), poll: .milliseconds(500)) {
             gateways.allSatisfy { g in
                 (try? EndToEndChainTests.sql(g.database, "SELECT COUNT(*) FROM outbox"))?.first?.first == "0"
             }

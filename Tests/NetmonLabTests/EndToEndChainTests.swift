@@ -83,7 +83,10 @@ struct EndToEndChainTests {
         ]
         var server = try ChildProcess(serveArguments)
         defer { server.stop() }
-        try #require(Self.waitUntil(30) { Self.httpStatus(url + "/healthz") == 200 }, "server: \(server.stderr)")
+        try #require(
+            eventuallyBlocking(timeout: .seconds(30), poll: .milliseconds(500)) {
+                Self.httpStatus(url + "/healthz") == 200
+            }, "server: \(server.stderr)")
 
         // A probe daemon inside each commune's namespace.
         func startProbe(_ code: String) throws -> ChildProcess {
@@ -100,7 +103,7 @@ struct EndToEndChainTests {
         // 1. Link health on the server matches the impairments (three rounds of 15 s each).
         let database = stateDir + "/netmon.sqlite"
         try #require(
-            Self.waitUntil(80) {
+            eventuallyBlocking(timeout: .seconds(80), poll: .milliseconds(500)) {
                 chosen.allSatisfy { commune in
                     (Int(
                         (try? Self.sql(
@@ -176,12 +179,12 @@ struct EndToEndChainTests {
         #expect(upload.stdout.contains("\"accepted\":6000"), "\(upload.stdout.prefix(1000))")
         var zoneCount = -1
         #expect(
-            Self.waitUntil(60) {
+            eventuallyBlocking(timeout: .seconds(60), poll: .milliseconds(500)) {
                 zoneCount = ((try? Self.json(url + "/api/v1/geojson/dead-zones"))?["features"] as? [Any])?.count ?? -1
                 return zoneCount == expectedZones
             }, "server dead zones \(zoneCount), netmon coverage report \(expectedZones)")
         #expect(
-            Self.waitUntil(60) {
+            eventuallyBlocking(timeout: .seconds(60), poll: .milliseconds(500)) {
                 receiver.deliveries.contains {
                     String(decoding: $0.body, as: UTF8.self).contains("Province5GBelowTarget")
                 }
@@ -195,18 +198,24 @@ struct EndToEndChainTests {
             }
         }
         #expect(
-            Self.waitUntil(90) { !notifications(commune: lossy.code, status: "firing").isEmpty },
+            eventuallyBlocking(timeout: .seconds(90), poll: .milliseconds(500)) {
+                !notifications(commune: lossy.code, status: "firing").isEmpty
+            },
             "no firing notification for \(lossy.code); received \(receiver.count): \(receiver.deliveries.map { String(decoding: $0.body, as: UTF8.self) })"
         )
         #expect(
-            Self.waitUntil(30) { !notifications(commune: slow.code, status: "firing").isEmpty },
+            eventuallyBlocking(timeout: .seconds(30), poll: .milliseconds(500)) {
+                !notifications(commune: slow.code, status: "firing").isEmpty
+            },
             "no latency alert for \(slow.code)")
         #expect(notifications(commune: healthy.code, status: "firing").isEmpty)
         for delivery in receiver.deliveries {
             #expect(try Self.verifySignature(delivery, secret: secret), "\(delivery.headers)")
         }
         #expect(
-            Self.waitUntil(30) { Self.mailSubjects(maildir).contains { $0.contains(lossy.name) } },
+            eventuallyBlocking(timeout: .seconds(30), poll: .milliseconds(500)) {
+                Self.mailSubjects(maildir).contains { $0.contains(lossy.name) }
+            },
             "no email naming \(lossy.name): \(Self.mailSubjects(maildir))")
 
         // 3. The server goes away for a while; meanwhile a probe is killed with SIGKILL and restarted.
@@ -221,14 +230,16 @@ struct EndToEndChainTests {
         let restart = Date().timeIntervalSince1970
         server = try ChildProcess(serveArguments)
         try #require(
-            Self.waitUntil(30) { Self.httpStatus(url + "/healthz") == 200 }, "server restart: \(server.stderr)")
+            eventuallyBlocking(timeout: .seconds(30), poll: .milliseconds(500)) {
+                Self.httpStatus(url + "/healthz") == 200
+            }, "server restart: \(server.stderr)")
         // The lossy link heals: its alert resolves, once.
         try Shell.run([
             NetmonBinary.path, "lab", "impair", lossy.code, "--clear", "--lab", lab, "--state-dir", stateDir + "/lab",
         ])
 
         // 4. Every round each gateway stored reaches the server exactly once, with the same figures, no gaps.
-        let drained = Self.waitUntil(90) {
+        let drained = eventuallyBlocking(timeout: .seconds(90), poll: .milliseconds(500)) {
             chosen.allSatisfy { commune in
                 let pending = try? Self.sql("\(stateDir)/probe-\(commune.code).sqlite", "SELECT COUNT(*) FROM outbox")
                 return pending?.first?.first == "0"
@@ -265,7 +276,9 @@ struct EndToEndChainTests {
 
         // The resolution arrives once, and the restart re-sent no firing notification.
         #expect(
-            Self.waitUntil(90) { !notifications(commune: lossy.code, status: "resolved").isEmpty },
+            eventuallyBlocking(timeout: .seconds(90), poll: .milliseconds(500)) {
+                !notifications(commune: lossy.code, status: "resolved").isEmpty
+            },
             "no resolved notification for \(lossy.code)")
         // Per group, no notification repeats the one before it (the restart re-sent nothing: repeat_interval is 4 h),
         // and every link alert that fired for the lossy commune is later sent as resolved (the restart forgot nothing).
@@ -290,7 +303,7 @@ struct EndToEndChainTests {
             }
             return (fired, resolved)
         }
-        let settled = Self.waitUntil(75) {
+        let settled = eventuallyBlocking(timeout: .seconds(75), poll: .milliseconds(500)) {
             let (f, r) = lossyAlerts(); return !f.isEmpty && f.isSubset(of: r)
         }
         #expect(settled, "fired \(lossyAlerts().fired), resolved \(lossyAlerts().resolved)")
@@ -316,15 +329,6 @@ struct EndToEndChainTests {
     }
 
     // MARK: - Helpers
-
-    static func waitUntil(_ seconds: Double, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(500_000)
-        }
-        return condition()
-    }
 
     static func httpStatus(_ url: String) -> Int {
         let output = try? Shell.run(

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NetmonLab
 import NetmonProtocol
 import TestSupport
 import Testing
@@ -298,25 +299,13 @@ struct FuzzRequest {
     }
 }
 
-/// SplitMix64: small, fast and the same on every platform, so a seed replays exactly.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Makes requests: mostly well-formed with hostile values, some mutated at the byte level.
 struct FuzzGenerator {
     var rng: SplitMix64
     let secrets: [String: String]
 
     init(seed: UInt64, secrets: [String: String]) {
-        self.rng = SplitMix64(state: seed)
+        self.rng = SplitMix64(seed: seed)
         self.secrets = secrets
     }
 

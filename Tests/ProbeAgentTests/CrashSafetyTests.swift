@@ -35,7 +35,7 @@ struct CrashSafetyTests {
             var kills = 0
             var inFlightKills = 0
             for cycle in 0..<8 {
-                let daemon = try DaemonProcess(
+                let daemon = try ChildProcess.probe(
                     arguments: arguments, logPath: directory.appendingPathComponent("run\(cycle).log").path)
                 if cycle.isMultiple(of: 2) {
                     // Kill at a random moment: probing, writing or sending.
@@ -52,7 +52,7 @@ struct CrashSafetyTests {
             }
             #expect(kills == 8)
             // A last run, stopped gracefully: it flushes its step and drains the outbox.
-            let last = try DaemonProcess(
+            let last = try ChildProcess.probe(
                 arguments: arguments, logPath: directory.appendingPathComponent("last.log").path)
             try await Task.sleep(for: .seconds(3))
             last.signal(SIGTERM)

@@ -20,7 +20,7 @@ struct DaemonTests {
     @Test("--once probes every target once and prints the round")
     func once() async throws {
         try SitesFile.write(SitesFile.yaml(targets: loopbackTargets(3)), to: sitesURL)
-        let daemon = try DaemonProcess(
+        let daemon = try ChildProcess.probe(
             arguments: ["--config", sitesURL.path, "--site", "12345", "--once", "--json"],
             logPath: directory.appendingPathComponent("once.log").path)
         let status = await daemon.waitForExit(timeout: .seconds(30))
@@ -37,12 +37,12 @@ struct DaemonTests {
         try SitesFile.write(
             SitesFile.yaml(targets: loopbackTargets(1)).replacingOccurrences(of: "step: 1s", with: "step: soon"),
             to: sitesURL)
-        let daemon = try DaemonProcess(
+        let daemon = try ChildProcess.probe(
             arguments: ["--config", sitesURL.path, "--site", "12345", "--database", database],
             logPath: directory.appendingPathComponent("invalid.log").path)
         #expect(await daemon.waitForExit(timeout: .seconds(20)) == 2)
         #expect(daemon.log.contains("\(sitesURL.lastPathComponent):8:"), "\(daemon.log)")
-        let unknown = try DaemonProcess(
+        let unknown = try ChildProcess.probe(
             arguments: [
                 "--config", sitesURL.path.replacingOccurrences(of: "sites.yaml", with: "none.yaml"), "--site", "99999",
             ],
@@ -56,7 +56,7 @@ struct DaemonTests {
         try SitesFile.write(
             SitesFile.yaml(targets: loopbackTargets(2), probes: 8, step: "2s", timeout: "300ms", interval: "150ms"),
             to: sitesURL)
-        let daemon = try DaemonProcess(
+        let daemon = try ChildProcess.probe(
             arguments: [
                 "--config", sitesURL.path, "--site", "12345", "--database", database, "--metrics", "127.0.0.1:0",
             ],
@@ -83,7 +83,7 @@ struct DaemonTests {
     @Test("SIGHUP reloads a valid file and refuses an invalid one with the check message")
     func reload() async throws {
         try SitesFile.write(SitesFile.yaml(targets: loopbackTargets(1)), to: sitesURL)
-        let daemon = try DaemonProcess(
+        let daemon = try ChildProcess.probe(
             arguments: [
                 "--config", sitesURL.path, "--site", "12345", "--database", database, "--metrics", "127.0.0.1:0",
             ],

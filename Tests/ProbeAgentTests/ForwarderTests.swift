@@ -1,5 +1,6 @@
 import Foundation
 import NetmonProtocol
+import TestSupport
 import Testing
 
 @testable import ProbeAgent

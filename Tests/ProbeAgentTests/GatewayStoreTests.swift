@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import NetmonProtocol
+import TestSupport
 import Testing
 
 @testable import ProbeAgent

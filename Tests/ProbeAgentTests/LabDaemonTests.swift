@@ -96,7 +96,7 @@ struct LabDaemonTests {
                 "--impair", "\(Self.code)=\(Int(Self.delayMs))ms",
             ])
         }
-        var daemon: DaemonProcess?
+        var daemon: ChildProcess?
         var receiver: ChildProcess?
         do {
             // Nothing leaves: the gateway's only routes are its link and the data-centre subnet.
@@ -112,7 +112,7 @@ struct LabDaemonTests {
             try #require(ready, "the receiver did not start: \(ingest.stderr)")
 
             let logPath = directory.appendingPathComponent("probe.log").path
-            let probe = try DaemonProcess(
+            let probe = try ChildProcess.probe(
                 arguments: [
                     "--config", sitesPath, "--site", Self.code, "--database",
                     directory.appendingPathComponent("probe.sqlite").path, "--server", "http://10.33.0.20:8080",

@@ -6,6 +6,7 @@ import MeasurementStore
 import NetmonProtocol
 import NetmonServer
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import ProbeAgent

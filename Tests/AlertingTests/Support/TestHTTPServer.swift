@@ -145,10 +145,3 @@ func makeSelfSignedCertificate(in directory: URL) throws {
     try openssl.run()
     openssl.waitUntilExit()
 }
-
-/// A unique temporary directory, removed by the caller.
-func makeTemporaryDirectory(_ prefix: String) throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
