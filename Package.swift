@@ -95,7 +95,15 @@ let package = Package(
             swiftSettings: strict
         ),
         // Network namespaces, veth, nftables and the user-space delay responder.
-        .target(name: "NetmonLab", dependencies: ["NetMonitor", "CNetShims", "SiteCatalog"], swiftSettings: strict),
+        .target(
+            name: "NetmonLab",
+            dependencies: [
+                "NetMonitor", "CNetShims", "SiteCatalog",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
         // The gateway daemon as Services: round scheduler, SQLite store + outbox, forwarder, /metrics.
         .target(
             name: "ProbeAgent",
@@ -196,7 +204,7 @@ let package = Package(
         .testTarget(
             name: "ProbeAgentTests",
             dependencies: [
-                "ProbeAgent", "TestSupport", "NetmonServer", "MeasurementStore",
+                "ProbeAgent", "TestSupport", "NetmonServer", "MeasurementStore", "NetmonLab",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -209,7 +217,7 @@ let package = Package(
             name: "AlertingTests",
             dependencies: [
                 "Alerting", "NetmonProtocol", "TestSupport", "ServerAlerting", "NetmonServer", "MeasurementStore",
-                "SiteCatalog",
+                "SiteCatalog", "NetmonLab",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

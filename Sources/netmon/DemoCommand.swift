@@ -72,10 +72,12 @@ extension Netmon {
             demoSay("netmon demo — state in \(stateDir)")
 
             // The webhook receiver and the demo's copy of sites.yaml.
-            let receiver = try LabWebhookReceiver(logPath: stateDir + "/webhook.jsonl") { delivery in
-                let line = String(decoding: delivery.body, as: UTF8.self).replacingOccurrences(of: "\n", with: " ")
-                demoSay("webhook: received \(delivery.body.count) bytes: \(line.prefix(160))")
-            }
+            let receiver = try await LabHTTPReceiver(
+                logPath: stateDir + "/webhook.jsonl",
+                onAccept: { delivery in
+                    let line = String(decoding: delivery.body, as: UTF8.self).replacingOccurrences(of: "\n", with: " ")
+                    demoSay("webhook: received \(delivery.body.count) bytes: \(line.prefix(160))")
+                })
             let demoConfig = stateDir + "/sites.yaml"
             let rendered = try DemoSitesFile.render(
                 source: source, config: sites, webhookURL: receiver.url, webhookSecret: DemoSitesFile.randomSecret())
@@ -97,7 +99,6 @@ extension Netmon {
                     let removal = lab.down()
                     demoSay("lab removed: \(removal.namespaces.count) namespaces, \(removal.processes.count) processes")
                 }
-                receiver.stop()
             }
             do {
                 // The lab (root only).
@@ -215,9 +216,11 @@ extension Netmon {
             } catch {
                 FileHandle.standardError.write(Data("netmon demo: \(error)\n".utf8))
                 teardown()
+                await receiver.shutdown()
                 throw ExitCode(1)
             }
             teardown()
+            await receiver.shutdown()
             demoSay("demo stopped; webhook notifications received: \(receiver.count)")
         }
 
@@ -283,7 +286,7 @@ extension Netmon {
         }
 
         /// Waits for SIGINT/SIGTERM or the duration, reporting children that exit.
-        static func waitForStop(duration: Double?, children: DemoChildren, receiver: LabWebhookReceiver) async throws {
+        static func waitForStop(duration: Double?, children: DemoChildren, receiver: LabHTTPReceiver) async throws {
             let stop = DemoStopSignal.shared
             let start = Date()
             var reported: Set<String> = []

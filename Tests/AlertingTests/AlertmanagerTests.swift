@@ -1,4 +1,5 @@
 import Foundation
+import NetmonLab
 import NetmonProtocol
 import TestSupport
 import Testing
@@ -55,7 +56,7 @@ struct AlertmanagerTests {
     func pushAndWebhook() async throws {
         let directory = makeTemporaryDirectory("netmon-alerting-am")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let receiver = try await TestHTTPServer()
+        let receiver = try await LabHTTPReceiver()
         defer { Task { await receiver.shutdown() } }
         let (process, port) = try await startAlertmanager(directory: directory, webhookURL: receiver.url)
         defer { process.stop(grace: 0) }
@@ -119,7 +120,7 @@ struct AlertmanagerTests {
     func resender() async throws {
         let directory = makeTemporaryDirectory("netmon-alerting-am2")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let receiver = try await TestHTTPServer()
+        let receiver = try await LabHTTPReceiver()
         defer { Task { await receiver.shutdown() } }
         let (process, port) = try await startAlertmanager(directory: directory, webhookURL: receiver.url)
         defer { process.stop(grace: 0) }

@@ -1,4 +1,5 @@
 import Foundation
+import NetmonLab
 import TestSupport
 import Testing
 
@@ -60,7 +61,7 @@ struct ConfigurationTests {
     func endToEnd() async throws {
         let directory = makeTemporaryDirectory("netmon-alerting-config")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let server = try await TestHTTPServer()
+        let server = try await LabHTTPReceiver()
         let secret = "whsec_bmV0bW9uLXRlc3Qtc2VjcmV0LTAxMjM0NTY3ODlhYg=="
         let secretFile = directory.appendingPathComponent("webhook.secret")
         try (secret + "\n").write(to: secretFile, atomically: true, encoding: .utf8)

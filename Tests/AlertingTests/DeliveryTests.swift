@@ -1,5 +1,6 @@
 import Foundation
 import NIOSSL
+import NetmonLab
 import TestSupport
 import Testing
 
@@ -71,7 +72,7 @@ struct DeliveryTests {
     func flakyReceiver() async throws {
         let directory = makeTemporaryDirectory("netmon-alerting-delivery")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let server = try await TestHTTPServer(script: [
+        let server = try await LabHTTPReceiver(script: [
             .close, .hang, .status(503, retryAfter: "1"), .status(500, retryAfter: nil), .status(429, retryAfter: "0"),
             .close, .hang, .status(503, retryAfter: "1"),
         ])
@@ -118,7 +119,7 @@ struct DeliveryTests {
     func deadLetters() async throws {
         let directory = makeTemporaryDirectory("netmon-alerting-dead")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let server = try await TestHTTPServer(script: [.redirect("/elsewhere"), .status(400, retryAfter: nil)])
+        let server = try await LabHTTPReceiver(script: [.redirect("/elsewhere"), .status(400, retryAfter: nil)])
         let clock = TestClock(Date())
         let store = try AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
         let sender = try WebhookSender(url: server.url, format: .alertmanager)
@@ -132,7 +133,7 @@ struct DeliveryTests {
         try await worker.deliverDue()
         #expect(try store.deadLetterCount() == 2)
         #expect(server.accepted.isEmpty)
-        #expect(server.state.withLock { $0.attempts } == 2)  // the redirect target was never requested
+        #expect(server.attempts == 2)  // the redirect target was never requested
         await server.shutdown()
 
         // A receiver that is down for 24 h: retried with growing delays, then dead-lettered.
@@ -156,7 +157,7 @@ struct DeliveryTests {
         let directory = makeTemporaryDirectory("netmon-alerting-crash")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("alerts.sqlite").path
-        let server = try await TestHTTPServer()
+        let server = try await LabHTTPReceiver()
         let batch = self.notifications(5)
         do {
             let store = try AlertStore(path: path)
@@ -182,7 +183,7 @@ struct DeliveryTests {
     func serviceLoop() async throws {
         let directory = makeTemporaryDirectory("netmon-alerting-service")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let server = try await TestHTTPServer(script: [.status(503, retryAfter: "0")])
+        let server = try await LabHTTPReceiver(script: [.status(503, retryAfter: "0")])
         let store = try AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
         let worker = DeliveryWorker(
             store: store, senders: ["hook": try WebhookSender(url: server.url)],
@@ -206,14 +207,13 @@ struct DeliveryTests {
     func httpsWebhook() async throws {
         let directory = makeTemporaryDirectory("netmon-alerting-https")
         defer { try? FileManager.default.removeItem(at: directory) }
-        try makeSelfSignedCertificate(in: directory)
+        try SelfSignedCertificate.write(in: directory)
         let certificate = directory.appendingPathComponent("cert.pem").path
-        let tls = try NIOSSLContext(
-            configuration: .makeServerConfiguration(
-                certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
-                privateKey: .privateKey(
-                    try NIOSSLPrivateKey(file: directory.appendingPathComponent("key.pem").path, format: .pem))))
-        let server = try await TestHTTPServer(tls: tls)
+        let tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+            privateKey: .privateKey(
+                try NIOSSLPrivateKey(file: directory.appendingPathComponent("key.pem").path, format: .pem)))
+        let server = try await LabHTTPReceiver(tls: tls)
         let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
         let notification = self.notifications(1)[0]
         let trusted = try WebhookSender(url: server.url, secret: secret, client: HTTPClient(caFile: certificate))

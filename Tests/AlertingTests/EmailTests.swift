@@ -27,7 +27,7 @@ struct SMTPTestServer {
     var outbox: URL { self.directory.appendingPathComponent("out") }
 
     static func start(directory: URL, extra: [String] = []) async throws -> SMTPTestServer {
-        try makeSelfSignedCertificate(in: directory)
+        try SelfSignedCertificate.write(in: directory)
         try FileManager.default.createDirectory(
             at: directory.appendingPathComponent("out"), withIntermediateDirectories: true)
         for _ in 0..<5 {

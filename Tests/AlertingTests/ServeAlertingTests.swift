@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import MeasurementStore
 import NIOCore
+import NetmonLab
 import NetmonProtocol
 import NetmonServer
 import ServerAlerting
@@ -83,11 +84,15 @@ struct ServeAlertingTests {
             boundariesPath: nil, rateLimit: RateLimit(requestsPerSecond: 1000, burst: 1000))
     }
 
+    /// The time a round's start is counted from: fixed for the run, so the same sequence always gives the same
+    /// round (sending it again is a duplicate, never a conflict), whichever second the test sends it in.
+    static let anchor = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+
     /// Posts one round of `commune` (`lost` of 20 probes lost) and returns the ingest reply's counts.
     static func post(
         _ client: any TestClientProtocol, commune: String, sequence: Int64, lost: Int
     ) async throws -> (accepted: Int, duplicates: Int) {
-        let start = Date().addingTimeInterval(-3600 + Double(sequence) * 60)
+        let start = Self.anchor.addingTimeInterval(-3600 + Double(sequence) * 60)
         let round = ProbeRound(
             probeID: "probe-\(commune)", sequence: sequence, commune: commune, target: "hub", address: "10.33.0.1",
             kind: "icmp", start: start, stepSeconds: 60, sent: 20, received: 20 - lost,
@@ -122,7 +127,7 @@ struct ServeAlertingTests {
     }
 
     /// The netmon webhook bodies received so far, decoded, with their requests.
-    static func notifications(_ webhook: TestHTTPServer) throws -> [(TestHTTPServer.Request, NetmonWebhookPayload)] {
+    static func notifications(_ webhook: LabHTTPReceiver) throws -> [(LabHTTPReceiver.Request, NetmonWebhookPayload)] {
         try webhook.accepted.map { ($0, try JSONDecoder().decode(NetmonWebhookPayload.self, from: Data($0.body))) }
     }
 
@@ -148,7 +153,7 @@ struct ServeAlertingTests {
     func endToEnd() async throws {
         let directory = makeTemporaryDirectory("netmon-serve-alerting")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let webhook = try await TestHTTPServer()
+        let webhook = try await LabHTTPReceiver()
         defer { Task { await webhook.shutdown() } }
         let sitesPath = directory.appendingPathComponent("sites.yaml").path
         try Self.sitesYAML(webhookURL: webhook.url).write(toFile: sitesPath, atomically: true, encoding: .utf8)
@@ -366,7 +371,7 @@ struct ServeAlertingTests {
     static func post(
         _ client: any TestClientProtocol, commune: String, sequence: Int64, health: String
     ) async throws -> (status: HTTPResponse.Status, text: String) {
-        let start = Date().addingTimeInterval(-3600 + Double(sequence) * 60)
+        let start = Self.anchor.addingTimeInterval(-3600 + Double(sequence) * 60)
         let round = ProbeRound(
             probeID: "probe-\(commune)", sequence: sequence, commune: commune, target: "hub", address: "10.33.0.1",
             kind: "icmp", start: start, stepSeconds: 60, sent: 20, received: 20,
@@ -386,7 +391,7 @@ struct ServeAlertingTests {
     func probeHealth() async throws {
         let directory = makeTemporaryDirectory("netmon-serve-health")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let webhook = try await TestHTTPServer()
+        let webhook = try await LabHTTPReceiver()
         defer { Task { await webhook.shutdown() } }
         let sitesPath = directory.appendingPathComponent("sites.yaml").path
         try Self.sitesYAML(webhookURL: webhook.url).write(toFile: sitesPath, atomically: true, encoding: .utf8)

@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+import NetmonLab
 import NetmonProtocol
 import TestSupport
 import Testing
@@ -70,7 +71,7 @@ struct ServeBinaryTests {
     func alertsFromTheExecutable() async throws {
         let directory = makeTemporaryDirectory("netmon-serve-binary")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let webhook = try await TestHTTPServer()
+        let webhook = try await LabHTTPReceiver()
         defer { Task { await webhook.shutdown() } }
         let sites = directory.appendingPathComponent("sites.yaml").path
         try ServeAlertingTests.sitesYAML(webhookURL: webhook.url).write(

@@ -63,7 +63,7 @@ struct ChaosSoakTests {
     }
 
     @Test("every numbered round reaches the server exactly once through kills, an outage, a wipe and a clock step")
-    func soak() throws {
+    func soak() async throws {
         let environment = ProcessInfo.processInfo.environment
         let chaosSeconds = Double(environment["NETMON_SOAK_SECONDS"] ?? "") ?? 150
         let seed = UInt64(environment["NETMON_SOAK_SEED"] ?? "") ?? UInt64.random(in: 1...999_999)
@@ -78,7 +78,7 @@ struct ChaosSoakTests {
         let chosen = Array(sites.communes.filter { $0.targets == nil }.prefix(4))
         try #require(chosen.count == 4)
 
-        let receiver = try LabWebhookReceiver(logPath: stateDir + "/webhook.jsonl")
+        let receiver = try await LabHTTPReceiver(logPath: stateDir + "/webhook.jsonl")
         defer { receiver.stop() }
         let config = stateDir + "/sites.yaml"
         try DemoSitesFile.render(
@@ -108,13 +108,13 @@ struct ChaosSoakTests {
         let serverDatabase = stateDir + "/netmon.sqlite"
         var serverLogs: [String] = []
         var server: ChildProcess?
-        func startServer() throws {
+        func startServer() async throws {
             server = try ChildProcess([
                 NetmonBinary.path, "serve", "--config", config, "--database", "sqlite:\(serverDatabase)",
                 "--listen", "\(host):\(serverPort)", "--tokens", stateDir + "/tokens", "--public-dashboard",
             ])
             try #require(
-                eventuallyBlocking(timeout: .seconds(30), poll: .milliseconds(500)) {
+                await eventually(timeout: .seconds(30), poll: .milliseconds(500)) {
                     EndToEndChainTests.httpStatus(url + "/healthz") == 200
                 },
                 "server did not start: \(server?.stderr ?? "")")
@@ -132,7 +132,7 @@ struct ChaosSoakTests {
                 serverLogs.append(s.stderr)
             }
         }
-        try startServer()
+        try await startServer()
 
         let gateways = chosen.map {
             Gateway(code: $0.code, probeID: $0.probeID, database: "\(stateDir)/probe-\($0.code).sqlite")
@@ -210,7 +210,7 @@ struct ChaosSoakTests {
                     }
                     try startProbe(wiped)
                     usleep(20_000_000)
-                    try startServer()
+                    try await startServer()
                 }
                 continue
             }
@@ -219,7 +219,7 @@ struct ChaosSoakTests {
                     killServer()
                     serverKills += 1
                     usleep(UInt32.random(in: 0...3_000_000, using: &random))
-                    try startServer()
+                    try await startServer()
                 } else {
                     let victim = gateways[Int.random(in: 0..<gateways.count, using: &random)]
                     killProbe(victim)
@@ -234,7 +234,7 @@ struct ChaosSoakTests {
 
         say("\(Int(elapsed())) s: chaos over (\(probeKills) probe kills, \(serverKills) server kills); draining")
         // Settle: everything still pending reaches the server, then the probes stop gracefully.
-        let drained = eventuallyBlocking(timeout: .seconds(120), poll: .milliseconds(500)) {
+        let drained = await eventually(timeout: .seconds(120), poll: .milliseconds(500)) {
             gateways.allSatisfy { g in
                 (try? EndToEndChainTests.sql(g.database, "SELECT COUNT(*) FROM outbox"))?.first?.first == "0"
             }
@@ -306,7 +306,7 @@ struct ChaosSoakTests {
         var resends = 0
         var lastByGroup: [String: String] = [:]
         var repeatedStates = 0
-        for delivery in receiver.deliveries {
+        for delivery in receiver.accepted {
             let id = delivery.headers["webhook-id"] ?? ""
             if let seen = bodyByID[id] {
                 #expect(seen == delivery.body, "webhook id \(id) re-sent with another body")

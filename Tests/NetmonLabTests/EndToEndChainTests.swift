@@ -23,7 +23,7 @@ struct EndToEndChainTests {
     static let lossRatio = 0.20
 
     @Test("probe → store and forward → server → GeoJSON → webhook and email, through a server outage and a SIGKILL")
-    func wholeChain() throws {
+    func wholeChain() async throws {
         let stateDir = LabFixtures.stateRoot()
         defer { try? FileManager.default.removeItem(atPath: stateDir) }
         let sites = try SitesConfig.load(path: DemoEndToEndTests.repositorySitesYAML)
@@ -34,7 +34,7 @@ struct EndToEndChainTests {
         let (healthy, slow, lossy) = (chosen[0], chosen[1], chosen[2])
 
         // Receivers: a webhook receiver and a real SMTP server writing a Maildir.
-        let receiver = try LabWebhookReceiver(logPath: stateDir + "/webhook.jsonl")
+        let receiver = try await LabHTTPReceiver(logPath: stateDir + "/webhook.jsonl")
         defer { receiver.stop() }
         let smtpPort = try freePort()
         let maildir = stateDir + "/maildir"
@@ -84,7 +84,7 @@ struct EndToEndChainTests {
         var server = try ChildProcess(serveArguments)
         defer { server.stop() }
         try #require(
-            eventuallyBlocking(timeout: .seconds(30), poll: .milliseconds(500)) {
+            await eventually(timeout: .seconds(30), poll: .milliseconds(500)) {
                 Self.httpStatus(url + "/healthz") == 200
             }, "server: \(server.stderr)")
 
@@ -103,7 +103,7 @@ struct EndToEndChainTests {
         // 1. Link health on the server matches the impairments (three rounds of 15 s each).
         let database = stateDir + "/netmon.sqlite"
         try #require(
-            eventuallyBlocking(timeout: .seconds(80), poll: .milliseconds(500)) {
+            await eventually(timeout: .seconds(80), poll: .milliseconds(500)) {
                 chosen.allSatisfy { commune in
                     (Int(
                         (try? Self.sql(
@@ -179,41 +179,41 @@ struct EndToEndChainTests {
         #expect(upload.stdout.contains("\"accepted\":6000"), "\(upload.stdout.prefix(1000))")
         var zoneCount = -1
         #expect(
-            eventuallyBlocking(timeout: .seconds(60), poll: .milliseconds(500)) {
+            await eventually(timeout: .seconds(60), poll: .milliseconds(500)) {
                 zoneCount = ((try? Self.json(url + "/api/v1/geojson/dead-zones"))?["features"] as? [Any])?.count ?? -1
                 return zoneCount == expectedZones
             }, "server dead zones \(zoneCount), netmon coverage report \(expectedZones)")
         #expect(
-            eventuallyBlocking(timeout: .seconds(60), poll: .milliseconds(500)) {
-                receiver.deliveries.contains {
+            await eventually(timeout: .seconds(60), poll: .milliseconds(500)) {
+                receiver.accepted.contains {
                     String(decoding: $0.body, as: UTF8.self).contains("Province5GBelowTarget")
                 }
             }, "no Province5GBelowTarget alert")
 
         // 2. Alerts: the lossy commune's loss alert reaches the webhook (signed) and, being critical, the mailbox.
-        func notifications(commune code: String, status: String) -> [LabWebhookDelivery] {
-            receiver.deliveries.filter { delivery in
+        func notifications(commune code: String, status: String) -> [LabHTTPReceiver.Request] {
+            receiver.accepted.filter { delivery in
                 let text = String(decoding: delivery.body, as: UTF8.self)
                 return text.contains("\"\(code)\"") && text.contains("\"status\":\"\(status)\"")
             }
         }
         #expect(
-            eventuallyBlocking(timeout: .seconds(90), poll: .milliseconds(500)) {
+            await eventually(timeout: .seconds(90), poll: .milliseconds(500)) {
                 !notifications(commune: lossy.code, status: "firing").isEmpty
             },
-            "no firing notification for \(lossy.code); received \(receiver.count): \(receiver.deliveries.map { String(decoding: $0.body, as: UTF8.self) })"
+            "no firing notification for \(lossy.code); received \(receiver.count): \(receiver.accepted.map { String(decoding: $0.body, as: UTF8.self) })"
         )
         #expect(
-            eventuallyBlocking(timeout: .seconds(30), poll: .milliseconds(500)) {
+            await eventually(timeout: .seconds(30), poll: .milliseconds(500)) {
                 !notifications(commune: slow.code, status: "firing").isEmpty
             },
             "no latency alert for \(slow.code)")
         #expect(notifications(commune: healthy.code, status: "firing").isEmpty)
-        for delivery in receiver.deliveries {
+        for delivery in receiver.accepted {
             #expect(try Self.verifySignature(delivery, secret: secret), "\(delivery.headers)")
         }
         #expect(
-            eventuallyBlocking(timeout: .seconds(30), poll: .milliseconds(500)) {
+            await eventually(timeout: .seconds(30), poll: .milliseconds(500)) {
                 Self.mailSubjects(maildir).contains { $0.contains(lossy.name) }
             },
             "no email naming \(lossy.name): \(Self.mailSubjects(maildir))")
@@ -230,7 +230,7 @@ struct EndToEndChainTests {
         let restart = Date().timeIntervalSince1970
         server = try ChildProcess(serveArguments)
         try #require(
-            eventuallyBlocking(timeout: .seconds(30), poll: .milliseconds(500)) {
+            await eventually(timeout: .seconds(30), poll: .milliseconds(500)) {
                 Self.httpStatus(url + "/healthz") == 200
             }, "server restart: \(server.stderr)")
         // The lossy link heals: its alert resolves, once.
@@ -239,7 +239,7 @@ struct EndToEndChainTests {
         ])
 
         // 4. Every round each gateway stored reaches the server exactly once, with the same figures, no gaps.
-        let drained = eventuallyBlocking(timeout: .seconds(90), poll: .milliseconds(500)) {
+        let drained = await eventually(timeout: .seconds(90), poll: .milliseconds(500)) {
             chosen.allSatisfy { commune in
                 let pending = try? Self.sql("\(stateDir)/probe-\(commune.code).sqlite", "SELECT COUNT(*) FROM outbox")
                 return pending?.first?.first == "0"
@@ -276,7 +276,7 @@ struct EndToEndChainTests {
 
         // The resolution arrives once, and the restart re-sent no firing notification.
         #expect(
-            eventuallyBlocking(timeout: .seconds(90), poll: .milliseconds(500)) {
+            await eventually(timeout: .seconds(90), poll: .milliseconds(500)) {
                 !notifications(commune: lossy.code, status: "resolved").isEmpty
             },
             "no resolved notification for \(lossy.code)")
@@ -285,7 +285,7 @@ struct EndToEndChainTests {
         func lossyAlerts() -> (fired: Set<String>, resolved: Set<String>) {
             var fired: Set<String> = []
             var resolved: Set<String> = []
-            for delivery in receiver.deliveries {
+            for delivery in receiver.accepted {
                 let object = try? JSONSerialization.jsonObject(with: Data(delivery.body)) as? [String: Any]
                 let alerts = ((object?["data"] as? [String: Any])?["alerts"] as? [[String: Any]]) ?? []
                 for alert in alerts {
@@ -303,12 +303,12 @@ struct EndToEndChainTests {
             }
             return (fired, resolved)
         }
-        let settled = eventuallyBlocking(timeout: .seconds(75), poll: .milliseconds(500)) {
+        let settled = await eventually(timeout: .seconds(75), poll: .milliseconds(500)) {
             let (f, r) = lossyAlerts(); return !f.isEmpty && f.isSubset(of: r)
         }
         #expect(settled, "fired \(lossyAlerts().fired), resolved \(lossyAlerts().resolved)")
         var lastByGroup: [String: String] = [:]
-        for delivery in receiver.deliveries {
+        for delivery in receiver.accepted {
             guard let object = try? JSONSerialization.jsonObject(with: Data(delivery.body)) as? [String: Any],
                 let data = object["data"] as? [String: Any], let group = data["groupKey"] as? String,
                 let alerts = data["alerts"] as? [[String: Any]]
@@ -363,7 +363,7 @@ struct EndToEndChainTests {
     }
 
     /// Standard Webhooks: `v1,` + base64(HMAC-SHA256(key, id.timestamp.body)), key = base64 after `whsec_`.
-    static func verifySignature(_ delivery: LabWebhookDelivery, secret: String) throws -> Bool {
+    static func verifySignature(_ delivery: LabHTTPReceiver.Request, secret: String) throws -> Bool {
         guard let id = delivery.headers["webhook-id"], let timestamp = delivery.headers["webhook-timestamp"],
             let signature = delivery.headers["webhook-signature"]
         else { return false }

@@ -23,7 +23,7 @@ struct CrashSafetyTests {
         // The receiver records a batch, then waits before answering: kills land between "stored by the server"
         // and "acknowledged at the gateway", the case that produces repeats.
         let receiver = IngestReceiver(token: "crash-test-token", responseDelay: .milliseconds(300))
-        try await withRunningService(receiver.makeApplication()) {
+        try await receiver.serving {
             #expect(await eventually { receiver.port != nil })
             let receiverPort = try #require(receiver.port)
             let arguments = [

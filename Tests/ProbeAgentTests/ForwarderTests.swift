@@ -28,7 +28,7 @@ struct ForwarderTests {
         try await record(230, into: store)
         let receiver = IngestReceiver(token: "s3cret-token")
         receiver.failNext(3)
-        try await withRunningService(receiver.makeApplication()) {
+        try await receiver.serving {
             #expect(await eventually { receiver.port != nil })
             let url = URL(string: "http://127.0.0.1:\((try #require(receiver.port)))")!
             let configuration = ForwarderConfiguration(
@@ -69,7 +69,7 @@ struct ForwarderTests {
         let store = try makeStore()
         try await record(10, into: store)
         let receiver = IngestReceiver(token: "right")
-        try await withRunningService(receiver.makeApplication()) {
+        try await receiver.serving {
             #expect(await eventually { receiver.port != nil })
             let configuration = ForwarderConfiguration(
                 serverURL: URL(string: "http://127.0.0.1:\((try #require(receiver.port)))")!, token: "wrong",
@@ -89,7 +89,7 @@ struct ForwarderTests {
         try await record(40, into: store)
         // Find a free port, then leave it closed: the server is "down".
         let probe = IngestReceiver(token: "t")
-        try await withRunningService(probe.makeApplication()) { #expect(await eventually { probe.port != nil }) }
+        try await probe.serving { #expect(await eventually { probe.port != nil }) }
         let port = try #require(probe.port)
         let configuration = ForwarderConfiguration(
             serverURL: URL(string: "http://127.0.0.1:\(port)")!, token: "t", batchSize: 16,
@@ -102,7 +102,7 @@ struct ForwarderTests {
                 await eventually { metrics.render().contains("netmon_forward_failures_total{commune=\"12345\"} 2") })
             #expect(try await store.pendingCount() == 40)
             let receiver = IngestReceiver(token: "t")
-            try await withRunningService(receiver.makeApplication(port: port)) {
+            try await receiver.serving(port: port) {
                 #expect(await eventually { receiver.snapshot.accepted.count == 40 })
                 #expect(receiver.snapshot.accepted == Array(1...40))
             }
@@ -112,25 +112,15 @@ struct ForwarderTests {
 
     @Test(
         "over HTTPS the forwarder trusts the given CA file, and refuses an unknown certificate",
-        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"), "openssl is not installed"))
+        .enabled(if: SelfSignedCertificate.isAvailable, "openssl is not installed"))
     func https() async throws {
         let certificate = directory.appendingPathComponent("cert.pem").path
         let key = directory.appendingPathComponent("key.pem").path
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        openssl.arguments = [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "1",
-            "-subj", "/CN=netmon-test", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-        ]
-        openssl.standardError = FileHandle.nullDevice
-        openssl.standardOutput = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
-        try #require(openssl.terminationStatus == 0)
+        try SelfSignedCertificate.write(certificate: certificate, key: key)
         let store = try makeStore()
         try await record(30, into: store)
         let receiver = IngestReceiver(token: "tls-token")
-        try await withRunningService(try receiver.makeTLSApplication(certificateFile: certificate, keyFile: key)) {
+        try await receiver.serving(certificateFile: certificate, keyFile: key) {
             #expect(await eventually { receiver.port != nil })
             let url = URL(string: "https://127.0.0.1:\((try #require(receiver.port)))")!
             // Without the CA file the self-signed certificate is refused and nothing leaves the outbox.

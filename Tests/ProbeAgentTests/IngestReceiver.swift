@@ -1,14 +1,12 @@
 import Foundation
-import Hummingbird
-import HummingbirdCore
-import HummingbirdTLS
 import Logging
 import NIOSSL
+import NetmonLab
 import NetmonProtocol
 import ServiceLifecycle
 import Synchronization
 
-/// A small real HTTP receiver for `POST /api/v1/ingest/rounds` on loopback, standing in for `netmon serve`.
+/// A stand-in for `netmon serve`'s `POST /api/v1/ingest/rounds`, on the lab's HTTP receiver (loopback).
 ///
 /// It checks the bearer token, decodes the `ProbeRoundBatch` and keeps each (probe id, sequence) once, counting
 /// repeats. `failNext` makes it answer 503 to the next requests, like a server in trouble.
@@ -38,74 +36,78 @@ final class IngestReceiver: Sendable {
         self.responseDelay = responseDelay
     }
 
+    /// The port while it serves.
     var port: Int? { portBox.withLock { $0 } }
     var snapshot: State { state.withLock { $0 } }
     func failNext(_ count: Int) { state.withLock { $0.failNext = count } }
 
-    /// The receiver over HTTPS with the certificate and key in `certificateFile`/`keyFile` (PEM).
-    func makeTLSApplication(certificateFile: String, keyFile: String) throws -> some ApplicationProtocol {
-        let tls = TLSConfiguration.makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMFile(certificateFile).map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem)))
-        return makeApplication(port: 0, server: try .tls(.http1(), tlsConfiguration: tls))
+    /// Serves on `port` (0: one the kernel picks) while `body` runs, over HTTPS with the PEM certificate and key
+    /// when given; stops afterwards.
+    func serving<T: Sendable>(
+        port: Int = 0, certificateFile: String? = nil, keyFile: String? = nil,
+        _ body: @Sendable () async throws -> T
+    ) async throws -> T {
+        var tls: TLSConfiguration?
+        if let certificateFile, let keyFile {
+            tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(certificateFile).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem)))
+        }
+        let server = try await LabHTTPReceiver(port: port, tls: tls, handler: { await self.answer($0) })
+        self.portBox.withLock { $0 = server.port }
+        do {
+            let result = try await body()
+            await server.shutdown()
+            return result
+        } catch {
+            await server.shutdown()
+            throw error
+        }
     }
 
-    func makeApplication(port: Int = 0, server: HTTPServerBuilder = .http1()) -> some ApplicationProtocol {
-        let router = Router()
-        router.post("api/v1/ingest/rounds") { request, _ -> Response in
-            let auth = request.headers[.authorization]
-            guard auth == "Bearer \(self.token)" else {
-                self.state.withLock { $0.unauthorized += 1 }
-                return Response(status: .unauthorized)
-            }
-            let shouldFail = self.state.withLock { state -> Bool in
-                state.requests += 1
-                if state.failNext > 0 {
-                    state.failNext -= 1
-                    return true
-                }
-                return false
-            }
-            if shouldFail { return Response(status: .serviceUnavailable) }
-            let buffer = try await request.body.collect(upTo: 64 << 20)
-            guard let batch = try? WireCoding.makeDecoder().decode(ProbeRoundBatch.self, from: Data(buffer: buffer))
-            else {
-                self.state.withLock { $0.badBodies += 1 }
-                return Response(status: .badRequest)
-            }
-            let (accepted, duplicates) = self.state.withLock { state -> (Int, Int) in
-                state.inFlight += 1
-                state.health.append(batch.health)
-                var counts = (0, 0)
-                for round in batch.rounds {
-                    if state.seen.insert("\(round.probeID)#\(round.sequence)").inserted {
-                        state.accepted.append(round.sequence)
-                        counts.0 += 1
-                    } else {
-                        state.duplicates += 1
-                        counts.1 += 1
-                    }
-                }
-                return counts
-            }
-            if self.responseDelay > .zero { try? await Task.sleep(for: self.responseDelay) }
-            self.state.withLock { $0.inFlight -= 1 }
-            // The counts-only answer of servers that predate per-round replies.
-            return Response(
-                status: .ok, headers: [.contentType: "application/json"],
-                body: .init(
-                    byteBuffer: ByteBuffer(
-                        string:
-                            #"{"accepted":\#(accepted),"duplicates":\#(duplicates),"received":\#(batch.rounds.count)}"#)
-                ))
+    private func answer(_ request: LabHTTPReceiver.Request) async -> LabHTTPReceiver.Reply {
+        guard request.method == "POST", request.path == "/api/v1/ingest/rounds" else {
+            return .status(404, retryAfter: nil)
         }
-        var logger = Logger(label: "test.receiver")
-        logger.logLevel = .warning
-        return Application(
-            router: router, server: server,
-            configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: nil),
-            onServerRunning: { channel in self.portBox.withLock { $0 = channel.localAddress?.port } },
-            logger: logger)
+        guard request.headers["authorization"] == "Bearer \(self.token)" else {
+            self.state.withLock { $0.unauthorized += 1 }
+            return .status(401, retryAfter: nil)
+        }
+        let shouldFail = self.state.withLock { state -> Bool in
+            state.requests += 1
+            if state.failNext > 0 {
+                state.failNext -= 1
+                return true
+            }
+            return false
+        }
+        if shouldFail { return .status(503, retryAfter: nil) }
+        guard let batch = try? WireCoding.makeDecoder().decode(ProbeRoundBatch.self, from: Data(request.body)) else {
+            self.state.withLock { $0.badBodies += 1 }
+            return .status(400, retryAfter: nil)
+        }
+        let (accepted, duplicates) = self.state.withLock { state -> (Int, Int) in
+            state.inFlight += 1
+            state.health.append(batch.health)
+            var counts = (0, 0)
+            for round in batch.rounds {
+                if state.seen.insert("\(round.probeID)#\(round.sequence)").inserted {
+                    state.accepted.append(round.sequence)
+                    counts.0 += 1
+                } else {
+                    state.duplicates += 1
+                    counts.1 += 1
+                }
+            }
+            return counts
+        }
+        if self.responseDelay > .zero { try? await Task.sleep(for: self.responseDelay) }
+        self.state.withLock { $0.inFlight -= 1 }
+        // The counts-only answer of servers that predate per-round replies.
+        return .respond(
+            status: 200, headers: [.contentType: "application/json"],
+            body: Array(
+                #"{"accepted":\#(accepted),"duplicates":\#(duplicates),"received":\#(batch.rounds.count)}"#.utf8))
     }
 }
 

@@ -80,11 +80,7 @@ struct SandboxTests {
             with: "    probe_id: probe-12345\n    capture: { interface: lo, filter: \"icmp or icmp6 or tcp\" }\n")
         #expect(sites.contains("capture: { interface: lo"))
         try SitesFile.write(sites, to: URL(fileURLWithPath: path("sites.yaml")))
-        try Shell.run([
-            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
-            path("serve-cred/tls.key"), "-out", path("serve-cred/tls.crt"), "-days", "1", "-subj", "/CN=127.0.0.1",
-            "-addext", "subjectAltName=IP:127.0.0.1",
-        ])
+        try SelfSignedCertificate.write(certificate: path("serve-cred/tls.crt"), key: path("serve-cred/tls.key"))
         let admin = UUID().uuidString.replacingOccurrences(of: "-", with: "")
         let probeToken = UUID().uuidString.replacingOccurrences(of: "-", with: "")
         try "admin sandbox \(admin)\nprobe probe-12345 \(probeToken)\n".write(

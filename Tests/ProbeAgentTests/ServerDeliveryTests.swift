@@ -3,6 +3,7 @@ import GRDB
 import Hummingbird
 import Logging
 import MeasurementStore
+import NetmonLab
 import NetmonProtocol
 import NetmonServer
 import Synchronization
@@ -168,23 +169,14 @@ struct PortalAnswerTests {
         try await store.record(
             (0..<3).map { measurement(start: Date().addingTimeInterval(Double($0 - 10) * 60)) },
             probeID: ServerDeliveryTests.probeID)
-        let router = Router()
-        let posts = Mutex(0)
-        router.post("api/v1/ingest/rounds") { _, _ -> Response in
-            posts.withLock { $0 += 1 }
-            return Response(
-                status: .ok, headers: [.contentType: "text/html"],
-                body: .init(byteBuffer: ByteBuffer(string: "<html><body>Welcome to the network</body></html>")))
-        }
-        let port = Mutex<Int?>(nil)
-        var logger = Logger(label: "test.portal")
-        logger.logLevel = .warning
-        let portal = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
-            onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } }, logger: logger)
-        try await withRunningService(portal) {
-            #expect(await eventually(timeout: .seconds(30)) { port.withLock { $0 } != nil })
-            let listening = try #require(port.withLock { $0 })
+        // A captive portal: every request gets a 200 with a web page.
+        let portal = try await LabHTTPReceiver(handler: { _ in
+            .respond(
+                status: 200, headers: [.contentType: "text/html"],
+                body: Array("<html><body>Welcome to the network</body></html>".utf8))
+        })
+        do {
+            let listening = portal.port
             let url = try #require(URL(string: "http://127.0.0.1:\(listening)"))
             let forwarder = Forwarder(
                 store: store, probeID: ServerDeliveryTests.probeID,
@@ -192,9 +184,10 @@ struct PortalAnswerTests {
                     serverURL: url, token: ServerDeliveryTests.token, batchSize: 50,
                     backoff: Backoff(baseSeconds: 0.05, capSeconds: 0.1), pollInterval: .milliseconds(100)))
             try await withRunningService(forwarder) {
-                #expect(await eventually(timeout: .seconds(30)) { posts.withLock { $0 } >= 3 })
+                #expect(await eventually(timeout: .seconds(30)) { portal.attempts >= 3 })
             }
         }
+        await portal.shutdown()
         #expect(try await store.pendingCount() == 3)
     }
 }

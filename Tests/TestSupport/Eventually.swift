@@ -14,19 +14,6 @@ public func eventually(
     return try await condition()
 }
 
-/// `eventually` for synchronous tests (the lab's end-to-end chains run blocking commands throughout): the same
-/// polling, sleeping the calling thread.
-public func eventuallyBlocking(
-    timeout: Duration, poll: Duration = .milliseconds(50), _ condition: () throws -> Bool
-) rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try condition() { return true }
-        Thread.sleep(forTimeInterval: Double(poll.components.seconds) + Double(poll.components.attoseconds) * 1e-18)
-    }
-    return try condition()
-}
-
 /// A fresh temporary directory for one test, named after it; the caller removes it.
 public func makeTemporaryDirectory(_ name: String = #function) -> URL {
     let safe = name.filter { $0.isLetter || $0.isNumber || $0 == "-" }
