@@ -38,7 +38,7 @@ struct APIRoutes {
             let now = state.configuration.now()
             let byID = Dictionary(stored.map { ($0.probeID, $0) }, uniquingKeysWith: { a, _ in a })
             var rows = state.configuration.communes.map { c in
-                ProbeReply(
+                ProbeStatusReply(
                     probeID: c.probeID, commune: c.code, name: c.name, lastSeen: byID[c.probeID]?.lastHeardAt,
                     secondsSinceLastSeen: byID[c.probeID].map { now.timeIntervalSince($0.lastHeardAt) },
                     roundsAccepted: byID[c.probeID]?.roundsAccepted ?? 0, lastSequence: byID[c.probeID]?.lastSequence,
@@ -47,7 +47,7 @@ struct APIRoutes {
             let configured = Set(state.configuration.communes.map(\.probeID))
             for p in stored where !configured.contains(p.probeID) {
                 rows.append(
-                    ProbeReply(
+                    ProbeStatusReply(
                         probeID: p.probeID, commune: p.commune, name: nil, lastSeen: p.lastHeardAt,
                         secondsSinceLastSeen: now.timeIntervalSince(p.lastHeardAt), roundsAccepted: p.roundsAccepted,
                         lastSequence: p.lastSequence, configured: false))
@@ -223,7 +223,8 @@ struct CommuneReply: Encodable, Sendable {
     }
 }
 
-struct ProbeReply: Codable, Sendable {
+/// One probe in `GET /api/v1/probes`: when the server last heard from it and how many rounds it took.
+struct ProbeStatusReply: Codable, Sendable {
     var probeID: String
     var commune: String
     var name: String?
