@@ -256,12 +256,8 @@ extension Netmon {
                                 warn: t.thresholds.lossRatio.warn, critical: t.thresholds.lossRatio.critical))
                     }, passiveSites: passiveSites)
             }
-            let targets = sites.coverage.targets
             return ServerConfiguration(
                 provinceName: sites.province.name, communes: communes, boundariesPath: sites.province.boundariesPath,
-                coverageTargets: ProvinceCoverageTargets(
-                    fourGEveryCommune: targets.fourGInEveryCommune, fiveGAreaRatio: targets.fiveGAreaRatio,
-                    maxDeadZones: targets.maxDeadZones),
                 leafletDirectory: leaflet, maxBodyBytes: maxBodyBytes,
                 rateLimit: RateLimit(requestsPerSecond: rateLimit, burst: rateLimit * 4), anonymousRole: anonymous,
                 coverageSettings: CoveragePipeline.settings(sites.coverage), maxReportUploadBytes: maxUploadBytes,

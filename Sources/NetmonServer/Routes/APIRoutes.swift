@@ -186,9 +186,9 @@ struct APIRoutes {
             linkStatus: Dictionary(uniqueKeysWithValues: board.counts.map { ($0.key.rawValue, $0.value) }),
             probesReporting: reporting.count,
             targets: .init(
-                fourGEveryCommune: state.configuration.coverageTargets.fourGEveryCommune,
-                fiveGAreaRatio: state.configuration.coverageTargets.fiveGAreaRatio,
-                maxDeadZones: state.configuration.coverageTargets.maxDeadZones),
+                fourGEveryCommune: state.configuration.coverageSettings.targets.fourGEveryCommune,
+                fiveGAreaRatio: state.configuration.coverageSettings.targets.fiveGAreaRatio,
+                maxDeadZones: state.configuration.coverageSettings.targets.maxDeadZones),
             coverage: coverage.flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.json.utf8)) },
             coverageUpdatedAt: coverage?.createdAt)
     }
@@ -270,8 +270,10 @@ struct TokenReply: Codable, Sendable {
 struct SummaryReply: Codable, Sendable {
     struct Targets: Codable, Sendable {
         var fourGEveryCommune: Bool
-        var fiveGAreaRatio: Double
-        var maxDeadZones: Int
+        /// Nil (left out) when the province sets no 5G target.
+        var fiveGAreaRatio: Double?
+        /// Nil (left out) when the province sets no limit.
+        var maxDeadZones: Int?
         enum CodingKeys: String, CodingKey {
             case fourGEveryCommune = "4g_every_commune"
             case fiveGAreaRatio = "5g_area_ratio"
