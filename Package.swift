@@ -193,7 +193,9 @@ let package = Package(
         ),
         // Helpers shared by the test suites (namespace fixture, capture writer, server starters).
         .target(name: "TestSupport", dependencies: ["CNetShims"], path: "Tests/TestSupport", swiftSettings: strict),
-        .testTarget(name: "NetworkAddressTests", dependencies: ["NetworkAddress"], swiftSettings: strict),
+        // NetmonLab for its seeded SplitMix64 only.
+        .testTarget(
+            name: "NetworkAddressTests", dependencies: ["NetworkAddress", "NetmonLab"], swiftSettings: strict),
         .testTarget(
             name: "NetMonitorTests", dependencies: ["NetMonitor", "NetworkAddress", "NetmonLab", "TestSupport"],
             swiftSettings: strict),
