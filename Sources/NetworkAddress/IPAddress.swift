@@ -65,8 +65,11 @@ public struct IPAddress: Hashable, Sendable, Comparable {
     }
 }
 
+// Inlinable so that the probe engine's per-reply calls (control messages, quoted headers) are specialized for
+// their collection type, as they were when the type lived in NetMonitor.
 extension IPAddress {
     /// Creates an address from its bytes in network order (4 or 16 of them); nil for any other count.
+    @inlinable
     public init?(bytes: some Collection<UInt8>) {
         switch bytes.count {
         case 4:
@@ -81,6 +84,7 @@ extension IPAddress {
     }
 
     /// The address bytes in network order: 4 for IPv4, 16 for IPv6.
+    @inlinable
     public var bytes: [UInt8] {
         if let v4 = self.ipv4Value {
             return (0..<4).map { UInt8(truncatingIfNeeded: v4 >> (24 - 8 * UInt32($0))) }
