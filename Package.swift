@@ -65,16 +65,18 @@ let package = Package(
         ),
         // C shims for socket control messages and Linux-only socket options (CMSG_*, SO_TIMESTAMPNS, ICMP_FILTER).
         .target(name: "CNetShims"),
+        // IP addresses and networks: one value type each for every module (packets, probing, sites.yaml).
+        .target(name: "NetworkAddress", swiftSettings: strict),
         // Wire types shared by the probe, the server and alerting (ProbeRound, batches).
         .target(name: "NetmonProtocol", swiftSettings: strict),
         // Measurement engines: packets, probing, capture, statistics. No files, config or database.
-        .target(name: "NetMonitor", dependencies: ["CPcap", "CNetShims"], swiftSettings: hotPath),
+        .target(name: "NetMonitor", dependencies: ["CPcap", "CNetShims", "NetworkAddress"], swiftSettings: hotPath),
         // Pure coverage logic: H3, geometry, signal reports, coverage, GeoJSON.
         .target(name: "CoverageModel", swiftSettings: hotPath),
         // sites.yaml: schema, decoding, validation with line and column.
         .target(
             name: "SiteCatalog",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["NetworkAddress", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         // Alert rules, state machine, routing/grouping, silences, receivers and the persistent outbox.
@@ -98,7 +100,7 @@ let package = Package(
         .target(
             name: "NetmonLab",
             dependencies: [
-                "NetMonitor", "CNetShims", "SiteCatalog",
+                "NetMonitor", "NetworkAddress", "CNetShims", "SiteCatalog",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
             ],
@@ -108,7 +110,7 @@ let package = Package(
         .target(
             name: "ProbeAgent",
             dependencies: [
-                "NetMonitor", "SiteCatalog", "NetmonProtocol",
+                "NetMonitor", "NetworkAddress", "SiteCatalog", "NetmonProtocol",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -161,7 +163,7 @@ let package = Package(
         .target(
             name: "GatewayCommands",
             dependencies: [
-                "NetMonitor", "SiteCatalog", "NetmonProtocol", "ProbeAgent",
+                "NetMonitor", "NetworkAddress", "SiteCatalog", "NetmonProtocol", "ProbeAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -173,7 +175,9 @@ let package = Package(
             name: "netmon",
             dependencies: [
                 "GatewayCommands",
-                "NetMonitor", "CoverageModel", "SiteCatalog", "NetmonLab", "NetmonProtocol", "ProbeAgent", "Alerting",
+                "NetMonitor", "NetworkAddress", "CoverageModel", "SiteCatalog", "NetmonLab", "NetmonProtocol",
+                "ProbeAgent",
+                "Alerting",
                 "MeasurementStore", "NetmonServer", "ServerAlerting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -195,16 +199,22 @@ let package = Package(
         ),
         // Helpers shared by the test suites (namespace fixture, capture writer, server starters).
         .target(name: "TestSupport", dependencies: ["CNetShims"], path: "Tests/TestSupport", swiftSettings: strict),
+        // NetmonLab for its seeded SplitMix64 only.
         .testTarget(
-            name: "NetMonitorTests", dependencies: ["NetMonitor", "NetmonLab", "TestSupport"], swiftSettings: strict),
+            name: "NetworkAddressTests", dependencies: ["NetworkAddress", "NetmonLab"], swiftSettings: strict),
+        .testTarget(
+            name: "NetMonitorTests", dependencies: ["NetMonitor", "NetworkAddress", "NetmonLab", "TestSupport"],
+            swiftSettings: strict),
         .testTarget(
             name: "GatewayCommandsTests", dependencies: ["GatewayCommands", "NetmonProtocol"], swiftSettings: strict),
         .testTarget(name: "CoverageModelTests", dependencies: ["CoverageModel", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "SiteCatalogTests", dependencies: ["SiteCatalog", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "SiteCatalogTests", dependencies: ["SiteCatalog", "NetworkAddress", "TestSupport"],
+            swiftSettings: strict),
         .testTarget(
             name: "ProbeAgentTests",
             dependencies: [
-                "ProbeAgent", "TestSupport", "NetmonServer", "MeasurementStore", "NetmonLab",
+                "ProbeAgent", "NetworkAddress", "TestSupport", "NetmonServer", "MeasurementStore", "NetmonLab",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -212,7 +222,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "NetmonLabTests", dependencies: ["NetmonLab", "SiteCatalog", "TestSupport"], swiftSettings: strict),
+            name: "NetmonLabTests", dependencies: ["NetmonLab", "NetworkAddress", "SiteCatalog", "TestSupport"],
+            swiftSettings: strict),
         .testTarget(
             name: "AlertingTests",
             dependencies: [

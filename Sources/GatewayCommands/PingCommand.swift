@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NetMonitor
+import NetworkAddress
 import SiteCatalog
 
 extension Gateway {
@@ -96,12 +97,13 @@ extension Gateway {
             // pages go now, the engine's once it is done, before the summary is written.
             WorkingSetTrim.run()
             let output = PingOutput(json: self.json)
-            var requested: [(label: String, host: String, method: ProbeEndpoint.Method)] = []
+            // `address` is set for sites.yaml's targets, which are typed already; `host` is resolved otherwise.
+            var requested: [(label: String, host: String, address: IPAddress?, method: ProbeEndpoint.Method)] = []
             var options = ProbeOptions(
                 count: 5, period: 1, interval: self.interval.seconds, timeout: 1, payloadSize: 56, ttl: self.ttl,
                 tos: self.tos, socketPreference: ICMPSocket.ModePreference(rawValue: self.socket)!)
             let method: ProbeEndpoint.Method = self.tcp.map { .tcp(port: $0) } ?? .icmp
-            for target in self.targets { requested.append((target, target, method)) }
+            for target in self.targets { requested.append((target, target, nil, method)) }
             if let file = self.file {
                 guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                     output.error("cannot read target file \(file).")
@@ -110,7 +112,7 @@ extension Gateway {
                 for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
                     let entry = Self.trimmed(
                         line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0])
-                    if !entry.isEmpty { requested.append((entry, entry, method)) }
+                    if !entry.isEmpty { requested.append((entry, entry, nil, method)) }
                 }
             }
             if let code = self.site {
@@ -136,7 +138,7 @@ extension Gateway {
                         case .icmp: .icmp
                         case .tcp(let port): .tcp(port: port)
                         }
-                    requested.append(("\(target.name)", target.address, method))
+                    requested.append((target.name, target.address.description, target.address, method))
                 }
             }
             if let count = self.count { options.count = count }
@@ -151,7 +153,11 @@ extension Gateway {
             }
 
             // Resolve every name; one that fails is reported for itself while the others are probed.
-            let resolved = await HostResolver.resolve(requested.map(\.host))
+            var lookups = await HostResolver.resolve(requested.filter { $0.address == nil }.map(\.host)).makeIterator()
+            let resolved = requested.map { entry -> Result<IPAddress, ProbeError> in
+                if let address = entry.address { return .success(address) }
+                return lookups.next() ?? .failure(ProbeError(.resolveFailed, "not resolved", context: entry.host))
+            }
             var rows: [PingRow] = []
             var endpoints: [ProbeEndpoint] = []
             var seen: [String: Int] = [:]
@@ -212,7 +218,7 @@ extension Gateway {
 /// One line of the summary: a resolved target or a name that did not resolve.
 struct PingRow {
     var label: String
-    var address: NetMonitor.IPAddress?
+    var address: IPAddress?
     var endpointIndex: Int?
     var error: String?
 }

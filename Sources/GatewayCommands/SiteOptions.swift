@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NetMonitor
+import NetworkAddress
 import SiteCatalog
 
 /// Where addresses map to sites for the per-site rollups of `analyze` and `capture`.
@@ -18,7 +19,7 @@ struct SiteOptions: ParsableArguments {
     /// The site map: from sites.yaml (services as host prefixes named after the service, the data-centre subnet as
     /// `datacenter`, communes by their code), then the `--site` pairs. Longest prefix wins.
     func siteMap() throws -> SiteMap {
-        var pairs: [(network: NetMonitor.IPNetwork, site: String)] = []
+        var pairs: [(network: IPNetwork, site: String)] = []
         if let config = self.config {
             let sites: SitesConfig
             do throws(ConfigError) {
@@ -29,23 +30,27 @@ struct SiteOptions: ParsableArguments {
                 throw ExitCode(2)
             }
             for service in sites.network.datacenter.services {
-                if let network = NetMonitor.IPNetwork(service.address) { pairs.append((network, service.name)) }
+                pairs.append((IPNetwork(host: service.address), service.name))
             }
-            if let network = NetMonitor.IPNetwork(sites.network.datacenter.subnet.description) {
-                pairs.append((network, "datacenter"))
-            }
-            for commune in sites.communes {
-                if let network = NetMonitor.IPNetwork(commune.subnet.description) {
-                    pairs.append((network, commune.code))
-                }
-            }
+            pairs.append((sites.network.datacenter.subnet, "datacenter"))
+            for commune in sites.communes { pairs.append((commune.subnet, commune.code)) }
         }
         for pair in self.sitePairs {
             let parts = pair.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, let network = NetMonitor.IPNetwork(parts[0]), !parts[1].isEmpty else {
+            guard parts.count == 2, !parts[1].isEmpty else {
                 throw ValidationError("--site \(pair): expected PREFIX=CODE such as 10.33.1.0/24=12345.")
             }
-            pairs.append((network, String(parts[1])))
+            // A bare address is a host prefix; a network must have no host bits set.
+            if let address = IPAddress(parts[0]) {
+                pairs.append((IPNetwork(host: address), String(parts[1])))
+                continue
+            }
+            switch IPNetwork.parse(parts[0]) {
+            case .success(let network):
+                pairs.append((network, String(parts[1])))
+            case .failure(let error):
+                throw ValidationError("--site \(pair): \(error).")
+            }
         }
         return SiteMap(pairs)
     }

@@ -1,5 +1,6 @@
 import CNetShims
 import NetMonitor
+import NetworkAddress
 import Synchronization
 
 #if canImport(Glibc)

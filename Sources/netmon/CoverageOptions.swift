@@ -65,7 +65,7 @@ enum CoveragePipeline {
     }
 
     /// sites.yaml's `coverage:` section as the model's plain settings.
-    static func settings(_ c: SiteCatalog.CoverageSettings) -> CoverageModel.CoverageSettings {
+    static func settings(_ c: CoverageConfig) -> CoverageModel.CoverageSettings {
         var floors: [Technology: CoverageFloor] = [:]
         for (generation, floor) in c.floors {
             guard let technology = Technology(rawValue: generation.rawValue),

@@ -246,22 +246,18 @@ extension Netmon {
             let passiveSites = ["hub", "datacenter"] + datacenter.services.map(\.name)
             let communes = sites.communes.map { c in
                 ServerCommune(
-                    code: c.code, name: c.name, probeID: c.probeID, gateway: c.gateway,
+                    code: c.code, name: c.name, probeID: c.probeID, gateway: c.gateway.description,
                     targets: sites.targets(for: c).map { t in
                         ServerTarget(
-                            name: t.name, address: t.address,
+                            name: t.name, address: t.address.description,
                             latencyMs: .init(
                                 warn: t.thresholds.latencyMs.warn, critical: t.thresholds.latencyMs.critical),
                             lossRatio: .init(
                                 warn: t.thresholds.lossRatio.warn, critical: t.thresholds.lossRatio.critical))
                     }, passiveSites: passiveSites)
             }
-            let targets = sites.coverage.targets
             return ServerConfiguration(
                 provinceName: sites.province.name, communes: communes, boundariesPath: sites.province.boundariesPath,
-                coverageTargets: ProvinceCoverageTargets(
-                    fourGEveryCommune: targets.fourGInEveryCommune, fiveGAreaRatio: targets.fiveGAreaRatio,
-                    maxDeadZones: targets.maxDeadZones),
                 leafletDirectory: leaflet, maxBodyBytes: maxBodyBytes,
                 rateLimit: RateLimit(requestsPerSecond: rateLimit, burst: rateLimit * 4), anonymousRole: anonymous,
                 coverageSettings: CoveragePipeline.settings(sites.coverage), maxReportUploadBytes: maxUploadBytes,

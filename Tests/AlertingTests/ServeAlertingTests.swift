@@ -71,10 +71,10 @@ struct ServeAlertingTests {
             provinceName: sites.province.name,
             communes: sites.communes.map { c in
                 ServerCommune(
-                    code: c.code, name: c.name, probeID: c.probeID, gateway: c.gateway,
+                    code: c.code, name: c.name, probeID: c.probeID, gateway: c.gateway.description,
                     targets: sites.targets(for: c).map { t in
                         ServerTarget(
-                            name: t.name, address: t.address,
+                            name: t.name, address: t.address.description,
                             latencyMs: .init(
                                 warn: t.thresholds.latencyMs.warn, critical: t.thresholds.latencyMs.critical),
                             lossRatio: .init(

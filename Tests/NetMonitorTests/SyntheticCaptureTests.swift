@@ -1,5 +1,6 @@
 import Foundation
 import NetMonitor
+import NetworkAddress
 import TestSupport
 import Testing
 
@@ -78,8 +79,8 @@ struct SyntheticCaptureTests {
     @Test("per-site rollups: RTT towards the site, retransmission ratio, ICMP")
     func sites() async throws {
         let map = SiteMap([
-            (IPNetwork("10.33.0.10")!, "portal"), (IPNetwork("10.33.0.20")!, "meeting"),
-            (IPNetwork("10.33.0.53")!, "dns"), (IPNetwork("10.33.0.0/24")!, "datacenter"),
+            (IPNetwork("10.33.0.10/32")!, "portal"), (IPNetwork("10.33.0.20/32")!, "meeting"),
+            (IPNetwork("10.33.0.53/32")!, "dns"), (IPNetwork("10.33.0.0/24")!, "datacenter"),
             (IPNetwork("10.33.1.0/24")!, "12345"), (IPNetwork("10.33.2.0/24")!, "23456"),
         ])
         let (report, _) = try await Self.analyze(sites: map)

@@ -23,6 +23,7 @@ struct CoverageUploadTests {
         #expect(expected.province.deadZones > 0, "the simulation has holes, so the check below is not vacuous")
         var configuration = Fixture.configuration()
         configuration.coverageDebounce = .milliseconds(50)
+        let provinceTargets = configuration.coverageSettings.targets
         let (store, cleanup) = try Fixture.sqliteStore()
         defer { cleanup() }
         let listener = UpdateCollector()
@@ -31,8 +32,14 @@ struct CoverageUploadTests {
             try await client.execute(
                 uri: "/api/v1/summary", method: .get, headers: Fixture.headers(Fixture.viewerSecret)
             ) {
-                let coverage = try CoverageFixture.json($0)["coverage"]
+                let summary = try CoverageFixture.json($0)
+                let coverage = summary["coverage"]
                 #expect(coverage == nil || coverage is NSNull)
+                // The province's targets are the coverage settings' own: one type from sites.yaml to the API.
+                let targets = try #require(summary["targets"] as? [String: Any])
+                #expect(targets["4g_every_commune"] as? Bool == provinceTargets.fourGEveryCommune)
+                #expect(targets["5g_area_ratio"] as? Double == provinceTargets.fiveGAreaRatio)
+                #expect(targets["max_dead_zones"] as? Int == provinceTargets.maxDeadZones)
             }
             // Three uploads of the same values: rows 1–6,000 as CSV, 6,001–9,000 as JSON Lines, the rest as GeoJSON.
             let lines = csv.split(separator: "\n", omittingEmptySubsequences: false)

@@ -1,5 +1,6 @@
 import Foundation
 import NetMonitor
+import NetworkAddress
 import TestSupport
 import Testing
 
@@ -8,12 +9,16 @@ import Testing
 /// Passive rounds from a capture of known truth (TestSupport's generator), analysed by the real engine with the
 /// daemon's site map: per remote site, loss from retransmissions and unanswered echoes, RTTs from the samples.
 @Suite struct PassiveRoundsTests {
-    static let capture = AgentCapture(
-        interface: "any", filter: nil, snapshotLength: 128, bufferBytes: 1 << 20,
-        remoteSites: [
-            .init(name: "hub", prefix: "10.33.0.1"), .init(name: "portal", prefix: "10.33.0.10"),
-            .init(name: "datacenter", prefix: "10.33.0.0/24"), .init(name: "12346", prefix: "10.33.2.0/24"),
-        ])
+    static func capture() throws -> AgentCapture {
+        AgentCapture(
+            interface: "any", filter: nil, snapshotLength: 128, bufferBytes: 1 << 20,
+            remoteSites: [
+                .init(name: "hub", prefix: IPNetwork(host: try #require(IPAddress("10.33.0.1")))),
+                .init(name: "portal", prefix: IPNetwork(host: try #require(IPAddress("10.33.0.10")))),
+                .init(name: "datacenter", prefix: try #require(IPNetwork("10.33.0.0/24"))),
+                .init(name: "12346", prefix: try #require(IPNetwork("10.33.2.0/24"))),
+            ])
+    }
     static let schedule = ProbeSchedule(
         probes: 20, stepSeconds: 60, timeoutSeconds: 2, intervalSeconds: 1, payloadBytes: 56)
 
@@ -36,11 +41,11 @@ import Testing
             .path
         defer { try? FileManager.default.removeItem(atPath: path) }
         _ = try synthetic.write(to: path)
-        let options = PassiveCaptureService.options(for: Self.capture, schedule: Self.schedule)
+        let options = PassiveCaptureService.options(for: try Self.capture(), schedule: Self.schedule)
         let result = OfflineAnalysis.runSynchronously(path: path, configuration: options.analyzer)
         #expect(result.error == nil)
         return PassiveRounds.measurements(
-            report: result.report, commune: "12345", sites: Self.capture.remoteSites,
+            report: result.report, commune: "12345", sites: try Self.capture().remoteSites,
             start: Date(timeIntervalSince1970: 1_767_225_600), stepSeconds: 60)
     }
 

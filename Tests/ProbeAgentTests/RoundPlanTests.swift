@@ -1,4 +1,5 @@
 import Foundation
+import NetworkAddress
 import Testing
 
 @testable import ProbeAgent
@@ -39,7 +40,7 @@ struct RoundPlanTests {
 
     @Test("a round's RTTs are sorted for the smoke and its jitter follows RFC 3550 on send order")
     func summary() throws {
-        let target = AgentTarget(name: "hub", address: "127.0.0.1", kind: .icmp)
+        let target = AgentTarget(name: "hub", address: try #require(IPAddress("127.0.0.1")), kind: .icmp)
         let m = RoundSummary.measurement(
             commune: "12345", target: target, start: Date(timeIntervalSince1970: 0), stepSeconds: 60,
             result: TargetRound(sent: 5, rttsInSendOrder: [0.010, 0.030, 0.020]))

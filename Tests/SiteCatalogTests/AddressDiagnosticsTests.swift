@@ -9,6 +9,12 @@ import Testing
         #expect(try Fixture.problems(yaml) == ["21:76: `10.33.1.256` is not a valid IPv4 or IPv6 address"])
     }
 
+    @Test func leadingZeroIsRefused() throws {
+        // Octal to inet_aton, decimal to others: sites.yaml refuses the ambiguity.
+        let yaml = Fixture.base(line: 21, replacing: "gateway: 10.33.1.1", with: "gateway: 10.33.1.01")
+        #expect(try Fixture.problems(yaml) == ["21:76: `10.33.1.01` is not a valid IPv4 or IPv6 address"])
+    }
+
     @Test func badIPv6Address() throws {
         let yaml = Fixture.base(line: 13, replacing: "10.33.0.53", with: "\"fd33::1::53\"")
         #expect(try Fixture.problems(yaml) == ["13:31: `fd33::1::53` is not a valid IPv4 or IPv6 address"])

@@ -22,7 +22,7 @@ import Testing
         let yaml = Fixture.base(line: 29, replacing: "10.33.0.1", with: "\"FD33:0:0:0::0010\"")
         let config = try SitesConfig.load(path: try Fixture.write(yaml))
         let commune = try #require(config.commune(code: "13063"))
-        #expect(config.targets(for: commune).first?.address == "fd33::10")
+        #expect(config.targets(for: commune).first?.address.description == "fd33::10")
     }
 
     @Test func relativePathsResolveAgainstTheFilesFolder() throws {

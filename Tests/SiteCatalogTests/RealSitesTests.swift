@@ -19,7 +19,7 @@ import Testing
         // Addressing plan: commune i (in code order) gets 10.33.i.0/24, gateway .1, probe-<code>.
         for (index, commune) in config.communes.enumerated() {
             #expect(commune.subnet.description == "10.33.\(index + 1).0/24")
-            #expect(commune.gateway == "10.33.\(index + 1).1")
+            #expect(commune.gateway.description == "10.33.\(index + 1).1")
             #expect(commune.probeID == "probe-\(commune.code)")
         }
         let seed = try #require(config.commune(code: "13063"))
@@ -33,7 +33,7 @@ import Testing
         let other = try #require(config.commune(code: "11953"))
         let targets = config.targets(for: other)
         #expect(targets.map(\.name) == ["hub", "portal", "meeting", "lgsp", "dns"])
-        #expect(targets[0].address == "10.33.0.1" && targets[0].kind == .icmp)
+        #expect(targets[0].address.description == "10.33.0.1" && targets[0].kind == .icmp)
         #expect(targets[2].thresholds.latencyMs == ThresholdLevels(warn: 40, critical: 100, clear: 30))
         #expect(config.defaults.probe.step == .seconds(60))
         #expect(config.defaults.probe.probes == 20)

@@ -1,3 +1,5 @@
+import NetworkAddress
+
 /// A direction-free key for a transport flow: the two endpoints in canonical order.
 struct FlowKey: Hashable {
     /// One pre-mixed word into the hasher instead of five: the flow table hashes every TCP packet.

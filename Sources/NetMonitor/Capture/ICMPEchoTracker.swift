@@ -1,3 +1,5 @@
+import NetworkAddress
+
 /// Identifies one pinger: who asks whom, with which echo identifier.
 struct ICMPEchoKey: Hashable {
     var requester: IPAddress

@@ -1,3 +1,5 @@
+import NetworkAddress
+
 /// The measurement engine behind `netmon analyze` and `netmon capture`: decodes frames, keeps the bounded flow
 /// table and the ICMP echo tracker, and rolls results up per site.
 ///

@@ -1,3 +1,5 @@
+import NetworkAddress
+
 /// Maps addresses to site codes by longest-prefix match over `[(network, site)]`.
 ///
 /// NetMonitor knows no configuration: the CLI builds the list from sites.yaml (data-centre services as host

@@ -1,3 +1,5 @@
+import NetworkAddress
+
 /// Which side of the capture point an RTT sample measures.
 public enum RTTSide: Sendable, Hashable {
     /// Capture point → server → capture point.

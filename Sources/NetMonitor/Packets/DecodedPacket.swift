@@ -1,3 +1,5 @@
+import NetworkAddress
+
 /// The transport layer of a decoded IP packet.
 public enum TransportHeader: Hashable, Sendable {
     case tcp(TCPHeader)

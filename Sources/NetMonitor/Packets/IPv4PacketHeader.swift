@@ -1,3 +1,5 @@
+import NetworkAddress
+
 /// The fields of an IPv4 header that measurement needs.
 public struct IPv4PacketHeader: Hashable, Sendable {
     /// Header length in bytes (20…60).

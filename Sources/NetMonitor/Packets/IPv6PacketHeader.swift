@@ -1,3 +1,5 @@
+import NetworkAddress
+
 /// The fields of an IPv6 header and its extension-header chain that measurement needs.
 public struct IPv6PacketHeader: Hashable, Sendable {
     /// Payload length from the header (extension headers + upper layer); the wire length stands in for jumbograms.

@@ -1,3 +1,5 @@
+import NetworkAddress
+
 /// Decodes a captured frame from the link layer down to the transport header.
 ///
 /// Pure and allocation-free; never reads outside the captured bytes. Two steps: `decodeNetwork` finds the IP

@@ -1,3 +1,5 @@
+import NetworkAddress
+
 /// A read-only map from address to target index for the lookup made once per reply: open addressing with a
 /// multiplicative hash over the 128 bits, so a lookup is a multiply and a compare or two (a `Dictionary` runs
 /// the seeded SipHash per lookup).

@@ -1,5 +1,6 @@
 import CNetShims
 import Foundation
+import NetworkAddress
 
 /// Turns target names into addresses with `getaddrinfo`, on a thread of its own (it may block for seconds).
 /// Numeric addresses are parsed without asking the resolver.

@@ -1,4 +1,5 @@
 import CNetShims
+import NetworkAddress
 
 #if canImport(Glibc)
     import Glibc

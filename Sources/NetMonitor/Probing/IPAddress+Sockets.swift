@@ -1,42 +1,14 @@
 import CNetShims
+import NetworkAddress
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// What probing needs of `IPAddress` (declared in Packets/): family, raw bytes, and socket addresses.
+/// What probing needs of `IPAddress` (NetworkAddress): its family and socket addresses.
 extension IPAddress {
     /// v4 for IPv4(-mapped) addresses, else v6.
     public var family: IPFamily { self.isIPv4 ? .v4 : .v6 }
-
-    /// Creates an address from its bytes in network order (4 or 16 of them); nil for any other count.
-    public init?(bytes: some Collection<UInt8>) {
-        switch bytes.count {
-        case 4:
-            self.init(ipv4: bytes.reduce(0) { $0 << 8 | UInt32($1) })
-        case 16:
-            self.init(
-                high: bytes.prefix(8).reduce(0) { $0 << 8 | UInt64($1) },
-                low: bytes.dropFirst(8).reduce(0) { $0 << 8 | UInt64($1) })
-        default:
-            return nil
-        }
-    }
-
-    /// The address bytes in network order: 4 for IPv4, 16 for IPv6.
-    public var bytes: [UInt8] {
-        if let v4 = self.ipv4Value {
-            return (0..<4).map { UInt8(truncatingIfNeeded: v4 >> (24 - 8 * UInt32($0))) }
-        }
-        return (0..<8).map { UInt8(truncatingIfNeeded: self.high >> (56 - 8 * UInt64($0))) }
-            + (0..<8).map { UInt8(truncatingIfNeeded: self.low >> (56 - 8 * UInt64($0))) }
-    }
-
-    /// Whether it is 127.0.0.0/8 or ::1.
-    public var isLoopback: Bool {
-        if let v4 = self.ipv4Value { return v4 >> 24 == 127 }
-        return self.high == 0 && self.low == 1
-    }
 
     /// Fills a `sockaddr_storage` for this address and `port`, returning its length.
     public func socketAddress(port: UInt16 = 0) -> (sockaddr_storage, socklen_t) {

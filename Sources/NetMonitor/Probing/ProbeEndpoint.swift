@@ -1,3 +1,5 @@
+import NetworkAddress
+
 /// One thing to probe: a label (what the user typed or the target name from sites.yaml), a resolved address,
 /// and how to probe it.
 public struct ProbeEndpoint: Sendable, Hashable {

@@ -1,5 +1,6 @@
 import CNetShims
 import Foundation
+import NetworkAddress
 import Synchronization
 
 /// Reading replies and ICMP errors off the ICMP sockets (on the probe thread).

@@ -1,5 +1,6 @@
 import CNetShims
 import Foundation
+import NetworkAddress
 import Synchronization
 
 /// Probes many targets at once over one ICMP socket per family (plus one TCP socket per TCP probe in flight),

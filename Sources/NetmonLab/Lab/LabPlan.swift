@@ -1,4 +1,5 @@
 import NetMonitor
+import NetworkAddress
 import SiteCatalog
 
 /// What a lab consists of, derived from sites.yaml: the data centre's addresses and the communes, each with its
@@ -54,21 +55,22 @@ public struct LabPlan: Sendable, Hashable, Codable {
         config: SitesConfig, communeCount: Int? = nil, codes: [String] = []
     ) throws(LabError) -> LabPlan {
         let datacenter = config.network.datacenter
-        guard let dcNetwork = IPNetwork(datacenter.subnet), dcNetwork.address.isIPv4 else {
+        let dcNetwork = datacenter.subnet
+        guard dcNetwork.address.isIPv4 else {
             throw LabError(
                 .invalidArgument, "the lab builds IPv4 plans only", context: "datacenter subnet \(datacenter.subnet)")
         }
-        var addresses: [String] = [datacenter.hub]
+        var addresses: [IPAddress] = [datacenter.hub]
         var services: [TCPService] = []
         for service in datacenter.services {
             if !addresses.contains(service.address) { addresses.append(service.address) }
-            if case .tcp(let port) = service.kind, !services.contains(TCPService(address: service.address, port: port))
-            {
-                services.append(TCPService(address: service.address, port: port))
+            if case .tcp(let port) = service.kind {
+                let listener = TCPService(address: service.address.description, port: port)
+                if !services.contains(listener) { services.append(listener) }
             }
         }
         for address in addresses {
-            guard let parsed = IPAddress(address), parsed.isIPv4, dcNetwork.contains(parsed) else {
+            guard address.isIPv4, dcNetwork.contains(address) else {
                 throw LabError(
                     .invalidArgument, "every data centre address must be IPv4 inside the data centre subnet",
                     context: "address \(address)")
@@ -99,23 +101,22 @@ public struct LabPlan: Sendable, Hashable, Codable {
         }
         var communes: [Commune] = []
         for (index, commune) in chosen.enumerated() {
-            guard let subnet = IPNetwork(commune.subnet), subnet.address.isIPv4,
-                let gateway = IPAddress(commune.gateway),
-                gateway.isIPv4
-            else {
+            let subnet = commune.subnet
+            guard subnet.address.isIPv4, commune.gateway.isIPv4 else {
                 throw LabError(.invalidArgument, "the lab builds IPv4 plans only", context: "commune \(commune.code)")
             }
             let base: UInt32 = 0xC612_0000 + UInt32(2 * index)  // 198.18.0.0 + 2k
             communes.append(
                 Commune(
-                    code: commune.code, name: commune.name, probeID: commune.probeID, gateway: commune.gateway,
+                    code: commune.code, name: commune.name, probeID: commune.probeID,
+                    gateway: commune.gateway.description,
                     prefixLength: subnet.prefixLength, subnet: subnet.description,
                     datacenterLinkAddress: IPAddress(ipv4: base).description,
                     communeLinkAddress: IPAddress(ipv4: base + 1).description))
         }
         return LabPlan(
             datacenterSubnet: dcNetwork.description, datacenterPrefixLength: dcNetwork.prefixLength,
-            datacenterAddresses: addresses, tcpServices: services, communes: communes)
+            datacenterAddresses: addresses.map(\.description), tcpServices: services, communes: communes)
     }
 
     /// The commune with `code`.

@@ -1,5 +1,6 @@
 import Foundation
 import NetMonitor
+import NetworkAddress
 
 /// Delay models per commune subnet for the one responder of a lab's data centre, read from the lab state file and
 /// re-read when the file changes (so `netmon lab impair` takes effect within a poll interval).

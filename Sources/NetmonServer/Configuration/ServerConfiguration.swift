@@ -10,8 +10,6 @@ public struct ServerConfiguration: Sendable {
     public var communes: [ServerCommune]
     /// GeoJSON FeatureCollection of commune boundaries with a `ward_code` property (nil: no map geometry).
     public var boundariesPath: String?
-    /// Province coverage targets (from sites.yaml `coverage.targets`).
-    public var coverageTargets: ProvinceCoverageTargets
     /// Folder of Debian's libjs-leaflet, served under `/static/leaflet/`.
     public var leafletDirectory: String
     /// Largest accepted request body in bytes (413 above).
@@ -26,7 +24,8 @@ public struct ServerConfiguration: Sendable {
     public var staleAfterSteps: Double
     /// The clock (injectable for tests).
     public var now: @Sendable () -> Date
-    /// The coverage model's settings (sites.yaml `coverage:`): resolution, floors, min samples, targets.
+    /// The coverage model's settings (sites.yaml `coverage:`): resolution, floors, min samples, and the province's
+    /// targets that `/api/v1/summary` shows.
     public var coverageSettings: CoverageSettings
     /// Largest accepted signal report upload in bytes (413 above); uploads are spooled to disk, not memory.
     public var maxReportUploadBytes: Int
@@ -45,7 +44,6 @@ public struct ServerConfiguration: Sendable {
 
     public init(
         provinceName: String, communes: [ServerCommune], boundariesPath: String?,
-        coverageTargets: ProvinceCoverageTargets = ProvinceCoverageTargets(),
         leafletDirectory: String = "/usr/share/javascript/leaflet", maxBodyBytes: Int = 4 << 20,
         maxRoundsPerBatch: Int = 5000, rateLimit: RateLimit = RateLimit(requestsPerSecond: 50, burst: 200),
         anonymousRole: TokenRole? = nil, staleAfterSteps: Double = 3, now: @escaping @Sendable () -> Date = { Date() },
@@ -57,7 +55,6 @@ public struct ServerConfiguration: Sendable {
         self.provinceName = provinceName
         self.communes = communes
         self.boundariesPath = boundariesPath
-        self.coverageTargets = coverageTargets
         self.leafletDirectory = leafletDirectory
         self.maxBodyBytes = maxBodyBytes
         self.maxRoundsPerBatch = maxRoundsPerBatch
@@ -134,19 +131,6 @@ public struct ServerTarget: Sendable, Hashable {
             self.warn = warn
             self.critical = critical
         }
-    }
-}
-
-/// The province's coverage targets.
-public struct ProvinceCoverageTargets: Sendable, Hashable {
-    public var fourGEveryCommune: Bool
-    public var fiveGAreaRatio: Double
-    public var maxDeadZones: Int
-
-    public init(fourGEveryCommune: Bool = true, fiveGAreaRatio: Double = 0.6, maxDeadZones: Int = 0) {
-        self.fourGEveryCommune = fourGEveryCommune
-        self.fiveGAreaRatio = fiveGAreaRatio
-        self.maxDeadZones = maxDeadZones
     }
 }
 

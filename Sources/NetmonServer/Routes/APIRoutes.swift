@@ -38,7 +38,7 @@ struct APIRoutes {
             let now = state.configuration.now()
             let byID = Dictionary(stored.map { ($0.probeID, $0) }, uniquingKeysWith: { a, _ in a })
             var rows = state.configuration.communes.map { c in
-                ProbeReply(
+                ProbeStatusReply(
                     probeID: c.probeID, commune: c.code, name: c.name, lastSeen: byID[c.probeID]?.lastHeardAt,
                     secondsSinceLastSeen: byID[c.probeID].map { now.timeIntervalSince($0.lastHeardAt) },
                     roundsAccepted: byID[c.probeID]?.roundsAccepted ?? 0, lastSequence: byID[c.probeID]?.lastSequence,
@@ -47,7 +47,7 @@ struct APIRoutes {
             let configured = Set(state.configuration.communes.map(\.probeID))
             for p in stored where !configured.contains(p.probeID) {
                 rows.append(
-                    ProbeReply(
+                    ProbeStatusReply(
                         probeID: p.probeID, commune: p.commune, name: nil, lastSeen: p.lastHeardAt,
                         secondsSinceLastSeen: now.timeIntervalSince(p.lastHeardAt), roundsAccepted: p.roundsAccepted,
                         lastSequence: p.lastSequence, configured: false))
@@ -186,9 +186,9 @@ struct APIRoutes {
             linkStatus: Dictionary(uniqueKeysWithValues: board.counts.map { ($0.key.rawValue, $0.value) }),
             probesReporting: reporting.count,
             targets: .init(
-                fourGEveryCommune: state.configuration.coverageTargets.fourGEveryCommune,
-                fiveGAreaRatio: state.configuration.coverageTargets.fiveGAreaRatio,
-                maxDeadZones: state.configuration.coverageTargets.maxDeadZones),
+                fourGEveryCommune: state.configuration.coverageSettings.targets.fourGEveryCommune,
+                fiveGAreaRatio: state.configuration.coverageSettings.targets.fiveGAreaRatio,
+                maxDeadZones: state.configuration.coverageSettings.targets.maxDeadZones),
             coverage: coverage.flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.json.utf8)) },
             coverageUpdatedAt: coverage?.createdAt)
     }
@@ -223,7 +223,8 @@ struct CommuneReply: Encodable, Sendable {
     }
 }
 
-struct ProbeReply: Codable, Sendable {
+/// One probe in `GET /api/v1/probes`: when the server last heard from it and how many rounds it took.
+struct ProbeStatusReply: Codable, Sendable {
     var probeID: String
     var commune: String
     var name: String?
@@ -269,8 +270,10 @@ struct TokenReply: Codable, Sendable {
 struct SummaryReply: Codable, Sendable {
     struct Targets: Codable, Sendable {
         var fourGEveryCommune: Bool
-        var fiveGAreaRatio: Double
-        var maxDeadZones: Int
+        /// Nil (left out) when the province sets no 5G target.
+        var fiveGAreaRatio: Double?
+        /// Nil (left out) when the province sets no limit.
+        var maxDeadZones: Int?
         enum CodingKeys: String, CodingKey {
             case fourGEveryCommune = "4g_every_commune"
             case fiveGAreaRatio = "5g_area_ratio"

@@ -1,3 +1,4 @@
+import NetworkAddress
 import SiteCatalog
 
 /// Why sites.yaml cannot give the daemon a site to probe.
@@ -54,16 +55,16 @@ extension AgentSite {
     {
         var sites: [AgentCapture.RemoteSite] = []
         var names: Set<String> = []
-        var addresses: Set<String> = []
-        func add(_ name: String, _ prefix: String) {
+        var addresses: Set<IPNetwork> = []
+        func add(_ name: String, _ prefix: IPNetwork) {
             guard !names.contains(name), !addresses.contains(prefix) else { return }
             names.insert(name)
             addresses.insert(prefix)
             sites.append(AgentCapture.RemoteSite(name: name, prefix: prefix))
         }
-        for target in targets { add(target.name, target.address) }
-        add("hub", config.network.datacenter.hub)
-        for service in config.network.datacenter.services { add(service.name, service.address) }
+        for target in targets { add(target.name, IPNetwork(host: target.address)) }
+        add("hub", IPNetwork(host: config.network.datacenter.hub))
+        for service in config.network.datacenter.services { add(service.name, IPNetwork(host: service.address)) }
         add("datacenter", config.network.datacenter.subnet)
         for other in config.communes where other.code != commune.code { add(other.code, other.subnet) }
         return sites

@@ -1,3 +1,5 @@
+import NetworkAddress
+
 /// The gateway's passive capture, from sites.yaml's `capture` block: where and how to capture, and which remote
 /// sites the per-step passive rounds are made for.
 public struct AgentCapture: Sendable, Hashable {
@@ -5,12 +7,18 @@ public struct AgentCapture: Sendable, Hashable {
     public struct RemoteSite: Sendable, Hashable {
         /// The site's name (a target or service name, `datacenter`, or a commune code).
         public var name: String
-        /// An address (host prefix) or a CIDR prefix, e.g. `10.33.0.10` or `10.33.0.0/24`.
-        public var prefix: String
+        /// A host prefix or a wider network, e.g. `10.33.0.10/32` or `10.33.0.0/24`.
+        public var prefix: IPNetwork
 
-        public init(name: String, prefix: String) {
+        public init(name: String, prefix: IPNetwork) {
             self.name = name
             self.prefix = prefix
+        }
+
+        /// The `address` of its passive rounds: the address alone for a host prefix (`10.33.0.10`), else the
+        /// network (`10.33.0.0/24`).
+        public var roundAddress: String {
+            self.prefix.isHost ? self.prefix.address.description : self.prefix.description
         }
 
         /// The `target` of its passive rounds: `passive:<name>`, apart from the active targets' names.

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NetMonitor
 import NetmonProtocol
+import NetworkAddress
 import ServiceLifecycle
 import Synchronization
 
@@ -41,10 +42,7 @@ public final class PassiveCaptureService: Service {
     /// wait from the probe timeout, packets handed over in batches at most 100 ms late (a gateway's capture thread
     /// then wakes ~10 times per second instead of once per packet).
     public static func options(for capture: AgentCapture, schedule: ProbeSchedule) -> LiveCaptureOptions {
-        var pairs: [(network: IPNetwork, site: String)] = []
-        for remote in capture.remoteSites {
-            if let network = IPNetwork(remote.prefix) { pairs.append((network, remote.name)) }
-        }
+        let pairs = capture.remoteSites.map { (network: $0.prefix, site: $0.name) }
         return LiveCaptureOptions(
             interface: capture.interface, snapshotLength: capture.snapshotLength, bufferSize: capture.bufferBytes,
             filter: capture.filter, promiscuous: false,

@@ -31,7 +31,8 @@ enum PassiveRounds {
             guard sent > 0 || !rtts.isEmpty else { continue }
             measurements.append(
                 RoundMeasurement(
-                    commune: commune, target: site.roundTarget, address: site.prefix, kind: "passive", start: start,
+                    commune: commune, target: site.roundTarget, address: site.roundAddress, kind: "passive",
+                    start: start,
                     stepSeconds: stepSeconds, sent: sent, received: received, rttSeconds: rtts, jitterSeconds: nil))
         }
         return measurements.sorted { $0.target < $1.target }

@@ -1,3 +1,5 @@
+import NetworkAddress
+
 /// What the daemon probes, from sites.yaml: one commune's probe identity, targets and schedule.
 public struct AgentSite: Sendable, Hashable {
     /// The gateway's probe identity (`probe-12345`), the first half of every round's idempotency key.
@@ -39,10 +41,10 @@ public struct AgentTarget: Sendable, Hashable {
     }
 
     public var name: String
-    public var address: String
+    public var address: IPAddress
     public var kind: Kind
 
-    public init(name: String, address: String, kind: Kind) {
+    public init(name: String, address: IPAddress, kind: Kind) {
         self.name = name
         self.address = address
         self.kind = kind

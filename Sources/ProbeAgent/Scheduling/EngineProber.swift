@@ -1,4 +1,5 @@
 import NetMonitor
+import NetworkAddress
 
 /// The real probe engine (`NetMonitor.ProbeEngine`) behind the daemon's `RoundProber` seam.
 ///
@@ -16,15 +17,12 @@ public struct EngineProber: RoundProber {
         guard !targets.isEmpty else { return [] }
         var endpoints: [ProbeEndpoint] = []
         for target in targets {
-            guard let address = IPAddress(target.address) else {
-                throw ProbeError(.invalidArgument, "target \(target.name): \(target.address) is not an IP address.")
-            }
             let method: ProbeEndpoint.Method =
                 switch target.kind {
                 case .icmp: .icmp
                 case .tcp(let port): .tcp(port: port)
                 }
-            endpoints.append(ProbeEndpoint(label: target.name, address: address, method: method))
+            endpoints.append(ProbeEndpoint(label: target.name, address: target.address, method: method))
         }
         let options = ProbeOptions(
             count: schedule.probes, period: plan.intervalSeconds, interval: plan.spacingSeconds,

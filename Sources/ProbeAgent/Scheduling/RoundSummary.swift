@@ -7,7 +7,8 @@ enum RoundSummary {
     ) -> RoundMeasurement {
         let rtts = result.rttsInSendOrder
         return RoundMeasurement(
-            commune: commune, target: target.name, address: target.address, kind: target.kind.wireName, start: start,
+            commune: commune, target: target.name, address: target.address.description, kind: target.kind.wireName,
+            start: start,
             stepSeconds: stepSeconds, sent: result.sent, received: min(rtts.count, result.sent),
             rttSeconds: rtts.sorted(), jitterSeconds: jitter(rtts))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import NetworkAddress
 import Yams
 
 /// Walks a composed YAML tree, collecting one diagnostic per problem instead of stopping at the first.
@@ -190,11 +191,13 @@ final class DecodeContext {
     /// An IPv4 or IPv6 address.
     func address(_ located: Located?) -> IPAddress? {
         guard let located, let text = self.string(located) else { return nil }
-        guard let address = IPAddress(text) else {
-            self.report("`\(text)` is not a valid IPv4 or IPv6 address", at: located)
+        switch IPAddress.parse(text) {
+        case .success(let address):
+            return address
+        case .failure(let error):
+            self.report(error.description, at: located)
             return nil
         }
-        return address
     }
 
     /// A network in CIDR notation with no host bits set.
@@ -203,15 +206,10 @@ final class DecodeContext {
         switch IPNetwork.parse(text) {
         case .success(let network):
             return network
-        case .failure(.malformed):
-            self.report(
-                "`\(text)` is not a network in CIDR notation (address/prefix-length, e.g. 10.33.1.0/24)", at: located)
-        case .failure(.badPrefixLength(let maximum)):
-            self.report("`\(text)` has a bad prefix length: it must be 0…\(maximum)", at: located)
-        case .failure(.hostBitsSet(let suggestion)):
-            self.report("`\(text)` has host bits set; did you mean `\(suggestion)`?", at: located)
+        case .failure(let error):
+            self.report(error.description, at: located)
+            return nil
         }
-        return nil
     }
 
     // MARK: Formatting

@@ -1,3 +1,5 @@
+import NetworkAddress
+
 /// The communes: code, name, subnet, gateway, probe id, optional targets.
 extension SitesDecoder {
     func decodeCommunes(_ located: Located?, thresholds: Thresholds) -> [Commune]? {
@@ -58,10 +60,7 @@ extension SitesDecoder {
                 if !subnet.contains(gateway) {
                     self.context.report(
                         "gateway \(gateway) is not inside the commune's subnet \(subnet)", at: gatewayLocated)
-                } else if subnet.address.bitWidth - subnet.prefixLength >= 2,
-                    gateway == subnet.address || (!gateway.isIPv6 && gateway == subnet.lastAddress)
-                {
-                    let which = gateway == subnet.address ? "network" : "broadcast"
+                } else if let which = subnet.reservedRole(of: gateway) {
                     self.context.report(
                         "gateway \(gateway) is the \(which) address of \(subnet), not a host", at: gatewayLocated)
                 }
@@ -96,7 +95,7 @@ extension SitesDecoder {
         }
         guard let code, let name, let subnet, let gateway, let probeID, let targets, let capture else { return nil }
         return Commune(
-            code: code, name: name, subnet: subnet.description, gateway: gateway.description, probeID: probeID,
+            code: code, name: name, subnet: subnet, gateway: gateway, probeID: probeID,
             targets: targets, capture: capture
         )
     }

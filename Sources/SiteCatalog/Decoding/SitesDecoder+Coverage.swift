@@ -1,6 +1,6 @@
 /// Coverage grid, floors and targets.
 extension SitesDecoder {
-    func decodeCoverage(_ located: Located?) -> CoverageSettings? {
+    func decodeCoverage(_ located: Located?) -> CoverageConfig? {
         guard
             let fields = self.context.fields(
                 located, "coverage", required: ["floors", "targets"], optional: ["resolution", "min_samples"])
@@ -29,7 +29,7 @@ extension SitesDecoder {
             }
         }
         guard !failed else { return nil }
-        return CoverageSettings(resolution: resolution, minSamples: minSamples, floors: floors, targets: targets)
+        return CoverageConfig(resolution: resolution, minSamples: minSamples, floors: floors, targets: targets)
     }
 
     private func decodeFloors(_ located: Located?) -> [RadioGeneration: SignalFloor]? {
@@ -79,7 +79,7 @@ extension SitesDecoder {
         return failed ? nil : floors
     }
 
-    private func decodeCoverageTargets(_ located: Located?) -> CoverageTargets? {
+    private func decodeCoverageTargets(_ located: Located?) -> CoverageTargetsConfig? {
         guard
             let fields = self.context.fields(
                 located, "coverage targets", required: ["4g_every_commune", "5g_area_ratio", "max_dead_zones"],
@@ -91,7 +91,7 @@ extension SitesDecoder {
         let ratio = self.context.number(fields["5g_area_ratio"], in: 0...1, rangeText: "a ratio between 0 and 1")
         let deadZones = self.context.int(fields["max_dead_zones"], in: 0...Int.max)
         guard let threeG, let fourG, let ratio, let deadZones else { return nil }
-        return CoverageTargets(
+        return CoverageTargetsConfig(
             threeGInEveryCommune: threeG, fourGInEveryCommune: fourG, fiveGAreaRatio: ratio, maxDeadZones: deadZones)
     }
 }

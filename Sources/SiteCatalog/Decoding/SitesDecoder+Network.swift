@@ -1,3 +1,5 @@
+import NetworkAddress
+
 /// The addressing plan: supernet, data centre, hub and services.
 extension SitesDecoder {
     func decodeNetwork(_ located: Located?, thresholds: Thresholds) -> Network? {
@@ -13,7 +15,7 @@ extension SitesDecoder {
         }
         let datacenter = self.decodeDatacenter(fields["datacenter"], thresholds: thresholds)
         guard let supernet, let prefixLength, let datacenter else { return nil }
-        return Network(supernet: supernet?.description, datacenter: datacenter, communePrefixLength: prefixLength)
+        return Network(supernet: supernet, datacenter: datacenter, communePrefixLength: prefixLength)
     }
 
     private func decodeDatacenter(_ located: Located?, thresholds: Thresholds) -> Datacenter? {
@@ -63,6 +65,6 @@ extension SitesDecoder {
             }
         }
         guard let name, let subnet, let hub, let services else { return nil }
-        return Datacenter(name: name, subnet: subnet.description, hub: hub.description, services: services)
+        return Datacenter(name: name, subnet: subnet, hub: hub, services: services)
     }
 }

@@ -1,3 +1,4 @@
+import NetworkAddress
 import Yams
 
 /// Defaults, thresholds and probe targets.
@@ -160,7 +161,7 @@ extension SitesDecoder {
         if fields.has("thresholds") { resolved = self.decodeThresholds(fields["thresholds"], base: thresholds) }
         guard let name, let address, let kind, let resolved else { return nil }
         return ProbeTarget(
-            name: name, address: address.description, kind: kind,
+            name: name, address: address, kind: kind,
             thresholds: resolved)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import NetworkAddress
 import Yams
 
 /// Turns a composed sites.yaml tree into a ``SitesConfig``, reporting every problem with its position.

@@ -1,13 +1,15 @@
+import NetworkAddress
+
 /// A commune or ward on the dedicated network: its GSO code and name, its subnet, its gateway and the gateway's probe.
 public struct Commune: Sendable, Hashable {
     /// The GSO code (`ward_code` of the boundaries file), five digits, e.g. `"13063"`.
     public var code: String
     /// Its name, e.g. `Xã Nam Tiền Hải`.
     public var name: String
-    /// The commune's subnet in canonical CIDR text, e.g. `10.33.87.0/24`.
-    public var subnet: String
-    /// The gateway's address inside `subnet`, in canonical text; the probe runs there.
-    public var gateway: String
+    /// The commune's subnet, e.g. `10.33.87.0/24`.
+    public var subnet: IPNetwork
+    /// The gateway's address inside `subnet`; the probe runs there.
+    public var gateway: IPAddress
     /// The probe's identity (the server knows its bearer token by this id), e.g. `probe-13063`.
     public var probeID: String
     /// Its own target list (thresholds resolved), or nil for the default targets: use
@@ -19,7 +21,7 @@ public struct Commune: Sendable, Hashable {
 
     /// Creates a commune.
     public init(
-        code: String, name: String, subnet: String, gateway: String, probeID: String, targets: [ProbeTarget]?,
+        code: String, name: String, subnet: IPNetwork, gateway: IPAddress, probeID: String, targets: [ProbeTarget]?,
         capture: CaptureSettings? = nil
     ) {
         self.code = code

@@ -1,16 +1,18 @@
+import NetworkAddress
+
 /// One thing a commune's probe measures.
 public struct ProbeTarget: Sendable, Hashable {
     /// Unique within its list, e.g. `hub`, `portal`.
     public var name: String
-    /// An IPv4 or IPv6 address in canonical text (`10.33.0.10`, `fd33::10`).
-    public var address: String
+    /// An IPv4 or IPv6 address (`10.33.0.10`, `fd33::10`).
+    public var address: IPAddress
     /// How it is probed.
     public var kind: TargetKind
     /// The thresholds that apply to it: the defaults with its overrides.
     public var thresholds: Thresholds
 
     /// Creates a target.
-    public init(name: String, address: String, kind: TargetKind, thresholds: Thresholds) {
+    public init(name: String, address: IPAddress, kind: TargetKind, thresholds: Thresholds) {
         self.name = name
         self.address = address
         self.kind = kind

@@ -14,7 +14,7 @@ public struct SitesConfig: Sendable, Hashable {
     /// Every commune or ward, in file order (the generated file is sorted by code).
     public var communes: [Commune]
     /// Coverage grid, signal floors and the province's coverage targets.
-    public var coverage: CoverageSettings
+    public var coverage: CoverageConfig
     /// Alert receivers, the routing tree and the non-link rules.
     public var alerts: AlertSettings
     /// The absolute path of the file this was loaded from (empty when decoded from a string without one).
@@ -23,7 +23,7 @@ public struct SitesConfig: Sendable, Hashable {
     /// Creates a configuration from its parts (no validation: use ``SitesConfig/load(path:)`` for files).
     public init(
         version: Int, province: Province, network: Network, defaults: Defaults, communes: [Commune],
-        coverage: CoverageSettings, alerts: AlertSettings, sourcePath: String
+        coverage: CoverageConfig, alerts: AlertSettings, sourcePath: String
     ) {
         self.version = version
         self.province = province

@@ -1,3 +1,5 @@
+import NetworkAddress
+
 /// Checks across the document: duplicates, subnet overlaps, the supernet, receiver references.
 extension SitesDecoder {
     func checkDuplicates() {
@@ -45,8 +47,8 @@ extension SitesDecoder {
             }
         }
         guard let network else { return }
-        let supernet = network.supernet.flatMap(IPNetwork.init)
-        let datacenterSubnet = IPNetwork(network.datacenter.subnet)
+        let supernet = network.supernet
+        let datacenterSubnet = network.datacenter.subnet
         for (subnet, seen) in self.subnets {
             if let supernet, subnet.address.bitWidth == supernet.address.bitWidth,
                 !supernet.contains(subnet)
@@ -64,7 +66,7 @@ extension SitesDecoder {
             }
         }
         for (address, seen) in self.uniqueAddresses where seen.owner.hasPrefix("service") {
-            if let datacenterSubnet, !datacenterSubnet.contains(address) {
+            if !datacenterSubnet.contains(address) {
                 self.context.report(
                     "address \(address) of \(seen.owner) is outside the data centre's subnet \(datacenterSubnet)",
                     at: seen.located)

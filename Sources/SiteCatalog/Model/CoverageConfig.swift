@@ -1,5 +1,7 @@
-/// How coverage is judged and what the province aims for.
-public struct CoverageSettings: Sendable, Hashable {
+/// sites.yaml's `coverage:` section as written: how coverage is judged and what the province aims for. The CLI maps
+/// it onto CoverageModel's `CoverageSettings`; SiteCatalog does not depend on CoverageModel, which the gateway build
+/// leaves out.
+public struct CoverageConfig: Sendable, Hashable {
     /// H3 resolution of the grid, 0…15 (8 ≈ 0.74 km² cells).
     public var resolution: Int
     /// Reports a cell needs before it is judged.
@@ -7,10 +9,12 @@ public struct CoverageSettings: Sendable, Hashable {
     /// The signal floor per generation: a cell is covered when its median reaches it.
     public var floors: [RadioGeneration: SignalFloor]
     /// The province's published targets.
-    public var targets: CoverageTargets
+    public var targets: CoverageTargetsConfig
 
     /// Creates coverage settings.
-    public init(resolution: Int, minSamples: Int, floors: [RadioGeneration: SignalFloor], targets: CoverageTargets) {
+    public init(
+        resolution: Int, minSamples: Int, floors: [RadioGeneration: SignalFloor], targets: CoverageTargetsConfig
+    ) {
         self.resolution = resolution
         self.minSamples = minSamples
         self.floors = floors
@@ -73,8 +77,8 @@ public struct SignalFloor: Sendable, Hashable {
     }
 }
 
-/// The province's coverage targets.
-public struct CoverageTargets: Sendable, Hashable {
+/// The province's coverage targets as written under `coverage.targets` (every one given: the schema has defaults).
+public struct CoverageTargetsConfig: Sendable, Hashable {
     /// 3G in every commune (`3g_every_commune`, default false).
     public var threeGInEveryCommune: Bool
     /// 4G in every commune (`4g_every_commune`).
