@@ -85,7 +85,11 @@ public func buildApplication(
                 + unknownGrants.map { "'\($0.probeID ?? "")'" }.joined(separator: ", ")
                 + ", which no commune in sites.yaml has as probe_id; fix the probe id or remove the line")
     }
-    let boundaries = try configuration.boundariesPath.map(CommuneBoundaries.load) ?? .empty
+    let boundaries =
+        try configuration.boundariesPath.map {
+            try CommuneBoundaries.load(path: $0, read: configuration.boundaryCommunes)
+        }
+        ?? .empty
     // Coverage runs inside the server when there are boundaries to compute it over.
     let coverage: CoverageRecomputation? = configuration.boundariesPath.map { _ in
         CoverageRecomputation(

@@ -44,8 +44,9 @@ enum CoveragePipeline {
     /// Loads sites.yaml and the communes; prints diagnostics and exits 2 on a bad config.
     static func load(configPath: String) throws -> Loaded {
         let config: SitesConfig
+        let reading = BoundaryReading()
         do throws(ConfigError) {
-            config = try SitesConfig.load(path: configPath)
+            config = try SitesConfig.load(path: configPath, boundaries: reading.reader)
         } catch {
             var standardError = CoverageStderr()
             for diagnostic in error.diagnostics { print(diagnostic.description, to: &standardError) }
@@ -57,7 +58,7 @@ enum CoveragePipeline {
         }
         let boundaries: [CommuneBoundary]
         do {
-            boundaries = try CommuneBoundaryReader.read(path: boundariesPath)
+            boundaries = try reading.communes(path: boundariesPath)
         } catch {
             Self.fail("\(error); check province.boundaries in \(configPath)", code: 1)
         }

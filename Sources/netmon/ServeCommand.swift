@@ -158,8 +158,9 @@ extension Netmon {
             LoggingSystem.bootstrap(StreamLogHandler.standardError)
             let logger = Logger(label: "netmon.serve")
             let sites: SitesConfig
+            let boundaryReading = BoundaryReading()
             do {
-                sites = try SitesConfig.load(path: config)
+                sites = try SitesConfig.load(path: config, boundaries: boundaryReading.reader)
             } catch {
                 FileHandle.standardError.write(
                     Data("netmon serve: \(error)\nRun `netmon check \(config)` for every problem.\n".utf8))
@@ -210,6 +211,10 @@ extension Netmon {
             configuration.connectionLimits = ConnectionLimits(
                 idleTimeout: .milliseconds(Int64((idleTimeout * 1000).rounded())), maxConnections: maxConnections)
             configuration.anonymousMetrics = publicMetrics
+            // The boundaries as sites.yaml's cross-check read them: the server does not read the file again.
+            configuration.boundaryCommunes = sites.province.boundariesPath.flatMap {
+                try? boundaryReading.communes(path: $0)
+            }
             // Uploads are spooled beside a SQLite database (in a private folder), else under the temporary folder.
             if case .sqlite(let path) = location {
                 configuration.uploadDirectory = URL(fileURLWithPath: path).deletingLastPathComponent().path

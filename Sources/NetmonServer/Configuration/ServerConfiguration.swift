@@ -10,6 +10,9 @@ public struct ServerConfiguration: Sendable {
     public var communes: [ServerCommune]
     /// GeoJSON FeatureCollection of commune boundaries with a `ward_code` property (nil: no map geometry).
     public var boundariesPath: String?
+    /// The communes of `boundariesPath` when the caller has read them already (sites.yaml's cross-check did), so
+    /// the file is read once; nil: the server reads it.
+    public var boundaryCommunes: [CommuneBoundary]?
     /// Folder of Debian's libjs-leaflet, served under `/static/leaflet/`.
     public var leafletDirectory: String
     /// Largest accepted request body in bytes (413 above).

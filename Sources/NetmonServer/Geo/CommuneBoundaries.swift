@@ -30,11 +30,20 @@ struct CommuneBoundaries: Sendable {
     private static let cache = Mutex<[String: CommuneBoundaries]>([:])
 
     /// Reads a FeatureCollection whose features carry `ward_code` (number or string); codes are 5-digit strings.
-    static func load(path: String) throws -> CommuneBoundaries {
+    /// `communes`: the file's communes when the caller has read them already.
+    static func load(path: String, read communes: [CommuneBoundary]? = nil) throws -> CommuneBoundaries {
         if let cached = cache.withLock({ $0[path] }) { return cached }
-        let loaded = try read(path: path)
+        let loaded = try read(path: path, communes: communes)
         cache.withLock { $0[path] = loaded }
         return loaded
+    }
+
+    private static func readFile(path: String) throws -> [CommuneBoundary] {
+        do {
+            return try CommuneBoundaryReader.read(path: path)
+        } catch {
+            throw ServerSetupError("commune boundaries: \(error)")
+        }
     }
 
     /// The dashboard's simplification tolerance in degrees (~30 m).
@@ -43,13 +52,8 @@ struct CommuneBoundaries: Sendable {
     /// Reads the file (CoverageModel's reader), repairs self-intersecting rings (as `netmon coverage export`
     /// does) and simplifies the communes topologically, so neighbours keep one border; both layers' geometry
     /// text is made here, once.
-    private static func read(path: String) throws -> CommuneBoundaries {
-        let communes: [CommuneBoundary]
-        do {
-            communes = try CommuneBoundaryReader.read(path: path)
-        } catch {
-            throw ServerSetupError("commune boundaries: \(error)")
-        }
+    private static func read(path: String, communes: [CommuneBoundary]?) throws -> CommuneBoundaries {
+        let communes = try communes ?? Self.readFile(path: path)
         let repaired = communes.map { RingRepair.repaired($0.geometry) }
         let topology = ArcTopology(repaired)
         let simplified = topology.multiPolygons(

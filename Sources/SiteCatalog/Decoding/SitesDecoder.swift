@@ -39,9 +39,13 @@ final class SitesDecoder {
     /// `defaults.capture` as read so far, the base of each commune's `capture`.
     var captureDefaults = CaptureSettings.standard
 
-    init(context: DecodeContext, baseDirectory: String) {
+    /// Reads the boundaries file named in `province.boundaries` for the cross-check.
+    let boundaryReader: BoundaryCommunes.Reader
+
+    init(context: DecodeContext, baseDirectory: String, boundaryReader: @escaping BoundaryCommunes.Reader) {
         self.context = context
         self.baseDirectory = baseDirectory
+        self.boundaryReader = boundaryReader
     }
 
     /// Decodes the document; nil when anything is wrong (the context holds why).

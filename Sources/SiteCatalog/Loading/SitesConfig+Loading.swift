@@ -5,17 +5,23 @@ extension SitesConfig {
     /// Reads, decodes and validates the sites.yaml at `path`. Relative paths inside it (the boundaries file,
     /// secret files) are resolved against its folder.
     ///
+    /// `boundaries` reads the boundaries file for the cross-check of the communes against it.
+    ///
     /// - Throws: ``ConfigError`` with every problem found: `.unreadable`, `.unparsable` (with libyaml's position)
     ///   or `.invalid` (one diagnostic per problem).
-    public static func load(path: String) throws(ConfigError) -> SitesConfig {
+    public static func load(
+        path: String, boundaries: @escaping BoundaryCommunes.Reader = BoundaryCommunes.load
+    ) throws(ConfigError) -> SitesConfig {
         let yaml = try Self.read(path: path)
-        return try Self.decode(yaml: yaml, path: path)
+        return try Self.decode(yaml: yaml, path: path, boundaries: boundaries)
     }
 
     /// Every problem in the sites.yaml at `path`, in file order; empty when it is valid. For `netmon check`.
-    public static func validate(path: String) -> [Diagnostic] {
+    public static func validate(
+        path: String, boundaries: @escaping BoundaryCommunes.Reader = BoundaryCommunes.load
+    ) -> [Diagnostic] {
         do {
-            _ = try Self.load(path: path)
+            _ = try Self.load(path: path, boundaries: boundaries)
             return []
         } catch {
             return error.diagnostics
@@ -24,11 +30,15 @@ extension SitesConfig {
 
     /// Decodes and validates YAML text. `path` names it in diagnostics, and its folder resolves relative paths
     /// (give the path the text would have on disk).
-    public static func decode(yaml: String, path: String) throws(ConfigError) -> SitesConfig {
+    public static func decode(
+        yaml: String, path: String, boundaries: @escaping BoundaryCommunes.Reader = BoundaryCommunes.load
+    ) throws(ConfigError) -> SitesConfig {
         let (root, duplicateKeys) = try Self.compose(yaml, path: path)
         let absolute = Self.absolute(path)
         let context = DecodeContext(file: path)
-        let decoder = SitesDecoder(context: context, baseDirectory: (absolute as NSString).deletingLastPathComponent)
+        let decoder = SitesDecoder(
+            context: context, baseDirectory: (absolute as NSString).deletingLastPathComponent,
+            boundaryReader: boundaries)
         let config = decoder.decode(root: root, sourcePath: absolute)
         if let config, context.diagnostics.isEmpty, duplicateKeys.isEmpty { return config }
         var diagnostics = (context.diagnostics + duplicateKeys).sorted()

@@ -13,7 +13,14 @@ public struct BoundaryCommunes: Sendable, Hashable {
         case unreadable(String)
     }
 
-    /// Reads the codes and names of the FeatureCollection at `path`.
+    /// Reads the communes of the boundaries file at a path, for the cross-check of sites.yaml against it. A program
+    /// that reads the boundaries anyway (the server, the coverage commands: CoverageModel's reader) passes its own,
+    /// so the file is read once; the gateway build, which has no geometry, uses ``load(path:)``.
+    public typealias Reader = @Sendable (_ path: String) -> Result<BoundaryCommunes, Failure>
+
+    public init(names: [String: String]) { self.names = names }
+
+    /// Reads the codes and names of the FeatureCollection at `path` (no geometry): the reader of the gateway build.
     public static func load(path: String) -> Result<BoundaryCommunes, Failure> {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {

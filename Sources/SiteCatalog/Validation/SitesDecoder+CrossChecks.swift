@@ -95,7 +95,7 @@ extension SitesDecoder {
             return
         }
         let file: BoundaryCommunes
-        switch BoundaryCommunes.load(path: path) {
+        switch self.boundaryReader(path) {
         case .success(let loaded):
             file = loaded
         case .failure(.notFound):
