@@ -12,7 +12,7 @@ extension AlertingConfiguration {
         }
         var rules = AlertRules(
             defaultThresholds: Self.linkThresholds(sites.defaults.thresholds),
-            forSeconds: Self.seconds(sites.alerts.rules.forDuration),
+            forSeconds: DurationText.seconds(sites.alerts.rules.forDuration),
             gatewaySilentSeconds: Double(sites.alerts.rules.gatewaySilentMinutes) * 60,
             captureDropsPerMinute: Double(sites.alerts.rules.captureDropsPerMinute),
             outboxBacklog: Double(sites.alerts.rules.outboxBacklog),
@@ -124,8 +124,8 @@ extension AlertingConfiguration {
     static func route(_ route: AlertRoute) -> Route {
         Route(
             receiver: route.receiver, matchers: route.matchers, groupBy: route.groupBy,
-            groupWait: self.seconds(route.groupWait), groupInterval: self.seconds(route.groupInterval),
-            repeatInterval: self.seconds(route.repeatInterval), continueMatching: route.continues,
+            groupWait: DurationText.seconds(route.groupWait), groupInterval: DurationText.seconds(route.groupInterval),
+            repeatInterval: DurationText.seconds(route.repeatInterval), continueMatching: route.continues,
             routes: route.routes.map(self.route))
     }
 
@@ -137,9 +137,5 @@ extension AlertingConfiguration {
             lossRatio: Threshold(
                 warn: thresholds.lossRatio.warn, critical: thresholds.lossRatio.critical,
                 clear: thresholds.lossRatio.clear))
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }
