@@ -229,6 +229,7 @@ let package = Package(
             dependencies: [
                 "Alerting", "NetmonProtocol", "TestSupport", "ServerAlerting", "NetmonServer", "MeasurementStore",
                 "SiteCatalog", "NetmonLab",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -2,6 +2,7 @@ import Alerting
 import Foundation
 import NetmonProtocol
 import NetmonServer
+import SiteCatalog
 
 /// The alert store and processor as the server sees them: the source of `/api/v1/alerts` and `/api/v1/silences`,
 /// and the listener that feeds accepted probe rounds to the processor.
@@ -41,21 +42,21 @@ public struct AlertingAPI: AlertSource, IngestListener {
             query.states.insert(state)
         }
         query.matchers = try matchers.map { try Self.matcher($0, context: "match") }
-        return try AlertListing.json(["alerts": try self.store.alerts(query, now: now)])
+        return try AlertJSON.encode(["alerts": try await self.store.alerts(query, now: now)])
     }
 
     public func silencesJSON(includeInactive: Bool, now: Date) async throws -> String {
-        try AlertListing.json(["silences": try self.store.silences(activeAt: includeInactive ? nil : now)])
+        try AlertJSON.encode(["silences": try await self.store.silences(activeAt: includeInactive ? nil : now)])
     }
 
     public func createSilence(body: Data, author: String, now: Date) async throws -> String {
         let silence = try SilenceRequest.decode(body).silence(author: author, now: now)
-        try self.store.add(silence)
-        return try AlertListing.json(silence)
+        try await self.store.add(silence)
+        return try AlertJSON.encode(silence)
     }
 
     public func expireSilence(id: String, now: Date) async throws {
-        guard try self.store.expireSilence(id: id, at: now) else {
+        guard try await self.store.expireSilence(id: id, at: now) else {
             throw AlertSourceError(.notFound, "no active silence with this id", context: id)
         }
     }
@@ -63,8 +64,8 @@ public struct AlertingAPI: AlertSource, IngestListener {
     /// Alerts by state, notifications by outbox state, and the dead-letter counter (which survives restarts:
     /// dead letters are never pruned).
     public func metricsText() async throws -> String {
-        let alerts = try self.store.alertCounts()
-        let outbox = try self.store.outboxCounts()
+        let alerts = try await self.store.alertCounts()
+        let outbox = try await self.store.outboxCounts()
         var text =
             "# HELP netmon_alerts Alerts in the alert store by state (resolved ones until retention removes them).\n"
         text += "# TYPE netmon_alerts gauge\n"
@@ -73,12 +74,12 @@ public struct AlertingAPI: AlertSource, IngestListener {
         }
         text += "# HELP netmon_alert_notifications Notifications in the outbox by delivery state.\n"
         text += "# TYPE netmon_alert_notifications gauge\n"
-        for state in [OutboxEntry.State.pending, .delivered, .dead] {
+        for state in [NotificationOutboxEntry.State.pending, .delivered, .dead] {
             text += "netmon_alert_notifications{state=\"\(state.rawValue)\"} \(outbox[state] ?? 0)\n"
         }
         text += "# HELP netmon_alert_notifications_dead_lettered_total Notifications given up after their deadline.\n"
         text += "# TYPE netmon_alert_notifications_dead_lettered_total counter\n"
-        text += "netmon_alert_notifications_dead_lettered_total \(try self.store.deadLetterCount())\n"
+        text += "netmon_alert_notifications_dead_lettered_total \(try await self.store.deadLetterCount())\n"
         return text
     }
 

@@ -66,17 +66,15 @@ public struct ServerAlerting: Sendable {
     /// secret file cannot be read, or the store cannot be opened.
     public init(
         sites: SitesConfig, options: Options, logger: Logger = Logger(label: "netmon.alerting")
-    )
-        throws(DeliveryError)
-    {
+    ) async throws(DeliveryError) {
         let configuration = try AlertingConfiguration(sites: sites, externalURL: options.externalURL)
         let problems = configuration.problems()
         guard problems.isEmpty else {
             throw DeliveryError(
                 code: .invalidConfiguration, message: problems.joined(separator: "; "), context: "alerts")
         }
-        let store = try AlertStore(path: options.storePath)
-        let processor = try AlertProcessor(
+        let store = try await AlertStore(path: options.storePath)
+        let processor = try await AlertProcessor(
             store: store, rules: configuration.rules, route: configuration.route,
             receiversWithoutResolved: configuration.receiversWithoutResolved,
             deliveryTargets: configuration.deliveryTargets, startedAt: options.now())

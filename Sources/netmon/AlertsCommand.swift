@@ -2,6 +2,7 @@ import Alerting
 import ArgumentParser
 import Foundation
 import NetmonProtocol
+import ServerAlerting
 import SiteCatalog
 
 extension Netmon {
@@ -23,9 +24,9 @@ struct AlertStoreOptions: ParsableArguments {
     @Flag(name: .long, help: "Print JSON with stable field names instead of a table.")
     var json = false
 
-    func open() throws -> AlertStore {
+    func open() async throws -> AlertStore {
         do {
-            return try AlertStore(path: self.store)
+            return try await AlertStore(path: self.store)
         } catch {
             throw ValidationError("\(error). Check --store.")
         }
@@ -110,11 +111,12 @@ extension Netmon.Alerts {
                 do { return try LabelMatcher(parsing: text) } catch { throw ValidationError("\(error)") }
             }
             let now = Date()
-            let records = try self.options.open().alerts(AlertQuery(states: states, matchers: matchers), now: now)
+            let records = try await self.options.open().alerts(
+                AlertQuery(states: states, matchers: matchers), now: now)
             if self.options.json {
-                print(try AlertListing.json(records))
+                print(try AlertJSON.encode(records))
             } else {
-                print(AlertListing.table(records, now: now), terminator: "")
+                print(AlertTable.render(records, now: now), terminator: "")
             }
         }
     }
@@ -176,9 +178,9 @@ extension Netmon.Alerts {
                     matchers: matchers, startsAt: startsAt,
                     endsAt: startsAt.addingTimeInterval(self.durationSeconds ?? 0), createdBy: self.author,
                     comment: self.comment)
-                try self.options.open().add(silence)
+                try await self.options.open().add(silence)
                 if self.options.json {
-                    print(try AlertListing.json([silence]))
+                    print(try AlertJSON.encode([silence]))
                 } else {
                     print("silence \(silence.id) until \(RFC3339.format(silence.endsAt))")
                 }
@@ -195,9 +197,9 @@ extension Netmon.Alerts {
             var all = false
 
             func run() async throws {
-                let silences = try self.options.open().silences(activeAt: self.all ? nil : Date())
+                let silences = try await self.options.open().silences(activeAt: self.all ? nil : Date())
                 if self.options.json {
-                    print(try AlertListing.json(silences))
+                    print(try AlertJSON.encode(silences))
                 } else {
                     for silence in silences {
                         print(
@@ -219,7 +221,7 @@ extension Netmon.Alerts {
             var id: String
 
             func run() async throws {
-                guard try self.options.open().expireSilence(id: self.id, at: Date()) else {
+                guard try await self.options.open().expireSilence(id: self.id, at: Date()) else {
                     print("no active silence \(self.id)")
                     throw ExitCode(1)
                 }

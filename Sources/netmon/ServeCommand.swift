@@ -189,7 +189,7 @@ extension Netmon {
             if !noAlerts {
                 let path = alertsDatabase ?? Self.defaultAlertsDatabase(location)
                 do {
-                    alerting = try ServerAlerting(
+                    alerting = try await ServerAlerting(
                         sites: sites,
                         options: .init(storePath: path, evaluationInterval: alertsInterval),
                         logger: Logger(label: "netmon.alerting"))

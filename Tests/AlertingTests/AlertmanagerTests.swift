@@ -1,6 +1,7 @@
 import Foundation
 import NetmonLab
 import NetmonProtocol
+import SiteCatalog
 import TestSupport
 import Testing
 
@@ -124,11 +125,11 @@ struct AlertmanagerTests {
         defer { Task { await receiver.shutdown() } }
         let (process, port) = try await startAlertmanager(directory: directory, webhookURL: receiver.url)
         defer { process.stop(grace: 0) }
-        let store = try AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
+        let store = try await AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
         let route = Route(
             receiver: "hook", groupBy: ["alertname"], groupWait: 0,
             routes: [Route(receiver: "am", matchers: [try LabelMatcher(parsing: "severity=critical")])])
-        let processor = try AlertProcessor(store: store, rules: AlertRules(forSeconds: 0), route: route)
+        let processor = try await AlertProcessor(store: store, rules: AlertRules(forSeconds: 0), route: route)
         let now = Date()
         await processor.ingest(
             [makeRound(commune: "77777", target: "hub", sequence: 1, start: now - 60, lost: 20)], receivedAt: now)
@@ -137,7 +138,7 @@ struct AlertmanagerTests {
         let resender = AlertmanagerResender(
             store: store, route: route, receiver: "am",
             sender: try AlertmanagerPushSender(url: "http://127.0.0.1:\(port)"))
-        #expect(try resender.firingAlerts().allSatisfy { $0.labels["severity"] == "critical" })
+        #expect(try await resender.firingAlerts().allSatisfy { $0.labels["severity"] == "critical" })
         try await resender.resendOnce()
         let response = try await HTTPClient().execute(
             method: .GET, endpoint: try HTTPEndpoint("http://127.0.0.1:\(port)/api/v2/alerts"), timeout: 5)

@@ -82,8 +82,8 @@ struct ConfigurationTests {
         #expect(configuration.route.match(["severity": "warning"]).map(\.receiver) == ["noc-webhook"])
         #expect(configuration.route.match(["severity": "critical"]).first?.groupInterval == 60)
 
-        let store = try AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
-        let processor = try AlertProcessor(
+        let store = try await AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
+        let processor = try await AlertProcessor(
             store: store, rules: configuration.rules, route: configuration.route,
             receiversWithoutResolved: configuration.receiversWithoutResolved,
             deliveryTargets: configuration.deliveryTargets)
@@ -98,7 +98,7 @@ struct ConfigurationTests {
         #expect(Set(enqueued.map(\.receiver)) == ["am-format", "noc-webhook"])
         let worker = DeliveryWorker(store: store, senders: try configuration.makeSenders())
         try await worker.deliverDue()
-        #expect(try store.outboxCounts()[.delivered] == enqueued.count)
+        #expect(try await store.outboxCounts()[.delivered] == enqueued.count)
         await server.shutdown()
 
         let signer = try StandardWebhookSigner(secret: secret)
@@ -139,6 +139,31 @@ struct ConfigurationTests {
         } catch {
             #expect(error.code == .invalidConfiguration)
             #expect(error.description.contains("noc-webhook"))
+        }
+    }
+
+    @Test("a route matcher refused by the matcher's safety bounds fails the load with its line and column")
+    func refusedMatcherHasItsPosition() throws {
+        let directory = makeTemporaryDirectory("netmon-alerting-config-matcher")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let secretFile = directory.appendingPathComponent("webhook.secret")
+        try "whsec_bmV0bW9uLXRlc3Qtc2VjcmV0LTAxMjM0NTY3ODlhYg==\n".write(
+            to: secretFile, atomically: true, encoding: .utf8)
+        let sitesPath = directory.appendingPathComponent("sites.yaml").path
+        let yaml = self.sitesYAML(webhookURL: "http://127.0.0.1:9/hook", secretFile: secretFile.path)
+            .replacingOccurrences(of: "\"severity=~warning|critical\"", with: "'commune=~\"(a+)+\"'")
+        // Line 44 of the text: `      - { matchers: ['commune=~"(a+)+"'], receiver: noc-webhook }`.
+        #expect(yaml.components(separatedBy: "\n")[43].hasPrefix("      - { matchers: ['commune=~"))
+        try yaml.write(toFile: sitesPath, atomically: true, encoding: .utf8)
+        do {
+            _ = try AlertingConfiguration.load(sitesPath: sitesPath)
+            Issue.record("loaded a route with a refused matcher")
+        } catch {
+            #expect(error.code == .invalidConfiguration)
+            #expect(
+                error.description.contains(
+                    "\(sitesPath):44:22: `commune=~\"(a+)+\"`: regular expression refused: a quantifier on a group"),
+                "\(error)")
         }
     }
 }

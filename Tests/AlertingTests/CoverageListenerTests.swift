@@ -2,6 +2,7 @@ import Alerting
 import Foundation
 import NetmonServer
 import ServerAlerting
+import SiteCatalog
 import TestSupport
 import Testing
 
@@ -13,8 +14,8 @@ struct CoverageListenerTests {
     func coverageAlerts() async throws {
         let directory = makeTemporaryDirectory("netmon-alerting-coverage")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
-        let processor = try AlertProcessor(
+        let store = try await AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
+        let processor = try await AlertProcessor(
             store: store, rules: AlertRules(forSeconds: 0, fiveGAreaRatio: 0.6),
             route: Route(receiver: "hook", groupBy: ["alertname"], groupWait: 0))
         let api = AlertingAPI(processor: processor)
@@ -52,7 +53,7 @@ struct CoverageListenerTests {
 
         await api.coverageUpdated(update)
         _ = try await processor.tick(at: epoch)
-        let firing = try store.alerts(AlertQuery(states: [.firing]), now: epoch)
+        let firing = try await store.alerts(AlertQuery(states: [.firing]), now: epoch)
         let names = firing.map { $0.labels["alertname"] ?? "" }.sorted()
         #expect(names == ["DeadZone", "DeadZone", "Commune4GBelowTarget", "Province5GBelowTarget"].sorted())
         #expect(firing.first { $0.labels["alertname"] == "Commune4GBelowTarget" }?.labels["commune"] == "12325")
@@ -76,12 +77,12 @@ struct CoverageListenerTests {
         better.zones = []
         await api.coverageUpdated(better)
         _ = try await processor.tick(at: epoch + 60)
-        let still = try store.alerts(AlertQuery(states: [.firing]), now: epoch + 60)
+        let still = try await store.alerts(AlertQuery(states: [.firing]), now: epoch + 60)
         #expect(still.map { $0.labels["alertname"] ?? "" } == ["Province5GBelowTarget"])
         // Each fixed zone resolves once, and stays resolved on the next recomputations.
         await api.coverageUpdated(better)
         _ = try await processor.tick(at: epoch + 120)
-        let resolved = try store.alerts(
+        let resolved = try await store.alerts(
             AlertQuery(states: [.resolved], matchers: [try LabelMatcher(parsing: "alertname=DeadZone")]),
             now: epoch + 120)
         #expect(resolved.map { $0.labels["zone"] ?? "" }.sorted() == ["8841a9d481fffff", "8841a9d4c9fffff"])

@@ -77,10 +77,10 @@ struct DeliveryTests {
             .close, .hang, .status(503, retryAfter: "1"),
         ])
         let secret = "whsec_bmV0bW9uLXRlc3Qtc2VjcmV0LTAxMjM0NTY3ODlhYg=="
-        let store = try AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
+        let store = try await AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
         let batch = self.notifications(6)
-        try store.enqueue(batch)
-        try store.enqueue([batch[0]])  // enqueueing the same id again is a no-op
+        try await store.enqueue(batch)
+        try await store.enqueue([batch[0]])  // enqueueing the same id again is a no-op
         let sender = try WebhookSender(url: server.url, secret: secret)
         let worker = DeliveryWorker(
             store: store, senders: ["hook": sender],
@@ -88,11 +88,11 @@ struct DeliveryTests {
         let start = Date()
         while Date().timeIntervalSince(start) < 20 {
             try await worker.deliverDue()
-            if try store.outboxCounts()[.pending] == 0 { break }
+            if try await store.outboxCounts()[.pending] == 0 { break }
             try await Task.sleep(for: .milliseconds(20))
         }
         await server.shutdown()
-        let counts = try store.outboxCounts()
+        let counts = try await store.outboxCounts()
         #expect(counts[.pending] == 0)
         #expect(counts[.delivered] == 6)
         #expect(counts[.dead] == 0)
@@ -111,7 +111,7 @@ struct DeliveryTests {
             #expect(payload.type == "alert.firing")
         }
         // Retry-After of 1 s was honoured: the 503-with-Retry-After notification waited at least that.
-        let delivered = try store.outbox(state: .delivered)
+        let delivered = try await store.outbox(state: .delivered)
         #expect(delivered.contains { $0.attempts >= 3 })
     }
 
@@ -121,7 +121,7 @@ struct DeliveryTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let server = try await LabHTTPReceiver(script: [.redirect("/elsewhere"), .status(400, retryAfter: nil)])
         let clock = TestClock(Date())
-        let store = try AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
+        let store = try await AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
         let sender = try WebhookSender(url: server.url, format: .alertmanager)
         // Port 1 on loopback: nothing listens there, every attempt is refused (a transient error).
         let down = try WebhookSender(url: "http://127.0.0.1:1/hook")
@@ -129,23 +129,23 @@ struct DeliveryTests {
             store: store, senders: ["hook": sender, "down": down],
             policy: RetryPolicy(baseDelay: 1, maximumDelay: 7200, deadline: 86_400, attemptTimeout: 2),
             now: { clock.now })
-        try store.enqueue(self.notifications(2, createdAt: clock.now))
+        try await store.enqueue(self.notifications(2, createdAt: clock.now))
         try await worker.deliverDue()
-        #expect(try store.deadLetterCount() == 2)
+        #expect(try await store.deadLetterCount() == 2)
         #expect(server.accepted.isEmpty)
         #expect(server.attempts == 2)  // the redirect target was never requested
         await server.shutdown()
 
         // A receiver that is down for 24 h: retried with growing delays, then dead-lettered.
-        try store.enqueue(self.notifications(1, receiver: "down", createdAt: clock.now))
+        try await store.enqueue(self.notifications(1, receiver: "down", createdAt: clock.now))
         var attempts = 0
-        while try store.outboxCounts()[.pending] ?? 0 > 0 && attempts < 200 {
-            if let next = try store.nextAttempt() { clock.advance(max(0, next.timeIntervalSince(clock.now))) }
+        while try await store.outboxCounts()[.pending] ?? 0 > 0 && attempts < 200 {
+            if let next = try await store.nextAttempt() { clock.advance(max(0, next.timeIntervalSince(clock.now))) }
             try await worker.deliverDue()
             attempts += 1
         }
-        #expect(try store.deadLetterCount() == 3)
-        let dead = try store.outbox(state: .dead)
+        #expect(try await store.deadLetterCount() == 3)
+        let dead = try await store.outbox(state: .dead)
         #expect(dead.count == 3)
         let downEntry = try #require(dead.first { $0.notification.receiver == "down" })
         #expect(downEntry.attempts > 10)
@@ -160,18 +160,18 @@ struct DeliveryTests {
         let server = try await LabHTTPReceiver()
         let batch = self.notifications(5)
         do {
-            let store = try AlertStore(path: path)
-            try store.enqueue(batch)
+            let store = try await AlertStore(path: path)
+            try await store.enqueue(batch)
             // "Crash": the receiver got the first two, but the process died before marking them delivered.
             let sender = try WebhookSender(url: server.url)
             for notification in batch.prefix(2) { try await sender.send(notification, timeout: 10) }
         }
         // Restart: a new store on the same file and a new worker.
-        let store = try AlertStore(path: path)
-        #expect(try store.outboxCounts()[.pending] == 5)
+        let store = try await AlertStore(path: path)
+        #expect(try await store.outboxCounts()[.pending] == 5)
         let worker = DeliveryWorker(store: store, senders: ["hook": try WebhookSender(url: server.url)])
         try await worker.deliverDue()
-        #expect(try store.outboxCounts()[.delivered] == 5)
+        #expect(try await store.outboxCounts()[.delivered] == 5)
         let ids = server.accepted.map { $0.headers["webhook-id"] ?? "" }
         // Five distinct ids, nothing lost; the two resent ones carry the same id (receivers deduplicate on it).
         #expect(Set(ids) == Set(batch.map(\.id)))
@@ -184,15 +184,15 @@ struct DeliveryTests {
         let directory = makeTemporaryDirectory("netmon-alerting-service")
         defer { try? FileManager.default.removeItem(at: directory) }
         let server = try await LabHTTPReceiver(script: [.status(503, retryAfter: "0")])
-        let store = try AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
+        let store = try await AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
         let worker = DeliveryWorker(
             store: store, senders: ["hook": try WebhookSender(url: server.url)],
             policy: RetryPolicy(baseDelay: 0.05, maximumDelay: 0.1, deadline: 60, attemptTimeout: 2), pollInterval: 0.05
         )
         let running = Task { try await worker.run() }
         let batch = self.notifications(3)
-        try store.enqueue(batch)
-        let delivered = await eventually(timeout: .seconds(20)) { (try? store.outboxCounts()[.delivered]) == 3 }
+        try await store.enqueue(batch)
+        let delivered = await eventually(timeout: .seconds(20)) { (try? await store.outboxCounts()[.delivered]) == 3 }
         running.cancel()
         _ = await running.result
         await server.shutdown()

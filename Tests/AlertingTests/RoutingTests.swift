@@ -1,4 +1,5 @@
 import Foundation
+import SiteCatalog
 import Testing
 
 @testable import Alerting
@@ -32,8 +33,8 @@ struct RoutingTests {
         #expect(try !LabelMatcher(parsing: "commune=~23").matches(labels))  // anchored
         #expect(try LabelMatcher(parsing: "severity!~crit.*").matches(labels))
         #expect(try LabelMatcher(parsing: "severity=").matches(labels))  // missing label is ""
-        #expect(throws: DeliveryError.self) { try LabelMatcher(parsing: "no operator") }
-        #expect(throws: DeliveryError.self) { try LabelMatcher(parsing: "a=~(") }
+        #expect(throws: MatcherError.self) { try LabelMatcher(parsing: "no operator") }
+        #expect(throws: MatcherError.self) { try LabelMatcher(parsing: "a=~(") }
     }
 
     @Test("continue sends critical alerts to email and the default receiver")

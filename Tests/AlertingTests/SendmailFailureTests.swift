@@ -34,7 +34,7 @@ struct SendmailFailureTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = try self.script("exit 0", in: directory)
         let clock = TestClock(Date())
-        let store = try AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
+        let store = try await AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
         let worker = DeliveryWorker(
             store: store, senders: ["mta": SendmailSender(path: path, from: "netmon@hungyen.gov.vn", to: ["noc@x"])],
             policy: RetryPolicy(baseDelay: 1, maximumDelay: 60, deadline: 600, attemptTimeout: 10), now: { clock.now })
@@ -44,10 +44,10 @@ struct SendmailFailureTests {
             domain: "hungyen.gov.vn"
         ).rendered().utf8.count
         #expect(size > 128 * 1024, "the message must be well over a pipe buffer, is \(size) bytes")
-        try store.enqueue([notification])
+        try await store.enqueue([notification])
         // Before the fix, FileHandle.write trapped on EPIPE here and took the test process (the server) down.
         try await worker.deliverDue()
-        let pending = try store.outbox(state: .pending)
+        let pending = try await store.outbox(state: .pending)
         #expect(pending.count == 1)
         #expect(pending.first?.attempts == 1)
         let error = try #require(pending.first?.lastError)
@@ -55,12 +55,12 @@ struct SendmailFailureTests {
         #expect(error.contains("status 0"), "\(error)")
         // The normal policy: retried until the deadline, then a dead letter.
         var rounds = 0
-        while try store.outboxCounts()[.pending] ?? 0 > 0 && rounds < 100 {
-            if let next = try store.nextAttempt() { clock.advance(max(1, next.timeIntervalSince(clock.now))) }
+        while try await store.outboxCounts()[.pending] ?? 0 > 0 && rounds < 100 {
+            if let next = try await store.nextAttempt() { clock.advance(max(1, next.timeIntervalSince(clock.now))) }
             try await worker.deliverDue()
             rounds += 1
         }
-        let dead = try store.outbox(state: .dead)
+        let dead = try await store.outbox(state: .dead)
         #expect(dead.map(\.notification.id) == [notification.id])
         #expect((dead.first?.attempts ?? 0) > 1)
     }

@@ -158,7 +158,7 @@ struct ServeAlertingTests {
         let sitesPath = directory.appendingPathComponent("sites.yaml").path
         try Self.sitesYAML(webhookURL: webhook.url).write(toFile: sitesPath, atomically: true, encoding: .utf8)
         let sites = try SitesConfig.load(path: sitesPath)
-        let alerting = try ServerAlerting(
+        let alerting = try await ServerAlerting(
             sites: sites,
             options: .init(
                 storePath: directory.appendingPathComponent("alerts.sqlite").path, evaluationInterval: 0.2,
@@ -396,7 +396,7 @@ struct ServeAlertingTests {
         let sitesPath = directory.appendingPathComponent("sites.yaml").path
         try Self.sitesYAML(webhookURL: webhook.url).write(toFile: sitesPath, atomically: true, encoding: .utf8)
         let sites = try SitesConfig.load(path: sitesPath)
-        let alerting = try ServerAlerting(
+        let alerting = try await ServerAlerting(
             sites: sites,
             options: .init(
                 storePath: directory.appendingPathComponent("alerts.sqlite").path, evaluationInterval: 0.2,

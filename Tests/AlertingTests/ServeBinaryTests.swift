@@ -111,11 +111,11 @@ struct ServeBinaryTests {
         }
         await server.kill()
         // The default alert store is beside the SQLite database and holds the state the process committed.
-        let store = try AlertStore(path: directory.appendingPathComponent("data/netmon-alerts.sqlite").path)
-        let firing = try store.alerts(AlertQuery(states: [.firing]))
+        let store = try await AlertStore(path: directory.appendingPathComponent("data/netmon-alerts.sqlite").path)
+        let firing = try await store.alerts(AlertQuery(states: [.firing]))
         #expect(firing.count == 2)
         #expect(firing.allSatisfy { $0.labels["commune"] == "10001" && $0.labels["alertname"] == "LinkLoss" })
-        #expect(try store.outboxCounts()[.delivered] == 1)
+        #expect(try await store.outboxCounts()[.delivered] == 1)
     }
 
     @Test(
@@ -190,5 +190,38 @@ struct ServeBinaryTests {
         }
         await server.kill()
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("netmon-alerts.sqlite").path))
+    }
+
+    /// The matcher error position check: a route matcher that the matcher's safety bounds refuse (it compiles, so
+    /// sites.yaml's own check once let it through) stops serve before it listens, naming the file, line and column.
+    @Test(
+        "a refused route matcher stops serve with its position in sites.yaml",
+        .enabled(if: binaryExists, "the netmon executable is not built (swift build --build-tests builds it)"))
+    func refusedMatcherStopsServeWithItsPosition() async throws {
+        let directory = makeTemporaryDirectory("netmon-serve-matcher")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sites = directory.appendingPathComponent("sites.yaml").path
+        let route = "repeat_interval: 1h }"
+        let yaml = ServeAlertingTests.sitesYAML(webhookURL: "http://127.0.0.1:9/hook").replacingOccurrences(
+            of: route, with: "repeat_interval: 1h,\n    routes: [{ receiver: noc, matchers: ['commune=~\"(a+)+\"'] }] }"
+        )
+        try #require(yaml.contains("routes: [{"))
+        try yaml.write(toFile: sites, atomically: true, encoding: .utf8)
+        let lines = yaml.components(separatedBy: "\n")
+        let line = try #require(lines.firstIndex { $0.contains("'commune=~") }) + 1
+        let column =
+            try #require(lines[line - 1].range(of: "'commune=~")).lowerBound.utf16Offset(in: lines[line - 1]) + 1
+        let tokens = try Self.writeTokens(directory)
+
+        let refused = try Server(
+            ["--config", sites, "--database", "sqlite:netmon.sqlite", "--tokens", tokens], directory: directory)
+        let status = await refused.waitForExit(timeout: 30)
+        await refused.kill()
+        #expect(status == 2)
+        #expect(
+            refused.log.contains(
+                "\(sites):\(line):\(column): `commune=~\"(a+)+\"`: regular expression refused: a quantifier on a group"),
+            "\(refused.log)")
+        #expect(!refused.log.contains("listening on"))
     }
 }

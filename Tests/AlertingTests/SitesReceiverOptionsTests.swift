@@ -88,8 +88,8 @@ struct SitesReceiverOptionsTests {
         #expect(try String(contentsOf: mailFile, encoding: .utf8).contains("To: truc-ban@hungyen.gov.vn\r\n"))
 
         // Through the processor: critical loss fires to both route receivers, but only noc-webhook hears it resolve.
-        let processor = try AlertProcessor(
-            store: try AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path),
+        let processor = try await AlertProcessor(
+            store: try await AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path),
             rules: configuration.rules, route: configuration.route,
             receiversWithoutResolved: configuration.receiversWithoutResolved,
             deliveryTargets: configuration.deliveryTargets, startedAt: epoch)

@@ -47,8 +47,8 @@ struct StaleLinkTests {
         var sequence: Int64 = 0
         var sent: [AlertNotification] = []
         do {
-            let processor = try AlertProcessor(
-                store: try AlertStore(path: path), rules: self.rules(["hub", "portal"]), route: self.route,
+            let processor = try await AlertProcessor(
+                store: try await AlertStore(path: path), rules: self.rules(["hub", "portal"]), route: self.route,
                 startedAt: t)
             for _ in 0..<8 {
                 sent += try await self.minute(processor, &t, &sequence, lossy: ["portal"], clean: ["hub"])
@@ -58,8 +58,8 @@ struct StaleLinkTests {
         }
         // Restart with portal gone from the configuration; the gateway goes on probing the hub.
         do {
-            let processor = try AlertProcessor(
-                store: try AlertStore(path: path), rules: self.rules(["hub"]), route: self.route, startedAt: t)
+            let processor = try await AlertProcessor(
+                store: try await AlertStore(path: path), rules: self.rules(["hub"]), route: self.route, startedAt: t)
             for _ in 0..<(3 * 60) {  // three repeat intervals
                 sent += try await self.minute(processor, &t, &sequence, lossy: [], clean: ["hub"])
             }
@@ -68,16 +68,16 @@ struct StaleLinkTests {
         let portal = self.portal(sent)
         #expect(portal.map(\.status) == [.firing, .resolved], "\(portal.map(\.status))")
         // Another restart on the same store: nothing comes back.
-        let processor = try AlertProcessor(
-            store: try AlertStore(path: path), rules: self.rules(["hub"]), route: self.route, startedAt: t)
+        let processor = try await AlertProcessor(
+            store: try await AlertStore(path: path), rules: self.rules(["hub"]), route: self.route, startedAt: t)
         var after: [AlertNotification] = []
         for _ in 0..<(2 * 60) {
             after += try await self.minute(processor, &t, &sequence, lossy: [], clean: ["hub"])
         }
         #expect(self.portal(after).isEmpty)
         #expect(await processor.firingAlerts().isEmpty)
-        #expect(try processor.store.alerts(AlertQuery(states: [.firing, .pending]), now: t).isEmpty)
-        #expect(try processor.store.alerts(AlertQuery(states: [.resolved]), now: t).count == 2)
+        #expect(try await processor.store.alerts(AlertQuery(states: [.firing, .pending]), now: t).isEmpty)
+        #expect(try await processor.store.alerts(AlertQuery(states: [.resolved]), now: t).count == 2)
     }
 
     @Test("a link that stops reporting while its commune goes on resolves after the staleness window, once")
@@ -91,8 +91,8 @@ struct StaleLinkTests {
         var sent: [AlertNotification] = []
         var lastPortalRound = t
         do {
-            let processor = try AlertProcessor(
-                store: try AlertStore(path: path), rules: rules, route: self.route, startedAt: t)
+            let processor = try await AlertProcessor(
+                store: try await AlertStore(path: path), rules: rules, route: self.route, startedAt: t)
             for _ in 0..<8 {
                 sent += try await self.minute(processor, &t, &sequence, lossy: ["portal"], clean: ["hub"])
             }
@@ -101,8 +101,8 @@ struct StaleLinkTests {
             // hour of netmon being down (less than repeat_interval, so no repeat is due either).
             t += 1800
         }
-        let processor = try AlertProcessor(
-            store: try AlertStore(path: path), rules: rules, route: self.route, startedAt: t)
+        let processor = try await AlertProcessor(
+            store: try await AlertStore(path: path), rules: rules, route: self.route, startedAt: t)
         let restartedAt = t
         sent += try await processor.tick(at: t)
         #expect(await processor.firingAlerts().filter { $0.labels["target"] == "portal" }.count == 2)
@@ -121,7 +121,8 @@ struct StaleLinkTests {
         #expect(lastPortalRound < restartedAt)
         #expect(await processor.firingAlerts().isEmpty)  // and no GatewaySilent: the commune kept reporting
         // Restart again: the resolution was persisted.
-        let again = try AlertProcessor(store: try AlertStore(path: path), rules: rules, route: self.route, startedAt: t)
+        let again = try await AlertProcessor(
+            store: try await AlertStore(path: path), rules: rules, route: self.route, startedAt: t)
         var after: [AlertNotification] = []
         for _ in 0..<90 { after += try await self.minute(again, &t, &sequence, lossy: [], clean: ["hub"]) }
         #expect(self.portal(after).isEmpty)
@@ -132,8 +133,8 @@ struct StaleLinkTests {
     func unconfiguredNeverAlerts() async throws {
         let directory = makeTemporaryDirectory("netmon-alerting-unconfigured")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
-        let processor = try AlertProcessor(
+        let store = try await AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
+        let processor = try await AlertProcessor(
             store: store, rules: self.rules(["hub"]), route: self.route, startedAt: epoch)
         var t = epoch
         var sent: [AlertNotification] = []
@@ -155,7 +156,7 @@ struct StaleLinkTests {
             sent += try await processor.tick(at: t)
         }
         #expect(sent.isEmpty)
-        let all = try store.alerts(AlertQuery(states: [.pending, .firing, .resolved]), now: t)
+        let all = try await store.alerts(AlertQuery(states: [.pending, .firing, .resolved]), now: t)
         #expect(all.isEmpty, "\(all.map(\.labels))")
     }
 

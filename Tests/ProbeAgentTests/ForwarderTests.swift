@@ -156,7 +156,7 @@ struct ForwarderTests {
     func batchBody() throws {
         let body = Forwarder.batchJSON(
             probeID: "probe-\"x\"",
-            entries: [OutboxEntry(sequence: 1, payload: "{\"a\":1}"), OutboxEntry(sequence: 2, payload: "{\"b\":2}")])
+            entries: [OutboxRound(sequence: 1, payload: "{\"a\":1}"), OutboxRound(sequence: 2, payload: "{\"b\":2}")])
         #expect(body == #"{"probe_id":"probe-\"x\"","rounds":[{"a":1},{"b":2}]}"#)
     }
 }

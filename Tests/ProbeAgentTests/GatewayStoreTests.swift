@@ -55,10 +55,20 @@ struct GatewayStoreTests {
         #expect(try await store.pendingPayloads(probeID: "probe-1", limit: 10).map(\.payload) == ["{}"])
         let stored = try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT store_id FROM round") }
         #expect(stored == [""])
+        // The round the first schema holds reads back through the record, without a store id.
+        let first = try await store.rounds(to: Date(timeIntervalSince1970: 1_780_000_001))
+        #expect(first.map(\.sequence) == [1] && first.map(\.storeID) == [nil] && first.map(\.rttSeconds) == [[]])
+        #expect(first.first?.start == Date(timeIntervalSince1970: 1_780_000_000) && first.first?.jitterSeconds == nil)
         // New rounds carry the store id and continue the numbering.
         let rounds = try await store.record(
             [measurement(start: Date(timeIntervalSince1970: 1_780_000_060))], probeID: "probe-1")
         #expect(rounds.map(\.sequence) == [2] && rounds.map(\.storeID) == [id])
+        // Written and read through the round's record: the same round, and its median in its column.
+        #expect(try await store.rounds(from: Date(timeIntervalSince1970: 1_780_000_060)) == rounds)
+        let median = try await store.pool.read { db in
+            try Double.fetchOne(db, sql: "SELECT median_seconds FROM round WHERE sequence = 2")
+        }
+        #expect(median != nil && median == rounds.first?.medianRTTSeconds)
         #expect(try await store.pendingPayloads(probeID: "probe-1", limit: 10).last?.payload.contains(id) == true)
     }
 
@@ -212,7 +222,7 @@ struct GatewayStoreTests {
         #expect {
             _ = try GatewayStore(path: path)
         } throws: { error in
-            (error as? StoreError)?.code == .newerSchema
+            (error as? GatewayStoreError)?.code == .newerSchema
         }
     }
 
@@ -221,7 +231,7 @@ struct GatewayStoreTests {
         #expect {
             _ = try GatewayStore(path: "/proc/netmon-no/such/dir/probe.sqlite")
         } throws: { error in
-            guard let error = error as? StoreError else { return false }
+            guard let error = error as? GatewayStoreError else { return false }
             return error.code == .open && error.description.contains("/proc/netmon-no/such/dir/probe.sqlite")
         }
     }

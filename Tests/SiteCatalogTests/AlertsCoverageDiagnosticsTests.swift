@@ -31,7 +31,7 @@ import Testing
         let yaml = Fixture.base(line: 48, replacing: "\"severity=critical\"", with: "\"severity critical\"")
         #expect(
             try Fixture.problems(yaml) == [
-                "48:22: `severity critical` is not a matcher; write label=value, label!=value, label=~regex or label!~regex"
+                "48:22: `severity critical`: a matcher looks like name=value, name!=value, name=~regex or name!~regex"
             ])
     }
 
@@ -39,7 +39,26 @@ import Testing
         let yaml = Fixture.base(line: 48, replacing: "\"severity=critical\"", with: "\"severity=~(crit\"")
         #expect(
             try Fixture.problems(yaml) == [
-                "48:22: `(crit` in matcher `severity=~(crit` is not a valid regular expression"
+                "48:22: `severity=~\"(crit\"`: regular expression refused: an unbalanced '('"
+            ])
+    }
+
+    /// A pattern the matcher's safety bounds refuse, though it compiles, stops the load at its position (it used to
+    /// pass sites.yaml's check and then be dropped or fail later without a position).
+    @Test func refusedRegexInMatcher() throws {
+        let yaml = Fixture.base(line: 48, replacing: "\"severity=critical\"", with: "'commune=~\"(a+)+\"'")
+        #expect(
+            try Fixture.problems(yaml) == [
+                "48:22: `commune=~\"(a+)+\"`: regular expression refused: a quantifier on a group that contains a "
+                    + "quantifier or an alternation (nested quantifiers can take exponential time)"
+            ])
+    }
+
+    @Test func unescapedQuoteInMatcher() throws {
+        let yaml = Fixture.base(line: 48, replacing: "\"severity=critical\"", with: "'severity=\"crit\"ical\"'")
+        #expect(
+            try Fixture.problems(yaml) == [
+                "48:22: `severity=\"crit\"ical\"`: a double quote inside the value must be written \\\""
             ])
     }
 
@@ -101,7 +120,7 @@ import Testing
         #expect(child.groupInterval == .seconds(300))
         #expect(child.repeatInterval == .seconds(4 * 3600))
         #expect(child.continues)
-        #expect(child.matchers == [AlertRoute.Matcher(name: "severity", operation: .equal, value: "critical")])
+        #expect(child.matchers == [try LabelMatcher(name: "severity", op: .equal, value: "critical")])
         #expect(config.alerts.rules.forDuration == .seconds(120))
         #expect(config.alerts.rules.outboxBacklog == 1000)
         let email = try #require(config.alerts.receiver(named: "noc-email")?.email)

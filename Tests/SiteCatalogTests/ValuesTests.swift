@@ -23,18 +23,42 @@ import Testing
     }
 
     @Test func matchers() throws {
-        let equal = try #require(AlertRoute.Matcher(parsing: "severity=critical"))
-        #expect(equal == AlertRoute.Matcher(name: "severity", operation: .equal, value: "critical"))
+        let equal = try LabelMatcher(parsing: "severity=critical")
+        #expect(equal == (try LabelMatcher(name: "severity", op: .equal, value: "critical")))
         #expect(equal.matches(["severity": "critical"]))
         #expect(!equal.matches(["severity": "warning"]))
-        let regex = try #require(AlertRoute.Matcher(parsing: "alertname =~ \"Link.*\""))
-        #expect(regex.operation == .matchesRegex && regex.value == "Link.*")
+        let regex = try LabelMatcher(parsing: "alertname =~ \"Link.*\"")
+        #expect(regex.op == .matchesRegex && regex.value == "Link.*")
         #expect(regex.matches(["alertname": "LinkDown"]))
         #expect(!regex.matches(["alertname": "GatewaySilent"]))
-        let notEqual = try #require(AlertRoute.Matcher(parsing: "commune!=13063"))
+        let notEqual = try LabelMatcher(parsing: "commune!=13063")
         #expect(notEqual.matches([:]))
-        #expect(AlertRoute.Matcher(parsing: "severity critical") == nil)
-        #expect(AlertRoute.Matcher(parsing: "=x") == nil)
-        #expect(AlertRoute.Matcher(parsing: "9x=y") == nil)
+        #expect(throws: MatcherError.self) { try LabelMatcher(parsing: "severity critical") }
+        #expect(throws: MatcherError.self) { try LabelMatcher(parsing: "=x") }
+        #expect(throws: MatcherError.self) { try LabelMatcher(parsing: "9x=y") }
+        #expect(throws: MatcherError.self) { try LabelMatcher(parsing: "a:b=y") }
+    }
+
+    /// Alertmanager's rules: the whole value must match, and quoted values unescape \", \\ and \n only.
+    @Test func matcherAnchoringAndEscapes() throws {
+        let anchored = try LabelMatcher(parsing: "commune=~1.3")
+        #expect(anchored.matches(["commune": "123"]))
+        #expect(!anchored.matches(["commune": "1234"]))
+        #expect(!anchored.matches(["commune": "0123"]))
+        #expect(!anchored.matches(["commune": "123\n"]))
+        let alternation = try LabelMatcher(parsing: "alertname=~Link|LinkLoss")
+        #expect(alternation.matches(["alertname": "LinkLoss"]))
+        let quoted = try LabelMatcher(parsing: #"comment="say \"hi\" \\ there\nnow""#)
+        #expect(quoted.value == "say \"hi\" \\ there\nnow")
+        let digits = try LabelMatcher(parsing: #"commune=~"\d{5}""#)
+        #expect(digits.value == #"\d{5}"#)
+        #expect(digits.matches(["commune": "11953"]))
+        #expect(!digits.matches(["commune": "1195"]))
+        // The description reads back as the same matcher.
+        for matcher in [quoted, digits, alternation] {
+            #expect(try LabelMatcher(parsing: matcher.description) == matcher)
+        }
+        #expect(throws: MatcherError.self) { try LabelMatcher(parsing: #"a="unterminated"#) }
+        #expect(throws: MatcherError.self) { try LabelMatcher(parsing: #"a=x"y"#) }
     }
 }

@@ -12,7 +12,7 @@ extension AlertingConfiguration {
         }
         var rules = AlertRules(
             defaultThresholds: Self.linkThresholds(sites.defaults.thresholds),
-            forSeconds: Self.seconds(sites.alerts.rules.forDuration),
+            forSeconds: DurationText.seconds(sites.alerts.rules.forDuration),
             gatewaySilentSeconds: Double(sites.alerts.rules.gatewaySilentMinutes) * 60,
             captureDropsPerMinute: Double(sites.alerts.rules.captureDropsPerMinute),
             outboxBacklog: Double(sites.alerts.rules.outboxBacklog),
@@ -28,7 +28,7 @@ extension AlertingConfiguration {
             }
         }
         self.init(
-            receivers: receivers, route: try Self.route(sites.alerts.route), rules: rules, externalURL: externalURL)
+            receivers: receivers, route: Self.route(sites.alerts.route), rules: rules, externalURL: externalURL)
         self.deliveryTargets = Self.deliveryTargets(sites.alerts.receivers)
     }
 
@@ -119,26 +119,14 @@ extension AlertingConfiguration {
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// The routing tree; a matcher whose regular expression is refused fails the configuration (dropping it
-    /// would widen the route).
-    static func route(_ route: AlertRoute) throws(DeliveryError) -> Route {
-        var matchers: [LabelMatcher] = []
-        for matcher in route.matchers {
-            let op: LabelMatcher.Operator =
-                switch matcher.operation {
-                case .equal: .equal
-                case .notEqual: .notEqual
-                case .matchesRegex: .matchesRegex
-                case .doesNotMatchRegex: .notMatchesRegex
-                }
-            matchers.append(try LabelMatcher(name: matcher.name, op: op, value: matcher.value))
-        }
-        var routes: [Route] = []
-        for child in route.routes { routes.append(try self.route(child)) }
-        return Route(
-            receiver: route.receiver, matchers: matchers, groupBy: route.groupBy,
-            groupWait: self.seconds(route.groupWait), groupInterval: self.seconds(route.groupInterval),
-            repeatInterval: self.seconds(route.repeatInterval), continueMatching: route.continues, routes: routes)
+    /// The routing tree. Its matchers were checked and compiled when sites.yaml was loaded, where a bad one is
+    /// reported with its position.
+    static func route(_ route: AlertRoute) -> Route {
+        Route(
+            receiver: route.receiver, matchers: route.matchers, groupBy: route.groupBy,
+            groupWait: DurationText.seconds(route.groupWait), groupInterval: DurationText.seconds(route.groupInterval),
+            repeatInterval: DurationText.seconds(route.repeatInterval), continueMatching: route.continues,
+            routes: route.routes.map(self.route))
     }
 
     static func linkThresholds(_ thresholds: Thresholds) -> AlertRules.LinkThresholds {
@@ -149,9 +137,5 @@ extension AlertingConfiguration {
             lossRatio: Threshold(
                 warn: thresholds.lossRatio.warn, critical: thresholds.lossRatio.critical,
                 clear: thresholds.lossRatio.clear))
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

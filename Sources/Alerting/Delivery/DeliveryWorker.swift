@@ -53,11 +53,11 @@ public actor DeliveryWorker: Service {
     /// attempted.
     @discardableResult
     public func deliverDue() async throws(DeliveryError) -> Int {
-        let due = try self.store.due(at: self.now()).filter { !self.inFlight.contains($0.notification.id) }
+        let due = try await self.store.due(at: self.now()).filter { !self.inFlight.contains($0.notification.id) }
         guard !due.isEmpty else { return 0 }
         for entry in due { self.inFlight.insert(entry.notification.id) }
         defer { for entry in due { self.inFlight.remove(entry.notification.id) } }
-        let outcomes = await withTaskGroup(of: (OutboxEntry, DeliveryError?).self) { group in
+        let outcomes = await withTaskGroup(of: (NotificationOutboxEntry, DeliveryError?).self) { group in
             for entry in due {
                 let sender = self.senders[entry.notification.receiver]
                 let timeout = self.policy.attemptTimeout
@@ -78,36 +78,36 @@ public actor DeliveryWorker: Service {
                     }
                 }
             }
-            var results: [(OutboxEntry, DeliveryError?)] = []
+            var results: [(NotificationOutboxEntry, DeliveryError?)] = []
             for await result in group { results.append(result) }
             return results
         }
         for (entry, error) in outcomes {
-            try self.record(entry, error: error)
+            try await self.record(entry, error: error)
         }
         return due.count
     }
 
-    private func record(_ entry: OutboxEntry, error: DeliveryError?) throws(DeliveryError) {
+    private func record(_ entry: NotificationOutboxEntry, error: DeliveryError?) async throws(DeliveryError) {
         let attempts = entry.attempts + 1
         let now = self.now()
         let id = entry.notification.id
         let receiver = [("receiver", entry.notification.receiver)]
         guard let error else {
-            try self.store.markDelivered(id: id, attempts: attempts, at: now)
+            try await self.store.markDelivered(id: id, attempts: attempts, at: now)
             Counter(label: "netmon_alert_notifications_delivered_total", dimensions: receiver).increment()
             self.logger.debug("delivered", metadata: ["id": "\(id)", "attempts": "\(attempts)"])
             return
         }
         switch self.policy.decision(after: attempts, error: error, createdAt: entry.notification.createdAt, now: now) {
         case .retry(let next):
-            try self.store.reschedule(id: id, attempts: attempts, next: next, error: error.description)
+            try await self.store.reschedule(id: id, attempts: attempts, next: next, error: error.description)
             Counter(label: "netmon_alert_notification_retries_total", dimensions: receiver).increment()
             self.logger.info(
                 "delivery failed, will retry",
                 metadata: ["id": "\(id)", "receiver": "\(entry.notification.receiver)", "error": "\(error)"])
         case .giveUp:
-            try self.store.deadLetter(id: id, attempts: attempts, error: error.description, at: now)
+            try await self.store.deadLetter(id: id, attempts: attempts, error: error.description, at: now)
             Counter(label: "netmon_alert_notifications_dead_lettered_total", dimensions: receiver).increment()
             self.logger.error(
                 "delivery given up (dead letter)",

@@ -56,20 +56,21 @@ public struct AlertRetentionService: Service {
 
     /// Deletes everything past its retention at `now`.
     @discardableResult
-    public func cleanUp(at now: Date) throws(DeliveryError) -> Outcome {
+    public func cleanUp(at now: Date) async throws(DeliveryError) -> Outcome {
         Outcome(
-            deliveredNotifications: try self.store.pruneDelivered(
+            deliveredNotifications: try await self.store.pruneDelivered(
                 before: now.addingTimeInterval(-self.retention.deliveredSeconds)),
-            resolvedAlerts: try self.store.pruneResolved(
+            resolvedAlerts: try await self.store.pruneResolved(
                 before: now.addingTimeInterval(-self.retention.resolvedSeconds)),
-            silences: try self.store.pruneSilences(endedBefore: now.addingTimeInterval(-self.retention.silenceSeconds)))
+            silences: try await self.store.pruneSilences(
+                endedBefore: now.addingTimeInterval(-self.retention.silenceSeconds)))
     }
 
     public func run() async throws {
         try await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    let outcome = try self.cleanUp(at: self.now())
+                    let outcome = try await self.cleanUp(at: self.now())
                     if outcome != Outcome(deliveredNotifications: 0, resolvedAlerts: 0, silences: 0) {
                         self.logger.info(
                             "alert store cleaned up",

@@ -27,15 +27,15 @@ public struct AlertmanagerResender: Service {
     }
 
     /// The firing alerts this receiver should hold now.
-    public func firingAlerts(now: Date = Date()) throws(DeliveryError) -> [Alert] {
-        try self.store.alerts(AlertQuery(states: [.firing]), now: now)
+    public func firingAlerts(now: Date = Date()) async throws(DeliveryError) -> [Alert] {
+        try await self.store.alerts(AlertQuery(states: [.firing]), now: now)
             .filter { record in self.route.match(record.labels).contains { $0.receiver == self.receiver } }
             .map { Alert(labels: $0.labels, annotations: $0.annotations, startsAt: $0.startsAt ?? $0.since) }
     }
 
     /// Pushes the firing alerts once.
     public func resendOnce() async throws(DeliveryError) {
-        try await self.sender.push(try self.firingAlerts())
+        try await self.sender.push(try await self.firingAlerts())
     }
 
     public func run() async throws {

@@ -1,3 +1,5 @@
+import SiteCatalog
+
 /// A node of the routing tree, as Alertmanager's `route`: children inherit what they do not set.
 public struct Route: Sendable, Hashable, Codable {
     /// The receiver; nil inherits the parent's.

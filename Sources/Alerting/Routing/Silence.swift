@@ -1,4 +1,5 @@
 import Foundation
+import SiteCatalog
 
 /// Mutes notifications for alerts whose labels match, between two times (also a maintenance window).
 public struct Silence: Sendable, Hashable, Codable {

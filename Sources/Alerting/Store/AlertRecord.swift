@@ -1,4 +1,5 @@
 import Foundation
+import SiteCatalog
 
 /// One alert as `netmon alerts list` and the server's `GET /api/v1/alerts` show it.
 public struct AlertRecord: Sendable, Hashable, Codable {
@@ -57,21 +58,4 @@ public struct AlertQuery: Sendable, Hashable {
         self.resolvedSince = resolvedSince
         self.limit = limit
     }
-}
-
-/// One stored notification with its delivery state.
-public struct OutboxEntry: Sendable, Hashable {
-    /// `pending` (to be sent), `delivered`, or `dead` (given up).
-    public enum State: String, Sendable, Hashable, Codable {
-        case pending
-        case delivered
-        case dead
-    }
-
-    public var notification: AlertNotification
-    public var state: State
-    public var attempts: Int
-    public var nextAttemptAt: Date
-    public var lastError: String?
-    public var finishedAt: Date?
 }

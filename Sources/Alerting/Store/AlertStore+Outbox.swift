@@ -2,64 +2,63 @@ import Foundation
 import GRDB
 
 extension AlertStore {
+    /// Adds a notification to the outbox as pending, unless a row with its id exists (enqueueing is idempotent).
     static func insert(_ notification: AlertNotification, db: Database) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO outbox (id, receiver, notification, created_at, next_attempt_at)
-                VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
-                """,
-            arguments: [
-                notification.id, notification.receiver, try json(notification),
-                notification.createdAt.timeIntervalSince1970, notification.createdAt.timeIntervalSince1970,
-            ])
+        guard try !OutboxRow.exists(db, key: notification.id) else { return }
+        try OutboxRow(pending: notification).insert(db)
     }
 
     /// Stores notifications to be sent (idempotent by id).
-    public func enqueue(_ notifications: [AlertNotification]) throws(DeliveryError) {
-        try self.write { db in
+    public func enqueue(_ notifications: [AlertNotification]) async throws(DeliveryError) {
+        try await self.write { db in
             for notification in notifications { try Self.insert(notification, db: db) }
         }
     }
 
     /// Pending notifications whose next attempt is due at `now`, oldest first.
-    public func due(at now: Date, limit: Int = 100) throws(DeliveryError) -> [OutboxEntry] {
-        try self.entries(
-            where: "state = 'pending' AND next_attempt_at <= ?", [now.timeIntervalSince1970], limit: limit)
+    public func due(at now: Date, limit: Int = 100) async throws(DeliveryError) -> [NotificationOutboxEntry] {
+        try await self.entries(
+            OutboxRow.filter(
+                OutboxRow.CodingKeys.state == NotificationOutboxEntry.State.pending.rawValue
+                    && OutboxRow.CodingKeys.nextAttemptAt <= now.timeIntervalSince1970),
+            limit: limit)
     }
 
     /// The earliest next attempt among pending notifications.
-    public func nextAttempt() throws(DeliveryError) -> Date? {
-        try self.read { db in
+    public func nextAttempt() async throws(DeliveryError) -> Date? {
+        try await self.read { db in
             try Double.fetchOne(db, sql: "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'")
                 .map { Date(timeIntervalSince1970: $0) }
         }
     }
 
     /// Every stored notification in a state, oldest first.
-    public func outbox(state: OutboxEntry.State, limit: Int = 1000) throws(DeliveryError) -> [OutboxEntry] {
-        try self.entries(where: "state = ?", [state.rawValue], limit: limit)
+    public func outbox(
+        state: NotificationOutboxEntry.State, limit: Int = 1000
+    ) async throws(DeliveryError) -> [NotificationOutboxEntry] {
+        try await self.entries(OutboxRow.filter(OutboxRow.CodingKeys.state == state.rawValue), limit: limit)
     }
 
     /// Counts of notifications by state.
-    public func outboxCounts() throws(DeliveryError) -> [OutboxEntry.State: Int] {
-        try self.read { db in
-            var counts: [OutboxEntry.State: Int] = [.pending: 0, .delivered: 0, .dead: 0]
+    public func outboxCounts() async throws(DeliveryError) -> [NotificationOutboxEntry.State: Int] {
+        try await self.read { db in
+            var counts: [NotificationOutboxEntry.State: Int] = [.pending: 0, .delivered: 0, .dead: 0]
             for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM outbox GROUP BY state") {
-                if let state = OutboxEntry.State(rawValue: row["state"]) { counts[state] = row["n"] }
+                if let state = NotificationOutboxEntry.State(rawValue: row["state"]) { counts[state] = row["n"] }
             }
             return counts
         }
     }
 
     /// How many notifications were given up (the dead-letter counter).
-    public func deadLetterCount() throws(DeliveryError) -> Int {
-        try self.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM dead_letter") ?? 0 }
+    public func deadLetterCount() async throws(DeliveryError) -> Int {
+        try await self.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM dead_letter") ?? 0 }
     }
 
     /// Marks a notification delivered. Returns false if it was not pending (already delivered or dead).
     @discardableResult
-    public func markDelivered(id: String, attempts: Int, at now: Date) throws(DeliveryError) -> Bool {
-        try self.write { db in
+    public func markDelivered(id: String, attempts: Int, at now: Date) async throws(DeliveryError) -> Bool {
+        try await self.write { db in
             try db.execute(
                 sql: """
                     UPDATE outbox SET state = 'delivered', attempts = ?, finished_at = ?, last_error = NULL
@@ -70,8 +69,8 @@ extension AlertStore {
     }
 
     /// Records a failed attempt and when to try again.
-    public func reschedule(id: String, attempts: Int, next: Date, error: String) throws(DeliveryError) {
-        try self.write { db in
+    public func reschedule(id: String, attempts: Int, next: Date, error: String) async throws(DeliveryError) {
+        try await self.write { db in
             try db.execute(
                 sql: """
                     UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?
@@ -81,8 +80,8 @@ extension AlertStore {
     }
 
     /// Gives a notification up: marks it dead and records it in the dead-letter table.
-    public func deadLetter(id: String, attempts: Int, error: String, at now: Date) throws(DeliveryError) {
-        try self.write { db in
+    public func deadLetter(id: String, attempts: Int, error: String, at now: Date) async throws(DeliveryError) {
+        try await self.write { db in
             try db.execute(
                 sql: """
                     UPDATE outbox SET state = 'dead', attempts = ?, last_error = ?, finished_at = ?
@@ -99,8 +98,8 @@ extension AlertStore {
 
     /// Deletes delivered notifications finished before `cutoff`.
     @discardableResult
-    public func pruneDelivered(before cutoff: Date) throws(DeliveryError) -> Int {
-        try self.write { db in
+    public func pruneDelivered(before cutoff: Date) async throws(DeliveryError) -> Int {
+        try await self.write { db in
             try db.execute(
                 sql: "DELETE FROM outbox WHERE state = 'delivered' AND finished_at < ?",
                 arguments: [cutoff.timeIntervalSince1970])
@@ -108,26 +107,13 @@ extension AlertStore {
         }
     }
 
+    /// The rows `request` selects, oldest first, at most `limit`.
     private func entries(
-        where condition: String, _ arguments: StatementArguments, limit: Int
-    ) throws(DeliveryError)
-        -> [OutboxEntry]
-    {
-        try self.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT notification, state, attempts, next_attempt_at, last_error, finished_at FROM outbox
-                    WHERE \(condition) ORDER BY created_at, id LIMIT \(limit)
-                    """, arguments: arguments
-            ).map { row in
-                let finished: Double? = row["finished_at"]
-                return OutboxEntry(
-                    notification: try Self.decode(AlertNotification.self, row["notification"]),
-                    state: OutboxEntry.State(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
-                    nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]), lastError: row["last_error"],
-                    finishedAt: finished.map { Date(timeIntervalSince1970: $0) })
-            }
+        _ request: QueryInterfaceRequest<OutboxRow>, limit: Int
+    ) async throws(DeliveryError) -> [NotificationOutboxEntry] {
+        try await self.read { db in
+            try request.order(OutboxRow.CodingKeys.createdAt, OutboxRow.CodingKeys.id).limit(limit)
+                .fetchAll(db).map(\.entry)
         }
     }
 }

@@ -28,31 +28,25 @@ public struct EvaluationCommit: Sendable {
 
 extension AlertStore {
     /// The engine and dispatcher saved by the last commit, nil on a new store.
-    public func loadSnapshot() throws(DeliveryError) -> (engine: AlertEngine, dispatcher: NotificationDispatcher)? {
-        try self.read { db in
-            guard let engine = try String.fetchOne(db, sql: "SELECT json FROM snapshot WHERE name = 'engine'"),
-                let dispatcher = try String.fetchOne(db, sql: "SELECT json FROM snapshot WHERE name = 'dispatcher'")
-            else { return nil }
-            return (
-                try Self.decode(AlertEngine.self, engine), try Self.decode(NotificationDispatcher.self, dispatcher)
+    public func loadSnapshot() async throws(DeliveryError) -> (
+        engine: AlertEngine, dispatcher: NotificationDispatcher
+    )? {
+        let loaded = try await self.read { db in
+            (
+                try SnapshotRow<AlertEngine>.fetchOne(db, key: "engine")?.json,
+                try SnapshotRow<NotificationDispatcher>.fetchOne(db, key: "dispatcher")?.json
             )
         }
+        guard let engine = loaded.0, let dispatcher = loaded.1 else { return nil }
+        return (engine, dispatcher)
     }
 
     /// Stores the engine, the dispatcher, the alert rows the actions change and the new notifications, all in one
     /// transaction.
-    public func commit(_ commit: EvaluationCommit) throws(DeliveryError) {
-        try self.write { db in
-            let now = commit.now.timeIntervalSince1970
-            for (name, json) in [
-                ("engine", try Self.json(commit.engine)), ("dispatcher", try Self.json(commit.dispatcher)),
-            ] {
-                try db.execute(
-                    sql: """
-                        INSERT INTO snapshot (name, json, updated_at) VALUES (?, ?, ?)
-                        ON CONFLICT(name) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at
-                        """, arguments: [name, json, now])
-            }
+    public func commit(_ commit: EvaluationCommit) async throws(DeliveryError) {
+        try await self.write { db in
+            try SnapshotRow(name: "engine", json: commit.engine, updatedAt: commit.now).upsert(db)
+            try SnapshotRow(name: "dispatcher", json: commit.dispatcher, updatedAt: commit.now).upsert(db)
             for action in commit.actions {
                 try Self.record(action, db: db, now: commit.now)
             }
@@ -63,78 +57,56 @@ extension AlertStore {
     }
 
     static func record(_ action: AlertStateMachine.Action, db: Database, now: Date) throws {
-        let upsert = """
-            INSERT INTO alert (fingerprint, state, labels, annotations, since, starts_at, ends_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(fingerprint) DO UPDATE SET state = excluded.state, labels = excluded.labels,
-                annotations = excluded.annotations, since = excluded.since, starts_at = excluded.starts_at,
-                ends_at = excluded.ends_at
-            """
         switch action {
         case .pending(let alert):
-            try db.execute(
-                sql: upsert,
-                arguments: [
-                    alert.fingerprint.hex, "pending", try json(alert.labels), try json(alert.annotations),
-                    now.timeIntervalSince1970, nil, nil,
-                ])
+            try AlertRow(
+                fingerprint: alert.fingerprint, state: .pending, labels: alert.labels, annotations: alert.annotations,
+                since: now, startsAt: nil, endsAt: nil
+            ).upsert(db)
         case .fire(let alert):
-            try db.execute(
-                sql: upsert,
-                arguments: [
-                    alert.fingerprint.hex, "firing", try json(alert.labels), try json(alert.annotations),
-                    alert.startsAt.timeIntervalSince1970, alert.startsAt.timeIntervalSince1970, nil,
-                ])
+            try AlertRow(
+                fingerprint: alert.fingerprint, state: .firing, labels: alert.labels, annotations: alert.annotations,
+                since: alert.startsAt, startsAt: alert.startsAt, endsAt: nil
+            ).upsert(db)
         case .resolve(let alert):
-            try db.execute(
-                sql: upsert,
-                arguments: [
-                    alert.fingerprint.hex, "resolved", try json(alert.labels), try json(alert.annotations),
-                    (alert.endsAt ?? now).timeIntervalSince1970, alert.startsAt.timeIntervalSince1970,
-                    (alert.endsAt ?? now).timeIntervalSince1970,
-                ])
+            let endsAt = alert.endsAt ?? now
+            try AlertRow(
+                fingerprint: alert.fingerprint, state: .resolved, labels: alert.labels,
+                annotations: alert.annotations, since: endsAt, startsAt: alert.startsAt, endsAt: endsAt
+            ).upsert(db)
         case .cancel(let fingerprint):
-            try db.execute(
-                sql: "DELETE FROM alert WHERE fingerprint = ? AND state = 'pending'", arguments: [fingerprint.hex])
+            try AlertRow.filter(key: fingerprint.hex).filter(
+                AlertRow.CodingKeys.state == AlertRecord.State.pending.rawValue
+            )
+            .deleteAll(db)
         case .update(let alert):
-            try db.execute(
-                sql: "UPDATE alert SET annotations = ? WHERE fingerprint = ?",
-                arguments: [try json(alert.annotations), alert.fingerprint.hex])
+            guard var row = try AlertRow.fetchOne(db, key: alert.fingerprint.hex) else { return }
+            row.annotations = alert.annotations
+            try row.update(db, columns: [AlertRow.CodingKeys.annotations])
         }
     }
 
     /// Alerts by state and labels, newest first; `isSilenced` reflects `silences` at `now`.
-    public func alerts(_ query: AlertQuery = AlertQuery(), now: Date = Date()) throws(DeliveryError) -> [AlertRecord] {
-        let silences = try self.silences(activeAt: now)
-        return try self.read { db in
-            var sql = "SELECT fingerprint, state, labels, annotations, since, starts_at, ends_at FROM alert"
-            var conditions: [String] = []
-            var arguments: [(any DatabaseValueConvertible)?] = []
+    public func alerts(
+        _ query: AlertQuery = AlertQuery(), now: Date = Date()
+    ) async throws(DeliveryError) -> [AlertRecord] {
+        let silences = try await self.silences(activeAt: now)
+        return try await self.read { db in
+            var request = AlertRow.all()
             if !query.states.isEmpty {
-                conditions.append("state IN (" + query.states.map { _ in "?" }.joined(separator: ",") + ")")
-                arguments += query.states.map(\.rawValue).sorted().map { $0 as (any DatabaseValueConvertible)? }
+                request = request.filter(query.states.map(\.rawValue).sorted().contains(AlertRow.CodingKeys.state))
             }
             if let since = query.resolvedSince {
-                conditions.append("(state != 'resolved' OR ends_at >= ?)")
-                arguments.append(since.timeIntervalSince1970)
+                request = request.filter(
+                    AlertRow.CodingKeys.state != AlertRecord.State.resolved.rawValue
+                        || AlertRow.CodingKeys.endsAt >= since.timeIntervalSince1970)
             }
-            if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-            sql += " ORDER BY since DESC, fingerprint"
             var records: [AlertRecord] = []
-            for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) {
-                let labels = try Self.decode([String: String].self, row["labels"])
-                guard query.matchers.matches(labels) else { continue }
-                let fingerprint = Fingerprint(hex: row["fingerprint"]) ?? Fingerprint(labels: labels)
-                let startsAt: Double? = row["starts_at"]
-                let endsAt: Double? = row["ends_at"]
-                records.append(
-                    AlertRecord(
-                        fingerprint: fingerprint, state: AlertRecord.State(rawValue: row["state"]) ?? .firing,
-                        labels: labels, annotations: try Self.decode([String: String].self, row["annotations"]),
-                        since: Date(timeIntervalSince1970: row["since"]),
-                        startsAt: startsAt.map { Date(timeIntervalSince1970: $0) },
-                        endsAt: endsAt.map { Date(timeIntervalSince1970: $0) },
-                        isSilenced: silences.mutes(labels, at: now)))
+            let rows = try request.order(AlertRow.CodingKeys.since.desc, AlertRow.CodingKeys.fingerprint)
+                .fetchCursor(db)
+            while let row = try rows.next() {
+                guard query.matchers.matches(row.labels) else { continue }
+                records.append(row.record(isSilenced: silences.mutes(row.labels, at: now)))
                 if records.count >= query.limit { break }
             }
             return records
@@ -142,8 +114,8 @@ extension AlertStore {
     }
 
     /// How many alerts the store holds in each state.
-    public func alertCounts() throws(DeliveryError) -> [AlertRecord.State: Int] {
-        try self.read { db in
+    public func alertCounts() async throws(DeliveryError) -> [AlertRecord.State: Int] {
+        try await self.read { db in
             var counts: [AlertRecord.State: Int] = [.pending: 0, .firing: 0, .resolved: 0]
             for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM alert GROUP BY state") {
                 if let state = AlertRecord.State(rawValue: row["state"]) { counts[state] = row["n"] }
@@ -154,8 +126,8 @@ extension AlertStore {
 
     /// Deletes resolved alerts that ended before `cutoff`; returns how many.
     @discardableResult
-    public func pruneResolved(before cutoff: Date) throws(DeliveryError) -> Int {
-        try self.write { db in
+    public func pruneResolved(before cutoff: Date) async throws(DeliveryError) -> Int {
+        try await self.write { db in
             try db.execute(
                 sql: "DELETE FROM alert WHERE state = 'resolved' AND ends_at < ?",
                 arguments: [cutoff.timeIntervalSince1970])

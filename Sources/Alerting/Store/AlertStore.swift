@@ -6,16 +6,28 @@ import GRDB
 /// Every notification is written here before any attempt to send it, in the same transaction as the alert
 /// state that produced it; so after a crash either both exist or neither, and a restart neither re-notifies nor
 /// forgets. One store per file for the life of the process (it owns a GRDB `DatabasePool`).
+///
+/// Every access is asynchronous: GRDB runs the SQLite calls on its own dispatch queues, and opening and migrating
+/// run on a dispatch thread, so no blocking SQLite call occupies a thread of Swift's cooperative pool (two threads
+/// on the server). Accesses are not cancellable, like the blocking calls they replace. Rows are read and written as the GRDB records of `AlertStoreRows.swift`.
 public struct AlertStore: Sendable {
     let pool: DatabasePool
 
     /// Opens (creating and migrating if needed) the store at `path`.
-    public init(path: String) throws(DeliveryError) {
+    public init(path: String) async throws(DeliveryError) {
         do {
-            var configuration = Configuration()
-            configuration.busyMode = .timeout(10)
-            self.pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(self.pool)
+            self.pool = try await withCheckedThrowingContinuation { continuation in
+                DispatchQueue.global().async {
+                    continuation.resume(
+                        with: Result {
+                            var configuration = Configuration()
+                            configuration.busyMode = .timeout(10)
+                            let pool = try DatabasePool(path: path, configuration: configuration)
+                            try Self.migrator.migrate(pool)
+                            return pool
+                        })
+                }
+            }
         } catch {
             throw DeliveryError(code: .store, message: "could not open the alert store: \(error)", context: path)
         }
@@ -69,34 +81,51 @@ public struct AlertStore: Sendable {
         return migrator
     }
 
-    func write<T>(_ body: (Database) throws -> T) throws(DeliveryError) -> T {
-        do {
-            return try self.pool.write(body)
-        } catch let error as DeliveryError {
+    /// Runs `body` in a write transaction on GRDB's writer queue and waits for it without blocking a thread.
+    ///
+    /// Not cancellable: a transaction that was started is committed (or fails) whatever happens to the calling
+    /// task, so the last evaluation on shutdown and the outcome of a delivery already made are still recorded.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(DeliveryError) -> T {
+        let result: Result<T, any Error> = await withCheckedContinuation { continuation in
+            self.pool.asyncWrite(body) { _, result in continuation.resume(returning: result) }
+        }
+        switch result {
+        case .success(let value):
+            return value
+        case .failure(let error as DeliveryError):
             throw error
-        } catch {
+        case .failure(let error):
             throw DeliveryError(code: .store, message: "alert store write failed: \(error)", context: self.pool.path)
         }
     }
 
-    func read<T>(_ body: (Database) throws -> T) throws(DeliveryError) -> T {
-        do {
-            return try self.pool.read(body)
-        } catch {
+    /// Runs `body` on one of GRDB's reader connections and waits for it without blocking a thread (not cancellable
+    /// either).
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(DeliveryError) -> T {
+        let result: Result<T, any Error> = await withCheckedContinuation { continuation in
+            self.pool.asyncRead { database in
+                continuation.resume(returning: Result { try body(database.get()) })
+            }
+        }
+        switch result {
+        case .success(let value):
+            return value
+        case .failure(let error):
             throw DeliveryError(code: .store, message: "alert store read failed: \(error)", context: self.pool.path)
         }
     }
 
-    static func json(_ value: some Encodable) throws -> String {
+    /// The JSON coders of the store's JSON columns: sorted keys, dates as Unix seconds.
+    static func makeEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .secondsSince1970
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        return encoder
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+    static func makeDecoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
-        return try decoder.decode(type, from: Data(text.utf8))
+        return decoder
     }
 }

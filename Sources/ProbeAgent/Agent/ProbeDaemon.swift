@@ -45,7 +45,7 @@ public struct ProbeDaemon: Sendable {
     public let store: GatewayStore
     public let metrics: MetricsRegistry
 
-    public init(options: ProbeDaemonOptions, logger: Logger) throws(StoreError) {
+    public init(options: ProbeDaemonOptions, logger: Logger) throws(GatewayStoreError) {
         self.options = options
         self.store = try GatewayStore(path: options.databasePath, retention: options.retention, logger: logger)
         self.metrics = MetricsRegistry(commune: options.site.commune, version: options.version)

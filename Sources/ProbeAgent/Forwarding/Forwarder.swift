@@ -61,7 +61,7 @@ public final class Forwarder: Service {
         var failures = 0
         var batchSize = configuration.batchSize
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let entries: [OutboxEntry]
+            let entries: [OutboxRound]
             do {
                 entries = try await store.pendingPayloads(probeID: probeID, limit: batchSize)
                 await publishOutbox()
@@ -142,7 +142,7 @@ public final class Forwarder: Service {
     }
 
     /// Applies the server's verdict: every round it does not name as rejected or conflicting is stored there.
-    private func settle(_ entries: [OutboxEntry], reply: IngestReply) async {
+    private func settle(_ entries: [OutboxRound], reply: IngestReply) async {
         let rejected = reply.rejected
         let conflicts = reply.conflicts
         let named = Set(rejected.map(\.sequence)).union(conflicts.map(\.sequence))
@@ -185,7 +185,7 @@ public final class Forwarder: Service {
         }
     }
 
-    private func send(_ entries: [OutboxEntry], client: HTTPClient) async -> Attempt {
+    private func send(_ entries: [OutboxRound], client: HTTPClient) async -> Attempt {
         var request = HTTPClientRequest(url: configuration.ingestURL.absoluteString)
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer \(configuration.token)")
@@ -228,7 +228,7 @@ public final class Forwarder: Service {
     }
 
     /// The POST body: a `ProbeRoundBatch` assembled from the stored JSON of each round, with the probe's health.
-    static func batchJSON(probeID: String, entries: [OutboxEntry], health: ProbeHealthReport? = nil) -> String {
+    static func batchJSON(probeID: String, entries: [OutboxRound], health: ProbeHealthReport? = nil) -> String {
         let quotedID = (try? String(decoding: JSONEncoder().encode(probeID), as: UTF8.self)) ?? "\"\""
         var body = "{"
         if let health, let json = try? WireCoding.makeEncoder().encode(health) {

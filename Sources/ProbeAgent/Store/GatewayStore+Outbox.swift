@@ -4,61 +4,62 @@ import NetmonProtocol
 
 extension GatewayStore {
     /// The oldest unsent rounds of `probeID`, in sequence order: exactly the JSON stored when they were written.
-    public func pendingPayloads(probeID: String, limit: Int) async throws(StoreError) -> [OutboxEntry] {
+    public func pendingPayloads(probeID: String, limit: Int) async throws(GatewayStoreError) -> [OutboxRound] {
         do {
             return try await pool.read { db in
-                try Row.fetchAll(
-                    db,
-                    sql: "SELECT sequence, payload FROM outbox WHERE probe_id = ? ORDER BY sequence LIMIT ?",
-                    arguments: [probeID, limit]
-                ).map { row in OutboxEntry(sequence: row["sequence"], payload: row["payload"]) }
+                try OutboxRound.filter(Column("probe_id") == probeID).order(Column("sequence")).limit(limit)
+                    .fetchAll(db)
             }
         } catch {
-            throw StoreError(code: .read, message: "cannot read the outbox", path: path, underlying: error)
+            throw GatewayStoreError(code: .read, message: "cannot read the outbox", path: path, underlying: error)
         }
     }
 
     /// Removes rounds the server has acknowledged: every outbox row of `probeID` up to `sequence` inclusive.
-    public func acknowledge(probeID: String, through sequence: Int64) async throws(StoreError) {
+    public func acknowledge(probeID: String, through sequence: Int64) async throws(GatewayStoreError) {
         do {
             try await pool.write { db in
                 try db.execute(
                     sql: "DELETE FROM outbox WHERE probe_id = ? AND sequence <= ?", arguments: [probeID, sequence])
             }
         } catch {
-            throw StoreError(code: .write, message: "cannot acknowledge sent rounds", path: path, underlying: error)
+            throw GatewayStoreError(
+                code: .write, message: "cannot acknowledge sent rounds", path: path, underlying: error)
         }
     }
 
     /// Rounds waiting in the outbox (all probes).
-    public func pendingCount() async throws(StoreError) -> Int {
+    public func pendingCount() async throws(GatewayStoreError) -> Int {
         do {
             return try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0 }
         } catch {
-            throw StoreError(code: .read, message: "cannot count the outbox", path: path, underlying: error)
+            throw GatewayStoreError(code: .read, message: "cannot count the outbox", path: path, underlying: error)
         }
     }
 
     /// Rounds dropped unsent because the outbox was full (`RetentionPolicy.maxOutboxRounds`), since the file was made.
-    public func droppedCount() async throws(StoreError) -> Int {
+    public func droppedCount() async throws(GatewayStoreError) -> Int {
         try await counter("outbox_dropped")
     }
 
     /// The last sequence number handed out to `probeID` (0 before the first round).
-    public func lastSequence(probeID: String) async throws(StoreError) -> Int64 {
+    public func lastSequence(probeID: String) async throws(GatewayStoreError) -> Int64 {
         do {
             return try await pool.read { db in
                 try Int64.fetchOne(
                     db, sql: "SELECT last_sequence FROM sequence_counter WHERE probe_id = ?", arguments: [probeID]) ?? 0
             }
         } catch {
-            throw StoreError(code: .read, message: "cannot read the sequence counter", path: path, underlying: error)
+            throw GatewayStoreError(
+                code: .read, message: "cannot read the sequence counter", path: path, underlying: error)
         }
     }
 }
 
 /// One unsent round in the outbox: its sequence number and its JSON.
-public struct OutboxEntry: Sendable, Hashable {
+public struct OutboxRound: Sendable, Hashable, Decodable, FetchableRecord, TableRecord {
+    public static let databaseTableName = "outbox"
+
     public var sequence: Int64
     public var payload: String
 }
@@ -93,7 +94,7 @@ extension GatewayStore {
     /// Applies the server's verdict on a batch in one transaction; returns the new store id when conflicts made
     /// the store take one.
     @discardableResult
-    public func settle(probeID: String, _ settlement: BatchSettlement) async throws(StoreError) -> String? {
+    public func settle(probeID: String, _ settlement: BatchSettlement) async throws(GatewayStoreError) -> String? {
         let encoder = self.encoder
         let limit = retention.maxOutboxRounds
         do {
@@ -150,46 +151,47 @@ extension GatewayStore {
                 return newID
             }
         } catch {
-            throw StoreError(code: .write, message: "cannot settle a forwarded batch", path: path, underlying: error)
+            throw GatewayStoreError(
+                code: .write, message: "cannot settle a forwarded batch", path: path, underlying: error)
         }
     }
 
     /// Rounds the server refused for good, kept aside (newest first, at most `limit`), with its reasons.
-    public func rejectedRounds(limit: Int = 100) async throws(StoreError) -> [RejectedRound] {
+    public func rejectedRounds(limit: Int = 100) async throws(GatewayStoreError) -> [RejectedRound] {
         do {
             return try await pool.read { db in
-                try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT probe_id, sequence, payload, reason, rejected_at FROM rejected_round
-                        ORDER BY rejected_at DESC, sequence DESC LIMIT ?
-                        """,
-                    arguments: [limit]
-                ).map { row in
-                    RejectedRound(
-                        probeID: row[0], sequence: row[1], payload: row[2], reason: row[3],
-                        rejectedAt: Date(timeIntervalSince1970: row[4]))
-                }
+                try RejectedRound.order(
+                    RejectedRound.CodingKeys.rejectedAt.desc, RejectedRound.CodingKeys.sequence.desc
+                )
+                .limit(limit).fetchAll(db)
             }
         } catch {
-            throw StoreError(code: .read, message: "cannot read the rejected rounds", path: path, underlying: error)
+            throw GatewayStoreError(
+                code: .read, message: "cannot read the rejected rounds", path: path, underlying: error)
         }
     }
 
     /// A store counter (`outbox_dropped`, `rounds_rejected`, `store_id_changes`), 0 when never counted.
-    public func counter(_ name: String) async throws(StoreError) -> Int {
+    public func counter(_ name: String) async throws(GatewayStoreError) -> Int {
         do {
             return try await pool.read { db in
                 try Int.fetchOne(db, sql: "SELECT value FROM store_counter WHERE name = ?", arguments: [name]) ?? 0
             }
         } catch {
-            throw StoreError(code: .read, message: "cannot read the store counters", path: path, underlying: error)
+            throw GatewayStoreError(
+                code: .read, message: "cannot read the store counters", path: path, underlying: error)
         }
     }
 }
 
 /// A round the server refused, as the gateway keeps it.
-public struct RejectedRound: Sendable, Hashable {
+public struct RejectedRound: Sendable, Hashable, Decodable, FetchableRecord, TableRecord {
+    public static let databaseTableName = "rejected_round"
+
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy {
+        .timeIntervalSince1970
+    }
+
     public var probeID: String
     public var sequence: Int64
     /// The round's JSON as it was sent.
@@ -197,4 +199,10 @@ public struct RejectedRound: Sendable, Hashable {
     /// The server's reason.
     public var reason: String
     public var rejectedAt: Date
+
+    enum CodingKeys: String, CodingKey, ColumnExpression {
+        case sequence, payload, reason
+        case probeID = "probe_id"
+        case rejectedAt = "rejected_at"
+    }
 }

@@ -14,7 +14,7 @@ extension GatewayStore {
     /// Expires data past its retention, then trims the oldest raw rounds while the file is over its size ceiling,
     /// and gives freed pages back to the file system.
     @discardableResult
-    public func applyRetention(now: Date = Date()) async throws(StoreError) -> RetentionReport {
+    public func applyRetention(now: Date = Date()) async throws(GatewayStoreError) -> RetentionReport {
         let retention = self.retention
         let t = now.timeIntervalSince1970
         do {
@@ -53,15 +53,15 @@ extension GatewayStore {
                 _ = try? db.checkpoint(.truncate)
             }
             return report
-        } catch let error as StoreError {
+        } catch let error as GatewayStoreError {
             throw error
         } catch {
-            throw StoreError(code: .write, message: "cannot apply retention", path: path, underlying: error)
+            throw GatewayStoreError(code: .write, message: "cannot apply retention", path: path, underlying: error)
         }
     }
 
     /// Bytes of the database that hold data (pages in use, not counting free pages).
-    public func usedBytes() async throws(StoreError) -> Int64 {
+    public func usedBytes() async throws(GatewayStoreError) -> Int64 {
         do {
             return try await pool.read { db in
                 let pages = try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0
@@ -70,25 +70,26 @@ extension GatewayStore {
                 return (pages - free) * size
             }
         } catch {
-            throw StoreError(code: .read, message: "cannot read the database size", path: path, underlying: error)
+            throw GatewayStoreError(
+                code: .read, message: "cannot read the database size", path: path, underlying: error)
         }
     }
 
     /// The `PRAGMA auto_vacuum` mode of the file (2 = incremental).
-    public func autoVacuumMode() async throws(StoreError) -> Int {
+    public func autoVacuumMode() async throws(GatewayStoreError) -> Int {
         do {
             return try await pool.read { db in try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") ?? 0 }
         } catch {
-            throw StoreError(code: .read, message: "cannot read the vacuum mode", path: path, underlying: error)
+            throw GatewayStoreError(code: .read, message: "cannot read the vacuum mode", path: path, underlying: error)
         }
     }
 
     /// The `PRAGMA journal_mode` of the file (`wal`).
-    public func journalMode() async throws(StoreError) -> String {
+    public func journalMode() async throws(GatewayStoreError) -> String {
         do {
             return try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
         } catch {
-            throw StoreError(code: .read, message: "cannot read the journal mode", path: path, underlying: error)
+            throw GatewayStoreError(code: .read, message: "cannot read the journal mode", path: path, underlying: error)
         }
     }
 }

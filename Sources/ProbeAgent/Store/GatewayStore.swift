@@ -25,7 +25,7 @@ public final class GatewayStore: Sendable {
     public init(
         path: String, retention: RetentionPolicy = .standard, logger: Logger = Logger(label: "netmon.store")
     )
-        throws(StoreError)
+        throws(GatewayStoreError)
     {
         self.path = path
         self.retention = retention
@@ -51,14 +51,14 @@ public final class GatewayStore: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
-            throw StoreError(
+            throw GatewayStoreError(
                 code: .open, message: "cannot open the database; check the directory exists and is writable",
                 path: path, underlying: error)
         }
         let migrator = StoreSchema.makeMigrator()
         do {
             if try pool.read({ db in try migrator.hasBeenSuperseded(db) }) {
-                throw StoreError(
+                throw GatewayStoreError(
                     code: .newerSchema,
                     message: "the database was written by a newer netmon; run that version or move the file away",
                     path: path)
@@ -67,10 +67,10 @@ public final class GatewayStore: Sendable {
             // GRDB's WAL set-up chooses NORMAL, which may lose the last commits on power loss; a lost commit could
             // let a sequence number already forwarded be handed out again, so the one writer connection uses FULL.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        } catch let error as StoreError {
+        } catch let error as GatewayStoreError {
             throw error
         } catch {
-            throw StoreError(
+            throw GatewayStoreError(
                 code: .migration, message: "cannot migrate the database schema", path: path, underlying: error)
         }
         self.pool = pool
@@ -80,7 +80,9 @@ public final class GatewayStore: Sendable {
     ///
     /// - Returns: the rounds as stored and as they will be forwarded, in sequence order.
     @discardableResult
-    public func record(_ measurements: [RoundMeasurement], probeID: String) async throws(StoreError) -> [ProbeRound] {
+    public func record(
+        _ measurements: [RoundMeasurement], probeID: String
+    ) async throws(GatewayStoreError) -> [ProbeRound] {
         guard !measurements.isEmpty else { return [] }
         let encoder = self.encoder
         let retention = self.retention
@@ -113,25 +115,15 @@ public final class GatewayStore: Sendable {
                 return rounds
             }
         } catch {
-            throw StoreError(
+            throw GatewayStoreError(
                 code: .write, message: "cannot store \(measurements.count) rounds", path: path, underlying: error)
         }
     }
 
     private static func insert(_ round: ProbeRound, into db: Database, encoder: JSONEncoder, now: Double) throws {
-        let rtts = try String(decoding: JSONEncoder().encode(round.rttSeconds), as: UTF8.self)
+        try RoundRow(round).insert(db)
         let start = round.start.timeIntervalSince1970
         let median = round.medianRTTSeconds
-        try db.execute(
-            sql: """
-                INSERT INTO round (probe_id, sequence, commune, target, address, kind, start, step_seconds, sent,
-                                   received, rtt_seconds, jitter_seconds, median_seconds, store_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                round.probeID, round.sequence, round.commune, round.target, round.address, round.kind, start,
-                round.stepSeconds, round.sent, round.received, rtts, round.jitterSeconds, median, round.storeID ?? "",
-            ])
         let rttSum = round.rttSeconds.reduce(0, +)
         for resolution in rollupResolutions {
             let bucket = (start / Double(resolution)).rounded(.down) * Double(resolution)
@@ -165,10 +157,10 @@ public final class GatewayStore: Sendable {
                     round.jitterSeconds == nil ? 0 : 1, round.jitterSeconds ?? 0,
                 ])
         }
-        let payload = try String(decoding: encoder.encode(round), as: UTF8.self)
-        try db.execute(
-            sql: "INSERT INTO outbox (probe_id, sequence, payload, enqueued_at) VALUES (?, ?, ?, ?)",
-            arguments: [round.probeID, round.sequence, payload, now])
+        try RoundOutboxRow(
+            probeID: round.probeID, sequence: round.sequence,
+            payload: String(decoding: try encoder.encode(round), as: UTF8.self), enqueuedAt: now
+        ).insert(db)
     }
 
     /// The store's current id (see ``StoreIdentity``).
@@ -180,11 +172,11 @@ public final class GatewayStore: Sendable {
     }
 
     /// The store's current id: every round it numbers carries it.
-    public func storeID() async throws(StoreError) -> String {
+    public func storeID() async throws(GatewayStoreError) -> String {
         do {
             return try await pool.read { db in try Self.storeID(db) }
         } catch {
-            throw StoreError(code: .read, message: "cannot read the store id", path: path, underlying: error)
+            throw GatewayStoreError(code: .read, message: "cannot read the store id", path: path, underlying: error)
         }
     }
 

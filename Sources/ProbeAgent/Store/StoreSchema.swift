@@ -4,7 +4,7 @@ import GRDB
 /// The gateway database's schema, as named forward-only migrations.
 ///
 /// Never edit a migration that has shipped: add a new one. A database migrated by a newer build is refused
-/// (`StoreError.Code.newerSchema`) rather than written with a schema this build does not know.
+/// (`GatewayStoreError.Code.newerSchema`) rather than written with a schema this build does not know.
 enum StoreSchema {
     static func makeMigrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()

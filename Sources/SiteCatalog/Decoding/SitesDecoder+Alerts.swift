@@ -222,7 +222,7 @@ extension SitesDecoder {
         if fields.has("group_by") {
             groupBy = self.context.stringList(fields["group_by"], "group_by")
             for item in self.context.fieldsQuietlyList(fields["group_by"]) {
-                guard let label = item.node.string, label != "...", !AlertRoute.Matcher.isValidLabelName(label) else {
+                guard let label = item.node.string, label != "...", !LabelMatcher.isValidLabelName(label) else {
                     continue
                 }
                 self.context.report(
@@ -237,30 +237,20 @@ extension SitesDecoder {
         if fields.has("group_interval") { groupInterval = self.context.duration(fields["group_interval"]) }
         var repeatInterval: Duration? = parent.repeatInterval
         if fields.has("repeat_interval") { repeatInterval = self.context.duration(fields["repeat_interval"]) }
-        var matchers: [AlertRoute.Matcher]? = []
+        var matchers: [LabelMatcher]? = []
         if let matchersLocated = fields["matchers"], let items = self.context.list(matchersLocated, "matchers") {
-            var parsed: [AlertRoute.Matcher] = []
+            var parsed: [LabelMatcher] = []
             for item in items {
                 guard let text = self.context.string(item) else {
                     matchers = nil
                     continue
                 }
-                guard let matcher = AlertRoute.Matcher(parsing: text) else {
-                    self.context.report(
-                        "`\(text)` is not a matcher; write label=value, label!=value, label=~regex or label!~regex",
-                        at: item)
+                do {
+                    parsed.append(try LabelMatcher(parsing: text))
+                } catch {
+                    self.context.report("\(error)", at: item)
                     matchers = nil
-                    continue
                 }
-                if matcher.operation == .matchesRegex || matcher.operation == .doesNotMatchRegex,
-                    (try? Regex(matcher.value)) == nil
-                {
-                    self.context.report(
-                        "`\(matcher.value)` in matcher `\(text)` is not a valid regular expression", at: item)
-                    matchers = nil
-                    continue
-                }
-                parsed.append(matcher)
             }
             if matchers != nil { matchers = parsed }
         } else if fields.has("matchers") {

@@ -1,10 +1,11 @@
+import Alerting
 import Foundation
 import NetmonProtocol
+import SiteCatalog
 
-/// Human and JSON renderings of alerts for the CLI.
-public enum AlertListing {
-    /// A table: state, since, alertname, severity, commune, other labels.
-    public static func table(_ records: [AlertRecord], now: Date) -> String {
+/// `netmon alerts list` as a table: state, since, alertname, severity, commune, other labels.
+enum AlertTable {
+    static func render(_ records: [AlertRecord], now: Date) -> String {
         guard !records.isEmpty else { return "no alerts\n" }
         var rows: [[String]] = [["STATE", "SINCE", "ALERT", "SEVERITY", "COMMUNE", "LABELS"]]
         for record in records {
@@ -29,22 +30,17 @@ public enum AlertListing {
         }.joined(separator: "\n") + "\n"
     }
 
-    /// Pretty JSON with sorted keys and RFC 3339 dates.
-    public static func json(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(RFC3339.format(date))
-        }
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
+    /// How long ago, in one unit rounded down (`45s`, `12m`, `5h`, `3d`), written by `DurationText`.
     static func age(_ seconds: Double) -> String {
-        let s = Int(min(max(0, seconds.isFinite ? seconds : 0), 1e12))
-        if s < 120 { return "\(s)s" }
-        if s < 7200 { return "\(s / 60)m" }
-        if s < 172_800 { return "\(s / 3600)h" }
-        return "\(s / 86_400)d"
+        let clamped = seconds.isFinite ? min(max(0, seconds), DurationText.maximumSeconds) : 0
+        guard clamped >= 1 else { return "0s" }
+        let unit: Double =
+            switch clamped {
+            case ..<120: 1
+            case ..<7200: 60
+            case ..<172_800: 3600
+            default: 86_400
+            }
+        return DurationText.format(.seconds((clamped / unit).rounded(.down) * unit))
     }
 }

@@ -1,5 +1,5 @@
 /// A failure of the gateway store: opening, migrating, writing or reading the SQLite database.
-public struct StoreError: Error, CustomStringConvertible, Sendable {
+public struct GatewayStoreError: Error, CustomStringConvertible, Sendable {
     /// What kind of failure this is; new codes may be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private let name: String

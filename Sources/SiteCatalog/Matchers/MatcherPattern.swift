@@ -1,43 +1,51 @@
-import Foundation
-
 /// The regular expression of a `=~` / `!~` label matcher: checked, compiled once, evaluated with a bound.
 ///
-/// Matchers come from viewers (`?match=` on the alert list, silences), so a pattern must not be able to make the
-/// server spin: NSRegularExpression (ICU) backtracks, and `(a+)+$` against a long value takes exponential time.
-/// Patterns are therefore refused (``DeliveryError/Code/invalidConfiguration``, a 400 through the API) when they
-/// are longer than ``maximumLength`` bytes, use constructs RE2 (Alertmanager's engine) does not have (back
-/// references, look-around, atomic groups, possessive quantifiers), put a quantifier on a group that itself contains
-/// a quantifier or an alternation (nested quantifiers: `(a+)+`, `(a|aa)*`), use more than
+/// Matchers come from sites.yaml routes and from viewers (`?match=` on the alert list, silences), so a pattern
+/// must not be able to make the server spin: Swift's `Regex` engine backtracks, and `(a+)+$` against a long value
+/// takes exponential time. Patterns are therefore refused (``MatcherError/Code/regexRefused``) when they are longer
+/// than ``maximumLength`` bytes, use constructs RE2 (Alertmanager's engine) does not have (back references,
+/// look-around, atomic groups, possessive quantifiers), put a quantifier on a group that itself contains a
+/// quantifier or an alternation (nested quantifiers: `(a+)+`, `(a|aa)*`), use more than
 /// ``maximumUnboundedQuantifiers`` unbounded quantifiers or ``maximumQuantifiers`` quantifiers in all, or repeat
-/// more than ``maximumRepetition`` times. A value longer than ``maximumInputLength`` characters is not evaluated
-/// and never matches. Matching is anchored at both ends, as in Alertmanager.
-public struct MatcherPattern: Sendable {
+/// more than ``maximumRepetition`` times. A value longer than ``maximumInputLength`` Unicode scalars is not
+/// evaluated and never matches. As in Alertmanager, the whole value must match (the pattern is anchored at both
+/// ends) and the pattern works on Unicode scalars, as RE2 works on code points.
+public struct MatcherPattern: @unchecked Sendable {
+    // @unchecked: `Regex` is not declared Sendable because a regex built from custom components may hold state.
+    // This one is built from a pattern string only, is never mutated, and is compiled in `init` (the engine's lazy
+    // compilation is itself thread-safe), so sharing it between tasks is safe.
+
     public static let maximumLength = 256
     public static let maximumQuantifiers = 6
     public static let maximumUnboundedQuantifiers = 3
     public static let maximumRepetition = 100
     public static let maximumInputLength = 256
 
-    /// The compiled, anchored expression.
-    let expression: NSRegularExpression
+    /// The pattern as written.
+    public let source: String
+    /// The compiled expression, matched against whole values.
+    private let expression: Regex<AnyRegexOutput>
 
-    /// Checks and compiles `pattern`; `context` (the matcher's text) is named in errors.
-    public init(_ pattern: String, context: String) throws(DeliveryError) {
-        try Self.check(pattern, context: context)
+    /// Checks and compiles `pattern`; `matcher` (the matcher's text) is named in errors.
+    public init(_ pattern: String, matcher: String) throws(MatcherError) {
+        try Self.check(pattern, matcher: matcher)
+        let expression: Regex<AnyRegexOutput>
         do {
-            self.expression = try NSRegularExpression(pattern: "^(?:\(pattern))$")
+            expression = try Regex("(?:\(pattern))").matchingSemantics(.unicodeScalar)
         } catch {
-            throw DeliveryError(
-                code: .invalidConfiguration, message: "the matcher's regular expression does not compile",
-                context: context)
+            throw MatcherError(
+                code: .regexInvalid, message: "the regular expression does not compile: \(error)", matcher: matcher)
         }
+        // Compile now, once, rather than on the first alert evaluated.
+        _ = "".wholeMatch(of: expression)
+        self.source = pattern
+        self.expression = expression
     }
 
     /// Whether the whole of `text` matches (false for a value longer than ``maximumInputLength``).
     public func matches(_ text: String) -> Bool {
-        let range = NSRange(text.startIndex..., in: text)
-        guard range.length <= Self.maximumInputLength else { return false }
-        return self.expression.firstMatch(in: text, range: range) != nil
+        guard text.unicodeScalars.count <= Self.maximumInputLength else { return false }
+        return text.wholeMatch(of: self.expression) != nil
     }
 
     /// One open group while scanning: whether it holds a quantifier or an alternation so far.
@@ -53,9 +61,9 @@ public struct MatcherPattern: Sendable {
         case quantifier
     }
 
-    static func check(_ pattern: String, context: String) throws(DeliveryError) {
-        func refuse(_ why: String) -> DeliveryError {
-            DeliveryError(code: .invalidConfiguration, message: "regular expression refused: \(why)", context: context)
+    static func check(_ pattern: String, matcher: String) throws(MatcherError) {
+        func refuse(_ why: String) -> MatcherError {
+            MatcherError(code: .regexRefused, message: "regular expression refused: \(why)", matcher: matcher)
         }
         guard pattern.utf8.count <= Self.maximumLength else {
             throw refuse("longer than \(Self.maximumLength) bytes")
@@ -66,7 +74,7 @@ public struct MatcherPattern: Sendable {
         var quantifiers = 0
         var unbounded = 0
         var index = 0
-        func quantify(unboundedRepeat: Bool) throws(DeliveryError) {
+        func quantify(unboundedRepeat: Bool) throws(MatcherError) {
             switch last {
             case .none:
                 throw refuse("a quantifier with nothing before it")
@@ -170,7 +178,7 @@ public struct MatcherPattern: Sendable {
                 let body = String(String.UnicodeScalarView(characters[(index + 1)..<close]))
                 let parts = body.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false)
                 guard let lower = Int(parts[0]) else {
-                    last = .simple  // a literal brace, as ICU reads it
+                    last = .simple  // a literal brace
                     break
                 }
                 let upper = parts.count > 1 ? (parts[1].isEmpty ? nil : Int(parts[1])) : lower
