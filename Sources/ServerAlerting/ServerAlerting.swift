@@ -1,6 +1,7 @@
 import Alerting
 import Foundation
 import Logging
+import NetmonMetrics
 import ServiceLifecycle
 import SiteCatalog
 
@@ -60,12 +61,14 @@ public struct ServerAlerting: Sendable {
     /// Evaluation, delivery, Alertmanager re-send (one per Alertmanager receiver) and retention.
     public let services: [any Service]
 
-    /// Opens the store (restoring the last committed state) and builds the services.
+    /// Opens the store (restoring the last committed state) and builds the services; delivery counts in `metrics`,
+    /// the process's registry (the one given to `buildApplication`, so that `/metrics` shows it).
     ///
     /// Throws a ``DeliveryError`` when the configuration is inconsistent (a route naming an unknown receiver), a
     /// secret file cannot be read, or the store cannot be opened.
     public init(
-        sites: SitesConfig, options: Options, logger: Logger = Logger(label: "netmon.alerting")
+        sites: SitesConfig, options: Options, metrics: PrometheusMetrics = PrometheusMetrics(),
+        logger: Logger = Logger(label: "netmon.alerting")
     )
         throws(DeliveryError)
     {
@@ -87,7 +90,8 @@ public struct ServerAlerting: Sendable {
                 logger: logger.with(label: "evaluation")),
             DeliveryWorker(
                 store: store, senders: senders, policy: options.retryPolicy,
-                pollInterval: options.deliveryPollInterval, now: options.now, logger: logger.with(label: "delivery")),
+                pollInterval: options.deliveryPollInterval, now: options.now, metrics: metrics,
+                logger: logger.with(label: "delivery")),
         ]
         for name in configuration.route.receiverNames.sorted() {
             for target in configuration.targets(of: name) {

@@ -3,6 +3,7 @@ import Foundation
 import GatewayCommands
 import Logging
 import MeasurementStore
+import NetmonMetrics
 import NetmonServer
 import ServerAlerting
 import ServiceLifecycle
@@ -184,6 +185,8 @@ extension Netmon {
             }
             let store = try location.open(logger: logger)
             let (host, port) = try parseListen()
+            // The process's one Prometheus registry: the server's own metrics and alerting's delivery counters.
+            let metrics = PrometheusMetrics()
             var alerting: ServerAlerting?
             if !noAlerts {
                 let path = alertsDatabase ?? Self.defaultAlertsDatabase(location)
@@ -191,7 +194,7 @@ extension Netmon {
                     alerting = try ServerAlerting(
                         sites: sites,
                         options: .init(storePath: path, evaluationInterval: alertsInterval),
-                        logger: Logger(label: "netmon.alerting"))
+                        metrics: metrics, logger: Logger(label: "netmon.alerting"))
                 } catch {
                     FileHandle.standardError.write(
                         Data(
@@ -220,7 +223,8 @@ extension Netmon {
                 tls: tlsCert.map { TLSFiles(certificateChainPath: $0, privateKeyPath: tlsKey!) },
                 tokens: grants, revokeUnknownProbeTokens: revokeUnknownProbeTokens, alerts: alerting?.api,
                 ingestListeners: alerting.map { [$0.api] } ?? [],
-                services: alerting?.services ?? [], coverageListeners: alerting.map { [$0.api] } ?? [], logger: logger,
+                services: alerting?.services ?? [], coverageListeners: alerting.map { [$0.api] } ?? [],
+                metrics: metrics, logger: logger,
                 onServerRunning: { port in
                     logger.info("netmon serve listening on \(host):\(port) (\(tlsCert == nil ? "http" : "https"))")
                 })

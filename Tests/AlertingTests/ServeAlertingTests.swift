@@ -324,9 +324,9 @@ struct ServeAlertingTests {
 
             // 7. The server's /metrics carries the alert store's figures, valid for promtool.
             let text = try await Self.call(client, .get, "/metrics").text  // with the viewer token
-            #expect(text.contains("netmon_alerts{state=\"firing\"} 4\n"))  // B and C, warning and critical
-            #expect(text.contains("netmon_alerts{state=\"resolved\"} 2\n"))  // A
-            #expect(text.contains("netmon_alert_notifications{state=\"dead\"} 0\n"))
+            #expect(text.contains("netmon_alerts{state=\"firing\"} 4.0\n"))  // B and C, warning and critical
+            #expect(text.contains("netmon_alerts{state=\"resolved\"} 2.0\n"))  // A
+            #expect(text.contains("netmon_alert_notifications{state=\"dead\"} 0.0\n"))
             #expect(text.contains("netmon_alert_notifications_dead_lettered_total 0\n"))
             if let verdict = try await Self.promtool(text) {
                 #expect(verdict.status == 0, "promtool: \(verdict.output)")
