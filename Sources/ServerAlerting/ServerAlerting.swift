@@ -61,13 +61,15 @@ public struct ServerAlerting: Sendable {
     /// Evaluation, delivery, Alertmanager re-send (one per Alertmanager receiver) and retention.
     public let services: [any Service]
 
-    /// Opens the store (restoring the last committed state) and builds the services; delivery counts in `metrics`,
-    /// the process's registry (the one given to `buildApplication`, so that `/metrics` shows it).
+    /// Opens the store (restoring the last committed state) and builds the services; HTTP receivers post through
+    /// `http` (the caller runs it, or shuts it down, after these services), and delivery counts in `metrics`, the
+    /// process's registry (the one given to `buildApplication`, so that `/metrics` shows it).
     ///
     /// Throws a ``DeliveryError`` when the configuration is inconsistent (a route naming an unknown receiver), a
     /// secret file cannot be read, or the store cannot be opened.
     public init(
-        sites: SitesConfig, options: Options, metrics: PrometheusMetrics = PrometheusMetrics(),
+        sites: SitesConfig, options: Options, http: DeliveryHTTPClient,
+        metrics: PrometheusMetrics = PrometheusMetrics(),
         logger: Logger = Logger(label: "netmon.alerting")
     )
         throws(DeliveryError)
@@ -83,7 +85,7 @@ public struct ServerAlerting: Sendable {
             store: store, rules: configuration.rules, route: configuration.route,
             receiversWithoutResolved: configuration.receiversWithoutResolved,
             deliveryTargets: configuration.deliveryTargets, startedAt: options.now())
-        let senders = try configuration.makeSenders()
+        let senders = try configuration.makeSenders(http: http)
         var services: [any Service] = [
             AlertEvaluationService(
                 processor: processor, interval: options.evaluationInterval, now: options.now,
@@ -99,7 +101,8 @@ public struct ServerAlerting: Sendable {
                 services.append(
                     AlertmanagerResender(
                         store: store, route: configuration.route, receiver: name,
-                        sender: try AlertmanagerPushSender(url: url, validFor: 4 * options.alertmanagerResendInterval),
+                        sender: try AlertmanagerPushSender(
+                            url: url, validFor: 4 * options.alertmanagerResendInterval, http: http),
                         interval: options.alertmanagerResendInterval,
                         logger: logger.with(label: "alertmanager")))
             }

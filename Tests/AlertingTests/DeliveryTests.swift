@@ -79,7 +79,7 @@ struct DeliveryTests {
         let batch = self.notifications(6)
         try store.enqueue(batch)
         try store.enqueue([batch[0]])  // enqueueing the same id again is a no-op
-        let sender = try WebhookSender(url: server.url, secret: secret)
+        let sender = try WebhookSender(url: server.url, secret: secret, http: deliveryHTTP)
         let worker = DeliveryWorker(
             store: store, senders: ["hook": sender],
             policy: RetryPolicy(baseDelay: 0.05, maximumDelay: 0.2, deadline: 60, attemptTimeout: 0.5))
@@ -120,9 +120,9 @@ struct DeliveryTests {
         let server = try await TestHTTPServer(script: [.redirect("/elsewhere"), .status(400, retryAfter: nil)])
         let clock = TestClock(Date())
         let store = try AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
-        let sender = try WebhookSender(url: server.url, format: .alertmanager)
+        let sender = try WebhookSender(url: server.url, format: .alertmanager, http: deliveryHTTP)
         // Port 1 on loopback: nothing listens there, every attempt is refused (a transient error).
-        let down = try WebhookSender(url: "http://127.0.0.1:1/hook")
+        let down = try WebhookSender(url: "http://127.0.0.1:1/hook", http: deliveryHTTP)
         let worker = DeliveryWorker(
             store: store, senders: ["hook": sender, "down": down],
             policy: RetryPolicy(baseDelay: 1, maximumDelay: 7200, deadline: 86_400, attemptTimeout: 2),
@@ -150,6 +150,33 @@ struct DeliveryTests {
         #expect(downEntry.finishedAt.map { $0.timeIntervalSince(downEntry.notification.createdAt) >= 86_400 } == true)
     }
 
+    @Test("the delivery client returns a 3xx as it is, times out a silent receiver, and reports a dropped connection")
+    func deliveryClient() async throws {
+        let server = try await TestHTTPServer(script: [.redirect("/elsewhere"), .hang, .close])
+        let endpoint = try HTTPEndpoint(server.url)
+        let redirect = try await deliveryHTTP.execute(endpoint: endpoint, body: Array("{}".utf8), timeout: 5)
+        #expect(redirect.status == 307)
+        #expect(redirect.header("location") == "/elsewhere")
+        #expect(server.attempts == 1)  // the redirect was not followed
+        let started = ContinuousClock.now
+        do {
+            _ = try await deliveryHTTP.execute(endpoint: endpoint, body: Array("{}".utf8), timeout: 0.5)
+            Issue.record("a receiver that never answers did not time out")
+        } catch {
+            #expect(error.code == .timedOut && error.isTransient, "\(error)")
+            #expect(error.context == server.url)
+        }
+        #expect(ContinuousClock.now - started < .seconds(5))
+        do {
+            _ = try await deliveryHTTP.execute(endpoint: endpoint, body: Array("{}".utf8), timeout: 5)
+            Issue.record("a connection closed without an answer was taken as a response")
+        } catch {
+            #expect(error.code == .connectionFailed && error.isTransient, "\(error)")
+        }
+        #expect(server.attempts == 3)
+        await server.shutdown()
+    }
+
     @Test("a crash after sending but before recording resends with the same id; a restart loses nothing")
     func crashAndRestart() async throws {
         let directory = try makeTemporaryDirectory("netmon-alerting-crash")
@@ -161,13 +188,14 @@ struct DeliveryTests {
             let store = try AlertStore(path: path)
             try store.enqueue(batch)
             // "Crash": the receiver got the first two, but the process died before marking them delivered.
-            let sender = try WebhookSender(url: server.url)
+            let sender = try WebhookSender(url: server.url, http: deliveryHTTP)
             for notification in batch.prefix(2) { try await sender.send(notification, timeout: 10) }
         }
         // Restart: a new store on the same file and a new worker.
         let store = try AlertStore(path: path)
         #expect(try store.outboxCounts()[.pending] == 5)
-        let worker = DeliveryWorker(store: store, senders: ["hook": try WebhookSender(url: server.url)])
+        let worker = DeliveryWorker(
+            store: store, senders: ["hook": try WebhookSender(url: server.url, http: deliveryHTTP)])
         try await worker.deliverDue()
         #expect(try store.outboxCounts()[.delivered] == 5)
         let ids = server.accepted.map { $0.headers["webhook-id"] ?? "" }
@@ -184,7 +212,7 @@ struct DeliveryTests {
         let server = try await TestHTTPServer(script: [.status(503, retryAfter: "0")])
         let store = try AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
         let worker = DeliveryWorker(
-            store: store, senders: ["hook": try WebhookSender(url: server.url)],
+            store: store, senders: ["hook": try WebhookSender(url: server.url, http: deliveryHTTP)],
             policy: RetryPolicy(baseDelay: 0.05, maximumDelay: 0.1, deadline: 60, attemptTimeout: 2), pollInterval: 0.05
         )
         let running = Task { try await worker.run() }
@@ -215,12 +243,12 @@ struct DeliveryTests {
         let server = try await TestHTTPServer(tls: tls)
         let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
         let notification = self.notifications(1)[0]
-        let trusted = try WebhookSender(url: server.url, secret: secret, client: HTTPClient(caFile: certificate))
+        let trusted = try WebhookSender(url: server.url, secret: secret, http: deliveryHTTP, caFile: certificate)
         try await trusted.send(notification, timeout: 10)
         #expect(server.accepted.map { $0.headers["webhook-id"] } == [notification.id])
         // The system's roots do not include the test certificate: the attempt fails as a transient error.
         do {
-            try await WebhookSender(url: server.url, secret: secret).send(notification, timeout: 10)
+            try await WebhookSender(url: server.url, secret: secret, http: deliveryHTTP).send(notification, timeout: 10)
             Issue.record("an untrusted certificate was accepted")
         } catch {
             #expect(error.isTransient)

@@ -156,7 +156,7 @@ struct ServeAlertingTests {
             sites: sites,
             options: .init(
                 storePath: directory.appendingPathComponent("alerts.sqlite").path, evaluationInterval: 0.2,
-                deliveryPollInterval: 0.1))
+                deliveryPollInterval: 0.1), http: deliveryHTTP)
         let store = try SQLiteProvinceStore(path: directory.appendingPathComponent("netmon.sqlite").path)
         var grants = [
             TokenGrant(name: "noc", role: .viewer, probeID: nil, secret: Self.viewer),
@@ -394,7 +394,7 @@ struct ServeAlertingTests {
             sites: sites,
             options: .init(
                 storePath: directory.appendingPathComponent("alerts.sqlite").path, evaluationInterval: 0.2,
-                deliveryPollInterval: 0.1))
+                deliveryPollInterval: 0.1), http: deliveryHTTP)
         let store = try SQLiteProvinceStore(path: directory.appendingPathComponent("netmon.sqlite").path)
         var grants = [TokenGrant(name: "noc", role: .viewer, probeID: nil, secret: Self.viewer)]
         for (code, _) in Self.communes {

@@ -62,7 +62,7 @@ struct ServeBinaryTests {
         ) async throws -> HTTPResponse {
             var headers = [("Authorization", "Bearer \(token)")]
             if !body.isEmpty { headers.append(("Content-Type", "application/json")) }
-            return try await HTTPClient().execute(
+            return try await deliveryHTTP.execute(
                 method: method, endpoint: try HTTPEndpoint("http://127.0.0.1:\(self.port)\(path)"),
                 headers: headers, body: body, timeout: 10)
         }
