@@ -19,6 +19,10 @@ struct ServeAlertingTests {
     static let secret = "whsec_bmV0bW9uLXRlc3Qtc2VjcmV0LTAxMjM0NTY3ODlhYg=="
     static let admin = "admin-secret-0123456789"
     static let viewer = "viewer-secret-0123456789"
+    /// Where round 0 would start: an hour before first use, fixed, so that a sequence number posted again is the
+    /// identical round (a duplicate). Taken from the clock at each post, a second boundary between two posts of one
+    /// sequence changed its start on the wire (whole seconds) and made it a conflict.
+    static let roundsBegin = Date().addingTimeInterval(-3600)
     static let communes = [("10001", "Xã Nam Tiền Hải"), ("10002", "Phường Hưng Yên"), ("10003", "Xã Tiên Lữ")]
 
     static func sitesYAML(webhookURL: String) -> String {
@@ -86,7 +90,7 @@ struct ServeAlertingTests {
     static func post(
         _ client: any TestClientProtocol, commune: String, sequence: Int64, lost: Int
     ) async throws -> (accepted: Int, duplicates: Int) {
-        let start = Date().addingTimeInterval(-3600 + Double(sequence) * 60)
+        let start = Self.roundsBegin.addingTimeInterval(Double(sequence) * 60)
         let round = ProbeRound(
             probeID: "probe-\(commune)", sequence: sequence, commune: commune, target: "hub", address: "10.33.0.1",
             kind: "icmp", start: start, stepSeconds: 60, sent: 20, received: 20 - lost,
@@ -365,7 +369,7 @@ struct ServeAlertingTests {
     static func post(
         _ client: any TestClientProtocol, commune: String, sequence: Int64, health: String
     ) async throws -> (status: HTTPResponse.Status, text: String) {
-        let start = Date().addingTimeInterval(-3600 + Double(sequence) * 60)
+        let start = Self.roundsBegin.addingTimeInterval(Double(sequence) * 60)
         let round = ProbeRound(
             probeID: "probe-\(commune)", sequence: sequence, commune: commune, target: "hub", address: "10.33.0.1",
             kind: "icmp", start: start, stepSeconds: 60, sent: 20, received: 20,
