@@ -150,33 +150,6 @@ struct DeliveryTests {
         #expect(downEntry.finishedAt.map { $0.timeIntervalSince(downEntry.notification.createdAt) >= 86_400 } == true)
     }
 
-    @Test("the delivery client returns a 3xx as it is, times out a silent receiver, and reports a dropped connection")
-    func deliveryClient() async throws {
-        let server = try await TestHTTPServer(script: [.redirect("/elsewhere"), .hang, .close])
-        let endpoint = try HTTPEndpoint(server.url)
-        let redirect = try await deliveryHTTP.execute(endpoint: endpoint, body: Array("{}".utf8), timeout: 5)
-        #expect(redirect.status == 307)
-        #expect(redirect.header("location") == "/elsewhere")
-        #expect(server.attempts == 1)  // the redirect was not followed
-        let started = ContinuousClock.now
-        do {
-            _ = try await deliveryHTTP.execute(endpoint: endpoint, body: Array("{}".utf8), timeout: 0.5)
-            Issue.record("a receiver that never answers did not time out")
-        } catch {
-            #expect(error.code == .timedOut && error.isTransient, "\(error)")
-            #expect(error.context == server.url)
-        }
-        #expect(ContinuousClock.now - started < .seconds(5))
-        do {
-            _ = try await deliveryHTTP.execute(endpoint: endpoint, body: Array("{}".utf8), timeout: 5)
-            Issue.record("a connection closed without an answer was taken as a response")
-        } catch {
-            #expect(error.code == .connectionFailed && error.isTransient, "\(error)")
-        }
-        #expect(server.attempts == 3)
-        await server.shutdown()
-    }
-
     @Test("a crash after sending but before recording resends with the same id; a restart loses nothing")
     func crashAndRestart() async throws {
         let directory = try makeTemporaryDirectory("netmon-alerting-crash")
