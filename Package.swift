@@ -53,7 +53,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
-        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
@@ -69,6 +69,12 @@ let package = Package(
         .target(name: "NetworkAddress", swiftSettings: strict),
         // Wire types shared by the probe, the server and alerting (ProbeRound, batches).
         .target(name: "NetmonProtocol", swiftSettings: strict),
+        // Prometheus metrics shared by the probe daemon, the server and alerting: the process's registry and `/metrics`.
+        .target(
+            name: "NetmonMetrics",
+            dependencies: [.product(name: "Prometheus", package: "swift-prometheus")],
+            swiftSettings: strict
+        ),
         // Measurement engines: packets, probing, capture, statistics. No files, config or database.
         .target(name: "NetMonitor", dependencies: ["CPcap", "CNetShims", "NetworkAddress"], swiftSettings: hotPath),
         // Pure coverage logic: H3, geometry, signal reports, coverage, GeoJSON.
@@ -83,7 +89,8 @@ let package = Package(
         .target(
             name: "Alerting",
             dependencies: [
-                "NetmonProtocol", "SiteCatalog",
+                "NetmonProtocol", "SiteCatalog", "NetmonMetrics",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -92,7 +99,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
         ),
@@ -110,7 +117,8 @@ let package = Package(
         .target(
             name: "ProbeAgent",
             dependencies: [
-                "NetMonitor", "NetworkAddress", "SiteCatalog", "NetmonProtocol",
+                "NetMonitor", "NetworkAddress", "SiteCatalog", "NetmonProtocol", "NetmonMetrics",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -138,7 +146,8 @@ let package = Package(
         .target(
             name: "NetmonServer",
             dependencies: [
-                "MeasurementStore", "NetmonProtocol", "CoverageModel",
+                "MeasurementStore", "NetmonProtocol", "CoverageModel", "NetmonMetrics",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -153,7 +162,8 @@ let package = Package(
         .target(
             name: "ServerAlerting",
             dependencies: [
-                "Alerting", "NetmonServer", "NetmonProtocol", "SiteCatalog",
+                "Alerting", "NetmonServer", "NetmonProtocol", "SiteCatalog", "NetmonMetrics",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -176,9 +186,7 @@ let package = Package(
             dependencies: [
                 "GatewayCommands",
                 "NetMonitor", "NetworkAddress", "CoverageModel", "SiteCatalog", "NetmonLab", "NetmonProtocol",
-                "ProbeAgent",
-                "Alerting",
-                "MeasurementStore", "NetmonServer", "ServerAlerting",
+                "ProbeAgent", "Alerting", "MeasurementStore", "NetmonServer", "ServerAlerting", "NetmonMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

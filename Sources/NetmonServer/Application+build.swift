@@ -7,6 +7,7 @@ import Logging
 import MeasurementStore
 import NIOCore
 import NIOSSL
+import NetmonMetrics
 import ServiceLifecycle
 
 /// A token to install at start-up (from the CLI's tokens file). The secret is hashed before it is stored.
@@ -60,6 +61,7 @@ struct StoreService: Service {
 ///   - services: more services to run for as long as the server runs (alerting's evaluation and delivery); they
 ///     start with the server and stop after it on graceful shutdown.
 ///   - coverageListeners: told after each coverage recomputation (e.g. alerting's coverage rules).
+///   - metrics: the process's Prometheus registry, rendered by `/metrics` (alerting's delivery counts in it too).
 public func buildApplication(
     configuration: ServerConfiguration,
     store: any ProvinceStore,
@@ -72,6 +74,7 @@ public func buildApplication(
     ingestListeners: [any IngestListener] = [],
     services: [any Service] = [],
     coverageListeners: [any CoverageListener] = [],
+    metrics: PrometheusMetrics = PrometheusMetrics(),
     logger: Logger = Logger(label: "netmon.server"),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
@@ -100,7 +103,7 @@ public func buildApplication(
     }
     let state = ServerState(
         configuration: configuration, store: store, boundaries: boundaries, tokens: [], alerts: alerts,
-        ingestListeners: ingestListeners, coverage: coverage, logger: logger)
+        ingestListeners: ingestListeners, coverage: coverage, metrics: metrics, logger: logger)
     let router = buildRouter(state: state)
 
     let limits = configuration.connectionLimits
@@ -159,34 +162,7 @@ func buildRouter(state: ServerState) -> Router<ServerRequestContext> {
             let principal = try state.tokens.authorize(request, needing: .viewer)
             try RequestGuards.rateLimit(state, principal)
         }
-        let board = try await state.healthBoard()
-        let probes = try await state.store.probes()
-        var extra =
-            "# HELP netmon_server_communes Communes by current link status.\n# TYPE netmon_server_communes gauge\n"
-        for (status, n) in board.counts.sorted(by: { $0.key < $1.key }) {
-            extra += "netmon_server_communes{status=\"\(status.rawValue)\"} \(n)\n"
-        }
-        extra +=
-            "# HELP netmon_server_probe_last_heard_timestamp_seconds Unix time each probe last delivered a batch.\n"
-        extra += "# TYPE netmon_server_probe_last_heard_timestamp_seconds gauge\n"
-        for p in probes {
-            extra +=
-                "netmon_server_probe_last_heard_timestamp_seconds{probe=\"\(escape(p.probeID))\"} \(p.lastHeardAt.timeIntervalSince1970)\n"
-        }
-        extra += state.connections.metricsText
-        extra += "# HELP netmon_server_rate_limit_buckets Rate limit buckets kept (tokens and client addresses).\n"
-        extra += "# TYPE netmon_server_rate_limit_buckets gauge\n"
-        extra += "netmon_server_rate_limit_buckets \(state.limiter.count)\n"
-        if let coverage = state.coverage { extra += coverage.metricsText }
-        if let alerts = state.alerts {
-            do {
-                extra += try await alerts.metricsText()
-            } catch {
-                state.logger.warning("alert metrics unavailable: \(error)")
-            }
-        }
-        return Responses.text(
-            state.metrics.render(extra: extra), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        return Responses.text(try await state.metrics.scrape(state), contentType: PrometheusMetrics.contentType)
     }
     IngestRoutes(state: state).register(on: router)
     APIRoutes(state: state).register(on: router)

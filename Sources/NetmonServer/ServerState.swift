@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MeasurementStore
+import NetmonMetrics
 
 /// What every route handler shares: configuration, store, boundaries, tokens, limits and metrics.
 final class ServerState: Sendable {
@@ -28,7 +29,8 @@ final class ServerState: Sendable {
     init(
         configuration: ServerConfiguration, store: any ProvinceStore, boundaries: CommuneBoundaries,
         tokens: [StoredToken], alerts: (any AlertSource)?, ingestListeners: [any IngestListener] = [],
-        coverage: CoverageRecomputation? = nil, logger: Logger
+        coverage: CoverageRecomputation? = nil, metrics: PrometheusMetrics,
+        logger: Logger
     ) {
         self.configuration = configuration
         self.store = store
@@ -36,7 +38,7 @@ final class ServerState: Sendable {
         self.tokens = TokenRegistry(tokens: tokens, anonymousRole: configuration.anonymousRole)
         self.limiter = RateLimiter(limit: configuration.rateLimit, maxBuckets: configuration.rateLimit.maxBuckets)
         self.connections = ConnectionLimiter(maxConnections: configuration.connectionLimits.maxConnections)
-        self.metrics = ServerMetrics()
+        self.metrics = ServerMetrics(prometheus: metrics)
         self.logger = logger
         self.communesByCode = Dictionary(configuration.communes.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         self.communeByProbe = Dictionary(

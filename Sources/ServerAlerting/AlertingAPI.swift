@@ -1,7 +1,9 @@
 import Alerting
 import Foundation
+import NetmonMetrics
 import NetmonProtocol
 import NetmonServer
+import Prometheus
 import SiteCatalog
 
 /// The alert store and processor as the server sees them: the source of `/api/v1/alerts` and `/api/v1/silences`,
@@ -63,24 +65,23 @@ public struct AlertingAPI: AlertSource, IngestListener {
 
     /// Alerts by state, notifications by outbox state, and the dead-letter counter (which survives restarts:
     /// dead letters are never pruned).
-    public func metricsText() async throws -> String {
+    public func exportMetrics(to metrics: PrometheusMetrics) async throws {
         let alerts = try await self.store.alertCounts()
         let outbox = try await self.store.outboxCounts()
-        var text =
-            "# HELP netmon_alerts Alerts in the alert store by state (resolved ones until retention removes them).\n"
-        text += "# TYPE netmon_alerts gauge\n"
+        let alertFamily = MetricNameDescriptor.named(
+            "netmon_alerts", help: "Alerts in the alert store by state (resolved ones until retention removes them).")
         for state in AlertRecord.State.allCases {
-            text += "netmon_alerts{state=\"\(state.rawValue)\"} \(alerts[state] ?? 0)\n"
+            metrics.setGauge(alertFamily, labels: [("state", state.rawValue)], value: Double(alerts[state] ?? 0))
         }
-        text += "# HELP netmon_alert_notifications Notifications in the outbox by delivery state.\n"
-        text += "# TYPE netmon_alert_notifications gauge\n"
+        let notificationFamily = MetricNameDescriptor.named(
+            "netmon_alert_notifications", help: "Notifications in the outbox by delivery state.")
         for state in [NotificationOutboxEntry.State.pending, .delivered, .dead] {
-            text += "netmon_alert_notifications{state=\"\(state.rawValue)\"} \(outbox[state] ?? 0)\n"
+            metrics.setGauge(notificationFamily, labels: [("state", state.rawValue)], value: Double(outbox[state] ?? 0))
         }
-        text += "# HELP netmon_alert_notifications_dead_lettered_total Notifications given up after their deadline.\n"
-        text += "# TYPE netmon_alert_notifications_dead_lettered_total counter\n"
-        text += "netmon_alert_notifications_dead_lettered_total \(try await self.store.deadLetterCount())\n"
-        return text
+        metrics.setCounter(
+            .named(
+                "netmon_alert_notifications_dead_lettered_total", help: "Notifications given up after their deadline."),
+            total: try await self.store.deadLetterCount())
     }
 
     static func matcher(_ text: String, context: String) throws(AlertSourceError) -> LabelMatcher {

@@ -1,6 +1,7 @@
 import Alerting
 import Foundation
 import Logging
+import NetmonMetrics
 import ServiceLifecycle
 import SiteCatalog
 
@@ -60,12 +61,16 @@ public struct ServerAlerting: Sendable {
     /// Evaluation, delivery, Alertmanager re-send (one per Alertmanager receiver) and retention.
     public let services: [any Service]
 
-    /// Opens the store (restoring the last committed state) and builds the services.
+    /// Opens the store (restoring the last committed state) and builds the services; HTTP receivers post through
+    /// `http` (the caller runs it, or shuts it down, after these services), and delivery counts in `metrics`, the
+    /// process's registry (the one given to `buildApplication`, so that `/metrics` shows it).
     ///
     /// Throws a ``DeliveryError`` when the configuration is inconsistent (a route naming an unknown receiver), a
     /// secret file cannot be read, or the store cannot be opened.
     public init(
-        sites: SitesConfig, options: Options, logger: Logger = Logger(label: "netmon.alerting")
+        sites: SitesConfig, options: Options, http: DeliveryHTTPClient,
+        metrics: PrometheusMetrics = PrometheusMetrics(),
+        logger: Logger = Logger(label: "netmon.alerting")
     ) async throws(DeliveryError) {
         let configuration = try AlertingConfiguration(sites: sites, externalURL: options.externalURL)
         let problems = configuration.problems()
@@ -78,14 +83,15 @@ public struct ServerAlerting: Sendable {
             store: store, rules: configuration.rules, route: configuration.route,
             receiversWithoutResolved: configuration.receiversWithoutResolved,
             deliveryTargets: configuration.deliveryTargets, startedAt: options.now())
-        let senders = try configuration.makeSenders()
+        let senders = try configuration.makeSenders(http: http)
         var services: [any Service] = [
             AlertEvaluationService(
                 processor: processor, interval: options.evaluationInterval, now: options.now,
                 logger: logger.with(label: "evaluation")),
             DeliveryWorker(
                 store: store, senders: senders, policy: options.retryPolicy,
-                pollInterval: options.deliveryPollInterval, now: options.now, logger: logger.with(label: "delivery")),
+                pollInterval: options.deliveryPollInterval, now: options.now, metrics: metrics,
+                logger: logger.with(label: "delivery")),
         ]
         for name in configuration.route.receiverNames.sorted() {
             for target in configuration.targets(of: name) {
@@ -93,7 +99,8 @@ public struct ServerAlerting: Sendable {
                 services.append(
                     AlertmanagerResender(
                         store: store, route: configuration.route, receiver: name,
-                        sender: try AlertmanagerPushSender(url: url, validFor: 4 * options.alertmanagerResendInterval),
+                        sender: try AlertmanagerPushSender(
+                            url: url, validFor: 4 * options.alertmanagerResendInterval, http: http),
                         interval: options.alertmanagerResendInterval,
                         logger: logger.with(label: "alertmanager")))
             }

@@ -68,10 +68,11 @@ extension Netmon.Alerts {
                 throw ExitCode(2)
             }
             var failed = false
+            let http = DeliveryHTTPClient()
             for target in configuration.targets(of: self.receiver) {
                 do {
                     let sender = try configuration.receiver(named: target).makeSender(
-                        externalURL: configuration.externalURL)
+                        externalURL: configuration.externalURL, http: http)
                     var copy = notification
                     copy.receiver = target
                     try await sender.send(copy, timeout: 10)
@@ -81,6 +82,7 @@ extension Netmon.Alerts {
                     failed = true
                 }
             }
+            try await http.shutdown()
             if failed { throw ExitCode(1) }
         }
     }

@@ -1,8 +1,10 @@
+import Alerting
 import ArgumentParser
 import Foundation
 import GatewayCommands
 import Logging
 import MeasurementStore
+import NetmonMetrics
 import NetmonServer
 import ServerAlerting
 import ServiceLifecycle
@@ -185,15 +187,20 @@ extension Netmon {
             }
             let store = try location.open(logger: logger)
             let (host, port) = try parseListen()
+            // The process's one Prometheus registry: the server's own metrics and alerting's delivery counters.
+            let metrics = PrometheusMetrics()
             var alerting: ServerAlerting?
-            if !noAlerts {
+            // Alerting's one HTTP client for webhooks and Alertmanager, shut down after the server and its services.
+            let http = noAlerts ? nil : DeliveryHTTPClient()
+            if let http {
                 let path = alertsDatabase ?? Self.defaultAlertsDatabase(location)
                 do {
                     alerting = try await ServerAlerting(
                         sites: sites,
-                        options: .init(storePath: path, evaluationInterval: alertsInterval),
-                        logger: Logger(label: "netmon.alerting"))
+                        options: .init(storePath: path, evaluationInterval: alertsInterval), http: http,
+                        metrics: metrics, logger: Logger(label: "netmon.alerting"))
                 } catch {
+                    try? await http.shutdown()
                     FileHandle.standardError.write(
                         Data(
                             "netmon serve: alerting: \(error)\n(fix alerts in \(config), or start with --no-alerts)\n"
@@ -219,19 +226,36 @@ extension Netmon {
             if case .sqlite(let path) = location {
                 configuration.uploadDirectory = URL(fileURLWithPath: path).deletingLastPathComponent().path
             }
-            let app = try buildApplication(
-                configuration: configuration,
-                store: store, host: host, port: port,
-                tls: tlsCert.map { TLSFiles(certificateChainPath: $0, privateKeyPath: tlsKey!) },
-                tokens: grants, revokeUnknownProbeTokens: revokeUnknownProbeTokens, alerts: alerting?.api,
-                ingestListeners: alerting.map { [$0.api] } ?? [],
-                services: alerting?.services ?? [], coverageListeners: alerting.map { [$0.api] } ?? [], logger: logger,
-                onServerRunning: { port in
-                    logger.info("netmon serve listening on \(host):\(port) (\(tlsCert == nil ? "http" : "https"))")
-                })
+            // A start-up failure shuts the delivery client down before the error ends the process.
+            let app = try await Self.shuttingDown(http) {
+                try buildApplication(
+                    configuration: configuration,
+                    store: store, host: host, port: port,
+                    tls: tlsCert.map { TLSFiles(certificateChainPath: $0, privateKeyPath: tlsKey!) },
+                    tokens: grants, revokeUnknownProbeTokens: revokeUnknownProbeTokens, alerts: alerting?.api,
+                    ingestListeners: alerting.map { [$0.api] } ?? [],
+                    services: alerting?.services ?? [], coverageListeners: alerting.map { [$0.api] } ?? [],
+                    metrics: metrics, logger: logger,
+                    onServerRunning: { port in
+                        logger.info("netmon serve listening on \(host):\(port) (\(tlsCert == nil ? "http" : "https"))")
+                    })
+            }
+            // Shut down in reverse order: the server and its services first, then the delivery client.
+            let services: [any Service] = (http.map { [$0] } ?? []) + [app]
             let group = ServiceGroup(
-                configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
+        }
+
+        /// Runs `body`; when it throws, shuts `http` down first (an AsyncHTTPClient must be shut down before it is
+        /// released).
+        static func shuttingDown<T>(_ http: DeliveryHTTPClient?, _ body: () throws -> T) async throws -> T {
+            do {
+                return try body()
+            } catch {
+                try? await http?.shutdown()
+                throw error
+            }
         }
 
         /// `netmon-alerts.sqlite` beside a SQLite database, or in the current folder.

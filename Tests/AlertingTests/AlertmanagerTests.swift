@@ -41,7 +41,7 @@ struct AlertmanagerTests {
                     "--storage.path=\(directory.appendingPathComponent("data").path)",
                     "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=",
                 ], log: directory.appendingPathComponent("alertmanager-\(port).log").path)
-            let client = HTTPClient()
+            let client = deliveryHTTP
             let ready = await eventually(timeout: .seconds(15)) {
                 let endpoint = try? HTTPEndpoint("http://127.0.0.1:\(port)/-/ready")
                 guard let endpoint else { return false }
@@ -62,7 +62,7 @@ struct AlertmanagerTests {
         let (process, port) = try await startAlertmanager(directory: directory, webhookURL: receiver.url)
         defer { process.stop(grace: 0) }
 
-        let sender = try AlertmanagerPushSender(url: "http://127.0.0.1:\(port)")
+        let sender = try AlertmanagerPushSender(url: "http://127.0.0.1:\(port)", http: deliveryHTTP)
         let start = Date().addingTimeInterval(-60)
         let alert = Alert(
             labels: [
@@ -76,7 +76,7 @@ struct AlertmanagerTests {
             createdAt: Date())
         try await sender.send(notification, timeout: 5)
 
-        let client = HTTPClient()
+        let client = deliveryHTTP
         let alertsEndpoint = try HTTPEndpoint("http://127.0.0.1:\(port)/api/v2/alerts")
         let response = try await client.execute(method: .GET, endpoint: alertsEndpoint, timeout: 5)
         #expect(response.status == 200)
@@ -137,10 +137,10 @@ struct AlertmanagerTests {
         #expect(enqueued.map(\.receiver).sorted() == ["am", "hook"])
         let resender = AlertmanagerResender(
             store: store, route: route, receiver: "am",
-            sender: try AlertmanagerPushSender(url: "http://127.0.0.1:\(port)"))
+            sender: try AlertmanagerPushSender(url: "http://127.0.0.1:\(port)", http: deliveryHTTP))
         #expect(try await resender.firingAlerts().allSatisfy { $0.labels["severity"] == "critical" })
         try await resender.resendOnce()
-        let response = try await HTTPClient().execute(
+        let response = try await deliveryHTTP.execute(
             method: .GET, endpoint: try HTTPEndpoint("http://127.0.0.1:\(port)/api/v2/alerts"), timeout: 5)
         let listed = try #require(JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: Any]])
         #expect(listed.contains { ($0["labels"] as? [String: String])?["commune"] == "77777" })

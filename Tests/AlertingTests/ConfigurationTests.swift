@@ -96,7 +96,7 @@ struct ConfigurationTests {
             ], receivedAt: now)
         let enqueued = try await processor.tick(at: now)
         #expect(Set(enqueued.map(\.receiver)) == ["am-format", "noc-webhook"])
-        let worker = DeliveryWorker(store: store, senders: try configuration.makeSenders())
+        let worker = DeliveryWorker(store: store, senders: try configuration.makeSenders(http: deliveryHTTP))
         try await worker.deliverDue()
         #expect(try await store.outboxCounts()[.delivered] == enqueued.count)
         await server.shutdown()

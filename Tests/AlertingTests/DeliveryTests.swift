@@ -81,7 +81,7 @@ struct DeliveryTests {
         let batch = self.notifications(6)
         try await store.enqueue(batch)
         try await store.enqueue([batch[0]])  // enqueueing the same id again is a no-op
-        let sender = try WebhookSender(url: server.url, secret: secret)
+        let sender = try WebhookSender(url: server.url, secret: secret, http: deliveryHTTP)
         let worker = DeliveryWorker(
             store: store, senders: ["hook": sender],
             policy: RetryPolicy(baseDelay: 0.05, maximumDelay: 0.2, deadline: 60, attemptTimeout: 0.5))
@@ -122,9 +122,9 @@ struct DeliveryTests {
         let server = try await LabHTTPReceiver(script: [.redirect("/elsewhere"), .status(400, retryAfter: nil)])
         let clock = TestClock(Date())
         let store = try await AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
-        let sender = try WebhookSender(url: server.url, format: .alertmanager)
+        let sender = try WebhookSender(url: server.url, format: .alertmanager, http: deliveryHTTP)
         // Port 1 on loopback: nothing listens there, every attempt is refused (a transient error).
-        let down = try WebhookSender(url: "http://127.0.0.1:1/hook")
+        let down = try WebhookSender(url: "http://127.0.0.1:1/hook", http: deliveryHTTP)
         let worker = DeliveryWorker(
             store: store, senders: ["hook": sender, "down": down],
             policy: RetryPolicy(baseDelay: 1, maximumDelay: 7200, deadline: 86_400, attemptTimeout: 2),
@@ -163,13 +163,14 @@ struct DeliveryTests {
             let store = try await AlertStore(path: path)
             try await store.enqueue(batch)
             // "Crash": the receiver got the first two, but the process died before marking them delivered.
-            let sender = try WebhookSender(url: server.url)
+            let sender = try WebhookSender(url: server.url, http: deliveryHTTP)
             for notification in batch.prefix(2) { try await sender.send(notification, timeout: 10) }
         }
         // Restart: a new store on the same file and a new worker.
         let store = try await AlertStore(path: path)
         #expect(try await store.outboxCounts()[.pending] == 5)
-        let worker = DeliveryWorker(store: store, senders: ["hook": try WebhookSender(url: server.url)])
+        let worker = DeliveryWorker(
+            store: store, senders: ["hook": try WebhookSender(url: server.url, http: deliveryHTTP)])
         try await worker.deliverDue()
         #expect(try await store.outboxCounts()[.delivered] == 5)
         let ids = server.accepted.map { $0.headers["webhook-id"] ?? "" }
@@ -186,7 +187,7 @@ struct DeliveryTests {
         let server = try await LabHTTPReceiver(script: [.status(503, retryAfter: "0")])
         let store = try await AlertStore(path: directory.appendingPathComponent("alerts.sqlite").path)
         let worker = DeliveryWorker(
-            store: store, senders: ["hook": try WebhookSender(url: server.url)],
+            store: store, senders: ["hook": try WebhookSender(url: server.url, http: deliveryHTTP)],
             policy: RetryPolicy(baseDelay: 0.05, maximumDelay: 0.1, deadline: 60, attemptTimeout: 2), pollInterval: 0.05
         )
         let running = Task { try await worker.run() }
@@ -216,12 +217,12 @@ struct DeliveryTests {
         let server = try await LabHTTPReceiver(tls: tls)
         let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
         let notification = self.notifications(1)[0]
-        let trusted = try WebhookSender(url: server.url, secret: secret, client: HTTPClient(caFile: certificate))
+        let trusted = try WebhookSender(url: server.url, secret: secret, http: deliveryHTTP, caFile: certificate)
         try await trusted.send(notification, timeout: 10)
         #expect(server.accepted.map { $0.headers["webhook-id"] } == [notification.id])
         // The system's roots do not include the test certificate: the attempt fails as a transient error.
         do {
-            try await WebhookSender(url: server.url, secret: secret).send(notification, timeout: 10)
+            try await WebhookSender(url: server.url, secret: secret, http: deliveryHTTP).send(notification, timeout: 10)
             Issue.record("an untrusted certificate was accepted")
         } catch {
             #expect(error.isTransient)

@@ -21,6 +21,10 @@ struct ServeAlertingTests {
     static let secret = "whsec_bmV0bW9uLXRlc3Qtc2VjcmV0LTAxMjM0NTY3ODlhYg=="
     static let admin = "admin-secret-0123456789"
     static let viewer = "viewer-secret-0123456789"
+    /// Where round 0 would start: an hour before first use, fixed, so that a sequence number posted again is the
+    /// identical round (a duplicate). Taken from the clock at each post, a second boundary between two posts of one
+    /// sequence changed its start on the wire (whole seconds) and made it a conflict.
+    static let roundsBegin = Date().addingTimeInterval(-3600)
     static let communes = [("10001", "Xã Nam Tiền Hải"), ("10002", "Phường Hưng Yên"), ("10003", "Xã Tiên Lữ")]
 
     static func sitesYAML(webhookURL: String) -> String {
@@ -84,15 +88,11 @@ struct ServeAlertingTests {
             boundariesPath: nil, rateLimit: RateLimit(requestsPerSecond: 1000, burst: 1000))
     }
 
-    /// The time a round's start is counted from: fixed for the run, so the same sequence always gives the same
-    /// round (sending it again is a duplicate, never a conflict), whichever second the test sends it in.
-    static let anchor = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
-
     /// Posts one round of `commune` (`lost` of 20 probes lost) and returns the ingest reply's counts.
     static func post(
         _ client: any TestClientProtocol, commune: String, sequence: Int64, lost: Int
     ) async throws -> (accepted: Int, duplicates: Int) {
-        let start = Self.anchor.addingTimeInterval(-3600 + Double(sequence) * 60)
+        let start = Self.roundsBegin.addingTimeInterval(Double(sequence) * 60)
         let round = ProbeRound(
             probeID: "probe-\(commune)", sequence: sequence, commune: commune, target: "hub", address: "10.33.0.1",
             kind: "icmp", start: start, stepSeconds: 60, sent: 20, received: 20 - lost,
@@ -162,7 +162,7 @@ struct ServeAlertingTests {
             sites: sites,
             options: .init(
                 storePath: directory.appendingPathComponent("alerts.sqlite").path, evaluationInterval: 0.2,
-                deliveryPollInterval: 0.1))
+                deliveryPollInterval: 0.1), http: deliveryHTTP)
         let store = try SQLiteProvinceStore(path: directory.appendingPathComponent("netmon.sqlite").path)
         var grants = [
             TokenGrant(name: "noc", role: .viewer, probeID: nil, secret: Self.viewer),
@@ -330,9 +330,9 @@ struct ServeAlertingTests {
 
             // 7. The server's /metrics carries the alert store's figures, valid for promtool.
             let text = try await Self.call(client, .get, "/metrics").text  // with the viewer token
-            #expect(text.contains("netmon_alerts{state=\"firing\"} 4\n"))  // B and C, warning and critical
-            #expect(text.contains("netmon_alerts{state=\"resolved\"} 2\n"))  // A
-            #expect(text.contains("netmon_alert_notifications{state=\"dead\"} 0\n"))
+            #expect(text.contains("netmon_alerts{state=\"firing\"} 4.0\n"))  // B and C, warning and critical
+            #expect(text.contains("netmon_alerts{state=\"resolved\"} 2.0\n"))  // A
+            #expect(text.contains("netmon_alert_notifications{state=\"dead\"} 0.0\n"))
             #expect(text.contains("netmon_alert_notifications_dead_lettered_total 0\n"))
             if let verdict = try await Self.promtool(text) {
                 #expect(verdict.status == 0, "promtool: \(verdict.output)")
@@ -371,7 +371,7 @@ struct ServeAlertingTests {
     static func post(
         _ client: any TestClientProtocol, commune: String, sequence: Int64, health: String
     ) async throws -> (status: HTTPResponse.Status, text: String) {
-        let start = Self.anchor.addingTimeInterval(-3600 + Double(sequence) * 60)
+        let start = Self.roundsBegin.addingTimeInterval(Double(sequence) * 60)
         let round = ProbeRound(
             probeID: "probe-\(commune)", sequence: sequence, commune: commune, target: "hub", address: "10.33.0.1",
             kind: "icmp", start: start, stepSeconds: 60, sent: 20, received: 20,
@@ -400,7 +400,7 @@ struct ServeAlertingTests {
             sites: sites,
             options: .init(
                 storePath: directory.appendingPathComponent("alerts.sqlite").path, evaluationInterval: 0.2,
-                deliveryPollInterval: 0.1))
+                deliveryPollInterval: 0.1), http: deliveryHTTP)
         let store = try SQLiteProvinceStore(path: directory.appendingPathComponent("netmon.sqlite").path)
         var grants = [TokenGrant(name: "noc", role: .viewer, probeID: nil, secret: Self.viewer)]
         for (code, _) in Self.communes {

@@ -41,7 +41,7 @@ struct ServeBinaryTests {
         ) async throws -> HTTPResponse {
             var headers = [("Authorization", "Bearer \(token)")]
             if !body.isEmpty { headers.append(("Content-Type", "application/json")) }
-            return try await HTTPClient().execute(
+            return try await deliveryHTTP.execute(
                 method: method, endpoint: try HTTPEndpoint("http://127.0.0.1:\(self.port)\(path)"),
                 headers: headers, body: body, timeout: 10)
         }
@@ -101,8 +101,25 @@ struct ServeBinaryTests {
                 .GET, "/api/v1/alerts?state=firing", token: ServeAlertingTests.viewer)
             #expect(listed.status == 200)
             #expect(String(decoding: listed.body, as: UTF8.self).contains("\"LinkLoss\""))
-            // Wait for the delivery to be recorded, then stop the process as systemd would.
-            try await Task.sleep(for: .milliseconds(500))
+            // The delivery is recorded, and counted on /metrics by receiver: the process's one registry holds the
+            // delivery worker's counters next to the server's own series.
+            var metrics = ""
+            let counted = Date().addingTimeInterval(10)
+            while !metrics.contains("netmon_alert_notifications_delivered_total{receiver=\"noc\"} 1\n")
+                && Date() < counted
+            {
+                try await Task.sleep(for: .milliseconds(100))
+                let reply = try await server.request(.GET, "/metrics", token: ServeAlertingTests.viewer)
+                metrics = String(decoding: reply.body, as: UTF8.self)
+            }
+            #expect(metrics.contains("netmon_alert_notifications_delivered_total{receiver=\"noc\"} 1\n"), "\(metrics)")
+            #expect(metrics.contains("netmon_alert_notification_retries_total{receiver=\"noc\"} 0\n"))
+            #expect(metrics.contains("netmon_server_ingest_rounds_total{result=\"accepted\"} \(sequence)\n"))
+            #expect(metrics.contains("# HELP netmon_alert_notifications_delivered_total "))
+            if let verdict = try await ServeAlertingTests.promtool(metrics) {
+                #expect(verdict.status == 0, "promtool: \(verdict.output)")
+            }
+            // Stop the process as systemd would.
             server.child.signal(SIGTERM)
             #expect(await server.waitForExit(timeout: 20) == 0, "\(server.log)")
         } catch {

@@ -73,7 +73,7 @@ struct SitesReceiverOptionsTests {
         #expect(configuration.receiversWithoutResolved == ["am-format", "am-format/email", "am-format/sendmail"])
 
         // Real delivery: the self-signed certificate is trusted only through ca_file; EHLO announces `hello`.
-        let senders = try configuration.makeSenders()
+        let senders = try configuration.makeSenders(http: deliveryHTTP)
         var notification = vietnameseNotification()
         notification.receiver = "am-format/email"
         try await #require(senders["am-format/email"]).send(notification, timeout: 10)

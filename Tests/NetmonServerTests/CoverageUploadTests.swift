@@ -186,7 +186,7 @@ struct CoverageUploadTests {
             ).text
             #expect(metrics.contains("netmon_server_report_uploads_total{result=\"accepted\"} 3\n"))
             #expect(metrics.contains("netmon_server_report_rows_total{result=\"accepted\"} 12000\n"))
-            #expect(metrics.contains("netmon_server_coverage_reports 12000\n"))
+            #expect(metrics.contains("netmon_server_coverage_reports 12000.0\n"))
             #expect(metrics.contains("netmon_server_coverage_recomputations_total{result=\"error\"} 0\n"))
         }
     }

@@ -89,7 +89,7 @@ struct MetricsAccessTests {
             try await client.execute(uri: "/metrics", method: .get) { #expect($0.status == .unauthorized) }
             try await client.execute(uri: "/metrics", method: .get, headers: Fixture.headers(Fixture.viewerSecret)) {
                 #expect($0.status == .ok)
-                #expect($0.text.contains("netmon_server_http_connections_max 512\n"))
+                #expect($0.text.contains("netmon_server_http_connections_max 512.0\n"))
             }
             try await client.execute(uri: "/metrics", method: .get, headers: Fixture.headers(Fixture.probeSecret)) {
                 #expect($0.status == .forbidden)
@@ -150,7 +150,7 @@ struct RateLimitTests {
                 uri: "/metrics", method: .get, headers: Fixture.headers(Fixture.viewerSecret)
             ).text
             let line = metrics.split(separator: "\n").first { $0.hasPrefix("netmon_server_rate_limit_buckets ") }
-            let buckets = try #require(line.flatMap { Int($0.split(separator: " ")[1]) }, "\(metrics)")
+            let buckets = try #require(line.flatMap { Double($0.split(separator: " ")[1]) }, "\(metrics)")
             #expect((1...8).contains(buckets))
         }
     }

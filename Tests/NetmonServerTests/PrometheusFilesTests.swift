@@ -52,8 +52,10 @@ struct PrometheusFilesTests {
         #expect(used.count >= 10)
         var exposed = ""
         for file in [
-            "Sources/NetmonServer/Metrics/ServerMetrics.swift", "Sources/NetmonServer/Application+build.swift",
-            "Sources/ServerAlerting/AlertingAPI.swift", "Sources/ProbeAgent/Metrics/MetricsRegistry.swift",
+            "Sources/NetmonServer/Metrics/ServerMetrics.swift",
+            "Sources/NetmonServer/Connections/ConnectionLimiter.swift",
+            "Sources/NetmonServer/Coverage/CoverageRecomputation.swift", "Sources/ServerAlerting/AlertingAPI.swift",
+            "Sources/ProbeAgent/Metrics/MetricsRegistry.swift", "Sources/Alerting/Delivery/DeliveryWorker.swift",
         ] {
             exposed += try String(contentsOf: RepositoryData.root.appendingPathComponent(file), encoding: .utf8)
         }

@@ -66,6 +66,28 @@ struct MetricsTests {
         #expect(MetricsRegistry.rttBuckets.first == 0.00005)
     }
 
+    @Test("every family keeps its name and type, and the histogram its buckets")
+    func families() {
+        let text = sampleRegistry().render()
+        let types = Set(text.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }.map { $0.dropFirst(7) })
+        #expect(
+            types == [
+                "netmon_build_info gauge", "netmon_capture_drops_total counter",
+                "netmon_forward_failures_total counter", "netmon_forwarded_rounds_total counter",
+                "netmon_outbox_dropped_total counter", "netmon_outbox_pending gauge",
+                "netmon_outbox_rejected_total counter", "netmon_probe_loss_ratio gauge",
+                "netmon_probe_packets_received_total counter", "netmon_probe_packets_sent_total counter",
+                "netmon_probe_rtt_seconds histogram", "netmon_store_errors_total counter",
+            ])
+        // Each family once, with its help.
+        #expect(text.components(separatedBy: "# TYPE ").count - 1 == types.count)
+        #expect(text.components(separatedBy: "# HELP ").count - 1 == types.count)
+        let buckets = text.split(separator: "\n").filter {
+            $0.hasPrefix(#"netmon_probe_rtt_seconds_bucket{commune="12345",target="hub","#)
+        }
+        #expect(buckets.count == MetricsRegistry.rttBuckets.count + 1)
+    }
+
     @Test("/metrics and /healthz are served over HTTP")
     func endpoint() async throws {
         let registry = sampleRegistry()

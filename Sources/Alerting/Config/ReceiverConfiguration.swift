@@ -23,17 +23,21 @@ public struct ReceiverConfiguration: Sendable, Hashable {
         self.sendResolved = sendResolved
     }
 
-    /// The sender that delivers to this receiver.
-    public func makeSender(externalURL: String = "") throws(DeliveryError) -> any NotificationSender {
+    /// The sender that delivers to this receiver; HTTP receivers post through `http`, the process's client.
+    public func makeSender(
+        externalURL: String = "", http: DeliveryHTTPClient
+    ) throws(DeliveryError)
+        -> any NotificationSender
+    {
         switch self.kind {
         case .webhook(let url, let secret, let format):
-            return try WebhookSender(url: url, format: format, secret: secret, externalURL: externalURL)
+            return try WebhookSender(url: url, format: format, secret: secret, externalURL: externalURL, http: http)
         case .email(let from, let to, let smtp, let bodyEncoding):
             return try EmailSender(from: from, to: to, smtp: smtp, bodyEncoding: bodyEncoding)
         case .sendmail(let path, let from, let to):
             return SendmailSender(path: path, from: from, to: to)
         case .alertmanager(let url):
-            return try AlertmanagerPushSender(url: url)
+            return try AlertmanagerPushSender(url: url, http: http)
         }
     }
 }
@@ -72,11 +76,11 @@ public struct AlertingConfiguration: Sendable, Hashable {
         return receiver
     }
 
-    /// Senders by receiver name.
-    public func makeSenders() throws(DeliveryError) -> [String: any NotificationSender] {
+    /// Senders by receiver name; HTTP receivers post through `http`, the process's client.
+    public func makeSenders(http: DeliveryHTTPClient) throws(DeliveryError) -> [String: any NotificationSender] {
         var senders: [String: any NotificationSender] = [:]
         for receiver in self.receivers {
-            senders[receiver.name] = try receiver.makeSender(externalURL: self.externalURL)
+            senders[receiver.name] = try receiver.makeSender(externalURL: self.externalURL, http: http)
         }
         return senders
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
-import Metrics
+import NetmonMetrics
+import Prometheus
 import ServiceLifecycle
 
 /// Sends what the outbox holds: due notifications, retries with backoff, dead letters after the deadline.
@@ -8,10 +9,10 @@ import ServiceLifecycle
 /// At-least-once with a stable id: a notification is marked delivered only after its receiver accepted it, so a
 /// crash in between sends it again after the restart with the same `webhook-id` (the receiver's idempotency key);
 /// nothing is lost and receivers that honour the id see each notification once. A `Service`: `run()` loops until
-/// cancelled or shut down gracefully. swift-metrics counters, by `receiver`:
-/// `netmon_alert_notifications_delivered_total`, `netmon_alert_notification_retries_total`,
-/// `netmon_alert_notifications_dead_lettered_total` (the dead-letter table itself is counted by
-/// ``AlertStore/deadLetterCount()``, which survives restarts).
+/// cancelled or shut down gracefully. Counts in the process's Prometheus registry, by `receiver`:
+/// `netmon_alert_notifications_delivered_total` and `netmon_alert_notification_retries_total`, every configured
+/// receiver at zero from the start. Dead letters are counted by the store (``AlertStore/deadLetterCount()``,
+/// which survives restarts) and exposed by the server as `netmon_alert_notifications_dead_lettered_total`.
 public actor DeliveryWorker: Service {
     /// The outbox.
     public nonisolated let store: AlertStore
@@ -21,13 +22,29 @@ public actor DeliveryWorker: Service {
     private let pollInterval: Double
     private let logger: Logger
     private var inFlight: Set<String> = []
+    private let registry: PrometheusCollectorRegistry
 
-    /// Creates a worker sending to `senders` by receiver name.
+    static var delivered: MetricNameDescriptor {
+        .named("netmon_alert_notifications_delivered_total", help: "Notifications a receiver accepted, by receiver.")
+    }
+    static var retries: MetricNameDescriptor {
+        .named(
+            "netmon_alert_notification_retries_total",
+            help: "Failed delivery attempts that will be retried, by receiver."
+        )
+    }
+
+    /// Creates a worker sending to `senders` by receiver name, counting in `metrics` (the process's registry).
     public init(
         store: AlertStore, senders: [String: any NotificationSender], policy: RetryPolicy = RetryPolicy(),
         pollInterval: Double = 1, now: @escaping @Sendable () -> Date = { Date() },
-        logger: Logger = Logger(label: "netmon.alerting.delivery")
+        metrics: PrometheusMetrics = PrometheusMetrics(), logger: Logger = Logger(label: "netmon.alerting.delivery")
     ) {
+        self.registry = metrics.registry
+        for receiver in senders.keys {
+            _ = Self.counter(Self.delivered, receiver: receiver, in: metrics.registry)
+            _ = Self.counter(Self.retries, receiver: receiver, in: metrics.registry)
+        }
         self.store = store
         self.senders = senders
         self.policy = policy
@@ -92,26 +109,31 @@ public actor DeliveryWorker: Service {
         let attempts = entry.attempts + 1
         let now = self.now()
         let id = entry.notification.id
-        let receiver = [("receiver", entry.notification.receiver)]
+        let receiver = entry.notification.receiver
         guard let error else {
             try await self.store.markDelivered(id: id, attempts: attempts, at: now)
-            Counter(label: "netmon_alert_notifications_delivered_total", dimensions: receiver).increment()
+            Self.counter(Self.delivered, receiver: receiver, in: self.registry).increment()
             self.logger.debug("delivered", metadata: ["id": "\(id)", "attempts": "\(attempts)"])
             return
         }
         switch self.policy.decision(after: attempts, error: error, createdAt: entry.notification.createdAt, now: now) {
         case .retry(let next):
             try await self.store.reschedule(id: id, attempts: attempts, next: next, error: error.description)
-            Counter(label: "netmon_alert_notification_retries_total", dimensions: receiver).increment()
+            Self.counter(Self.retries, receiver: receiver, in: self.registry).increment()
             self.logger.info(
                 "delivery failed, will retry",
                 metadata: ["id": "\(id)", "receiver": "\(entry.notification.receiver)", "error": "\(error)"])
         case .giveUp:
             try await self.store.deadLetter(id: id, attempts: attempts, error: error.description, at: now)
-            Counter(label: "netmon_alert_notifications_dead_lettered_total", dimensions: receiver).increment()
             self.logger.error(
                 "delivery given up (dead letter)",
                 metadata: ["id": "\(id)", "receiver": "\(entry.notification.receiver)", "error": "\(error)"])
         }
+    }
+
+    private static func counter(
+        _ family: MetricNameDescriptor, receiver: String, in registry: PrometheusCollectorRegistry
+    ) -> Counter {
+        registry.makeCounter(descriptor: family, labels: [("receiver", receiver)])
     }
 }

@@ -19,20 +19,20 @@ public struct AlertmanagerPushSender: NotificationSender {
     public var endpoint: HTTPEndpoint
     /// How long a firing alert stays valid without a re-send (seconds; Prometheus uses 4 × the resend delay).
     public var validFor: Double
-    let client: HTTPClient
+    let http: DeliveryHTTPClient
     let now: @Sendable () -> Date
 
-    /// Creates a sender for the Alertmanager at `url` (e.g. `http://127.0.0.1:9093`).
+    /// Creates a sender for the Alertmanager at `url` (e.g. `http://127.0.0.1:9093`), posting through `http`, the
+    /// process's delivery client.
     public init(
-        url: String, validFor: Double = 240, client: HTTPClient = HTTPClient(),
-        now: @escaping @Sendable () -> Date = { Date() }
+        url: String, validFor: Double = 240, http: DeliveryHTTPClient, now: @escaping @Sendable () -> Date = { Date() }
     ) throws(DeliveryError) {
         var base = url
         while base.hasSuffix("/") { base.removeLast() }
         let endpoint = try HTTPEndpoint(base)
         self.endpoint = endpoint.with(path: (endpoint.path == "/" ? "" : endpoint.path) + "/api/v2/alerts")
         self.validFor = validFor
-        self.client = client
+        self.http = http
         self.now = now
     }
 
@@ -52,7 +52,7 @@ public struct AlertmanagerPushSender: NotificationSender {
         guard !alerts.isEmpty else { return }
         let now = self.now()
         let body = try self.body(for: alerts, now: now)
-        let response = try await self.client.execute(
+        let response = try await self.http.execute(
             endpoint: self.endpoint, headers: [("Content-Type", "application/json")], body: body, timeout: timeout)
         try WebhookSender.check(response, context: self.endpoint.description, now: now)
     }

@@ -17,19 +17,23 @@ public struct WebhookSender: NotificationSender {
     public var format: Format
     public var signer: StandardWebhookSigner?
     public var externalURL: String
-    let client: HTTPClient
+    /// A PEM file of roots to trust for an `https` URL instead of the system's (a receiver with a private CA).
+    public var caFile: String?
+    let http: DeliveryHTTPClient
     let now: @Sendable () -> Date
 
-    /// Creates a sender; `secret` is a `whsec_…` Standard Webhooks secret.
+    /// Creates a sender posting through `http`, the process's delivery client; `secret` is a `whsec_…` Standard
+    /// Webhooks secret.
     public init(
         url: String, format: Format = .standard, secret: String? = nil, externalURL: String = "",
-        client: HTTPClient = HTTPClient(), now: @escaping @Sendable () -> Date = { Date() }
+        http: DeliveryHTTPClient, caFile: String? = nil, now: @escaping @Sendable () -> Date = { Date() }
     ) throws(DeliveryError) {
         self.endpoint = try HTTPEndpoint(url)
         self.format = format
         self.signer = try secret.map { (secret) throws(DeliveryError) in try StandardWebhookSigner(secret: secret) }
         self.externalURL = externalURL
-        self.client = client
+        self.caFile = caFile
+        self.http = http
         self.now = now
     }
 
@@ -50,8 +54,8 @@ public struct WebhookSender: NotificationSender {
         } else {
             headers.append(("webhook-id", notification.id))
         }
-        let response = try await self.client.execute(
-            endpoint: self.endpoint, headers: headers, body: body, timeout: timeout)
+        let response = try await self.http.execute(
+            endpoint: self.endpoint, headers: headers, body: body, timeout: timeout, caFile: self.caFile)
         try Self.check(response, context: "\(self.endpoint) id \(notification.id)", now: self.now())
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import NetmonMetrics
 
 /// What `/api/v1/alerts` and `/api/v1/silences` read and write: the alerting module plugs in here when it runs
 /// inside the server (the server itself knows nothing of alert rules or stores).
@@ -27,13 +28,13 @@ public protocol AlertSource: Sendable {
     /// Ends the silence `id` now; throws ``AlertSourceError`` `.notFound` when there is no such active silence.
     func expireSilence(id: String, now: Date) async throws
 
-    /// Prometheus text (HELP, TYPE and samples) appended to the server's `/metrics`.
-    func metricsText() async throws -> String
+    /// Sets alerting's series read at scrape time (alerts and notifications by state) for the server's `/metrics`.
+    func exportMetrics(to metrics: PrometheusMetrics) async throws
 }
 
 extension AlertSource {
     /// No alerting metrics by default.
-    public func metricsText() async throws -> String { "" }
+    public func exportMetrics(to metrics: PrometheusMetrics) async throws {}
 }
 
 /// A request the alerting module refuses: bad input (400) or an unknown silence (404).

@@ -1,4 +1,6 @@
 import NIOCore
+import NetmonMetrics
+import Prometheus
 import Synchronization
 
 /// How long a connection may sit idle and how many may be open at once.
@@ -46,20 +48,19 @@ final class ConnectionLimiter: Sendable {
 
     fileprivate func release() { open.wrappingSubtract(1, ordering: .relaxed) }
 
-    /// Prometheus families for `/metrics`.
-    var metricsText: String {
-        """
-        # HELP netmon_server_http_connections Open HTTP connections.
-        # TYPE netmon_server_http_connections gauge
-        netmon_server_http_connections \(openConnections)
-        # HELP netmon_server_http_connections_max The most HTTP connections open at once (--max-connections).
-        # TYPE netmon_server_http_connections_max gauge
-        netmon_server_http_connections_max \(maxConnections)
-        # HELP netmon_server_http_connections_rejected_total Connections closed at accept because the server was full.
-        # TYPE netmon_server_http_connections_rejected_total counter
-        netmon_server_http_connections_rejected_total \(rejectedConnections)
-
-        """
+    /// Sets the connection series for a scrape of `/metrics`.
+    func export(to metrics: PrometheusMetrics) {
+        metrics.setGauge(
+            .named("netmon_server_http_connections", help: "Open HTTP connections."), value: Double(openConnections))
+        metrics.setGauge(
+            .named(
+                "netmon_server_http_connections_max",
+                help: "The most HTTP connections open at once (--max-connections)."
+            ), value: Double(maxConnections))
+        metrics.setCounter(
+            .named(
+                "netmon_server_http_connections_rejected_total",
+                help: "Connections closed at accept because the server was full."), total: rejectedConnections)
     }
 }
 

@@ -2,6 +2,8 @@ import CoverageModel
 import Foundation
 import Logging
 import MeasurementStore
+import NetmonMetrics
+import Prometheus
 import ServiceLifecycle
 import Synchronization
 
@@ -65,27 +67,26 @@ public final class CoverageRecomputation: Service, Sendable {
     /// The status of the last computation.
     public var status: Status { state.withLock { $0 } }
 
-    /// Prometheus families of the recomputation (for the server's `/metrics`).
-    var metricsText: String {
+    /// Sets the recomputation's series for a scrape of the server's `/metrics`.
+    func export(to metrics: PrometheusMetrics) {
         let s = status
-        var out = "# HELP netmon_server_coverage_recomputations_total Coverage recomputations, by result.\n"
-        out += "# TYPE netmon_server_coverage_recomputations_total counter\n"
-        out += "netmon_server_coverage_recomputations_total{result=\"ok\"} \(s.generation - s.failures)\n"
-        out += "netmon_server_coverage_recomputations_total{result=\"error\"} \(s.failures)\n"
-        out += "# HELP netmon_server_coverage_reports Signal reports in the last coverage recomputation.\n"
-        out += "# TYPE netmon_server_coverage_reports gauge\n"
-        out += "netmon_server_coverage_reports \(s.lastReports)\n"
+        let recomputations = MetricNameDescriptor.named(
+            "netmon_server_coverage_recomputations_total", help: "Coverage recomputations, by result.")
+        metrics.setCounter(recomputations, labels: [("result", "ok")], total: s.generation - s.failures)
+        metrics.setCounter(recomputations, labels: [("result", "error")], total: s.failures)
+        metrics.setGauge(
+            .named("netmon_server_coverage_reports", help: "Signal reports in the last coverage recomputation."),
+            value: Double(s.lastReports))
         if let at = s.lastComputedAt, let seconds = s.lastDurationSeconds {
-            out +=
-                "# HELP netmon_server_coverage_last_recomputation_timestamp_seconds Unix time of the last coverage recomputation.\n"
-            out += "# TYPE netmon_server_coverage_last_recomputation_timestamp_seconds gauge\n"
-            out += "netmon_server_coverage_last_recomputation_timestamp_seconds \(at.timeIntervalSince1970)\n"
-            out +=
-                "# HELP netmon_server_coverage_recomputation_duration_seconds How long the last coverage recomputation took.\n"
-            out += "# TYPE netmon_server_coverage_recomputation_duration_seconds gauge\n"
-            out += "netmon_server_coverage_recomputation_duration_seconds \(seconds)\n"
+            metrics.setGauge(
+                .named(
+                    "netmon_server_coverage_last_recomputation_timestamp_seconds",
+                    help: "Unix time of the last coverage recomputation."), value: at.timeIntervalSince1970)
+            metrics.setGauge(
+                .named(
+                    "netmon_server_coverage_recomputation_duration_seconds",
+                    help: "How long the last coverage recomputation took."), value: seconds)
         }
-        return out
     }
 
     /// Asks for a recomputation (after an upload). Returns at once.

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import NetmonMetrics
 
 /// The daemon's HTTP endpoint: `GET /metrics` (Prometheus text 0.0.4) and `GET /healthz`.
 ///
@@ -21,7 +22,7 @@ public enum MetricsEndpoint {
         router.get("metrics") { _, _ -> Response in
             let text = registry.render()
             return Response(
-                status: .ok, headers: [.contentType: PrometheusText.contentType],
+                status: .ok, headers: [.contentType: PrometheusMetrics.contentType],
                 body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         router.get("healthz") { _, _ -> Response in
