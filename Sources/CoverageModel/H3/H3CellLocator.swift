@@ -6,7 +6,10 @@ import Foundation
 /// It remembers the last cell found and the great circles of its edges; a point more than 1e-12 rad
 /// (≈ 6 µm) inside every edge of that cell gets it back after a few dot products, any other point goes
 /// through `H3.latLngToCell`. The edges are worked out only once two consecutive points fall in the same
-/// cell, so points in no particular order cost about what `H3.latLngToCell` costs. H3 cells are bounded by great-circle arcs (straight lines of the faces'
+/// cell, or two points of the same small square of latitude and longitude (a bucket) do. Cells described
+/// before are remembered, listed under the buckets where points found them: a point in no particular order
+/// (a shuffled file, several devices interleaved) is tested against its bucket's cells, with the same exact
+/// test, before `H3.latLngToCell`. Scattered points (no cell met twice) cost about what `H3.latLngToCell` costs. H3 cells are bounded by great-circle arcs (straight lines of the faces'
 /// gnomonic planes), so the test is exact up to that margin, which is far above the rounding of the
 /// reference computation. A value type: keep one per stream (or per thread).
 public struct H3CellLocator: Sendable {
@@ -14,30 +17,30 @@ public struct H3CellLocator: Sendable {
     public let resolution: Int
     /// The cell of the previous point.
     private var last: H3Index?
-    /// The cell whose edges are described by `normals` and `center`.
-    private var described: H3Index?
-    /// Inward unit normals of the described cell's edge great circles, and its centre.
-    private var normals: [Vec3] = []
-    private var center = Vec3(x: 0, y: 0, z: 0)
-    /// The described cell's edges as planar tests in latitude/longitude around its centre (see `isPlanarInside`).
-    private var edges: [PlanarEdge] = []
-    /// The centre of the described cell in degrees.
-    private var centerLat = 0.0
-    private var centerLng = 0.0
-    /// How many points were answered from the remembered cell (for tests and benchmarks).
+    /// The described cell the previous point was tested against first (an index into `descriptions`; −1: none).
+    private var current = -1
+    /// How many points were answered from a remembered cell (for tests and benchmarks).
     public private(set) var hits = 0
     /// Descriptions of cells described before (drive tests come back to the same cells, with other devices and
     /// other runs): a cell's description depends only on the cell, so it is worked out once. At most
-    /// `maxRemembered` are kept (≈ 0.5 KB each); when full the memory starts again empty.
-    private var remembered: [H3Index: Description] = [:]
-    /// How many cell descriptions were worked out (not taken from `remembered`), for tests.
+    /// `maxRemembered` are kept (≈ 0.4 KB each: a province at resolution 8); when full the memory (buckets included) starts again empty.
+    private var descriptions: [Description] = []
+    private var descriptionIndex: [H3Index: Int] = [:]
+    /// How many cell descriptions were worked out (not taken from memory), for tests.
     private(set) var descriptionsWorkedOut = 0
-    static let maxRemembered = 4096
+    static let maxRemembered = 16384
+    /// The bucket grid: squares of `bucketDegrees` (about two cell edges) of latitude and longitude.
+    private let bucketDegrees: Double
+    private var buckets: BucketTable
 
     private struct Description {
+        var cell: H3Index
+        /// Inward unit normals of the cell's edge great circles, and its centre.
         var normals: [Vec3]
         var center: Vec3
+        /// The cell's edges as planar tests in latitude/longitude around its centre (see `isPlanarInside`).
         var edges: [PlanarEdge]
+        /// The centre in degrees.
         var centerLat: Double
         var centerLng: Double
     }
@@ -45,32 +48,69 @@ public struct H3CellLocator: Sendable {
     /// A locator for cells of `resolution` (clamped to 0…15 like `H3.latLngToCell`).
     public init(resolution: Int) {
         self.resolution = min(max(resolution, 0), H3Constants.maxResolution)
+        // Res-0 edges are ≈ 1,280 km; each resolution divides them by √7. Only speed depends on this.
+        let edgeKm = 1281.256 / pow(7.0.squareRoot(), Double(self.resolution))
+        self.bucketDegrees = 2 * edgeKm / 111.32
+        self.buckets = BucketTable()
     }
 
     /// The cell holding `p`, equal to `H3.latLngToCell(p, resolution:)`.
     public mutating func cell(for p: LatLng) -> H3Index {
         guard p.isFinite else { return H3.latLngToCell(p, resolution: self.resolution) }
-        if let described = self.described, self.isPlanarInside(p) {
-            self.hits += 1
-            self.last = described
-            return described
+        if self.current >= 0 && Self.isPlanarInside(p, self.descriptions[self.current]) {
+            return self.hit(self.current)
+        }
+        let bucket = self.bucket(of: p)
+        if let bucket {
+            for k in 0..<self.buckets.count(at: bucket) {
+                let d = self.buckets.description(k, at: bucket)
+                if d != self.current && Self.isPlanarInside(p, self.descriptions[d]) { return self.hit(d) }
+            }
         }
         let v = Vec3(
             latRadians: p.lat * H3Constants.degreesToRadians, lngRadians: p.lng * H3Constants.degreesToRadians)
-        if let described = self.described, self.isSafelyInside(v) {
-            self.hits += 1
-            self.last = described
-            return described
+        if self.current >= 0 && Self.isSafelyInside(v, self.descriptions[self.current]) {
+            return self.hit(self.current)
         }
         let cell = H3.cell(of: v, resolution: self.resolution)
-        if cell == self.last && cell != self.described { self.describe(cell) }
+        let describedCell = self.current >= 0 ? self.descriptions[self.current].cell : nil
+        if cell == self.last && cell != describedCell {
+            self.describe(cell, at: p)
+        } else if let bucket, cell != describedCell {
+            // A second point of this bucket in a cell not described yet: describe it now.
+            if self.buckets.pending(at: bucket) == cell.rawValue {
+                self.describe(cell, at: p)
+            } else {
+                self.buckets.setPending(cell.rawValue, at: bucket)
+            }
+        }
         self.last = cell
         return cell
     }
 
-    private func isSafelyInside(_ v: Vec3) -> Bool {
-        guard v.dot(self.center) > 0 else { return false }
-        for n in self.normals where v.dot(n) <= 1e-12 {
+    @inline(__always)
+    private mutating func hit(_ d: Int) -> H3Index {
+        self.hits += 1
+        self.current = d
+        let cell = self.descriptions[d].cell
+        self.last = cell
+        return cell
+    }
+
+    /// The bucket table's position for `p`'s square (inserted if new), or nil for points off the usual ranges.
+    @inline(__always)
+    private mutating func bucket(of p: LatLng) -> Int? {
+        guard abs(p.lat) <= 90 && abs(p.lng) <= 360 else { return nil }
+        let i = (p.lat / self.bucketDegrees).rounded(.down)
+        let j = (p.lng / self.bucketDegrees).rounded(.down)
+        // |i|, |j| ≤ 360 / bucketDegrees < 2^31 at every resolution: the conversions cannot trap.
+        let key = UInt64(UInt32(bitPattern: Int32(i))) << 32 | UInt64(UInt32(bitPattern: Int32(j)))
+        return self.buckets.position(of: key)
+    }
+
+    private static func isSafelyInside(_ v: Vec3, _ d: Description) -> Bool {
+        guard v.dot(d.center) > 0 else { return false }
+        for n in d.normals where v.dot(n) <= 1e-12 {
             return false
         }
         return true
@@ -93,29 +133,44 @@ public struct H3CellLocator: Sendable {
     /// 1e-12 of `isSafelyInside` for the rounding of either computation (≈ 1e-16) not to matter. Points far
     /// from the centre (where the bound grows) are left to the exact test.
     @inline(__always)
-    private func isPlanarInside(_ p: LatLng) -> Bool {
-        let a = (p.lat - self.centerLat) * H3Constants.degreesToRadians
-        let b = (p.lng - self.centerLng) * H3Constants.degreesToRadians
+    private static func isPlanarInside(_ p: LatLng, _ d: Description) -> Bool {
+        let a = (p.lat - d.centerLat) * H3Constants.degreesToRadians
+        let b = (p.lng - d.centerLng) * H3Constants.degreesToRadians
         let q = a * a + b * b
         guard q < 1e-6 else { return false }
         let margin = 1e-11 + q
-        for e in self.edges where e.value + e.dLat * a + e.dLng * b <= margin {
+        for e in d.edges where e.value + e.dLat * a + e.dLng * b <= margin {
             return false
         }
-        return !self.edges.isEmpty
+        return !d.edges.isEmpty
     }
 
-    private mutating func describe(_ cell: H3Index) {
-        if let known = self.remembered[cell] {
-            self.described = cell
-            self.normals = known.normals
-            self.center = known.center
-            self.edges = known.edges
-            self.centerLat = known.centerLat
-            self.centerLng = known.centerLng
+    /// Makes `cell` (the cell of `p`) the current cell, described from memory or worked out, and lists it under
+    /// `p`'s bucket.
+    private mutating func describe(_ cell: H3Index, at p: LatLng) {
+        if let known = self.descriptionIndex[cell] {
+            self.current = known
+            if let bucket = self.bucket(of: p) { self.buckets.add(known, at: bucket) }
             return
         }
         self.descriptionsWorkedOut += 1
+        guard let description = Self.description(of: cell) else {
+            // A cell the test cannot describe (fewer than three usable edges) is never answered from memory.
+            self.current = -1
+            return
+        }
+        if self.descriptions.count >= Self.maxRemembered {
+            self.descriptions.removeAll(keepingCapacity: true)
+            self.descriptionIndex.removeAll(keepingCapacity: true)
+            self.buckets.removeAll()
+        }
+        self.current = self.descriptions.count
+        self.descriptions.append(description)
+        self.descriptionIndex[cell] = self.current
+        if let bucket = self.bucket(of: p) { self.buckets.add(self.current, at: bucket) }
+    }
+
+    private static func description(of cell: H3Index) -> Description? {
         let fijk = cell.faceIJK
         let res = cell.resolution
         let boundary = cell.isPentagon ? fijk.pentagonBoundary(resolution: res) : fijk.hexagonBoundary(resolution: res)
@@ -130,28 +185,77 @@ public struct H3CellLocator: Sendable {
             if n.dot(center) < 0 { n = Vec3(x: -n.x, y: -n.y, z: -n.z) }
             normals.append(n)
         }
-        // A cell the test cannot describe (fewer than three usable edges) is never answered from memory.
-        guard normals.count >= 3 else {
-            self.described = nil
-            return
-        }
-        self.described = cell
-        self.normals = normals
-        self.center = center
+        guard normals.count >= 3 else { return nil }
         // The centre in degrees, rounded, and the expansion of every edge around that rounded point.
         let lat = asin(min(max(center.z, -1), 1))
         let lng = atan2(center.y, center.x)
-        self.centerLat = lat / H3Constants.degreesToRadians
-        self.centerLng = lng / H3Constants.degreesToRadians
-        let la = self.centerLat * H3Constants.degreesToRadians
-        let lo = self.centerLng * H3Constants.degreesToRadians
+        let centerLat = lat / H3Constants.degreesToRadians
+        let centerLng = lng / H3Constants.degreesToRadians
+        let la = centerLat * H3Constants.degreesToRadians
+        let lo = centerLng * H3Constants.degreesToRadians
         let at = Vec3(latRadians: la, lngRadians: lo)
         let byLat = Vec3(x: -sin(la) * cos(lo), y: -sin(la) * sin(lo), z: cos(la))
         let byLng = Vec3(x: -cos(la) * sin(lo), y: cos(la) * cos(lo), z: 0)
-        self.edges = normals.map { PlanarEdge(value: at.dot($0), dLat: byLat.dot($0), dLng: byLng.dot($0)) }
-        if self.remembered.count >= Self.maxRemembered { self.remembered.removeAll(keepingCapacity: true) }
-        self.remembered[cell] = Description(
-            normals: self.normals, center: self.center, edges: self.edges, centerLat: self.centerLat,
-            centerLng: self.centerLng)
+        return Description(
+            cell: cell, normals: normals, center: center,
+            edges: normals.map { PlanarEdge(value: at.dot($0), dLat: byLat.dot($0), dLng: byLng.dot($0)) },
+            centerLat: centerLat, centerLng: centerLng)
+    }
+}
+
+/// The locator's buckets, an open-addressing table (linear probing, multiplicative hashing of the packed square
+/// indices): per bucket up to `slots` described cells (indices into the locator's descriptions) and the raw index
+/// of one cell met there once and not described yet (0: none). Allocated on first use; emptied when half full.
+private struct BucketTable {
+    static let bits = 15
+    static let capacity = 1 << bits
+    static let slots = 8
+    private var keys: [UInt64] = []
+    private var occupied: [Bool] = []
+    private var counts: [UInt8] = []
+    private var cells: [Int32] = []
+    private var pendings: [UInt64] = []
+    private var used = 0
+
+    /// The position of `key`, inserted (with no cells) if absent.
+    @inline(__always)
+    mutating func position(of key: UInt64) -> Int {
+        if self.keys.isEmpty || self.used >= Self.capacity / 2 { self.reset() }
+        var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - Self.bits))
+        while self.occupied[i] {
+            if self.keys[i] == key { return i }
+            i = (i + 1) & (Self.capacity - 1)
+        }
+        self.occupied[i] = true
+        self.keys[i] = key
+        self.used += 1
+        return i
+    }
+
+    func count(at i: Int) -> Int { Int(self.counts[i]) }
+    func description(_ k: Int, at i: Int) -> Int { Int(self.cells[i * Self.slots + k]) }
+    func pending(at i: Int) -> UInt64 { self.pendings[i] }
+    mutating func setPending(_ raw: UInt64, at i: Int) { self.pendings[i] = raw }
+
+    /// Lists description `d` under bucket `i` (once; a full bucket lists no more).
+    mutating func add(_ d: Int, at i: Int) {
+        let n = Int(self.counts[i])
+        for k in 0..<n where self.cells[i * Self.slots + k] == Int32(d) { return }
+        guard n < Self.slots else { return }
+        self.cells[i * Self.slots + n] = Int32(d)
+        self.counts[i] = UInt8(n + 1)
+    }
+
+    mutating func removeAll() {
+        if !self.keys.isEmpty { self.reset() }
+    }
+
+    private mutating func reset() {
+        self.keys = [UInt64](repeating: 0, count: Self.capacity)
+        self.occupied = [Bool](repeating: false, count: Self.capacity)
+        self.counts = [UInt8](repeating: 0, count: Self.capacity)
+        self.cells = [Int32](repeating: 0, count: Self.capacity * Self.slots)
+        self.pendings = [UInt64](repeating: 0, count: Self.capacity)
+        self.used = 0
     }
 }
