@@ -25,6 +25,10 @@ public struct H3CellLocator: Sendable {
     /// other runs): a cell's description depends only on the cell, so it is worked out once. At most
     /// `maxRemembered` are kept (≈ 0.4 KB each: a province at resolution 8); when full the memory (buckets included) starts again empty.
     private var descriptions: [Description] = []
+    /// Per description, what `isPlanarInside` reads, in one run of doubles from `planarStart[d]`: the centre's
+    /// latitude and longitude in degrees, the edge count, then each edge's value, dLat and dLng.
+    private var planar: [Double] = []
+    private var planarStart: [Int] = []
     private var descriptionIndex: [H3Index: Int] = [:]
     /// How many cell descriptions were worked out (not taken from memory), for tests.
     private(set) var descriptionsWorkedOut = 0
@@ -57,14 +61,14 @@ public struct H3CellLocator: Sendable {
     /// The cell holding `p`, equal to `H3.latLngToCell(p, resolution:)`.
     public mutating func cell(for p: LatLng) -> H3Index {
         guard p.isFinite else { return H3.latLngToCell(p, resolution: self.resolution) }
-        if self.current >= 0 && Self.isPlanarInside(p, self.descriptions[self.current]) {
+        if self.current >= 0 && self.isPlanarInside(p, self.current) {
             return self.hit(self.current)
         }
         let bucket = self.bucket(of: p)
         if let bucket {
             for k in 0..<self.buckets.count(at: bucket) {
                 let d = self.buckets.description(k, at: bucket)
-                if d != self.current && Self.isPlanarInside(p, self.descriptions[d]) { return self.hit(d) }
+                if d != self.current && self.isPlanarInside(p, d) { return self.hit(d) }
             }
         }
         let v = Vec3(
@@ -133,16 +137,22 @@ public struct H3CellLocator: Sendable {
     /// 1e-12 of `isSafelyInside` for the rounding of either computation (≈ 1e-16) not to matter. Points far
     /// from the centre (where the bound grows) are left to the exact test.
     @inline(__always)
-    private static func isPlanarInside(_ p: LatLng, _ d: Description) -> Bool {
-        let a = (p.lat - d.centerLat) * H3Constants.degreesToRadians
-        let b = (p.lng - d.centerLng) * H3Constants.degreesToRadians
-        let q = a * a + b * b
-        guard q < 1e-6 else { return false }
-        let margin = 1e-11 + q
-        for e in d.edges where e.value + e.dLat * a + e.dLng * b <= margin {
-            return false
+    private func isPlanarInside(_ p: LatLng, _ d: Int) -> Bool {
+        self.planar.withUnsafeBufferPointer { planar in
+            let o = self.planarStart[d]
+            let a = (p.lat - planar[o]) * H3Constants.degreesToRadians
+            let b = (p.lng - planar[o + 1]) * H3Constants.degreesToRadians
+            let q = a * a + b * b
+            guard q < 1e-6 else { return false }
+            let margin = 1e-11 + q
+            let count = Int(planar[o + 2])
+            var e = o + 3
+            for _ in 0..<count {
+                if planar[e] + planar[e + 1] * a + planar[e + 2] * b <= margin { return false }
+                e += 3
+            }
+            return count > 0
         }
-        return !d.edges.isEmpty
     }
 
     /// Makes `cell` (the cell of `p`) the current cell, described from memory or worked out, and lists it under
@@ -161,11 +171,16 @@ public struct H3CellLocator: Sendable {
         }
         if self.descriptions.count >= Self.maxRemembered {
             self.descriptions.removeAll(keepingCapacity: true)
+            self.planar.removeAll(keepingCapacity: true)
+            self.planarStart.removeAll(keepingCapacity: true)
             self.descriptionIndex.removeAll(keepingCapacity: true)
             self.buckets.removeAll()
         }
         self.current = self.descriptions.count
         self.descriptions.append(description)
+        self.planarStart.append(self.planar.count)
+        self.planar += [description.centerLat, description.centerLng, Double(description.edges.count)]
+        for edge in description.edges { self.planar += [edge.value, edge.dLat, edge.dLng] }
         self.descriptionIndex[cell] = self.current
         if let bucket = self.bucket(of: p) { self.buckets.add(self.current, at: bucket) }
     }
@@ -205,57 +220,62 @@ public struct H3CellLocator: Sendable {
 
 /// The locator's buckets, an open-addressing table (linear probing, multiplicative hashing of the packed square
 /// indices): per bucket up to `slots` described cells (indices into the locator's descriptions) and the raw index
-/// of one cell met there once and not described yet (0: none). Allocated on first use; emptied when half full.
+/// of one cell met there once and not described yet (0: none). A bucket is eight consecutive words (key, pending
+/// cell, occupied flag and count, then the cells two to a word), so a look-up touches one place in memory.
+/// Allocated on first use; emptied when half full.
 private struct BucketTable {
-    static let bits = 15
+    static let bits = 14
     static let capacity = 1 << bits
     static let slots = 8
-    private var keys: [UInt64] = []
-    private var occupied: [Bool] = []
-    private var counts: [UInt8] = []
-    private var cells: [Int32] = []
-    private var pendings: [UInt64] = []
+    private static let stride = 8
+    private var words: [UInt64] = []
     private var used = 0
 
     /// The position of `key`, inserted (with no cells) if absent.
     @inline(__always)
     mutating func position(of key: UInt64) -> Int {
-        if self.keys.isEmpty || self.used >= Self.capacity / 2 { self.reset() }
+        if self.words.isEmpty || self.used >= Self.capacity / 2 { self.reset() }
         var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - Self.bits))
-        while self.occupied[i] {
-            if self.keys[i] == key { return i }
+        while self.words[i * Self.stride + 2] != 0 {
+            if self.words[i * Self.stride] == key { return i }
             i = (i + 1) & (Self.capacity - 1)
         }
-        self.occupied[i] = true
-        self.keys[i] = key
+        self.words[i * Self.stride] = key
+        self.words[i * Self.stride + 2] = 1 << 32
         self.used += 1
         return i
     }
 
-    func count(at i: Int) -> Int { Int(self.counts[i]) }
-    func description(_ k: Int, at i: Int) -> Int { Int(self.cells[i * Self.slots + k]) }
-    func pending(at i: Int) -> UInt64 { self.pendings[i] }
-    mutating func setPending(_ raw: UInt64, at i: Int) { self.pendings[i] = raw }
+    @inline(__always)
+    func count(at i: Int) -> Int { Int(truncatingIfNeeded: self.words[i * Self.stride + 2] & 0xFF) }
+
+    @inline(__always)
+    func description(_ k: Int, at i: Int) -> Int {
+        let word = self.words[i * Self.stride + 3 + k / 2]
+        return Int(truncatingIfNeeded: k % 2 == 0 ? word & 0xFFFF_FFFF : word >> 32)
+    }
+
+    func pending(at i: Int) -> UInt64 { self.words[i * Self.stride + 1] }
+    mutating func setPending(_ raw: UInt64, at i: Int) { self.words[i * Self.stride + 1] = raw }
 
     /// Lists description `d` under bucket `i` (once; a full bucket lists no more).
     mutating func add(_ d: Int, at i: Int) {
-        let n = Int(self.counts[i])
-        for k in 0..<n where self.cells[i * Self.slots + k] == Int32(d) { return }
+        let n = self.count(at: i)
+        for k in 0..<n where self.description(k, at: i) == d { return }
         guard n < Self.slots else { return }
-        self.cells[i * Self.slots + n] = Int32(d)
-        self.counts[i] = UInt8(n + 1)
+        let w = i * Self.stride + 3 + n / 2
+        let bits = UInt64(UInt32(truncatingIfNeeded: d))
+        self.words[w] =
+            n % 2 == 0 ? (self.words[w] & 0xFFFF_FFFF_0000_0000) | bits : (self.words[w] & 0xFFFF_FFFF) | bits << 32
+        self.words[i * Self.stride + 2] = 1 << 32 | UInt64(n + 1)
     }
 
     mutating func removeAll() {
-        if !self.keys.isEmpty { self.reset() }
+        if !self.words.isEmpty { self.reset() }
     }
 
     private mutating func reset() {
-        self.keys = [UInt64](repeating: 0, count: Self.capacity)
-        self.occupied = [Bool](repeating: false, count: Self.capacity)
-        self.counts = [UInt8](repeating: 0, count: Self.capacity)
-        self.cells = [Int32](repeating: 0, count: Self.capacity * Self.slots)
-        self.pendings = [UInt64](repeating: 0, count: Self.capacity)
+        self.words = [UInt64](repeating: 0, count: Self.capacity * Self.stride)
         self.used = 0
     }
 }
