@@ -1,6 +1,6 @@
 /// Collects reports per H3 cell: rows per cell and operator, and the primary-metric values each report
-/// gives each technology. Memory grows with the number of values kept for medians (8 bytes each), not
-/// with the reports.
+/// gives each technology. Memory grows with the number of values kept for medians (12 bytes each: the value and
+/// its slot), not with the reports.
 public struct CoverageAccumulator: Sendable {
     public let settings: CoverageSettings
     /// Operator codes in first-seen order; index 0 is "unknown" (reports without an operator).
@@ -22,8 +22,13 @@ public struct CoverageAccumulator: Sendable {
     /// Per slot: its cell, technology (position in `judged`) and operator, and the next slot of its cell.
     private var slotKeys: [SampleKey] = []
     private var nextSlot: [Int32] = []
-    /// Primary-metric values per slot.
-    private(set) var sampleValues: [[Double]] = []
+    /// Primary-metric values in the order they came, each with its slot: appending is sequential whatever
+    /// cell a report falls in (one array per slot would be a cache miss per value in a shuffled file); `samples`
+    /// groups them.
+    private var values: [Double] = []
+    private var valueSlots: [Int32] = []
+    /// Values per slot.
+    private var slotCounts: [Int32] = []
     /// The run of rows of one (cell, operator) not yet counted in its list.
     private var lastOperatorRow: (CellOperator, Int32)?
 
@@ -70,8 +75,8 @@ public struct CoverageAccumulator: Sendable {
             if key.technology == technology && key.op == op { return Int(s) }
             s = self.nextSlot[Int(s)]
         }
-        let slot = self.sampleValues.count
-        self.sampleValues.append([])
+        let slot = self.slotCounts.count
+        self.slotCounts.append(0)
         self.slotKeys.append(SampleKey(cell: Int32(c), technology: technology, op: op))
         self.nextSlot.append(self.firstSlot[c])
         self.firstSlot[c] = Int32(slot)
@@ -116,7 +121,13 @@ public struct CoverageAccumulator: Sendable {
 
     /// Primary-metric values per (cell, technology, operator).
     var samples: [SampleKey: [Double]] {
-        Dictionary(uniqueKeysWithValues: zip(self.slotKeys, self.sampleValues))
+        var grouped = self.slotCounts.map { n in
+            var values: [Double] = []
+            values.reserveCapacity(Int(n))
+            return values
+        }
+        for (value, slot) in zip(self.values, self.valueSlots) { grouped[Int(slot)].append(value) }
+        return Dictionary(uniqueKeysWithValues: zip(self.slotKeys, grouped))
     }
 
     /// Adds one report.
@@ -199,7 +210,9 @@ public struct CoverageAccumulator: Sendable {
                 slot = self.slot(cell: c, technology: self.judged[j].2, operator: op)
                 self.lastSlotByJudged[j] = slot
             }
-            self.sampleValues[slot].append(value)
+            self.values.append(value)
+            self.valueSlots.append(Int32(truncatingIfNeeded: slot))
+            self.slotCounts[slot] += 1
         }
     }
 
