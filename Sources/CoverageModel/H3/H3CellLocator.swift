@@ -27,7 +27,8 @@ public struct H3CellLocator: Sendable {
     /// `maxRemembered` are kept (≈ 0.4 KB each: a province at resolution 8); when full the memory (buckets included) starts again empty.
     private var descriptions: [Description] = []
     /// Per description, what `isPlanarInside` reads, in one run of doubles from `planarStart[d]`: the centre's
-    /// latitude and longitude in degrees, the edge count, then each edge's value, dLat and dLng.
+    /// latitude and longitude in degrees, the edge count, then each edge's value, dLat and dLng: its
+    /// `dot(v(lat, lng), normal)` to first order around the centre is `value + dLat * Δlat + dLng * Δlng` (radians).
     private var planar: [Double] = []
     private var planarStart: [Int] = []
     private var descriptionIndex: [H3Index: Int] = [:]
@@ -43,11 +44,6 @@ public struct H3CellLocator: Sendable {
         /// Inward unit normals of the cell's edge great circles, and its centre.
         var normals: [Vec3]
         var center: Vec3
-        /// The cell's edges as planar tests in latitude/longitude around its centre (see `isPlanarInside`).
-        var edges: [PlanarEdge]
-        /// The centre in degrees.
-        var centerLat: Double
-        var centerLng: Double
     }
 
     /// A locator for cells of `resolution` (clamped to 0…15 like `H3.latLngToCell`).
@@ -121,14 +117,6 @@ public struct H3CellLocator: Sendable {
         return true
     }
 
-    /// An edge's `dot(v(lat, lng), normal)` to first order around the cell's centre (radians):
-    /// `value + dLat * dLat + dLng * dLng`.
-    private struct PlanarEdge {
-        var value: Double
-        var dLat: Double
-        var dLng: Double
-    }
-
     /// True only for points that `isSafelyInside` would accept too, without sine or cosine.
     ///
     /// For an edge normal n, f(lat, lng) = v(lat, lng)·n has second derivatives of at most 1 in absolute value
@@ -165,7 +153,7 @@ public struct H3CellLocator: Sendable {
             return
         }
         self.descriptionsWorkedOut += 1
-        guard let description = Self.description(of: cell) else {
+        guard let (description, planar) = Self.description(of: cell) else {
             // A cell the test cannot describe (fewer than three usable edges) is never answered from memory.
             self.current = -1
             return
@@ -180,13 +168,13 @@ public struct H3CellLocator: Sendable {
         self.current = self.descriptions.count
         self.descriptions.append(description)
         self.planarStart.append(self.planar.count)
-        self.planar += [description.centerLat, description.centerLng, Double(description.edges.count)]
-        for edge in description.edges { self.planar += [edge.value, edge.dLat, edge.dLng] }
+        self.planar += planar
         self.descriptionIndex[cell] = self.current
         if let bucket = self.bucket(of: p) { self.buckets.add(self.current, at: bucket) }
     }
 
-    private static func description(of cell: H3Index) -> Description? {
+    /// A cell's description and its run of `planar` doubles.
+    private static func description(of cell: H3Index) -> (Description, [Double])? {
         let fijk = cell.faceIJK
         let res = cell.resolution
         let boundary = cell.isPentagon ? fijk.pentagonBoundary(resolution: res) : fijk.hexagonBoundary(resolution: res)
@@ -212,10 +200,9 @@ public struct H3CellLocator: Sendable {
         let at = Vec3(latRadians: la, lngRadians: lo)
         let byLat = Vec3(x: -sin(la) * cos(lo), y: -sin(la) * sin(lo), z: cos(la))
         let byLng = Vec3(x: -cos(la) * sin(lo), y: cos(la) * cos(lo), z: 0)
-        return Description(
-            cell: cell, normals: normals, center: center,
-            edges: normals.map { PlanarEdge(value: at.dot($0), dLat: byLat.dot($0), dLng: byLng.dot($0)) },
-            centerLat: centerLat, centerLng: centerLng)
+        var planar = [centerLat, centerLng, Double(normals.count)]
+        for n in normals { planar += [at.dot(n), byLat.dot(n), byLng.dot(n)] }
+        return (Description(cell: cell, normals: normals, center: center), planar)
     }
 }
 
