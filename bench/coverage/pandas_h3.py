@@ -1,7 +1,11 @@
 """The Python stack a data engineer would write for `netmon coverage report`: pandas read_csv,
 h3.latlng_to_cell per row, groupby medians per cell and technology, h3.geo_to_cells per commune,
 coverage = area of covered cells / area of the commune's cells. Prints the same JSON figures
-(province and per-commune coverage) so the run can compare them with netmon's."""
+(province and per-commune coverage) so the run can compare them with netmon's.
+
+Usage: pandas_h3.py REPORTS.csv BOUNDARIES.geojson [PRESET]; PRESET `cork-5g` reads the Cork export's columns
+as netmon's preset of that name does (network_mode names, the shared RSRP/RSCP column, SS-RSRP on 5G rows only,
+-200 and -205 as "no value")."""
 import json
 import sys
 
@@ -11,8 +15,23 @@ import pandas as pd
 RES, MIN_SAMPLES = 8, 3
 FLOORS = {"3G": ("rscp_dbm", -110.0), "4G": ("rsrp_dbm", -115.0), "5G": ("nr_ss_rsrp_dbm", -110.0)}
 
+CORK_TECHNOLOGIES = {"5g": "5G", "lte": "4G", "hspa+": "3G", "hspa": "3G", "hsdpa": "3G", "hsupa": "3G",
+                     "umts": "3G", "gprs": "2G", "edge": "2G"}
+
 csv_path, boundaries_path = sys.argv[1], sys.argv[2]
-df = pd.read_csv(csv_path, usecols=["lat", "lon", "technology", "operator", "rsrp_dbm", "nr_ss_rsrp_dbm", "rscp_dbm"])
+preset = sys.argv[3] if len(sys.argv) > 3 else "canonical"
+if preset == "canonical":
+    df = pd.read_csv(csv_path, usecols=["lat", "lon", "technology", "rsrp_dbm", "nr_ss_rsrp_dbm", "rscp_dbm"])
+elif preset == "cork-5g":
+    raw = pd.read_csv(csv_path, usecols=["lat", "lon", "network_mode", "rsrp_or_rscp_dbm", "nr_ss_rsrp_dbm"])
+    tech = raw["network_mode"].str.lower().map(CORK_TECHNOLOGIES)
+    anchor = raw["rsrp_or_rscp_dbm"].mask(raw["rsrp_or_rscp_dbm"].isin([-200, -205]))
+    nr = raw["nr_ss_rsrp_dbm"].mask(raw["nr_ss_rsrp_dbm"].isin([-200, -205]))
+    df = pd.DataFrame({"lat": raw["lat"], "lon": raw["lon"], "technology": tech,
+                       "rsrp_dbm": anchor.where(tech.isin(["4G", "5G"])), "rscp_dbm": anchor.where(tech == "3G"),
+                       "nr_ss_rsrp_dbm": nr.where(tech == "5G")})
+else:
+    sys.exit("unknown preset " + preset)
 df["cell"] = [h3.latlng_to_cell(a, b, RES) for a, b in zip(df["lat"].to_numpy(), df["lon"].to_numpy())]
 
 rows = df.groupby("cell").size()

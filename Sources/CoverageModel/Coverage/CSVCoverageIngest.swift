@@ -189,6 +189,8 @@ private struct ParallelRun {
         out.operators.reserveCapacity(bytes / 64)
         out.values.reserveCapacity(bytes / 64 * judged.count)
         var lastIndex: UInt16 = 0
+        // `lastIndex` of the reader's remembered operator codes by memo slot (0: not met in this chunk yet).
+        var indexBySlot = [UInt16](repeating: 0, count: OperatorCodeMemo.capacity)
         // Per judged technology: its primary metric and which report technologies count for it (bit i for
         // `Technology.allCases[i]`; plain values, nothing to retain per row).
         let allTechnologies = Technology.allCases
@@ -205,11 +207,17 @@ private struct ParallelRun {
                 if row.operatorChanged {
                     row.operatorChanged = false
                     if let code = row.operatorCode {
-                        if let i = out.operatorCodes.firstIndex(of: code) {
-                            lastIndex = UInt16(i + 1)
+                        let slot = row.operatorSlot
+                        if slot >= 0 && indexBySlot[slot] != 0 {
+                            lastIndex = indexBySlot[slot]
                         } else {
-                            out.operatorCodes.append(code)
-                            lastIndex = UInt16(out.operatorCodes.count)
+                            if let i = out.operatorCodes.firstIndex(of: code) {
+                                lastIndex = UInt16(i + 1)
+                            } else {
+                                out.operatorCodes.append(code)
+                                lastIndex = UInt16(out.operatorCodes.count)
+                            }
+                            if slot >= 0 { indexBySlot[slot] = lastIndex }
                         }
                     } else {
                         lastIndex = 0

@@ -1,31 +1,87 @@
 /// Collects reports per H3 cell: rows per cell and operator, and the primary-metric values each report
-/// gives each technology. Memory grows with the number of values kept for medians (8 bytes each), not
-/// with the reports.
+/// gives each technology. Memory grows with the number of values kept for medians (12 bytes each: the value and
+/// its slot), not with the reports.
 public struct CoverageAccumulator: Sendable {
     public let settings: CoverageSettings
     /// Operator codes in first-seen order; index 0 is "unknown" (reports without an operator).
     public private(set) var operators: [String] = [Self.unknownOperator]
     private var operatorIndex: [String: Int] = [:]
     /// Cell → dense index.
-    private(set) var cellIndex: [H3Index: Int] = [:]
+    private var cellTable = CellIndexTable()
     private(set) var cellIDs: [H3Index] = []
     /// Rows per cell.
     private(set) var rows: [Int32] = []
-    /// Rows per (cell, operator), the latest run of rows still pending in `lastOperatorRow`.
-    private var operatorRowsFlushed: [CellOperator: Int32] = [:]
+    // Per cell, two short lists threaded through flat arrays (a cell holds a few operators and technologies, so
+    // a walk is shorter than hashing a key): its (operator, rows) counts and its (technology, operator) sample
+    // slots. −1 ends a list.
+    private var firstOperatorRow: [Int32] = []
+    private var operatorRowOperator: [UInt16] = []
+    private var operatorRowCount: [Int32] = []
+    private var nextOperatorRow: [Int32] = []
+    private var firstSlot: [Int32] = []
+    /// Per slot: its cell, technology (position in `judged`) and operator, and the next slot of its cell.
+    private var slotKeys: [SampleKey] = []
+    private var nextSlot: [Int32] = []
+    /// Primary-metric values in the order they came, each with its slot: appending is sequential whatever
+    /// cell a report falls in (one array per slot would be a cache miss per value in a shuffled file); `samples`
+    /// groups them.
+    private var values: [Double] = []
+    private var valueSlots: [Int32] = []
+    /// Values per slot.
+    private var slotCounts: [Int32] = []
+    /// The run of rows of one (cell, operator) not yet counted in its list.
+    private var lastOperatorRow: (CellOperator, Int32)?
+
+    /// Rows per (cell, operator).
     var operatorRows: [CellOperator: Int32] {
-        var all = self.operatorRowsFlushed
+        var all: [CellOperator: Int32] = [:]
+        for c in self.firstOperatorRow.indices {
+            var r = self.firstOperatorRow[c]
+            while r >= 0 {
+                all[CellOperator(cell: Int32(c), op: self.operatorRowOperator[Int(r)])] = self.operatorRowCount[Int(r)]
+                r = self.nextOperatorRow[Int(r)]
+            }
+        }
         if let (key, n) = self.lastOperatorRow { all[key, default: 0] += n }
         return all
     }
 
+    /// The dense index of `cell`, if a report fell in it.
+    func index(of cell: H3Index) -> Int? { self.cellTable.index(of: cell) }
+
     private mutating func flushOperatorRow() {
-        if let (key, n) = self.lastOperatorRow { self.operatorRowsFlushed[key, default: 0] += n }
+        guard let (key, n) = self.lastOperatorRow else { return }
         self.lastOperatorRow = nil
+        let c = Int(key.cell)
+        var r = self.firstOperatorRow[c]
+        while r >= 0 {
+            if self.operatorRowOperator[Int(r)] == key.op {
+                self.operatorRowCount[Int(r)] += n
+                return
+            }
+            r = self.nextOperatorRow[Int(r)]
+        }
+        self.operatorRowOperator.append(key.op)
+        self.operatorRowCount.append(n)
+        self.nextOperatorRow.append(self.firstOperatorRow[c])
+        self.firstOperatorRow[c] = Int32(self.operatorRowCount.count - 1)
     }
-    /// Primary-metric values per (cell, technology, operator): the key's slot in `sampleValues`.
-    private(set) var sampleSlots: [SampleKey: Int] = [:]
-    private(set) var sampleValues: [[Double]] = []
+
+    /// The slot of (cell `c`, judged technology `technology`, operator `op`), made if new.
+    private mutating func slot(cell c: Int, technology: UInt8, operator op: UInt16) -> Int {
+        var s = self.firstSlot[c]
+        while s >= 0 {
+            let key = self.slotKeys[Int(s)]
+            if key.technology == technology && key.op == op { return Int(s) }
+            s = self.nextSlot[Int(s)]
+        }
+        let slot = self.slotCounts.count
+        self.slotCounts.append(0)
+        self.slotKeys.append(SampleKey(cell: Int32(c), technology: technology, op: op))
+        self.nextSlot.append(self.firstSlot[c])
+        self.firstSlot[c] = Int32(slot)
+        return slot
+    }
     /// Drive tests stay in one cell for many rows: the last cell, operator and slots are remembered.
     private var lastCell: H3Index?
     private var lastCellIndex = 0
@@ -34,7 +90,6 @@ public struct CoverageAccumulator: Sendable {
     /// The slot of each judged technology for `lastCell` and `lastSlotOperator` (−1: not looked up yet).
     private var lastSlotByJudged: [Int]
     private var lastSlotOperator: UInt16 = 0
-    private var lastOperatorRow: (CellOperator, Int32)?
     /// Reports added.
     public private(set) var reportCount = 0
     /// The judged technologies with their primary metric and position.
@@ -66,7 +121,13 @@ public struct CoverageAccumulator: Sendable {
 
     /// Primary-metric values per (cell, technology, operator).
     var samples: [SampleKey: [Double]] {
-        self.sampleSlots.mapValues { self.sampleValues[$0] }
+        var grouped = self.slotCounts.map { n in
+            var values: [Double] = []
+            values.reserveCapacity(Int(n))
+            return values
+        }
+        for (value, slot) in zip(self.values, self.valueSlots) { grouped[Int(slot)].append(value) }
+        return Dictionary(uniqueKeysWithValues: zip(self.slotKeys, grouped))
     }
 
     /// Adds one report.
@@ -118,13 +179,13 @@ public struct CoverageAccumulator: Sendable {
         if cell == self.lastCell {
             c = self.lastCellIndex
         } else {
-            if let i = self.cellIndex[cell] {
-                c = i
-            } else {
-                c = self.cellIDs.count
-                self.cellIndex[cell] = c
+            let (i, inserted) = self.cellTable.indexInserting(cell)
+            c = i
+            if inserted {
                 self.cellIDs.append(cell)
                 self.rows.append(0)
+                self.firstOperatorRow.append(-1)
+                self.firstSlot.append(-1)
             }
             self.lastCell = cell
             self.lastCellIndex = c
@@ -146,17 +207,12 @@ public struct CoverageAccumulator: Sendable {
             guard let value = value(j) else { continue }
             var slot = self.lastSlotByJudged[j]
             if slot < 0 {
-                let key = SampleKey(cell: Int32(c), technology: self.judged[j].2, op: op)
-                if let s = self.sampleSlots[key] {
-                    slot = s
-                } else {
-                    slot = self.sampleValues.count
-                    self.sampleValues.append([])
-                    self.sampleSlots[key] = slot
-                }
+                slot = self.slot(cell: c, technology: self.judged[j].2, operator: op)
                 self.lastSlotByJudged[j] = slot
             }
-            self.sampleValues[slot].append(value)
+            self.values.append(value)
+            self.valueSlots.append(Int32(truncatingIfNeeded: slot))
+            self.slotCounts[slot] += 1
         }
     }
 

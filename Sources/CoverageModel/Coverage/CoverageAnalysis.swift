@@ -77,7 +77,7 @@ public enum CoverageAnalysis {
         var provinceRows = 0
         for (ci, commune) in communes.enumerated() {
             for cell in communeCells[ci].sorted() {
-                let index = accumulator.cellIndex[cell].map(Int32.init)
+                let index = accumulator.index(of: cell).map(Int32.init)
                 let rows = index.map { Int(accumulator.rows[Int($0)]) } ?? 0
                 provinceRows += rows
                 let groups = index.flatMap { byCell[$0] } ?? []

@@ -53,7 +53,9 @@ public final class CSVReportReader: SignalReportReader {
     private let hasSentinels: Bool
     private var technologyMetrics: [Technology: [(SignalMetric, Int)]] = [:]
     private var technologyKbps: [Technology: [(ReportField, Int)]] = [:]
-    /// The last operator and device texts, reused while rows repeat them.
+    /// Operator fields of up to eight bytes met so far, with their codes.
+    private var operatorCodes = OperatorCodeMemo()
+    /// The last longer operator text and the last device text, reused while rows repeat them.
     private var lastOperatorBytes: [UInt8] = []
     private var lastOperator: String?
     private var lastDeviceBytes: [UInt8] = []
@@ -399,10 +401,18 @@ public final class CSVReportReader: SignalReportReader {
             // A sink that keeps its operator already has the previous row's, the one `cachedText` would return
             // again for the same bytes (compared here as one integer).
             if !(Sink.keepsOperatorAcrossRows && key.length != 0 && key == self.lastOperatorKey) {
-                report.setOperator(
-                    self.cachedText(bytes, &self.lastOperatorBytes, &self.lastOperator) {
-                        ReportValidation.normalizeOperator($0)
-                    })
+                if key.length != 0 {
+                    let (code, slot) = self.operatorCodes.code(bytes, bits: key.bits)
+                    report.setOperator(code, memoSlot: slot)
+                } else {
+                    // Empty (no operator: what `normalizeOperator` makes of it) or longer than eight bytes.
+                    report.setOperator(
+                        bytes.isEmpty
+                            ? nil
+                            : self.cachedText(bytes, &self.lastOperatorBytes, &self.lastOperator) {
+                                ReportValidation.normalizeOperator($0)
+                            })
+                }
                 self.lastOperatorKey = key
             }
         }

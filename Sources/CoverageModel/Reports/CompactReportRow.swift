@@ -7,6 +7,8 @@ struct CompactReportRow: ReportRowSink {
     var technology = Technology.noService
     /// The operator of the row: set only when it changes (`keepsOperatorAcrossRows`), `reset()` keeps it.
     var operatorCode: String?
+    /// The reader's memo slot of `operatorCode` (−1: none), a small integer standing for the code.
+    var operatorSlot = -1
     /// Set when `setOperator` was called; whoever reads `operatorCode` may clear it to notice the next change.
     var operatorChanged = false
     /// Metric values by `SignalMetric` position in `allCases`; NaN for none.
@@ -36,6 +38,14 @@ struct CompactReportRow: ReportRowSink {
     @inline(__always)
     mutating func setOperator(_ code: String?) {
         self.operatorCode = code
+        self.operatorSlot = -1
+        self.operatorChanged = true
+    }
+
+    @inline(__always)
+    mutating func setOperator(_ code: String?, memoSlot: Int) {
+        self.operatorCode = code
+        self.operatorSlot = memoSlot
         self.operatorChanged = true
     }
 

@@ -13,9 +13,17 @@ protocol ReportRowSink {
     mutating func setPosition(lat: Double, lon: Double, technology: Technology)
     mutating func setTime(_ time: Double)
     mutating func setOperator(_ code: String?)
+    /// `setOperator(code)` for a code the reader remembers in `memoSlot` of its `OperatorCodeMemo` (the same
+    /// slot for the same code while one reader reads; −1: not remembered).
+    mutating func setOperator(_ code: String?, memoSlot: Int)
     mutating func setDevice(_ device: String?)
     mutating func setMetric(_ metric: SignalMetric, _ value: Double?)
     mutating func setKbps(_ field: ReportField, _ value: Double?)
+}
+
+extension ReportRowSink {
+    @inline(__always)
+    mutating func setOperator(_ code: String?, memoSlot: Int) { self.setOperator(code) }
 }
 
 extension SignalReport: ReportRowSink {

@@ -22,8 +22,20 @@ enum TimestampParsing {
 
     /// The same, reusing the day number of the previous call's date when the date is the same.
     static func parse(_ bytes: UnsafeRawBufferPointer, zone: TimeZoneRule, cache: inout DateCache) -> Parsed {
-        if bytes.count == 25, let days = cache.days, let value = Self.parseCommon(bytes, days: days, cache: cache) {
-            return .value(value)
+        if bytes.count == 25 {
+            if let days = cache.days, let value = Self.parseCommon(bytes, days: days, cache: cache) {
+                return .value(value)
+            }
+            // Another date in the common form (rows out of order, several days): read it here, remember it.
+            if let days = Self.commonDate(bytes) {
+                let dated = DateCache(
+                    head: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+                    tail: bytes.loadUnaligned(fromByteOffset: 8, as: UInt16.self), days: days)
+                if let value = Self.parseCommon(bytes, days: days, cache: dated) {
+                    cache = dated
+                    return .value(value)
+                }
+            }
         }
         var i = 0
         var n = bytes.count
@@ -117,6 +129,24 @@ enum TimestampParsing {
         guard oh <= 18, om <= 59 else { return .invalid("time has a bad UTC offset") }
         let offset = (oh * 3600 + om * 60) * (b == 45 ? -1 : 1)
         return .value(Double(local - offset) + fraction)
+    }
+
+    /// The day number of a valid `YYYY-MM-DD` at the start of `bytes` (at least ten bytes), as the general path
+    /// computes it; nil for anything else.
+    @inline(__always)
+    private static func commonDate(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        let b = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        guard b[4] == 45, b[7] == 45 else { return nil }
+        let y1 = b[0] &- 48, y2 = b[1] &- 48, y3 = b[2] &- 48, y4 = b[3] &- 48
+        let mo1 = b[5] &- 48, mo2 = b[6] &- 48, d1 = b[8] &- 48, d2 = b[9] &- 48
+        guard max(max(max(y1, y2), max(y3, y4)), max(max(mo1, mo2), max(d1, d2))) <= 9 else { return nil }
+        let year = Int64(y1) * 1000 + Int64(y2) * 100 + Int64(y3) * 10 + Int64(y4)
+        let month = Int64(mo1) * 10 + Int64(mo2)
+        let day = Int64(d1) * 10 + Int64(d2)
+        guard (1...12).contains(month), day >= 1, day <= CivilDate.daysInMonth(year: year, month: month) else {
+            return nil
+        }
+        return CivilDate.days(year: year, month: month, day: day)
     }
 
     /// The most common form, `YYYY-MM-DDThh:mm:ss±hh:mm` (25 bytes) on the cached date, read in one go: the

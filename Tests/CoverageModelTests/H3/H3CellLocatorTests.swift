@@ -80,13 +80,46 @@ struct H3CellLocatorTests {
             locator.cell(for: LatLng(lat: .nan, lng: 1)) == H3.latLngToCell(LatLng(lat: .nan, lng: 1), resolution: 8))
     }
 
+    @Test(
+        "Points in no order (drive tests shuffled, devices interleaved) give latLngToCell's cells, mostly from memory")
+    func shuffledPoints() {
+        for res in [7, 8, 9] {
+            var rng = SplitMix(state: UInt64(40 + res))
+            var points: [LatLng] = []
+            for k in 0..<8 {
+                let start = LatLng(lat: 20.4 + 0.05 * Double(k), lng: 105.95 + 0.08 * Double(k))
+                points += Self.walk(from: start, step: 0.0004, count: 5_000, seed: UInt64(100 * res + k))
+            }
+            points.shuffle(using: &rng)
+            var locator = H3CellLocator(resolution: res)
+            var mismatches = 0
+            for p in points where locator.cell(for: p) != H3.latLngToCell(p, resolution: res) {
+                mismatches += 1
+            }
+            #expect(mismatches == 0, "res \(res)")
+            // Consecutive points are almost never in one cell here: the hits come from the buckets.
+            #expect(locator.hits > points.count / 2, "res \(res): \(locator.hits) hits of \(points.count)")
+        }
+        // Scattered points over Việt Nam meet no cell twice: every answer is latLngToCell's, none from memory.
+        var rng = SplitMix(state: 5)
+        var locator = H3CellLocator(resolution: 8)
+        var mismatches = 0
+        for _ in 0..<20_000 {
+            let p = LatLng(
+                lat: Double.random(in: 8.5...23.4, using: &rng), lng: Double.random(in: 102.1...109.5, using: &rng))
+            if locator.cell(for: p) != H3.latLngToCell(p, resolution: 8) { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+        #expect(locator.descriptionsWorkedOut < 100)
+    }
+
     @Test("Cells described before are remembered, also past the memory's size, with the same answers")
     func rememberedDescriptions() {
-        // A straight track out and back at resolution 12 (edges ≈ 10 m): far more cells than are remembered
+        // A straight track out and back at resolution 13 (edges ≈ 4 m): more cells than are remembered
         // (so the memory is emptied on the way out), then every cell again on the way back.
-        let res = 12
+        let res = 13
         var locator = H3CellLocator(resolution: res)
-        let count = 30_000
+        let count = 40_000
         let out = (0..<count).map { LatLng(lat: 20.60 + Double($0) * 0.000_03, lng: 106.10 + Double($0) * 0.000_02) }
         var mismatches = 0
         for p in out + out.reversed() + out where locator.cell(for: p) != H3.latLngToCell(p, resolution: res) {
