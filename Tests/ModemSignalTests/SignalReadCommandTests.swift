@@ -121,6 +121,26 @@ struct SignalReadCommandTests {
         #expect(failing.stderr.contains("unexpected arguments"))
     }
 
+    /// A tool that hangs and ignores SIGTERM: exit 4 soon after `--timeout` (SIGTERM, then SIGKILL after 1 s), though
+    /// its `sleep` child keeps the pipes open for 8 s.
+    @Test func hangingToolTimesOut() throws {
+        let bin = makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: bin) }
+        let path = bin.appendingPathComponent("mmcli").path
+        try "#!/bin/sh\ntrap '' TERM\nsleep 8\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        let started = ContinuousClock.now
+        let output = try Shell.run(
+            [
+                "env", "PATH=\(bin.path):/usr/bin:/bin", NetmonBinary.path, "signal", "read", "--source", "mmcli",
+                "--timeout", "0.5",
+            ], check: false)
+        let elapsed = ContinuousClock.now - started
+        #expect(output.status == 4)
+        #expect(output.stderr.contains("no answer within"))
+        #expect(elapsed < .seconds(6), "took \(elapsed)")
+    }
+
     /// The AT port: netmon writes `AT+QENG="servingcell"` and a carriage return to the tty and reads the answer
     /// (the WCDMA sample) up to OK.
     @Test func quectelOverATerminal() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs `mmcli` or `qmicli` and returns what it printed.
 public enum ModemTool {
@@ -41,9 +42,15 @@ public enum ModemTool {
         }
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
         if finished.wait(timeout: .now() + seconds) == .timedOut {
+            // SIGTERM, then SIGKILL for a tool that ignores it (a qmicli stuck on a dead device). A grandchild that
+            // keeps the pipes open also hides the exit from Process, so neither is waited for long: at most 2 s
+            // past the timeout in all.
             process.terminate()
-            finished.wait()
-            readers.wait()
+            if finished.wait(timeout: .now() + 1) == .timedOut {
+                kill(process.processIdentifier, SIGKILL)
+                _ = finished.wait(timeout: .now() + 0.5)
+            }
+            _ = readers.wait(timeout: .now() + 0.5)
             throw ModemSignalError(.timeout, context: name, "no answer within \(timeout)")
         }
         readers.wait()
@@ -69,18 +76,13 @@ public enum ModemTool {
     }
 
     /// Standard output and error of a child, filled by two reader threads.
-    private final class Collected: @unchecked Sendable {
-        // Safe: the lock guards both buffers; readers store once each, the caller reads after both finished.
-        private let lock = NSLock()
-        private var output = Data()
-        private var errorOutput = Data()
+    private final class Collected: Sendable {
+        private let buffers = Mutex((output: Data(), errorOutput: Data()))
 
         func store(_ data: Data, isError: Bool) {
-            self.lock.withLock {
-                if isError { self.errorOutput = data } else { self.output = data }
-            }
+            self.buffers.withLock { if isError { $0.errorOutput = data } else { $0.output = data } }
         }
 
-        var values: (Data, Data) { self.lock.withLock { (self.output, self.errorOutput) } }
+        var values: (Data, Data) { self.buffers.withLock { ($0.output, $0.errorOutput) } }
     }
 }
