@@ -13,6 +13,13 @@ struct SignalReadCommandTests {
             try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any], "\(output.stdout)")
     }
 
+    /// Writes an executable script `name` into `directory`, to stand for a tool on PATH.
+    private func install(_ name: String, _ script: String, in directory: URL) throws {
+        let path = directory.appendingPathComponent(name).path
+        try script.write(toFile: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+    }
+
     /// The EN-DC sample of luci-app-3ginfo-lite issue 56, read from a file, as JSON.
     @Test func quectelFromFileAsJSON() throws {
         let output = try Shell.run([
@@ -91,11 +98,8 @@ struct SignalReadCommandTests {
               *) echo "error: unexpected arguments" >&2; exit 1 ;;
             esac
             """
-        for (name, script) in [("mmcli", mmcli), ("qmicli", qmicli)] {
-            let path = bin.appendingPathComponent(name).path
-            try script.write(toFile: path, atomically: true, encoding: .utf8)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
-        }
+        try self.install("mmcli", mmcli, in: bin)
+        try self.install("qmicli", qmicli, in: bin)
         let path = "PATH=\(bin.path):/usr/bin:/bin"
         let gsm = try self.json(
             try Shell.run(["env", path, NetmonBinary.path, "signal", "read", "--source", "mmcli", "--json"]))
@@ -126,9 +130,7 @@ struct SignalReadCommandTests {
     @Test func hangingToolTimesOut() throws {
         let bin = makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: bin) }
-        let path = bin.appendingPathComponent("mmcli").path
-        try "#!/bin/sh\ntrap '' TERM\nsleep 8\n".write(toFile: path, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        try self.install("mmcli", "#!/bin/sh\ntrap '' TERM\nsleep 8\n", in: bin)
         let started = ContinuousClock.now
         let output = try Shell.run(
             [
