@@ -203,7 +203,8 @@ let package = Package(
         .testTarget(
             name: "GatewayCommandsTests", dependencies: ["GatewayCommands", "NetmonProtocol"], swiftSettings: strict),
         .testTarget(
-            name: "ModemSignalTests", dependencies: ["ModemSignal", "CoverageModel", "NetmonLab", "TestSupport"],
+            name: "ModemSignalTests",
+            dependencies: ["ModemSignal", "NetmonProtocol", "CoverageModel", "NetmonLab", "TestSupport"],
             exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "CoverageModelTests", dependencies: ["CoverageModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SiteCatalogTests", dependencies: ["SiteCatalog", "TestSupport"], swiftSettings: strict),

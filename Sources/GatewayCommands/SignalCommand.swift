@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ModemSignal
+import NetmonProtocol
 
 extension Gateway {
     /// `netmon signal`: the gateway's modem as a fixed signal monitor.
@@ -90,7 +91,7 @@ extension Gateway {
                 throw ExitCode(Self.exitStatus(error.code))
             }
             if self.json {
-                let data = try ModemSignalReading.makeEncoder().encode(reading)
+                let data = try WireCoding.makeEncoder().encode(reading)
                 print(String(decoding: data, as: UTF8.self))
             } else {
                 print(Self.lines(reading))

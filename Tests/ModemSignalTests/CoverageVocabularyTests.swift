@@ -1,6 +1,7 @@
 import CoverageModel
 import Foundation
 import ModemSignal
+import NetmonProtocol
 import Testing
 
 /// A reading becomes a signal report by its names alone: its metric keys are the canonical report format's, and
@@ -14,7 +15,7 @@ import Testing
         #expect(reading.metrics.count == SignalMetric.allCases.count)
         for (name, _) in reading.metrics { #expect(SignalMetric(rawValue: name) != nil, "\(name)") }
         let object = try #require(
-            try JSONSerialization.jsonObject(with: ModemSignalReading.makeEncoder().encode(reading)) as? [String: Any])
+            try JSONSerialization.jsonObject(with: WireCoding.makeEncoder().encode(reading)) as? [String: Any])
         for metric in SignalMetric.allCases { #expect(object[metric.rawValue] as? Double != nil, "\(metric)") }
         #expect(object[ReportField.operatorCode.rawValue] as? String == "452-04")
         #expect(object[ReportField.time.rawValue] as? String == "2026-11-30T00:53:20Z")

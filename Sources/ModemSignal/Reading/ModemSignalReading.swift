@@ -63,7 +63,8 @@ public struct ModemSignalReading: Sendable, Hashable, Codable {
         return all.compactMap { name, value in value.map { (name, $0) } }
     }
 
-    /// The JSON names; the metric names are the canonical report format's.
+    /// The JSON names; the metric names are the canonical report format's. Encoded with NetmonProtocol's
+    /// `WireCoding` (RFC 3339 UTC time, sorted keys); absent values are left out.
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case time, source, technology, state
         case operatorCode = "operator"
@@ -76,13 +77,5 @@ public struct ModemSignalReading: Sendable, Hashable, Codable {
         case rscpDbm = "rscp_dbm"
         case ecioDb = "ecio_db"
         case rssiDbm = "rssi_dbm"
-    }
-
-    /// An encoder for the JSON form: RFC 3339 UTC time, sorted keys, absent metrics left out.
-    public static func makeEncoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
     }
 }
