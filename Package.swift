@@ -75,6 +75,9 @@ let package = Package(
             dependencies: [.product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: strict
         ),
+        // Modem signal readings for the gateway as a fixed coverage point: parsers of mmcli, qmicli and Quectel
+        // AT+QENG output, the tool runner and the AT serial port. Foundation only, so the gateway build stays small.
+        .target(name: "ModemSignal", swiftSettings: strict),
         // Measurement engines: packets, probing, capture, statistics. No files, config or database.
         .target(name: "NetMonitor", dependencies: ["CPcap", "CNetShims", "NetworkAddress"], swiftSettings: hotPath),
         // Pure coverage logic: H3, geometry, signal reports, coverage, GeoJSON.
@@ -169,11 +172,11 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // The gateway's subcommands (check, ping, probe, capture, analyze), shared by both executables.
+        // The gateway's subcommands (check, ping, probe, capture, analyze, signal), shared by both executables.
         .target(
             name: "GatewayCommands",
             dependencies: [
-                "NetMonitor", "NetworkAddress", "SiteCatalog", "NetmonProtocol", "ProbeAgent",
+                "NetMonitor", "NetworkAddress", "SiteCatalog", "NetmonProtocol", "ProbeAgent", "ModemSignal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -215,6 +218,10 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "GatewayCommandsTests", dependencies: ["GatewayCommands", "NetmonProtocol"], swiftSettings: strict),
+        .testTarget(
+            name: "ModemSignalTests",
+            dependencies: ["ModemSignal", "NetmonProtocol", "CoverageModel", "NetmonLab", "TestSupport"],
+            exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "CoverageModelTests", dependencies: ["CoverageModel", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "SiteCatalogTests", dependencies: ["SiteCatalog", "NetworkAddress", "TestSupport"],

@@ -3,7 +3,7 @@ import GatewayCommands
 import NetmonProtocol
 
 /// The root command of the gateway build: `netmon-gateway <subcommand>`, with the subcommands a commune gateway
-/// runs (`check`, `ping`, `probe`, `capture`, `analyze`), the same code and options as under `netmon`.
+/// runs (`check`, `ping`, `probe`, `capture`, `analyze`, `signal`), the same code and options as under `netmon`.
 ///
 /// It links only the measurement engines, the site catalogue and the probe daemon, so a long-running probe maps
 /// far fewer pages than the full `netmon` executable with the server, PostgreSQL, coverage and lab modules.

@@ -13,7 +13,7 @@ struct GatewayBinaryTests {
     @Test("--help lists the gateway subcommands and none of the province's")
     func help() throws {
         let output = try Shell.run([NetmonBinary.gatewayPath, "--help"])
-        for name in ["check", "ping", "probe", "capture", "analyze"] {
+        for name in ["check", "ping", "probe", "capture", "analyze", "signal"] {
             #expect(output.stdout.contains("\n  \(name) "), "\(name) missing from:\n\(output.stdout)")
         }
         for name in ["serve", "coverage", "alerts", "lab", "demo"] {
