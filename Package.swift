@@ -100,7 +100,7 @@ let package = Package(
         .target(
             name: "ProbeAgent",
             dependencies: [
-                "NetMonitor", "SiteCatalog", "NetmonProtocol",
+                "NetMonitor", "SiteCatalog", "NetmonProtocol", "CNetShims",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

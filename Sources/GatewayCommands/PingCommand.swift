@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NetMonitor
+import ProbeAgent
 import SiteCatalog
 
 extension Gateway {
