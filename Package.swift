@@ -18,17 +18,6 @@ let compactRelocations: [LinkerSetting] = [
             "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic",
         ], .when(configuration: .release))
 ]
-// The gateway build also places the functions a gateway runs next to each other, from a profile made by
-// `scripts/gateway-order`: the daemon then touches far fewer code pages than with functions spread over the file.
-// It works on functions in sections of their own, which `scripts/build-gateway` asks of every module.
-let packageRoot = String(#filePath.dropLast("/Package.swift".count))
-let gatewayOrder: [LinkerSetting] = [
-    .unsafeFlags(
-        [
-            "-Xlinker", "--symbol-ordering-file=\(packageRoot)/Sources/netmon-gateway/netmon-gateway.order",
-            "-Xlinker", "--no-warn-symbol-ordering",
-        ], .when(configuration: .release))
-]
 
 let package = Package(
     name: "netmon",
@@ -120,7 +109,7 @@ let package = Package(
         .target(
             name: "ProbeAgent",
             dependencies: [
-                "NetMonitor", "NetworkAddress", "SiteCatalog", "NetmonProtocol", "NetmonMetrics",
+                "NetMonitor", "NetworkAddress", "SiteCatalog", "NetmonProtocol", "NetmonMetrics", "CNetShims",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -204,9 +193,8 @@ let package = Package(
                 "GatewayCommands", "NetmonProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            exclude: ["netmon-gateway.order"],
             swiftSettings: strict,
-            linkerSettings: compactRelocations + gatewayOrder
+            linkerSettings: compactRelocations
         ),
         // Helpers shared by the test suites (namespace fixture, capture writer, server starters).
         .target(name: "TestSupport", dependencies: ["CNetShims"], path: "Tests/TestSupport", swiftSettings: strict),

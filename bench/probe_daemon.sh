@@ -6,7 +6,8 @@
 #   fping -C 20 -p 1000 -t 2000 started every step (SmokePing's FPing probe) + tcpdump -s 128 --immediate-mode on
 #   the link (a capture that only writes to /dev/null: the cheapest possible passive side).
 # CPU = user+system time of each process over the window (/proc/PID/stat; fping's from /usr/bin/time), RSS = peak of
-# 5 s samples of VmRSS (and RssAnon, its private part); netmon's VmHWM, its peak since start, is reported too.
+# 5 s samples of VmRSS (and RssAnon, its private part, and Pss, which counts each page shared with other processes,
+# libc's for one, by its share); netmon's VmHWM, its peak since start, is reported too.
 #
 # Root. Everything runs in two namespaces this script creates, nmb-<pid>-g (the gateway: daemon and peers) and
 # nmb-<pid>-t (the 50 targets on its loopback, reached over one veth; the traffic is replayed from there with
@@ -113,6 +114,7 @@ clk=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 anon_kib() { awk '/^RssAnon/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+pss_kib() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
 
 # Start everything: the daemon, the peers, and the traffic (looped for the whole window plus the lead-in).
 ip netns exec "$NS_G" env MALLOC_ARENA_MAX=2 "$bin" probe --config "$out/sites.yaml" --site 12345 \
@@ -143,13 +145,14 @@ targets=$(for i in $(seq 1 50); do printf '198.19.0.%d ' "$i"; done)
 fping_loop=$!
 
 start_ticks=$(cpu_ticks "$pid"); tstart_ticks=$(cpu_ticks "$tpid")
-max_rss=0; max_anon=0; tmax_rss=0
+max_rss=0; max_anon=0; max_pss=0; tmax_rss=0
 for _ in $(seq 1 $((seconds / 5))); do
   sleep 5
-  r=$(rss_kib "$pid"); a=$(anon_kib "$pid"); t=$(rss_kib "$tpid")
-  echo "$r $a $t" >> "$out/rss.txt"
+  r=$(rss_kib "$pid"); a=$(anon_kib "$pid"); p=$(pss_kib "$pid"); t=$(rss_kib "$tpid")
+  echo "$r $a $p $t" >> "$out/rss.txt"
   [ "$r" -gt "$max_rss" ] && max_rss=$r
   [ "$a" -gt "$max_anon" ] && max_anon=$a
+  [ "$p" -gt "$max_pss" ] && max_pss=$p
   [ "$t" -gt "$tmax_rss" ] && tmax_rss=$t
 done
 end_ticks=$(cpu_ticks "$pid"); tend_ticks=$(cpu_ticks "$tpid")
@@ -168,7 +171,7 @@ kill "$replay" 2>/dev/null || true; wait "$replay" 2>/dev/null || true
 
 pct() { awk -v t="$1" -v c="$clk" -v s="$seconds" 'BEGIN {printf "%.3f", 100 * t / c / s}'; }
 mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
-netmon_cpu=$(pct $((end_ticks - start_ticks))); netmon_rss=$(mib "$max_rss"); netmon_anon=$(mib "$max_anon")
+netmon_cpu=$(pct $((end_ticks - start_ticks))); netmon_rss=$(mib "$max_rss"); netmon_anon=$(mib "$max_anon"); netmon_pss=$(mib "$max_pss")
 tcpdump_cpu=$(pct $((tend_ticks - tstart_ticks))); tcpdump_rss=$(mib "$tmax_rss")
 read -r fping_cpu fping_rss < <(awk -v s="$seconds" '{u += $2 + $3; if ($4 > m) m = $4} END {printf "%.3f %.1f\n", 100 * u / s, m / 1024}' "$out/fping_time.txt")
 active=$(sqlite3 "$out/probe.sqlite" "select count(*) from round where kind = 'icmp'" 2>/dev/null || echo "?")
@@ -180,11 +183,11 @@ tdrops=$(awk '/dropped by kernel/ {print $1}' "$out/tcpdump.err")
 
 echo "binary: $bin ($(du -m "$bin" | cut -f1) MiB); window ${seconds} s; capture: ${packets}-packet commune capture looped by tcpreplay at ${PPS} packets/s"
 echo
-echo "| process | job | CPU (% of one core) | peak RSS (MiB) | of which anonymous (MiB) | lifetime peak, start-up included (MiB) |"
-echo "|---|---|---:|---:|---:|---:|"
-echo "| netmon probe ($threads threads) | 50 targets × 20 probes/min + capture + store + rollups + outbox + /metrics | $netmon_cpu | $netmon_rss | $netmon_anon | $(mib "$hwm") |"
-echo "| fping -C 20 -p 1000, each minute | the probing | $fping_cpu | $fping_rss | - | - |"
-echo "| tcpdump -s 128 -B 2048 -w /dev/null | the capturing | $tcpdump_cpu | $tcpdump_rss | - | - |"
+echo "| process | job | CPU (% of one core) | peak RSS (MiB) | of which anonymous (MiB) | peak PSS (MiB) | lifetime peak, start-up included (MiB) |"
+echo "|---|---|---:|---:|---:|---:|---:|"
+echo "| netmon probe ($threads threads) | 50 targets × 20 probes/min + capture + store + rollups + outbox + /metrics | $netmon_cpu | $netmon_rss | $netmon_anon | $netmon_pss | $(mib "$hwm") |"
+echo "| fping -C 20 -p 1000, each minute | the probing | $fping_cpu | $fping_rss | - | - | - |"
+echo "| tcpdump -s 128 -B 2048 -w /dev/null | the capturing | $tcpdump_cpu | $tcpdump_rss | - | - | - |"
 awk -v a="$netmon_cpu" -v b="$fping_cpu" -v t="$tcpdump_cpu" -v c="$netmon_rss" -v d="$fping_rss" -v e="$tcpdump_rss" \
   'BEGIN {printf "\nratio netmon / (fping + tcpdump): CPU %.2f×, RSS %.2f× (RSS vs the sum of both peers)\n", (b + t > 0 ? a / (b + t) : 0), (d + e > 0 ? c / (d + e) : 0)}'
 echo

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import NetMonitor
+import ProbeAgent
 
 /// Parses the command line against a root command and runs the chosen subcommand, for both executables.
 public enum CommandRunner {
@@ -10,8 +10,9 @@ public enum CommandRunner {
     public static func main<Root: ParsableCommand>(_ root: Root.Type) async -> Never {
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
-            // The runtime's start-up pages (see WorkingSetTrim) go before the parser touches its own.
-            WorkingSetTrim.run()
+            // The gateway's two resident jobs give the runtime's start-up pages (see WorkingSetTrim) back before
+            // the parser touches its own; the other subcommands are short-lived or run on servers.
+            if trimsWorkingSet(arguments) { WorkingSetTrim.run() }
             var command = try Root.parseAsRoot(arguments)
             if var command = command as? any AsyncParsableCommand {
                 try await command.run()
@@ -27,6 +28,15 @@ public enum CommandRunner {
                 Foundation.exit(2)
             }
             Root.exit(withError: error)
+        }
+    }
+
+    /// Whether the command line runs `ping`, or `probe` without `--no-trim-memory`.
+    static func trimsWorkingSet(_ arguments: [String]) -> Bool {
+        switch arguments.first {
+        case Gateway.Ping.configuration.commandName: true
+        case Gateway.Probe.configuration.commandName: !arguments.contains("--no-trim-memory")
+        default: false
         }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NetMonitor
 import NetworkAddress
+import ProbeAgent
 import SiteCatalog
 
 extension Gateway {

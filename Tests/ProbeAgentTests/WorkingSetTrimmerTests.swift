@@ -1,5 +1,4 @@
 import Logging
-import NetMonitor
 import ServiceLifecycle
 import Synchronization
 import Testing

@@ -1,5 +1,4 @@
 import Logging
-import NetMonitor
 import ServiceLifecycle
 
 /// Keeps the daemon's resident set to what it runs in the steady state (see `WorkingSetTrim`): once start-up is

@@ -1,7 +1,8 @@
 import Foundation
+import NetMonitor
 import Testing
 
-@testable import NetMonitor
+@testable import ProbeAgent
 
 @Suite struct WorkingSetTrimTests {
     static let sample = """
