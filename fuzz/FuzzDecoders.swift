@@ -5,6 +5,8 @@
 // timestamp drawn from its length, to a PassiveAnalyzer with a tiny flow table, whose reports are then built.
 // Any crash, trap or out-of-bounds read (AddressSanitizer) is a bug; the decoders must count, not crash.
 
+import NetworkAddress
+
 let linkTypes: [LinkType] = [.ethernet, .linuxSLL, .linuxSLL2, .raw, .ipv4, .ipv6, .null, .loop]
 
 @_cdecl("LLVMFuzzerTestOneInput")

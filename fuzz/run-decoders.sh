@@ -20,9 +20,15 @@ SOURCES=(Sources/NetMonitor/Packets/*.swift Sources/NetMonitor/Statistics/*.swif
 for f in Sources/NetMonitor/Capture/*.swift; do
     grep -q "import CPcap" "$f" || SOURCES+=("$f")
 done
-# Packets files that wrap sockets need Glibc only, which swiftc links by default.
+# The decoders' address type comes from the NetworkAddress module, built first (instrumented the same way) as a
+# static library. Packets files that wrap sockets need Glibc only, which swiftc links by default.
+echo "fuzz: compiling NetworkAddress"
+swiftc -sanitize=fuzzer,address -parse-as-library -module-name NetworkAddress "${FUZZ_OPT:--Onone}" -g \
+    -emit-module -emit-module-path "$WORK/NetworkAddress.swiftmodule" -emit-library -static \
+    -o "$WORK/libNetworkAddress.a" Sources/NetworkAddress/*.swift
 echo "fuzz: compiling ${#SOURCES[@]} sources with -sanitize=fuzzer,address"
 swiftc -sanitize=fuzzer,address -parse-as-library -module-name NetMonitor "${FUZZ_OPT:--Onone}" -g \
+    -I "$WORK" -L "$WORK" -lNetworkAddress \
     "${SOURCES[@]}" fuzz/FuzzDecoders.swift -o "$BINARY" 2> >(grep -v "ld.gold: warning: Cannot export local symbol" >&2)
 
 echo "fuzz: replaying regression inputs"
