@@ -9,7 +9,7 @@ extension GatewayStore {
     ) async throws(GatewayStoreError) -> [ProbeRound] {
         do {
             return try await pool.read { db in
-                try RoundRow.filter(
+                try GatewayRoundRow.filter(
                     Column("start") >= from.timeIntervalSince1970 && Column("start") < to.timeIntervalSince1970
                 ).order(Column("start"), Column("sequence")).fetchAll(db).map(\.round)
             }

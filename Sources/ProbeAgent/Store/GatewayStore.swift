@@ -121,7 +121,7 @@ public final class GatewayStore: Sendable {
     }
 
     private static func insert(_ round: ProbeRound, into db: Database, encoder: JSONEncoder, now: Double) throws {
-        try RoundRow(round).insert(db)
+        try GatewayRoundRow(round).insert(db)
         let start = round.start.timeIntervalSince1970
         let median = round.medianRTTSeconds
         let rttSum = round.rttSeconds.reduce(0, +)

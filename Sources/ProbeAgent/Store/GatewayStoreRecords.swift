@@ -4,7 +4,7 @@ import NetmonProtocol
 
 /// A row of `round`: the `ProbeRound` as numbered and stored (its columns are the round's coding keys), plus its
 /// median for the queries that need it. Times are Unix seconds (`REAL`), as in every table of the gateway store.
-struct RoundRow: FetchableRecord, PersistableRecord, Codable {
+struct GatewayRoundRow: FetchableRecord, PersistableRecord, Codable {
     static let databaseTableName = "round"
 
     var round: ProbeRound
