@@ -65,16 +65,16 @@ let package = Package(
             swiftSettings: strict
         ),
         // Modem signal readings for the gateway as a fixed coverage point: parsers of mmcli, qmicli and Quectel
-        // AT+QENG output, the tool runner and the AT serial port. Foundation only, so the gateway build stays small.
-        .target(name: "ModemSignal", swiftSettings: strict),
+        // AT+QENG output, the tool runner and the AT serial port. Foundation and the report vocabulary only (gateway build).
+        .target(name: "ModemSignal", dependencies: ["NetmonProtocol"], swiftSettings: strict),
         // Measurement engines: packets, probing, capture, statistics. No files, config or database.
         .target(name: "NetMonitor", dependencies: ["CPcap", "CNetShims", "NetworkAddress"], swiftSettings: hotPath),
         // Pure coverage logic: H3, geometry, signal reports, coverage, GeoJSON.
-        .target(name: "CoverageModel", swiftSettings: hotPath),
+        .target(name: "CoverageModel", dependencies: ["NetmonProtocol"], swiftSettings: hotPath),
         // sites.yaml: schema, decoding, validation with line and column.
         .target(
             name: "SiteCatalog",
-            dependencies: ["NetworkAddress", .product(name: "Yams", package: "Yams")],
+            dependencies: ["NetworkAddress", "NetmonProtocol", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         // Alert rules, state machine, routing/grouping, silences, receivers and the persistent outbox.
@@ -210,7 +210,9 @@ let package = Package(
             name: "ModemSignalTests",
             dependencies: ["ModemSignal", "NetmonProtocol", "CoverageModel", "NetmonLab", "TestSupport"],
             exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "CoverageModelTests", dependencies: ["CoverageModel", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "CoverageModelTests", dependencies: ["CoverageModel", "NetmonProtocol", "TestSupport"],
+            swiftSettings: strict),
         .testTarget(
             name: "SiteCatalogTests", dependencies: ["SiteCatalog", "NetworkAddress", "TestSupport"],
             swiftSettings: strict),

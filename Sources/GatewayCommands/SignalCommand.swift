@@ -165,7 +165,8 @@ extension Gateway {
                 "operator    \(reading.operatorCode ?? "-")",
                 "state       \(reading.state ?? "-")",
             ]
-            for (name, value) in reading.metrics {
+            for (metric, value) in reading.metrics {
+                let name = metric.rawValue
                 let unit = name.hasSuffix("_dbm") ? "dBm" : "dB"
                 let label = name.replacingOccurrences(of: "_dbm", with: "").replacingOccurrences(of: "_db", with: "")
                 lines.append("\(label.padding(toLength: 12, withPad: " ", startingAt: 0))\(Self.format(value)) \(unit)")

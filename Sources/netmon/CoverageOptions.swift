@@ -1,6 +1,7 @@
 import ArgumentParser
 import CoverageModel
 import Foundation
+import NetmonProtocol
 import SiteCatalog
 
 /// Options shared by `netmon coverage report` and `export`.
@@ -67,13 +68,7 @@ enum CoveragePipeline {
 
     /// sites.yaml's `coverage:` section as the model's plain settings.
     static func settings(_ c: CoverageConfig) -> CoverageModel.CoverageSettings {
-        var floors: [Technology: CoverageFloor] = [:]
-        for (generation, floor) in c.floors {
-            guard let technology = Technology(rawValue: generation.rawValue),
-                let metric = CoverageModel.SignalMetric(rawValue: floor.metric.rawValue)
-            else { continue }
-            floors[technology] = CoverageFloor(metric: metric, dbm: floor.dbm)
-        }
+        let floors = c.floors.mapValues { CoverageFloor(metric: $0.metric, dbm: $0.dbm) }
         return CoverageModel.CoverageSettings(
             resolution: c.resolution, minSamples: c.minSamples, floors: floors,
             targets: CoverageModel.CoverageTargets(

@@ -13,7 +13,7 @@ import Testing
             rsrpDbm: -90, rsrqDb: -10, sinrDb: 12, nrSsRsrpDbm: -95, nrSsRsrqDb: -11, nrSsSinrDb: 8, rscpDbm: -80,
             ecioDb: -6, rssiDbm: -60)
         #expect(reading.metrics.count == SignalMetric.allCases.count)
-        for (name, _) in reading.metrics { #expect(SignalMetric(rawValue: name) != nil, "\(name)") }
+        #expect(reading.metrics.map(\.metric) == SignalMetric.allCases)
         let object = try #require(
             try JSONSerialization.jsonObject(with: WireCoding.makeEncoder().encode(reading)) as? [String: Any])
         for metric in SignalMetric.allCases { #expect(object[metric.rawValue] as? Double != nil, "\(metric)") }
@@ -22,7 +22,8 @@ import Testing
     }
 
     @Test(arguments: RadioAccess.allCases) func technologyMapsToCoverage(access: RadioAccess) throws {
-        let technology = try #require(Technology(canonical: access.coverageTechnology))
+        let technology = access.coverageTechnology
+        #expect(Technology(canonical: technology.rawValue) == technology)
         switch access {
         case .fiveGNonStandalone, .fiveGStandalone: #expect(technology == .fiveG)
         case .fourG: #expect(technology == .fourG)
@@ -42,9 +43,8 @@ import Testing
             try QMICLISignalParser.parse(signal: try Fixture.text("qmicli-signal-lte.txt"), time: Fixture.time),
         ]
         for reading in readings {
-            for (name, value) in reading.metrics {
-                let metric = try #require(SignalMetric(rawValue: name))
-                #expect(metric.validRange.contains(value), "\(name) \(value)")
+            for (metric, value) in reading.metrics {
+                #expect(metric.validRange.contains(value), "\(metric) \(value)")
             }
         }
     }

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import MeasurementStore
 import NIOCore
+import NetmonProtocol
 import NetmonServer
 import Synchronization
 import TestSupport

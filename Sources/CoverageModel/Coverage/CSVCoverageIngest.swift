@@ -1,4 +1,5 @@
 import Foundation
+import NetmonProtocol
 
 /// Reads a CSV file of signal reports into a `CoverageAccumulator`, parsing rows on several threads.
 ///

@@ -1,3 +1,5 @@
+import NetmonProtocol
+
 /// How a cell stands for one technology.
 public enum TechnologyCellState: String, Sendable, Hashable {
     /// At least `min_samples` values and their median at or above the floor.

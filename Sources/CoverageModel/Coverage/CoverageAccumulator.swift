@@ -1,3 +1,5 @@
+import NetmonProtocol
+
 /// Collects reports per H3 cell: rows per cell and operator, and the primary-metric values each report
 /// gives each technology. Memory grows with the number of values kept for medians (12 bytes each: the value and
 /// its slot), not with the reports.

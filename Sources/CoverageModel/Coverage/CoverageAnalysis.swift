@@ -1,3 +1,5 @@
+import NetmonProtocol
+
 /// Turns accumulated reports and commune boundaries into cell states, commune and province figures and
 /// dead zones.
 public enum CoverageAnalysis {

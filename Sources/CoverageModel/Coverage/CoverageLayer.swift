@@ -1,3 +1,5 @@
+import NetmonProtocol
+
 /// The GeoJSON layers `netmon coverage export` writes.
 public enum CoverageLayer: String, Sendable, CaseIterable {
     /// Commune boundaries (repaired to valid rings) with their figures.

@@ -1,3 +1,5 @@
+import NetmonProtocol
+
 extension CoverageResult {
     /// The `--json` document: `{"resolution","province":{…},"communes":[…]}`, field order fixed, ratios
     /// 0…1 rounded to 6 decimals, areas in km² rounded to 6 decimals.

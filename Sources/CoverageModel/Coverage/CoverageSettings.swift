@@ -1,3 +1,5 @@
+import NetmonProtocol
+
 /// The usable floor of a technology: its primary metric and the level at or above which a cell counts
 /// as covered.
 public struct CoverageFloor: Sendable, Hashable {

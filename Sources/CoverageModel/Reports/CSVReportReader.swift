@@ -1,3 +1,5 @@
+import NetmonProtocol
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)

@@ -1,3 +1,5 @@
+import NetmonProtocol
+
 /// How the columns of a real export become canonical report fields.
 ///
 /// `columns` names the source column of each canonical field for every row; `perTechnology` adds or

@@ -1,3 +1,5 @@
+import NetmonProtocol
+
 /// What the coverage ingest keeps of a CSV row: position, technology, operator and the signal metrics (NaN
 /// where the row gives none). Plain values, filled in place row after row: no `SignalReport` is built or
 /// copied per row, and the time, device and throughput are validated but not kept.

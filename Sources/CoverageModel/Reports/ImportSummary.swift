@@ -1,3 +1,5 @@
+import NetmonProtocol
+
 /// A row that was not turned into a report, and why.
 public struct RowRejection: Sendable, Equatable, CustomStringConvertible {
     /// The file the row came from.

@@ -1,4 +1,5 @@
 import Foundation
+import NetmonProtocol
 
 /// Turns one JSON object (a JSON Lines record, or a GeoJSON point feature's properties) into a report.
 /// Property names are the canonical field names; numbers may also be given as strings.

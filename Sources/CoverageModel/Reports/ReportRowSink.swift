@@ -1,3 +1,5 @@
+import NetmonProtocol
+
 /// Where `CSVReportReader` puts the fields of a row it parses: a full `SignalReport`, or the compact row the
 /// coverage ingest keeps. The reader validates every field the same way whatever the sink (so accepted rows,
 /// rejections and their reasons do not depend on it); a sink only decides what is kept.

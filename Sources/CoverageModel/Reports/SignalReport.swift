@@ -1,3 +1,5 @@
+import NetmonProtocol
+
 /// One signal measurement at a place and time.
 ///
 /// Measurements are optional: a report carries only what applies to its technology. An LTE anchor of a

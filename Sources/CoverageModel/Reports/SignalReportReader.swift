@@ -1,3 +1,5 @@
+import NetmonProtocol
+
 /// Reads signal reports one at a time from a stream, keeping constant memory.
 ///
 /// Bad rows are rejected into `summary` (row number and reason) and reading goes on, unless the reader

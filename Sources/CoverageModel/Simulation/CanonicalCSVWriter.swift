@@ -1,3 +1,5 @@
+import NetmonProtocol
+
 /// Writes reports as canonical CSV (the format the canonical reader reads), streaming through a sink.
 public final class CanonicalCSVWriter {
     private let sink: any ByteSink

@@ -1,3 +1,5 @@
+import NetmonProtocol
+
 /// Simulated drive tests over a province: cell sites of several operators, a path-loss model with
 /// spatially correlated log-normal shadowing, and a phone that camps on the best technology it hears.
 ///

@@ -1,6 +1,7 @@
 import CoverageModel
 import Foundation
 import Logging
+import NetmonProtocol
 import PostgresNIO
 
 /// Signal report uploads and coverage snapshots in PostgreSQL (same schema and rules as SQLite).

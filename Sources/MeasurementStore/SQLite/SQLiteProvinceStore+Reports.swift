@@ -1,6 +1,7 @@
 import CoverageModel
 import Foundation
 import GRDB
+import NetmonProtocol
 
 /// Signal report uploads and coverage snapshots in SQLite.
 extension SQLiteProvinceStore {

@@ -1,4 +1,5 @@
 import CoverageModel
+import NetmonProtocol
 
 /// The `signal_report` columns in the order every insert and select uses, and the mapping between a row and a
 /// ``SignalReport`` (shared by both backends so they store and return identical values).

@@ -1,4 +1,5 @@
 import Foundation
+import NetmonProtocol
 
 /// What one reading of a modem gives: when, on which radio access and operator, and the signal measured.
 ///
@@ -51,16 +52,14 @@ public struct ModemSignalReading: Sendable, Hashable, Codable {
         self.rssiDbm = rssiDbm
     }
 
-    /// The metrics that are present, by their canonical names, in the order of the canonical format.
-    public var metrics: [(name: String, value: Double)] {
-        let all: [(String, Double?)] = [
-            (CodingKeys.rsrpDbm.rawValue, self.rsrpDbm), (CodingKeys.rsrqDb.rawValue, self.rsrqDb),
-            (CodingKeys.sinrDb.rawValue, self.sinrDb), (CodingKeys.nrSsRsrpDbm.rawValue, self.nrSsRsrpDbm),
-            (CodingKeys.nrSsRsrqDb.rawValue, self.nrSsRsrqDb), (CodingKeys.nrSsSinrDb.rawValue, self.nrSsSinrDb),
-            (CodingKeys.rscpDbm.rawValue, self.rscpDbm), (CodingKeys.ecioDb.rawValue, self.ecioDb),
-            (CodingKeys.rssiDbm.rawValue, self.rssiDbm),
+    /// The metrics that are present, in the order of the canonical format.
+    public var metrics: [(metric: SignalMetric, value: Double)] {
+        let all: [(SignalMetric, Double?)] = [
+            (.rsrpDbm, self.rsrpDbm), (.rsrqDb, self.rsrqDb), (.sinrDb, self.sinrDb),
+            (.nrSsRsrpDbm, self.nrSsRsrpDbm), (.nrSsRsrqDb, self.nrSsRsrqDb), (.nrSsSinrDb, self.nrSsSinrDb),
+            (.rscpDbm, self.rscpDbm), (.ecioDb, self.ecioDb), (.rssiDbm, self.rssiDbm),
         ]
-        return all.compactMap { name, value in value.map { (name, $0) } }
+        return all.compactMap { metric, value in value.map { (metric, $0) } }
     }
 
     /// The JSON names; the metric names are the canonical report format's. Encoded with NetmonProtocol's

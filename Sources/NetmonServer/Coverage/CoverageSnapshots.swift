@@ -1,6 +1,7 @@
 import CoverageModel
 import Foundation
 import MeasurementStore
+import NetmonProtocol
 
 /// Turns the coverage model's result into the snapshots the API and GeoJSON routes serve, and the listener
 /// update. The shapes follow `netmon coverage report --json` and `netmon coverage export` (same model, same

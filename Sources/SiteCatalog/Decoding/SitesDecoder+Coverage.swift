@@ -1,3 +1,5 @@
+import NetmonProtocol
+
 /// Coverage grid, floors and targets.
 extension SitesDecoder {
     func decodeCoverage(_ located: Located?) -> CoverageConfig? {
@@ -14,7 +16,7 @@ extension SitesDecoder {
         guard let resolution, let minSamples, let floors, let targets else { return nil }
         // A target about a generation can only be judged against that generation's floor.
         let targetFields = fields["targets"].flatMap { self.context.fieldsQuietly($0) }
-        let needs: [(key: String, generation: RadioGeneration, isSet: Bool)] = [
+        let needs: [(key: String, generation: Technology, isSet: Bool)] = [
             ("3g_every_commune", .threeG, targets.threeGInEveryCommune),
             ("4g_every_commune", .fourG, targets.fourGInEveryCommune),
             ("5g_area_ratio", .fiveG, targets.fiveGAreaRatio > 0),
@@ -32,14 +34,14 @@ extension SitesDecoder {
         return CoverageConfig(resolution: resolution, minSamples: minSamples, floors: floors, targets: targets)
     }
 
-    private func decodeFloors(_ located: Located?) -> [RadioGeneration: SignalFloor]? {
-        let generations = RadioGeneration.allCases.map(\.rawValue)
+    private func decodeFloors(_ located: Located?) -> [Technology: SignalFloor]? {
+        let generations = Technology.judged.map(\.rawValue)
         guard let fields = self.context.fields(located, "coverage floors", required: [], optional: generations) else {
             return nil
         }
-        var floors: [RadioGeneration: SignalFloor] = [:]
+        var floors: [Technology: SignalFloor] = [:]
         var failed = false
-        for generation in RadioGeneration.allCases where fields.has(generation.rawValue) {
+        for generation in Technology.judged where fields.has(generation.rawValue) {
             guard
                 let floorFields = self.context.fields(
                     fields[generation.rawValue], "\(generation.rawValue) floor", required: ["metric", "dbm"])
@@ -47,15 +49,15 @@ extension SitesDecoder {
                 failed = true
                 continue
             }
-            let metric = self.context.choice(floorFields["metric"], SignalFloor.Metric.self)
+            let metric = self.context.choice(floorFields["metric"], SignalMetric.self)
             let dbm = self.context.number(floorFields["dbm"])
             guard let metric, let dbm else {
                 failed = true
                 continue
             }
-            if metric != generation.floorMetric {
+            if let expected = generation.floorMetric, metric != expected {
                 self.context.report(
-                    "the \(generation.rawValue) floor must be in `\(generation.floorMetric.rawValue)`, not `\(metric.rawValue)`",
+                    "the \(generation.rawValue) floor must be in `\(expected.rawValue)`, not `\(metric.rawValue)`",
                     at: floorFields["metric"]!)
                 failed = true
                 continue

@@ -1,3 +1,5 @@
+import NetmonProtocol
+
 /// sites.yaml's `coverage:` section as written: how coverage is judged and what the province aims for. The CLI maps
 /// it onto CoverageModel's `CoverageSettings`; SiteCatalog does not depend on CoverageModel, which the gateway build
 /// leaves out.
@@ -7,13 +9,13 @@ public struct CoverageConfig: Sendable, Hashable {
     /// Reports a cell needs before it is judged.
     public var minSamples: Int
     /// The signal floor per generation: a cell is covered when its median reaches it.
-    public var floors: [RadioGeneration: SignalFloor]
+    public var floors: [Technology: SignalFloor]
     /// The province's published targets.
     public var targets: CoverageTargetsConfig
 
     /// Creates coverage settings.
     public init(
-        resolution: Int, minSamples: Int, floors: [RadioGeneration: SignalFloor], targets: CoverageTargetsConfig
+        resolution: Int, minSamples: Int, floors: [Technology: SignalFloor], targets: CoverageTargetsConfig
     ) {
         self.resolution = resolution
         self.minSamples = minSamples
@@ -22,56 +24,28 @@ public struct CoverageConfig: Sendable, Hashable {
     }
 }
 
-/// A mobile network generation, keyed in sites.yaml as `3G`, `4G`, `5G`.
-public enum RadioGeneration: String, Sendable, Hashable, CaseIterable, Comparable {
-    /// UMTS/HSPA.
-    case threeG = "3G"
-    /// LTE.
-    case fourG = "4G"
-    /// NR (non-standalone or standalone).
-    case fiveG = "5G"
-
-    /// The signal metric a floor for this generation is written in.
-    public var floorMetric: SignalFloor.Metric {
+extension Technology {
+    /// The signal metric a coverage floor for this generation is written in (3G RSCP, 4G RSRP, 5G SS-RSRP);
+    /// nil for the generations coverage is not judged on.
+    public var floorMetric: SignalMetric? {
         switch self {
         case .threeG: .rscpDbm
         case .fourG: .rsrpDbm
         case .fiveG: .nrSsRsrpDbm
+        case .twoG, .noService: nil
         }
     }
-
-    /// 3G < 4G < 5G.
-    public static func < (lhs: RadioGeneration, rhs: RadioGeneration) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
 /// The signal level a generation must reach for a cell to count as covered.
 public struct SignalFloor: Sendable, Hashable {
-    /// A received-power metric of drive tests and signal reports.
-    public enum Metric: String, Sendable, Hashable, CaseIterable {
-        /// 3G received signal code power.
-        case rscpDbm = "rscp_dbm"
-        /// LTE reference signal received power.
-        case rsrpDbm = "rsrp_dbm"
-        /// 5G NR synchronisation signal RSRP.
-        case nrSsRsrpDbm = "nr_ss_rsrp_dbm"
-
-        /// The values a report can carry (3GPP reporting ranges): RSCP −120…−25, RSRP −140…−44, SS-RSRP −156…−31 dBm.
-        public var validRange: ClosedRange<Double> {
-            switch self {
-            case .rscpDbm: -120 ... -25
-            case .rsrpDbm: -140 ... -44
-            case .nrSsRsrpDbm: -156 ... -31
-            }
-        }
-    }
-
     /// The metric compared.
-    public var metric: Metric
+    public var metric: SignalMetric
     /// The floor in dBm.
     public var dbm: Double
 
     /// Creates a floor.
-    public init(metric: Metric, dbm: Double) {
+    public init(metric: SignalMetric, dbm: Double) {
         self.metric = metric
         self.dbm = dbm
     }

@@ -1,3 +1,5 @@
+import NetmonProtocol
+
 @testable import CoverageModel
 
 /// Hand-built situations on the real H3 grid: reports placed at cell centres, communes as rectangles.

@@ -1,3 +1,4 @@
+import NetmonProtocol
 import TestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import NetmonProtocol
 import Testing
 
 @testable import CoverageModel

@@ -1,4 +1,5 @@
-/// The radio access technology a signal report was taken on.
+/// The radio access technology a signal report was taken on: the vocabulary of signal reports (drive tests,
+/// gateway modems), coverage and sites.yaml's coverage floors.
 ///
 /// `noService` is a place where the device had no service at all: it counts as a measured row but
 /// covers nothing.
@@ -14,6 +15,7 @@ public enum Technology: String, Sendable, Hashable, CaseIterable, Comparable, Co
 
     /// Parses the canonical spelling (`2G`, `3G`, `4G`, `5G`, `none`) and a few common synonyms
     /// (`LTE`, `NR`, `UMTS`, `GSM`), case-insensitively.
+    @inlinable
     public init?(canonical text: String) {
         switch text.lowercased() {
         case "2g", "gsm": self = .twoG
@@ -25,7 +27,8 @@ public enum Technology: String, Sendable, Hashable, CaseIterable, Comparable, Co
         }
     }
 
-    private var order: Int {
+    @usableFromInline
+    var order: Int {
         switch self {
         case .twoG: 2
         case .threeG: 3
@@ -35,5 +38,6 @@ public enum Technology: String, Sendable, Hashable, CaseIterable, Comparable, Co
         }
     }
 
+    @inlinable
     public static func < (lhs: Technology, rhs: Technology) -> Bool { lhs.order < rhs.order }
 }

@@ -19,6 +19,7 @@ public enum SignalMetric: String, Sendable, Hashable, CaseIterable, Codable {
     /// RSRP −140…−44, SS-RSRP −156…−31 and RSCP −120…−25 dBm follow 3GPP reporting ranges; the
     /// others are the widest 3GPP reporting ranges (RSRQ −34…2.5 with the extended range, SINR −23…40,
     /// SS-RSRQ −43…20, Ec/Io −24…0, RSSI −113…−51).
+    @inlinable
     public var validRange: ClosedRange<Double> {
         switch self {
         case .rsrpDbm: -140 ... -44
