@@ -28,9 +28,12 @@ trap 'rm -rf "$WORK"' EXIT
 BOUNDARIES=$(cd "$(dirname sites.yaml)" && realpath "$(sed -n 's/^ *boundaries: *\([^ #]*\).*/\1/p' sites.yaml | head -1)")
 sed "s#^\( *boundaries: *\)[^ #]*#\1$BOUNDARIES#" sites.yaml >"$WORK/sites.yaml"
 if [ "$MODE" = "--driver" ]; then
+    # The report vocabulary (Technology, SignalMetric) is NetmonProtocol's: built first as a module, as SwiftPM does.
+    (cd "$WORK" && swiftc -O -wmo -parse-as-library -module-name NetmonProtocol -emit-module -emit-library -static \
+        -o "$WORK/libNetmonProtocol.a" "$OLDPWD"/Sources/NetmonProtocol/*.swift)
     # -enforce-exclusivity=unchecked: what Package.swift gives CoverageModel in release builds.
-    swiftc -O -wmo -enforce-exclusivity=unchecked -module-name CoverageBench $(find Sources/CoverageModel -name '*.swift') bench/coverage/main.swift \
-        -o "$WORK/coverage-driver"
+    swiftc -O -wmo -enforce-exclusivity=unchecked -module-name CoverageBench -I "$WORK" -L "$WORK" -lNetmonProtocol \
+        $(find Sources/CoverageModel -name '*.swift') bench/coverage/main.swift -o "$WORK/coverage-driver"
     simulate() { "$WORK/coverage-driver" simulate "$ROWS" 42 "$BOUNDARIES" "$1"; }
     report() { REPORT=("$WORK/coverage-driver" report "$1" "$BOUNDARIES" -1 "$2"); }
 else
