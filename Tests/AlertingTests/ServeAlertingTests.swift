@@ -334,36 +334,9 @@ struct ServeAlertingTests {
             #expect(text.contains("netmon_alerts{state=\"resolved\"} 2.0\n"))  // A
             #expect(text.contains("netmon_alert_notifications{state=\"dead\"} 0.0\n"))
             #expect(text.contains("netmon_alert_notifications_dead_lettered_total 0\n"))
-            if let verdict = try await Self.promtool(text) {
+            if let verdict = try Promtool.checkMetrics(text) {
                 #expect(verdict.status == 0, "promtool: \(verdict.output)")
             }
-        }
-    }
-
-    /// `promtool check metrics` on `text` (nil when promtool is not installed), run on a thread of its own.
-    static func promtool(_ text: String) async throws -> (status: Int32, output: String)? {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool") else { return nil }
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                do {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
-                    process.arguments = ["check", "metrics"]
-                    let input = Pipe()
-                    let output = Pipe()
-                    process.standardInput = input
-                    process.standardOutput = output
-                    process.standardError = output
-                    try process.run()
-                    input.fileHandleForWriting.write(Data(text.utf8))
-                    try input.fileHandleForWriting.close()
-                    let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                    process.waitUntilExit()
-                    continuation.resume(returning: (process.terminationStatus, said))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }.start()
         }
     }
 

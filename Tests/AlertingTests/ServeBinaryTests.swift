@@ -116,7 +116,7 @@ struct ServeBinaryTests {
             #expect(metrics.contains("netmon_alert_notification_retries_total{receiver=\"noc\"} 0\n"))
             #expect(metrics.contains("netmon_server_ingest_rounds_total{result=\"accepted\"} \(sequence)\n"))
             #expect(metrics.contains("# HELP netmon_alert_notifications_delivered_total "))
-            if let verdict = try await ServeAlertingTests.promtool(metrics) {
+            if let verdict = try Promtool.checkMetrics(metrics) {
                 #expect(verdict.status == 0, "promtool: \(verdict.output)")
             }
             // Stop the process as systemd would.

@@ -256,22 +256,8 @@ struct APITests {
                 ]
                 #expect(expected.isSubset(of: types), "\(expected.subtracting(types))")
                 #expect(text.components(separatedBy: "# TYPE ").count - 1 == types.count)
-                if FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool") {
-                    let p = Process()
-                    p.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
-                    p.arguments = ["check", "metrics"]
-                    let input = Pipe()
-                    let output = Pipe()
-                    p.standardInput = input
-                    p.standardOutput = output
-                    p.standardError = output
-                    try p.run()
-                    input.fileHandleForWriting.write(Data(text.utf8))
-                    try input.fileHandleForWriting.close()
-                    let said = String(
-                        decoding: output.fileHandleForReading.readToEndRetryingInterrupts(), as: UTF8.self)
-                    p.waitUntilExit()
-                    #expect(p.terminationStatus == 0, "promtool: \(said)")
+                if let verdict = try Promtool.checkMetrics(text) {
+                    #expect(verdict.status == 0, "promtool: \(verdict.output)")
                 }
             }
         }

@@ -25,24 +25,12 @@ struct MetricsTests {
 
     @Test(
         "the exposition passes promtool check metrics",
-        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool"), "promtool is not installed"))
+        .enabled(if: Promtool.isAvailable, "promtool is not installed"))
     func promtool() throws {
         let text = sampleRegistry().render()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
-        process.arguments = ["check", "metrics"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        let report = String(decoding: output.fileHandleForReading.readToEndRetryingInterrupts(), as: UTF8.self)
-        #expect(process.terminationStatus == 0, "promtool: \(report)\n\(text)")
-        #expect(report.isEmpty, "promtool warnings: \(report)")
+        let verdict = try #require(try Promtool.checkMetrics(text))
+        #expect(verdict.status == 0, "promtool: \(verdict.output)\n\(text)")
+        #expect(verdict.output.isEmpty, "promtool warnings: \(verdict.output)")
     }
 
     @Test("counters, histogram buckets and gauges hold the observed values")
