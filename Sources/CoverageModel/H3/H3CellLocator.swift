@@ -24,7 +24,7 @@ public struct H3CellLocator: Sendable {
     public private(set) var hits = 0
     /// Descriptions of cells described before (drive tests come back to the same cells, with other devices and
     /// other runs): a cell's description depends only on the cell, so it is worked out once. At most
-    /// `maxRemembered` are kept (≈ 0.4 KB each: a province at resolution 8); when full the memory (buckets included) starts again empty.
+    /// `maxRemembered` are kept (≈ 0.4 KB each: a province's box at resolution 8 holds ≈ 17,000 cells); when full the memory (buckets included) starts again empty.
     private var descriptions: [Description] = []
     /// Per description, what `isPlanarInside` reads, in one run of doubles from `planarStart[d]`: the centre's
     /// latitude and longitude in degrees, the edge count, then each edge's value, dLat and dLng: its
@@ -34,7 +34,7 @@ public struct H3CellLocator: Sendable {
     private var descriptionIndex: [H3Index: Int] = [:]
     /// How many cell descriptions were worked out (not taken from memory), for tests.
     private(set) var descriptionsWorkedOut = 0
-    static let maxRemembered = 16384
+    static let maxRemembered = 32768
     /// The bucket grid: squares of `bucketDegrees` (about two cell edges) of latitude and longitude.
     private let bucketDegrees: Double
     private var buckets: BucketTable
@@ -210,23 +210,36 @@ public struct H3CellLocator: Sendable {
 /// indices): per bucket up to `slots` described cells (indices into the locator's descriptions) and the raw index
 /// of one cell met there once and not described yet (0: none). A bucket is eight consecutive words (key, pending
 /// cell, occupied flag and count, then the cells two to a word), so a look-up touches one place in memory.
-/// Allocated on first use; emptied when half full.
+/// Allocated on first use with `initialBits`; doubled when half full up to `maxBits` (a province's box at
+/// resolution 8 holds ≈ 12,000 buckets), emptied when half full at that size.
 private struct BucketTable {
-    static let bits = 14
-    static let capacity = 1 << bits
+    static let initialBits = 12
+    static let maxBits = 16
     static let slots = 8
     private static let stride = 8
+    private var bits = Self.initialBits
     private var words: [UInt64] = []
     private var used = 0
+
+    private var capacity: Int { 1 << self.bits }
+
+    @inline(__always)
+    private func home(_ key: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - self.bits))
+    }
 
     /// The position of `key`, inserted (with no cells) if absent.
     @inline(__always)
     mutating func position(of key: UInt64) -> Int {
-        if self.words.isEmpty || self.used >= Self.capacity / 2 { self.reset() }
-        var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - Self.bits))
+        if self.words.isEmpty {
+            self.reset()
+        } else if self.used >= self.capacity / 2 {
+            if self.bits < Self.maxBits { self.grow() } else { self.reset() }
+        }
+        var i = self.home(key)
         while self.words[i * Self.stride + 2] != 0 {
             if self.words[i * Self.stride] == key { return i }
-            i = (i + 1) & (Self.capacity - 1)
+            i = (i + 1) & (self.capacity - 1)
         }
         self.words[i * Self.stride] = key
         self.words[i * Self.stride + 2] = 1 << 32
@@ -263,7 +276,19 @@ private struct BucketTable {
     }
 
     private mutating func reset() {
-        self.words = [UInt64](repeating: 0, count: Self.capacity * Self.stride)
+        self.words = [UInt64](repeating: 0, count: self.capacity * Self.stride)
         self.used = 0
+    }
+
+    /// Doubles the table, keeping every bucket.
+    private mutating func grow() {
+        let old = self.words
+        self.bits += 1
+        self.words = [UInt64](repeating: 0, count: self.capacity * Self.stride)
+        for b in 0..<(old.count / Self.stride) where old[b * Self.stride + 2] != 0 {
+            var i = self.home(old[b * Self.stride])
+            while self.words[i * Self.stride + 2] != 0 { i = (i + 1) & (self.capacity - 1) }
+            for w in 0..<Self.stride { self.words[i * Self.stride + w] = old[b * Self.stride + w] }
+        }
     }
 }

@@ -119,7 +119,7 @@ struct H3CellLocatorTests {
         // (so the memory is emptied on the way out), then every cell again on the way back.
         let res = 13
         var locator = H3CellLocator(resolution: res)
-        let count = 40_000
+        let count = 60_000
         let out = (0..<count).map { LatLng(lat: 20.60 + Double($0) * 0.000_03, lng: 106.10 + Double($0) * 0.000_02) }
         var mismatches = 0
         for p in out + out.reversed() + out where locator.cell(for: p) != H3.latLngToCell(p, resolution: res) {
