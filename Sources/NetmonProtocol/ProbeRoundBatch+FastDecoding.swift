@@ -1,5 +1,4 @@
 import Foundation
-import NetmonProtocol
 
 #if canImport(Glibc)
     import Glibc

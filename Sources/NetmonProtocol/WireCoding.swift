@@ -1,5 +1,4 @@
 import Foundation
-import NetmonProtocol
 
 /// JSON coders for the wire types, so every side writes and reads dates the same way.
 ///

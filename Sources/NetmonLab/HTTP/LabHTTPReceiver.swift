@@ -86,10 +86,9 @@ public final class LabHTTPReceiver: Sendable {
         if let logPath { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
         let shared = Shared(script: script)
         let router = Router(context: ChannelRequestContext.self)
-        router.on("**", method: .get) { try await Self.answer($0, $1, shared, logPath, handler, onAccept) }
-        router.on("**", method: .post) { try await Self.answer($0, $1, shared, logPath, handler, onAccept) }
-        router.on("**", method: .put) { try await Self.answer($0, $1, shared, logPath, handler, onAccept) }
-        router.on("**", method: .delete) { try await Self.answer($0, $1, shared, logPath, handler, onAccept) }
+        for method in [HTTPRequest.Method.get, .post, .put, .delete] {
+            router.on("**", method: method) { try await Self.answer($0, $1, shared, logPath, handler, onAccept) }
+        }
         let bound = AsyncStream<Int?>.makeStream()
         var logger = Logger(label: "netmon.lab.http")
         logger.logLevel = .critical
