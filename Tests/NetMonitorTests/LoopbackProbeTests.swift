@@ -32,6 +32,29 @@ struct LoopbackProbeTests {
         #expect(schedule.sends == 20)
     }
 
+    @Test(
+        "Replies without kernel timestamps (as before Linux has turned stamping on) are flagged, and the engine then reads them as they arrive instead of letting them wait up to 10 ms for a batch"
+    )
+    func repliesStampedAtRead() async throws {
+        let endpoints = try ["127.0.0.1", "127.0.0.2", "127.0.0.3"].map { text in
+            ProbeEndpoint(label: text, address: try #require(IPAddress(text)))
+        }
+        // Three targets, a send every 6 ms (each target every 18 ms): batched reads would leave each reply
+        // waiting 6–12 ms, until the second send after it.
+        var options = ProbeOptions(count: 40, period: 0.018, interval: 0.006, timeout: 1)
+        options.kernelReceiveTimestamps = false
+        let engine = try ProbeEngine(endpoints: endpoints, options: options)
+        await engine.run()
+        let schedule = engine.scheduleReport()
+        #expect(schedule.repliesStampedAtRead >= 120, "every reply came without a kernel timestamp")
+        for report in engine.snapshot() {
+            #expect(report.counts == ProbeCounts(sent: 40, received: 40, duplicates: 0), "\(report.endpoint.label)")
+            // The first replies (before the switch) may have waited; the median is read on arrival.
+            let summary = try #require(report.statistics.summary)
+            #expect(summary.median < 0.003, "\(report.endpoint.label): median RTT \(summary.median * 1e3) ms")
+        }
+    }
+
     @Test("TCP connect probe to a local listener: time to connection, every probe answered")
     func tcpListener() async throws {
         let listener = try LocalListener()

@@ -85,7 +85,8 @@ struct PingCommandTests {
             }
         }
         for _ in 0..<1000 where !hasSocket() { usleep(10_000) }
-        usleep(300_000)
+        // A probe goes out 1 ms after the socket opens; a loaded machine may not run the thread for a while.
+        usleep(1_000_000)
         kill(child.pid, SIGINT)
         for _ in 0..<300 where child.stdout.isEmpty { usleep(10_000) }
         usleep(100_000)

@@ -134,6 +134,12 @@ struct PingOutput: Sendable {
             "\($0.key.rawValue)=\($0.value.rawValue)"
         }
         text += "; sockets: \(sockets.joined(separator: " "))\n"
+        if report.repliesStampedAtRead > 0 {
+            text +=
+                "note: \(report.repliesStampedAtRead) replies had no kernel receive timestamp (the kernel had not"
+                + " turned stamping on yet); their RTTs include the time until they were read, and replies were then"
+                + " read as they arrived.\n"
+        }
         FileHandle.standardError.write(Data(text.utf8))
     }
 

@@ -65,6 +65,15 @@ public final class ICMPSocket: @unchecked Sendable {
     /// - Throws: `ProbeError.permissionDenied` with `permissionAdvice` when nothing may be opened.
     public static func open(family: IPFamily, preference: ModePreference = .automatic) throws(ProbeError) -> ICMPSocket
     {
+        try Self.open(family: family, preference: preference, kernelTimestamps: true)
+    }
+
+    /// Opens an ICMP socket; without `kernelTimestamps` (tests only) every packet is stamped when read.
+    static func open(
+        family: IPFamily, preference: ModePreference, kernelTimestamps: Bool
+    ) throws(ProbeError)
+        -> ICMPSocket
+    {
         let domain = family == .v4 ? AF_INET : AF_INET6
         let proto = family == .v4 ? Int32(IPPROTO_ICMP) : Int32(IPPROTO_ICMPV6)
         var lastErrno: Int32 = 0
@@ -79,7 +88,7 @@ public final class ICMPSocket: @unchecked Sendable {
             let fd = socket(domain, type | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), proto)
             if fd >= 0 {
                 let socket = ICMPSocket(family: family, mode: mode, descriptor: fd)
-                try socket.configure()
+                try socket.configure(kernelTimestamps: kernelTimestamps)
                 return socket
             }
             lastErrno = errno
@@ -92,8 +101,8 @@ public final class ICMPSocket: @unchecked Sendable {
         throw ProbeError(.permissionDenied, Self.permissionAdvice, errno: lastErrno)
     }
 
-    private func configure() throws(ProbeError) {
-        try self.setOption(SOL_SOCKET, CNetShims_SO_TIMESTAMPNS(), 1, "SO_TIMESTAMPNS")
+    private func configure(kernelTimestamps: Bool) throws(ProbeError) {
+        if kernelTimestamps { try self.setOption(SOL_SOCKET, CNetShims_SO_TIMESTAMPNS(), 1, "SO_TIMESTAMPNS") }
         // Bursts of replies from many targets: a large receive buffer (best effort; FORCE needs CAP_NET_ADMIN).
         if (try? self.setOption(SOL_SOCKET, SO_RCVBUFFORCE, 4 << 20, "SO_RCVBUFFORCE")) == nil {
             try? self.setOption(SOL_SOCKET, SO_RCVBUF, 4 << 20, "SO_RCVBUF")
@@ -273,6 +282,7 @@ public final class ICMPSocket: @unchecked Sendable {
         var storage = sockaddr_storage()
         var iov = iovec(iov_base: self.receiveBuffer.baseAddress, iov_len: self.receiveBuffer.count)
         var header = msghdr()
+        let readStart = WallClock.nanoseconds()
         let count: Int = withUnsafeMutablePointer(to: &storage) { name in
             withUnsafeMutablePointer(to: &iov) { iovPointer in
                 header.msg_name = UnsafeMutableRawPointer(name)
@@ -287,7 +297,7 @@ public final class ICMPSocket: @unchecked Sendable {
         guard count >= 0 else { return false }
         self.deliver(
             &header, source: storage, data: UnsafeRawBufferPointer(rebasing: self.receiveBuffer[0..<count]),
-            isErrorQueue: flags & Int32(MSG_ERRQUEUE) != 0, body)
+            isErrorQueue: flags & Int32(MSG_ERRQUEUE) != 0, readStart: readStart, body)
         return true
     }
 
@@ -307,13 +317,16 @@ public final class ICMPSocket: @unchecked Sendable {
             batch.headers[index].msg_controllen = ReceiveBatch.controlSlotBytes
             batch.headers[index].msg_flags = 0
         }
+        let readStart = WallClock.nanoseconds()
         let received = CNetShims_recvmmsg(
             self.descriptor, batch.headers, batch.lengths, UInt32(Self.batchCapacity), Int32(MSG_DONTWAIT))
         guard received > 0 else { return -1 }
         for index in 0..<Int(received) {
             let data = UnsafeRawBufferPointer(
                 start: batch.data + index * Self.batchSlotBytes, count: Int(batch.lengths[index]))
-            self.deliver(&batch.headers[index], source: batch.names[index], data: data, isErrorQueue: false, body)
+            self.deliver(
+                &batch.headers[index], source: batch.names[index], data: data, isErrorQueue: false,
+                readStart: readStart, body)
         }
         return Int(received)
     }
@@ -322,13 +335,16 @@ public final class ICMPSocket: @unchecked Sendable {
     private lazy var batch = ReceiveBatch()
 
     /// Turns one received datagram into a `ReceivedPacket` (control messages, IPv4 header of raw sockets) and
-    /// passes it to `body`.
+    /// passes it to `body`. `readStart` is the clock read just before the receive call: a packet queued before
+    /// it was stamped before it, so a stamp at or after it was made by the read (see
+    /// ``ReceivedPacket/stampedAtRead``).
     private func deliver(
         _ header: inout msghdr, source storage: sockaddr_storage, data: UnsafeRawBufferPointer, isErrorQueue: Bool,
-        _ body: (ReceivedPacket, UnsafeRawBufferPointer) -> Void
+        readStart: Int64, _ body: (ReceivedPacket, UnsafeRawBufferPointer) -> Void
     ) {
         var packet = ReceivedPacket(
-            source: IPAddress(socketAddress: storage), destination: nil, kernelTime: 0, ttl: nil, extendedError: nil)
+            source: IPAddress(socketAddress: storage), destination: nil, kernelTime: 0, ttl: nil, extendedError: nil,
+            stampedAtRead: false)
         // Control messages: kernel timestamp, destination address, extended error.
         var cmsg = CNetShims_CMSG_FIRSTHDR(&header)
         while let current = cmsg {
@@ -361,6 +377,7 @@ public final class ICMPSocket: @unchecked Sendable {
             cmsg = CNetShims_CMSG_NXTHDR(&header, current)
         }
         if packet.kernelTime == 0 { packet.kernelTime = WallClock.nanoseconds() }
+        if packet.kernelTime >= readStart { packet.stampedAtRead = true }
         var message = data
         if self.family == .v4 && self.mode == .raw && !isErrorQueue {
             // Raw IPv4 sockets deliver the IP header too (read in place: this runs once per reply).
@@ -410,6 +427,11 @@ public struct ReceivedPacket: Sendable {
     public var ttl: Int?
     /// The extended error of an error-queue entry.
     public var extendedError: ExtendedError?
+    /// The time is when the packet was read, not when it arrived: it came without a kernel timestamp, or with one
+    /// made at or after the clock read just before the receive call. Linux turns receive timestamps on for the
+    /// whole host through deferred work when the first socket asks, and until then stamps queued packets as they
+    /// are read; a packet that arrives during the receive call is flagged too (rare, and its time is right).
+    public var stampedAtRead: Bool
 
     /// `struct sock_extended_err` in Swift.
     public struct ExtendedError: Sendable {

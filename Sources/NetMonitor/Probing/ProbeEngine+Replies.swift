@@ -22,6 +22,10 @@ extension ProbeEngine {
                     var received = 0
                     repeat {
                         received = socket.receiveBatch { packet, bytes in
+                            if packet.stampedAtRead {
+                                run.repliesStampedAtRead += 1
+                                state.repliesStampedAtRead += 1
+                            }
                             self.handleICMP(socket: socket, packet: packet, bytes: bytes, &state, &run.events)
                         }
                     } while received == ICMPSocket.batchCapacity
@@ -29,6 +33,10 @@ extension ProbeEngine {
                     if received >= 0 { break }
                 } else {
                     while socket.receive({ packet, bytes in
+                        if packet.stampedAtRead {
+                            run.repliesStampedAtRead += 1
+                            state.repliesStampedAtRead += 1
+                        }
                         self.handleICMP(socket: socket, packet: packet, bytes: bytes, &state, &run.events)
                     }) {}
                 }

@@ -55,6 +55,8 @@ public final class ProbeEngine: Sendable {
         var firstSend: Int64?
         var lastSend: Int64?
         var sends = 0
+        /// Replies whose time was taken when they were read (``ReceivedPacket/stampedAtRead``).
+        var repliesStampedAtRead = 0
     }
 
     /// Opens the sockets the targets need and prepares the run (nothing is sent before `start()`).
@@ -82,7 +84,8 @@ public final class ProbeEngine: Sendable {
         self.addressIndex = AddressTable(index)
         var sockets: [IPFamily: ICMPSocket] = [:]
         for family in families.sorted(by: { $0.rawValue < $1.rawValue }) {
-            let socket = try ICMPSocket.open(family: family, preference: options.socketPreference)
+            let socket = try ICMPSocket.open(
+                family: family, preference: options.socketPreference, kernelTimestamps: options.kernelReceiveTimestamps)
             if let ttl = options.ttl { try socket.setTTL(ttl) }
             if let tos = options.tos { try socket.setTOS(tos) }
             sockets[family] = socket
@@ -157,7 +160,9 @@ public final class ProbeEngine: Sendable {
             let duration =
                 (state.firstSend != nil && state.lastSend != nil)
                 ? Double(state.lastSend! - state.firstSend!) / 1e9 : 0
-            return ScheduleReport(sends: state.sends, duration: duration, lateness: SampleSummary(state.lateness))
+            return ScheduleReport(
+                sends: state.sends, duration: duration, lateness: SampleSummary(state.lateness),
+                repliesStampedAtRead: state.repliesStampedAtRead)
         }
     }
 
@@ -212,7 +217,17 @@ public final class ProbeEngine: Sendable {
         /// ICMP probes sent since the sockets were last read, and when the first of them left.
         var sendsSinceDrain = 0
         var firstUndrainedSend: Int64 = 0
+        /// Replies stamped when read instead of on arrival, so far.
+        var repliesStampedAtRead = 0
+        /// Read replies as soon as they arrive instead of letting them wait for a batch: the kernel is not
+        /// stamping them on arrival (``ReceivedPacket/stampedAtRead`` seen `promptReadAfter` times), so a reply's
+        /// RTT is only as exact as the time it is read.
+        var readsPromptly: Bool { self.repliesStampedAtRead >= ProbeEngine.promptReadAfter }
     }
+
+    /// Replies stamped at read after which the engine reads replies as they arrive for the rest of the run. More
+    /// than one, since a reply that arrives during the receive call is flagged too although its time is right.
+    static let promptReadAfter = 3
 
     /// How long replies may wait in the socket while more sends follow soon (their kernel timestamps keep the
     /// RTTs exact): then one `recvmmsg` reads many, and the thread wakes once per send, not per reply.
@@ -281,7 +296,7 @@ public final class ProbeEngine: Sendable {
             }
             if run.next == nil && deadline == nil && run.connects.isEmpty { return }
             // Watch the sockets only when no send comes within the linger time (the queue has just been read).
-            let watchSockets = run.next.map { $0.time - now > Self.replyLinger } ?? true
+            let watchSockets = run.readsPromptly || (run.next.map { $0.time - now > Self.replyLinger } ?? true)
 
             let wakeAt = min(run.next?.time ?? .max, deadline ?? .max)
             if !watchSockets && run.connects.isEmpty {

@@ -17,6 +17,9 @@ public struct ProbeOptions: Sendable, Hashable {
     public var tos: Int?
     /// Which ICMP socket kinds may be used.
     public var socketPreference: ICMPSocket.ModePreference
+    /// Whether the sockets ask the kernel for receive timestamps. Always true but in tests, which switch them off
+    /// to reproduce a kernel that has not yet started stamping packets (see ``ReceivedPacket/stampedAtRead``).
+    var kernelReceiveTimestamps = true
 
     /// Creates options; defaults are fping's (`-p 1000 -i 10 -t 500`) with ping's 56-byte payload.
     public init(

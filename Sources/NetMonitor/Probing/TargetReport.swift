@@ -34,6 +34,10 @@ public struct ScheduleReport: Sendable, Hashable {
     public var duration: Double
     /// Lateness of sends in seconds (actual − planned); nil before any send.
     public var lateness: SampleSummary?
+    /// Replies whose receive time was taken when they were read, not by the kernel on arrival (Linux turns receive
+    /// timestamps on through deferred work when the first socket asks). After a few, the engine reads replies as
+    /// they arrive; their RTTs are then as exact as that wake-up.
+    public var repliesStampedAtRead = 0
 
     /// Achieved send rate, probes per second.
     public var rate: Double { self.duration > 0 ? Double(self.sends - 1) / self.duration : 0 }
