@@ -142,6 +142,38 @@ struct ConfigurationTests {
         }
     }
 
+    @Test(
+        "under systemd, a secret file is read from the credential of the same name in $CREDENTIALS_DIRECTORY, else from its path"
+    )
+    func secretFromCredentials() throws {
+        let directory = makeTemporaryDirectory("netmon-alerting-credentials")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let credentials = directory.appendingPathComponent("credentials")
+        try FileManager.default.createDirectory(at: credentials, withIntermediateDirectories: true)
+        try "whsec_Y29weQ==\n".write(
+            to: credentials.appendingPathComponent("noc-webhook.secret"), atomically: true, encoding: .utf8)
+        // The original is out of reach (as /etc/netmon is to a DynamicUser service): only the copy can be read.
+        let unreachable = directory.appendingPathComponent("etc-netmon/noc-webhook.secret").path
+        let environment = ["CREDENTIALS_DIRECTORY": credentials.path]
+        #expect(try AlertingConfiguration.readSecret(unreachable, "noc", environment: environment) == "whsec_Y29weQ==")
+        #expect(throws: DeliveryError.self) {
+            try AlertingConfiguration.readSecret(unreachable, "noc", environment: [:])
+        }
+        // No copy of that name: the file itself, readable here.
+        let readable = directory.appendingPathComponent("smtp.password")
+        try "hunter2hunter2\n".write(to: readable, atomically: true, encoding: .utf8)
+        #expect(
+            try AlertingConfiguration.readSecret(readable.path, "mail", environment: environment) == "hunter2hunter2")
+        // Neither: the error names the credential it looked for.
+        do {
+            _ = try AlertingConfiguration.readSecret(
+                directory.appendingPathComponent("absent.secret").path, "noc", environment: environment)
+            Issue.record("read a secret that exists nowhere")
+        } catch {
+            #expect(error.description.contains("absent.secret in $CREDENTIALS_DIRECTORY"), "\(error.description)")
+        }
+    }
+
     @Test("a route matcher refused by the matcher's safety bounds fails the load with its line and column")
     func refusedMatcherHasItsPosition() throws {
         let directory = makeTemporaryDirectory("netmon-alerting-config-matcher")

@@ -59,7 +59,7 @@ struct SandboxTests {
     }
 
     @Test(
-        "HTTPS, an upload spooled to the private /tmp, raw ICMP and capture on loopback, rounds forwarded, clean stops; files 0600, capabilities and filters as the units say"
+        "HTTPS, a root-only alert secret read as a credential, an upload spooled to the private /tmp, raw ICMP and capture on loopback, rounds forwarded, clean stops; files 0600, capabilities and filters as the units say"
     )
     func serverAndProbe() throws {
         let netmon = try #require(NetmonBinary.built)
@@ -79,7 +79,17 @@ struct SandboxTests {
             of: "    probe_id: probe-12345\n",
             with: "    probe_id: probe-12345\n    capture: { interface: lo, filter: \"icmp or icmp6 or tcp\" }\n")
         #expect(sites.contains("capture: { interface: lo"))
-        try SitesFile.write(sites, to: URL(fileURLWithPath: path("sites.yaml")))
+        // The webhook's secret file is root's alone, as in /etc/netmon: the server's own user reads systemd's copy
+        // of it (LoadCredential=hook.secret:…, here --credentials), found by its name in $CREDENTIALS_DIRECTORY.
+        try FileManager.default.createDirectory(atPath: path("etc-netmon"), withIntermediateDirectories: true)
+        let hookSecret = "whsec_" + Data((0..<24).map { UInt8($0) }).base64EncodedString()
+        try hookSecret.write(toFile: path("etc-netmon/hook.secret"), atomically: true, encoding: .utf8)
+        try hookSecret.write(toFile: path("serve-cred/hook.secret"), atomically: true, encoding: .utf8)
+        let sitesWithSecret = sites.replacingOccurrences(
+            of: "webhook: { url: \"http://127.0.0.1:9/hook\" }",
+            with: "webhook: { url: \"http://127.0.0.1:9/hook\", secret_file: \(path("etc-netmon/hook.secret")) }")
+        #expect(sitesWithSecret != sites)
+        try SitesFile.write(sitesWithSecret, to: URL(fileURLWithPath: path("sites.yaml")))
         try SelfSignedCertificate.write(certificate: path("serve-cred/tls.crt"), key: path("serve-cred/tls.key"))
         let admin = UUID().uuidString.replacingOccurrences(of: "-", with: "")
         let probeToken = UUID().uuidString.replacingOccurrences(of: "-", with: "")
@@ -88,6 +98,7 @@ struct SandboxTests {
         try probeToken.write(toFile: path("probe-cred/token"), atomically: true, encoding: .utf8)
         try FileManager.default.copyItem(atPath: path("serve-cred/tls.crt"), toPath: path("probe-cred/ca.pem"))
         try Shell.run(["chmod", "0755", folder.path])
+        try Shell.run(["chmod", "-R", "go-rwx", path("etc-netmon")])
         try Shell.run(["chmod", "0644", path("sites.yaml")])
         try Shell.run(["chown", "-R", "\(Self.serveUID):\(Self.serveUID)", path("serve-state"), path("serve-cred")])
         try Shell.run(["chown", "-R", "\(Self.probeUID):\(Self.probeUID)", path("probe-state"), path("probe-cred")])
@@ -100,7 +111,8 @@ struct SandboxTests {
         let serve = try ChildProcess([
             SandboxCheck.script, Self.units.appendingPathComponent("netmon-serve.service").path, "--uid",
             String(Self.serveUID), "--state", path("serve-state"), "--keep", netmon, "--keep", path("sites.yaml"),
-            "--keep", path("serve-cred"), "--", netmon, "serve", "--config", path("sites.yaml"), "--database",
+            "--keep", path("etc-netmon"), "--credentials", path("serve-cred"), "--", netmon, "serve", "--config",
+            path("sites.yaml"), "--database",
             "sqlite:" + path("serve-state/netmon.sqlite"), "--listen", "127.0.0.1:\(port)", "--tokens",
             path("serve-cred/tokens"), "--tls-cert", path("serve-cred/tls.crt"), "--tls-key",
             path("serve-cred/tls.key"),

@@ -110,10 +110,17 @@ extension AlertingConfiguration {
         return result
     }
 
-    static func readSecret(_ path: String, _ receiver: String) throws(DeliveryError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
+    /// Reads a receiver's secret file, or systemd's copy of it (``CredentialFile``).
+    static func readSecret(
+        _ path: String, _ receiver: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(DeliveryError) -> String {
+        guard let data = CredentialFile.contents(of: path, environment: environment) else {
+            let hint =
+                environment["CREDENTIALS_DIRECTORY"] != nil
+                ? " (nor a credential named \(URL(fileURLWithPath: path).lastPathComponent) in $CREDENTIALS_DIRECTORY)"
+                : ""
             throw DeliveryError(
-                code: .invalidConfiguration, message: "cannot read the secret file of receiver \(receiver)",
+                code: .invalidConfiguration, message: "cannot read the secret file of receiver \(receiver)\(hint)",
                 context: path)
         }
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
