@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// The subcommands a commune gateway needs: `check`, `ping`, `probe`, `capture`, `analyze` and `signal`.
+/// The subcommands a commune gateway needs: `check`, `ping`, `probe`, `outbox`, `capture`, `analyze` and `signal`.
 ///
 /// They live in a library of their own so that two executables share them: `netmon`, which has every
 /// subcommand, and `netmon-gateway`, a small build for the gateway box without the server, the database drivers,
@@ -8,6 +8,6 @@ import ArgumentParser
 public enum Gateway {
     /// The gateway subcommands, in the order `--help` lists them.
     public static let subcommands: [any ParsableCommand.Type] = [
-        Check.self, Ping.self, Probe.self, Capture.self, Analyze.self, Signal.self,
+        Check.self, Ping.self, Probe.self, Outbox.self, Capture.self, Analyze.self, Signal.self,
     ]
 }

@@ -111,17 +111,16 @@ public final class ChildProcess: Sendable {
     }
 
     /// Sends SIGTERM, then SIGKILL after `grace` seconds, and waits for the exit; the exit status, or nil when the
-    /// child had already been reaped here. A grace of 0 kills at once: children started from Swift's thread pool
-    /// may inherit a signal mask that blocks SIGTERM.
+    /// child had already been reaped here or was still not seen to exit 30 s after SIGKILL (a test's clean-up never
+    /// hangs on a child Foundation fails to reap). A grace of 0 kills at once: children started from Swift's thread
+    /// pool may inherit a signal mask that blocks SIGTERM.
     @discardableResult
     public func stop(grace: Double = 1) -> Int32? {
         guard self.process.isRunning else { return nil }
         self.process.terminate()
-        let deadline = Date().addingTimeInterval(grace)
-        while self.process.isRunning && Date() < deadline { usleep(10_000) }
-        if self.process.isRunning { kill(self.process.processIdentifier, SIGKILL) }
-        self.process.waitUntilExit()
-        return self.process.terminationStatus
+        if let status = self.waitForExit(timeout: grace) { return status }
+        kill(self.process.processIdentifier, SIGKILL)
+        return self.waitForExit(timeout: 30)
     }
 
     /// SIGKILL and reap, without blocking a thread of the pool (the clean-up of a failed test, a crash test).
