@@ -95,6 +95,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // STAMP (RFC 8762, RFC 8972): test packets, the Session-Reflector, the Session-Sender and per-direction
+        // metrics. A module of its own so that swift-crypto (HMAC-SHA-256 of the authenticated mode) stays out of
+        // NetMonitor and the gateway build.
+        .target(
+            name: "STAMP",
+            dependencies: [
+                "NetMonitor", "NetworkAddress", "CNetShims", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
         // Network namespaces, veth, nftables and the user-space delay responder.
         .target(
             name: "NetmonLab",
@@ -179,6 +189,7 @@ let package = Package(
                 "GatewayCommands",
                 "NetMonitor", "NetworkAddress", "CoverageModel", "SiteCatalog", "NetmonLab", "NetmonProtocol",
                 "ProbeAgent", "Alerting", "MeasurementStore", "NetmonServer", "ServerAlerting", "NetmonMetrics",
+                "STAMP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -203,6 +214,9 @@ let package = Package(
             name: "NetworkAddressTests", dependencies: ["NetworkAddress", "NetmonLab"], swiftSettings: strict),
         .testTarget(
             name: "NetMonitorTests", dependencies: ["NetMonitor", "NetworkAddress", "NetmonLab", "TestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "STAMPTests", dependencies: ["STAMP", "NetMonitor", "NetworkAddress", "NetmonLab", "TestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "GatewayCommandsTests", dependencies: ["GatewayCommands", "NetmonProtocol"], swiftSettings: strict),

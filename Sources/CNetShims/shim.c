@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
+#include <sys/timex.h>
 
 // glibc declares in6_pktinfo only under _GNU_SOURCE, which module imports ignore: declare the kernel layout here.
 struct CNetShims_in6_pktinfo {
@@ -35,6 +36,59 @@ int CNetShims_IPV6_PKTINFO(void) { return IPV6_PKTINFO; }
 int CNetShims_IP_PKTINFO(void) { return IP_PKTINFO; }
 int CNetShims_SO_EE_ORIGIN_ICMP(void) { return SO_EE_ORIGIN_ICMP; }
 int CNetShims_SO_EE_ORIGIN_ICMP6(void) { return SO_EE_ORIGIN_ICMP6; }
+int CNetShims_IP_RECVTTL(void) { return IP_RECVTTL; }
+int CNetShims_IP_RECVTOS(void) { return IP_RECVTOS; }
+int CNetShims_IPV6_RECVHOPLIMIT(void) { return IPV6_RECVHOPLIMIT; }
+int CNetShims_IPV6_RECVTCLASS(void) { return IPV6_RECVTCLASS; }
+int CNetShims_STA_UNSYNC(void) { return STA_UNSYNC; }
+int CNetShims_TIME_ERROR(void) { return TIME_ERROR; }
+
+int CNetShims_readHopLimit(struct cmsghdr *cmsg, int *value) {
+    int isV4 = cmsg->cmsg_level == IPPROTO_IP && cmsg->cmsg_type == IP_TTL;
+    int isV6 = cmsg->cmsg_level == IPPROTO_IPV6 && cmsg->cmsg_type == IPV6_HOPLIMIT;
+    if (!isV4 && !isV6) return 0;
+    if (cmsg->cmsg_len < CMSG_LEN(sizeof(int))) return 0;
+    memcpy(value, CMSG_DATA(cmsg), sizeof(int));
+    return 1;
+}
+
+int CNetShims_readTrafficClass(struct cmsghdr *cmsg, int *value) {
+    if (cmsg->cmsg_level == IPPROTO_IP && cmsg->cmsg_type == IP_TOS) {
+        // IP_RECVTOS delivers the TOS as one byte.
+        if (cmsg->cmsg_len < CMSG_LEN(1)) return 0;
+        *value = *(unsigned char *)CMSG_DATA(cmsg);
+        return 1;
+    }
+    if (cmsg->cmsg_level == IPPROTO_IPV6 && cmsg->cmsg_type == IPV6_TCLASS) {
+        if (cmsg->cmsg_len < CMSG_LEN(sizeof(int))) return 0;
+        memcpy(value, CMSG_DATA(cmsg), sizeof(int));
+        return 1;
+    }
+    return 0;
+}
+
+size_t CNetShims_writeTrafficClass(void *buffer, size_t capacity, int isIPv6, int value) {
+    size_t space = CMSG_SPACE(sizeof(int));
+    if (capacity < space) return 0;
+    memset(buffer, 0, space);
+    struct cmsghdr *cmsg = (struct cmsghdr *)buffer;
+    cmsg->cmsg_level = isIPv6 ? IPPROTO_IPV6 : IPPROTO_IP;
+    cmsg->cmsg_type = isIPv6 ? IPV6_TCLASS : IP_TOS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cmsg), &value, sizeof(int));
+    return space;
+}
+
+int CNetShims_clockState(int64_t *maximumErrorMicroseconds, int64_t *estimatedErrorMicroseconds, int32_t *status) {
+    struct timex state;
+    memset(&state, 0, sizeof(state));  // modes 0: read only
+    int result = adjtimex(&state);
+    if (result < 0) return -1;
+    *maximumErrorMicroseconds = state.maxerror;
+    *estimatedErrorMicroseconds = state.esterror;
+    *status = state.status;
+    return result;
+}
 
 int CNetShims_readTimestampNS(struct cmsghdr *cmsg, struct timespec *out) {
     if (cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_TIMESTAMPNS) return 0;

@@ -11,8 +11,8 @@ struct Netmon: AsyncParsableCommand {
         version: NetmonVersion.current,
         subcommands: [
             Gateway.Check.self, Gateway.Ping.self, Gateway.Analyze.self, Gateway.Capture.self, Coverage.self,
-            Gateway.Probe.self, Gateway.Outbox.self, Gateway.Signal.self, Serve.self, Alerts.self, Lab.self,
-            Demo.self,
+            Gateway.Probe.self, Gateway.Outbox.self, Gateway.Signal.self, Stamp.self, Serve.self, Alerts.self,
+            Lab.self, Demo.self,
         ]
     )
 

@@ -29,6 +29,10 @@ int CNetShims_IPV6_PKTINFO(void);
 int CNetShims_IP_PKTINFO(void);
 int CNetShims_SO_EE_ORIGIN_ICMP(void);
 int CNetShims_SO_EE_ORIGIN_ICMP6(void);
+int CNetShims_IP_RECVTTL(void);
+int CNetShims_IP_RECVTOS(void);
+int CNetShims_IPV6_RECVHOPLIMIT(void);
+int CNetShims_IPV6_RECVTCLASS(void);
 
 // --- Helpers -------------------------------------------------------------------------------------------
 
@@ -39,6 +43,26 @@ int CNetShims_readTimestampNS(struct cmsghdr *cmsg, struct timespec *out);
 /// Reads `struct in6_pktinfo` (IPV6_PKTINFO) from a control message: 16 address bytes and the interface index.
 /// Returns 1 when the message is one, else 0.
 int CNetShims_readIPv6PacketInfo(struct cmsghdr *cmsg, uint8_t address[16], int *interfaceIndex);
+
+/// Reads a received packet's TTL (IP_TTL, from IP_RECVTTL) or hop limit (IPV6_HOPLIMIT, from IPV6_RECVHOPLIMIT).
+/// Returns 1 when the message is one, else 0.
+int CNetShims_readHopLimit(struct cmsghdr *cmsg, int *value);
+
+/// Reads a received packet's TOS byte (IP_TOS, from IP_RECVTOS) or traffic class (IPV6_TCLASS, from
+/// IPV6_RECVTCLASS). Returns 1 when the message is one, else 0.
+int CNetShims_readTrafficClass(struct cmsghdr *cmsg, int *value);
+
+/// Writes one control message setting the TOS byte (IPv4, `isIPv6` 0) or traffic class (IPv6) of a sent datagram
+/// into `buffer`; returns the control length, or 0 when `capacity` is too small.
+size_t CNetShims_writeTrafficClass(void *buffer, size_t capacity, int isIPv6, int value);
+
+/// The kernel clock discipline's view of the system clock (adjtimex with no modes set, nothing changed): its maximum
+/// and estimated error in microseconds and its status word. Returns adjtimex's clock state (TIME_ERROR when the clock
+/// is not synchronised) or -1 with errno set.
+int CNetShims_clockState(int64_t *maximumErrorMicroseconds, int64_t *estimatedErrorMicroseconds, int32_t *status);
+/// STA_UNSYNC of the adjtimex status word, and adjtimex's TIME_ERROR return value.
+int CNetShims_STA_UNSYNC(void);
+int CNetShims_TIME_ERROR(void);
 
 /// Reads `struct in_pktinfo` (IP_PKTINFO): the header destination address (4 bytes). Returns 1 when it is one.
 int CNetShims_readIPv4PacketInfo(struct cmsghdr *cmsg, uint8_t address[4]);
