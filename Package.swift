@@ -180,6 +180,11 @@ let package = Package(
                 "NetMonitor", "NetworkAddress", "CoverageModel", "SiteCatalog", "NetmonLab", "NetmonProtocol",
                 "ProbeAgent", "Alerting", "MeasurementStore", "NetmonServer", "ServerAlerting", "NetmonMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // `netmon coverage upload`'s client.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
