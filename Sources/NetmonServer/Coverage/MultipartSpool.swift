@@ -42,7 +42,10 @@ final class MultipartSpool: @unchecked Sendable {
             if value.count >= 2 && value.hasPrefix("\"") && value.hasSuffix("\"") {
                 value = String(value.dropFirst().dropLast())
             }
-            guard (1...70).contains(value.utf8.count), value.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else { break }
+            // RFC 2046: 1 to 70 characters, spaces allowed but not last.
+            guard (1...70).contains(value.utf8.count), value.utf8.allSatisfy({ $0 >= 32 && $0 < 127 }),
+                value.last != " "
+            else { break }
             return value
         }
         throw HTTPError(.badRequest, message: "multipart/form-data needs a boundary of 1 to 70 characters")

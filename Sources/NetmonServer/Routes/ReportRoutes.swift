@@ -217,8 +217,15 @@ struct ReportRoutes {
                 throw Self.httpError(e)
             }
         }
-        let formats = Set(inputs.map(\.format.rawValue))
-        let uploadFormat = formats.count == 1 ? formats.first ?? "csv" : "mixed"
+        // The store keeps one format per upload: the parts of one upload share it.
+        let uploadFormat = inputs.first?.format.rawValue ?? "csv"
+        if let other = inputs.first(where: { $0.format.rawValue != uploadFormat }) {
+            throw HTTPError(
+                .badRequest,
+                message:
+                    "the files of one upload share one format: '\(inputs[0].name ?? "")' is \(uploadFormat), '\(other.name ?? "")' is \(other.format.rawValue); upload them apart"
+            )
+        }
 
         let now = state.configuration.now()
         var upload = ReportUpload(
