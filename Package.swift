@@ -191,6 +191,11 @@ let package = Package(
                 "ProbeAgent", "Alerting", "MeasurementStore", "NetmonServer", "ServerAlerting", "NetmonMetrics",
                 "STAMP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // `netmon coverage upload`'s client.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

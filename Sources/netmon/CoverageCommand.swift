@@ -10,7 +10,7 @@ extension Netmon {
                 Exit status: 0 on success, 1 when reports or boundaries cannot be read (or a bad row in \
                 --strict mode), 2 when sites.yaml is invalid.
                 """,
-            subcommands: [CoverageReport.self, CoverageExport.self, CoverageSimulate.self]
+            subcommands: [CoverageReport.self, CoverageExport.self, CoverageUpload.self, CoverageSimulate.self]
         )
     }
 }

@@ -9,11 +9,24 @@ struct CoverageInputOptions: ParsableArguments {
     @Option(name: .long, help: "The configuration file (its coverage: section and boundaries file are used).")
     var config: String = "sites.yaml"
 
-    @Argument(help: "Signal report files: CSV (through --preset), JSON Lines (.jsonl) or GeoJSON points (.geojson).")
+    @Argument(
+        help: """
+            Signal report files: CSV (through --preset), JSON Lines (.jsonl) or GeoJSON points (.geojson); a folder \
+            stands for its .csv and .txt files in name order.
+            """)
     var reports: [String]
 
-    @Option(name: .long, help: "Column mapping for CSV files: canonical (default) or cork-5g.")
+    @Option(name: .long, help: "Column mapping for CSV files: canonical (default), cork-5g or gnettrack.")
     var preset: String = "canonical"
+
+    @Option(
+        name: .long,
+        help: """
+            Time zone of times written without a UTC offset: an IANA name (Asia/Ho_Chi_Minh, Europe/Dublin), UTC or \
+            an offset (+07:00). Default: the preset's (gnettrack: UTC+07:00, Việt Nam; cork-5g: Europe/Dublin; \
+            canonical: times must carry their offset).
+            """)
+    var timezone: String?
 
     @Flag(name: .long, help: "Stop at the first bad row instead of rejecting it and going on.")
     var strict = false
@@ -26,11 +39,30 @@ struct CoverageInputOptions: ParsableArguments {
     func validate() throws {
         if self.reports.isEmpty { throw ValidationError("Give at least one report file.") }
         if let threads = self.threads, threads < 0 { throw ValidationError("--threads must be 0 or more.") }
-        if ColumnMapping.presets[self.preset] == nil {
+        try Self.validate(preset: self.preset, timezone: self.timezone)
+    }
+
+    /// Refuses an unknown preset or time zone (shared with `netmon coverage upload`).
+    static func validate(preset: String, timezone: String?) throws {
+        if ColumnMapping.presets[preset] == nil {
             throw ValidationError(
-                "Unknown preset '\(self.preset)'; known: \(ColumnMapping.presets.keys.sorted().joined(separator: ", "))."
+                "Unknown preset '\(preset)'; known: \(ColumnMapping.presets.keys.sorted().joined(separator: ", "))."
             )
         }
+        if let timezone {
+            do throws(ReportReadError) {
+                _ = try TimeZoneRule(parsing: timezone)
+            } catch {
+                throw ValidationError("--timezone: \(error.message).")
+            }
+        }
+    }
+
+    /// The preset, with --timezone applied.
+    func mapping() throws -> ColumnMapping {
+        var mapping = try ColumnMapping.preset(named: self.preset)
+        if let timezone = self.timezone { mapping.timeZone = try TimeZoneRule(parsing: timezone) }
+        return mapping
     }
 }
 
@@ -83,10 +115,17 @@ enum CoveragePipeline {
     ) throws
         -> (CoverageAccumulator, ImportSummary)
     {
-        let mapping = try ColumnMapping.preset(named: options.preset)
+        let mapping = try options.mapping()
+        let paths: [String]
+        do {
+            paths = try ReportFiles.expand(options.reports)
+        } catch {
+            Self.fail("\(error)", code: 1)
+        }
         var accumulator = CoverageAccumulator(settings: settings)
         var total = ImportSummary(maxKeptRejections: 20)
-        for path in options.reports {
+        var perFile: [(String, ImportSummary)] = []
+        for path in paths {
             if ReportFormat(path: path) == .csv {
                 let source: FileByteSource
                 do {
@@ -103,6 +142,7 @@ enum CoveragePipeline {
                     ) { progress.update($0) }
                     progress.finish()
                     total.merge(summary)
+                    perFile.append((path, summary))
                 } catch {
                     progress.finish()
                     Self.fail("\(error)", code: 1)
@@ -129,23 +169,43 @@ enum CoveragePipeline {
             }
             progress.finish()
             total.merge(reader.summary)
+            perFile.append((path, reader.summary))
+        }
+        var standardError = CoverageStderr()
+        if paths.count > 1 || paths != options.reports {
+            print("\(paths.count) report files, in this order:", to: &standardError)
+            for (path, summary) in perFile { print("  \(path): \(Self.counts(summary))", to: &standardError) }
+        }
+        if paths.contains(where: { ReportFormat(path: $0) == .csv }) && mapping.timeZone != .requireOffset {
+            print(
+                "times without a UTC offset read as \(mapping.timeZone) (preset \(mapping.name)\(options.timezone == nil ? "; --timezone to change" : ""))",
+                to: &standardError)
         }
         Self.printSummary(total)
         return (accumulator, total)
     }
 
-    static func printSummary(_ s: ImportSummary) {
-        var standardError = CoverageStderr()
+    /// `read N rows: N accepted (4G N, …), N rejected`.
+    static func counts(_ s: ImportSummary) -> String {
         let accepted = Technology.allCases.compactMap { t in s.accepted[t].map { "\(t.rawValue) \($0)" } }.joined(
             separator: ", ")
-        print(
-            "read \(s.rowsRead) rows: \(s.acceptedCount) accepted (\(accepted)), \(s.rejectedCount) rejected",
-            to: &standardError)
+        return "read \(s.rowsRead) rows: \(s.acceptedCount) accepted (\(accepted)), \(s.rejectedCount) rejected"
+    }
+
+    static func printSummary(_ s: ImportSummary) {
+        var standardError = CoverageStderr()
+        print(Self.counts(s), to: &standardError)
         if s.droppedCount > 0 {
             let parts = s.droppedOutOfRange.sorted { $0.key.rawValue < $1.key.rawValue }.map {
                 "\($0.key.rawValue) \($0.value)"
             }
             print("dropped out-of-range values: \(parts.joined(separator: ", "))", to: &standardError)
+        }
+        if !s.sentinelValues.isEmpty {
+            let parts = s.sentinelValues.sorted { $0.key.rawValue < $1.key.rawValue }.map {
+                "\($0.key.rawValue) \($0.value)"
+            }
+            print("values saying \"no value\": \(parts.joined(separator: ", "))", to: &standardError)
         }
         for r in s.rejections { print("rejected \(r)", to: &standardError) }
         if s.rejectedCount > s.rejections.count {

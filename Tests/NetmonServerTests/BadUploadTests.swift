@@ -93,7 +93,10 @@ struct BadUploadTests {
     }
 
     @Test("a 4xx with where and what, and nothing stored", arguments: cases)
-    func rejected(_ c: Case) async throws {
+    func rejected(_ c: Case) async throws { try await Self.check(c) }
+
+    /// Sends `c` to a fresh server: the status and words it names, nothing stored, one rejected upload counted.
+    static func check(_ c: Case) async throws {
         try await withServer(Self.configuration(), testing: .live) { client, store in
             let response = try await client.execute(
                 uri: c.uri, method: .post, headers: CoverageFixture.adminHeaders(contentType: c.contentType),

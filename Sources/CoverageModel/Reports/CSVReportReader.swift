@@ -19,6 +19,9 @@ public final class CSVReportReader: SignalReportReader {
     /// The mapping's time zone and fixed operator, kept apart so rows do not copy the mapping to read them.
     private let timeZone: TimeZoneRule
     private let fixedOperator: String?
+    /// The mapping's "no value" texts as bytes (looked at only for fields that are not numbers).
+    private let noValueTexts: [[UInt8]]
+    private let timeFormat: ColumnMapping.TimeFormat
     /// What the import did so far (accepted rows are counted per technology in a flat array while reading).
     public var summary: ImportSummary {
         var summary = self.partialSummary
@@ -76,6 +79,8 @@ public final class CSVReportReader: SignalReportReader {
         self.sentinels = Array(mapping.sentinels)
         self.timeZone = mapping.timeZone
         self.fixedOperator = mapping.fixedOperator
+        self.noValueTexts = mapping.noValueTexts.sorted().map { Array($0.utf8) }
+        self.timeFormat = mapping.timeFormat
         self.hasSentinels = !mapping.sentinels.isEmpty
         self.strict = strict
         self.acceptedPerTechnology.initialize(repeating: 0, count: 5)
@@ -134,6 +139,8 @@ public final class CSVReportReader: SignalReportReader {
         self.sentinels = Array(mapping.sentinels)
         self.timeZone = mapping.timeZone
         self.fixedOperator = mapping.fixedOperator
+        self.noValueTexts = mapping.noValueTexts.sorted().map { Array($0.utf8) }
+        self.timeFormat = mapping.timeFormat
         self.hasSentinels = !mapping.sentinels.isEmpty
         self.strict = strict
         self.acceptedPerTechnology.initialize(repeating: 0, count: 5)
@@ -219,6 +226,7 @@ public final class CSVReportReader: SignalReportReader {
         let text = String(decoding: bytes, as: UTF8.self)
         let trimmed = text.trimmingSpaces
         if trimmed.isEmpty { return .failure(Reason(text: "technology is empty")) }
+        if self.isNoValue(bytes) { return .failure(Reason(text: "technology is missing ('\(trimmed)')")) }
         guard let t = self.mapping.technology(named: trimmed) else {
             return .failure(Reason(text: "unknown technology '\(trimmed.prefix(40))'"))
         }
@@ -345,8 +353,22 @@ public final class CSVReportReader: SignalReportReader {
         switch Self.parsedNumber(fields, index) {
         case .empty: return .success(nil)
         case .value(let v): return .success(v)
-        case .invalid: return .failure(Self.notANumber(fields[index], "\(label)"))
+        case .invalid:
+            if self.isNoValue(fields.unchecked(index)) { return .success(nil) }
+            return .failure(Self.notANumber(fields[index], "\(label)"))
         }
+    }
+
+    /// Whether a field (spaces around ignored) is one of the mapping's "no value" texts.
+    @inline(never)
+    private func isNoValue(_ field: UnsafeRawBufferPointer) -> Bool {
+        if self.noValueTexts.isEmpty { return false }
+        var i = 0
+        var n = field.count
+        while i < n && (field[i] == 32 || field[i] == 9) { i += 1 }
+        while n > i && (field[n - 1] == 32 || field[n - 1] == 9) { n -= 1 }
+        let trimmed = UnsafeRawBufferPointer(rebasing: field[i..<n])
+        return self.noValueTexts.contains { $0.elementsEqual(trimmed) }
     }
 
     @inline(__always)
@@ -387,12 +409,15 @@ public final class CSVReportReader: SignalReportReader {
         report.setPosition(lat: lat, lon: lon, technology: technology)
         self.rowTechnology = technology
         if self.timeColumn >= 0 {
-            let parsed = TimestampParsing.parse(
-                fields.unchecked(self.timeColumn), zone: self.timeZone, cache: &self.dateCache)
+            let bytes = fields.unchecked(self.timeColumn)
+            let parsed =
+                self.timeFormat == .iso8601
+                ? TimestampParsing.parse(bytes, zone: self.timeZone, cache: &self.dateCache)
+                : TimestampParsing.parseGNetTrack(bytes, zone: self.timeZone, cache: &self.dateCache)
             switch parsed {
             case .empty: break
             case .value(let t): report.setTime(t)
-            case .invalid(let why): return Reason(text: why)
+            case .invalid(let why): if !self.isNoValue(bytes) { return Reason(text: why) }
             }
         }
         if let fixed = self.fixedOperator {
@@ -403,7 +428,9 @@ public final class CSVReportReader: SignalReportReader {
             // A sink that keeps its operator already has the previous row's, the one `cachedText` would return
             // again for the same bytes (compared here as one integer).
             if !(Sink.keepsOperatorAcrossRows && key.length != 0 && key == self.lastOperatorKey) {
-                if key.length != 0 {
+                if !self.noValueTexts.isEmpty && self.isNoValue(bytes) {
+                    report.setOperator(nil)
+                } else if key.length != 0 {
                     let (code, slot) = self.operatorCodes.code(bytes, bits: key.bits)
                     report.setOperator(code, memoSlot: slot)
                 } else {
@@ -456,7 +483,9 @@ public final class CSVReportReader: SignalReportReader {
         _ fields: RecordReader.Fields, _ field: ReportField, _ index: Int, into report: inout Sink
     ) -> Reason? {
         switch Self.parsedNumber(fields, index) {
-        case .invalid: return Self.notANumber(fields[index], field.rawValue)
+        case .invalid:
+            if self.isNoValue(fields.unchecked(index)) { return nil }
+            return Self.notANumber(fields[index], field.rawValue)
         case .empty: return nil
         case .value(let v):
             report.setKbps(field, v >= 0 ? v : nil)
@@ -469,7 +498,12 @@ public final class CSVReportReader: SignalReportReader {
         _ fields: RecordReader.Fields, _ metric: SignalMetric, _ index: Int, into report: inout Sink
     ) -> Reason? {
         switch Self.parsedNumber(fields, index) {
-        case .invalid: return Self.notANumber(fields[index], metric.rawValue)
+        case .invalid:
+            if self.isNoValue(fields.unchecked(index)) {
+                self.partialSummary.sentinelValues[metric, default: 0] += 1
+                return nil
+            }
+            return Self.notANumber(fields[index], metric.rawValue)
         case .empty: return nil
         case .value(let v):
             if !self.hasSentinels && metric.validRange.contains(v) {

@@ -43,10 +43,54 @@ extension ColumnMapping {
         )
     }()
 
+    /// Raw G-NetTrack Pro logs, as the app writes them (`Timestamp,Longitude,Latitude,Speed,Operatorname,…`).
+    ///
+    /// - `Timestamp` is `2019.12.14_10.16.30`, the phone's local time without an offset: read as Việt Nam time
+    ///   (UTC+07:00) unless a time zone is given (`--timezone`, `timezone=`).
+    /// - `-` in any field means "no value"; −200 and −205 (the app's "no reading") too, as in the Cork export.
+    /// - `NetworkMode`: `5G` (NR non-standalone: the LTE anchor in `RSRP`/`RSRQ`/`SNR`, the NR leg in
+    ///   `NRxRSRP`/`NRxRSRQ`), `LTE` (also `LTE+`, `LTE-CA`, `4G`) → 4G; `HSPA+`, `HSPA`, `HSDPA`, `HSUPA`,
+    ///   `UMTS`, `WCDMA`, `TD-SCDMA`, `3G` → 3G, whose `RSRP`/`RSRQ` hold RSCP and Ec/Io; `EDGE`, `GPRS`, `GSM`,
+    ///   `2G` → 2G, read through `RSSI`. Any other mode rejects the row, naming the mode.
+    /// - `NRxRSRP`/`NRxRSRQ` are read on 5G rows only (3G and LTE rows carry the last NR values seen, stale).
+    /// - `DL_bitrate`/`UL_bitrate` are kbit/s.
+    /// - `Operatorname` is the network's name as the phone shows it (`Viettel`, or a letter in anonymised logs),
+    ///   kept as the operator; `-` leaves the row without one.
+    public static let gnettrack: ColumnMapping = {
+        let lte: [ReportField: String] = [.rsrpDbm: "RSRP", .rsrqDb: "RSRQ", .sinrDb: "SNR"]
+        var nr = lte
+        nr[.nrSsRsrpDbm] = "NRxRSRP"
+        nr[.nrSsRsrqDb] = "NRxRSRQ"
+        return ColumnMapping(
+            name: "gnettrack",
+            columns: [
+                .time: "Timestamp", .lat: "Latitude", .lon: "Longitude", .technology: "NetworkMode",
+                .operatorCode: "Operatorname", .dlKbps: "DL_bitrate", .ulKbps: "UL_bitrate",
+            ],
+            perTechnology: [
+                .fourG: lte,
+                .fiveG: nr,
+                .threeG: [.rscpDbm: "RSRP", .ecioDb: "RSRQ"],
+                .twoG: [.rssiDbm: "RSSI"],
+            ],
+            technologyNames: [
+                "5g": .fiveG, "nr": .fiveG, "lte": .fourG, "lte+": .fourG, "lte-ca": .fourG, "4g": .fourG,
+                "hspa+": .threeG, "hspa": .threeG, "hsdpa": .threeG, "hsupa": .threeG, "umts": .threeG,
+                "wcdma": .threeG, "td-scdma": .threeG, "3g": .threeG, "edge": .twoG, "gprs": .twoG, "gsm": .twoG,
+                "2g": .twoG,
+            ],
+            timeZone: .vietNam,
+            sentinels: [-200, -205],
+            noValueTexts: ["-"],
+            timeFormat: .gnettrack
+        )
+    }()
+
     /// Every shipped preset by name.
     public static let presets: [String: ColumnMapping] = [
         canonical.name: canonical,
         cork5G.name: cork5G,
+        gnettrack.name: gnettrack,
     ]
 
     /// The preset called `name`.

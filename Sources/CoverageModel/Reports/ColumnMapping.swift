@@ -19,6 +19,11 @@ public struct ColumnMapping: Sendable, Hashable {
     public var timeZone: TimeZoneRule
     /// Values meaning "no value" (e.g. −200, −205 in drive-test exports).
     public var sentinels: Set<Double>
+    /// Texts meaning "no value" in any field (G-NetTrack writes `-`): a metric holding one is counted with the
+    /// sentinels, a missing position or technology rejects the row, a missing time, operator or rate is left out.
+    public var noValueTexts: Set<String>
+    /// How the time column is written.
+    public var timeFormat: TimeFormat
     /// The operator of every row when the export has none.
     public var fixedOperator: String?
     /// The field separator.
@@ -27,7 +32,8 @@ public struct ColumnMapping: Sendable, Hashable {
     public init(
         name: String, columns: [ReportField: String], perTechnology: [Technology: [ReportField: String]] = [:],
         technologyNames: [String: Technology] = [:], timeZone: TimeZoneRule = .requireOffset,
-        sentinels: Set<Double> = [], fixedOperator: String? = nil, separator: UInt8 = UInt8(ascii: ",")
+        sentinels: Set<Double> = [], noValueTexts: Set<String> = [], timeFormat: TimeFormat = .iso8601,
+        fixedOperator: String? = nil, separator: UInt8 = UInt8(ascii: ",")
     ) {
         self.name = name
         self.columns = columns
@@ -35,8 +41,18 @@ public struct ColumnMapping: Sendable, Hashable {
         self.technologyNames = technologyNames
         self.timeZone = timeZone
         self.sentinels = sentinels
+        self.noValueTexts = noValueTexts
+        self.timeFormat = timeFormat
         self.fixedOperator = fixedOperator
         self.separator = separator
+    }
+
+    /// How a time column is written.
+    public enum TimeFormat: String, Sendable, Hashable {
+        /// ISO 8601 / RFC 3339 (`2026-01-05T08:30:00+07:00`, a space for the `T`, fractions) or Unix seconds.
+        case iso8601
+        /// G-NetTrack Pro's `2019.12.14_10.16.30`: local time of the phone, never an offset.
+        case gnettrack = "YYYY.MM.DD_hh.mm.ss"
     }
 
     /// Fields that must be present in the header.

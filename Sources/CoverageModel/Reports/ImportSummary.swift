@@ -27,7 +27,7 @@ public struct ImportSummary: Sendable, Equatable {
     public var rejections: [RowRejection] = []
     /// Values outside their metric's valid range, dropped, per metric.
     public var droppedOutOfRange: [SignalMetric: Int] = [:]
-    /// Values equal to a sentinel ("no value"), per metric.
+    /// Values equal to a sentinel or a "no value" text (`-` in G-NetTrack logs), per metric.
     public var sentinelValues: [SignalMetric: Int] = [:]
     public var maxKeptRejections: Int
 

@@ -17,6 +17,8 @@ public struct ReportReadError: Error, Sendable, CustomStringConvertible, Equatab
         public static let badJSON = Code("bad-json")
         /// No preset of that name exists.
         public static let unknownPreset = Code("unknown-preset")
+        /// A time zone that is neither an IANA name, UTC nor an offset.
+        public static let badTimeZone = Code("bad-time-zone")
     }
 
     public var code: Code

@@ -1,5 +1,7 @@
+import Foundation
+
 /// How to turn a local time without a UTC offset into UTC.
-public enum TimeZoneRule: Sendable, Hashable {
+public enum TimeZoneRule: Sendable, Hashable, CustomStringConvertible {
     /// Times without an offset are rejected.
     case requireOffset
     /// A fixed offset east of UTC, in seconds.
@@ -7,9 +9,74 @@ public enum TimeZoneRule: Sendable, Hashable {
     /// A European Union zone: standard offset in winter, one hour more from 01:00 UTC on the last Sunday
     /// of March to 01:00 UTC on the last Sunday of October (Europe/Dublin is `standardSecondsEast: 0`).
     case europeanUnion(standardSecondsEast: Int)
+    /// A zone of the IANA time zone database (`America/Sao_Paulo`), with its whole history of offsets.
+    case named(TimeZone)
 
     /// Europe/Dublin (Irish time: GMT in winter, IST = UTC+1 in summer).
     public static let dublin = TimeZoneRule.europeanUnion(standardSecondsEast: 0)
+    /// Việt Nam (Asia/Ho_Chi_Minh): UTC+07:00 all year since 1975.
+    public static let vietNam = TimeZoneRule.fixed(secondsEast: 7 * 3600)
+
+    /// Reads a zone as a user writes it: `UTC` (or `Z`, `GMT`), an offset (`+07:00`, `+0700`, `+07`, `-03:30`,
+    /// also after `UTC`/`GMT`), or an IANA name (`Asia/Ho_Chi_Minh`, `Europe/Dublin`). Throws `.badTimeZone`,
+    /// saying what is accepted, for anything else.
+    public init(parsing text: String) throws(ReportReadError) {
+        let t = text.trimmingSpaces
+        let upper = t.uppercased()
+        if upper == "UTC" || upper == "Z" || upper == "GMT" {
+            self = .fixed(secondsEast: 0)
+            return
+        }
+        var offsetText = Substring(t)
+        if upper.hasPrefix("UTC") || upper.hasPrefix("GMT") { offsetText = offsetText.dropFirst(3) }
+        if let sign = offsetText.first, sign == "+" || sign == "-" {
+            let body = offsetText.dropFirst()
+            let parts = body.split(separator: ":", omittingEmptySubsequences: false)
+            let hoursText: Substring
+            let minutesText: Substring
+            switch (parts.count, body.count) {
+            case (2, _): (hoursText, minutesText) = (parts[0], parts[1])
+            case (1, 4): (hoursText, minutesText) = (body.prefix(2), body.suffix(2))
+            case (1, 1...2): (hoursText, minutesText) = (body, "00")
+            default: throw Self.badZone(text)
+            }
+            guard (1...2).contains(hoursText.count), minutesText.count == 2,
+                (hoursText + minutesText).allSatisfy(\.isASCIIDigitCharacter), let hours = Int(hoursText),
+                let minutes = Int(minutesText), hours <= 18, minutes <= 59
+            else { throw Self.badZone(text) }
+            self = .fixed(secondsEast: (hours * 3600 + minutes * 60) * (sign == "-" ? -1 : 1))
+            return
+        }
+        // IANA names are Area/Location; a bare abbreviation (ICT, IST) is ambiguous and refused.
+        guard t.contains("/"), let zone = TimeZone(identifier: t) else { throw Self.badZone(text) }
+        self = .named(zone)
+    }
+
+    private static func badZone(_ text: String) -> ReportReadError {
+        ReportReadError(
+            code: .badTimeZone,
+            message:
+                "unknown time zone '\(text.prefix(60))'; give an IANA name (Asia/Ho_Chi_Minh, Europe/Dublin), UTC or an offset (+07:00)"
+        )
+    }
+
+    /// `UTC+07:00`, `Europe/Dublin`, …, as the import summary states it.
+    public var description: String {
+        switch self {
+        case .requireOffset: return "none (times must carry an offset)"
+        case .fixed(let seconds): return "UTC" + Self.offsetText(seconds)
+        case .europeanUnion(let standard):
+            return standard == 0 ? "Europe/Dublin" : "UTC\(Self.offsetText(standard)) with EU summer time"
+        case .named(let zone): return zone.identifier
+        }
+    }
+
+    static func offsetText(_ seconds: Int) -> String {
+        let magnitude = abs(seconds) / 60
+        let hh = magnitude / 60
+        let mm = magnitude % 60
+        return (seconds < 0 ? "-" : "+") + (hh < 10 ? "0" : "") + "\(hh):" + (mm < 10 ? "0" : "") + "\(mm)"
+    }
 
     /// Converts local seconds (as if UTC) to UTC seconds, or nil if offsets are required.
     func utc(fromLocal local: Int64) -> Int64? {
@@ -21,7 +88,41 @@ public enum TimeZoneRule: Sendable, Hashable {
         case .europeanUnion(let standard):
             let summerUTC = local - Int64(standard) - 3600
             return Self.isEUSummerTime(utc: summerUTC) ? summerUTC : local - Int64(standard)
+        case .named(let zone):
+            let before = Self.offset(zone, atUTC: local - 86_400)
+            let after = Self.offset(zone, atUTC: local + 86_400)
+            // Around a change: the offset before it where it still holds (the first of a repeated hour), else the
+            // one after it; a skipped local time is read with the offset before the change (as Python's zoneinfo
+            // reads it with fold=0, and as `.europeanUnion` does).
+            let early = local - before
+            if before == after || Self.offset(zone, atUTC: early) == before { return early }
+            let late = local - after
+            return Self.offset(zone, atUTC: late) == after ? late : early
         }
+    }
+
+    /// The offset that holds for every second of the local day `day` (days since 1970-01-01), when the zone's
+    /// offset does not change within a day of it: times of that day then need no zone look-up.
+    func wholeDayOffset(localDay day: Int64) -> Int64? {
+        switch self {
+        case .requireOffset: return nil
+        case .fixed(let offset): return Int64(offset)
+        case .europeanUnion, .named:
+            let start = day * 86_400
+            guard let a = self.utc(fromLocal: start - 86_400), let b = self.utc(fromLocal: start + 2 * 86_400)
+            else { return nil }
+            let offsetA = start - 86_400 - a
+            guard offsetA == start + 2 * 86_400 - b else { return nil }
+            // No change in the three days around: one offset for the whole day (zones change at most twice a year).
+            if case .named(let zone) = self, Self.offset(zone, atUTC: start + 43_200 - offsetA) != offsetA {
+                return nil
+            }
+            return offsetA
+        }
+    }
+
+    private static func offset(_ zone: TimeZone, atUTC seconds: Int64) -> Int64 {
+        Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds))))
     }
 
     static func isEUSummerTime(utc: Int64) -> Bool {

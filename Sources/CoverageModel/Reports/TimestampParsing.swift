@@ -13,6 +13,61 @@ enum TimestampParsing {
         fileprivate var head: UInt64 = 0
         fileprivate var tail: UInt16 = 0
         fileprivate var days: Int64?
+        /// The local day whose whole-day offset (named zones only) is `dayOffset`; nil offset: the day has a change.
+        fileprivate var offsetDay = Int64.min
+        fileprivate var dayOffset: Int64?
+    }
+
+    /// UTC seconds of `local` (on local day `day`) in `zone`; a named zone is looked up once per day of the file.
+    @inline(__always)
+    private static func utc(_ local: Int64, day: Int64, zone: TimeZoneRule, cache: inout DateCache) -> Int64? {
+        guard case .named = zone else { return zone.utc(fromLocal: local) }
+        if cache.offsetDay != day {
+            cache.offsetDay = day
+            cache.dayOffset = zone.wholeDayOffset(localDay: day)
+        }
+        if let offset = cache.dayOffset { return local - offset }
+        return zone.utc(fromLocal: local)
+    }
+
+    /// The decimal number of `count` digits at `at`, if they are all digits and end by `end`.
+    @inline(__always)
+    private static func digits(_ bytes: UnsafeRawBufferPointer, _ at: Int, _ count: Int, end: Int) -> Int64? {
+        guard at + count <= end else { return nil }
+        var v: Int64 = 0
+        for k in at..<(at + count) {
+            let b = bytes[k]
+            guard b >= 48 && b <= 57 else { return nil }
+            v = v * 10 + Int64(b - 48)
+        }
+        return v
+    }
+
+    /// G-NetTrack Pro's `YYYY.MM.DD_hh.mm.ss` (spaces around allowed), always local time: read through `zone`.
+    static func parseGNetTrack(_ bytes: UnsafeRawBufferPointer, zone: TimeZoneRule, cache: inout DateCache) -> Parsed {
+        var i = 0
+        var n = bytes.count
+        while i < n && bytes[i] == 32 { i += 1 }
+        while n > i && bytes[n - 1] == 32 { n -= 1 }
+        if i == n { return .empty }
+        func digits(_ at: Int, _ count: Int) -> Int64? { Self.digits(bytes, i + at, count, end: n) }
+        guard n - i == 19, bytes[i + 4] == 46, bytes[i + 7] == 46, bytes[i + 10] == 95, bytes[i + 13] == 46,
+            bytes[i + 16] == 46, let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2),
+            let hour = digits(11, 2), let minute = digits(14, 2), let second = digits(17, 2)
+        else {
+            let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[i..<n]).prefix(40), as: UTF8.self)
+            return .invalid("time is not G-NetTrack's YYYY.MM.DD_hh.mm.ss: '\(text)'")
+        }
+        guard (1...12).contains(month), day >= 1, day <= CivilDate.daysInMonth(year: year, month: month) else {
+            return .invalid("time has an impossible date")
+        }
+        guard hour <= 23, minute <= 59, second <= 60 else { return .invalid("time of day out of range") }
+        let dayNumber = CivilDate.days(year: year, month: month, day: day)
+        let local = dayNumber * 86_400 + hour * 3600 + minute * 60 + second
+        guard let utc = Self.utc(local, day: dayNumber, zone: zone, cache: &cache) else {
+            return .invalid("time has no UTC offset and no time zone is given")
+        }
+        return .value(Double(utc))
     }
 
     static func parse(_ bytes: UnsafeRawBufferPointer, zone: TimeZoneRule) -> Parsed {
@@ -50,16 +105,7 @@ enum TimestampParsing {
             case .invalid: return .invalid("time is neither ISO 8601 nor Unix seconds")
             }
         }
-        func digits(_ at: Int, _ count: Int) -> Int64? {
-            guard at + count <= n else { return nil }
-            var v: Int64 = 0
-            for k in at..<(at + count) {
-                let b = bytes[k]
-                guard b >= 48 && b <= 57 else { return nil }
-                v = v * 10 + Int64(b - 48)
-            }
-            return v
-        }
+        func digits(_ at: Int, _ count: Int) -> Int64? { Self.digits(bytes, at, count, end: n) }
         // n - i >= 10 here: the date's ten bytes can be compared with the cached date's.
         let head = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
         let tail = bytes.loadUnaligned(fromByteOffset: i + 8, as: UInt16.self)
@@ -108,7 +154,7 @@ enum TimestampParsing {
         }
         let local = dayNumber * 86_400 + hour * 3600 + minute * 60 + second
         if p == n {
-            guard let utc = zone.utc(fromLocal: local) else {
+            guard let utc = Self.utc(local, day: dayNumber, zone: zone, cache: &cache) else {
                 return .invalid("time has no UTC offset (use Z or ±hh:mm)")
             }
             return .value(Double(utc) + fraction)

@@ -14,6 +14,11 @@ import NIOCore
 /// only when it is committed, so a failed upload leaves nothing. Bad rows are rejected and listed (row number and
 /// reason) while the rest is kept, unless `strict=true`, where the first bad row rejects the whole upload (422).
 /// An upload with no acceptable row is rejected (422). The reply is the rejection report.
+///
+/// Several files go in one upload as `multipart/form-data` (one part per file, see ``MultipartSpool``): they are
+/// stored under one upload id, counted per file in the reply (`files`), and each rejected row names its file.
+/// `timezone=` (an IANA name, UTC or `+07:00`) reads times written without an offset in that zone instead of the
+/// preset's.
 struct ReportRoutes {
     let state: ServerState
 
@@ -23,8 +28,26 @@ struct ReportRoutes {
     static let batchSize = 5000
 
     struct Rejection: Codable, Sendable {
+        /// The part's file name, in a multipart upload.
+        var file: String?
         var row: Int
         var reason: String
+    }
+
+    /// One file of a multipart upload.
+    struct FileReply: Codable, Sendable {
+        var name: String
+        var format: String
+        var bytes: Int64
+        var rowsRead: Int
+        var accepted: Int
+        var acceptedByTechnology: [String: Int]
+        var rejected: Int
+        enum CodingKeys: String, CodingKey {
+            case name, format, bytes, accepted, rejected
+            case rowsRead = "rows_read"
+            case acceptedByTechnology = "accepted_by_technology"
+        }
     }
 
     struct Reply: Codable, Sendable {
@@ -41,8 +64,12 @@ struct ReportRoutes {
         var droppedOutOfRange: [String: Int]
         var sentinelValues: [String: Int]
         var coverageRecomputation: String
+        /// How times without an offset were read (CSV with a zone only).
+        var timezone: String?
+        /// Per file, in a multipart upload.
+        var files: [FileReply]?
         enum CodingKeys: String, CodingKey {
-            case format, preset, bytes, accepted, rejected, rejections
+            case format, preset, bytes, accepted, rejected, rejections, timezone, files
             case uploadID = "upload_id"
             case rowsRead = "rows_read"
             case acceptedByTechnology = "accepted_by_technology"
@@ -91,14 +118,18 @@ struct ReportRoutes {
         }
     }
 
-    private func format(_ request: Request) throws -> ReportFormat {
-        if let raw = try request.queryText("format") {
-            guard let f = ReportFormat(rawValue: raw.lowercased()) else {
-                throw HTTPError(.badRequest, message: "format must be csv, jsonl or geojson, not '\(raw)'")
-            }
-            return f
+    /// `format=`, if given.
+    private func queryFormat(_ request: Request) throws -> ReportFormat? {
+        guard let raw = try request.queryText("format") else { return nil }
+        guard let f = ReportFormat(rawValue: raw.lowercased()) else {
+            throw HTTPError(.badRequest, message: "format must be csv, jsonl or geojson, not '\(raw)'")
         }
-        let type = (request.headers[.contentType] ?? "").lowercased()
+        return f
+    }
+
+    /// The format a Content-Type names, if it names one.
+    static func format(contentType: String) -> ReportFormat? {
+        let type = contentType.lowercased()
         if type.hasPrefix("text/csv") { return .csv }
         if type.hasPrefix("application/x-ndjson") || type.hasPrefix("application/jsonl")
             || type.hasPrefix("application/json-seq")
@@ -106,6 +137,12 @@ struct ReportRoutes {
             return .jsonLines
         }
         if type.hasPrefix("application/geo+json") || type.hasPrefix("application/json") { return .geoJSON }
+        return nil
+    }
+
+    private func format(_ request: Request) throws -> ReportFormat {
+        if let f = try queryFormat(request) { return f }
+        if let f = Self.format(contentType: request.headers[.contentType] ?? "") { return f }
         throw HTTPError(
             .badRequest,
             message:
@@ -113,36 +150,87 @@ struct ReportRoutes {
         )
     }
 
+    /// One file of an upload: a whole body, or one part of a multipart body (named then).
+    private struct Input {
+        var name: String?
+        var format: ReportFormat
+        var source: any ByteSource
+        var bytes: Int64
+    }
+
     private func upload(_ request: Request, by principal: Principal) async throws -> Response {
-        let format = try format(request)
+        let boundary = try MultipartSpool.boundary(contentType: request.headers[.contentType] ?? "")
+        let queryFormat = try queryFormat(request)
+        let singleFormat = boundary == nil ? try format(request) : nil
         let presetName = try request.queryText("preset") ?? "canonical"
-        guard let mapping = ColumnMapping.presets[presetName] else {
+        guard var mapping = ColumnMapping.presets[presetName] else {
             throw HTTPError(
                 .badRequest,
                 message:
                     "preset: no preset named '\(presetName)'; known: \(ColumnMapping.presets.keys.sorted().joined(separator: ", "))"
             )
         }
-        if format != .csv && presetName != "canonical" {
+        if let zone = try request.queryText("timezone") {
+            do throws(ReportReadError) {
+                mapping.timeZone = try TimeZoneRule(parsing: zone)
+            } catch {
+                throw HTTPError(.badRequest, message: "timezone: \(error.message)")
+            }
+        }
+        if let singleFormat, singleFormat != .csv && presetName != "canonical" {
             throw HTTPError(
-                .badRequest, message: "preset: presets apply to CSV only; \(format.rawValue) uses the canonical names")
+                .badRequest,
+                message: "preset: presets apply to CSV only; \(singleFormat.rawValue) uses the canonical names")
         }
         let strict = try request.queryFlag("strict") ?? false
         let spool = try await UploadSpool.receive(
             request, limit: state.configuration.maxReportUploadBytes, directory: state.configuration.uploadDirectory)
         defer { spool.remove() }
 
+        var inputs: [Input] = []
+        if let boundary {
+            let multipart = try await WorkerThread.run("netmon-multipart") {
+                try MultipartSpool(spool, boundary: boundary)
+            }
+            for part in multipart.parts {
+                let format =
+                    queryFormat ?? part.contentType.flatMap { Self.format(contentType: $0) }
+                    ?? ReportFormat(path: part.name)
+                if format != .csv && presetName != "canonical" {
+                    throw HTTPError(
+                        .badRequest,
+                        message:
+                            "preset: presets apply to CSV only; part '\(part.name)' is \(format.rawValue), which uses the canonical names"
+                    )
+                }
+                inputs.append(
+                    Input(name: part.name, format: format, source: multipart.source(part), bytes: Int64(part.count)))
+            }
+        } else if let singleFormat {
+            do {
+                inputs = [
+                    Input(
+                        name: nil, format: singleFormat, source: try FileByteSource(path: spool.path),
+                        bytes: spool.bytes)
+                ]
+            } catch let e as ReportReadError {
+                throw Self.httpError(e)
+            }
+        }
+        // The store keeps one format per upload: the parts of one upload share it.
+        let uploadFormat = inputs.first?.format.rawValue ?? "csv"
+        if let other = inputs.first(where: { $0.format.rawValue != uploadFormat }) {
+            throw HTTPError(
+                .badRequest,
+                message:
+                    "the files of one upload share one format: '\(inputs[0].name ?? "")' is \(uploadFormat), '\(other.name ?? "")' is \(other.format.rawValue); upload them apart"
+            )
+        }
+
         let now = state.configuration.now()
         var upload = ReportUpload(
-            id: ReportUpload.makeID(at: now), uploadedAt: now, uploadedBy: principal.name, format: format.rawValue,
+            id: ReportUpload.makeID(at: now), uploadedAt: now, uploadedBy: principal.name, format: uploadFormat,
             preset: presetName)
-        let source: FileByteSource
-        do {
-            source = try FileByteSource(path: spool.path)
-        } catch let e as ReportReadError {
-            throw Self.httpError(e)
-        }
-        let reader = ReaderBox(makeReportReader(source: source, format: format, mapping: mapping, strict: strict))
         try await state.store.beginReportUpload(upload)
         var committed = false
         defer {
@@ -153,32 +241,57 @@ struct ReportRoutes {
             }
         }
         var ordinal: Int64 = 0
-        do {
-            while true {
-                let batch = try await WorkerThread.run("netmon-upload") { try reader.nextBatch(Self.batchSize) }
-                if batch.isEmpty { break }
-                try await state.store.appendSignalReports(batch, uploadID: upload.id, firstOrdinal: ordinal)
-                ordinal += Int64(batch.count)
+        var summary = ImportSummary()
+        var files: [FileReply] = []
+        for input in inputs {
+            let reader = ReaderBox(
+                makeReportReader(source: input.source, format: input.format, mapping: mapping, strict: strict))
+            do {
+                while true {
+                    let batch = try await WorkerThread.run("netmon-upload") { try reader.nextBatch(Self.batchSize) }
+                    if batch.isEmpty { break }
+                    try await state.store.appendSignalReports(batch, uploadID: upload.id, firstOrdinal: ordinal)
+                    ordinal += Int64(batch.count)
+                }
+            } catch let e as ReportReadError {
+                try? await state.store.abortReportUpload(id: upload.id)
+                committed = true  // nothing left to abort
+                throw Self.httpError(e, file: input.name)
             }
-        } catch let e as ReportReadError {
-            try? await state.store.abortReportUpload(id: upload.id)
-            committed = true  // nothing left to abort
-            throw Self.httpError(e)
+            let part = reader.summary
+            summary.merge(part)
+            if let name = input.name {
+                files.append(
+                    FileReply(
+                        name: name, format: input.format.rawValue, bytes: input.bytes, rowsRead: part.rowsRead,
+                        accepted: part.acceptedCount,
+                        acceptedByTechnology: Dictionary(
+                            uniqueKeysWithValues: part.accepted.map { ($0.key.rawValue, $0.value) }),
+                        rejected: part.rejectedCount))
+            }
         }
-        let summary = reader.summary
-        var reply = Self.reply(summary, format: format, preset: presetName, bytes: spool.bytes)
+        var reply = Self.reply(
+            summary, format: uploadFormat, preset: presetName, bytes: spool.bytes, named: boundary != nil)
+        if boundary != nil { reply.files = files }
+        if inputs.contains(where: { $0.format == .csv }) && mapping.timeZone != .requireOffset {
+            reply.timezone = mapping.timeZone.description
+        }
         guard summary.acceptedCount > 0 else {
             try? await state.store.abortReportUpload(id: upload.id)
             committed = true
             if summary.rowsRead == 0 {
                 let what =
-                    format == .geoJSON ? "a GeoJSON FeatureCollection with Point features" : "a report on each line"
+                    singleFormat == .geoJSON
+                    ? "a GeoJSON FeatureCollection with Point features" : "a report on each line"
                 return try Responses.json(
                     RejectedReply(
                         error: .init(message: "the upload holds no report rows; expected \(what)"), report: reply),
                     status: .badRequest)
             }
-            let first = summary.rejections.first.map { "row \($0.row): \($0.reason)" } ?? "-"
+            let first =
+                summary.rejections.first.map { r in
+                    (boundary != nil ? "\(r.file): " : "") + "row \(r.row): \(r.reason)"
+                } ?? "-"
             return try Responses.json(
                 RejectedReply(
                     error: .init(
@@ -204,14 +317,15 @@ struct ReportRoutes {
         state.logger.info(
             "signal reports uploaded",
             metadata: [
-                "upload": "\(upload.id)", "by": "\(principal.name)", "accepted": "\(summary.acceptedCount)",
-                "rejected": "\(summary.rejectedCount)",
+                "upload": "\(upload.id)", "by": "\(principal.name)", "files": "\(inputs.count)",
+                "accepted": "\(summary.acceptedCount)", "rejected": "\(summary.rejectedCount)",
             ])
         return try Responses.json(reply, status: .created)
     }
 
-    static func httpError(_ e: ReportReadError) -> HTTPError {
-        let place = e.row.map { "row \($0): " } ?? ""
+    /// `file`: the part's name in a multipart upload (a single body's spool path is not named).
+    static func httpError(_ e: ReportReadError, file: String? = nil) -> HTTPError {
+        let place = (file.map { "\($0): " } ?? "") + (e.row.map { "row \($0): " } ?? "")
         switch e.code {
         case .badRow:
             return HTTPError(.unprocessableContent, message: "strict upload rejected at \(place)\(e.message)")
@@ -225,13 +339,16 @@ struct ReportRoutes {
         }
     }
 
-    static func reply(_ s: ImportSummary, format: ReportFormat, preset: String, bytes: Int64) -> Reply {
+    /// `named`: rejections name their file (a multipart upload).
+    static func reply(_ s: ImportSummary, format: String, preset: String, bytes: Int64, named: Bool) -> Reply {
         Reply(
-            uploadID: nil, format: format.rawValue, preset: preset, bytes: bytes, rowsRead: s.rowsRead,
+            uploadID: nil, format: format, preset: preset, bytes: bytes, rowsRead: s.rowsRead,
             accepted: s.acceptedCount,
             acceptedByTechnology: Dictionary(uniqueKeysWithValues: s.accepted.map { ($0.key.rawValue, $0.value) }),
             rejected: s.rejectedCount,
-            rejections: s.rejections.prefix(maxListedRejections).map { Rejection(row: $0.row, reason: $0.reason) },
+            rejections: s.rejections.prefix(maxListedRejections).map {
+                Rejection(file: named ? $0.file : nil, row: $0.row, reason: $0.reason)
+            },
             rejectionsTruncated: s.rejectedCount > min(s.rejections.count, maxListedRejections),
             droppedOutOfRange: Dictionary(
                 uniqueKeysWithValues: s.droppedOutOfRange.map { ($0.key.rawValue, $0.value) }),
