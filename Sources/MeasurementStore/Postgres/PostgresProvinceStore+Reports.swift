@@ -129,17 +129,18 @@ extension PostgresProvinceStore {
             var out: [ReportUpload] = []
             let rows = try await client.query(
                 """
-                SELECT upload_id, uploaded_at, uploaded_by, format, preset, rows_read, rows_accepted, rows_rejected
+                SELECT upload_id, uploaded_at, uploaded_by, format, preset, rows_read, rows_accepted, rows_rejected,
+                    source
                 FROM report_upload WHERE state = 'complete' ORDER BY uploaded_at, upload_id
                 """, logger: logger)
-            for try await (id, at, by, format, preset, read, accepted, rejected) in rows.decode(
-                (String, Double, String, String, String, Int64, Int64, Int64).self)
+            for try await (id, at, by, format, preset, read, accepted, rejected, source) in rows.decode(
+                (String, Double, String, String, String, Int64, Int64, Int64, String).self)
             {
                 out.append(
                     ReportUpload(
                         id: id, uploadedAt: Date(timeIntervalSince1970: at), uploadedBy: by, format: format,
                         preset: preset, rowsRead: Int(read), rowsAccepted: Int(accepted), rowsRejected: Int(rejected),
-                        state: .complete))
+                        state: .complete, source: source))
             }
             return out
         }

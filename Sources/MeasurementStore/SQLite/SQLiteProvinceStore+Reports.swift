@@ -116,13 +116,15 @@ extension SQLiteProvinceStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT upload_id, uploaded_at, uploaded_by, format, preset, rows_read, rows_accepted, rows_rejected
+                    SELECT upload_id, uploaded_at, uploaded_by, format, preset, rows_read, rows_accepted, rows_rejected,
+                        source
                     FROM report_upload WHERE state = 'complete' ORDER BY uploaded_at, upload_id
                     """
             ).map { row in
                 ReportUpload(
                     id: row[0], uploadedAt: Date(timeIntervalSince1970: row[1]), uploadedBy: row[2], format: row[3],
-                    preset: row[4], rowsRead: row[5], rowsAccepted: row[6], rowsRejected: row[7], state: .complete)
+                    preset: row[4], rowsRead: row[5], rowsAccepted: row[6], rowsRejected: row[7], state: .complete,
+                    source: row[8])
             }
         }
     }
