@@ -30,15 +30,8 @@ public struct GatewaySignalReport: Codable, Sendable, Hashable {
     public var operatorCode: String?
     /// The tool the reading came from: `mmcli`, `qmicli` or `quectel`.
     public var modemTool: String?
-    public var rsrpDbm: Double?
-    public var rsrqDb: Double?
-    public var sinrDb: Double?
-    public var nrSsRsrpDbm: Double?
-    public var nrSsRsrqDb: Double?
-    public var nrSsSinrDb: Double?
-    public var rscpDbm: Double?
-    public var ecioDb: Double?
-    public var rssiDbm: Double?
+    /// The signal measured, by the canonical names (written as flat keys: `rsrp_dbm`, `nr_ss_sinr_db`, …).
+    public var metrics: [SignalMetric: Double]
 
     public init(
         probeID: String, sequence: Int64, storeID: String?, commune: String, time: Date, lat: Double, lon: Double,
@@ -57,41 +50,11 @@ public struct GatewaySignalReport: Codable, Sendable, Hashable {
         self.radioAccess = radioAccess
         self.operatorCode = operatorCode
         self.modemTool = modemTool
-        for (metric, value) in metrics { self[metric] = value }
+        self.metrics = metrics
     }
 
     /// `gateway:<code>`: the source (and stored device) of a commune gateway's reports.
     public static func source(commune: String) -> String { "gateway:\(commune)" }
-
-    /// A metric by its canonical name.
-    public subscript(metric: SignalMetric) -> Double? {
-        get {
-            switch metric {
-            case .rsrpDbm: self.rsrpDbm
-            case .rsrqDb: self.rsrqDb
-            case .sinrDb: self.sinrDb
-            case .nrSsRsrpDbm: self.nrSsRsrpDbm
-            case .nrSsRsrqDb: self.nrSsRsrqDb
-            case .nrSsSinrDb: self.nrSsSinrDb
-            case .rscpDbm: self.rscpDbm
-            case .ecioDb: self.ecioDb
-            case .rssiDbm: self.rssiDbm
-            }
-        }
-        set {
-            switch metric {
-            case .rsrpDbm: self.rsrpDbm = newValue
-            case .rsrqDb: self.rsrqDb = newValue
-            case .sinrDb: self.sinrDb = newValue
-            case .nrSsRsrpDbm: self.nrSsRsrpDbm = newValue
-            case .nrSsRsrqDb: self.nrSsRsrqDb = newValue
-            case .nrSsSinrDb: self.nrSsSinrDb = newValue
-            case .rscpDbm: self.rscpDbm = newValue
-            case .ecioDb: self.ecioDb = newValue
-            case .rssiDbm: self.rssiDbm = newValue
-            }
-        }
-    }
 
     enum CodingKeys: String, CodingKey {
         case probeID = "probe_id"
@@ -100,15 +63,57 @@ public struct GatewaySignalReport: Codable, Sendable, Hashable {
         case radioAccess = "radio_access"
         case operatorCode = "operator"
         case modemTool = "modem_tool"
-        case rsrpDbm = "rsrp_dbm"
-        case rsrqDb = "rsrq_db"
-        case sinrDb = "sinr_db"
-        case nrSsRsrpDbm = "nr_ss_rsrp_dbm"
-        case nrSsRsrqDb = "nr_ss_rsrq_db"
-        case nrSsSinrDb = "nr_ss_sinr_db"
-        case rscpDbm = "rscp_dbm"
-        case ecioDb = "ecio_db"
-        case rssiDbm = "rssi_dbm"
+    }
+
+    /// A metric's key: its canonical name.
+    struct MetricKey: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(_ metric: SignalMetric) { self.stringValue = metric.rawValue }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.probeID = try c.decode(String.self, forKey: .probeID)
+        self.sequence = try c.decode(Int64.self, forKey: .sequence)
+        self.storeID = try c.decodeIfPresent(String.self, forKey: .storeID)
+        self.commune = try c.decode(String.self, forKey: .commune)
+        self.source = try c.decode(String.self, forKey: .source)
+        self.time = try c.decode(Date.self, forKey: .time)
+        self.lat = try c.decode(Double.self, forKey: .lat)
+        self.lon = try c.decode(Double.self, forKey: .lon)
+        self.technology = try c.decode(Technology.self, forKey: .technology)
+        self.radioAccess = try c.decodeIfPresent(String.self, forKey: .radioAccess)
+        self.operatorCode = try c.decodeIfPresent(String.self, forKey: .operatorCode)
+        self.modemTool = try c.decodeIfPresent(String.self, forKey: .modemTool)
+        let values = try decoder.container(keyedBy: MetricKey.self)
+        var metrics: [SignalMetric: Double] = [:]
+        for metric in SignalMetric.allCases {
+            if let value = try values.decodeIfPresent(Double.self, forKey: MetricKey(metric)) {
+                metrics[metric] = value
+            }
+        }
+        self.metrics = metrics
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(self.probeID, forKey: .probeID)
+        try c.encode(self.sequence, forKey: .sequence)
+        try c.encodeIfPresent(self.storeID, forKey: .storeID)
+        try c.encode(self.commune, forKey: .commune)
+        try c.encode(self.source, forKey: .source)
+        try c.encode(self.time, forKey: .time)
+        try c.encode(self.lat, forKey: .lat)
+        try c.encode(self.lon, forKey: .lon)
+        try c.encode(self.technology, forKey: .technology)
+        try c.encodeIfPresent(self.radioAccess, forKey: .radioAccess)
+        try c.encodeIfPresent(self.operatorCode, forKey: .operatorCode)
+        try c.encodeIfPresent(self.modemTool, forKey: .modemTool)
+        var values = encoder.container(keyedBy: MetricKey.self)
+        for (metric, value) in self.metrics { try values.encode(value, forKey: MetricKey(metric)) }
     }
 }
 

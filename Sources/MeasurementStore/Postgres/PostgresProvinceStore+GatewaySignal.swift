@@ -17,7 +17,6 @@ extension PostgresProvinceStore {
             "INSERT INTO signal_report (\(SignalReportColumns.list)) VALUES (\(placeholders)) "
             + "ON CONFLICT DO NOTHING RETURNING ordinal"
         let existing = "SELECT \(SignalReportColumns.list) FROM signal_report WHERE upload_id = $1 AND ordinal = $2"
-        let metricCount = SignalMetric.allCases.count + 2
         return try await wrap("ingest gateway signal reports") {
             try await client.withTransaction(logger: logger) { conn in
                 var outcome = GatewaySignalOutcome()
@@ -36,15 +35,7 @@ extension PostgresProvinceStore {
                     let uploadID = GatewaySignalEntry.uploadID(probeID: probeID, storeID: entry.storeID)
                     let r = entry.report
                     var b = PostgresBindings(capacity: columns)
-                    b.append(uploadID)
-                    b.append(entry.sequence)
-                    b.append(r.time)
-                    b.append(r.lat)
-                    b.append(r.lon)
-                    b.append(r.technology.rawValue)
-                    b.append(r.operatorCode)
-                    for v in SignalReportColumns.numbers(r) { b.append(v) }
-                    b.append(r.device)
+                    Self.bind(r, uploadID: uploadID, ordinal: entry.sequence, into: &b)
                     var inserted = false
                     for try await _ in try await conn.query(PostgresQuery(unsafeSQL: insert, binds: b), logger: logger)
                     {
@@ -62,27 +53,7 @@ extension PostgresProvinceStore {
                     for try await row in try await conn.query(
                         PostgresQuery(unsafeSQL: existing, binds: key), logger: logger)
                     {
-                        var cells = row.makeIterator()
-                        func next() throws -> PostgresCell {
-                            guard let cell = cells.next() else {
-                                throw StoreError(
-                                    .corrupt, "a row has too few columns", context: "postgres: signal_report")
-                            }
-                            return cell
-                        }
-                        _ = try next().decode(String.self)
-                        _ = try next().decode(Int64.self)
-                        let time = try next().decode(Double?.self)
-                        let lat = try next().decode(Double.self)
-                        let lon = try next().decode(Double.self)
-                        let technology = try next().decode(String.self)
-                        let operatorCode = try next().decode(String?.self)
-                        var numbers: [Double?] = []
-                        for _ in 0..<metricCount { numbers.append(try next().decode(Double?.self)) }
-                        let device = try next().decode(String?.self)
-                        stored = try SignalReportColumns.report(
-                            time: time, lat: lat, lon: lon, technology: technology, operatorCode: operatorCode,
-                            numbers: numbers, device: device)
+                        stored = try Self.signalReport(row).1
                     }
                     if stored == r {
                         outcome.duplicates += 1

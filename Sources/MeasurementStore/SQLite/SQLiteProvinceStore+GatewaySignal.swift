@@ -12,7 +12,6 @@ extension SQLiteProvinceStore {
         let marks = Array(repeating: "?", count: SignalReportColumns.all.count).joined(separator: ", ")
         let insert = "INSERT INTO signal_report (\(SignalReportColumns.list)) VALUES (\(marks)) ON CONFLICT DO NOTHING"
         let existing = "SELECT \(SignalReportColumns.list) FROM signal_report WHERE upload_id = ? AND ordinal = ?"
-        let metricCount = SignalMetric.allCases.count + 2
         do {
             return try await pool.write { db in
                 var outcome = GatewaySignalOutcome()
@@ -46,10 +45,7 @@ extension SQLiteProvinceStore {
                     guard let row = try Row.fetchOne(db, sql: existing, arguments: [uploadID, entry.sequence]) else {
                         continue
                     }
-                    let numbers: [Double?] = (0..<metricCount).map { row[7 + $0] }
-                    let stored = try SignalReportColumns.report(
-                        time: row[2], lat: row[3], lon: row[4], technology: row[5], operatorCode: row[6],
-                        numbers: numbers, device: row[7 + metricCount])
+                    let stored = try Self.signalReport(row).1
                     if stored == r {
                         outcome.duplicates += 1
                     } else {

@@ -21,18 +21,7 @@ struct SignalIngestRoutes {
         let principal = try state.tokens.authorize(request, needing: .probe)
         try RequestGuards.rateLimit(state, principal)
         let batch = try await decodeBatch(request)
-        guard batch.probeID == principal.probeID else {
-            throw HTTPError(
-                .forbidden,
-                message:
-                    "token '\(principal.name)' may ingest for probe '\(principal.probeID ?? "")' only, not '\(batch.probeID)'"
-            )
-        }
-        guard let code = state.communeByProbe[batch.probeID] else {
-            throw HTTPError(
-                .forbidden,
-                message: "probe '\(batch.probeID)' is not the probe_id of any commune in the server's sites.yaml")
-        }
+        let code = try IngestRoutes.commune(of: batch.probeID, principal: principal, state: state).code
         guard batch.reports.count <= state.configuration.maxRoundsPerBatch else {
             throw HTTPError(
                 .contentTooLarge,
@@ -144,7 +133,7 @@ struct SignalIngestRoutes {
             time: r.time.timeIntervalSince1970, lat: r.lat, lon: r.lon, technology: r.technology,
             operatorCode: r.operatorCode, device: source)
         for metric in SignalMetric.allCases {
-            guard let value = r[metric] else { continue }
+            guard let value = r.metrics[metric] else { continue }
             guard value.isFinite else { return bad(metric.rawValue, "must be a finite number") }
             if metric.validRange.contains(value) { report[metric] = value }
         }
