@@ -74,7 +74,7 @@ let package = Package(
         // sites.yaml: schema, decoding, validation with line and column.
         .target(
             name: "SiteCatalog",
-            dependencies: ["NetworkAddress", "NetmonProtocol", .product(name: "Yams", package: "Yams")],
+            dependencies: ["NetworkAddress", "NetmonProtocol", "ModemSignal", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         // Alert rules, state machine, routing/grouping, silences, receivers and the persistent outbox.
@@ -120,6 +120,7 @@ let package = Package(
             name: "ProbeAgent",
             dependencies: [
                 "NetMonitor", "NetworkAddress", "SiteCatalog", "NetmonProtocol", "NetmonMetrics", "CNetShims",
+                "ModemSignal",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -233,7 +234,7 @@ let package = Package(
             name: "CoverageModelTests", dependencies: ["CoverageModel", "NetmonProtocol", "TestSupport"],
             swiftSettings: strict),
         .testTarget(
-            name: "SiteCatalogTests", dependencies: ["SiteCatalog", "NetworkAddress", "TestSupport"],
+            name: "SiteCatalogTests", dependencies: ["SiteCatalog", "NetworkAddress", "ModemSignal", "TestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "ProbeAgentTests",

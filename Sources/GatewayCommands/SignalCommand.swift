@@ -108,44 +108,24 @@ extension Gateway {
 
         private func read(time: Date) throws(ModemSignalError) -> ModemSignalReading {
             let timeout = Duration.milliseconds(Int64((self.timeout * 1000).rounded()))
-            let device = self.device ?? ""
+            let reader = ModemReader(
+                source: self.source, device: self.source == .mmcli ? self.modem : self.device, lteSINR: self.lteSinr,
+                timeout: timeout)
+            guard let path = self.fromFile else { return try reader.read(time: time) }
+            let saved = try Self.file(path)
+            var info: Data?
+            if let infoPath = self.infoFile { info = try Self.file(infoPath) }
             switch self.source {
             case .mmcli:
-                let modem = ["mmcli", "-m", self.modem]
-                let signal = try self.output(modem + ["--signal-get", "--output-json"], timeout)
-                let info = try self.infoOutput(modem + ["--output-json"], timeout)
-                return try MMCLISignalParser.parse(signal: signal, modem: info, time: time)
+                return try MMCLISignalParser.parse(signal: saved, modem: info, time: time)
             case .qmicli:
-                let qmicli = ["qmicli", "-d", device, "-p"]
-                let signal = try self.output(qmicli + ["--nas-get-signal-info"], timeout)
-                let serving = try self.infoOutput(qmicli + ["--nas-get-serving-system"], timeout)
                 return try QMICLISignalParser.parse(
-                    signal: String(decoding: signal, as: UTF8.self),
-                    servingSystem: serving.map { String(decoding: $0, as: UTF8.self) }, time: time)
+                    signal: String(decoding: saved, as: UTF8.self),
+                    servingSystem: info.map { String(decoding: $0, as: UTF8.self) }, time: time)
             case .quectel:
-                let answer: String
-                if let path = self.fromFile {
-                    answer = String(decoding: try Self.file(path), as: UTF8.self)
-                } else {
-                    answer = try QuectelSerialPort.query(device: device, timeout: timeout)
-                }
-                return try QuectelServingCellParser.parse(answer, time: time, lteSINR: self.lteSinr)
+                return try QuectelServingCellParser.parse(
+                    String(decoding: saved, as: UTF8.self), time: time, lteSINR: self.lteSinr)
             }
-        }
-
-        /// The signal output: the --from-file file, or what `command` prints.
-        private func output(_ command: [String], _ timeout: Duration) throws(ModemSignalError) -> Data {
-            if let path = self.fromFile { return try Self.file(path) }
-            return try ModemTool.run(command, timeout: timeout)
-        }
-
-        /// The operator output: the --info-file file with --from-file (nil without one), or what `command` prints.
-        private func infoOutput(_ command: [String], _ timeout: Duration) throws(ModemSignalError) -> Data? {
-            if self.fromFile != nil {
-                guard let path = self.infoFile else { return nil }
-                return try Self.file(path)
-            }
-            return try ModemTool.run(command, timeout: timeout)
         }
 
         private static func file(_ path: String) throws(ModemSignalError) -> Data {

@@ -86,6 +86,17 @@ public protocol ProvinceStore: Sendable {
     /// order.
     func signalReports(after cursor: SignalReportCursor?, limit: Int) async throws -> SignalReportPage
 
+    /// Stores a gateway's signal reports in one transaction (see ``GatewaySignalEntry``): each goes into the
+    /// complete upload of its probe and gateway store (made on first use, `source` = `source`), its sequence as
+    /// ordinal. A report whose identity is stored with the same content is a duplicate, with other content a
+    /// conflict (not stored). The caller validates the reports first.
+    func ingestGatewaySignalReports(
+        _ entries: [GatewaySignalEntry], probeID: String, source: String, receivedAt: Date
+    ) async throws -> GatewaySignalOutcome
+
+    /// Number of stored reports of complete uploads that came from gateways (`source` other than `upload`).
+    func gatewaySignalReportCount() async throws -> Int
+
     /// Closes connections. The store is unusable afterwards.
     func close() async throws
 }

@@ -165,6 +165,7 @@ func buildRouter(state: ServerState) -> Router<ServerRequestContext> {
         return Responses.text(try await state.metrics.scrape(state), contentType: PrometheusMetrics.contentType)
     }
     IngestRoutes(state: state).register(on: router)
+    SignalIngestRoutes(state: state).register(on: router)
     APIRoutes(state: state).register(on: router)
     GeoJSONRoutes(state: state).register(on: router)
     AlertRoutes(state: state).register(on: router)

@@ -1,5 +1,6 @@
 import Alerting
 import ArgumentParser
+import CoverageModel
 import Foundation
 import GatewayCommands
 import Logging
@@ -283,7 +284,8 @@ extension Netmon {
                                 warn: t.thresholds.latencyMs.warn, critical: t.thresholds.latencyMs.critical),
                             lossRatio: .init(
                                 warn: t.thresholds.lossRatio.warn, critical: t.thresholds.lossRatio.critical))
-                    }, passiveSites: passiveSites)
+                    }, passiveSites: passiveSites,
+                    gatewayLocation: sites.location(for: c).map { LatLng(lat: $0.lat, lng: $0.lon) })
             }
             return ServerConfiguration(
                 provinceName: sites.province.name, communes: communes, boundariesPath: sites.province.boundariesPath,

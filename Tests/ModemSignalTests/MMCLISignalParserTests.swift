@@ -53,6 +53,19 @@ import Testing
         }
     }
 
+    /// The same answer with the modem output beside it (the E3131 on EDGE, as the gateway's monitor reads both):
+    /// the access technology must not hide that polling is off. Found by the gateway end-to-end test, which got
+    /// an empty 2G reading instead of setting up polling.
+    @Test func pollingOffIsSeenWithTheModemOutputToo() throws {
+        #expect {
+            try MMCLISignalParser.parse(
+                signal: try Fixture.data("mmcli-signal-polling-off.json"),
+                modem: try Fixture.data("mmcli-modem-huawei-e3131-edge.json"), time: Fixture.time)
+        } throws: { error in
+            (error as? ModemSignalError)?.code == .signalPollingDisabled
+        }
+    }
+
     /// Polling on (rate 30) and nothing measured: a reading without service, not an error.
     @Test func noSignalIsNoService() throws {
         let text = String(decoding: try Fixture.data("mmcli-signal-lte-rssi-only.json"), as: UTF8.self)

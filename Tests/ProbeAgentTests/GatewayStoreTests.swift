@@ -23,11 +23,12 @@ struct GatewayStoreTests {
         }
         for table in [
             "outbox", "rollup", "round", "sequence_counter", "store_counter", "store_identity", "rejected_round",
+            "signal_counter", "signal_report", "signal_outbox", "rejected_signal",
         ] {
             #expect(tables.contains(table))
         }
         let applied = try await store.pool.read { db in try StoreSchema.makeMigrator().appliedIdentifiers(db) }
-        #expect(applied.count == 2)
+        #expect(applied.count == 3)
         #expect(try await store.storeID().count == 32)
     }
 

@@ -28,11 +28,15 @@ public struct ReportUpload: Sendable, Hashable {
     public var rowsAccepted: Int
     public var rowsRejected: Int
     public var state: State
+    /// Where the reports come from: `upload` (a posted file) or `gateway:<commune code>` (a gateway's modem, see
+    /// ``GatewaySignalEntry``).
+    public var source: String
 
     public init(
         id: String, uploadedAt: Date, uploadedBy: String, format: String, preset: String, rowsRead: Int = 0,
-        rowsAccepted: Int = 0, rowsRejected: Int = 0, state: State = .receiving
+        rowsAccepted: Int = 0, rowsRejected: Int = 0, state: State = .receiving, source: String = "upload"
     ) {
+        self.source = source
         self.id = id
         self.uploadedAt = uploadedAt
         self.uploadedBy = uploadedBy

@@ -56,15 +56,7 @@ extension PostgresProvinceStore {
                     groups.reserveCapacity(chunk.count)
                     var n = 0
                     for (i, r) in zip(chunk.indices, chunk) {
-                        b.append(uploadID)
-                        b.append(firstOrdinal + Int64(i))
-                        b.append(r.time)
-                        b.append(r.lat)
-                        b.append(r.lon)
-                        b.append(r.technology.rawValue)
-                        b.append(r.operatorCode)
-                        for v in SignalReportColumns.numbers(r) { b.append(v) }
-                        b.append(r.device)
+                        Self.bind(r, uploadID: uploadID, ordinal: firstOrdinal + Int64(i), into: &b)
                         groups.append("(" + (1...columns).map { "$\(n + $0)" }.joined(separator: ", ") + ")")
                         n += columns
                     }
@@ -129,17 +121,18 @@ extension PostgresProvinceStore {
             var out: [ReportUpload] = []
             let rows = try await client.query(
                 """
-                SELECT upload_id, uploaded_at, uploaded_by, format, preset, rows_read, rows_accepted, rows_rejected
+                SELECT upload_id, uploaded_at, uploaded_by, format, preset, rows_read, rows_accepted, rows_rejected,
+                    source
                 FROM report_upload WHERE state = 'complete' ORDER BY uploaded_at, upload_id
                 """, logger: logger)
-            for try await (id, at, by, format, preset, read, accepted, rejected) in rows.decode(
-                (String, Double, String, String, String, Int64, Int64, Int64).self)
+            for try await (id, at, by, format, preset, read, accepted, rejected, source) in rows.decode(
+                (String, Double, String, String, String, Int64, Int64, Int64, String).self)
             {
                 out.append(
                     ReportUpload(
                         id: id, uploadedAt: Date(timeIntervalSince1970: at), uploadedBy: by, format: format,
                         preset: preset, rowsRead: Int(read), rowsAccepted: Int(accepted), rowsRejected: Int(rejected),
-                        state: .complete))
+                        state: .complete, source: source))
             }
             return out
         }
@@ -174,38 +167,56 @@ extension PostgresProvinceStore {
             WHERE u.state = 'complete' \(after)
             ORDER BY r.upload_id, r.ordinal LIMIT $\(cursor == nil ? 1 : 3)
             """
-        let metricCount = SignalMetric.allCases.count + 2
         return try await wrap("signal reports") {
             var reports: [SignalReport] = []
             reports.reserveCapacity(limit)
             var last: SignalReportCursor?
             for try await row in try await client.query(PostgresQuery(unsafeSQL: sql, binds: b), logger: logger) {
-                // Cells in column order (sequential access: no per-row column lookup table).
-                var cells = row.makeIterator()
-                func next() throws -> PostgresCell {
-                    guard let cell = cells.next() else {
-                        throw StoreError(.corrupt, "a row has too few columns", context: "postgres: signal_report")
-                    }
-                    return cell
-                }
-                let uploadID = try next().decode(String.self)
-                let ordinal = try next().decode(Int64.self)
-                let time = try next().decode(Double?.self)
-                let lat = try next().decode(Double.self)
-                let lon = try next().decode(Double.self)
-                let technology = try next().decode(String.self)
-                let operatorCode = try next().decode(String?.self)
-                var numbers: [Double?] = []
-                numbers.reserveCapacity(metricCount)
-                for _ in 0..<metricCount { numbers.append(try next().decode(Double?.self)) }
-                let device = try next().decode(String?.self)
-                reports.append(
-                    try SignalReportColumns.report(
-                        time: time, lat: lat, lon: lon, technology: technology, operatorCode: operatorCode,
-                        numbers: numbers, device: device))
-                last = SignalReportCursor(uploadID: uploadID, ordinal: ordinal)
+                let (key, report) = try Self.signalReport(row)
+                reports.append(report)
+                last = key
             }
             return SignalReportPage(reports: reports, next: reports.count == limit ? last : nil)
         }
+    }
+
+    /// A `signal_report` row selected with ``SignalReportColumns/list`` (or its qualified form): its key and report.
+    /// Cells are read in column order (sequential access: no per-row column lookup table).
+    static func signalReport(_ row: PostgresRow) throws -> (SignalReportCursor, SignalReport) {
+        var cells = row.makeIterator()
+        func next() throws -> PostgresCell {
+            guard let cell = cells.next() else {
+                throw StoreError(.corrupt, "a row has too few columns", context: "postgres: signal_report")
+            }
+            return cell
+        }
+        let uploadID = try next().decode(String.self)
+        let ordinal = try next().decode(Int64.self)
+        let time = try next().decode(Double?.self)
+        let lat = try next().decode(Double.self)
+        let lon = try next().decode(Double.self)
+        let technology = try next().decode(String.self)
+        let operatorCode = try next().decode(String?.self)
+        var numbers: [Double?] = []
+        numbers.reserveCapacity(SignalReportColumns.numberCount)
+        for _ in 0..<SignalReportColumns.numberCount { numbers.append(try next().decode(Double?.self)) }
+        let device = try next().decode(String?.self)
+        let report = try SignalReportColumns.report(
+            time: time, lat: lat, lon: lon, technology: technology, operatorCode: operatorCode, numbers: numbers,
+            device: device)
+        return (SignalReportCursor(uploadID: uploadID, ordinal: ordinal), report)
+    }
+
+    /// Appends a report's `signal_report` values, in ``SignalReportColumns/all`` order.
+    static func bind(_ r: SignalReport, uploadID: String, ordinal: Int64, into b: inout PostgresBindings) {
+        b.append(uploadID)
+        b.append(ordinal)
+        b.append(r.time)
+        b.append(r.lat)
+        b.append(r.lon)
+        b.append(r.technology.rawValue)
+        b.append(r.operatorCode)
+        for v in SignalReportColumns.numbers(r) { b.append(v) }
+        b.append(r.device)
     }
 }

@@ -116,13 +116,15 @@ extension SQLiteProvinceStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT upload_id, uploaded_at, uploaded_by, format, preset, rows_read, rows_accepted, rows_rejected
+                    SELECT upload_id, uploaded_at, uploaded_by, format, preset, rows_read, rows_accepted, rows_rejected,
+                        source
                     FROM report_upload WHERE state = 'complete' ORDER BY uploaded_at, upload_id
                     """
             ).map { row in
                 ReportUpload(
                     id: row[0], uploadedAt: Date(timeIntervalSince1970: row[1]), uploadedBy: row[2], format: row[3],
-                    preset: row[4], rowsRead: row[5], rowsAccepted: row[6], rowsRejected: row[7], state: .complete)
+                    preset: row[4], rowsRead: row[5], rowsAccepted: row[6], rowsRejected: row[7], state: .complete,
+                    source: row[8])
             }
         }
     }
@@ -150,21 +152,27 @@ extension SQLiteProvinceStore {
             ORDER BY r.upload_id, r.ordinal LIMIT ?
             """
         let frozen = StatementArguments(arguments)
-        let metricCount = SignalMetric.allCases.count + 2
         return try await read("signal reports") { db in
             var reports: [SignalReport] = []
             reports.reserveCapacity(limit)
             var last: SignalReportCursor?
             let rows = try Row.fetchCursor(db, sql: sql, arguments: frozen)
             while let row = try rows.next() {
-                let numbers: [Double?] = (0..<metricCount).map { row[7 + $0] }
-                reports.append(
-                    try SignalReportColumns.report(
-                        time: row[2], lat: row[3], lon: row[4], technology: row[5], operatorCode: row[6],
-                        numbers: numbers, device: row[7 + metricCount]))
-                last = SignalReportCursor(uploadID: row[0], ordinal: row[1])
+                let (key, report) = try Self.signalReport(row)
+                reports.append(report)
+                last = key
             }
             return SignalReportPage(reports: reports, next: reports.count == limit ? last : nil)
         }
+    }
+
+    /// A `signal_report` row selected with ``SignalReportColumns/list`` (or its qualified form): its key and report.
+    static func signalReport(_ row: Row) throws -> (SignalReportCursor, SignalReport) {
+        let count = SignalReportColumns.numberCount
+        let numbers: [Double?] = (0..<count).map { row[7 + $0] }
+        let report = try SignalReportColumns.report(
+            time: row[2], lat: row[3], lon: row[4], technology: row[5], operatorCode: row[6], numbers: numbers,
+            device: row[7 + count])
+        return (SignalReportCursor(uploadID: row[0], ordinal: row[1]), report)
     }
 }

@@ -176,6 +176,15 @@ public enum ProvinceSchema {
                 """,
             ]
         ),
+        Migration(
+            id: "v5-gateway-signal-reports",
+            statements: [
+                // Where an upload's reports come from: `upload` (a file posted to /api/v1/reports) or
+                // `gateway:<commune code>` (a gateway modem's reports, one growing upload per probe and gateway
+                // store, whose ordinals are the gateway's sequence numbers).
+                "ALTER TABLE report_upload ADD COLUMN source TEXT NOT NULL DEFAULT 'upload'"
+            ]
+        ),
     ]
 
     /// The columns of `probe_round` before v4, for the copy into the rebuilt table.

@@ -14,6 +14,9 @@ enum SignalReportColumns {
 
     static var list: String { all.joined(separator: ", ") }
 
+    /// How many optional numbers a row holds after its operator: the nine metrics, then dl/ul kbps.
+    static let numberCount = SignalMetric.allCases.count + 2
+
     /// Qualified select list (`r.upload_id, …`).
     static var qualifiedList: String { all.map { "r.\($0)" }.joined(separator: ", ") }
 

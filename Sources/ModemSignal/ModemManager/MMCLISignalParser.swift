@@ -61,7 +61,8 @@ public enum MMCLISignalParser {
                 : hasLTE ? .fourG : hasUMTS ? .threeG : gsmRSSI != nil ? .twoG : .noService)
         // Some modems on EN-DC list only `lte` while the 5g block has values: the NR leg is there.
         if technology == .fourG, hasNR { technology = .fiveGNonStandalone }
-        if technology == .noService, !hasLTE, !hasNR, !hasUMTS, gsmRSSI == nil,
+        // Polling off: no value anywhere and rate 0, whatever access technology the modem output names.
+        if !hasLTE, !hasNR, !hasUMTS, gsmRSSI == nil,
             let refresh = block("refresh")?["rate"] as? String, refresh == "0"
         {
             throw ModemSignalError(

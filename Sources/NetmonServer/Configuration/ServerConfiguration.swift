@@ -87,11 +87,15 @@ public struct ServerCommune: Sendable, Hashable {
     /// Names of the remote sites the gateway's passive capture may report (`target: passive:<name>`) besides its
     /// targets: the hub, the data-centre services and `datacenter`.
     public var passiveSites: [String]
+    /// Where the gateway stands (sites.yaml `location`), if given: the probes layer draws it there instead of at
+    /// the commune's centroid.
+    public var gatewayLocation: LatLng?
 
     public init(
         code: String, name: String, probeID: String, gateway: String, targets: [ServerTarget],
-        passiveSites: [String] = []
+        passiveSites: [String] = [], gatewayLocation: LatLng? = nil
     ) {
+        self.gatewayLocation = gatewayLocation
         self.code = code
         self.name = name
         self.probeID = probeID

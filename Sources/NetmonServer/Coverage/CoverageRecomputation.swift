@@ -23,6 +23,8 @@ public final class CoverageRecomputation: Service, Sendable {
         public var failures = 0
         public var lastComputedAt: Date?
         public var lastReports = 0
+        /// Of `lastReports`, those from gateway modems (device `gateway:<code>`).
+        public var lastGatewayReports = 0
         public var lastDurationSeconds: Double?
         public var lastError: String?
         /// Requests received since start.
@@ -123,13 +125,14 @@ public final class CoverageRecomputation: Service, Sendable {
     private func computeAndLog() async {
         let started = ContinuousClock.now
         do {
-            let update = try await compute()
+            let (update, gatewayReports) = try await computeCounting()
             let elapsed = ContinuousClock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             state.withLock {
                 $0.generation += 1
                 $0.lastComputedAt = update.computedAt
                 $0.lastReports = update.reports
+                $0.lastGatewayReports = gatewayReports
                 $0.lastDurationSeconds = seconds
                 $0.lastError = nil
             }
@@ -152,12 +155,19 @@ public final class CoverageRecomputation: Service, Sendable {
 
     /// One computation: store → accumulator → analysis → snapshots (saved together) → update.
     func compute() async throws -> CoverageUpdate {
+        try await computeCounting().update
+    }
+
+    /// ``compute()``, also counting the reports that came from gateway modems.
+    func computeCounting() async throws -> (update: CoverageUpdate, gatewayReports: Int) {
+        var gatewayReports = 0
         let accumulator = AccumulatorBox(CoverageAccumulator(settings: settings))
         var cursor: SignalReportCursor?
         var reports = 0
         repeat {
             let page = try await store.signalReports(after: cursor, limit: Self.pageSize)
             reports += page.reports.count
+            gatewayReports += page.reports.count { $0.device?.hasPrefix("gateway:") == true }
             cursor = page.next
             try await WorkerThread.run("netmon-coverage") {
                 for r in page.reports { accumulator.value.add(r) }
@@ -177,7 +187,7 @@ public final class CoverageRecomputation: Service, Sendable {
         }
         if cachedGrid == nil { grid.withLock { $0 = freshGrid } }
         try await store.saveCoverageSnapshots(snapshots)
-        return update
+        return (update, gatewayReports)
     }
 }
 

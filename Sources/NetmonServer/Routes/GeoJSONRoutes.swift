@@ -36,8 +36,8 @@ struct GeoJSONRoutes {
         var gateway: String
         var status: HealthStatus
         var lastSeen: Date?
-        /// The gateway's point is the commune's centroid: sites.yaml holds no gateway coordinates.
-        var located: String = "commune-centroid"
+        /// Where the point comes from: `gateway-location` (sites.yaml `location`) or `commune-centroid` (none given).
+        var located: String
         enum CodingKeys: String, CodingKey {
             case commune, name, gateway, status, located
             case probeID = "probe_id"
@@ -111,11 +111,21 @@ struct GeoJSONRoutes {
         let encoder = WireJSON.encoder()
         var parts: [String] = []
         for (c, h) in zip(state.configuration.communes, board.communes) {
-            guard let shape = state.boundaries.shapes[c.code] else { continue }
+            let position: (lon: Double, lat: Double)
+            let located: String
+            if let location = c.gatewayLocation {
+                position = (location.lng, location.lat)
+                located = "gateway-location"
+            } else if let shape = state.boundaries.shapes[c.code] {
+                position = shape.anchor
+                located = "commune-centroid"
+            } else {
+                continue
+            }
             let props = ProbeProperties(
                 probeID: c.probeID, commune: c.code, name: c.name, gateway: c.gateway, status: h.status,
-                lastSeen: h.lastSeen)
-            let point = String(format: "[%.6f,%.6f]", shape.anchor.lon, shape.anchor.lat)
+                lastSeen: h.lastSeen, located: located)
+            let point = String(format: "[%.6f,%.6f]", position.lon, position.lat)
             parts.append(
                 "{\"type\":\"Feature\",\"id\":\"\(c.probeID)\",\"geometry\":{\"type\":\"Point\",\"coordinates\":\(point)},\"properties\":\(String(decoding: try encoder.encode(props), as: UTF8.self))}"
             )

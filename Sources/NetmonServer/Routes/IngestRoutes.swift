@@ -110,18 +110,7 @@ struct IngestRoutes {
 
     /// Checks what makes the whole batch unacceptable, and returns the commune whose probe sent it.
     private func validate(_ batch: ProbeRoundBatch, principal: Principal) throws -> ServerCommune {
-        guard batch.probeID == principal.probeID else {
-            throw HTTPError(
-                .forbidden,
-                message:
-                    "token '\(principal.name)' may ingest for probe '\(principal.probeID ?? "")' only, not '\(batch.probeID)'"
-            )
-        }
-        guard let code = state.communeByProbe[batch.probeID], let commune = state.communesByCode[code] else {
-            throw HTTPError(
-                .forbidden,
-                message: "probe '\(batch.probeID)' is not the probe_id of any commune in the server's sites.yaml")
-        }
+        let commune = try Self.commune(of: batch.probeID, principal: principal, state: state)
         guard batch.rounds.count <= state.configuration.maxRoundsPerBatch else {
             throw HTTPError(
                 .contentTooLarge,
@@ -136,6 +125,23 @@ struct IngestRoutes {
             if let drops = health.captureDropsTotal, drops < 0 {
                 throw HTTPError(.badRequest, message: "health.capture_drops_total: must be ≥ 0, got \(drops)")
             }
+        }
+        return commune
+    }
+
+    /// The commune whose probe `probeID` is, when `principal` (a probe token) may send for it; 403 otherwise. The
+    /// check every probe ingest endpoint makes first.
+    static func commune(of probeID: String, principal: Principal, state: ServerState) throws -> ServerCommune {
+        guard probeID == principal.probeID else {
+            throw HTTPError(
+                .forbidden,
+                message:
+                    "token '\(principal.name)' may ingest for probe '\(principal.probeID ?? "")' only, not '\(probeID)'"
+            )
+        }
+        guard let code = state.communeByProbe[probeID], let commune = state.communesByCode[code] else {
+            throw HTTPError(
+                .forbidden, message: "probe '\(probeID)' is not the probe_id of any commune in the server's sites.yaml")
         }
         return commune
     }

@@ -365,8 +365,10 @@ struct ReportRoutes {
         var rowsRead: Int
         var rowsAccepted: Int
         var rowsRejected: Int
+        /// `upload` (a posted file) or `gateway:<commune code>` (a gateway modem's reports).
+        var source: String
         enum CodingKeys: String, CodingKey {
-            case id, format, preset
+            case id, format, preset, source
             case uploadedAt = "uploaded_at"
             case uploadedBy = "uploaded_by"
             case rowsRead = "rows_read"
@@ -383,34 +385,45 @@ struct ReportRoutes {
         var seconds: Double?
         var error: String?
         var pending: Bool
+        /// Of `reports`, those from gateway modems.
+        var gatewayReports: Int
         enum CodingKeys: String, CodingKey {
             case enabled, generation, reports, seconds, error, pending
             case computedAt = "computed_at"
+            case gatewayReports = "gateway_reports"
         }
     }
 
     struct ListingReply: Codable, Sendable {
         var uploads: [UploadReply]
         var reports: Int
+        /// Of `reports`, those from gateway modems (the rest came in uploads).
+        var gatewayReports: Int
         var coverage: CoverageStatusReply
+        enum CodingKeys: String, CodingKey {
+            case uploads, reports, coverage
+            case gatewayReports = "gateway_reports"
+        }
     }
 
     func listing() async throws -> ListingReply {
         let uploads = try await state.store.reportUploads()
         let count = try await state.store.signalReportCount()
+        let gatewayCount = try await state.store.gatewaySignalReportCount()
         let s = state.coverage?.status
         return ListingReply(
             uploads: uploads.map {
                 UploadReply(
                     id: $0.id, uploadedAt: $0.uploadedAt, uploadedBy: $0.uploadedBy, format: $0.format,
                     preset: $0.preset, rowsRead: $0.rowsRead, rowsAccepted: $0.rowsAccepted,
-                    rowsRejected: $0.rowsRejected)
+                    rowsRejected: $0.rowsRejected, source: $0.source)
             },
-            reports: count,
+            reports: count, gatewayReports: gatewayCount,
             coverage: CoverageStatusReply(
                 enabled: state.coverage != nil, generation: s?.generation ?? 0, computedAt: s?.lastComputedAt,
                 reports: s?.lastReports ?? 0, seconds: s?.lastDurationSeconds, error: s?.lastError,
-                pending: s.map { $0.requested > $0.handledRequests } ?? false))
+                pending: s.map { $0.requested > $0.handledRequests } ?? false,
+                gatewayReports: s?.lastGatewayReports ?? 0))
     }
 }
 

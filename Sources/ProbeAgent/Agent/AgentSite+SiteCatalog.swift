@@ -1,3 +1,4 @@
+import ModemSignal
 import NetworkAddress
 import SiteCatalog
 
@@ -45,7 +46,19 @@ extension AgentSite {
                     interface: settings.interface ?? "any", filter: settings.filter,
                     snapshotLength: settings.snapshotLength, bufferBytes: settings.bufferMiB << 20,
                     remoteSites: Self.remoteSites(config: config, commune: commune, targets: targets))
-            })
+            },
+            signal: Self.signal(config: config, commune: commune))
+    }
+
+    /// The signal monitor of `commune`'s gateway: nil without an active `signal` block (or, which validation
+    /// refuses, without a location).
+    static func signal(config: SitesConfig, commune: Commune) -> AgentSignal? {
+        guard let settings = config.signal(for: commune), let source = settings.source,
+            let location = config.location(for: commune)
+        else { return nil }
+        return AgentSignal(
+            reader: ModemReader(source: source, device: settings.device, lteSINR: settings.lteSINR),
+            interval: settings.interval, lat: location.lat, lon: location.lon)
     }
 
     /// The remote sites of the passive rounds, as seen from `commune`'s gateway: its targets and the data-centre

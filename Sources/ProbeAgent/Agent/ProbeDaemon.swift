@@ -100,6 +100,22 @@ public struct ProbeDaemon: Sendable {
             ) { _ in notify?.notifyNewRounds() }
             services.append(.init(service: service, successTerminationBehavior: .ignore))
         }
+        if let signal = site.signal {
+            var signalForwarder: Forwarder?
+            if let configuration = options.forwarder {
+                let forwarder = Forwarder(
+                    store: store, probeID: site.probeID, configuration: configuration, metrics: metrics, kind: .signal,
+                    logger: logger.with(label: "signal-forwarder"))
+                services.append(.init(service: forwarder, successTerminationBehavior: .gracefullyShutdownGroup))
+                signalForwarder = forwarder
+            }
+            let notifySignal = signalForwarder
+            let monitor = SignalMonitor(
+                probeID: site.probeID, commune: site.commune, signal: signal, store: store, metrics: metrics,
+                logger: logger.with(label: "signal")
+            ) { _ in notifySignal?.notifyNewRounds() }
+            services.append(.init(service: monitor, successTerminationBehavior: .gracefullyShutdownGroup))
+        }
         if options.trimsWorkingSet {
             services.append(
                 .init(

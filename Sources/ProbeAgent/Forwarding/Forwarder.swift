@@ -25,11 +25,15 @@ public final class Forwarder: Service {
     private let metrics: MetricsRegistry?
     private let logger: Logger
     private let hasNewRounds = Atomic<Bool>(false)
+    /// What this forwarder sends: rounds to `/api/v1/ingest/rounds`, or the modem's signal reports to
+    /// `/api/v1/ingest/signal` (a second forwarder, so neither ever waits for the other).
+    public let kind: OutboxKind
 
     public init(
         store: GatewayStore, probeID: String, configuration: ForwarderConfiguration, metrics: MetricsRegistry? = nil,
-        logger: Logger = Logger(label: "netmon.forwarder")
+        kind: OutboxKind = .rounds, logger: Logger = Logger(label: "netmon.forwarder")
     ) {
+        self.kind = kind
         self.store = store
         self.probeID = probeID
         self.configuration = configuration
@@ -56,14 +60,14 @@ public final class Forwarder: Service {
 
     private func forward(client: HTTPClient) async {
         logger.info(
-            "forwarding rounds",
-            metadata: ["url": "\(configuration.ingestURL.absoluteString)", "probe_id": "\(probeID)"])
+            "forwarding \(kind.itemName)",
+            metadata: ["url": "\(configuration.ingestURL(for: kind).absoluteString)", "probe_id": "\(probeID)"])
         var failures = 0
         var batchSize = configuration.batchSize
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let entries: [OutboxRound]
             do {
-                entries = try await store.pendingPayloads(probeID: probeID, limit: batchSize)
+                entries = try await store.pendingPayloads(probeID: probeID, limit: batchSize, kind: kind)
                 await publishOutbox()
             } catch {
                 logger.error("cannot read the outbox", metadata: ["error": "\(error)"])
@@ -106,6 +110,17 @@ public final class Forwarder: Service {
                     batchSize = max(1, min(batchSize, entries.count) / 2)
                 }
                 let delay = configuration.backoff.delay(attempt: failures, retryAfter: retryAfter)
+                if status == 404 && kind == .signal {
+                    // A server older than the signal endpoint: the reports stay queued (rounds go on through their
+                    // own forwarder); said once per outage, not at every retry.
+                    if failures == 1 {
+                        logger.warning(
+                            "the server has no signal endpoint (older netmon?); keeping signal reports queued",
+                            metadata: ["reports": "\(entries.count)", "url": "\(configuration.ingestURL(for: kind))"])
+                    }
+                    try? await sleepUnlessShuttingDown(.seconds(delay))
+                    continue
+                }
                 logger.warning(
                     "server refused a batch; keeping it and retrying",
                     metadata: [
@@ -130,14 +145,16 @@ public final class Forwarder: Service {
     private func drain(client: HTTPClient) async {
         let deadline = ContinuousClock.now + configuration.drainTimeout
         while ContinuousClock.now < deadline {
-            guard let entries = try? await store.pendingPayloads(probeID: probeID, limit: configuration.batchSize),
+            guard
+                let entries = try? await store.pendingPayloads(
+                    probeID: probeID, limit: configuration.batchSize, kind: kind),
                 !entries.isEmpty
             else { break }
             guard case .accepted(let reply) = await send(entries, client: client) else { break }
             await settle(entries, reply: reply)
         }
         await publishOutbox()
-        let pending = (try? await store.pendingCount()) ?? -1
+        let pending = (try? await store.pendingCount(kind: kind)) ?? -1
         logger.info("forwarder stopped", metadata: ["outbox_pending": "\(pending)"])
     }
 
@@ -151,8 +168,11 @@ public final class Forwarder: Service {
             rejected: rejected.map { BatchSettlement.Rejection(sequence: $0.sequence, reason: $0.message) },
             conflicting: conflicts.map(\.sequence))
         do {
-            let newStoreID = try await store.settle(probeID: probeID, settlement)
-            metrics?.addForwarded(settlement.delivered.count)
+            let newStoreID = try await store.settle(probeID: probeID, settlement, kind: kind)
+            switch kind {
+            case .rounds: metrics?.addForwarded(settlement.delivered.count)
+            case .signal: metrics?.addSignalForwarded(settlement.delivered.count)
+            }
             logger.debug(
                 "batch settled",
                 metadata: ["delivered": "\(settlement.delivered.count)", "through": "\(entries.last?.sequence ?? 0)"])
@@ -178,6 +198,10 @@ public final class Forwarder: Service {
 
     private func publishOutbox() async {
         guard let metrics else { return }
+        if kind == .signal {
+            if let pending = try? await store.pendingCount(kind: .signal) { metrics.setSignalOutbox(pending: pending) }
+            return
+        }
         if let pending = try? await store.pendingCount(), let dropped = try? await store.droppedCount(),
             let rejected = try? await store.counter("rounds_rejected")
         {
@@ -186,14 +210,18 @@ public final class Forwarder: Service {
     }
 
     private func send(_ entries: [OutboxRound], client: HTTPClient) async -> Attempt {
-        var request = HTTPClientRequest(url: configuration.ingestURL.absoluteString)
+        var request = HTTPClientRequest(url: configuration.ingestURL(for: kind).absoluteString)
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer \(configuration.token)")
         request.headers.add(name: "Content-Type", value: "application/json")
+        let span = "\(entries.first?.sequence ?? 0)-\(entries.last?.sequence ?? 0)"
         request.headers.add(
-            name: "Idempotency-Key", value: "\(probeID):\(entries.first?.sequence ?? 0)-\(entries.last?.sequence ?? 0)")
+            name: "Idempotency-Key", value: kind == .rounds ? "\(probeID):\(span)" : "\(probeID):signal:\(span)")
         request.body = .bytes(
-            ByteBuffer(string: Self.batchJSON(probeID: probeID, entries: entries, health: await health())))
+            ByteBuffer(
+                string: Self.batchJSON(
+                    probeID: probeID, entries: entries, health: kind == .rounds ? await health() : nil,
+                    key: kind.batchKey)))
         do {
             let response = try await client.execute(
                 request, timeout: .nanoseconds(Int64(configuration.requestTimeout.components.seconds) * 1_000_000_000))
@@ -208,7 +236,7 @@ public final class Forwarder: Service {
                     reply.received == entries.count
                 else {
                     return .failed(
-                        "HTTP \(status) without an ingest reply for \(entries.count) rounds: \(String(buffer: body).prefix(200))"
+                        "HTTP \(status) without an ingest reply for \(entries.count) \(kind.itemName): \(String(buffer: body).prefix(200))"
                     )
                 }
                 return .accepted(reply)
@@ -228,13 +256,15 @@ public final class Forwarder: Service {
     }
 
     /// The POST body: a `ProbeRoundBatch` assembled from the stored JSON of each round, with the probe's health.
-    static func batchJSON(probeID: String, entries: [OutboxRound], health: ProbeHealthReport? = nil) -> String {
+    static func batchJSON(
+        probeID: String, entries: [OutboxRound], health: ProbeHealthReport? = nil, key: String = "rounds"
+    ) -> String {
         let quotedID = (try? String(decoding: JSONEncoder().encode(probeID), as: UTF8.self)) ?? "\"\""
         var body = "{"
         if let health, let json = try? WireCoding.makeEncoder().encode(health) {
             body += "\"health\":" + String(decoding: json, as: UTF8.self) + ","
         }
-        body += "\"probe_id\":\(quotedID),\"rounds\":["
+        body += "\"probe_id\":\(quotedID),\"\(key)\":["
         body.reserveCapacity(entries.reduce(64) { $0 + $1.payload.utf8.count + 1 })
         for (index, entry) in entries.enumerated() {
             if index > 0 { body += "," }

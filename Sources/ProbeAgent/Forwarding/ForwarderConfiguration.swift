@@ -35,9 +35,12 @@ public struct ForwarderConfiguration: Sendable {
         self.drainTimeout = drainTimeout
     }
 
-    /// The ingest endpoint.
-    public var ingestURL: URL {
+    /// The ingest endpoint of rounds.
+    public var ingestURL: URL { self.ingestURL(for: .rounds) }
+
+    /// The ingest endpoint of `kind`: `/api/v1/ingest/rounds` or `/api/v1/ingest/signal`.
+    public func ingestURL(for kind: OutboxKind) -> URL {
         serverURL.appendingPathComponent("api").appendingPathComponent("v1").appendingPathComponent("ingest")
-            .appendingPathComponent("rounds")
+            .appendingPathComponent(kind.endpoint)
     }
 }

@@ -52,6 +52,27 @@ public final class MetricsRegistry: Sendable {
         static var storeErrors: MetricNameDescriptor {
             .named("netmon_store_errors_total", help: "Failed writes to the local database.")
         }
+        static var modemReadFailures: MetricNameDescriptor {
+            .named(
+                "netmon_modem_read_failures_total",
+                help:
+                    "Signal readings of the gateway's modem that failed, by tool and reason (unavailable, timeout, …).")
+        }
+        static var modemLastSuccess: MetricNameDescriptor {
+            .named(
+                "netmon_modem_last_success_timestamp_seconds",
+                help: "Unix time of the last signal reading of the gateway's modem that succeeded.")
+        }
+        static var signalReports: MetricNameDescriptor {
+            .named("netmon_signal_reports_total", help: "Signal reports of the gateway's modem stored, by technology.")
+        }
+        static var signalOutboxPending: MetricNameDescriptor {
+            .named(
+                "netmon_signal_outbox_pending", help: "Signal reports stored but not yet acknowledged by the server.")
+        }
+        static var signalForwarded: MetricNameDescriptor {
+            .named("netmon_forwarded_signal_reports_total", help: "Signal reports acknowledged by the server.")
+        }
         static var buildInfo: MetricNameDescriptor {
             .named("netmon_build_info", help: "Always 1; labels say which netmon build runs.")
         }
@@ -120,6 +141,45 @@ public final class MetricsRegistry: Sendable {
         if let rejected {
             prometheus.setCounter(Family.outboxRejected, labels: daemon, total: rejected)
         }
+    }
+
+    /// Counts a failed reading of the modem through `source` (mmcli, qmicli, quectel) for `reason` (the
+    /// ``ModemSignalError`` code: unavailable, timeout, tool-error, …).
+    public func addModemReadFailure(source: String, reason: String) {
+        prometheus.registry.makeCounter(
+            descriptor: Family.modemReadFailures,
+            labels: [("commune", commune), ("source", source), ("reason", reason)]
+        ).increment()
+    }
+
+    /// Makes the modem's series appear before its first reading: failures of the usual reasons at zero.
+    public func registerModem(source: String) {
+        for reason in ["unavailable", "timeout", "tool-error", "unrecognized-output"] {
+            _ = prometheus.registry.makeCounter(
+                descriptor: Family.modemReadFailures,
+                labels: [("commune", commune), ("source", source), ("reason", reason)])
+        }
+    }
+
+    /// Records a successful reading and the report stored from it.
+    public func recordModemReading(source: String, technology: String, at time: Date) {
+        prometheus.setGauge(
+            Family.modemLastSuccess, labels: [("commune", commune), ("source", source)],
+            value: time.timeIntervalSince1970)
+        prometheus.registry.makeCounter(
+            descriptor: Family.signalReports, labels: [("commune", commune), ("technology", technology)]
+        ).increment()
+    }
+
+    /// Sets the signal reports waiting in their outbox.
+    public func setSignalOutbox(pending: Int) {
+        prometheus.setGauge(Family.signalOutboxPending, labels: [("commune", commune)], value: Double(pending))
+    }
+
+    /// Counts signal reports the server acknowledged.
+    public func addSignalForwarded(_ count: Int) {
+        prometheus.registry.makeCounter(descriptor: Family.signalForwarded, labels: [("commune", commune)])
+            .increment(by: Int64(count))
     }
 
     /// Counts rounds the server acknowledged.

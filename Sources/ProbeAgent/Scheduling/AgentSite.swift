@@ -12,15 +12,19 @@ public struct AgentSite: Sendable, Hashable {
     public var schedule: ProbeSchedule
     /// Passive capture, when sites.yaml configures one for this commune.
     public var capture: AgentCapture?
+    /// The modem's signal monitor, when sites.yaml configures one for this commune.
+    public var signal: AgentSignal?
 
     public init(
-        probeID: String, commune: String, targets: [AgentTarget], schedule: ProbeSchedule, capture: AgentCapture? = nil
+        probeID: String, commune: String, targets: [AgentTarget], schedule: ProbeSchedule, capture: AgentCapture? = nil,
+        signal: AgentSignal? = nil
     ) {
         self.probeID = probeID
         self.commune = commune
         self.targets = targets
         self.schedule = schedule
         self.capture = capture
+        self.signal = signal
     }
 }
 

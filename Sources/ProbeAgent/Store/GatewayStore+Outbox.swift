@@ -4,11 +4,16 @@ import NetmonProtocol
 
 extension GatewayStore {
     /// The oldest unsent rounds of `probeID`, in sequence order: exactly the JSON stored when they were written.
-    public func pendingPayloads(probeID: String, limit: Int) async throws(GatewayStoreError) -> [OutboxRound] {
+    public func pendingPayloads(
+        probeID: String, limit: Int, kind: OutboxKind = .rounds
+    ) async throws(GatewayStoreError) -> [OutboxRound] {
         do {
             return try await pool.read { db in
-                try OutboxRound.filter(Column("probe_id") == probeID).order(Column("sequence")).limit(limit)
-                    .fetchAll(db)
+                try OutboxRound.fetchAll(
+                    db,
+                    sql:
+                        "SELECT sequence, payload FROM \(kind.outboxTable) WHERE probe_id = ? ORDER BY sequence LIMIT ?",
+                    arguments: [probeID, limit])
             }
         } catch {
             throw GatewayStoreError(code: .read, message: "cannot read the outbox", path: path, underlying: error)
@@ -28,18 +33,20 @@ extension GatewayStore {
         }
     }
 
-    /// Rounds waiting in the outbox (all probes).
-    public func pendingCount() async throws(GatewayStoreError) -> Int {
+    /// Rounds (or signal reports) waiting in the outbox (all probes).
+    public func pendingCount(kind: OutboxKind = .rounds) async throws(GatewayStoreError) -> Int {
         do {
-            return try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0 }
+            return try await pool.read { db in
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM \(kind.outboxTable)") ?? 0
+            }
         } catch {
             throw GatewayStoreError(code: .read, message: "cannot count the outbox", path: path, underlying: error)
         }
     }
 
     /// Rounds dropped unsent because the outbox was full (`RetentionPolicy.maxOutboxRounds`), since the file was made.
-    public func droppedCount() async throws(GatewayStoreError) -> Int {
-        try await counter("outbox_dropped")
+    public func droppedCount(kind: OutboxKind = .rounds) async throws(GatewayStoreError) -> Int {
+        try await counter(kind.droppedCounter)
     }
 
     /// The last sequence number handed out to `probeID` (0 before the first round).
@@ -94,12 +101,15 @@ extension GatewayStore {
     /// Applies the server's verdict on a batch in one transaction; returns the new store id when conflicts made
     /// the store take one.
     @discardableResult
-    public func settle(probeID: String, _ settlement: BatchSettlement) async throws(GatewayStoreError) -> String? {
+    public func settle(
+        probeID: String, _ settlement: BatchSettlement, kind: OutboxKind = .rounds
+    ) async throws(GatewayStoreError) -> String? {
         let encoder = self.encoder
         let limit = retention.maxOutboxRounds
         do {
             return try await pool.write { db in
-                let delete = try db.cachedStatement(sql: "DELETE FROM outbox WHERE probe_id = ? AND sequence = ?")
+                let delete = try db.cachedStatement(
+                    sql: "DELETE FROM \(kind.outboxTable) WHERE probe_id = ? AND sequence = ?")
                 for sequence in settlement.delivered {
                     try delete.execute(arguments: [probeID, sequence])
                 }
@@ -108,8 +118,9 @@ extension GatewayStore {
                 for rejection in settlement.rejected {
                     try db.execute(
                         sql: """
-                            INSERT INTO rejected_round (probe_id, sequence, payload, reason, rejected_at)
-                            SELECT probe_id, sequence, payload, ?, ? FROM outbox WHERE probe_id = ? AND sequence = ?
+                            INSERT INTO \(kind.rejectedTable) (probe_id, sequence, payload, reason, rejected_at)
+                            SELECT probe_id, sequence, payload, ?, ? FROM \(kind.outboxTable)
+                            WHERE probe_id = ? AND sequence = ?
                             ON CONFLICT (probe_id, sequence) DO UPDATE SET reason = excluded.reason,
                                 rejected_at = excluded.rejected_at
                             """,
@@ -118,12 +129,12 @@ extension GatewayStore {
                     try delete.execute(arguments: [probeID, rejection.sequence])
                 }
                 if setAside > 0 {
-                    try Self.addCounter(db, name: "rounds_rejected", by: setAside)
+                    try Self.addCounter(db, name: kind.rejectedCounter, by: setAside)
                     // Kept for the operator, but bounded like the outbox: the oldest go first.
                     try db.execute(
                         sql: """
-                            DELETE FROM rejected_round WHERE rowid IN (
-                                SELECT rowid FROM rejected_round ORDER BY rejected_at DESC, sequence DESC
+                            DELETE FROM \(kind.rejectedTable) WHERE rowid IN (
+                                SELECT rowid FROM \(kind.rejectedTable) ORDER BY rejected_at DESC, sequence DESC
                                 LIMIT -1 OFFSET ?)
                             """,
                         arguments: [limit])
@@ -136,16 +147,28 @@ extension GatewayStore {
                 for sequence in settlement.conflicting {
                     guard
                         let payload = try String.fetchOne(
-                            db, sql: "SELECT payload FROM outbox WHERE probe_id = ? AND sequence = ?",
+                            db, sql: "SELECT payload FROM \(kind.outboxTable) WHERE probe_id = ? AND sequence = ?",
                             arguments: [probeID, sequence])
                     else { continue }
-                    var round = try decoder.decode(ProbeRound.self, from: Data(payload.utf8))
-                    round.storeID = newID
+                    let reidentified: Data
+                    switch kind {
+                    case .rounds:
+                        var round = try decoder.decode(ProbeRound.self, from: Data(payload.utf8))
+                        round.storeID = newID
+                        reidentified = try encoder.encode(round)
+                    case .signal:
+                        var report = try decoder.decode(GatewaySignalReport.self, from: Data(payload.utf8))
+                        report.storeID = newID
+                        reidentified = try encoder.encode(report)
+                        try db.execute(
+                            sql: "UPDATE signal_report SET payload = ? WHERE probe_id = ? AND sequence = ?",
+                            arguments: [String(decoding: reidentified, as: UTF8.self), probeID, sequence])
+                    }
                     try db.execute(
-                        sql: "UPDATE outbox SET payload = ? WHERE probe_id = ? AND sequence = ?",
-                        arguments: [String(decoding: try encoder.encode(round), as: UTF8.self), probeID, sequence])
+                        sql: "UPDATE \(kind.outboxTable) SET payload = ? WHERE probe_id = ? AND sequence = ?",
+                        arguments: [String(decoding: reidentified, as: UTF8.self), probeID, sequence])
                     try db.execute(
-                        sql: "UPDATE round SET store_id = ? WHERE probe_id = ? AND sequence = ?",
+                        sql: "UPDATE \(kind.storedTable) SET store_id = ? WHERE probe_id = ? AND sequence = ?",
                         arguments: [newID, probeID, sequence])
                 }
                 return newID

@@ -7,6 +7,8 @@ extension GatewayStore {
         public var rawRounds = 0
         public var fiveMinuteRollups = 0
         public var hourlyRollups = 0
+        /// Signal reports of the modem past `RetentionPolicy.signalSeconds`.
+        public var signalReports = 0
         /// Raw rounds removed early because the database exceeded `maxDatabaseBytes`.
         public var rawRoundsOverSize = 0
     }
@@ -30,6 +32,9 @@ extension GatewayStore {
                     sql: "DELETE FROM rollup WHERE resolution = 3600 AND bucket_start < ?",
                     arguments: [t - retention.hourlySeconds])
                 report.hourlyRollups = db.changesCount
+                try db.execute(
+                    sql: "DELETE FROM signal_report WHERE time < ?", arguments: [t - retention.signalSeconds])
+                report.signalReports = db.changesCount
                 return report
             }
             // Over the ceiling: drop the oldest tenth of the raw rounds at a time (rollups keep their history).

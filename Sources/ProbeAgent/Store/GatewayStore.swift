@@ -180,16 +180,17 @@ public final class GatewayStore: Sendable {
         }
     }
 
-    private static func enforceOutboxLimit(_ db: Database, limit: Int) throws {
-        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0
+    static func enforceOutboxLimit(_ db: Database, limit: Int, kind: OutboxKind = .rounds) throws {
+        let table = kind.outboxTable
+        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
         guard count > limit else { return }
         let excess = count - limit
         try db.execute(
             sql: """
-                DELETE FROM outbox WHERE rowid IN (SELECT rowid FROM outbox ORDER BY enqueued_at, sequence LIMIT ?)
+                DELETE FROM \(table) WHERE rowid IN (SELECT rowid FROM \(table) ORDER BY enqueued_at, sequence LIMIT ?)
                 """,
             arguments: [excess])
-        try addCounter(db, name: "outbox_dropped", by: excess)
+        try addCounter(db, name: kind.droppedCounter, by: excess)
     }
 
     static func addCounter(_ db: Database, name: String, by amount: Int) throws {

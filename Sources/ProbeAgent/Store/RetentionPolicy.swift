@@ -17,13 +17,17 @@ public struct RetentionPolicy: Sendable, Hashable {
     /// A hard ceiling on the database's size in bytes; when it is exceeded, the oldest raw rounds are removed
     /// before their time. Default 512 MiB.
     public var maxDatabaseBytes: Int64
+    /// How long the modem's signal reports are kept, in seconds (default 90 days: one every five minutes is
+    /// about 26,000 small rows). The outbox of signal reports is bounded by `maxOutboxRounds` as the rounds' is.
+    public var signalSeconds: Double
 
     public static let day: Double = 86_400
 
     public init(
         rawSeconds: Double = 7 * day, fiveMinuteSeconds: Double = 90 * day, hourlySeconds: Double = 730 * day,
-        maxOutboxRounds: Int = 1_000_000, maxDatabaseBytes: Int64 = 512 << 20
+        maxOutboxRounds: Int = 1_000_000, maxDatabaseBytes: Int64 = 512 << 20, signalSeconds: Double = 90 * day
     ) {
+        self.signalSeconds = signalSeconds
         self.rawSeconds = rawSeconds
         self.fiveMinuteSeconds = fiveMinuteSeconds
         self.hourlySeconds = hourlySeconds

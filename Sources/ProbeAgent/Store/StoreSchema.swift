@@ -117,6 +117,52 @@ enum StoreSchema {
                     ) STRICT
                     """)
         }
+        migrator.registerMigration("v3: signal reports of the gateway's modem") { db in
+            // Signal reports are numbered in a sequence of their own, with the same rules as rounds: a counter kept
+            // apart from the reports so that retention never lets a number be reused, the store id of the store
+            // that numbered them, an outbox of exact wire JSON, and reports the server refused set aside.
+            try db.execute(
+                sql: """
+                    CREATE TABLE signal_counter (
+                        probe_id TEXT PRIMARY KEY NOT NULL,
+                        last_sequence INTEGER NOT NULL CHECK (last_sequence >= 0)
+                    ) STRICT
+                    """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE signal_report (
+                        probe_id TEXT NOT NULL,
+                        sequence INTEGER NOT NULL CHECK (sequence > 0),
+                        store_id TEXT NOT NULL,
+                        time REAL NOT NULL,
+                        technology TEXT NOT NULL,
+                        payload TEXT NOT NULL,
+                        PRIMARY KEY (probe_id, sequence)
+                    ) STRICT
+                    """)
+            try db.execute(sql: "CREATE INDEX signal_report_by_time ON signal_report(time)")
+            try db.execute(
+                sql: """
+                    CREATE TABLE signal_outbox (
+                        probe_id TEXT NOT NULL,
+                        sequence INTEGER NOT NULL,
+                        payload TEXT NOT NULL,
+                        enqueued_at REAL NOT NULL,
+                        PRIMARY KEY (probe_id, sequence)
+                    ) STRICT
+                    """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE rejected_signal (
+                        probe_id TEXT NOT NULL,
+                        sequence INTEGER NOT NULL,
+                        payload TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        rejected_at REAL NOT NULL,
+                        PRIMARY KEY (probe_id, sequence)
+                    ) STRICT
+                    """)
+        }
         return migrator
     }
 }

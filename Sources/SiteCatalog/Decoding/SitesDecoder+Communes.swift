@@ -25,7 +25,7 @@ extension SitesDecoder {
         guard
             let fields = self.context.fields(
                 located, "commune", required: ["code", "name", "subnet", "gateway", "probe_id"],
-                optional: ["targets", "capture"])
+                optional: ["targets", "capture", "signal", "location"])
         else { return nil }
         var code: String?
         if let codeLocated = fields["code"] {
@@ -93,10 +93,25 @@ extension SitesDecoder {
         if fields.has("capture") {
             capture = self.decodeCapture(fields["capture"], base: self.captureDefaults).map { .some($0) }
         }
-        guard let code, let name, let subnet, let gateway, let probeID, let targets, let capture else { return nil }
+        var signal: SignalSettings?? = .some(nil)
+        if fields.has("signal") {
+            signal = self.decodeSignal(fields["signal"], base: self.signalDefaults).map { .some($0) }
+        }
+        var location: GatewayLocation?? = .some(nil)
+        if fields.has("location") {
+            location = self.decodeLocation(fields["location"], base: self.locationDefaults).map { .some($0) }
+        }
+        if let signal, let location {
+            self.checkSignal(
+                located, code: code ?? "?", signal: signal ?? self.signalDefaults,
+                location: location ?? self.locationDefaults)
+        }
+        guard let code, let name, let subnet, let gateway, let probeID, let targets, let capture, let signal,
+            let location
+        else { return nil }
         return Commune(
             code: code, name: name, subnet: subnet, gateway: gateway, probeID: probeID,
-            targets: targets, capture: capture
+            targets: targets, capture: capture, signal: signal, location: location
         )
     }
 }

@@ -6,7 +6,7 @@ extension SitesDecoder {
     func decodeDefaults(_ located: Located?) -> Defaults? {
         guard
             let fields = self.context.fields(
-                located, "defaults", required: ["probe", "thresholds"], optional: ["capture"])
+                located, "defaults", required: ["probe", "thresholds"], optional: ["capture", "signal", "location"])
         else {
             return nil
         }
@@ -17,8 +17,19 @@ extension SitesDecoder {
             capture = self.decodeCapture(fields["capture"], base: .standard)
             self.captureDefaults = capture ?? .standard
         }
-        guard let probe, let thresholds, let capture else { return nil }
-        return Defaults(probe: probe, thresholds: thresholds, capture: capture)
+        var signal: SignalSettings? = .standard
+        if fields.has("signal") {
+            self.signalDefaultsBlock = fields["signal"]
+            signal = self.decodeSignal(fields["signal"], base: .standard)
+            self.signalDefaults = signal ?? .standard
+        }
+        var location: GatewayLocation?? = .some(nil)
+        if fields.has("location") {
+            location = self.decodeLocation(fields["location"], base: nil).map { .some($0) }
+            self.locationDefaults = location ?? nil
+        }
+        guard let probe, let thresholds, let capture, let signal, let location else { return nil }
+        return Defaults(probe: probe, thresholds: thresholds, capture: capture, signal: signal, location: location)
     }
 
     func decodeProbeSettings(_ located: Located?) -> ProbeSettings? {

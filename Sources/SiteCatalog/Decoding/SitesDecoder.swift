@@ -38,6 +38,11 @@ final class SitesDecoder {
     var requiresAllCommunes = true
     /// `defaults.capture` as read so far, the base of each commune's `capture`.
     var captureDefaults = CaptureSettings.standard
+    /// `defaults.signal` and `defaults.location` as read so far, the bases of each commune's blocks, and where the
+    /// defaults' `signal` block is (for problems of a commune that inherits it).
+    var signalDefaults = SignalSettings.standard
+    var locationDefaults: GatewayLocation?
+    var signalDefaultsBlock: Located?
 
     /// Reads the boundaries file named in `province.boundaries` for the cross-check.
     let boundaryReader: BoundaryCommunes.Reader

@@ -18,11 +18,17 @@ public struct Commune: Sendable, Hashable {
     /// Its `capture` block merged over the defaults' one, or nil when it has none: use
     /// ``SitesConfig/capture(for:)``, which applies the default.
     public var capture: CaptureSettings?
+    /// Its `signal` block merged over the defaults' one, or nil when it has none: use
+    /// ``SitesConfig/signal(for:)``, which applies the default.
+    public var signal: SignalSettings?
+    /// Its `location` merged over the defaults' one, or nil when it has none: use
+    /// ``SitesConfig/location(for:)``, which applies the default.
+    public var location: GatewayLocation?
 
     /// Creates a commune.
     public init(
         code: String, name: String, subnet: IPNetwork, gateway: IPAddress, probeID: String, targets: [ProbeTarget]?,
-        capture: CaptureSettings? = nil
+        capture: CaptureSettings? = nil, signal: SignalSettings? = nil, location: GatewayLocation? = nil
     ) {
         self.code = code
         self.name = name
@@ -31,5 +37,7 @@ public struct Commune: Sendable, Hashable {
         self.probeID = probeID
         self.targets = targets
         self.capture = capture
+        self.signal = signal
+        self.location = location
     }
 }

@@ -6,12 +6,21 @@ public struct Defaults: Sendable, Hashable {
     public var thresholds: Thresholds
     /// Passive capture (off unless an interface is named).
     public var capture: CaptureSettings
+    /// The gateway's modem as a signal monitor (off unless a source is named).
+    public var signal: SignalSettings
+    /// Where the gateways stand, unless a commune says; nil: nowhere given.
+    public var location: GatewayLocation?
 
     /// Creates defaults.
-    public init(probe: ProbeSettings, thresholds: Thresholds, capture: CaptureSettings = .standard) {
+    public init(
+        probe: ProbeSettings, thresholds: Thresholds, capture: CaptureSettings = .standard,
+        signal: SignalSettings = .standard, location: GatewayLocation? = nil
+    ) {
         self.probe = probe
         self.thresholds = thresholds
         self.capture = capture
+        self.signal = signal
+        self.location = location
     }
 }
 
