@@ -22,7 +22,7 @@ struct CoverageInputOptions: ParsableArguments {
     @Option(
         name: .long,
         help: """
-            Time zone of times written without a UTC offset: an IANA name (Asia/Ho_Chi_Minh, Europe/Dublin), UTC or \
+            Time zone of CSV times written without a UTC offset: an IANA name (Asia/Ho_Chi_Minh, Europe/Dublin), UTC or \
             an offset (+07:00). Default: the preset's (gnettrack: UTC+07:00, Việt Nam; cork-5g: Europe/Dublin; \
             canonical: times must carry their offset).
             """)

@@ -35,7 +35,7 @@ extension Netmon.Coverage {
 
         @Option(
             name: .long,
-            help: "Time zone of times without a UTC offset (IANA name, UTC or +07:00); default: the preset's.")
+            help: "Time zone of CSV times without a UTC offset (IANA name, UTC or +07:00); default: the preset's.")
         var timezone: String?
 
         @Flag(name: .long, help: "Refuse the whole upload at the first bad row.")

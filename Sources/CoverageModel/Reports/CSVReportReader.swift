@@ -59,7 +59,7 @@ public final class CSVReportReader: SignalReportReader {
     private var technologyMetrics: [Technology: [(SignalMetric, Int)]] = [:]
     private var technologyKbps: [Technology: [(ReportField, Int)]] = [:]
     /// Operator fields of up to eight bytes met so far, with their codes.
-    private var operatorCodes = OperatorCodeMemo()
+    private var operatorCodes: OperatorCodeMemo
     /// The last longer operator text and the last device text, reused while rows repeat them.
     private var lastOperatorBytes: [UInt8] = []
     private var lastOperator: String?
@@ -81,6 +81,7 @@ public final class CSVReportReader: SignalReportReader {
         self.fixedOperator = mapping.fixedOperator
         self.noValueTexts = mapping.noValueTexts.sorted().map { Array($0.utf8) }
         self.timeFormat = mapping.timeFormat
+        self.operatorCodes = OperatorCodeMemo(names: mapping.operatorNames)
         self.hasSentinels = !mapping.sentinels.isEmpty
         self.strict = strict
         self.acceptedPerTechnology.initialize(repeating: 0, count: 5)
@@ -141,6 +142,7 @@ public final class CSVReportReader: SignalReportReader {
         self.fixedOperator = mapping.fixedOperator
         self.noValueTexts = mapping.noValueTexts.sorted().map { Array($0.utf8) }
         self.timeFormat = mapping.timeFormat
+        self.operatorCodes = OperatorCodeMemo(names: mapping.operatorNames)
         self.hasSentinels = !mapping.sentinels.isEmpty
         self.strict = strict
         self.acceptedPerTechnology.initialize(repeating: 0, count: 5)
@@ -439,7 +441,7 @@ public final class CSVReportReader: SignalReportReader {
                         bytes.isEmpty
                             ? nil
                             : self.cachedText(bytes, &self.lastOperatorBytes, &self.lastOperator) {
-                                ReportValidation.normalizeOperator($0)
+                                ReportValidation.normalizeOperator($0, names: self.mapping.operatorNames)
                             })
                 }
                 self.lastOperatorKey = key

@@ -54,8 +54,10 @@ extension ColumnMapping {
     ///   `2G` → 2G, read through `RSSI`. Any other mode rejects the row, naming the mode.
     /// - `NRxRSRP`/`NRxRSRQ` are read on 5G rows only (3G and LTE rows carry the last NR values seen, stale).
     /// - `DL_bitrate`/`UL_bitrate` are kbit/s.
-    /// - `Operatorname` is the network's name as the phone shows it (`Viettel`, or a letter in anonymised logs),
-    ///   kept as the operator; `-` leaves the row without one.
+    /// - `Operatorname` is the network's name as the phone shows it: Việt Nam's networks become their MCC-MNC
+    ///   (`Viettel` → 452-04, `VinaPhone` → 452-02, `MobiFone` → 452-01, `Vietnamobile` → 452-05, `Gmobile` →
+    ///   452-07, any case), so phone logs and gateway modems count for the same operator; other names (a letter in
+    ///   anonymised logs) are kept as they are; `-` leaves the row without one.
     public static let gnettrack: ColumnMapping = {
         let lte: [ReportField: String] = [.rsrpDbm: "RSRP", .rsrqDb: "RSRQ", .sinrDb: "SNR"]
         var nr = lte
@@ -82,7 +84,11 @@ extension ColumnMapping {
             timeZone: .vietNam,
             sentinels: [-200, -205],
             noValueTexts: ["-"],
-            timeFormat: .gnettrack
+            timeFormat: .gnettrack,
+            operatorNames: [
+                "viettel": "452-04", "vn viettel": "452-04", "vinaphone": "452-02", "vn vinaphone": "452-02",
+                "mobifone": "452-01", "vn mobifone": "452-01", "vietnamobile": "452-05", "gmobile": "452-07",
+            ]
         )
     }()
 

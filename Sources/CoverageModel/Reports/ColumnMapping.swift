@@ -26,6 +26,9 @@ public struct ColumnMapping: Sendable, Hashable {
     public var timeFormat: TimeFormat
     /// The operator of every row when the export has none.
     public var fixedOperator: String?
+    /// Operator names (lower-cased) → operator code, for exports that name the network (`Viettel`) instead of
+    /// giving its MCC-MNC; other names are kept as they are.
+    public var operatorNames: [String: String]
     /// The field separator.
     public var separator: UInt8
 
@@ -33,7 +36,7 @@ public struct ColumnMapping: Sendable, Hashable {
         name: String, columns: [ReportField: String], perTechnology: [Technology: [ReportField: String]] = [:],
         technologyNames: [String: Technology] = [:], timeZone: TimeZoneRule = .requireOffset,
         sentinels: Set<Double> = [], noValueTexts: Set<String> = [], timeFormat: TimeFormat = .iso8601,
-        fixedOperator: String? = nil, separator: UInt8 = UInt8(ascii: ",")
+        fixedOperator: String? = nil, operatorNames: [String: String] = [:], separator: UInt8 = UInt8(ascii: ",")
     ) {
         self.name = name
         self.columns = columns
@@ -44,6 +47,7 @@ public struct ColumnMapping: Sendable, Hashable {
         self.noValueTexts = noValueTexts
         self.timeFormat = timeFormat
         self.fixedOperator = fixedOperator
+        self.operatorNames = operatorNames
         self.separator = separator
     }
 

@@ -6,6 +6,10 @@ struct OperatorCodeMemo {
     static let capacity = 32
     private var keys: [(bits: UInt64, length: Int)] = []
     private var codes: [String?] = []
+    /// The mapping's operator names (see `ColumnMapping.operatorNames`).
+    private let names: [String: String]
+
+    init(names: [String: String] = [:]) { self.names = names }
 
     /// The normalized code of `field`, whose bytes `bits` packs, and its slot in the memo (the same slot for the
     /// same bytes, for the memo's life), or −1 when it is not remembered (the memo is full).
@@ -15,7 +19,7 @@ struct OperatorCodeMemo {
         for i in self.keys.indices where self.keys[i].bits == bits && self.keys[i].length == length {
             return (self.codes[i], i)
         }
-        let code = ReportValidation.normalizeOperator(String(decoding: field, as: UTF8.self))
+        let code = ReportValidation.normalizeOperator(String(decoding: field, as: UTF8.self), names: self.names)
         guard self.keys.count < Self.capacity else { return (code, -1) }
         self.keys.append((bits, length))
         self.codes.append(code)

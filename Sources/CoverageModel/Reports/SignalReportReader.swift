@@ -87,6 +87,12 @@ enum ReportValidation {
         return value
     }
 
+    /// `45204` → `452-04`; a name in `names` (lower-cased keys) → its code; anything else is kept trimmed.
+    static func normalizeOperator(_ text: String, names: [String: String]) -> String? {
+        guard let code = Self.normalizeOperator(text) else { return nil }
+        return names.isEmpty ? code : names[code.lowercased()] ?? code
+    }
+
     /// `45204` → `452-04`; anything else is kept trimmed.
     static func normalizeOperator(_ text: String) -> String? {
         let t = text.trimmingSpaces

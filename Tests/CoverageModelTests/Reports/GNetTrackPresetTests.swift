@@ -91,14 +91,16 @@ import Testing
 
     static let edgeRows = [
         /* 2 */ row("2025.06.01_08.00.00", mode: "5G"),
-        /* 3 */ row("2025.06.01_08.00.01", mode: "HSPA+", rsrp: "-81", rsrq: "-7", snr: "-", nr: ("-51.0", "-24.0")),
+        /* 3 */ row(
+            "2025.06.01_08.00.01", mode: "HSPA+", rsrp: "-81", rsrq: "-7", snr: "-", nr: ("-51.0", "-24.0"),
+            op: "VINAPHONE"),
         /* 4 */ row("2025-06-01T08:00:02", mode: "LTE"),
         /* 5 */ row("-", mode: "-", rsrp: "-", rsrq: "-", snr: "-", rssi: "-", dl: "-", ul: "-", nr: ("-", "-")),
         /* 6 */ row("-", mode: "LTE", rsrp: "-", rsrq: "-", snr: "-", rssi: "-", dl: "-", ul: "-", op: "-"),
         /* 7 */ row("2025.06.01_08.00.04", mode: "5G SA+"),
         /* 8 */ row("2025.02.30_08.00.05", mode: "LTE"),
         /* 9 */ row("2025.06.01_08.00.06", mode: "UMTS", lat: "-"),
-        /* 10 */ row("2025.06.01_08.00.07", mode: "GSM", rsrp: "-200", rssi: "-88"),
+        /* 10 */ row("2025.06.01_08.00.07", mode: "GSM", rsrp: "-200", rssi: "-88", op: "MobiFone"),
         /* 11 */ row("2025.06.01_08.00.08", mode: "5G", rsrp: "-205", nr: ("-99.5", "-204.0")),
         /* 12 */ row("2025.06.01_08.00.09", mode: "LTE", rsrp: "n/a"),
     ]
@@ -137,11 +139,14 @@ import Testing
         #expect(nsa.technology == .fiveG && nsa.rsrpDbm == -95 && nsa.rsrqDb == -11 && nsa.sinrDb == 9)
         #expect(nsa.nrSsRsrpDbm == -98 && nsa.nrSsRsrqDb == -12)
         #expect(nsa.time == 1_748_739_600)
-        #expect(nsa.dlKbps == 1200 && nsa.ulKbps == 80 && nsa.operatorCode == "Viettel")
+        #expect(nsa.dlKbps == 1200 && nsa.ulKbps == 80 && nsa.operatorCode == "452-04")
         // 3G: RSCP and Ec/Io from the RSRP/RSRQ columns, no LTE values, the stale NR values ignored.
         let umts = reports[1]
         #expect(umts.technology == .threeG && umts.rscpDbm == -81 && umts.ecioDb == -7)
         #expect(umts.rsrpDbm == nil && umts.rsrqDb == nil && umts.nrSsRsrpDbm == nil && umts.sinrDb == nil)
+        // Operator names: Việt Nam's networks as their MCC-MNC, whatever the case, however long the name.
+        #expect(umts.operatorCode == "452-02")
+        #expect(reports[3].operatorCode == "452-01")
         // '-' everywhere but the position and mode: kept, with nothing but its place.
         let bare = reports[2]
         #expect(bare.technology == .fourG && bare.time == nil && bare.operatorCode == nil)

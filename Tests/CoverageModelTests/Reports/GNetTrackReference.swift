@@ -44,6 +44,7 @@ struct GNetTrackReference: Decodable, Equatable {
             tz = datetime.timezone(sign * datetime.timedelta(hours=int(h), minutes=int(m)))
         else:
             tz = zoneinfo.ZoneInfo(zone)
+        names = {"viettel": "452-04", "vinaphone": "452-02", "mobifone": "452-01"}
         modes = {"5G": "5G", "LTE": "4G", "HSPA+": "3G", "HSPA": "3G", "HSDPA": "3G", "HSUPA": "3G", "UMTS": "3G",
                  "EDGE": "2G", "GPRS": "2G", "GSM": "2G"}
         anchor = {"rsrp_dbm": "RSRP", "rsrq_db": "RSRQ", "sinr_db": "SNR"}
@@ -103,6 +104,7 @@ struct GNetTrackReference: Decodable, Equatable {
                             out[k][0] += 1
                             out[k][1] += v
                     operator = get("Operatorname") or ""
+                    operator = names.get(operator.lower(), operator)
                     out["operators"][operator] = out["operators"].get(operator, 0) + 1
         print(json.dumps(out))
         """#
