@@ -231,7 +231,7 @@ struct APIFuzzTests {
 
 /// A route the fuzzer knows: how to fill its path and query, and what body it takes.
 struct FuzzRoute: Sendable, Hashable, CustomStringConvertible {
-    enum Body: Sendable { case none, ingest, token, silence, report }
+    enum Body: Sendable { case none, ingest, signal, token, silence, report }
 
     var method: String
     var template: String
@@ -244,6 +244,7 @@ struct FuzzRoute: Sendable, Hashable, CustomStringConvertible {
         .init(method: "GET", template: "/healthz"),
         .init(method: "GET", template: "/metrics"),
         .init(method: "POST", template: "/api/v1/ingest/rounds", body: .ingest),
+        .init(method: "POST", template: "/api/v1/ingest/signal", body: .signal),
         .init(method: "GET", template: "/api/v1/communes"),
         .init(method: "GET", template: "/api/v1/communes/:code"),
         .init(method: "GET", template: "/api/v1/probes"),
@@ -446,6 +447,17 @@ struct FuzzGenerator {
                 chance(0.3)
                 ? #","health":{"outbox_pending":\#(pick(Self.numbers)),"sent_at":"\#(pick(Self.dates))"}"# : ""
             let text = #"{"probe_id":"probe-11953","rounds":[\#(rounds)]\#(health)}"#
+            return (pick(["application/json", "application/json", "text/plain"]), mutate(Array(text.utf8)))
+        case .signal:
+            let report = """
+                {"probe_id":"\(chance(0.9) ? "probe-11953" : anyValue())","sequence":\(chance(0.7) ? String(int(0...100_000)) : pick(Self.numbers)),\
+                "store_id":"\(chance(0.9) ? "fuzz" : anyValue())","commune":"\(chance(0.9) ? "11953" : anyValue())",\
+                "source":"\(chance(0.8) ? "gateway:11953" : anyValue())","time":"\(pick(Self.dates))",\
+                "lat":\(chance(0.8) ? "20.65" : pick(Self.numbers)),"lon":\(chance(0.8) ? "106.05" : pick(Self.numbers)),\
+                "technology":"\(pick(["4G", "5G", "none", "LTE", ""]))","rsrp_dbm":\(chance(0.7) ? "-95" : pick(Self.numbers))}
+                """
+            let reports = (0..<int(0...3)).map { _ in report }.joined(separator: ",")
+            let text = #"{"probe_id":"probe-11953","reports":[\#(reports)]}"#
             return (pick(["application/json", "application/json", "text/plain"]), mutate(Array(text.utf8)))
         case .token:
             var name = pick(Self.texts)

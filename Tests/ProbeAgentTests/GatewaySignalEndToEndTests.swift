@@ -180,12 +180,13 @@ struct GatewaySignalEndToEndTests {
             ], logPath: directory.appendingPathComponent(log).path, launcher: ["/usr/bin/env", "PATH=\(path)"])
     }
 
+    /// One reading (the interval is an hour): it lands on the server, counts in coverage, and is told apart.
     @Test("a qmicli modem's readings land on the server, count in coverage for the commune, and are told apart")
     func qmicliFeedsCoverage() async throws {
         let directory = makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let sites = directory.appendingPathComponent("sites.yaml").path
-        try Self.sitesYAML(signal: "{ source: qmicli, device: /dev/cdc-wdm0, interval: 10s }")
+        try Self.sitesYAML(signal: "{ source: qmicli, device: /dev/cdc-wdm0, interval: 1h }")
             .write(toFile: sites, atomically: true, encoding: .utf8)
         let tools = try Self.tools(in: directory, ["qmicli": Self.qmicli])
         let server = try await Server(directory: directory, sites: sites)
@@ -215,6 +216,20 @@ struct GatewaySignalEndToEndTests {
         #expect(fourG > 0 && fourG < 1)
         #expect(coverage["has_4g"] as? Bool == true)
         #expect((coverage["5g_area_ratio"] as? Double) == 0)
+        // The cells layer marks the one cell the gateway's report fell in: the cell around the gateway's location
+        // (checked here on the cell's own polygon), judged 4G covered.
+        let cells = try #require(try await server.json("/api/v1/geojson/cells")["features"] as? [[String: Any]])
+        #expect(cells.allSatisfy { ($0["properties"] as? [String: Any])?["gateway"] is Bool })
+        let marked = cells.filter { ($0["properties"] as? [String: Any])?["gateway"] as? Bool == true }
+        #expect(marked.count == 1)
+        let cell = try #require(marked.first)
+        let cellProperties = try #require(cell["properties"] as? [String: Any])
+        #expect(cellProperties["gateway_reports"] as? Int == 1)
+        #expect(cellProperties["commune"] as? String == "11953")
+        #expect(cellProperties["state_4g"] as? String == "covered")
+        let ring = try #require(
+            ((cell["geometry"] as? [String: Any])?["coordinates"] as? [[[Double]]])?.first)
+        #expect(Self.ring(ring, contains: (Self.lon, Self.lat)))
         // The probes layer draws the gateway at its location, not at the commune's centroid.
         let probes = try await server.json("/api/v1/geojson/probes")
         let point = try #require((probes["features"] as? [[String: Any]])?.first)
@@ -234,6 +249,20 @@ struct GatewaySignalEndToEndTests {
         }
         #expect(pending == 0)
         #expect(try server.gatewayOrdinals() == stored)
+    }
+
+    /// Whether a GeoJSON ring ([lon, lat] pairs) holds a point (even-odd rule; the test's own computation).
+    static func ring(_ ring: [[Double]], contains point: (lon: Double, lat: Double)) -> Bool {
+        var inside = false
+        var j = ring.count - 1
+        for i in ring.indices {
+            let (xi, yi, xj, yj) = (ring[i][0], ring[i][1], ring[j][0], ring[j][1])
+            if (yi > point.lat) != (yj > point.lat), point.lon < (xj - xi) * (point.lat - yi) / (yj - yi) + xi {
+                inside.toggle()
+            }
+            j = i
+        }
+        return inside
     }
 
     @Test("a missing modem tool is counted and logged once; rounds go on")

@@ -160,17 +160,19 @@ public final class CoverageRecomputation: Service, Sendable {
 
     /// ``compute()``, also counting the reports that came from gateway modems.
     func computeCounting() async throws -> (update: CoverageUpdate, gatewayReports: Int) {
-        var gatewayReports = 0
-        let accumulator = AccumulatorBox(CoverageAccumulator(settings: settings))
+        let accumulator = AccumulatorBox(
+            CoverageAccumulator(settings: settings), GatewayCells(resolution: settings.resolution))
         var cursor: SignalReportCursor?
         var reports = 0
         repeat {
             let page = try await store.signalReports(after: cursor, limit: Self.pageSize)
             reports += page.reports.count
-            gatewayReports += page.reports.count { $0.device?.hasPrefix("gateway:") == true }
             cursor = page.next
             try await WorkerThread.run("netmon-coverage") {
-                for r in page.reports { accumulator.value.add(r) }
+                for r in page.reports {
+                    accumulator.value.add(r)
+                    accumulator.gateways.add(r)
+                }
             }
         } while cursor != nil
         let cachedGrid = grid.withLock { $0 }
@@ -181,13 +183,16 @@ public final class CoverageRecomputation: Service, Sendable {
         let (snapshots, update, freshGrid) = try await WorkerThread.run("netmon-coverage") {
             let grid = cachedGrid ?? CommuneGrid(communes: boundaries, resolution: settings.resolution)
             let result = CoverageAnalysis.analyze(accumulator.value, grid: grid)
-            let snapshots = try CoverageSnapshots.make(
+            var snapshots = try CoverageSnapshots.make(
                 result, boundaries: grid.communes, reports: reportCount, createdAt: computedAt)
+            for i in snapshots.indices where snapshots[i].kind == CoverageSnapshots.cells {
+                snapshots[i].json = accumulator.gateways.mark(snapshots[i].json)
+            }
             return (snapshots, CoverageSnapshots.update(result, reports: reportCount, computedAt: computedAt), grid)
         }
         if cachedGrid == nil { grid.withLock { $0 = freshGrid } }
         try await store.saveCoverageSnapshots(snapshots)
-        return (update, gatewayReports)
+        return (update, accumulator.gateways.total)
     }
 }
 
@@ -195,5 +200,10 @@ public final class CoverageRecomputation: Service, Sendable {
 /// (each worker is awaited before the next starts), so it is never touched concurrently.
 private final class AccumulatorBox: @unchecked Sendable {
     var value: CoverageAccumulator
-    init(_ value: CoverageAccumulator) { self.value = value }
+    /// The cells gateway reports fell in, for the cells layer's `gateway` property.
+    var gateways: GatewayCells
+    init(_ value: CoverageAccumulator, _ gateways: GatewayCells) {
+        self.value = value
+        self.gateways = gateways
+    }
 }
