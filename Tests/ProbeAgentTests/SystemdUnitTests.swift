@@ -20,6 +20,7 @@ struct SystemdUnitTests {
 
     static let probe = Unit(name: "netmon-probe.service", maximumExposure: 2.0)
     static let serve = Unit(name: "netmon-serve.service", maximumExposure: 1.5)
+    static let stampReflect = Unit(name: "netmon-stamp-reflect.service", maximumExposure: 1.5)
     static let analyze = "/usr/bin/systemd-analyze"
     static let hasAnalyze = FileManager.default.isExecutableFile(atPath: analyze)
 
@@ -68,6 +69,22 @@ struct SystemdUnitTests {
         #expect(start.contains("--tokens %d/tokens --tls-cert %d/tls.crt --tls-key %d/tls.key"))
     }
 
+    @Test("the STAMP reflector binds port 862 with CAP_NET_BIND_SERVICE only and may read, not set, the clock state")
+    func stampReflectSettings() throws {
+        let lines = try Self.lines(Self.stampReflect)
+        for expected in Self.sandbox.filter({ $0 != "ProtectClock=yes" && !$0.hasPrefix("SystemCallFilter=") }) + [
+            "AmbientCapabilities=CAP_NET_BIND_SERVICE", "CapabilityBoundingSet=CAP_NET_BIND_SERVICE",
+            "Restart=on-failure", "KillSignal=SIGTERM", "RestrictAddressFamilies=AF_INET AF_INET6",
+            "SystemCallFilter=@system-service adjtimex", "ExecStart=/usr/local/bin/netmon stamp reflect --stateful",
+        ] {
+            #expect(lines.contains(expected), "missing \(expected)")
+        }
+        #expect(!lines.contains { !$0.hasPrefix("#") && ($0.hasPrefix("User=root") || $0.contains("CAP_SYS_TIME")) })
+        #expect(
+            !lines.contains("PrivateUsers=yes"), "CAP_NET_BIND_SERVICE does not count in a user namespace of its own")
+        #expect(!lines.contains("ProtectClock=yes"), "it forbids the read-only adjtimex of the Error Estimate")
+    }
+
     /// The unit with its executable pointed at the built binary (verify checks that ExecStart exists), in a
     /// temporary folder the caller removes.
     static func installed(_ unit: Unit, binary: String) throws -> (folder: URL, file: URL) {
@@ -85,7 +102,7 @@ struct SystemdUnitTests {
             if: SystemdUnitTests.hasAnalyze,
             "systemd-analyze is not installed (Debian package systemd; scripts/setup installs it)"),
         .enabled(if: NetmonBinary.built != nil, "the netmon executable is not built"),
-        arguments: [SystemdUnitTests.probe, SystemdUnitTests.serve])
+        arguments: [SystemdUnitTests.probe, SystemdUnitTests.serve, SystemdUnitTests.stampReflect])
     func verify(unit: Unit) throws {
         let binary = try #require(NetmonBinary.built)
         let (folder, file) = try Self.installed(unit, binary: binary)
@@ -102,7 +119,7 @@ struct SystemdUnitTests {
             if: SystemdUnitTests.hasAnalyze,
             "systemd-analyze is not installed (Debian package systemd; scripts/setup installs it)"),
         .enabled(if: NetmonBinary.built != nil, "the netmon executable is not built"),
-        arguments: [SystemdUnitTests.probe, SystemdUnitTests.serve])
+        arguments: [SystemdUnitTests.probe, SystemdUnitTests.serve, SystemdUnitTests.stampReflect])
     func exposure(unit: Unit) throws {
         let binary = try #require(NetmonBinary.built)
         let (folder, file) = try Self.installed(unit, binary: binary)

@@ -66,4 +66,28 @@ struct LoopbackSTAMPTests {
         #expect(table.stdout.contains("One-way delay forward withheld: the reflector reports an unsynchronised clock"))
         #expect(table.stdout.contains("round trip"))
     }
+
+    @Test("IPv6 with padding and DSCP: stateful reflector, every packet answered, its TLV reflected at the asked size")
+    func ipv6() throws {
+        let port = try freePort()
+        let reflector = try ChildProcess([
+            NetmonBinary.path, "stamp", "reflect", "--listen", "[::1]:\(port)", "--stateful", "--clock-error", "100ns",
+        ])
+        defer { reflector.stop(grace: 0) }
+        try reflector.waitForLine(startingWith: "ready")
+        let run = try Shell.run(
+            [
+                NetmonBinary.path, "stamp", "[::1]:\(port)", "-c", "20", "-i", "5", "--size", "200", "--dscp", "46",
+                "--clock-error", "100ns", "--json",
+            ], check: false)
+        #expect(run.status == 0, "\(run.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let target = try #require((document["targets"] as? [[String: Any]])?.first)
+        #expect(target["address"] as? String == "::1")
+        #expect(target["received"] as? Int == 20)
+        #expect(target["sender_ttl"] as? Int == 64)
+        let forward = try #require(target["forward"] as? [String: Any])
+        #expect(forward["delay_withheld"] is NSNull, "100 ns clocks on one host: one-way delay is published")
+        #expect((forward["delay_ms"] as? [String: Any])?["count"] as? Int == 20)
+    }
 }

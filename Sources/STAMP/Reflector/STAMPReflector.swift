@@ -154,7 +154,8 @@ public final class STAMPReflector: Sendable {
             if descriptors[descriptors.count - 1].revents != 0 { return }
             let now = WallClock.nanoseconds()
             if self.configuration.clock == nil && now - clockReadAt >= 1_000_000_000 {
-                worker.clock = ClockState.current()
+                let clock = ClockState.current()
+                if clock != worker.clock { worker.clock = clock }
                 clockReadAt = now
             }
             if ready <= 0 {
@@ -191,14 +192,20 @@ struct ReflectorWorker {
     let mode: STAMPReflector.Mode
     let key: STAMPKey?
     let wildcard: Bool
-    var clock: ClockState
+    /// The clock state to claim; its Error Estimate is encoded once per change, not per packet.
+    var clock: ClockState {
+        didSet { self.estimate = self.clock.errorEstimate }
+    }
+    private var estimate: ErrorEstimate
     private var reply: [UInt8]
 
     init(configuration: STAMPReflector.Configuration) {
         self.mode = configuration.mode
         self.key = configuration.key
         self.wildcard = configuration.listen.contains { $0.isWildcard }
-        self.clock = configuration.clock ?? ClockState.current()
+        let clock = configuration.clock ?? ClockState.current()
+        self.clock = clock
+        self.estimate = clock.errorEstimate
         self.reply = [UInt8](repeating: 0, count: 65_536)
     }
 
@@ -225,7 +232,7 @@ struct ReflectorWorker {
             : request.sequence
         let baseLength = SenderTestPacket.Layout.of(authenticated: self.key != nil).length
         let length = datagram.bytes.count
-        let estimate = self.clock.errorEstimate
+        let estimate = self.estimate
         let key = self.key
         let status = self.reply.withUnsafeMutableBytes { raw -> Int32 in
             // The base packet, zeroed, then the sender's TLVs as they came, flagged where needed.

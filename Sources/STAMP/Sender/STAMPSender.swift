@@ -8,8 +8,8 @@ import Synchronization
 ///
 /// One connected UDP socket per target (its own port, so each target is one session at a stateful reflector).
 /// Packet k of target i leaves at start + k × interval + i × interval / targets; T1 is the clock read right before
-/// the send, written into the packet just then (and signed in authenticated mode). Replies are read between sends
-/// with their kernel receive time (T4); after the last send the sender waits `timeout` for stragglers. The result
+/// the send, written into the packet just then (and signed in authenticated mode). Replies are read between sends,
+/// and after every 16 sends when the thread is behind schedule, with their kernel receive time (T4); after the last send the sender waits `timeout` for stragglers. The result
 /// is one `STAMPSessionRecord` per target.
 public final class STAMPSender: Sendable {
     /// What to send.
@@ -148,6 +148,7 @@ public final class STAMPSender: Sendable {
         var nextPacket = 0
         let totalPackets = options.count * targetCount
         var lastSend = start
+        var sendsSinceRead = 0
         while !self.stopped.load(ordering: .relaxed) {
             let now = WallClock.nanoseconds()
             let due: Int64
@@ -176,9 +177,13 @@ public final class STAMPSender: Sendable {
                 }
                 lastSend = sendTime.0
                 nextPacket += 1
-                continue
+                // Behind schedule the loop sends back to back: read what came every 16 sends all the same, so the
+                // sockets' receive queues never overflow (kernel T4 keeps late reads exact).
+                sendsSinceRead += 1
+                if sendsSinceRead < 16 { continue }
             }
-            let wait = max(0, due - now)
+            sendsSinceRead = 0
+            let wait = now >= due ? 0 : due - now
             let ready = descriptors.withUnsafeMutableBufferPointer {
                 CNetShims_ppoll($0.baseAddress, UInt($0.count), wait)
             }

@@ -35,18 +35,23 @@ public final class STAMPSocket: @unchecked Sendable {
     private var isClosed = false
     private let receiveBuffer: UnsafeMutableRawBufferPointer
     private let controlBuffer: UnsafeMutableRawBufferPointer
+    /// 16 bytes for the packet-info address of each receive, allocated once.
+    private let addressScratch: UnsafeMutableBufferPointer<UInt8>
 
     private init(family: IPFamily, descriptor: Int32) {
         self.family = family
         self.descriptor = descriptor
         self.receiveBuffer = .allocate(byteCount: 65_536, alignment: 16)
         self.controlBuffer = .allocate(byteCount: 512, alignment: 16)
+        self.addressScratch = .allocate(capacity: 16)
+        self.addressScratch.initialize(repeating: 0)
     }
 
     deinit {
         self.close()
         self.receiveBuffer.deallocate()
         self.controlBuffer.deallocate()
+        self.addressScratch.deallocate()
     }
 
     /// Opens a UDP socket of `family` with timestamps, TTL, TOS and packet information enabled.
@@ -157,10 +162,10 @@ public final class STAMPSocket: @unchecked Sendable {
             source: STAMPEndpoint(socketAddress: storage), destination: nil, kernelTime: 0, ttl: nil,
             trafficClass: nil)
         var cmsg = CNetShims_CMSG_FIRSTHDR(&header)
+        let address = self.addressScratch
         while let current = cmsg {
             var time = timespec()
             var value: Int32 = 0
-            var address = [UInt8](repeating: 0, count: 16)
             var interface: Int32 = 0
             if CNetShims_readTimestampNS(current, &time) == 1 {
                 datagram.kernelTime = Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
@@ -168,10 +173,15 @@ public final class STAMPSocket: @unchecked Sendable {
                 datagram.ttl = Int(value)
             } else if CNetShims_readTrafficClass(current, &value) == 1 {
                 datagram.trafficClass = Int(value)
-            } else if CNetShims_readIPv4PacketInfo(current, &address) == 1 {
-                datagram.destination = IPAddress(bytes: address.prefix(4))
-            } else if CNetShims_readIPv6PacketInfo(current, &address, &interface) == 1 {
-                datagram.destination = IPAddress(bytes: address)
+            } else if CNetShims_readIPv4PacketInfo(current, address.baseAddress) == 1 {
+                datagram.destination = IPAddress(
+                    ipv4: UInt32(address[0]) << 24 | UInt32(address[1]) << 16 | UInt32(address[2]) << 8
+                        | UInt32(address[3]))
+            } else if CNetShims_readIPv6PacketInfo(current, address.baseAddress, &interface) == 1 {
+                let raw = UnsafeRawBufferPointer(address)
+                datagram.destination = IPAddress(
+                    high: UInt64(bigEndian: raw.loadUnaligned(as: UInt64.self)),
+                    low: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
             }
             cmsg = CNetShims_CMSG_NXTHDR(&header, current)
         }
