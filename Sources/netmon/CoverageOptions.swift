@@ -105,7 +105,9 @@ enum CoveragePipeline {
             resolution: c.resolution, minSamples: c.minSamples, floors: floors,
             targets: CoverageModel.CoverageTargets(
                 threeGEveryCommune: c.targets.threeGInEveryCommune, fourGEveryCommune: c.targets.fourGInEveryCommune,
-                fiveGAreaRatio: c.targets.fiveGAreaRatio, maxDeadZones: c.targets.maxDeadZones))
+                fiveGAreaRatio: c.targets.fiveGAreaRatio, maxDeadZones: c.targets.maxDeadZones,
+                minMeasuredRatio: c.targets.minMeasuredRatio),
+            speed: c.speed)
     }
 
     /// Reads every report file into an accumulator, with a progress bar on a terminal and the rejection

@@ -12,7 +12,11 @@ extension Netmon.Coverage {
                 Cells are H3 cells (coverage.resolution in sites.yaml). A cell is covered by a technology when \
                 it holds at least min_samples values of the technology's metric and their median reaches the \
                 floor; 5G NSA rows count for 4G through their LTE anchor. Dead: measured (min_samples rows) \
-                and covered by nothing. Rejected rows and dropped values are reported on standard error.
+                and covered by nothing. Speed (coverage.speed) is judged apart from signal: a cell meets a \
+                technology's threshold when the median download and the median upload of at least min_samples \
+                rate-carrying reports of that technology reach it. A commune with less than \
+                coverage.targets.min_measured_ratio of its area measured is "not measured enough", not "below \
+                target". Rejected rows and dropped values are reported on standard error.
                 """
         )
 
@@ -52,6 +56,7 @@ enum CoverageTable {
         var header = pad("code", 6) + pad("commune", 26) + String(format: "%6@ %9@", "cells", "km²")
         for t in techs { header += "  " + String(repeating: " ", count: 4) + t.rawValue }
         header += "  measured  dead  zones  partial"
+        header += CoverageTable.speedHeader(result)
         lines.append(header)
         for c in result.communes {
             var line = pad(c.code, 6) + pad(c.name, 26) + String(format: "%6d %9.2f", c.cells, c.areaKm2)
@@ -59,6 +64,7 @@ enum CoverageTable {
             line +=
                 "    " + percent(c.measuredRatio)
                 + String(format: " %5d %6d %8d", c.deadCells, c.deadZones, c.partialNotSpots)
+            line += CoverageTable.speedColumns(result, c.speed) + "  " + c.status.rawValue
             lines.append(line)
         }
         let p = result.province
@@ -67,6 +73,7 @@ enum CoverageTable {
         total +=
             "    " + percent(p.measuredRatio)
             + String(format: " %5d %6d %8d", p.deadCells, p.deadZones, p.partialNotSpots)
+        total += CoverageTable.speedColumns(result, p.speed)
         lines.append(String(repeating: "-", count: header.count))
         lines.append(total)
         lines.append("")
@@ -83,6 +90,7 @@ enum CoverageTable {
             }
             lines.append("target \(t.name) = \(t.target.text): \(t.isMet ? "met" : "NOT met") (\(value))")
         }
+        lines += CoverageTable.speedAndMeasurementLines(result)
         if result.reportsOutsideProvince > 0 {
             lines.append(
                 "\(result.reportsOutsideProvince) reports fell outside the communes' cells and were not counted")

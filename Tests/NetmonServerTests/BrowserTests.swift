@@ -1,13 +1,17 @@
 import Foundation
 import HummingbirdTesting
 import MeasurementStore
+import NIOCore
 import NetmonServer
 import TestSupport
 import Testing
 
 /// Headless Chromium (Debian's) against a live server with data: no console errors, the page finishes loading,
 /// and the screenshot shows communes coloured by link health.
-@Suite("Dashboard in a real browser")
+///
+/// Serialized: `runChromium` waits for the browser on the calling thread, and the server under test answers on the
+/// same cooperative pool (two processors here: two browsers waiting at once would leave the servers no thread).
+@Suite("Dashboard in a real browser", .serialized)
 struct BrowserTests {
     static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
         FileManager.default.isExecutableFile(atPath: $0)
@@ -34,13 +38,7 @@ struct BrowserTests {
             let shotRun = try runChromium(
                 ["--screenshot=\(shot)", url], profile: dir.appendingPathComponent("p2").path)
 
-            for run in [dom, shotRun] {
-                let console = run.stderr.split(separator: "\n").filter { $0.contains(":CONSOLE") }
-                let bad = console.filter {
-                    $0.contains("Uncaught") || $0.contains("netmon:") || $0.contains("Error") || $0.contains("Failed")
-                }
-                #expect(bad.isEmpty, "console errors: \(bad.joined(separator: "\n"))")
-            }
+            #expect(consoleErrors([dom, shotRun]).isEmpty, "\(consoleErrors([dom, shotRun]).joined(separator: "\n"))")
             #expect(dom.stdout.contains("data-loaded=\"true\""), "the page did not finish loading its data")
             #expect(dom.stdout.contains("netmon — Hưng Yên"), "the Vietnamese title is missing or garbled")
             #expect(dom.stdout.contains("leaflet-interactive"), "no map features were drawn")
@@ -56,7 +54,69 @@ struct BrowserTests {
         }
     }
 
-    struct Run {
+    @Test(
+        "coverage mode: communes measured too little are hatched, not red; the legend and the detail say so",
+        .enabled(if: chromium != nil, "Chromium is not installed (Debian package chromium)"),
+        .enabled(
+            if: FileManager.default.fileExists(atPath: "/usr/share/javascript/leaflet/leaflet.js"),
+            "Leaflet is not installed (Debian package libjs-leaflet)"))
+    func coverageModeInChromium() async throws {
+        let (csv, rows, _, _, communes) = try CoverageFixture.oneCommuneMeasured()
+        var configuration = Fixture.configuration()
+        configuration.coverageDebounce = .milliseconds(50)
+        let (store, cleanup) = try Fixture.sqliteStore()
+        defer { cleanup() }
+        let listener = UpdateCollector()
+        try await withCoverageServer(configuration, store: store, listener: listener) { client in
+            let reply = try await client.execute(
+                uri: "/api/v1/reports?format=csv", method: .post,
+                headers: CoverageFixture.adminHeaders(contentType: "text/csv"), body: ByteBuffer(string: csv))
+            #expect(reply.status == .created, "\(reply.text)")
+            _ = try await listener.wait(reports: rows)
+            let port = try #require(client.port)
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "netmon-browser-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let url = "http://127.0.0.1:\(port)/#token=\(Fixture.viewerSecret)&mode=coverage"
+            let shot = dir.appendingPathComponent("coverage.png").path
+            // The browser is waited for off the cooperative pool, which the server under test answers on.
+            let profiles = (dir.appendingPathComponent("p1").path, dir.appendingPathComponent("p2").path)
+            let (dom, shotRun) = try await offPool {
+                (
+                    try self.runChromium(["--dump-dom", url], profile: profiles.0),
+                    try self.runChromium(["--screenshot=\(shot)", url], profile: profiles.1)
+                )
+            }
+            #expect(consoleErrors([dom, shotRun]).isEmpty, "\(consoleErrors([dom, shotRun]).joined(separator: "\n"))")
+            #expect(dom.stdout.contains("data-loaded=\"true\""), "the page did not finish loading its data")
+            #expect(dom.stdout.contains("Not measured enough (less than 30% of the area measured)"))
+            #expect(
+                dom.stdout.contains("Communes not measured enough (&lt; 30% of area): \(communes - 1) / \(communes)"))
+            #expect(dom.stdout.contains("Speed 4G (≥ 5/1 Mbit/s)"))
+            let hatched = dom.stdout.components(separatedBy: "fill=\"url(#hatch-unmeasured)\"").count - 1
+            #expect(hatched == communes - 1, "communes drawn hatched: \(hatched)")
+
+            let counts = try pixelClasses(pngPath: shot)
+            // One commune measured with 4G (light green), the others hatched grey; before, every commune without
+            // 4G was drawn red as if below target.
+            #expect(counts["green", default: 0] > 300, "the measured commune is not green: \(counts)")
+            #expect(counts["red", default: 0] < 300, "unmeasured communes drawn red: \(counts)")
+            #expect(counts["grey", default: 0] > 20_000, "unmeasured communes not hatched: \(counts)")
+        }
+    }
+
+    /// The browser console's error lines of the runs (uncaught exceptions, the page's own `netmon:` messages,
+    /// failed loads).
+    func consoleErrors(_ runs: [Run]) -> [String] {
+        runs.flatMap { run in
+            run.stderr.split(separator: "\n").filter { $0.contains(":CONSOLE") }.filter {
+                $0.contains("Uncaught") || $0.contains("netmon:") || $0.contains("Error") || $0.contains("Failed")
+            }.map(String.init)
+        }
+    }
+
+    struct Run: Sendable {
         var stdout: String
         var stderr: String
     }

@@ -1,4 +1,5 @@
 import Foundation
+import NetmonProtocol
 import SiteCatalog
 import Testing
 
@@ -154,5 +155,56 @@ import Testing
         let yaml = Fixture.base(line: 38, replacing: "0.60", with: "1")
         let config = try SitesConfig.load(path: try Fixture.write(yaml))
         #expect(config.coverage.targets.fiveGAreaRatio == 1)
+    }
+}
+
+/// `coverage.speed` and `coverage.targets.min_measured_ratio`.
+@Suite struct CoverageSpeedConfigTests {
+    static let targets = "  targets: { 4g_every_commune: true, 5g_area_ratio: 0.60, max_dead_zones: 0 }"
+
+    @Test func absentSpeedGivesTheFCCTiersAndTheDefaultMinimum() throws {
+        let config = try SitesConfig.load(path: try Fixture.write(Fixture.base))
+        #expect(config.coverage.speed == SpeedThreshold.fccBDC)
+        #expect(config.coverage.speed[.fourG] == SpeedThreshold(downloadMbps: 5, uploadMbps: 1))
+        #expect(config.coverage.speed[.fiveG] == SpeedThreshold(downloadMbps: 7, uploadMbps: 1))
+        #expect(config.coverage.targets.minMeasuredRatio == 0.3)
+    }
+
+    @Test func writtenSpeedReplacesTheDefaults() throws {
+        let yaml = Fixture.base(
+            replacing: 38,
+            with: Self.targets.replacingOccurrences(of: " }", with: ", min_measured_ratio: 0.5 }")
+                + "\n  speed:\n    5G: { download_mbps: 100 }\n    3G: { download_mbps: 0.2, upload_mbps: 0.05 }")
+        let config = try SitesConfig.load(path: try Fixture.write(yaml))
+        #expect(
+            config.coverage.speed == [
+                .fiveG: SpeedThreshold(downloadMbps: 100, uploadMbps: nil),
+                .threeG: SpeedThreshold(downloadMbps: 0.2, uploadMbps: 0.05),
+            ])
+        #expect(config.coverage.targets.minMeasuredRatio == 0.5)
+    }
+
+    @Test func badSpeedsAreReportedWhereTheyAre() throws {
+        let yaml = Fixture.base(
+            replacing: 38,
+            with: Self.targets
+                + "\n  speed:\n    4G: { download_mbps: 0, upload_mbps: fast }\n    5g: { download_mbps: 7 }"
+                + "\n    3G: { upload_mbps: 1 }")
+        #expect(
+            try Fixture.problems(yaml) == [
+                "40:26: `coverage.speed.4G.download_mbps` must be between 0.001 and 100000 Mbit/s, found 0",
+                "40:42: expected a number for `coverage.speed.4G.upload_mbps`, found string \"fast\"",
+                "41:5: unknown key `5g` in coverage speed; did you mean `5G`?",
+                "42:9: missing required key `download_mbps` in 3G speed",
+            ])
+    }
+
+    @Test func minMeasuredRatioIsARatio() throws {
+        let yaml = Fixture.base(
+            replacing: 38, with: Self.targets.replacingOccurrences(of: " }", with: ", min_measured_ratio: 30 }"))
+        #expect(
+            try Fixture.problems(yaml) == [
+                "38:98: `coverage.targets.min_measured_ratio` must be a ratio between 0 and 1, found 30"
+            ])
     }
 }

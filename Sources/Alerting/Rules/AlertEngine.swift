@@ -382,9 +382,11 @@ public struct AlertEngine: Sendable, Codable {
                             "commune": commune.code, "commune_name": commune.name,
                         ],
                         annotations: ["summary": "\(commune.name) is below its 4G target\(ratio)"],
-                        level: commune.meetsFourGTarget ? .clear : .raise))
+                        // A commune measured too little is not below target: it is in the measurement summary.
+                        level: commune.meetsFourGTarget || commune.isMeasuredEnough == false ? .clear : .raise))
             }
         }
+        if let signal = self.measurementMissingSignal(coverage) { signals.append(signal) }
         if let target = self.rules.fiveGAreaRatio, let ratio = coverage.provinceFiveGAreaRatio {
             let level: SignalLevel =
                 ratio < target ? .raise : (ratio >= target + self.rules.fiveGClearMargin ? .clear : .hold)

@@ -8,12 +8,22 @@ public struct CoverageSummary: Sendable, Hashable, Codable {
         public var meetsFourGTarget: Bool
         /// The share of its measured area with 4G, for the message.
         public var fourGAreaRatio: Double?
+        /// Measured area / area (nil: not known, as in summaries saved by earlier versions).
+        public var measuredRatio: Double?
+        /// Whether at least `CoverageSummary.minMeasuredRatio` of its area is measured; a commune measured less is
+        /// "not measured enough", never below target (nil: not known, taken as measured enough).
+        public var isMeasuredEnough: Bool?
 
-        public init(code: String, name: String, meetsFourGTarget: Bool, fourGAreaRatio: Double? = nil) {
+        public init(
+            code: String, name: String, meetsFourGTarget: Bool, fourGAreaRatio: Double? = nil,
+            measuredRatio: Double? = nil, isMeasuredEnough: Bool? = nil
+        ) {
             self.code = code
             self.name = name
             self.meetsFourGTarget = meetsFourGTarget
             self.fourGAreaRatio = fourGAreaRatio
+            self.measuredRatio = measuredRatio
+            self.isMeasuredEnough = isMeasuredEnough
         }
     }
 
@@ -78,10 +88,20 @@ public struct CoverageSummary: Sendable, Hashable, Codable {
     public var provinceFiveGAreaRatio: Double?
     /// Current dead zones.
     public var deadZones: [DeadZone]
+    /// The measured share of its area a commune needs to be judged (`coverage.targets.min_measured_ratio`); nil:
+    /// not known, no measurement summary.
+    public var minMeasuredRatio: Double?
 
-    public init(communes: [Commune] = [], provinceFiveGAreaRatio: Double? = nil, deadZones: [DeadZone] = []) {
+    public init(
+        communes: [Commune] = [], provinceFiveGAreaRatio: Double? = nil, deadZones: [DeadZone] = [],
+        minMeasuredRatio: Double? = nil
+    ) {
         self.communes = communes
         self.provinceFiveGAreaRatio = provinceFiveGAreaRatio
         self.deadZones = deadZones
+        self.minMeasuredRatio = minMeasuredRatio
     }
+
+    /// The communes known to be measured less than `minMeasuredRatio`, in the summary's order.
+    public var communesNotMeasuredEnough: [Commune] { self.communes.filter { $0.isMeasuredEnough == false } }
 }

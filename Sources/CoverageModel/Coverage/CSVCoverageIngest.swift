@@ -38,6 +38,14 @@ public enum CSVCoverageIngest {
     }
 }
 
+/// The download/upload rates (kbit/s, NaN for none) of one row of a chunk, by its position in the chunk.
+struct RowRates: Sendable {
+    var row: Int32
+    var technology: Technology
+    var downloadKbps: Double
+    var uploadKbps: Double
+}
+
 /// What a worker made of one chunk: the accepted rows, located, and the chunk's summary.
 struct LocatedChunk: Sendable {
     var cells: [H3Index] = []
@@ -46,6 +54,8 @@ struct LocatedChunk: Sendable {
     var operatorCodes: [String] = []
     /// Per row, one value per judged technology (NaN where the row gives none).
     var values: [Double] = []
+    /// The rows that carry a rate for a technology judged for speed, in row order (most rows carry none).
+    var rates: [RowRates] = []
     /// Rejections carry row numbers counted from the chunk's first record (1).
     var summary = ImportSummary()
     /// Records in the chunk (blank lines and the header included, as `RecordReader` counts them).
@@ -200,9 +210,13 @@ private struct ParallelRun {
             for (i, t) in allTechnologies.enumerated() where settings.counts(t, for: technology) { mask |= 1 << i }
             return (metric, mask)
         }
+        // Which report technologies have their rates kept (bit i for `Technology.allCases[i]`).
+        var speedMask: UInt8 = 0
+        for (i, t) in allTechnologies.enumerated() where settings.speed[t] != nil { speedMask |= 1 << i }
         var row = CompactReportRow()
         do {
             try reader.forEachRow(into: &row) { row in
+                let rowNumber = Int32(truncatingIfNeeded: out.cells.count)
                 out.cells.append(locator.cell(for: LatLng(lat: row.lat, lng: row.lon)))
                 // The row keeps its operator until another one comes (`keepsOperatorAcrossRows`).
                 if row.operatorChanged {
@@ -237,6 +251,12 @@ private struct ParallelRun {
                     // What `CoverageAccumulator.judgedValue` gives a report (NaN for nil).
                     out.values.append(mask & (1 << position) != 0 ? row[metric] : .nan)
                 }
+                if speedMask & (1 << position) != 0 && !(row.downloadKbps.isNaN && row.uploadKbps.isNaN) {
+                    out.rates.append(
+                        RowRates(
+                            row: rowNumber, technology: row.technology, downloadKbps: row.downloadKbps,
+                            uploadKbps: row.uploadKbps))
+                }
             }
         } catch let error as ReportReadError {
             out.error = error
@@ -252,12 +272,20 @@ private struct ParallelRun {
     static func add(_ chunk: LocatedChunk, to accumulator: inout CoverageAccumulator, judgedCount: Int) {
         var global: [UInt16] = [0]
         for code in chunk.operatorCodes { global.append(accumulator.operatorIndex(for: code)) }
+        var nextRates = 0
         chunk.values.withUnsafeBufferPointer { values in
             for row in chunk.cells.indices {
                 let base = row * judgedCount
                 accumulator.add(cell: chunk.cells[row], operator: global[Int(chunk.operators[row])]) { j in
                     let v = values[base + j]
                     return v.isNaN ? nil : v
+                }
+                if nextRates < chunk.rates.count && Int(chunk.rates[nextRates].row) == row {
+                    let r = chunk.rates[nextRates]
+                    nextRates += 1
+                    accumulator.addRates(
+                        technology: r.technology, downloadKbps: r.downloadKbps.isNaN ? nil : r.downloadKbps,
+                        uploadKbps: r.uploadKbps.isNaN ? nil : r.uploadKbps)
                 }
             }
         }

@@ -40,6 +40,8 @@ public struct CellCoverage: Sendable, Hashable {
     /// `min_samples` rows) that cover it with none.
     public var operatorsCovering: [String]
     public var operatorsNotCovering: [String]
+    /// Per technology judged for speed (`CoverageSettings.speed`).
+    public var speed: [Technology: SpeedCellFigures] = [:]
 
     /// Ofcom's partial not-spot: some operators cover the cell and others, measured there, do not.
     public var isPartialNotSpot: Bool { !self.operatorsCovering.isEmpty && !self.operatorsNotCovering.isEmpty }
@@ -70,6 +72,10 @@ public struct CommuneCoverage: Sendable, Hashable {
     /// Dead zones holding at least one of its cells.
     public var deadZones: Int
     public var partialNotSpots: Int
+    /// Speed-covered area per technology judged for speed.
+    public var speed: [Technology: SpeedAreaFigures] = [:]
+    /// Meets its commune targets, misses them, or is not measured enough to tell.
+    public var status: CommuneStatus = .notMeasuredEnough
 }
 
 /// Whether a target is met, with the measured value.
@@ -102,6 +108,8 @@ public struct ProvinceCoverage: Sendable, Hashable {
     public var deadZones: Int
     public var partialNotSpots: Int
     public var targets: [TargetResult]
+    /// Speed-covered area per technology judged for speed.
+    public var speed: [Technology: SpeedAreaFigures] = [:]
 }
 
 /// Everything the model computed.

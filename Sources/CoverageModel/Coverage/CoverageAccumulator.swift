@@ -33,6 +33,8 @@ public struct CoverageAccumulator: Sendable {
     private var slotCounts: [Int32] = []
     /// The run of rows of one (cell, operator) not yet counted in its list.
     private var lastOperatorRow: (CellOperator, Int32)?
+    /// Download/upload rates of the reports that carry them, for the technologies judged for speed.
+    private(set) var speedSamples = SpeedSamples()
 
     /// Rows per (cell, operator).
     var operatorRows: [CellOperator: Int32] {
@@ -139,6 +141,18 @@ public struct CoverageAccumulator: Sendable {
         let judged = self.judged
         let settings = self.settings
         self.add(cell: cell, operator: op) { j in Self.judgedValue(j, of: report, judged: judged, settings: settings) }
+        if report.dlKbps != nil || report.ulKbps != nil {
+            self.addRates(technology: report.technology, downloadKbps: report.dlKbps, uploadKbps: report.ulKbps)
+        }
+    }
+
+    /// Adds the download/upload rates (kbit/s) of the report added last, in its cell, for its technology (if
+    /// that technology is judged for speed).
+    mutating func addRates(technology: Technology, downloadKbps: Double?, uploadKbps: Double?) {
+        guard self.settings.speed[technology] != nil else { return }
+        self.speedSamples.add(
+            cell: Int32(truncatingIfNeeded: self.lastCellIndex), technology: technology, downloadKbps: downloadKbps,
+            uploadKbps: uploadKbps)
     }
 
     /// The dense index of an operator code (0 for none), registering it in first-seen order.

@@ -197,9 +197,12 @@ public enum CoverageAnalysis {
             areaKm2: area, cells: cells.count, coverage: coverage, measuredRatio: area > 0 ? measured / area : 0,
             deadCells: cells.filter(\.isDead).count, deadZones: zones.count,
             partialNotSpots: cells.filter(\.isPartialNotSpot).count, targets: targets)
-        return CoverageResult(
+        var result = CoverageResult(
             settings: settings, province: province, communes: communeFigures, cells: cells, deadZones: zones,
             reportsOutsideProvince: accumulator.reportCount - provinceRows, overlappingCells: overlapping,
             operators: accumulator.operators)
+        Self.judgeSpeed(&result, accumulator: accumulator)
+        Self.judgeMeasurement(&result)
+        return result
     }
 }

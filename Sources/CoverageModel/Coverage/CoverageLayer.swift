@@ -29,6 +29,7 @@ extension CoverageResult {
                     ("measured_ratio", .rounded(c.measuredRatio)), ("dead_cells", .int(c.deadCells)),
                     ("dead_zones", .int(c.deadZones)), ("partial_not_spots", .int(c.partialNotSpots)),
                 ]
+                properties += self.communeSpeedAndStatusProperties(c)
                 try writer.write(
                     geometry: .multiPolygon(RingRepair.repaired(boundary.geometry)), properties: properties)
             }
@@ -63,6 +64,7 @@ extension CoverageResult {
                     ("operators_not_covering", .array(cell.operatorsNotCovering.map(JSONValue.string))),
                     ("partial_not_spot", .bool(cell.isPartialNotSpot)),
                 ]
+                properties += self.cellSpeedProperties(cell)
                 try writer.write(
                     geometry: .polygon(GeoPolygon(exterior: H3.cellToBoundary(cell.cell))), properties: properties)
             }

@@ -18,24 +18,26 @@ extension CoverageResult {
             members.append(("met", .bool(t.isMet)))
             targets.append((t.name, .object(members)))
         }
-        let province: JSONValue = .object([
-            ("area_km2", .rounded(self.province.areaKm2)),
-            ("coverage", coverage(self.province.coverage)),
-            ("dead_cells", .int(self.province.deadCells)),
-            ("dead_zones", .int(self.province.deadZones)),
-            ("targets", .object(targets)),
-        ])
+        let province: JSONValue = .object(
+            [
+                ("area_km2", .rounded(self.province.areaKm2)),
+                ("coverage", coverage(self.province.coverage)),
+                ("dead_cells", .int(self.province.deadCells)),
+                ("dead_zones", .int(self.province.deadZones)),
+                ("targets", .object(targets)),
+            ] + self.provinceSpeedAndMeasurementMembers)
         let communes: [JSONValue] = self.communes.map { c in
-            .object([
-                ("code", .string(c.code)),
-                ("name", .string(c.name)),
-                ("cells", .int(c.cells)),
-                ("area_km2", .rounded(c.areaKm2)),
-                ("coverage", coverage(c.coverage)),
-                ("measured_ratio", .rounded(c.measuredRatio)),
-                ("dead_cells", .int(c.deadCells)),
-                ("dead_zones", .int(c.deadZones)),
-            ])
+            .object(
+                [
+                    ("code", .string(c.code)),
+                    ("name", .string(c.name)),
+                    ("cells", .int(c.cells)),
+                    ("area_km2", .rounded(c.areaKm2)),
+                    ("coverage", coverage(c.coverage)),
+                    ("measured_ratio", .rounded(c.measuredRatio)),
+                    ("dead_cells", .int(c.deadCells)),
+                    ("dead_zones", .int(c.deadZones)),
+                ] + self.communeSpeedAndStatusMembers(c))
         }
         return .object([
             ("resolution", .int(self.settings.resolution)),

@@ -22,16 +22,23 @@ public struct CoverageTargets: Sendable, Hashable {
     public var fiveGAreaRatio: Double?
     /// The most dead zones allowed in the province.
     public var maxDeadZones: Int?
+    /// Measured area / area a commune needs before it is judged against its targets (0…1); below it the commune
+    /// is `not_measured_enough`, not `below_target`.
+    public var minMeasuredRatio: Double
 
     public init(
         threeGEveryCommune: Bool = false, fourGEveryCommune: Bool = true, fiveGAreaRatio: Double? = 0.60,
-        maxDeadZones: Int? = 0
+        maxDeadZones: Int? = 0, minMeasuredRatio: Double = CoverageTargets.defaultMinMeasuredRatio
     ) {
         self.threeGEveryCommune = threeGEveryCommune
         self.fourGEveryCommune = fourGEveryCommune
         self.fiveGAreaRatio = fiveGAreaRatio
         self.maxDeadZones = maxDeadZones
+        self.minMeasuredRatio = minMeasuredRatio
     }
+
+    /// 0.3: a commune with less than 30 % of its area measured is not judged.
+    public static let defaultMinMeasuredRatio = 0.3
 }
 
 /// Everything the coverage model needs to know, as plain values (the CLI maps sites.yaml's `coverage:`
@@ -45,16 +52,19 @@ public struct CoverageSettings: Sendable, Hashable {
     /// Primary metric and floor per judged technology.
     public var floors: [Technology: CoverageFloor]
     public var targets: CoverageTargets
+    /// Download/upload thresholds per technology judged for speed (`SpeedThreshold.fccBDC` by default).
+    public var speed: [Technology: SpeedThreshold]
 
     public init(
         resolution: Int = 8, minSamples: Int = 3,
         floors: [Technology: CoverageFloor] = CoverageSettings.defaultFloors,
-        targets: CoverageTargets = CoverageTargets()
+        targets: CoverageTargets = CoverageTargets(), speed: [Technology: SpeedThreshold] = SpeedThreshold.fccBDC
     ) {
         self.resolution = resolution
         self.minSamples = minSamples
         self.floors = floors
         self.targets = targets
+        self.speed = speed
     }
 
     /// 3G `rscp_dbm` ≥ −110, 4G `rsrp_dbm` ≥ −115, 5G `nr_ss_rsrp_dbm` ≥ −110.

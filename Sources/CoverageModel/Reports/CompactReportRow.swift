@@ -2,7 +2,8 @@ import NetmonProtocol
 
 /// What the coverage ingest keeps of a CSV row: position, technology, operator and the signal metrics (NaN
 /// where the row gives none). Plain values, filled in place row after row: no `SignalReport` is built or
-/// copied per row, and the time, device and throughput are validated but not kept.
+/// copied per row; the time and device are validated but not kept, the download/upload rates are kept for the
+/// speed judgement.
 struct CompactReportRow: ReportRowSink {
     var lat = 0.0
     var lon = 0.0
@@ -18,6 +19,9 @@ struct CompactReportRow: ReportRowSink {
         Double.nan, Double.nan, Double.nan, Double.nan, Double.nan, Double.nan, Double.nan,
         Double.nan, Double.nan
     )
+    /// Download and upload rates in kbit/s, NaN for none.
+    var downloadKbps = Double.nan
+    var uploadKbps = Double.nan
 
     static var keepsDevice: Bool { false }
     static var keepsOperatorAcrossRows: Bool { true }
@@ -25,6 +29,8 @@ struct CompactReportRow: ReportRowSink {
     @inline(__always)
     mutating func reset() {
         self.metrics = (.nan, .nan, .nan, .nan, .nan, .nan, .nan, .nan, .nan)
+        self.downloadKbps = .nan
+        self.uploadKbps = .nan
     }
 
     @inline(__always)
@@ -55,7 +61,9 @@ struct CompactReportRow: ReportRowSink {
     mutating func setDevice(_ device: String?) {}
 
     @inline(__always)
-    mutating func setKbps(_ field: ReportField, _ value: Double?) {}
+    mutating func setKbps(_ field: ReportField, _ value: Double?) {
+        if field == .dlKbps { self.downloadKbps = value ?? .nan } else { self.uploadKbps = value ?? .nan }
+    }
 
     @inline(__always)
     mutating func setMetric(_ metric: SignalMetric, _ value: Double?) {

@@ -25,11 +25,14 @@ public struct CoverageUpdate: Sendable, Hashable {
         public var deadCells: Int
         /// Dead zones touching the commune.
         public var deadZones: Int
+        /// At least `min_measured_ratio` of its area measured: judged against its targets.
+        public var isMeasuredEnough: Bool
 
         public init(
             code: String, name: String, threeGAreaRatio: Double, fourGAreaRatio: Double, fiveGAreaRatio: Double,
-            measuredRatio: Double, hasFourG: Bool, deadCells: Int, deadZones: Int
+            measuredRatio: Double, hasFourG: Bool, deadCells: Int, deadZones: Int, isMeasuredEnough: Bool = true
         ) {
+            self.isMeasuredEnough = isMeasuredEnough
             self.code = code
             self.name = name
             self.threeGAreaRatio = threeGAreaRatio
@@ -93,10 +96,14 @@ public struct CoverageUpdate: Sendable, Hashable {
     /// The province's covered area / area (area-weighted over the communes).
     public var provinceFourGAreaRatio: Double
     public var provinceFiveGAreaRatio: Double
+    /// `coverage.targets.min_measured_ratio` (nil: not given).
+    public var minMeasuredRatio: Double?
     public init(
         computedAt: Date, reports: Int, communes: [Commune], deadCells: [DeadCell], deadZones: Int,
-        provinceFourGAreaRatio: Double, provinceFiveGAreaRatio: Double, zones: [DeadZone] = []
+        provinceFourGAreaRatio: Double, provinceFiveGAreaRatio: Double, zones: [DeadZone] = [],
+        minMeasuredRatio: Double? = nil
     ) {
+        self.minMeasuredRatio = minMeasuredRatio
         self.zones = zones
         self.computedAt = computedAt
         self.reports = reports

@@ -83,7 +83,7 @@ enum CoverageSnapshots {
                     code: c.code, name: c.name, threeGAreaRatio: c.coverage[.threeG] ?? 0,
                     fourGAreaRatio: c.coverage[.fourG] ?? 0, fiveGAreaRatio: c.coverage[.fiveG] ?? 0,
                     measuredRatio: c.measuredRatio, hasFourG: (c.coverage[.fourG] ?? 0) > 0, deadCells: c.deadCells,
-                    deadZones: c.deadZones)
+                    deadZones: c.deadZones, isMeasuredEnough: c.status != .notMeasuredEnough)
             },
             deadCells: result.cells.filter(\.isDead).map { cell in
                 CoverageUpdate.DeadCell(
@@ -97,6 +97,6 @@ enum CoverageSnapshots {
                 return CoverageUpdate.DeadZone(
                     id: zone.id, anchor: anchor.description, cells: cells.map(\.description), areaKm2: zone.areaKm2,
                     communeCodes: zone.communeCodes)
-            })
+            }, minMeasuredRatio: result.settings.targets.minMeasuredRatio)
     }
 }

@@ -16,6 +16,7 @@ enum DashboardAssets {
           <div id="mode">
             <label><input type="radio" name="mode" value="health" checked> Link health</label>
             <label><input type="radio" name="mode" value="coverage"> Coverage</label>
+            <label><input type="radio" name="mode" value="speed"> Speed</label>
           </div>
           <div id="updated"></div>
         </header>
@@ -28,6 +29,11 @@ enum DashboardAssets {
           </aside>
         </main>
         <div id="status" role="status"></div>
+        <svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>
+          <pattern id="hatch-unmeasured" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+            <rect width="8" height="8" fill="#d9d9d9"></rect><rect width="3" height="8" fill="#8c8c8c"></rect>
+          </pattern>
+        </defs></svg>
         <script src="/static/leaflet/leaflet.js"></script>
         <script src="/dashboard.js"></script>
         </body>
@@ -53,6 +59,9 @@ enum DashboardAssets {
         td, th { padding: 2px 4px; border-bottom: 1px solid #eee; text-align: left; }
         .smoke img { width: 100%; height: auto; border: 1px solid #ddd; margin: 4px 0; }
         #status { position: fixed; bottom: 4px; left: 8px; font-size: .8rem; color: #a00; }
+        .hatch { background: repeating-linear-gradient(45deg, #8c8c8c 0 3px, #d9d9d9 3px 8px); }
+        .stack { display: flex; height: 12px; border: 1px solid #999; margin: 2px 0 6px; }
+        .stack > span { display: block; height: 100%; }
         .st-ok { color: #1a7a3a; } .st-warn { color: #b07000; } .st-critical { color: #c00; } .st-silent { color: #6a3d9a; } .st-unknown { color: #777; }
 
         """#
@@ -63,7 +72,13 @@ enum DashboardAssets {
           const HEALTH = { ok: "#1a9850", warn: "#fdae61", critical: "#d73027", silent: "#762a83", unknown: "#bdbdbd" };
           const HEALTH_LABEL = { ok: "OK", warn: "Warning", critical: "Critical", silent: "Silent (no recent data)", unknown: "Never heard" };
           const COVER = [["≥ 60% 5G", "#1a9850"], ["4G, < 60% 5G", "#91cf60"], ["partial 4G", "#fee08b"], ["no 4G / dead zone", "#d73027"], ["no data", "#bdbdbd"]];
+          // Not measured enough (status not_measured_enough): hatched, neither covered nor below target.
+          const HATCH = "url(#hatch-unmeasured)";
+          const SPEED = [["≥ 60% of area meets 4G speed", "#1a9850"], ["30–60%", "#91cf60"], ["< 30%", "#fdae61"], ["none meets", "#d73027"], ["no rate samples", "#f0f0f0"], ["no data", "#bdbdbd"]];
+          const STATUS_LABEL = { meets: "meets its targets", below_target: "below target", not_measured_enough: "not measured enough" };
           let token = null;
+          // `#mode=coverage` (or `speed`) opens the map in that mode; read before the token is taken out of the address.
+          const startMode = /(?:^|[#&])mode=(health|coverage|speed)(?:&|$)/.exec(location.hash);
           const m = /(?:^|[#&])token=([^&]+)/.exec(location.hash);
           if (m) { token = decodeURIComponent(m[1]); try { localStorage.setItem("netmon-token", token); } catch (e) {} history.replaceState(null, "", location.pathname); }
           if (!token) { try { token = localStorage.getItem("netmon-token"); } catch (e) {} }
@@ -78,8 +93,9 @@ enum DashboardAssets {
           function esc(s) { return String(s == null ? "" : s).replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]); }
           function fmt(v, d) { return v == null ? "–" : Number(v).toFixed(d); }
 
-          let mode = "health";
-          let communes = null, deadZones = null, probes = null;
+          let mode = startMode ? startMode[1] : "health";
+          document.querySelectorAll('input[name="mode"]').forEach(r => { r.checked = r.value === mode; });
+          let communes = null, deadZones = null, probes = null, minMeasured = 0.3;
           const map = L.map("map", { zoomSnap: 0.25, attributionControl: false, preferCanvas: false });
           const communeLayer = L.geoJSON(null, { style: styleFor, onEachFeature: bindCommune }).addTo(map);
           const deadLayer = L.geoJSON(null, { style: () => ({ color: "#000", weight: 1, fillColor: "#252525", fillOpacity: 0.75, dashArray: "2 2" }) }).addTo(map);
@@ -90,13 +106,24 @@ enum DashboardAssets {
 
           function coverageColour(c) {
             if (!c) return COVER[4][1];
+            if (c.status === "not_measured_enough") return HATCH;
             if ((c.dead_zones || 0) > 0 || c.has_4g === false) return COVER[3][1];
             if ((c["5g_area_ratio"] || 0) >= 0.6) return COVER[0][1];
             if ((c["4g_area_ratio"] || 0) >= 0.9) return COVER[1][1];
             return COVER[2][1];
           }
+          function speedColour(c) {
+            if (!c) return SPEED[5][1];
+            if (c.status === "not_measured_enough") return HATCH;
+            const s = (c.speed || {})["4G"];
+            if (!s || !s.judged_ratio) return SPEED[4][1];
+            if (s.covered_ratio >= 0.6) return SPEED[0][1];
+            if (s.covered_ratio >= 0.3) return SPEED[1][1];
+            return s.covered_ratio > 0 ? SPEED[2][1] : SPEED[3][1];
+          }
           function styleFor(f) {
-            const fill = mode === "health" ? (HEALTH[f.properties.status] || "#bdbdbd") : coverageColour(f.properties.coverage);
+            const c = f.properties.coverage;
+            const fill = mode === "health" ? (HEALTH[f.properties.status] || "#bdbdbd") : mode === "speed" ? speedColour(c) : coverageColour(c);
             return { color: "#333", weight: 0.8, fillColor: fill, fillOpacity: 0.75 };
           }
           function bindCommune(f, layer) {
@@ -104,9 +131,11 @@ enum DashboardAssets {
             layer.on("click", () => showCommune(f.properties));
           }
           function legend() {
-            const rows = mode === "health" ? Object.keys(HEALTH).map(k => [HEALTH_LABEL[k], HEALTH[k]]) : COVER;
+            const rows = mode === "health" ? Object.keys(HEALTH).map(k => [HEALTH_LABEL[k], HEALTH[k]]) : mode === "speed" ? SPEED : COVER;
+            const hatch = mode === "health" ? "" :
+              `<div class="legend-row"><span class="swatch hatch"></span>Not measured enough (less than ${(100 * minMeasured).toFixed(0)}% of the area measured)</div>`;
             document.getElementById("legend-body").innerHTML = rows.map(([t, c]) =>
-              `<div class="legend-row"><span class="swatch" style="background:${c}"></span>${esc(t)}</div>`).join("") +
+              `<div class="legend-row"><span class="swatch" style="background:${c}"></span>${esc(t)}</div>`).join("") + hatch +
               `<div class="legend-row"><span class="swatch" style="background:#252525;border-style:dashed"></span>Dead zone</div>`;
           }
           async function smoke(img, url) {
@@ -116,12 +145,30 @@ enum DashboardAssets {
               img.src = URL.createObjectURL(await r.blob());
             } catch (e) { say(e.message); }
           }
+          function pct(v) { return v == null ? "–" : (100 * v).toFixed(1) + "%"; }
+          // Covered, measured but not covered, and unmeasured shares of an area, side by side.
+          function measuredBar(covered, measured) {
+            const c = Math.max(0, Math.min(1, covered || 0)), m = Math.max(c, Math.min(1, measured || 0));
+            return `<div class="stack" title="covered ${pct(c)}, measured not covered ${pct(m - c)}, unmeasured ${pct(1 - m)}">` +
+              `<span style="width:${100 * c}%;background:#1a9850"></span><span style="width:${100 * (m - c)}%;background:#d73027"></span>` +
+              `<span class="hatch" style="width:${100 * (1 - m)}%"></span></div>`;
+          }
+          function coverageDetail(c) {
+            if (!c) return "<div>Coverage: no signal reports yet.</div>";
+            const speed = c.speed || {};
+            const rows = ["3G", "4G", "5G"].map(t => `<tr><td>${t}</td><td>${pct((c.coverage || {})[t])}</td>` +
+              `<td>${speed[t] ? pct(speed[t].covered_ratio) : "–"}</td><td>${speed[t] ? pct(speed[t].judged_ratio) : "–"}</td></tr>`).join("");
+            return `<div>Coverage status: <b class="status-${esc(c.status)}">${esc(STATUS_LABEL[c.status] || c.status || "–")}</b></div>` +
+              `<div>4G covered ${pct(c["4g_area_ratio"])}, measured ${pct(c.measured_ratio)}, unmeasured ${pct(c.unmeasured_ratio)}</div>` +
+              measuredBar(c["4g_area_ratio"], c.measured_ratio) +
+              `<table><tr><th></th><th>signal covered</th><th>speed meets</th><th>speed judged</th></tr>${rows}</table>`;
+          }
           function showCommune(p) {
             document.getElementById("detail-title").textContent = p.name + " (" + p.code + ")";
             const rows = (p.links || []).map(l => `<tr><td>${esc(l.target)}</td><td class="st-${esc(l.status)}">${esc(l.status)}</td>` +
               `<td>${fmt(l.median_ms, 1)}</td><td>${fmt(l.p95_ms, 1)}</td><td>${l.loss_ratio == null ? "–" : (100 * l.loss_ratio).toFixed(1) + "%"}</td></tr>`).join("");
             const body = document.getElementById("detail-body");
-            body.innerHTML = `<div>Probe ${esc(p.probe_id)}, last seen ${esc(p.last_seen || "never")}</div>` +
+            body.innerHTML = coverageDetail(p.coverage) + `<div>Probe ${esc(p.probe_id)}, last seen ${esc(p.last_seen || "never")}</div>` +
               `<table><tr><th>target</th><th>state</th><th>median ms</th><th>p95 ms</th><th>loss</th></tr>${rows}</table>` +
               `<div class="smoke"></div>`;
             const box = body.querySelector(".smoke");
@@ -143,6 +190,15 @@ enum DashboardAssets {
               html += `<div>5G area: ${(100 * r5).toFixed(1)}% (target ≥ ${(100 * t["5g_area_ratio"]).toFixed(0)}%)</div><div class="bar"><div style="width:${Math.min(100, 100 * r5 / t["5g_area_ratio"])}%"></div></div>` +
                 `<div>Communes with 4G: ${with4} / ${n}</div><div class="bar"><div style="width:${100 * with4 / n}%"></div></div>` +
                 `<div>Dead zones: ${dz} (target ${t.max_dead_zones})</div>`;
+              const me = c.measurement || {}, sp = c.speed || {};
+              if (me.min_measured_ratio != null) minMeasured = me.min_measured_ratio;
+              html += `<div>Area: 4G covered ${pct(c["4g_area_ratio"])}, measured ${pct(c.measured_ratio)}, unmeasured ${pct(me.unmeasured_ratio)}</div>` +
+                measuredBar(c["4g_area_ratio"], c.measured_ratio) +
+                `<div>Communes not measured enough (&lt; ${(100 * minMeasured).toFixed(0)}% of area): ${me.communes_not_measured_enough || 0} / ${n}</div>`;
+              for (const tech of Object.keys(sp)) {
+                const s = sp[tech];
+                html += `<div>Speed ${esc(tech)} (≥ ${s.download_mbps}${s.upload_mbps == null ? "" : "/" + s.upload_mbps} Mbit/s): ${pct(s.covered_ratio)} of area meets, ${pct(s.judged_ratio)} judged</div>`;
+              }
             } else {
               html += `<div>Coverage: no signal reports yet (targets: 5G ≥ ${(100 * t["5g_area_ratio"]).toFixed(0)}% of area, 4G in every commune, ${t.max_dead_zones} dead zones)</div>`;
             }

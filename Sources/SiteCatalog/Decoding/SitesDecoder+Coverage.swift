@@ -5,7 +5,8 @@ extension SitesDecoder {
     func decodeCoverage(_ located: Located?) -> CoverageConfig? {
         guard
             let fields = self.context.fields(
-                located, "coverage", required: ["floors", "targets"], optional: ["resolution", "min_samples"])
+                located, "coverage", required: ["floors", "targets"],
+                optional: ["resolution", "min_samples", "speed"])
         else { return nil }
         var resolution: Int? = 8
         if fields.has("resolution") { resolution = self.context.int(fields["resolution"], in: 0...15) }
@@ -13,7 +14,9 @@ extension SitesDecoder {
         if fields.has("min_samples") { minSamples = self.context.int(fields["min_samples"], in: 1...1_000_000) }
         let floors = self.decodeFloors(fields["floors"])
         let targets = self.decodeCoverageTargets(fields["targets"])
-        guard let resolution, let minSamples, let floors, let targets else { return nil }
+        var speed: [Technology: SpeedThreshold]? = SpeedThreshold.fccBDC
+        if fields.has("speed") { speed = self.decodeSpeed(fields["speed"]) }
+        guard let resolution, let minSamples, let floors, let targets, let speed else { return nil }
         // A target about a generation can only be judged against that generation's floor.
         let targetFields = fields["targets"].flatMap { self.context.fieldsQuietly($0) }
         let needs: [(key: String, generation: Technology, isSet: Bool)] = [
@@ -31,7 +34,8 @@ extension SitesDecoder {
             }
         }
         guard !failed else { return nil }
-        return CoverageConfig(resolution: resolution, minSamples: minSamples, floors: floors, targets: targets)
+        return CoverageConfig(
+            resolution: resolution, minSamples: minSamples, floors: floors, targets: targets, speed: speed)
     }
 
     private func decodeFloors(_ located: Located?) -> [Technology: SignalFloor]? {
@@ -85,15 +89,21 @@ extension SitesDecoder {
         guard
             let fields = self.context.fields(
                 located, "coverage targets", required: ["4g_every_commune", "5g_area_ratio", "max_dead_zones"],
-                optional: ["3g_every_commune"])
+                optional: ["3g_every_commune", "min_measured_ratio"])
         else { return nil }
         var threeG: Bool? = false
         if fields.has("3g_every_commune") { threeG = self.context.bool(fields["3g_every_commune"]) }
+        var minMeasured: Double? = 0.3
+        if fields.has("min_measured_ratio") {
+            minMeasured = self.context.number(
+                fields["min_measured_ratio"], in: 0...1, rangeText: "a ratio between 0 and 1")
+        }
         let fourG = self.context.bool(fields["4g_every_commune"])
         let ratio = self.context.number(fields["5g_area_ratio"], in: 0...1, rangeText: "a ratio between 0 and 1")
         let deadZones = self.context.int(fields["max_dead_zones"], in: 0...Int.max)
-        guard let threeG, let fourG, let ratio, let deadZones else { return nil }
+        guard let threeG, let fourG, let ratio, let deadZones, let minMeasured else { return nil }
         return CoverageTargetsConfig(
-            threeGInEveryCommune: threeG, fourGInEveryCommune: fourG, fiveGAreaRatio: ratio, maxDeadZones: deadZones)
+            threeGInEveryCommune: threeG, fourGInEveryCommune: fourG, fiveGAreaRatio: ratio, maxDeadZones: deadZones,
+            minMeasuredRatio: minMeasured)
     }
 }

@@ -12,15 +12,19 @@ public struct CoverageConfig: Sendable, Hashable {
     public var floors: [Technology: SignalFloor]
     /// The province's published targets.
     public var targets: CoverageTargetsConfig
+    /// Download/upload thresholds per generation judged for speed (`coverage.speed`; the FCC BDC tiers when absent).
+    public var speed: [Technology: SpeedThreshold]
 
     /// Creates coverage settings.
     public init(
-        resolution: Int, minSamples: Int, floors: [Technology: SignalFloor], targets: CoverageTargetsConfig
+        resolution: Int, minSamples: Int, floors: [Technology: SignalFloor], targets: CoverageTargetsConfig,
+        speed: [Technology: SpeedThreshold] = SpeedThreshold.fccBDC
     ) {
         self.resolution = resolution
         self.minSamples = minSamples
         self.floors = floors
         self.targets = targets
+        self.speed = speed
     }
 }
 
@@ -61,14 +65,19 @@ public struct CoverageTargetsConfig: Sendable, Hashable {
     public var fiveGAreaRatio: Double
     /// Dead zones allowed (`max_dead_zones`).
     public var maxDeadZones: Int
+    /// Measured area / area a commune needs before it is judged against its targets, 0…1 (`min_measured_ratio`,
+    /// default 0.3); below it the commune is "not measured enough".
+    public var minMeasuredRatio: Double
 
     /// Creates targets.
     public init(
-        threeGInEveryCommune: Bool = false, fourGInEveryCommune: Bool, fiveGAreaRatio: Double, maxDeadZones: Int
+        threeGInEveryCommune: Bool = false, fourGInEveryCommune: Bool, fiveGAreaRatio: Double, maxDeadZones: Int,
+        minMeasuredRatio: Double = 0.3
     ) {
         self.threeGInEveryCommune = threeGInEveryCommune
         self.fourGInEveryCommune = fourGInEveryCommune
         self.fiveGAreaRatio = fiveGAreaRatio
         self.maxDeadZones = maxDeadZones
+        self.minMeasuredRatio = minMeasuredRatio
     }
 }

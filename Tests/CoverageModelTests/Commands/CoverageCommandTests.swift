@@ -139,6 +139,15 @@ struct CoverageCommandTests {
         #expect(table.status == 0)
         for commune in Self.expected.result.communes.prefix(20) { #expect(table.stdout.contains(commune.code)) }
         #expect(table.stdout.contains("target 5g_area_ratio") || table.stdout.contains("target"))
+        // Speed and measurement lines, apart from the signal targets; the simulated rows carry rates.
+        let speed = Self.expected.result.province.speed[.fourG]?.coveredRatio ?? 0
+        #expect(speed > 0)
+        #expect(
+            table.stdout.contains(
+                "speed 4G (median download ≥ 5 and upload ≥ 1 Mbit/s over ≥ 3 rate reports): "
+                    + String(format: "%.1f%%", speed * 100) + " of the area meets it"), "\(table.stdout)")
+        let notMeasured = Self.expected.result.communes(.notMeasuredEnough).count
+        #expect(table.stdout.contains("\(notMeasured) not measured enough (< 30% of their area measured)"))
     }
 
     @Test(

@@ -26,6 +26,7 @@ import Testing
         var rows: [Int32]
         var samples: [CoverageAccumulator.SampleKey: [Double]]
         var operatorRows: [CoverageAccumulator.CellOperator: Int32]
+        var speed: [SpeedSamples.SpeedKey: SpeedSamples.Rates]
         var lastProgress: Int64
     }
 
@@ -50,7 +51,8 @@ import Testing
         return Outcome(
             summary: summary, error: error, reportCount: accumulator.reportCount, operators: accumulator.operators,
             cells: accumulator.cellIDs, rows: accumulator.rows, samples: accumulator.samples,
-            operatorRows: accumulator.operatorRows, lastProgress: error == nil ? lastProgress : 0)
+            operatorRows: accumulator.operatorRows, speed: accumulator.speedSamples.grouped,
+            lastProgress: error == nil ? lastProgress : 0)
     }
 
     @Test(arguments: [1, 2, 3])
@@ -62,6 +64,9 @@ import Testing
         // Small chunks: dozens of chunks, so threads really interleave.
         let parallel = Self.ingest(text, workers: workers, chunkSize: 16 << 10)
         #expect(parallel == single)
+        // The simulated rows carry download/upload rates: the parallel path keeps the same ones.
+        #expect(single.speed.count > 100)
+        #expect(parallel.speed == single.speed)
         // And the report built from it is byte for byte the same.
         func report(_ workers: Int) throws -> [UInt8] {
             var accumulator = CoverageAccumulator(settings: CoverageSettings())
