@@ -40,6 +40,8 @@ public struct CellCoverage: Sendable, Hashable {
     /// `min_samples` rows) that cover it with none.
     public var operatorsCovering: [String]
     public var operatorsNotCovering: [String]
+    /// Each operator with rows or values in the cell, and how it alone covers the cell (`OperatorCoverage.swift`).
+    public var operatorStates: [String: OperatorCellFigures] = [:]
 
     /// Ofcom's partial not-spot: some operators cover the cell and others, measured there, do not.
     public var isPartialNotSpot: Bool { !self.operatorsCovering.isEmpty && !self.operatorsNotCovering.isEmpty }
@@ -70,6 +72,8 @@ public struct CommuneCoverage: Sendable, Hashable {
     /// Dead zones holding at least one of its cells.
     public var deadZones: Int
     public var partialNotSpots: Int
+    /// Per operator with reports in the commune, by code (`OperatorCoverage.swift`).
+    public var operators: [OperatorCoverage] = []
 }
 
 /// Whether a target is met, with the measured value.
@@ -102,6 +106,8 @@ public struct ProvinceCoverage: Sendable, Hashable {
     public var deadZones: Int
     public var partialNotSpots: Int
     public var targets: [TargetResult]
+    /// Per operator with reports in the province, by code, area-weighted over the communes.
+    public var operators: [OperatorCoverage] = []
 }
 
 /// Everything the model computed.

@@ -45,6 +45,9 @@ public struct CoverageSettings: Sendable, Hashable {
     /// Primary metric and floor per judged technology.
     public var floors: [Technology: CoverageFloor]
     public var targets: CoverageTargets
+    /// Display names of operators by MCC-MNC code (`coverage.operators` in sites.yaml, merged over
+    /// `defaultOperatorNames`); codes without a name are shown by code.
+    public var operatorNames: [String: String] = CoverageSettings.defaultOperatorNames
 
     public init(
         resolution: Int = 8, minSamples: Int = 3,

@@ -5,7 +5,8 @@ extension SitesDecoder {
     func decodeCoverage(_ located: Located?) -> CoverageConfig? {
         guard
             let fields = self.context.fields(
-                located, "coverage", required: ["floors", "targets"], optional: ["resolution", "min_samples"])
+                located, "coverage", required: ["floors", "targets"],
+                optional: ["resolution", "min_samples", "operators"])
         else { return nil }
         var resolution: Int? = 8
         if fields.has("resolution") { resolution = self.context.int(fields["resolution"], in: 0...15) }
@@ -30,8 +31,11 @@ extension SitesDecoder {
                 failed = true
             }
         }
-        guard !failed else { return nil }
-        return CoverageConfig(resolution: resolution, minSamples: minSamples, floors: floors, targets: targets)
+        let operators = fields.has("operators") ? self.decodeOperatorNames(fields["operators"]) : [:]
+        guard !failed, let operators else { return nil }
+        var config = CoverageConfig(resolution: resolution, minSamples: minSamples, floors: floors, targets: targets)
+        config.operators = operators
+        return config
     }
 
     private func decodeFloors(_ located: Located?) -> [Technology: SignalFloor]? {

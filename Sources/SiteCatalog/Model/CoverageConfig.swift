@@ -12,6 +12,9 @@ public struct CoverageConfig: Sendable, Hashable {
     public var floors: [Technology: SignalFloor]
     /// The province's published targets.
     public var targets: CoverageTargetsConfig
+    /// Operator display names by MCC-MNC code (`coverage.operators`), merged over the defaults 452-01 MobiFone,
+    /// 452-02 VinaPhone, 452-04 Viettel; empty when the file names none.
+    public var operators: [String: String] = [:]
 
     /// Creates coverage settings.
     public init(
