@@ -96,6 +96,19 @@ public protocol ProvinceStore: Sendable {
 
     /// Number of stored reports of complete uploads that came from gateways (`source` other than `upload`).
     func gatewaySignalReportCount() async throws -> Int
+    // MARK: Coverage history
+
+    /// Stores the points of one recomputation (one transaction; a point of the same scope and time is replaced), then
+    /// thins points older than
+    /// `CoverageHistoryRetention.keepEverySeconds` before `now` to the last of each province-local day.
+    func appendCoverageHistory(_ points: [CoverageHistoryPoint], now: Date) async throws
+
+    /// Points of the province (`commune` nil) or of one commune with `from <= computedAt <= until` (either bound
+    /// optional), oldest first, at most `limit`.
+    func coverageHistory(
+        commune: String?, from: Date?, until: Date?, limit: Int
+    ) async throws
+        -> [CoverageHistoryPoint]
 
     /// Closes connections. The store is unusable afterwards.
     func close() async throws

@@ -36,7 +36,15 @@ struct CoverageInputOptions: ParsableArguments {
         help: "Threads parsing CSV rows (0 reads on one thread; the result is the same). Default: one per processor.")
     var threads: Int?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Count only reports up to this time: RFC 3339, or a date meaning the end of that day at UTC+07:00.",
+            discussion: "Reports after it, and reports without a time, are skipped and counted on standard error."))
+    var until: String?
+
     func validate() throws {
+        if let until = self.until { _ = try CoverageCutoff.parse(until) }
         if self.reports.isEmpty { throw ValidationError("Give at least one report file.") }
         if let threads = self.threads, threads < 0 { throw ValidationError("--threads must be 0 or more.") }
         try Self.validate(preset: self.preset, timezone: self.timezone)
@@ -107,7 +115,8 @@ enum CoveragePipeline {
                 threeGEveryCommune: c.targets.threeGInEveryCommune, fourGEveryCommune: c.targets.fourGInEveryCommune,
                 fiveGAreaRatio: c.targets.fiveGAreaRatio, maxDeadZones: c.targets.maxDeadZones,
                 minMeasuredRatio: c.targets.minMeasuredRatio),
-            speed: c.speed)
+            speed: c.speed
+        ).naming(operators: c.operators)
     }
 
     /// Reads every report file into an accumulator, with a progress bar on a terminal and the rejection
@@ -117,6 +126,9 @@ enum CoveragePipeline {
     ) throws
         -> (CoverageAccumulator, ImportSummary)
     {
+        if let until = options.until {
+            return try Self.accumulate(options, settings: settings, until: CoverageCutoff.parse(until))
+        }
         let mapping = try options.mapping()
         let paths: [String]
         do {
@@ -151,27 +163,11 @@ enum CoveragePipeline {
                 }
                 continue
             }
-            let reader: any SignalReportReader
-            do {
-                reader = try makeReportReader(path: path, mapping: mapping, strict: options.strict)
-            } catch {
-                Self.fail("\(error)", code: 1)
+            let summary = Self.forEachReport(path: path, mapping: mapping, strict: options.strict) {
+                accumulator.add($0)
             }
-            let progress = CoverageProgressBar(label: (path as NSString).lastPathComponent, total: reader.totalBytes)
-            var n = 0
-            do {
-                while let report = try reader.next() {
-                    accumulator.add(report)
-                    n += 1
-                    if n & 0xFFFF == 0 { progress.update(reader.bytesConsumed) }
-                }
-            } catch {
-                progress.finish()
-                Self.fail("\(error)", code: 1)
-            }
-            progress.finish()
-            total.merge(reader.summary)
-            perFile.append((path, reader.summary))
+            total.merge(summary)
+            perFile.append((path, summary))
         }
         var standardError = CoverageStderr()
         if paths.count > 1 || paths != options.reports {
@@ -185,6 +181,33 @@ enum CoveragePipeline {
         }
         Self.printSummary(total)
         return (accumulator, total)
+    }
+
+    /// Reads one report file one report at a time with a progress bar, handing each report to `body`; returns the
+    /// file's import summary. Exits 1 on an unreadable file or a read error.
+    static func forEachReport(
+        path: String, mapping: ColumnMapping, strict: Bool, _ body: (SignalReport) -> Void
+    ) -> ImportSummary {
+        let reader: any SignalReportReader
+        do {
+            reader = try makeReportReader(path: path, mapping: mapping, strict: strict)
+        } catch {
+            Self.fail("\(error)", code: 1)
+        }
+        let progress = CoverageProgressBar(label: (path as NSString).lastPathComponent, total: reader.totalBytes)
+        var n = 0
+        do {
+            while let report = try reader.next() {
+                body(report)
+                n += 1
+                if n & 0xFFFF == 0 { progress.update(reader.bytesConsumed) }
+            }
+        } catch {
+            progress.finish()
+            Self.fail("\(error)", code: 1)
+        }
+        progress.finish()
+        return reader.summary
     }
 
     /// `read N rows: N accepted (4G N, …), N rejected`.

@@ -36,6 +36,10 @@ extension Netmon.Coverage {
                 FileHandle.standardOutput.write(Data(bytes))
             } else {
                 print(CoverageTable.render(result, provinceName: loaded.config.province.name))
+                if !result.province.operators.isEmpty {
+                    print("")
+                    print(CoverageOperatorTable.render(result, provinceName: loaded.config.province.name))
+                }
             }
         }
     }

@@ -42,6 +42,8 @@ public struct CellCoverage: Sendable, Hashable {
     public var operatorsNotCovering: [String]
     /// Per technology judged for speed (`CoverageSettings.speed`).
     public var speed: [Technology: SpeedCellFigures] = [:]
+    /// Each operator with rows or values in the cell, and how it alone covers the cell (`OperatorCoverage.swift`).
+    public var operatorStates: [String: OperatorCellFigures] = [:]
 
     /// Ofcom's partial not-spot: some operators cover the cell and others, measured there, do not.
     public var isPartialNotSpot: Bool { !self.operatorsCovering.isEmpty && !self.operatorsNotCovering.isEmpty }
@@ -76,6 +78,8 @@ public struct CommuneCoverage: Sendable, Hashable {
     public var speed: [Technology: SpeedAreaFigures] = [:]
     /// Meets its commune targets, misses them, or is not measured enough to tell.
     public var status: CommuneStatus = .notMeasuredEnough
+    /// Per operator with reports in the commune, by code (`OperatorCoverage.swift`).
+    public var operators: [OperatorCoverage] = []
 }
 
 /// Whether a target is met, with the measured value.
@@ -110,6 +114,8 @@ public struct ProvinceCoverage: Sendable, Hashable {
     public var targets: [TargetResult]
     /// Speed-covered area per technology judged for speed.
     public var speed: [Technology: SpeedAreaFigures] = [:]
+    /// Per operator with reports in the province, by code, area-weighted over the communes.
+    public var operators: [OperatorCoverage] = []
 }
 
 /// Everything the model computed.

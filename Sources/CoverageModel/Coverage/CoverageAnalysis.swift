@@ -85,6 +85,7 @@ public enum CoverageAnalysis {
                 let groups = index.flatMap { byCell[$0] } ?? []
                 var technologies: [Technology: TechnologyCellFigures] = [:]
                 var perOperatorCovered = Set<UInt16>()
+                var operatorStates: [UInt16: [Technology: TechnologyCellState]] = [:]
                 for (t, technology) in judged.enumerated() {
                     let floor = settings.floors[technology]!
                     var all: [Double] = []
@@ -95,25 +96,31 @@ public enum CoverageAnalysis {
                         groupCount += 1
                         if groupCount == 1 { all = values } else { all.append(contentsOf: values) }
                         onlyGroupMedian = nil
+                        var state: TechnologyCellState = values.isEmpty ? .noSamples : .tooFewSamples
                         if values.count >= minSamples, let m = Self.median(values) {
                             onlyGroupMedian = m
                             if m >= floor.dbm { perOperatorCovered.insert(op) }
+                            state = m >= floor.dbm ? .covered : .belowFloor
                         }
+                        operatorStates[op, default: [:]][technology] = state
                     }
                     technologies[technology] = Self.figures(
                         all, floor: floor, minSamples: minSamples, median: groupCount == 1 ? onlyGroupMedian : nil)
                 }
                 let measured = rows >= minSamples
                 let covered = technologies.values.contains { $0.state == .covered }
-                let measuredOperators = (index.flatMap { opRows[$0] } ?? []).filter { $0.1 >= Int32(minSamples) }.map(
-                    \.0)
+                let cellOperatorRows = index.flatMap { opRows[$0] } ?? []
+                let measuredOperators = cellOperatorRows.filter { $0.1 >= Int32(minSamples) }.map(\.0)
                 let notCovering = Set(measuredOperators).subtracting(perOperatorCovered)
                 cells.append(
                     CellCoverage(
                         cell: cell, communeCode: commune.code, areaKm2: H3.cellAreaKm2(cell), rows: rows,
                         technologies: technologies, isMeasured: measured, isDead: measured && !covered, deadZone: nil,
                         operatorsCovering: perOperatorCovered.map { accumulator.operators[Int($0)] }.sorted(),
-                        operatorsNotCovering: notCovering.map { accumulator.operators[Int($0)] }.sorted()))
+                        operatorsNotCovering: notCovering.map { accumulator.operators[Int($0)] }.sorted(),
+                        operatorStates: Self.operatorStates(
+                            operatorStates, rows: cellOperatorRows, judged: judged, minSamples: minSamples,
+                            codes: accumulator.operators)))
             }
         }
 
@@ -160,7 +167,8 @@ public enum CoverageAnalysis {
                     code: commune.code, name: commune.name, cells: mine.count, areaKm2: area, coverage: coverage,
                     measuredRatio: area > 0 ? measuredArea / area : 0, deadCells: mine.filter(\.isDead).count,
                     deadZones: Set(mine.compactMap(\.deadZone)).count,
-                    partialNotSpots: mine.filter(\.isPartialNotSpot).count))
+                    partialNotSpots: mine.filter(\.isPartialNotSpot).count,
+                    operators: Self.operatorFigures(mine, areaKm2: area, settings: settings)))
         }
 
         // Province figures: area-weighted over the communes.
@@ -196,7 +204,8 @@ public enum CoverageAnalysis {
         let province = ProvinceCoverage(
             areaKm2: area, cells: cells.count, coverage: coverage, measuredRatio: area > 0 ? measured / area : 0,
             deadCells: cells.filter(\.isDead).count, deadZones: zones.count,
-            partialNotSpots: cells.filter(\.isPartialNotSpot).count, targets: targets)
+            partialNotSpots: cells.filter(\.isPartialNotSpot).count, targets: targets,
+            operators: Self.provinceOperatorFigures(communeFigures, areaKm2: area, settings: settings))
         var result = CoverageResult(
             settings: settings, province: province, communes: communeFigures, cells: cells, deadZones: zones,
             reportsOutsideProvince: accumulator.reportCount - provinceRows, overlappingCells: overlapping,

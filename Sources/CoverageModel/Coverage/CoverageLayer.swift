@@ -28,6 +28,7 @@ extension CoverageResult {
                 properties += [
                     ("measured_ratio", .rounded(c.measuredRatio)), ("dead_cells", .int(c.deadCells)),
                     ("dead_zones", .int(c.deadZones)), ("partial_not_spots", .int(c.partialNotSpots)),
+                    ("operators", self.operatorsJSON(c.operators)),
                 ]
                 properties += self.communeSpeedAndStatusProperties(c)
                 try writer.write(

@@ -2,7 +2,8 @@ import NetmonProtocol
 
 extension CoverageResult {
     /// The `--json` document: `{"resolution","province":{…},"communes":[…]}`, field order fixed, ratios
-    /// 0…1 rounded to 6 decimals, areas in km² rounded to 6 decimals.
+    /// 0…1 rounded to 6 decimals, areas in km² rounded to 6 decimals. The province and each commune carry an
+    /// `operators` object keyed by operator code (`operatorsJSON`).
     public var reportJSON: JSONValue {
         func coverage(_ values: [Technology: Double]) -> JSONValue {
             .object(self.settings.judgedTechnologies.map { ($0.rawValue, .rounded(values[$0] ?? 0)) })
@@ -25,6 +26,7 @@ extension CoverageResult {
                 ("dead_cells", .int(self.province.deadCells)),
                 ("dead_zones", .int(self.province.deadZones)),
                 ("targets", .object(targets)),
+                ("operators", self.operatorsJSON(self.province.operators)),
             ] + self.provinceSpeedAndMeasurementMembers)
         let communes: [JSONValue] = self.communes.map { c in
             .object(
@@ -37,6 +39,7 @@ extension CoverageResult {
                     ("measured_ratio", .rounded(c.measuredRatio)),
                     ("dead_cells", .int(c.deadCells)),
                     ("dead_zones", .int(c.deadZones)),
+                    ("operators", self.operatorsJSON(c.operators)),
                 ] + self.communeSpeedAndStatusMembers(c))
         }
         return .object([

@@ -54,6 +54,9 @@ public struct CoverageSettings: Sendable, Hashable {
     public var targets: CoverageTargets
     /// Download/upload thresholds per technology judged for speed (`SpeedThreshold.fccBDC` by default).
     public var speed: [Technology: SpeedThreshold]
+    /// Display names of operators by MCC-MNC code (`coverage.operators` in sites.yaml, merged over
+    /// `defaultOperatorNames`); codes without a name are shown by code.
+    public var operatorNames: [String: String] = CoverageSettings.defaultOperatorNames
 
     public init(
         resolution: Int = 8, minSamples: Int = 3,

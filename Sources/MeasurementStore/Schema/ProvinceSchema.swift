@@ -185,7 +185,57 @@ public enum ProvinceSchema {
                 "ALTER TABLE report_upload ADD COLUMN source TEXT NOT NULL DEFAULT 'upload'"
             ]
         ),
+        Migration(
+            id: "v6-coverage-history",
+            statements: [
+                // One row per recomputation and scope: the province (commune '') and each commune. `local_day` is
+                // the day in the province's time zone, for thinning points older than 90 days to one per day.
+                """
+                CREATE TABLE coverage_history (
+                    computed_at DOUBLE PRECISION NOT NULL,
+                    local_day BIGINT NOT NULL,
+                    commune TEXT NOT NULL,
+                    reports BIGINT NOT NULL CHECK (reports >= 0),
+                    ratio_3g DOUBLE PRECISION,
+                    ratio_4g DOUBLE PRECISION,
+                    ratio_5g DOUBLE PRECISION,
+                    speed_ratio DOUBLE PRECISION,
+                    measured_ratio DOUBLE PRECISION NOT NULL,
+                    dead_cells INTEGER NOT NULL CHECK (dead_cells >= 0),
+                    dead_zones INTEGER NOT NULL CHECK (dead_zones >= 0),
+                    communes_with_4g INTEGER NOT NULL CHECK (communes_with_4g >= 0),
+                    communes INTEGER NOT NULL CHECK (communes >= 0),
+                    PRIMARY KEY (commune, computed_at)
+                )
+                """,
+                "CREATE INDEX coverage_history_time ON coverage_history (computed_at)",
+            ]
+        ),
     ]
+
+    /// The columns of `coverage_history`, in the order every insert and select uses.
+    static let historyColumnList =
+        "computed_at, local_day, commune, reports, ratio_3g, ratio_4g, ratio_5g, speed_ratio, measured_ratio, "
+        + "dead_cells, dead_zones, communes_with_4g, communes"
+
+    /// Makes a history insert replace the point of the same scope and time (two recomputations within the clock's
+    /// resolution, or a frozen clock: the later figures are kept).
+    static let historyUpsert = """
+        ON CONFLICT (commune, computed_at) DO UPDATE SET local_day = excluded.local_day, reports = excluded.reports,
+            ratio_3g = excluded.ratio_3g, ratio_4g = excluded.ratio_4g, ratio_5g = excluded.ratio_5g,
+            speed_ratio = excluded.speed_ratio, measured_ratio = excluded.measured_ratio,
+            dead_cells = excluded.dead_cells, dead_zones = excluded.dead_zones,
+            communes_with_4g = excluded.communes_with_4g, communes = excluded.communes
+        """
+
+    /// Deletes points older than a cutoff (placeholders 1 and 2 both hold it) that are not the last of their
+    /// province-local day.
+    static func historyThinning(_ p: (Int) -> String) -> String {
+        """
+        DELETE FROM coverage_history WHERE computed_at < \(p(1)) AND computed_at NOT IN (
+            SELECT MAX(computed_at) FROM coverage_history WHERE computed_at < \(p(2)) GROUP BY local_day)
+        """
+    }
 
     /// The columns of `probe_round` before v4, for the copy into the rebuilt table.
     static let v1RoundColumns =

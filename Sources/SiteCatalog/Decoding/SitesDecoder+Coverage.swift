@@ -6,7 +6,7 @@ extension SitesDecoder {
         guard
             let fields = self.context.fields(
                 located, "coverage", required: ["floors", "targets"],
-                optional: ["resolution", "min_samples", "speed"])
+                optional: ["resolution", "min_samples", "speed", "operators"])
         else { return nil }
         var resolution: Int? = 8
         if fields.has("resolution") { resolution = self.context.int(fields["resolution"], in: 0...15) }
@@ -33,9 +33,12 @@ extension SitesDecoder {
                 failed = true
             }
         }
-        guard !failed else { return nil }
-        return CoverageConfig(
+        let operators = fields.has("operators") ? self.decodeOperatorNames(fields["operators"]) : [:]
+        guard !failed, let operators else { return nil }
+        var config = CoverageConfig(
             resolution: resolution, minSamples: minSamples, floors: floors, targets: targets, speed: speed)
+        config.operators = operators
+        return config
     }
 
     private func decodeFloors(_ located: Located?) -> [Technology: SignalFloor]? {

@@ -14,6 +14,9 @@ public struct CoverageConfig: Sendable, Hashable {
     public var targets: CoverageTargetsConfig
     /// Download/upload thresholds per generation judged for speed (`coverage.speed`; the FCC BDC tiers when absent).
     public var speed: [Technology: SpeedThreshold]
+    /// Operator display names by MCC-MNC code (`coverage.operators`), merged over the defaults 452-01 MobiFone,
+    /// 452-02 VinaPhone, 452-04 Viettel; empty when the file names none.
+    public var operators: [String: String] = [:]
 
     /// Creates coverage settings.
     public init(

@@ -132,7 +132,7 @@ import Testing
         let province = try #require(object["province"] as? [String: Any])
         #expect(
             Set(province.keys) == [
-                "area_km2", "coverage", "dead_cells", "dead_zones", "targets", "speed", "measurement",
+                "area_km2", "coverage", "dead_cells", "dead_zones", "targets", "speed", "measurement", "operators",
             ])
         #expect(Set((province["coverage"] as? [String: Any])?.keys ?? [:].keys) == ["3G", "4G", "5G"])
         let communes = try #require(object["communes"] as? [[String: Any]])
@@ -140,8 +140,12 @@ import Testing
         #expect(
             Set(communes[0].keys) == [
                 "code", "name", "cells", "area_km2", "coverage", "measured_ratio", "dead_cells", "dead_zones",
-                "status", "unmeasured_ratio", "speed",
+                "status", "unmeasured_ratio", "speed", "operators",
             ])
+        // The reports carry Viettel's code (the fixture's default): one operator, measured, covering nothing.
+        let operators = try #require(communes[0]["operators"] as? [String: [String: Any]])
+        #expect(operators.keys.sorted() == ["452-04"])
+        #expect(operators["452-04"]?["not_covering_cells"] as? Int == 1)
         #expect(communes[0]["code"] as? String == F.west.code)
         #expect(text.hasPrefix(#"{"resolution":8,"province":{"area_km2":"#))
     }
