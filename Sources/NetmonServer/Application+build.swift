@@ -168,6 +168,8 @@ func buildRouter(state: ServerState) -> Router<ServerRequestContext> {
     SignalIngestRoutes(state: state).register(on: router)
     APIRoutes(state: state).register(on: router)
     GeoJSONRoutes(state: state).register(on: router)
+    CoverageOperatorRoutes(state: state).register(on: router)
+    CoverageHistoryRoutes(state: state).register(on: router)
     AlertRoutes(state: state).register(on: router)
     ReportRoutes(state: state).register(on: router)
     DashboardRoutes(state: state).register(on: router)

@@ -254,10 +254,13 @@ struct FuzzRoute: Sendable, Hashable, CustomStringConvertible {
         .init(method: "GET", template: "/api/v1/admin/tokens"),
         .init(method: "POST", template: "/api/v1/admin/tokens", body: .token),
         .init(method: "DELETE", template: "/api/v1/admin/tokens/:name"),
-        .init(method: "GET", template: "/api/v1/geojson/communes", query: ["simplify"]),
+        .init(method: "GET", template: "/api/v1/geojson/communes", query: ["simplify", "operator"]),
         .init(method: "GET", template: "/api/v1/geojson/probes"),
-        .init(method: "GET", template: "/api/v1/geojson/dead-zones"),
-        .init(method: "GET", template: "/api/v1/geojson/cells", query: ["bbox"]),
+        .init(method: "GET", template: "/api/v1/geojson/dead-zones", query: ["operator"]),
+        .init(method: "GET", template: "/api/v1/geojson/cells", query: ["bbox", "operator"]),
+        .init(method: "GET", template: "/api/v1/coverage/communes", query: ["operator"]),
+        .init(method: "GET", template: "/api/v1/coverage/history", query: ["commune", "from", "until"]),
+        .init(method: "GET", template: "/api/v1/coverage/history.svg", query: ["commune", "from", "until"]),
         .init(method: "GET", template: "/api/v1/alerts", query: ["state", "match"]),
         .init(method: "GET", template: "/api/v1/silences", query: ["all"]),
         .init(method: "POST", template: "/api/v1/silences", body: .silence),
@@ -267,6 +270,7 @@ struct FuzzRoute: Sendable, Hashable, CustomStringConvertible {
         .init(method: "GET", template: "/api/v1/reports"),
         .init(method: "GET", template: "/"),
         .init(method: "GET", template: "/dashboard.js"),
+        .init(method: "GET", template: "/dashboard-coverage.js"),
         .init(method: "GET", template: "/dashboard.css"),
         .init(method: "GET", template: "/static/leaflet/**"),
     ]
@@ -396,7 +400,9 @@ struct FuzzGenerator {
         for name in route.query where chance(0.6) {
             let value: String
             switch name {
-            case "from", "to": value = chance(0.5) ? pick(Self.dates) : pick(Self.numbers)
+            case "from", "to", "until": value = chance(0.5) ? pick(Self.dates) : pick(Self.numbers)
+            case "operator":
+                value = chance(0.6) ? pick(["452-01", "452-02", "452-04", "unknown", "all", "452-4"]) : anyValue()
             case "step": value = chance(0.6) ? pick(Self.durations) : pick(Self.numbers)
             case "bbox":
                 value =

@@ -180,18 +180,24 @@ public final class CoverageRecomputation: Service, Sendable {
         let boundaries = self.boundaries
         let computedAt = now()
         let reportCount = reports
-        let (snapshots, update, freshGrid) = try await WorkerThread.run("netmon-coverage") {
+        let (snapshots, update, freshGrid, history) = try await WorkerThread.run("netmon-coverage") {
             let grid = cachedGrid ?? CommuneGrid(communes: boundaries, resolution: settings.resolution)
             let result = CoverageAnalysis.analyze(accumulator.value, grid: grid)
-            var snapshots = try CoverageSnapshots.make(
-                result, boundaries: grid.communes, reports: reportCount, createdAt: computedAt)
+            var snapshots =
+                try CoverageSnapshots.make(
+                    result, boundaries: grid.communes, reports: reportCount, createdAt: computedAt)
+                + CoverageSnapshots.operatorLayers(result, boundaries: grid.communes, createdAt: computedAt)
             for i in snapshots.indices where snapshots[i].kind == CoverageSnapshots.cells {
                 snapshots[i].json = accumulator.gateways.mark(snapshots[i].json)
             }
-            return (snapshots, CoverageSnapshots.update(result, reports: reportCount, computedAt: computedAt), grid)
+            return (
+                snapshots, CoverageSnapshots.update(result, reports: reportCount, computedAt: computedAt), grid,
+                CoverageHistoryPoints.make(result, reports: reportCount, computedAt: computedAt)
+            )
         }
         if cachedGrid == nil { grid.withLock { $0 = freshGrid } }
         try await store.saveCoverageSnapshots(snapshots)
+        try await store.appendCoverageHistory(history, now: computedAt)
         return (update, accumulator.gateways.total)
     }
 }

@@ -57,6 +57,7 @@ enum CoverageSnapshots {
             for t in result.settings.judgedTechnologies { members.append((ratioKey(t), .rounded(c.coverage[t] ?? 0))) }
             members.append(("has_4g", .bool((c.coverage[.fourG] ?? 0) > 0)))
             members.append(("partial_not_spots", .int(c.partialNotSpots)))
+            members = members.map { $0.0 == "operators" ? ($0.0, operatorViews(c, result)) : $0 }
             out.append((c.code, .object(members)))
         }
         return .object(out)

@@ -18,12 +18,14 @@ enum DashboardAssets {
             <label><input type="radio" name="mode" value="coverage"> Coverage</label>
             <label><input type="radio" name="mode" value="speed"> Speed</label>
           </div>
+          <label id="operator-filter">Operator <select id="operator"><option value="">all</option></select></label>
           <div id="updated"></div>
         </header>
         <main>
           <div id="map" aria-label="Map of communes"></div>
           <aside>
             <section id="progress"><h2>Province progress</h2><div id="progress-body">…</div></section>
+            <section id="trend"><h2>Coverage trend</h2><div class="trend"><img id="trend-province" alt="province coverage trend"></div></section>
             <section id="legend"><h2>Legend</h2><div id="legend-body"></div></section>
             <section id="detail"><h2 id="detail-title">Commune</h2><div id="detail-body">Click a commune on the map.</div></section>
           </aside>
@@ -36,6 +38,7 @@ enum DashboardAssets {
         </defs></svg>
         <script src="/static/leaflet/leaflet.js"></script>
         <script src="/dashboard.js"></script>
+        <script src="/dashboard-coverage.js"></script>
         </body>
         </html>
 
@@ -58,6 +61,8 @@ enum DashboardAssets {
         table { border-collapse: collapse; font-size: .82rem; width: 100%; }
         td, th { padding: 2px 4px; border-bottom: 1px solid #eee; text-align: left; }
         .smoke img { width: 100%; height: auto; border: 1px solid #ddd; margin: 4px 0; }
+        .trend img { width: 100%; height: auto; border: 1px solid #ddd; margin: 4px 0; }
+        #operator-filter { font-size: .85rem; } #operator-filter select { font-size: .85rem; }
         #status { position: fixed; bottom: 4px; left: 8px; font-size: .8rem; color: #a00; }
         .hatch { background: repeating-linear-gradient(45deg, #8c8c8c 0 3px, #d9d9d9 3px 8px); }
         .stack { display: flex; height: 12px; border: 1px solid #999; margin: 2px 0 6px; }
@@ -165,6 +170,7 @@ enum DashboardAssets {
           }
           function showCommune(p) {
             document.getElementById("detail-title").textContent = p.name + " (" + p.code + ")";
+            setTimeout(() => document.dispatchEvent(new CustomEvent("netmon:commune", { detail: p })), 0);
             const rows = (p.links || []).map(l => `<tr><td>${esc(l.target)}</td><td class="st-${esc(l.status)}">${esc(l.status)}</td>` +
               `<td>${fmt(l.median_ms, 1)}</td><td>${fmt(l.p95_ms, 1)}</td><td>${l.loss_ratio == null ? "–" : (100 * l.loss_ratio).toFixed(1) + "%"}</td></tr>`).join("");
             const body = document.getElementById("detail-body");
@@ -203,17 +209,19 @@ enum DashboardAssets {
               html += `<div>Coverage: no signal reports yet (targets: 5G ≥ ${(100 * t["5g_area_ratio"]).toFixed(0)}% of area, 4G in every commune, ${t.max_dead_zones} dead zones)</div>`;
             }
             document.getElementById("progress-body").innerHTML = html;
+            document.dispatchEvent(new CustomEvent("netmon:summary", { detail: s }));
             document.getElementById("title").textContent = "netmon — " + s.province;
           }
           function redraw() {
             communeLayer.setStyle(styleFor);
             legend();
           }
+          document.addEventListener("netmon:operator", () => refresh(false));
           document.querySelectorAll('input[name="mode"]').forEach(r => r.addEventListener("change", e => { mode = e.target.value; redraw(); }));
           async function refresh(first) {
             try {
               const [c, d, p, s] = await Promise.all([
-                getJSON("/api/v1/geojson/communes?simplify=1"), getJSON("/api/v1/geojson/dead-zones"),
+                getJSON("/api/v1/geojson/communes?simplify=1" + (window.netmonOperator ? "&operator=" + encodeURIComponent(window.netmonOperator) : "")), getJSON("/api/v1/geojson/dead-zones"),
                 getJSON("/api/v1/geojson/probes"), getJSON("/api/v1/summary")]);
               communes = c; deadZones = d; probes = p;
               communeLayer.clearLayers(); communeLayer.addData(c);

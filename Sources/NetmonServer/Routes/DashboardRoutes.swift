@@ -18,6 +18,10 @@ struct DashboardRoutes {
         router.get("/dashboard.js") { _, _ in
             Responses.text(DashboardAssets.script, contentType: "text/javascript; charset=utf-8", cache: "no-cache")
         }
+        router.get("/dashboard-coverage.js") { _, _ in
+            Responses.text(
+                DashboardCoverageAssets.script, contentType: "text/javascript; charset=utf-8", cache: "no-cache")
+        }
         router.get("/dashboard.css") { _, _ in
             Responses.text(DashboardAssets.style, contentType: "text/css; charset=utf-8", cache: "no-cache")
         }

@@ -49,7 +49,8 @@ struct GeoJSONRoutes {
         router.get("/api/v1/geojson/communes") { request, _ in
             try authorize(request)
             let simplified = try request.queryFlag("simplify") ?? false
-            return Responses.geojson(try await communes(simplified: simplified))
+            let code = try await CoverageOperatorRoutes.requestedOperator(request, state: state)
+            return Responses.geojson(try await communes(simplified: simplified, operator: code))
         }
         router.get("/api/v1/geojson/probes") { request, _ in
             try authorize(request)
@@ -57,11 +58,16 @@ struct GeoJSONRoutes {
         }
         router.get("/api/v1/geojson/dead-zones") { request, _ in
             try authorize(request)
+            // Dead zones are nobody's coverage: the same for every operator (the parameter is still checked).
+            _ = try await CoverageOperatorRoutes.requestedOperator(request, state: state)
             return Responses.geojson(try await snapshotCollection(kind: "dead-zones", bbox: nil))
         }
         router.get("/api/v1/geojson/cells") { request, _ in
             try authorize(request)
             let bbox = try request.queryBBox("bbox")
+            if let code = try await CoverageOperatorRoutes.requestedOperator(request, state: state) {
+                return Responses.geojson(try await operatorCells(code, bbox: bbox))
+            }
             return Responses.geojson(try await snapshotCollection(kind: "cells", bbox: bbox))
         }
     }
@@ -75,9 +81,12 @@ struct GeoJSONRoutes {
         "[" + b.map { String(format: "%.6f", $0) }.joined(separator: ",") + "]"
     }
 
-    func communes(simplified: Bool) async throws -> String {
+    /// The communes with health and coverage; with `operator`, `coverage` is that operator's view of the commune
+    /// (`CoverageOperatorRoutes.operatorView`).
+    func communes(simplified: Bool, operator code: String? = nil) async throws -> String {
         let board = try await state.healthBoard()
-        let coverage = try await communeCoverage()
+        var coverage = try await communeCoverage()
+        if let code { coverage = coverage.compactMapValues { CoverageOperatorRoutes.operatorView($0, operator: code) } }
         let encoder = WireJSON.encoder()
         var parts: [String] = []
         parts.reserveCapacity(board.communes.count)

@@ -29,14 +29,7 @@ enum SmokeGraph {
         func x(_ i: Int) -> Double { left + Double(i) * bw }
         func y(_ ms: Double) -> Double { top + h - min(ms, yMax) / yMax * h }
 
-        var s = """
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" \
-            font-family="sans-serif" font-size="11" role="img" aria-label="\(xml(title))">
-            <title>\(xml(title))</title>
-            <rect x="0" y="0" width="\(width)" height="\(height)" fill="#ffffff"/>
-            <text x="\(left)" y="16" font-size="13" font-weight="bold">\(xml(title))</text>
-
-            """
+        var s = SVGDocument.opening(width: width, height: height, title: title, headingX: "\(left)")
         // Grid and y labels.
         for k in 0...4 {
             let v = yMax * Double(k) / 4
@@ -93,7 +86,7 @@ enum SmokeGraph {
         return s
     }
 
-    private static func niceCeiling(_ v: Double) -> Double {
+    static func niceCeiling(_ v: Double) -> Double {
         let e = pow(10, floor(log10(v)))
         for m in [1.0, 2, 2.5, 5, 10] where m * e >= v { return m * e }
         return 10 * e
