@@ -81,6 +81,26 @@ struct SessionMetricsTests {
         #expect(metrics.received == 4 && metrics.late == 1 && metrics.lost == 1)
     }
 
+    @Test("stateful reflector, a packet that reached it twice: one forward duplicate, its answer not a reverse loss")
+    func statefulForwardDuplicate() throws {
+        // Packet 2 reached the reflector twice (numbers 2 and 3), both answers came back; 3 got number 4; nothing
+        // came back for 4 (after the window: direction unknown).
+        var record = Self.record(count: 5) { sequence in
+            sequence == 4 ? nil : (UInt32(sequence < 3 ? sequence : sequence + 1), ms, ms)
+        }
+        var copy = try #require(record.replies.first { $0.senderSequence == 2 })
+        copy.reflectorSequence = 3
+        copy.reflectorReceiveTime += 20_000
+        copy.reflectorSendTime += 20_000
+        copy.receiveTime += 20_000
+        record.replies.append(copy)
+        let metrics = STAMPSessionMetrics(record)
+        #expect(metrics.forward.duplicates == 1 && metrics.reverse.duplicates == 0)
+        #expect(metrics.forward.sent == 4 && metrics.forward.lost == 0)
+        #expect(metrics.reverse.sent == 5 && metrics.reverse.lost == 0)
+        #expect(metrics.lost == 1 && metrics.unattributedLoss == 1)
+    }
+
     @Test("reordering (RFC 4737) in each direction")
     func reordering() throws {
         // Forward: packet 2 took 15 ms, so the reflector got (and numbered and answered) 3 first. Reverse: the

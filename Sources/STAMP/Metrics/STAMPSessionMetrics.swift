@@ -165,9 +165,13 @@ public struct STAMPSessionMetrics: Sendable, Hashable {
             let forwardReceived = max(0, numbered - forwardDuplicates - beyond)
             forwardSent = window
             forwardLost = max(0, window - forwardReceived)
-            // Answers the reflector sent: every number it gave; received on time with a number in range.
+            // Answers the reflector sent: every number it gave (copies that reached it twice got two); received: the
+            // distinct numbers that came back in time, the answers to such copies included.
             let answered = Set(
-                onTime.map { record.replies[$0].reflectorSequence }.filter { Int($0) < numbered }
+                record.replies.filter { reply in
+                    guard let sent = record.sendTimes[Int(reply.senderSequence)] else { return false }
+                    return reply.receiveTime - sent <= record.timeout
+                }.map(\.reflectorSequence)
             ).count
             reverseSent = numbered
             reverseLost = max(0, numbered - answered)
