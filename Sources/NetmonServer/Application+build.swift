@@ -166,6 +166,7 @@ func buildRouter(state: ServerState) -> Router<ServerRequestContext> {
     }
     IngestRoutes(state: state).register(on: router)
     APIRoutes(state: state).register(on: router)
+    CallQualityRoutes(state: state).register(on: router)
     GeoJSONRoutes(state: state).register(on: router)
     AlertRoutes(state: state).register(on: router)
     ReportRoutes(state: state).register(on: router)

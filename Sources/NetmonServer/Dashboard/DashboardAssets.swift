@@ -16,6 +16,7 @@ enum DashboardAssets {
           <div id="mode">
             <label><input type="radio" name="mode" value="health" checked> Link health</label>
             <label><input type="radio" name="mode" value="coverage"> Coverage</label>
+            <label><input type="radio" name="mode" value="call"> Call quality</label>
           </div>
           <div id="updated"></div>
         </header>
@@ -62,6 +63,7 @@ enum DashboardAssets {
         (function () {
           const HEALTH = { ok: "#1a9850", warn: "#fdae61", critical: "#d73027", silent: "#762a83", unknown: "#bdbdbd" };
           const HEALTH_LABEL = { ok: "OK", warn: "Warning", critical: "Critical", silent: "Silent (no recent data)", unknown: "Never heard" };
+          const CALL = { good: "#1a9850", fair: "#fee08b", poor: "#fdae61", bad: "#d73027", unknown: "#bdbdbd" };
           const COVER = [["≥ 60% 5G", "#1a9850"], ["4G, < 60% 5G", "#91cf60"], ["partial 4G", "#fee08b"], ["no 4G / dead zone", "#d73027"], ["no data", "#bdbdbd"]];
           let token = null;
           const m = /(?:^|[#&])token=([^&]+)/.exec(location.hash);
@@ -79,7 +81,7 @@ enum DashboardAssets {
           function fmt(v, d) { return v == null ? "–" : Number(v).toFixed(d); }
 
           let mode = "health";
-          let communes = null, deadZones = null, probes = null;
+          let communes = null, deadZones = null, probes = null, call = null, callByCode = {};
           const map = L.map("map", { zoomSnap: 0.25, attributionControl: false, preferCanvas: false });
           const communeLayer = L.geoJSON(null, { style: styleFor, onEachFeature: bindCommune }).addTo(map);
           const deadLayer = L.geoJSON(null, { style: () => ({ color: "#000", weight: 1, fillColor: "#252525", fillOpacity: 0.75, dashArray: "2 2" }) }).addTo(map);
@@ -96,14 +98,24 @@ enum DashboardAssets {
             return COVER[2][1];
           }
           function styleFor(f) {
-            const fill = mode === "health" ? (HEALTH[f.properties.status] || "#bdbdbd") : coverageColour(f.properties.coverage);
+            const fill = mode === "health" ? (HEALTH[f.properties.status] || "#bdbdbd")
+              : mode === "call" ? CALL[(callByCode[f.properties.code] || {}).grade || "unknown"] : coverageColour(f.properties.coverage);
             return { color: "#333", weight: 0.8, fillColor: fill, fillOpacity: 0.75 };
           }
           function bindCommune(f, layer) {
             layer.bindTooltip(esc(f.properties.name) + " (" + esc(f.properties.code) + ")");
             layer.on("click", () => showCommune(f.properties));
           }
+          function callLegend() {
+            const lv = (call && call.levels) || { good: 80, fair: 70, poor: 60 };
+            const a = (call && call.assumptions) || {};
+            return [[`Good: meetings work (R ≥ ${lv.good})`, CALL.good], [`Fair: some users dissatisfied (R ${lv.fair}–${lv.good})`, CALL.fair],
+              [`Poor: many dissatisfied (R ${lv.poor}–${lv.fair})`, CALL.poor], [`Bad: meetings fail (R < ${lv.poor})`, CALL.bad], ["No replies in the window", CALL.unknown]]
+              .map(([t, c]) => `<div class="legend-row"><span class="swatch" style="background:${c}"></span>${esc(t)}</div>`).join("") +
+              `<div class="legend-row">E-model (ITU-T G.107) on the link to ${esc(call ? call.target : "hub")}, codec ${esc(a.codec || "g711-plc")}, jitter buffer ${esc(a.jitter_buffer || "")}</div>`;
+          }
           function legend() {
+            if (mode === "call") { document.getElementById("legend-body").innerHTML = callLegend(); return; }
             const rows = mode === "health" ? Object.keys(HEALTH).map(k => [HEALTH_LABEL[k], HEALTH[k]]) : COVER;
             document.getElementById("legend-body").innerHTML = rows.map(([t, c]) =>
               `<div class="legend-row"><span class="swatch" style="background:${c}"></span>${esc(t)}</div>`).join("") +
@@ -121,7 +133,10 @@ enum DashboardAssets {
             const rows = (p.links || []).map(l => `<tr><td>${esc(l.target)}</td><td class="st-${esc(l.status)}">${esc(l.status)}</td>` +
               `<td>${fmt(l.median_ms, 1)}</td><td>${fmt(l.p95_ms, 1)}</td><td>${l.loss_ratio == null ? "–" : (100 * l.loss_ratio).toFixed(1) + "%"}</td></tr>`).join("");
             const body = document.getElementById("detail-body");
-            body.innerHTML = `<div>Probe ${esc(p.probe_id)}, last seen ${esc(p.last_seen || "never")}</div>` +
+            const cq = callByCode[p.code], rt = cq && cq.round_trip;
+            const callLine = rt ? `<div>Call quality to ${esc(cq.target)}: <b>${esc(rt.grade)}</b>, R ${fmt(rt.r, 1)}, MOS ${fmt(rt.mos, 2)} ` +
+              `(one-way ${fmt(rt.one_way_delay_ms, 1)} ms, variation ${fmt(rt.delay_variation_ms, 1)} ms, loss ${(100 * rt.loss_ratio).toFixed(1)}%)</div>` : "";
+            body.innerHTML = `<div>Probe ${esc(p.probe_id)}, last seen ${esc(p.last_seen || "never")}</div>` + callLine +
               `<table><tr><th>target</th><th>state</th><th>median ms</th><th>p95 ms</th><th>loss</th></tr>${rows}</table>` +
               `<div class="smoke"></div>`;
             const box = body.querySelector(".smoke");
@@ -156,10 +171,11 @@ enum DashboardAssets {
           document.querySelectorAll('input[name="mode"]').forEach(r => r.addEventListener("change", e => { mode = e.target.value; redraw(); }));
           async function refresh(first) {
             try {
-              const [c, d, p, s] = await Promise.all([
+              const [c, d, p, s, q] = await Promise.all([
                 getJSON("/api/v1/geojson/communes?simplify=1"), getJSON("/api/v1/geojson/dead-zones"),
-                getJSON("/api/v1/geojson/probes"), getJSON("/api/v1/summary")]);
-              communes = c; deadZones = d; probes = p;
+                getJSON("/api/v1/geojson/probes"), getJSON("/api/v1/summary"), getJSON("/api/v1/call-quality")]);
+              communes = c; deadZones = d; probes = p; call = q;
+              callByCode = {}; for (const x of (q.communes || [])) callByCode[x.code] = x;
               communeLayer.clearLayers(); communeLayer.addData(c);
               deadLayer.clearLayers(); deadLayer.addData(d);
               probeLayer.clearLayers(); probeLayer.addData(p);
