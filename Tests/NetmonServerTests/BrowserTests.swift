@@ -7,7 +7,7 @@ import Testing
 
 /// Headless Chromium (Debian's) against a live server with data: no console errors, the page finishes loading,
 /// and the screenshot shows communes coloured by link health.
-@Suite("Dashboard in a real browser")
+@Suite("Dashboard in a real browser", .serialized)
 struct BrowserTests {
     static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
         FileManager.default.isExecutableFile(atPath: $0)

@@ -66,6 +66,7 @@ enum DashboardAssets {
           const CALL = { good: "#1a9850", fair: "#fee08b", poor: "#fdae61", bad: "#d73027", unknown: "#bdbdbd" };
           const COVER = [["≥ 60% 5G", "#1a9850"], ["4G, < 60% 5G", "#91cf60"], ["partial 4G", "#fee08b"], ["no 4G / dead zone", "#d73027"], ["no data", "#bdbdbd"]];
           let token = null;
+          const wanted = /(?:^|[#&])mode=(health|coverage|call)(?:&|$)/.exec(location.hash);
           const m = /(?:^|[#&])token=([^&]+)/.exec(location.hash);
           if (m) { token = decodeURIComponent(m[1]); try { localStorage.setItem("netmon-token", token); } catch (e) {} history.replaceState(null, "", location.pathname); }
           if (!token) { try { token = localStorage.getItem("netmon-token"); } catch (e) {} }
@@ -80,7 +81,8 @@ enum DashboardAssets {
           function esc(s) { return String(s == null ? "" : s).replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]); }
           function fmt(v, d) { return v == null ? "–" : Number(v).toFixed(d); }
 
-          let mode = "health";
+          let mode = wanted ? wanted[1] : "health";
+          document.querySelectorAll('input[name="mode"]').forEach(r => { r.checked = r.value === mode; });
           let communes = null, deadZones = null, probes = null, call = null, callByCode = {};
           const map = L.map("map", { zoomSnap: 0.25, attributionControl: false, preferCanvas: false });
           const communeLayer = L.geoJSON(null, { style: styleFor, onEachFeature: bindCommune }).addTo(map);
