@@ -58,6 +58,8 @@ let package = Package(
         .target(name: "NetworkAddress", swiftSettings: strict),
         // Wire types shared by the probe, the server and alerting (ProbeRound, batches).
         .target(name: "NetmonProtocol", swiftSettings: strict),
+        // Pure link-quality judgements: the G.107 E-model call-quality score and loss judged with a Wilson interval.
+        .target(name: "LinkQuality", swiftSettings: strict),
         // Prometheus metrics shared by the probe daemon, the server and alerting: the process's registry and `/metrics`.
         .target(
             name: "NetmonMetrics",
@@ -74,14 +76,17 @@ let package = Package(
         // sites.yaml: schema, decoding, validation with line and column.
         .target(
             name: "SiteCatalog",
-            dependencies: ["NetworkAddress", "NetmonProtocol", "ModemSignal", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "NetworkAddress", "NetmonProtocol", "ModemSignal", "LinkQuality",
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strict
         ),
         // Alert rules, state machine, routing/grouping, silences, receivers and the persistent outbox.
         .target(
             name: "Alerting",
             dependencies: [
-                "NetmonProtocol", "SiteCatalog", "NetmonMetrics",
+                "NetmonProtocol", "SiteCatalog", "NetmonMetrics", "LinkQuality",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -149,7 +154,7 @@ let package = Package(
         .target(
             name: "NetmonServer",
             dependencies: [
-                "MeasurementStore", "NetmonProtocol", "CoverageModel", "NetmonMetrics",
+                "MeasurementStore", "NetmonProtocol", "CoverageModel", "NetmonMetrics", "LinkQuality",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -216,6 +221,7 @@ let package = Package(
         // Helpers shared by the test suites (namespace fixture, capture writer, server starters).
         .target(name: "TestSupport", dependencies: ["CNetShims"], path: "Tests/TestSupport", swiftSettings: strict),
         // NetmonLab for its seeded SplitMix64 only.
+        .testTarget(name: "LinkQualityTests", dependencies: ["LinkQuality"], swiftSettings: strict),
         .testTarget(
             name: "NetworkAddressTests", dependencies: ["NetworkAddress", "NetmonLab"], swiftSettings: strict),
         .testTarget(
@@ -234,7 +240,8 @@ let package = Package(
             name: "CoverageModelTests", dependencies: ["CoverageModel", "NetmonProtocol", "TestSupport"],
             swiftSettings: strict),
         .testTarget(
-            name: "SiteCatalogTests", dependencies: ["SiteCatalog", "NetworkAddress", "ModemSignal", "TestSupport"],
+            name: "SiteCatalogTests",
+            dependencies: ["SiteCatalog", "NetworkAddress", "ModemSignal", "TestSupport", "LinkQuality"],
             swiftSettings: strict),
         .testTarget(
             name: "ProbeAgentTests",
@@ -253,7 +260,7 @@ let package = Package(
             name: "AlertingTests",
             dependencies: [
                 "Alerting", "NetmonProtocol", "TestSupport", "ServerAlerting", "NetmonServer", "MeasurementStore",
-                "SiteCatalog", "NetmonLab",
+                "SiteCatalog", "NetmonLab", "LinkQuality", "NetMonitor", "NetworkAddress",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -274,7 +281,7 @@ let package = Package(
             name: "NetmonServerTests",
             dependencies: [
                 "NetmonServer", "MeasurementStore", "CoverageModel", "NetmonProtocol", "NetmonLab", "TestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "LinkQuality", .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict
         ),

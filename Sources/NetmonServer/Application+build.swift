@@ -167,6 +167,7 @@ func buildRouter(state: ServerState) -> Router<ServerRequestContext> {
     IngestRoutes(state: state).register(on: router)
     SignalIngestRoutes(state: state).register(on: router)
     APIRoutes(state: state).register(on: router)
+    CallQualityRoutes(state: state).register(on: router)
     GeoJSONRoutes(state: state).register(on: router)
     CoverageOperatorRoutes(state: state).register(on: router)
     CoverageHistoryRoutes(state: state).register(on: router)

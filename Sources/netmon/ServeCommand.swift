@@ -292,7 +292,7 @@ extension Netmon {
                 leafletDirectory: leaflet, maxBodyBytes: maxBodyBytes,
                 rateLimit: RateLimit(requestsPerSecond: rateLimit, burst: rateLimit * 4), anonymousRole: anonymous,
                 coverageSettings: CoveragePipeline.settings(sites.coverage), maxReportUploadBytes: maxUploadBytes,
-                maxClockSkewSeconds: maxClockSkewSeconds)
+                maxClockSkewSeconds: maxClockSkewSeconds, callQuality: sites.callQuality)
         }
 
         /// Reads `ROLE NAME SECRET` lines; `#` starts a comment.

@@ -97,8 +97,14 @@ struct SitesReceiverOptionsTests {
         var sent: [AlertNotification] = []
         for step in 0..<5 {  // under 5 minutes: commune 11977's silent gateway stays out of it
             let lost = step < 3 ? 10 : 0
+            // Loss is judged on enough probes (alerts.rules.loss): a clean round of 400 probes is enough to clear
+            // (381 loss-free probes bring the 95 % interval below 1 %).
             await processor.ingest(
-                [makeRound(commune: "11953", target: "portal", sequence: Int64(step), start: t, lost: lost)],
+                [
+                    makeRound(
+                        commune: "11953", target: "portal", sequence: Int64(step), start: t, lost: lost,
+                        sent: step < 3 ? 20 : 400)
+                ],
                 receivedAt: t + 60)
             t = t + 61
             sent += try await processor.tick(at: t)

@@ -21,7 +21,8 @@ extension AlertingConfiguration {
             communes: sites.communes.map { AlertRules.Commune(code: $0.code, name: $0.name, probeID: $0.probeID) },
             configuredLinks: Dictionary(
                 sites.communes.map { commune in (commune.code, sites.targets(for: commune).map(\.name)) },
-                uniquingKeysWith: { first, _ in first }))
+                uniquingKeysWith: { first, _ in first }),
+            lossJudgement: sites.alerts.rules.lossJudgement)
         for commune in sites.communes {
             for target in sites.targets(for: commune) where target.thresholds != sites.defaults.thresholds {
                 rules.overrides["\(commune.code)/\(target.name)"] = Self.linkThresholds(target.thresholds)

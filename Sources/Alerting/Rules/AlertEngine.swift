@@ -1,4 +1,5 @@
 import Foundation
+import LinkQuality
 import NetmonProtocol
 
 /// Turns probe rounds, probe health and coverage summaries into alert actions.
@@ -22,6 +23,9 @@ public struct AlertEngine: Sendable, Codable {
     /// Pending and firing alerts.
     public private(set) var machine: AlertStateMachine
     var windows: [String: [RoundFigures]]
+    /// The probe counts of each link's newest rounds, when loss is judged on windows of probes (nil in state
+    /// saved before it was kept).
+    var lossWindows: [String: LossWindow]?
     /// When the server last received a round of each link (server time; nil in state saved before it was kept).
     var linkSeen: [String: Date]?
     var lastSeen: [String: Date]
@@ -97,6 +101,7 @@ public struct AlertEngine: Sendable, Codable {
             let newest = min(window.last?.end ?? receivedAt, receivedAt)
             window.removeAll { newest.timeIntervalSince($0.end) > self.rules.windowSeconds }
             self.windows[key] = window
+            self.recordLoss(round, key: key)
             let previous = self.linkSeen?[key] ?? .distantPast
             if self.linkSeen == nil { self.linkSeen = [:] }
             self.linkSeen?[key] = max(previous, receivedAt)
@@ -161,6 +166,7 @@ public struct AlertEngine: Sendable, Codable {
     private mutating func dropUnwatched(at now: Date) {
         for key in self.windows.keys where !self.isLinkLive(key, at: now) {
             self.windows[key] = nil
+            self.lossWindows?[key] = nil
             self.linkSeen?[key] = nil
         }
         for commune in self.lastSeen.keys where !self.rules.isConfigured(commune: commune) {
@@ -236,17 +242,15 @@ public struct AlertEngine: Sendable, Codable {
             let name = self.communeNames[commune] ?? commune
             let base = ["commune": commune, "commune_name": name, "target": target, "kind": "link"]
 
-            let lossText = String(format: "%.1f%%", loss * 100)
-            let lossNote = [
-                "summary": "Packet loss \(lossText) from \(name) to \(target)",
-                "value": String(loss),
-            ]
+            let lossLevels = self.lossLevels(
+                key: key, threshold: thresholds.lossRatio, pooledLoss: loss, name: name, target: target)
+            let lossNote = lossLevels.annotations
             signals.append(
                 AlertSignal(
                     labels: base.merging(["alertname": "LinkLoss", "severity": "warning"]) { $1 },
-                    annotations: lossNote, level: thresholds.lossRatio.warningLevel(loss),
+                    annotations: lossNote, level: lossLevels.warning,
                     forSeconds: self.rules.forSeconds, isSuppressed: suppressed))
-            if let level = thresholds.lossRatio.criticalLevel(loss) {
+            if let level = lossLevels.critical {
                 signals.append(
                     AlertSignal(
                         labels: base.merging(["alertname": "LinkLoss", "severity": "critical"]) { $1 },

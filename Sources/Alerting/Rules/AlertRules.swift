@@ -1,3 +1,5 @@
+import LinkQuality
+
 /// The rule parameters of an ``AlertEngine``: thresholds, durations and the communes that are watched.
 ///
 /// Built from sites.yaml (`defaults.thresholds`, per-target overrides, `alerts.rules`, `coverage.targets`) or by
@@ -73,6 +75,9 @@ public struct AlertRules: Sendable, Hashable, Codable {
     /// A link that has not reported for this many of its steps is stale: its window is dropped and its alerts
     /// resolve (never less than the pooling window plus one step, nor than `gatewaySilentSeconds`). nil: 3.
     public var staleLinkSteps: Double?
+    /// How LinkLoss is judged: on windows of probes with a Wilson interval (sites.yaml `alerts.rules.loss`), or,
+    /// when nil (rules built by hand), on the pooled window's ratio against the thresholds.
+    public var lossJudgement: LossJudgement?
 
     /// Rules with the defaults of the agreed sites.yaml.
     public init(
@@ -84,7 +89,8 @@ public struct AlertRules: Sendable, Hashable, Codable {
         windowSeconds: Double = 0, gatewaySilentSeconds: Double = 300, captureDropsPerMinute: Double = 100,
         outboxBacklog: Double = 1000, hubTarget: String = "hub", hubDownQuorum: Double = 0.5,
         requireFourGEveryCommune: Bool = true, fiveGAreaRatio: Double? = nil, fiveGClearMargin: Double = 0.01,
-        communes: [Commune] = [], configuredLinks: [String: [String]]? = nil, staleLinkSteps: Double? = nil
+        communes: [Commune] = [], configuredLinks: [String: [String]]? = nil, staleLinkSteps: Double? = nil,
+        lossJudgement: LossJudgement? = nil
     ) {
         self.defaultThresholds = defaultThresholds
         self.overrides = overrides
@@ -102,6 +108,7 @@ public struct AlertRules: Sendable, Hashable, Codable {
         self.communes = communes
         self.configuredLinks = configuredLinks
         self.staleLinkSteps = staleLinkSteps
+        self.lossJudgement = lossJudgement
     }
 
     /// Whether rounds of `target` from `commune` are taken (always when no configuration restricts them).

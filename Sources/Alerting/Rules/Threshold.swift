@@ -1,3 +1,5 @@
+import LinkQuality
+
 /// A raise threshold, an optional higher critical one, and a lower clear threshold (hysteresis).
 ///
 /// For "higher is worse" metrics (loss, latency, drops, backlog): a value at or above `warn` raises the warning
@@ -31,12 +33,6 @@ public struct Threshold: Sendable, Hashable, Codable {
     }
 }
 
-/// What one evaluation says about one alert's condition.
-public enum SignalLevel: String, Sendable, Hashable, Codable {
-    /// The condition holds: create (after `for`) or keep the alert.
-    case raise
-    /// Between the clear and raise thresholds: keep whatever state the alert is in.
-    case hold
-    /// The condition is clearly over: resolve the alert or forget its pending state.
-    case clear
-}
+/// What one evaluation says about one alert's condition: raise, hold or clear (defined in LinkQuality, whose loss
+/// judgement returns it too).
+public typealias SignalLevel = LinkQuality.SignalLevel

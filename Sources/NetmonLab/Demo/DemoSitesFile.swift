@@ -75,8 +75,13 @@ public enum DemoSitesFile {
                 "  route: { receiver: demo-webhook, group_by: [alertname, commune], group_wait: 5s, group_interval: 30s, repeat_interval: 4h }"
             )
         }
+        // The demo runs on a compressed clock (15 s steps of 10 probes): loss is judged on 50-probe windows at 50 %
+        // confidence, so a healed link clears after 46 loss-free probes (about 75 s) instead of sites.yaml's 400
+        // at 95 % (10 minutes of demo rounds). An 8 % loss still never flaps: it cannot bring the interval below 1 %.
         lines += [
-            "  rules: { gateway_silent_minutes: 30, capture_drops_per_minute: 100, outbox_backlog: 1000, for: 15s }",
+            "  rules:",
+            "    { gateway_silent_minutes: 30, capture_drops_per_minute: 100, outbox_backlog: 1000, for: 15s,",
+            "      loss: { window_probes: 50, clear_window_probes: 50, confidence: 0.5 } }",
             "",
         ]
         return lines.joined(separator: "\n")

@@ -1,5 +1,6 @@
 import CoverageModel
 import Foundation
+import LinkQuality
 import MeasurementStore
 
 /// Everything the server needs, as plain values (the CLI builds it from sites.yaml and flags; tests build it directly).
@@ -44,6 +45,8 @@ public struct ServerConfiguration: Sendable {
     public var connectionLimits: ConnectionLimits
     /// Serve `/metrics` without a token (by default it needs a viewer token, or the anonymous role).
     public var anonymousMetrics: Bool
+    /// The call-quality score's assumptions, colour levels, target and window (sites.yaml `call_quality:`).
+    public var callQuality: CallQualitySettings
 
     public init(
         provinceName: String, communes: [ServerCommune], boundariesPath: String?,
@@ -53,7 +56,7 @@ public struct ServerConfiguration: Sendable {
         coverageSettings: CoverageSettings = CoverageSettings(), maxReportUploadBytes: Int = 256 << 20,
         uploadDirectory: String = NSTemporaryDirectory(), coverageDebounce: Duration = .seconds(2),
         maxClockSkewSeconds: Double = 300, connectionLimits: ConnectionLimits = ConnectionLimits(),
-        anonymousMetrics: Bool = false
+        anonymousMetrics: Bool = false, callQuality: CallQualitySettings = .standard
     ) {
         self.provinceName = provinceName
         self.communes = communes
@@ -72,6 +75,7 @@ public struct ServerConfiguration: Sendable {
         self.maxClockSkewSeconds = maxClockSkewSeconds
         self.connectionLimits = connectionLimits
         self.anonymousMetrics = anonymousMetrics
+        self.callQuality = callQuality
     }
 }
 

@@ -17,6 +17,7 @@ enum DashboardAssets {
             <label><input type="radio" name="mode" value="health" checked> Link health</label>
             <label><input type="radio" name="mode" value="coverage"> Coverage</label>
             <label><input type="radio" name="mode" value="speed"> Speed</label>
+            <label><input type="radio" name="mode" value="call"> Call quality</label>
           </div>
           <label id="operator-filter">Operator <select id="operator"><option value="">all</option></select></label>
           <div id="updated"></div>
@@ -76,14 +77,15 @@ enum DashboardAssets {
         (function () {
           const HEALTH = { ok: "#1a9850", warn: "#fdae61", critical: "#d73027", silent: "#762a83", unknown: "#bdbdbd" };
           const HEALTH_LABEL = { ok: "OK", warn: "Warning", critical: "Critical", silent: "Silent (no recent data)", unknown: "Never heard" };
+          const CALL = { good: "#1a9850", fair: "#fee08b", poor: "#fdae61", bad: "#d73027", unknown: "#bdbdbd" };
           const COVER = [["≥ 60% 5G", "#1a9850"], ["4G, < 60% 5G", "#91cf60"], ["partial 4G", "#fee08b"], ["no 4G / dead zone", "#d73027"], ["no data", "#bdbdbd"]];
           // Not measured enough (status not_measured_enough): hatched, neither covered nor below target.
           const HATCH = "url(#hatch-unmeasured)";
           const SPEED = [["≥ 60% of area meets 4G speed", "#1a9850"], ["30–60%", "#91cf60"], ["< 30%", "#fdae61"], ["none meets", "#d73027"], ["no rate samples", "#f0f0f0"], ["no data", "#bdbdbd"]];
           const STATUS_LABEL = { meets: "meets its targets", below_target: "below target", not_measured_enough: "not measured enough" };
           let token = null;
-          // `#mode=coverage` (or `speed`) opens the map in that mode; read before the token is taken out of the address.
-          const startMode = /(?:^|[#&])mode=(health|coverage|speed)(?:&|$)/.exec(location.hash);
+          // `#mode=coverage` (or `speed`, `call`) opens the map in that mode; read before the token is taken out of the address.
+          const startMode = /(?:^|[#&])mode=(health|coverage|speed|call)(?:&|$)/.exec(location.hash);
           const m = /(?:^|[#&])token=([^&]+)/.exec(location.hash);
           if (m) { token = decodeURIComponent(m[1]); try { localStorage.setItem("netmon-token", token); } catch (e) {} history.replaceState(null, "", location.pathname); }
           if (!token) { try { token = localStorage.getItem("netmon-token"); } catch (e) {} }
@@ -100,7 +102,7 @@ enum DashboardAssets {
 
           let mode = startMode ? startMode[1] : "health";
           document.querySelectorAll('input[name="mode"]').forEach(r => { r.checked = r.value === mode; });
-          let communes = null, deadZones = null, probes = null, minMeasured = 0.3;
+          let communes = null, deadZones = null, probes = null, minMeasured = 0.3, call = null, callByCode = {};
           const map = L.map("map", { zoomSnap: 0.25, attributionControl: false, preferCanvas: false });
           const communeLayer = L.geoJSON(null, { style: styleFor, onEachFeature: bindCommune }).addTo(map);
           const deadLayer = L.geoJSON(null, { style: () => ({ color: "#000", weight: 1, fillColor: "#252525", fillOpacity: 0.75, dashArray: "2 2" }) }).addTo(map);
@@ -128,14 +130,25 @@ enum DashboardAssets {
           }
           function styleFor(f) {
             const c = f.properties.coverage;
-            const fill = mode === "health" ? (HEALTH[f.properties.status] || "#bdbdbd") : mode === "speed" ? speedColour(c) : coverageColour(c);
+            const fill = mode === "health" ? (HEALTH[f.properties.status] || "#bdbdbd")
+              : mode === "call" ? CALL[(callByCode[f.properties.code] || {}).grade || "unknown"]
+              : mode === "speed" ? speedColour(c) : coverageColour(c);
             return { color: "#333", weight: 0.8, fillColor: fill, fillOpacity: 0.75 };
           }
           function bindCommune(f, layer) {
             layer.bindTooltip(esc(f.properties.name) + " (" + esc(f.properties.code) + ")");
             layer.on("click", () => showCommune(f.properties));
           }
+          function callLegend() {
+            const lv = (call && call.levels) || { good: 80, fair: 70, poor: 60 };
+            const a = (call && call.assumptions) || {};
+            return [[`Good: meetings work (R ≥ ${lv.good})`, CALL.good], [`Fair: some users dissatisfied (R ${lv.fair}–${lv.good})`, CALL.fair],
+              [`Poor: many dissatisfied (R ${lv.poor}–${lv.fair})`, CALL.poor], [`Bad: meetings fail (R < ${lv.poor})`, CALL.bad], ["No replies in the window", CALL.unknown]]
+              .map(([t, c]) => `<div class="legend-row"><span class="swatch" style="background:${c}"></span>${esc(t)}</div>`).join("") +
+              `<div class="legend-row">E-model (ITU-T G.107) on the link to ${esc(call ? call.target : "hub")}, codec ${esc(a.codec || "g711-plc")}, jitter buffer ${esc(a.jitter_buffer || "")}</div>`;
+          }
           function legend() {
+            if (mode === "call") { document.getElementById("legend-body").innerHTML = callLegend(); return; }
             const rows = mode === "health" ? Object.keys(HEALTH).map(k => [HEALTH_LABEL[k], HEALTH[k]]) : mode === "speed" ? SPEED : COVER;
             const hatch = mode === "health" ? "" :
               `<div class="legend-row"><span class="swatch hatch"></span>Not measured enough (less than ${(100 * minMeasured).toFixed(0)}% of the area measured)</div>`;
@@ -174,7 +187,10 @@ enum DashboardAssets {
             const rows = (p.links || []).map(l => `<tr><td>${esc(l.target)}</td><td class="st-${esc(l.status)}">${esc(l.status)}</td>` +
               `<td>${fmt(l.median_ms, 1)}</td><td>${fmt(l.p95_ms, 1)}</td><td>${l.loss_ratio == null ? "–" : (100 * l.loss_ratio).toFixed(1) + "%"}</td></tr>`).join("");
             const body = document.getElementById("detail-body");
-            body.innerHTML = coverageDetail(p.coverage) + `<div>Probe ${esc(p.probe_id)}, last seen ${esc(p.last_seen || "never")}</div>` +
+            const cq = callByCode[p.code], rt = cq && cq.round_trip;
+            const callLine = rt ? `<div>Call quality to ${esc(cq.target)}: <b>${esc(rt.grade)}</b>, R ${fmt(rt.r, 1)}, MOS ${fmt(rt.mos, 2)} ` +
+              `(one-way ${fmt(rt.one_way_delay_ms, 1)} ms, variation ${fmt(rt.delay_variation_ms, 1)} ms, loss ${(100 * rt.loss_ratio).toFixed(1)}%)</div>` : "";
+            body.innerHTML = coverageDetail(p.coverage) + `<div>Probe ${esc(p.probe_id)}, last seen ${esc(p.last_seen || "never")}</div>` + callLine +
               `<table><tr><th>target</th><th>state</th><th>median ms</th><th>p95 ms</th><th>loss</th></tr>${rows}</table>` +
               `<div class="smoke"></div>`;
             const box = body.querySelector(".smoke");
@@ -220,10 +236,11 @@ enum DashboardAssets {
           document.querySelectorAll('input[name="mode"]').forEach(r => r.addEventListener("change", e => { mode = e.target.value; redraw(); }));
           async function refresh(first) {
             try {
-              const [c, d, p, s] = await Promise.all([
+              const [c, d, p, s, q] = await Promise.all([
                 getJSON("/api/v1/geojson/communes?simplify=1" + (window.netmonOperator ? "&operator=" + encodeURIComponent(window.netmonOperator) : "")), getJSON("/api/v1/geojson/dead-zones"),
-                getJSON("/api/v1/geojson/probes"), getJSON("/api/v1/summary")]);
-              communes = c; deadZones = d; probes = p;
+                getJSON("/api/v1/geojson/probes"), getJSON("/api/v1/summary"), getJSON("/api/v1/call-quality")]);
+              communes = c; deadZones = d; probes = p; call = q;
+              callByCode = {}; for (const x of (q.communes || [])) callByCode[x.code] = x;
               communeLayer.clearLayers(); communeLayer.addData(c);
               deadLayer.clearLayers(); deadLayer.addData(d);
               probeLayer.clearLayers(); probeLayer.addData(p);

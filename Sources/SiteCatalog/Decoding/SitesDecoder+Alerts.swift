@@ -1,4 +1,5 @@
 import Foundation
+import LinkQuality
 
 /// Receivers, the routing tree and the rules.
 extension SitesDecoder {
@@ -277,7 +278,7 @@ extension SitesDecoder {
         guard
             let fields = self.context.fields(
                 located, "alert rules", required: [],
-                optional: ["gateway_silent_minutes", "capture_drops_per_minute", "outbox_backlog", "for"])
+                optional: ["gateway_silent_minutes", "capture_drops_per_minute", "outbox_backlog", "for", "loss"])
         else { return nil }
         var silent: Int? = 5
         if fields.has("gateway_silent_minutes") {
@@ -291,9 +292,12 @@ extension SitesDecoder {
         if fields.has("outbox_backlog") { backlog = self.context.int(fields["outbox_backlog"], in: 1...Int.max) }
         var holdFor: Duration? = .seconds(120)
         if fields.has("for") { holdFor = self.context.duration(fields["for"], allowZero: true) }
-        guard let silent, let drops, let backlog, let holdFor else { return nil }
+        var loss: LossJudgement? = .standard
+        if fields.has("loss") { loss = self.decodeLossJudgement(fields["loss"]) }
+        guard let silent, let drops, let backlog, let holdFor, let loss else { return nil }
         return AlertSettings.Rules(
-            gatewaySilentMinutes: silent, captureDropsPerMinute: drops, outboxBacklog: backlog, forDuration: holdFor)
+            gatewaySilentMinutes: silent, captureDropsPerMinute: drops, outboxBacklog: backlog, forDuration: holdFor,
+            lossJudgement: loss)
     }
 
     /// An http or https URL with a host.

@@ -1,4 +1,5 @@
 import Foundation
+import LinkQuality
 import NetworkAddress
 import Yams
 
@@ -36,6 +37,8 @@ final class SitesDecoder {
     /// The `boundaries` value, and whether every commune of it must be listed.
     var boundaries: Located?
     var requiresAllCommunes = true
+    /// `call_quality.target`, where a target no commune probes is reported.
+    var callQualityTarget: Located?
     /// `defaults.capture` as read so far, the base of each commune's `capture`.
     var captureDefaults = CaptureSettings.standard
     /// `defaults.signal` and `defaults.location` as read so far, the bases of each commune's blocks, and where the
@@ -59,7 +62,8 @@ final class SitesDecoder {
         guard
             let fields = self.context.fields(
                 rootLocated, "sites.yaml",
-                required: ["version", "province", "network", "defaults", "communes", "coverage", "alerts"])
+                required: ["version", "province", "network", "defaults", "communes", "coverage", "alerts"],
+                optional: ["call_quality"])
         else { return nil }
 
         var version: Int?
@@ -78,18 +82,23 @@ final class SitesDecoder {
         let communes = self.decodeCommunes(fields["communes"], thresholds: thresholds)
         let coverage = self.decodeCoverage(fields["coverage"])
         let alerts = self.decodeAlerts(fields["alerts"])
+        var callQuality: CallQualitySettings? = .standard
+        if fields.has("call_quality") { callQuality = self.decodeCallQuality(fields["call_quality"]) }
 
         self.checkDuplicates()
         self.checkSubnets(network: network)
         self.checkReceivers()
         if let province { self.checkBoundaries(province: province) }
+        if let callQuality, let network, let communes {
+            self.checkCallQualityTarget(callQuality, network: network, communes: communes)
+        }
 
         guard self.context.diagnostics.isEmpty, let version, let province, let network, let defaults,
-            let communes, let coverage, let alerts
+            let communes, let coverage, let alerts, let callQuality
         else { return nil }
         return SitesConfig(
             version: version, province: province, network: network, defaults: defaults, communes: communes,
-            coverage: coverage, alerts: alerts, sourcePath: sourcePath)
+            coverage: coverage, alerts: alerts, sourcePath: sourcePath, callQuality: callQuality)
     }
 
     /// Resolves a path written in the file against the file's folder.

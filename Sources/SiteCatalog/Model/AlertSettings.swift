@@ -1,3 +1,5 @@
+import LinkQuality
+
 /// Where alerts go and the rules that are not link thresholds.
 public struct AlertSettings: Sendable, Hashable {
     /// Named receivers; names are unique.
@@ -29,13 +31,19 @@ public struct AlertSettings: Sendable, Hashable {
         public var outboxBacklog: Int
         /// How long a condition must hold before its alert fires (`for`).
         public var forDuration: Duration
+        /// How link loss is judged: windows of probes and the confidence level (`loss`).
+        public var lossJudgement: LossJudgement
 
         /// Creates rules.
-        public init(gatewaySilentMinutes: Int, captureDropsPerMinute: Int, outboxBacklog: Int, forDuration: Duration) {
+        public init(
+            gatewaySilentMinutes: Int, captureDropsPerMinute: Int, outboxBacklog: Int, forDuration: Duration,
+            lossJudgement: LossJudgement = .standard
+        ) {
             self.gatewaySilentMinutes = gatewaySilentMinutes
             self.captureDropsPerMinute = captureDropsPerMinute
             self.outboxBacklog = outboxBacklog
             self.forDuration = forDuration
+            self.lossJudgement = lossJudgement
         }
     }
 }

@@ -1,3 +1,5 @@
+import LinkQuality
+
 /// The whole of sites.yaml, decoded and validated: the province, its dedicated network, the probe defaults and
 /// thresholds, the communes with their gateways and probes, the coverage targets and the alert routes.
 ///
@@ -19,11 +21,14 @@ public struct SitesConfig: Sendable, Hashable {
     public var alerts: AlertSettings
     /// The absolute path of the file this was loaded from (empty when decoded from a string without one).
     public var sourcePath: String
+    /// The call-quality score's assumptions and colour levels (`call_quality:`, optional: defaults without it).
+    public var callQuality: CallQualitySettings
 
     /// Creates a configuration from its parts (no validation: use ``SitesConfig/load(path:)`` for files).
     public init(
         version: Int, province: Province, network: Network, defaults: Defaults, communes: [Commune],
-        coverage: CoverageConfig, alerts: AlertSettings, sourcePath: String
+        coverage: CoverageConfig, alerts: AlertSettings, sourcePath: String,
+        callQuality: CallQualitySettings = .standard
     ) {
         self.version = version
         self.province = province
@@ -33,6 +38,7 @@ public struct SitesConfig: Sendable, Hashable {
         self.coverage = coverage
         self.alerts = alerts
         self.sourcePath = sourcePath
+        self.callQuality = callQuality
     }
 
     /// The commune with GSO code `code`, if listed.
