@@ -10,13 +10,22 @@ import PostgresNIO
 /// The client only works while ``run()`` runs (put the store in the service group, or run it in a task).
 public final class PostgresProvinceStore: ProvinceStore {
     public let location: PostgresLocation
-    let client: PostgresClient
+    /// The connection pool, shared with the tables other modules keep in this database (alert state).
+    public let client: PostgresClient
     let logger: Logger
+    /// PostgreSQL-only migrations applied after the province schema's: the leader lease, then `additionalMigrations`.
+    let postgresMigrations: [ProvinceSchema.Migration]
 
     /// Creates the store; nothing connects until ``run()`` runs and a query needs a connection.
-    public init(location: PostgresLocation, logger: Logger = Logger(label: "netmon.store.postgres")) throws {
+    /// `additionalMigrations` (another module's tables in this database, such as alert state) are applied by
+    /// ``migrate()`` after the province schema, recorded the same way.
+    public init(
+        location: PostgresLocation, logger: Logger = Logger(label: "netmon.store.postgres"),
+        additionalMigrations: [ProvinceSchema.Migration] = []
+    ) throws {
         self.location = location
         self.logger = logger
+        self.postgresMigrations = PostgresLeaderLease.migrations + additionalMigrations
         var config = try location.clientConfiguration()
         config.options.maximumConnections = 8
         config.options.connectTimeout = .seconds(5)
@@ -25,12 +34,16 @@ public final class PostgresProvinceStore: ProvinceStore {
 
     var context: String { "postgres://\(location.host):\(location.port)/\(location.database)" }
 
+    /// Runs `body`, turning its errors into ``StoreError``s that name the database and `what`.
     @discardableResult
-    func wrap<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
+    public func wrap<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let e as StoreError {
             throw e
+        } catch let e as PostgresTransactionError where e.closureError is StoreError {
+            // A store error raised inside a transaction (a failed fence) keeps its code.
+            throw e.closureError ?? e
         } catch let e as PSQLError {
             let server = e.serverInfo?[.message] ?? "\(e.code)"
             throw StoreError(.statement, server, context: "\(context): \(what)")
@@ -74,7 +87,8 @@ public final class PostgresProvinceStore: ProvinceStore {
                 {
                     applied.insert(id)
                 }
-                for migration in ProvinceSchema.migrations where !applied.contains(migration.id) {
+                for migration in ProvinceSchema.migrations + self.postgresMigrations
+                where !applied.contains(migration.id) {
                     for sql in migration.statements {
                         try await conn.query(PostgresQuery(unsafeSQL: sql), logger: logger)
                     }
