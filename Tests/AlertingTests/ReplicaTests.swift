@@ -162,6 +162,10 @@ struct ReplicaTests {
             #expect(await Self.leader(of: [c], timeout: 15) == 0)
             try await Task.sleep(for: .seconds(2))
             #expect(webhook.accepted.count == 2, "notified again after the restart")
+            // The command line reads the same state from PostgreSQL.
+            let listed = Spawn.run([NetmonBinary.path, "alerts", "list", "--database", database, "--state", "firing"])
+            #expect(listed.status == 0, "\(listed.output)")
+            #expect(listed.output.contains("10001") && listed.output.contains("10002"), "\(listed.output)")
         } catch {
             for server in servers { await server.kill() }
             throw error
