@@ -254,17 +254,17 @@ struct ReplicaTests {
         }
     }
 
-    /// Two replicas with `arguments`, started one after the other, killed after `body` (also when it throws).
+    /// Two replicas with `arguments`, started at the same moment on a new database (so they migrate it together),
+    /// killed after `body` (also when it throws).
     static func withReplicas(
         _ arguments: [String], directory: URL, _ body: ([Server]) async throws -> Void
     ) async throws {
-        let a = try Server(arguments, directory: directory)
-        var servers = [a]
+        var servers = [try Server(arguments, directory: directory)]
         do {
-            try #require(await a.waitUntilListening(), "replica A did not start: \(a.log)")
-            let b = try Server(arguments, directory: directory)
-            servers.append(b)
-            try #require(await b.waitUntilListening(), "replica B did not start: \(b.log)")
+            servers.append(try Server(arguments, directory: directory))
+            for server in servers {
+                try #require(await server.waitUntilListening(), "a replica did not start: \(server.log)")
+            }
             try await body(servers)
         } catch {
             for server in servers { await server.kill() }

@@ -77,9 +77,14 @@ public final class PostgresProvinceStore: ProvinceStore {
     public func migrate() async throws {
         try await self.checkConnection()
         try await wrap("migrate") {
-            try await client.query(
-                "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)", logger: logger)
             try await client.withTransaction(logger: logger) { conn in
+                // Replicas starting together: the first to take this transaction-scoped lock creates the
+                // bookkeeping table and migrates; the others wait and then find everything applied. (Two
+                // `CREATE TABLE IF NOT EXISTS` at once can both pass the check and one then fails.)
+                try await conn.query("SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))", logger: logger)
+                try await conn.query(
+                    "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)",
+                    logger: logger)
                 try await conn.query("LOCK TABLE grdb_migrations IN EXCLUSIVE MODE", logger: logger)
                 var applied = Set<String>()
                 for try await id in try await conn.query("SELECT identifier FROM grdb_migrations", logger: logger)
@@ -98,6 +103,9 @@ public final class PostgresProvinceStore: ProvinceStore {
             }
         }
     }
+
+    /// The advisory lock key that serialises migrations (`netmon` in ASCII).
+    static let migrationLockKey: Int64 = 0x6e65_746d_6f6e
 
     private static func placeholders(rows: Int, columns: Int) -> String {
         var parts: [String] = []
@@ -305,16 +313,16 @@ public final class PostgresProvinceStore: ProvinceStore {
     }
 
     public func saveToken(_ token: StoredToken) async throws {
-        let logger = self.logger
+        // One upsert by name, not a delete and an insert: replicas starting together install the same tokens file
+        // at the same moment, and the second insert of a name would otherwise fail on the key.
         try await wrap("save token '\(token.name)'") {
-            try await client.withTransaction(logger: logger) { conn in
-                try await conn.query("DELETE FROM api_token WHERE name = \(token.name)", logger: logger)
-                try await conn.query(
-                    """
-                    INSERT INTO api_token (name, role, probe_id, token_hash, created_at)
-                    VALUES (\(token.name), \(token.role.rawValue), \(token.probeID), \(token.hash.hex), \(token.createdAt.timeIntervalSince1970))
-                    """, logger: logger)
-            }
+            try await client.query(
+                """
+                INSERT INTO api_token (name, role, probe_id, token_hash, created_at)
+                VALUES (\(token.name), \(token.role.rawValue), \(token.probeID), \(token.hash.hex), \(token.createdAt.timeIntervalSince1970))
+                ON CONFLICT (name) DO UPDATE SET role = excluded.role, probe_id = excluded.probe_id,
+                    token_hash = excluded.token_hash, created_at = excluded.created_at
+                """, logger: logger)
         }
     }
 
