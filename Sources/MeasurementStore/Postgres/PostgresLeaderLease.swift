@@ -97,7 +97,8 @@ public final class PostgresLeaderLease: Sendable {
             group.cancelAll()
         }
         self.change(to: nil, reason: "stopping")
-        await self.release()
+        // In a task of its own: this one is cancelled by now, and a cancelled query would not reach the server.
+        await Task { await self.release() }.value
     }
 
     private func change(to term: Leadership.Term?, reason: String) {
