@@ -134,8 +134,9 @@ struct ReplicaTests {
                 try await Task.sleep(for: .milliseconds(100))
             }
             let takeover = try #require(took, "the survivor never led: \(survivor.log)")
-            // The bound the docs state (lease + a third of it), plus a poll's slack.
-            #expect(takeover <= Self.lease * 4 / 3 + 1, "takeover after \(takeover) s")
+            // The bound the docs state (lease + a third of it), plus slack for a loaded test machine (the queries,
+            // the /metrics poll); without a takeover nothing below would be delivered at all.
+            #expect(takeover <= Self.lease * 4 / 3 + 3, "takeover after \(takeover) s")
             // Both groups are delivered by the new leader: the claimed one again under its id, the new one once.
             let delivered = Date().addingTimeInterval(30)
             while Self.ids(webhook).count < 2 && Date() < delivered {
