@@ -62,10 +62,10 @@ struct StoreService: Service {
 ///     start with the server and stop after it on graceful shutdown.
 ///   - coverageListeners: told after each coverage recomputation (e.g. alerting's coverage rules).
 ///   - metrics: the process's Prometheus registry, rendered by `/metrics` (alerting's delivery counts in it too).
-///   - leadership: which replica does the singleton work (coverage recomputation here; alerting wraps its own
-///     services in ``LeaderOnlyService``). With replicas on one PostgreSQL (`leaderLease`), the lease runs as a
-///     service, tokens are re-read every `tokenRefresh`, and unfinished uploads are left alone at start (another
-///     replica may be receiving them).
+///   - leaderLease: with replicas on one PostgreSQL, the lease that says which one does the singleton work
+///     (coverage recomputation here; alerting wraps its own services in ``LeaderOnlyService``). It runs as a
+///     service, tokens are re-read every `tokenRefresh`, and only unfinished uploads started more than six hours
+///     ago are discarded at start (a newer one may be another replica's). nil: one server, always the leader.
 public func buildApplication(
     configuration: ServerConfiguration,
     store: any ProvinceStore,
@@ -153,10 +153,16 @@ public func buildApplication(
         state.tokens.replace(with: try await startupTokens.install(into: store, now: configuration.now()))
         let leftovers = try UploadSpool.removeLeftovers(under: configuration.uploadDirectory)
         if leftovers > 0 { logger.warning("removed \(leftovers) spooled upload files of an earlier run") }
-        if !leadership.isShared {
-            let discarded = try await store.discardIncompleteReportUploads()
-            if discarded > 0 { logger.warning("removed \(discarded) unfinished signal report uploads") }
-        }
+        // Replicas: only uploads started more than six hours ago (far longer than the largest upload takes);
+        // a newer one may be another replica's, still arriving.
+        let discarded =
+            if let shared = leaderLease?.store {
+                try await shared.discardIncompleteReportUploads(
+                    startedBefore: configuration.now().addingTimeInterval(-6 * 3600))
+            } else {
+                try await store.discardIncompleteReportUploads()
+            }
+        if discarded > 0 { logger.warning("removed \(discarded) unfinished signal report uploads") }
         coverage?.storeIsReady()
         leaseService?.storeIsReady()
     }
