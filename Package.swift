@@ -170,8 +170,9 @@ let package = Package(
         .target(
             name: "ServerAlerting",
             dependencies: [
-                "Alerting", "NetmonServer", "NetmonProtocol", "SiteCatalog", "NetmonMetrics",
+                "Alerting", "NetmonServer", "NetmonProtocol", "SiteCatalog", "NetmonMetrics", "MeasurementStore",
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

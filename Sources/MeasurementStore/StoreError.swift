@@ -14,6 +14,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let statement = Code("statement")
         /// Stored data could not be read back.
         public static let corrupt = Code("corrupt")
+        /// A fenced write by a replica that no longer holds the leader lease.
+        public static let notLeader = Code("not-leader")
     }
 
     public var code: Code

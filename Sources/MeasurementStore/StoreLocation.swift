@@ -31,11 +31,16 @@ public enum StoreLocation: Sendable, Hashable {
         }
     }
 
-    /// Opens the store (not yet migrated).
-    public func open(logger: Logger = Logger(label: "netmon.store")) throws -> any ProvinceStore {
+    /// Opens the store (not yet migrated); `postgresMigrations` are other modules' tables in a PostgreSQL
+    /// database (see ``PostgresProvinceStore/init(location:logger:additionalMigrations:)``).
+    public func open(
+        logger: Logger = Logger(label: "netmon.store"), postgresMigrations: [ProvinceSchema.Migration] = []
+    ) throws -> any ProvinceStore {
         switch self {
         case .sqlite(let path): return try SQLiteProvinceStore(path: path)
-        case .postgres(let location): return try PostgresProvinceStore(location: location, logger: logger)
+        case .postgres(let location):
+            return try PostgresProvinceStore(
+                location: location, logger: logger, additionalMigrations: postgresMigrations)
         }
     }
 }

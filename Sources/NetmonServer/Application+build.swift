@@ -62,6 +62,10 @@ struct StoreService: Service {
 ///     start with the server and stop after it on graceful shutdown.
 ///   - coverageListeners: told after each coverage recomputation (e.g. alerting's coverage rules).
 ///   - metrics: the process's Prometheus registry, rendered by `/metrics` (alerting's delivery counts in it too).
+///   - leaderLease: with replicas on one PostgreSQL, the lease that says which one does the singleton work
+///     (coverage recomputation here; alerting wraps its own services in ``LeaderOnlyService``). It runs as a
+///     service, tokens are re-read every `tokenRefresh`, and only unfinished uploads started more than six hours
+///     ago are discarded at start (a newer one may be another replica's). nil: one server, always the leader.
 public func buildApplication(
     configuration: ServerConfiguration,
     store: any ProvinceStore,
@@ -76,6 +80,8 @@ public func buildApplication(
     coverageListeners: [any CoverageListener] = [],
     metrics: PrometheusMetrics = PrometheusMetrics(),
     logger: Logger = Logger(label: "netmon.server"),
+    leaderLease: PostgresLeaderLease? = nil,
+    tokenRefresh: Duration = .seconds(2),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let startupTokens = StartupTokens(
@@ -93,17 +99,20 @@ public func buildApplication(
             try CommuneBoundaries.load(path: $0, read: configuration.boundaryCommunes)
         }
         ?? .empty
+    let leadership = leaderLease?.leadership ?? Leadership()
+    let leaseService = leaderLease.map { LeaderLeaseService(lease: $0) }
     // Coverage runs inside the server when there are boundaries to compute it over.
     let coverage: CoverageRecomputation? = configuration.boundariesPath.map { _ in
         CoverageRecomputation(
             store: store, settings: configuration.coverageSettings, boundaries: boundaries.communes,
             listeners: coverageListeners,
             debounce: configuration.coverageDebounce, now: configuration.now,
-            logger: Logger(label: "netmon.coverage"))
+            logger: Logger(label: "netmon.coverage"), leadership: leadership)
     }
     let state = ServerState(
         configuration: configuration, store: store, boundaries: boundaries, tokens: [], alerts: alerts,
-        ingestListeners: ingestListeners, coverage: coverage, metrics: metrics, logger: logger)
+        ingestListeners: ingestListeners, coverage: coverage, metrics: metrics, logger: logger,
+        leadership: leadership)
     let router = buildRouter(state: state)
 
     let limits = configuration.connectionLimits
@@ -134,7 +143,9 @@ public func buildApplication(
         router: router,
         server: server,
         configuration: .init(address: .hostname(host, port: port), serverName: "netmon"),
-        services: [StoreService(store: store)] + (coverage.map { [$0] } ?? []) + services,
+        services: [StoreService(store: store)]
+            + (leaseService.map { [$0, TokenRefresh(state: state, interval: tokenRefresh)] } ?? [])
+            + (coverage.map { [$0] } ?? []) + services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
         logger: logger)
     app.beforeServerStarts {
@@ -142,9 +153,18 @@ public func buildApplication(
         state.tokens.replace(with: try await startupTokens.install(into: store, now: configuration.now()))
         let leftovers = try UploadSpool.removeLeftovers(under: configuration.uploadDirectory)
         if leftovers > 0 { logger.warning("removed \(leftovers) spooled upload files of an earlier run") }
-        let discarded = try await store.discardIncompleteReportUploads()
+        // Replicas: only uploads started more than six hours ago (far longer than the largest upload takes);
+        // a newer one may be another replica's, still arriving.
+        let discarded =
+            if let shared = leaderLease?.store {
+                try await shared.discardIncompleteReportUploads(
+                    startedBefore: configuration.now().addingTimeInterval(-6 * 3600))
+            } else {
+                try await store.discardIncompleteReportUploads()
+            }
         if discarded > 0 { logger.warning("removed \(discarded) unfinished signal report uploads") }
         coverage?.storeIsReady()
+        leaseService?.storeIsReady()
     }
     return app
 }

@@ -23,6 +23,8 @@ final class ServerState: Sendable {
     let ingestListeners: [any IngestListener]
     /// Coverage recomputation; nil when no boundaries are configured (coverage needs the communes' shapes).
     let coverage: CoverageRecomputation?
+    /// Whether this replica does the singleton work (always, for one server).
+    let leadership: Leadership
     /// Split GeoJSON snapshots for bbox queries.
     let snapshotIndex = SnapshotFeatureIndex()
 
@@ -30,8 +32,9 @@ final class ServerState: Sendable {
         configuration: ServerConfiguration, store: any ProvinceStore, boundaries: CommuneBoundaries,
         tokens: [StoredToken], alerts: (any AlertSource)?, ingestListeners: [any IngestListener] = [],
         coverage: CoverageRecomputation? = nil, metrics: PrometheusMetrics,
-        logger: Logger
+        logger: Logger, leadership: Leadership = Leadership()
     ) {
+        self.leadership = leadership
         self.configuration = configuration
         self.store = store
         self.boundaries = boundaries

@@ -5,7 +5,7 @@ import NetmonServer
 /// dead zones): pass ``AlertingAPI`` to `buildApplication(coverageListeners:)`.
 extension AlertingAPI: CoverageListener {
     public func coverageUpdated(_ update: CoverageUpdate) async {
-        await self.processor.ingest(Self.summary(update))
+        await self.feed(.coverage(Self.summary(update)))
     }
 
     /// The alerting view of a coverage update: per commune whether it meets the 4G target (at least one cell

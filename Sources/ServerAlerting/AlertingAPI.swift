@@ -1,5 +1,6 @@
 import Alerting
 import Foundation
+import Logging
 import NetmonMetrics
 import NetmonProtocol
 import NetmonServer
@@ -14,24 +15,41 @@ import SiteCatalog
 public struct AlertingAPI: AlertSource, IngestListener {
     /// The processor rounds go to.
     public let processor: AlertProcessor
+    let logger: Logger
 
-    public init(processor: AlertProcessor) {
+    public init(processor: AlertProcessor, logger: Logger = Logger(label: "netmon.alerting")) {
         self.processor = processor
+        self.logger = logger
     }
 
     var store: AlertStore { self.processor.store }
 
     public func roundsAccepted(_ rounds: [ProbeRound], probeID: String, receivedAt: Date) async {
-        await self.processor.ingest(rounds, receivedAt: receivedAt)
+        await self.feed(.rounds(rounds, receivedAt: receivedAt))
     }
 
     /// A probe's health (with an ingested batch) feeds the `ForwardingBacklog` and `CaptureDrops` rules.
     public func healthReported(_ health: ProbeHealthReport, probeID: String, commune: String, receivedAt: Date) async {
-        await self.processor.ingest(
-            ProbeHealth(
-                probeID: probeID, commune: commune, outboxBacklog: Double(health.outboxPending),
-                captureDropsTotal: health.captureDropsTotal.map(Double.init), reportedAt: health.sentAt),
-            receivedAt: receivedAt)
+        await self.feed(
+            .health(
+                ProbeHealth(
+                    probeID: probeID, commune: commune, outboxBacklog: Double(health.outboxPending),
+                    captureDropsTotal: health.captureDropsTotal.map(Double.init), reportedAt: health.sentAt),
+                receivedAt: receivedAt))
+    }
+
+    /// Hands an input to the processor, or, on a store replicas share, queues it there for whichever replica
+    /// evaluates (this one or another). A failed queue write is logged: the rounds themselves are stored.
+    func feed(_ input: AlertInput) async {
+        guard self.store.engine.queuesInputs else {
+            await self.processor.ingest(input)
+            return
+        }
+        do {
+            try await self.store.queue(input)
+        } catch {
+            self.logger.error("alert input not queued", metadata: ["error": "\(error)"])
+        }
     }
 
     public func alertsJSON(states: [String], matchers: [String], now: Date) async throws -> String {

@@ -1,7 +1,9 @@
 import Alerting
 import Foundation
 import Logging
+import MeasurementStore
 import NetmonMetrics
+import NetmonServer
 import ServiceLifecycle
 import SiteCatalog
 
@@ -67,10 +69,15 @@ public struct ServerAlerting: Sendable {
     ///
     /// Throws a ``DeliveryError`` when the configuration is inconsistent (a route naming an unknown receiver), a
     /// secret file cannot be read, or the store cannot be opened.
+    ///
+    /// With `replicas` (the PostgreSQL leader lease of `netmon serve` on a shared PostgreSQL), the store is
+    /// ``PostgresAlertStore`` in that database (`options.storePath` is not used), ingested inputs are queued there,
+    /// and evaluation, delivery, Alertmanager re-sending and retention run only while this replica leads; a new
+    /// term first reloads the state the previous leader committed.
     public init(
         sites: SitesConfig, options: Options, http: DeliveryHTTPClient,
         metrics: PrometheusMetrics = PrometheusMetrics(),
-        logger: Logger = Logger(label: "netmon.alerting")
+        logger: Logger = Logger(label: "netmon.alerting"), replicas: PostgresLeaderLease? = nil
     ) async throws(DeliveryError) {
         let configuration = try AlertingConfiguration(sites: sites, externalURL: options.externalURL)
         let problems = configuration.problems()
@@ -78,11 +85,18 @@ public struct ServerAlerting: Sendable {
             throw DeliveryError(
                 code: .invalidConfiguration, message: problems.joined(separator: "; "), context: "alerts")
         }
-        let store = try await AlertStore(path: options.storePath)
+        let store: AlertStore
+        if let replicas {
+            store = AlertStore(
+                engine: PostgresAlertStore(
+                    store: replicas.store, lease: replicas, logger: logger.with(label: "store")))
+        } else {
+            store = try await AlertStore(path: options.storePath)
+        }
         let processor = try await AlertProcessor(
             store: store, rules: configuration.rules, route: configuration.route,
             receiversWithoutResolved: configuration.receiversWithoutResolved,
-            deliveryTargets: configuration.deliveryTargets, startedAt: options.now())
+            deliveryTargets: configuration.deliveryTargets, startedAt: options.now(), restore: replicas == nil)
         let senders = try configuration.makeSenders(http: http)
         var services: [any Service] = [
             AlertEvaluationService(
@@ -109,10 +123,27 @@ public struct ServerAlerting: Sendable {
             AlertRetentionService(
                 store: store, retention: options.retention, interval: options.retentionInterval, now: options.now,
                 logger: logger.with(label: "retention")))
+        if let replicas {
+            let now = options.now
+            let gated = logger.with(label: "leader")
+            var gatedServices: [any Service] = []
+            for (index, service) in services.enumerated() {
+                // The evaluation (first) continues from the state the previous leader committed.
+                let reloads = index == 0
+                let wrapped = LeaderOnlyService(
+                    service, name: String(describing: type(of: service)), leadership: replicas.leadership,
+                    onTerm: {
+                        if reloads { try await processor.reload(at: now()) }
+                    },
+                    logger: gated)
+                gatedServices.append(wrapped)
+            }
+            services = gatedServices
+        }
         self.configuration = configuration
         self.store = store
         self.processor = processor
-        self.api = AlertingAPI(processor: processor)
+        self.api = AlertingAPI(processor: processor, logger: logger)
         self.services = services
     }
 }

@@ -1,6 +1,7 @@
 import Alerting
 import ArgumentParser
 import Foundation
+import MeasurementStore
 import NetmonProtocol
 import ServerAlerting
 import SiteCatalog
@@ -21,6 +22,16 @@ struct AlertStoreOptions: ParsableArguments {
     @Option(name: .long, help: "The alert store (SQLite) the server or daemon writes.")
     var store: String = "netmon-alerts.sqlite"
 
+    @Option(
+        name: .long,
+        help:
+            "The server's postgres://user@host/db URL: read and write the alert state netmon serve keeps in PostgreSQL instead of --store."
+    )
+    var database: String?
+
+    @Option(name: .long, help: "A file whose first line is the PostgreSQL password (for --database).")
+    var databasePasswordFile: String?
+
     @Flag(name: .long, help: "Print JSON with stable field names instead of a table.")
     var json = false
 
@@ -29,6 +40,29 @@ struct AlertStoreOptions: ParsableArguments {
             return try await AlertStore(path: self.store)
         } catch {
             throw ValidationError("\(error). Check --store.")
+        }
+    }
+
+    /// Runs `body` on the store: the SQLite file, or with `--database` the PostgreSQL one (its connections running
+    /// for the duration). Silences written here are not fenced: only the leader's evaluation commits are.
+    func withStore<T: Sendable>(_ body: @Sendable (AlertStore) async throws -> T) async throws -> T {
+        guard let database = self.database else { return try await body(try await self.open()) }
+        let location: StoreLocation
+        do {
+            location = try StoreLocation(parsing: database, passwordFile: self.databasePasswordFile)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        guard case .postgres(let postgres) = location else {
+            throw ValidationError("--database takes a postgres:// URL; a SQLite alert store is --store.")
+        }
+        let store = try PostgresProvinceStore(location: postgres, additionalMigrations: PostgresAlertStore.migrations)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await store.run() }
+            defer { group.cancelAll() }
+            try await store.migrate()
+            return try await body(
+                AlertStore(engine: PostgresAlertStore(store: store, lease: PostgresLeaderLease(store: store))))
         }
     }
 }
@@ -113,8 +147,8 @@ extension Netmon.Alerts {
                 do { return try LabelMatcher(parsing: text) } catch { throw ValidationError("\(error)") }
             }
             let now = Date()
-            let records = try await self.options.open().alerts(
-                AlertQuery(states: states, matchers: matchers), now: now)
+            let query = AlertQuery(states: states, matchers: matchers)
+            let records = try await self.options.withStore { try await $0.alerts(query, now: now) }
             if self.options.json {
                 print(try AlertJSON.encode(records))
             } else {
@@ -180,7 +214,7 @@ extension Netmon.Alerts {
                     matchers: matchers, startsAt: startsAt,
                     endsAt: startsAt.addingTimeInterval(self.durationSeconds ?? 0), createdBy: self.author,
                     comment: self.comment)
-                try await self.options.open().add(silence)
+                try await self.options.withStore { try await $0.add(silence) }
                 if self.options.json {
                     print(try AlertJSON.encode([silence]))
                 } else {
@@ -199,7 +233,8 @@ extension Netmon.Alerts {
             var all = false
 
             func run() async throws {
-                let silences = try await self.options.open().silences(activeAt: self.all ? nil : Date())
+                let active: Date? = self.all ? nil : Date()
+                let silences = try await self.options.withStore { try await $0.silences(activeAt: active) }
                 if self.options.json {
                     print(try AlertJSON.encode(silences))
                 } else {
@@ -223,7 +258,8 @@ extension Netmon.Alerts {
             var id: String
 
             func run() async throws {
-                guard try await self.options.open().expireSilence(id: self.id, at: Date()) else {
+                let id = self.id
+                guard try await self.options.withStore({ try await $0.expireSilence(id: id, at: Date()) }) else {
                     print("no active silence \(self.id)")
                     throw ExitCode(1)
                 }

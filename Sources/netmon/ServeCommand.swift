@@ -93,12 +93,19 @@ extension Netmon {
         @Option(
             name: .long,
             help:
-                "The alert store (SQLite): alert state, silences and the notification outbox. Default: netmon-alerts.sqlite beside the SQLite database (in the current folder with PostgreSQL)."
+                "The alert store (SQLite): alert state, silences and the notification outbox. Default: netmon-alerts.sqlite beside the SQLite database. Not used with a postgres:// --database: alert state then lives in PostgreSQL, shared by every replica."
         )
         var alertsDatabase: String?
 
         @Option(name: .long, help: "Seconds between alert evaluations.")
         var alertsInterval: Double = 10
+
+        @Option(
+            name: .long,
+            help:
+                "With a postgres:// --database: seconds a replica's leader lease lasts. One replica at a time does alert evaluation and delivery, coverage recomputation and retention; if it dies, another takes over within the lease plus a third of it (20 s for 15)."
+        )
+        var leaderLease: Double = 15
 
         @Option(
             name: .long,
@@ -122,6 +129,9 @@ extension Netmon {
             guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024.") }
             guard alertsInterval >= 0.1, alertsInterval <= 3600 else {
                 throw ValidationError("--alerts-interval must be between 0.1 and 3600 seconds.")
+            }
+            guard leaderLease.isFinite, leaderLease >= 1, leaderLease <= 600 else {
+                throw ValidationError("--leader-lease must be between 1 and 600 seconds.")
             }
             guard maxUploadBytes >= 1024 else { throw ValidationError("--max-upload-bytes must be at least 1024.") }
             guard idleTimeout.isFinite, idleTimeout >= 0.1, idleTimeout <= 3600 else {
@@ -186,7 +196,12 @@ extension Netmon {
             } catch {
                 throw ValidationError("\(error)")
             }
-            let store = try location.open(logger: logger)
+            let store = try location.open(
+                logger: logger, postgresMigrations: noAlerts ? [] : PostgresAlertStore.migrations)
+            // Replicas on one PostgreSQL: the lease says which one does the singleton work.
+            let lease = (store as? PostgresProvinceStore).map {
+                PostgresLeaderLease(store: $0, leaseSeconds: leaderLease, logger: Logger(label: "netmon.leader"))
+            }
             let (host, port) = try parseListen()
             // The process's one Prometheus registry: the server's own metrics and alerting's delivery counters.
             let metrics = PrometheusMetrics()
@@ -199,7 +214,7 @@ extension Netmon {
                     alerting = try await ServerAlerting(
                         sites: sites,
                         options: .init(storePath: path, evaluationInterval: alertsInterval), http: http,
-                        metrics: metrics, logger: Logger(label: "netmon.alerting"))
+                        metrics: metrics, logger: Logger(label: "netmon.alerting"), replicas: lease)
                 } catch {
                     try? await http.shutdown()
                     FileHandle.standardError.write(
@@ -210,7 +225,10 @@ extension Netmon {
                 }
                 logger.info(
                     "alerting on",
-                    metadata: ["store": "\(path)", "receivers": "\(alerting!.configuration.receivers.map(\.name))"])
+                    metadata: [
+                        "store": "\(lease == nil ? path : "postgresql")",
+                        "receivers": "\(alerting!.configuration.receivers.map(\.name))",
+                    ])
             }
             var configuration = Self.serverConfiguration(
                 sites, leaflet: leaflet, rateLimit: rateLimit, maxBodyBytes: maxBodyBytes,
@@ -236,7 +254,7 @@ extension Netmon {
                     tokens: grants, revokeUnknownProbeTokens: revokeUnknownProbeTokens, alerts: alerting?.api,
                     ingestListeners: alerting.map { [$0.api] } ?? [],
                     services: alerting?.services ?? [], coverageListeners: alerting.map { [$0.api] } ?? [],
-                    metrics: metrics, logger: logger,
+                    metrics: metrics, logger: logger, leaderLease: lease,
                     onServerRunning: { port in
                         logger.info("netmon serve listening on \(host):\(port) (\(tlsCert == nil ? "http" : "https"))")
                     })

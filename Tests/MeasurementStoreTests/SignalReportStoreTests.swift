@@ -106,6 +106,29 @@ struct SignalReportStoreTests {
         }
     }
 
+    @Test("replicas on PostgreSQL discard only the unfinished uploads started before a cutoff")
+    func discardOldUnfinishedUploads() async throws {
+        try await withStore(.postgres) { store in
+            let postgres = try #require(store as? PostgresProvinceStore)
+            let t = Date(timeIntervalSince1970: 1_790_000_000)
+            let report = SignalReport(lat: 20.65, lon: 106.05, technology: .fourG)
+            for (id, start) in [("a-abandoned", t - 7 * 3600), ("b-arriving", t - 60)] {
+                try await store.beginReportUpload(
+                    ReportUpload(id: id, uploadedAt: start, uploadedBy: "root", format: "csv", preset: "canonical"))
+                try await store.appendSignalReports([report], uploadID: id, firstOrdinal: 0)
+            }
+            #expect(try await postgres.discardIncompleteReportUploads(startedBefore: t - 6 * 3600) == 1)
+            #expect(try await postgres.discardIncompleteReportUploads(startedBefore: t - 6 * 3600) == 0)
+            // The one still arriving completes with its row.
+            try await store.commitReportUpload(
+                ReportUpload(
+                    id: "b-arriving", uploadedAt: t - 60, uploadedBy: "root", format: "csv", preset: "canonical",
+                    rowsRead: 1, rowsAccepted: 1))
+            #expect(try await store.reportUploads().map(\.id) == ["b-arriving"])
+            #expect(try await store.signalReportCount() == 1)
+        }
+    }
+
     @Test("several coverage snapshots are saved together", arguments: Backend.allCases)
     func snapshotsTogether(_ backend: Backend) async throws {
         try await withStore(backend) { store in

@@ -4,7 +4,7 @@ public struct DeliveryError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
             case invalidConfiguration, connectionFailed, timedOut, httpStatus, protocolViolation
-            case tlsRequired, authenticationFailed, rejected, store, process, unknownReceiver, encoding
+            case tlsRequired, authenticationFailed, rejected, store, process, unknownReceiver, encoding, notLeader
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -25,8 +25,10 @@ public struct DeliveryError: Error, Sendable, CustomStringConvertible {
         public static let authenticationFailed = Code(.authenticationFailed)
         /// The peer refused the message permanently.
         public static let rejected = Code(.rejected)
-        /// The SQLite store failed.
+        /// The alert store failed.
         public static let store = Code(.store)
+        /// A shared store refused a leader's write: this replica no longer holds the lease (another one took over).
+        public static let notLeader = Code(.notLeader)
         /// A child process (sendmail) failed.
         public static let process = Code(.process)
         /// No receiver of that name is configured.

@@ -16,20 +16,16 @@ public actor AlertProcessor {
     public nonisolated let store: AlertStore
     private var engine: AlertEngine
     private var dispatcher: NotificationDispatcher
+    private let rules: AlertRules
+    private let route: Route
+    private let receiversWithoutResolved: Set<String>
     private let deliveryTargets: [String: [String]]
     /// Inputs ingested while a tick waits for the store (nil when no tick is running).
-    private var ingestedDuringTick: [Input]?
+    private var ingestedDuringTick: [AlertInput]?
     /// Whether a tick is running.
     private var tickRunning = false
     /// Ticks waiting for the running one to finish, first come first served.
     private var waitingTicks: [CheckedContinuation<Void, Never>] = []
-
-    /// One ingested input, kept to be replayed onto the engine a tick commits.
-    private enum Input {
-        case rounds([ProbeRound], receivedAt: Date)
-        case health(ProbeHealth, receivedAt: Date)
-        case coverage(CoverageSummary)
-    }
 
     /// Opens the processor on a store, restoring the last committed state if there is one.
     ///
@@ -38,51 +34,73 @@ public actor AlertProcessor {
     /// causes a duplicate on another. Receivers not listed deliver under their own name.
     ///
     /// `startedAt` is when this process starts: the time netmon was down does not count as gateway silence.
+    ///
+    /// With `restore` false the processor starts empty and reads nothing: a replica of a shared store calls
+    /// ``reload(at:)`` when it becomes the one that evaluates (the store may not be reachable yet at start).
     public init(
         store: AlertStore, rules: AlertRules, route: Route, receiversWithoutResolved: Set<String> = [],
-        deliveryTargets: [String: [String]] = [:], startedAt: Date = Date()
+        deliveryTargets: [String: [String]] = [:], startedAt: Date = Date(), restore: Bool = true
     ) async throws(DeliveryError) {
         self.store = store
+        self.rules = rules
+        self.route = route
+        self.receiversWithoutResolved = receiversWithoutResolved
         self.deliveryTargets = deliveryTargets
-        if let snapshot = try await store.loadSnapshot() {
-            self.engine = snapshot.engine
-            self.engine.reconfigure(rules)
-            self.engine.resume(at: startedAt)
-            self.dispatcher = snapshot.dispatcher
+        let snapshot = restore ? try await store.loadSnapshot() : nil
+        (self.engine, self.dispatcher) = Self.restored(
+            snapshot, rules: rules, route: route, receiversWithoutResolved: receiversWithoutResolved, at: startedAt)
+    }
+
+    /// The engine and dispatcher of a snapshot (or new ones), under today's rules and route.
+    private static func restored(
+        _ snapshot: (engine: AlertEngine, dispatcher: NotificationDispatcher)?, rules: AlertRules, route: Route,
+        receiversWithoutResolved: Set<String>, at now: Date
+    ) -> (AlertEngine, NotificationDispatcher) {
+        var engine: AlertEngine
+        var dispatcher: NotificationDispatcher
+        if let snapshot {
+            engine = snapshot.engine
+            engine.reconfigure(rules)
+            engine.resume(at: now)
+            dispatcher = snapshot.dispatcher
         } else {
-            self.engine = AlertEngine(rules: rules)
-            self.dispatcher = NotificationDispatcher(route: route)
+            engine = AlertEngine(rules: rules)
+            dispatcher = NotificationDispatcher(route: route)
         }
-        self.dispatcher.route = route
-        self.dispatcher.receiversWithoutResolved = receiversWithoutResolved
+        dispatcher.route = route
+        dispatcher.receiversWithoutResolved = receiversWithoutResolved
+        return (engine, dispatcher)
+    }
+
+    /// Replaces the in-memory state by the last committed one, as at a restart: a replica that takes over the
+    /// evaluation continues exactly where the previous leader's last commit left off (its alerts, group states
+    /// and notification times), so nothing already notified is notified again under a new id.
+    public func reload(at now: Date) async throws(DeliveryError) {
+        let snapshot = try await self.store.loadSnapshot()
+        (self.engine, self.dispatcher) = Self.restored(
+            snapshot, rules: self.rules, route: self.route, receiversWithoutResolved: self.receiversWithoutResolved,
+            at: now)
     }
 
     /// Records probe rounds.
     public func ingest(_ rounds: [ProbeRound], receivedAt: Date) {
-        self.apply(.rounds(rounds, receivedAt: receivedAt))
+        self.ingest(.rounds(rounds, receivedAt: receivedAt))
     }
 
     /// Records a probe health report.
     public func ingest(_ health: ProbeHealth, receivedAt: Date) {
-        self.apply(.health(health, receivedAt: receivedAt))
+        self.ingest(.health(health, receivedAt: receivedAt))
     }
 
     /// Records a coverage summary.
     public func ingest(_ coverage: CoverageSummary) {
-        self.apply(.coverage(coverage))
+        self.ingest(.coverage(coverage))
     }
 
-    private func apply(_ input: Input) {
-        Self.apply(input, to: &self.engine)
+    /// Records an input.
+    public func ingest(_ input: AlertInput) {
+        input.apply(to: &self.engine)
         self.ingestedDuringTick?.append(input)
-    }
-
-    private static func apply(_ input: Input, to engine: inout AlertEngine) {
-        switch input {
-        case .rounds(let rounds, let receivedAt): engine.ingest(rounds, receivedAt: receivedAt)
-        case .health(let health, let receivedAt): engine.ingest(health, receivedAt: receivedAt)
-        case .coverage(let coverage): engine.ingest(coverage)
-        }
     }
 
     /// Evaluates, routes, flushes and commits at `now`; returns the notifications that were enqueued.
@@ -105,6 +123,9 @@ public actor AlertProcessor {
         }
         var engine = self.engine
         var dispatcher = self.dispatcher
+        // Inputs other replicas queued in a shared store: taken in by this commit, or left for the next tick.
+        let queued = try await self.store.queuedInputs()
+        for entry in queued { entry.input.apply(to: &engine) }
         let actions = engine.evaluate(at: now)
         for action in actions {
             switch action {
@@ -124,8 +145,9 @@ public actor AlertProcessor {
         }
         try await self.store.commit(
             EvaluationCommit(
-                engine: engine, dispatcher: dispatcher, actions: actions, notifications: notifications, now: now))
-        for input in self.ingestedDuringTick ?? [] { Self.apply(input, to: &engine) }
+                engine: engine, dispatcher: dispatcher, actions: actions, notifications: notifications, now: now,
+                consumedInputs: queued.map(\.id)))
+        for input in self.ingestedDuringTick ?? [] { input.apply(to: &engine) }
         self.engine = engine
         self.dispatcher = dispatcher
         return notifications

@@ -1,129 +1,166 @@
 import Foundation
-import GRDB
 
-/// The SQLite file (WAL) that holds alert state, silences, and the notification outbox.
+/// Alert state, silences, the notification outbox, dead letters and the engine's snapshot: what the processor,
+/// the delivery worker, the Alertmanager re-sender, retention and the API share.
 ///
-/// Every notification is written here before any attempt to send it, in the same transaction as the alert
-/// state that produced it; so after a crash either both exist or neither, and a restart neither re-notifies nor
-/// forgets. One store per file for the life of the process (it owns a GRDB `DatabasePool`).
-///
-/// Every access is asynchronous: GRDB runs the SQLite calls on its own dispatch queues, and opening and migrating
-/// run on a dispatch thread, so no blocking SQLite call occupies a thread of Swift's cooperative pool (two threads
-/// on the server). Accesses are not cancellable, like the blocking calls they replace. Rows are read and written as the GRDB records of `AlertStoreRows.swift`.
+/// One type over two engines (``AlertStoreEngine``): ``SQLiteAlertStore``, a file beside the server's SQLite
+/// database (the default for one machine), or PostgreSQL beside the rest of the province store when replicas share
+/// it. Every notification is written before any attempt to send it, in the same transaction as the alert state
+/// that produced it; so after a crash either both exist or neither, and a restart (or another replica taking over)
+/// neither re-notifies nor forgets.
 public struct AlertStore: Sendable {
-    let pool: DatabasePool
+    /// Where the rows live.
+    public let engine: any AlertStoreEngine
 
-    /// Opens (creating and migrating if needed) the store at `path`.
+    /// A store on `engine`.
+    public init(engine: any AlertStoreEngine) {
+        self.engine = engine
+    }
+
+    /// Opens (creating and migrating if needed) the SQLite store at `path`.
     public init(path: String) async throws(DeliveryError) {
-        do {
-            self.pool = try await withCheckedThrowingContinuation { continuation in
-                DispatchQueue.global().async {
-                    continuation.resume(
-                        with: Result {
-                            var configuration = Configuration()
-                            configuration.busyMode = .timeout(10)
-                            let pool = try DatabasePool(path: path, configuration: configuration)
-                            try Self.migrator.migrate(pool)
-                            return pool
-                        })
-                }
-            }
-        } catch {
-            throw DeliveryError(code: .store, message: "could not open the alert store: \(error)", context: path)
+        self.engine = try await SQLiteAlertStore(path: path)
+    }
+
+    // MARK: Outbox
+
+    /// Stores notifications to be sent (idempotent by id).
+    public func enqueue(_ notifications: [AlertNotification]) async throws(DeliveryError) {
+        try await self.engine.enqueue(notifications)
+    }
+
+    /// Pending notifications whose next attempt is due at `now`, oldest first.
+    public func due(at now: Date, limit: Int = 100) async throws(DeliveryError) -> [NotificationOutboxEntry] {
+        try await self.engine.due(at: now, limit: limit)
+    }
+
+    /// The earliest next attempt among pending notifications.
+    public func nextAttempt() async throws(DeliveryError) -> Date? { try await self.engine.nextAttempt() }
+
+    /// Every stored notification in a state, oldest first.
+    public func outbox(
+        state: NotificationOutboxEntry.State, limit: Int = 1000
+    ) async throws(DeliveryError) -> [NotificationOutboxEntry] {
+        try await self.engine.outbox(state: state, limit: limit)
+    }
+
+    /// Counts of notifications by state.
+    public func outboxCounts() async throws(DeliveryError) -> [NotificationOutboxEntry.State: Int] {
+        try await self.engine.outboxCounts()
+    }
+
+    /// How many notifications were given up (the dead-letter counter).
+    public func deadLetterCount() async throws(DeliveryError) -> Int { try await self.engine.deadLetterCount() }
+
+    /// Marks a notification delivered. Returns false if it was not pending (already delivered or dead).
+    @discardableResult
+    public func markDelivered(id: String, attempts: Int, at now: Date) async throws(DeliveryError) -> Bool {
+        try await self.engine.markDelivered(id: id, attempts: attempts, at: now)
+    }
+
+    /// Records a failed attempt and when to try again.
+    public func reschedule(id: String, attempts: Int, next: Date, error: String) async throws(DeliveryError) {
+        try await self.engine.reschedule(id: id, attempts: attempts, next: next, error: error)
+    }
+
+    /// Gives a notification up: marks it dead and records it in the dead-letter table.
+    public func deadLetter(id: String, attempts: Int, error: String, at now: Date) async throws(DeliveryError) {
+        try await self.engine.deadLetter(id: id, attempts: attempts, error: error, at: now)
+    }
+
+    /// Deletes delivered notifications finished before `cutoff`.
+    @discardableResult
+    public func pruneDelivered(before cutoff: Date) async throws(DeliveryError) -> Int {
+        try await self.engine.pruneDelivered(before: cutoff)
+    }
+
+    // MARK: Silences
+
+    /// Adds (or replaces, by id) a silence.
+    public func add(_ silence: Silence) async throws(DeliveryError) {
+        guard silence.endsAt > silence.startsAt else {
+            throw DeliveryError(
+                code: .invalidConfiguration, message: "a silence must end after it starts", context: silence.id)
+        }
+        try await self.engine.add(silence)
+    }
+
+    /// Ends a silence now (keeps it for the record); false if there is no such active silence.
+    @discardableResult
+    public func expireSilence(id: String, at now: Date) async throws(DeliveryError) -> Bool {
+        try await self.engine.expireSilence(id: id, at: now)
+    }
+
+    /// Silences that are active at `now`, or every stored one when `now` is nil.
+    public func silences(activeAt now: Date? = nil) async throws(DeliveryError) -> [Silence] {
+        try await self.engine.silences(activeAt: now)
+    }
+
+    /// Deletes silences that ended before `cutoff`; returns how many.
+    @discardableResult
+    public func pruneSilences(endedBefore cutoff: Date) async throws(DeliveryError) -> Int {
+        try await self.engine.pruneSilences(endedBefore: cutoff)
+    }
+
+    // MARK: Alerts and engine state
+
+    /// The engine and dispatcher saved by the last commit, nil on a new store.
+    public func loadSnapshot() async throws(DeliveryError) -> (
+        engine: AlertEngine, dispatcher: NotificationDispatcher
+    )? {
+        try await self.engine.loadSnapshot()
+    }
+
+    /// Stores the engine, the dispatcher, the alert rows the actions change and the new notifications, all in one
+    /// transaction.
+    public func commit(_ commit: EvaluationCommit) async throws(DeliveryError) {
+        try await self.engine.commit(commit)
+    }
+
+    /// Alerts by state and labels, newest first; `isSilenced` reflects `silences` at `now`.
+    public func alerts(
+        _ query: AlertQuery = AlertQuery(), now: Date = Date()
+    ) async throws(DeliveryError) -> [AlertRecord] {
+        let silences = try await self.silences(activeAt: now)
+        return try await self.engine.alertRecords(query).map { record in
+            var record = record
+            record.isSilenced = silences.mutes(record.labels, at: now)
+            return record
         }
     }
 
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE snapshot (
-                        name TEXT PRIMARY KEY NOT NULL,
-                        json BLOB NOT NULL,
-                        updated_at REAL NOT NULL);
-                    CREATE TABLE alert (
-                        fingerprint TEXT PRIMARY KEY NOT NULL,
-                        state TEXT NOT NULL CHECK (state IN ('pending', 'firing', 'resolved')),
-                        labels TEXT NOT NULL,
-                        annotations TEXT NOT NULL,
-                        since REAL NOT NULL,
-                        starts_at REAL,
-                        ends_at REAL);
-                    CREATE INDEX alert_state ON alert(state, since);
-                    CREATE TABLE silence (
-                        id TEXT PRIMARY KEY NOT NULL,
-                        matchers TEXT NOT NULL,
-                        starts_at REAL NOT NULL,
-                        ends_at REAL NOT NULL,
-                        created_by TEXT NOT NULL,
-                        comment TEXT NOT NULL,
-                        CHECK (ends_at > starts_at));
-                    CREATE TABLE outbox (
-                        id TEXT PRIMARY KEY NOT NULL,
-                        receiver TEXT NOT NULL,
-                        notification BLOB NOT NULL,
-                        created_at REAL NOT NULL,
-                        state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'dead')),
-                        attempts INTEGER NOT NULL DEFAULT 0,
-                        next_attempt_at REAL NOT NULL,
-                        last_error TEXT,
-                        finished_at REAL);
-                    CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
-                    CREATE TABLE dead_letter (
-                        id TEXT PRIMARY KEY NOT NULL REFERENCES outbox(id),
-                        receiver TEXT NOT NULL,
-                        attempts INTEGER NOT NULL,
-                        last_error TEXT NOT NULL,
-                        died_at REAL NOT NULL);
-                    """)
-        }
-        return migrator
+    /// How many alerts the store holds in each state.
+    public func alertCounts() async throws(DeliveryError) -> [AlertRecord.State: Int] {
+        try await self.engine.alertCounts()
     }
 
-    /// Runs `body` in a write transaction on GRDB's writer queue and waits for it without blocking a thread.
-    ///
-    /// Not cancellable: a transaction that was started is committed (or fails) whatever happens to the calling
-    /// task, so the last evaluation on shutdown and the outcome of a delivery already made are still recorded.
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(DeliveryError) -> T {
-        let result: Result<T, any Error> = await withCheckedContinuation { continuation in
-            self.pool.asyncWrite(body) { _, result in continuation.resume(returning: result) }
-        }
-        switch result {
-        case .success(let value):
-            return value
-        case .failure(let error as DeliveryError):
-            throw error
-        case .failure(let error):
-            throw DeliveryError(code: .store, message: "alert store write failed: \(error)", context: self.pool.path)
-        }
+    /// Deletes resolved alerts that ended before `cutoff`; returns how many.
+    @discardableResult
+    public func pruneResolved(before cutoff: Date) async throws(DeliveryError) -> Int {
+        try await self.engine.pruneResolved(before: cutoff)
     }
 
-    /// Runs `body` on one of GRDB's reader connections and waits for it without blocking a thread (not cancellable
-    /// either).
-    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(DeliveryError) -> T {
-        let result: Result<T, any Error> = await withCheckedContinuation { continuation in
-            self.pool.asyncRead { database in
-                continuation.resume(returning: Result { try body(database.get()) })
-            }
-        }
-        switch result {
-        case .success(let value):
-            return value
-        case .failure(let error):
-            throw DeliveryError(code: .store, message: "alert store read failed: \(error)", context: self.pool.path)
-        }
+    // MARK: Inputs
+
+    /// Queues an input for the evaluating replica (a shared store only; see ``AlertStoreEngine/queuesInputs``).
+    public func queue(_ input: AlertInput) async throws(DeliveryError) { try await self.engine.queue(input) }
+
+    /// The oldest queued inputs (none on a store of one server).
+    public func queuedInputs(limit: Int = 10_000) async throws(DeliveryError) -> [QueuedAlertInput] {
+        try await self.engine.queuedInputs(limit: limit)
     }
+
+    // MARK: Coding
 
     /// The JSON coders of the store's JSON columns: sorted keys, dates as Unix seconds.
-    static func makeEncoder() -> JSONEncoder {
+    public static func makeEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .secondsSince1970
         return encoder
     }
 
-    static func makeDecoder() -> JSONDecoder {
+    public static func makeDecoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
         return decoder

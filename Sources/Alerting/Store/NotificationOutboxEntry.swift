@@ -15,4 +15,16 @@ public struct NotificationOutboxEntry: Sendable, Hashable {
     public var nextAttemptAt: Date
     public var lastError: String?
     public var finishedAt: Date?
+
+    public init(
+        notification: AlertNotification, state: State, attempts: Int, nextAttemptAt: Date, lastError: String?,
+        finishedAt: Date?
+    ) {
+        self.notification = notification
+        self.state = state
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.lastError = lastError
+        self.finishedAt = finishedAt
+    }
 }

@@ -99,15 +99,28 @@ extension PostgresProvinceStore {
     }
 
     public func discardIncompleteReportUploads() async throws -> Int {
+        try await self.discardIncompleteReportUploads(startedBefore: nil)
+    }
+
+    /// Removes the uploads left `receiving` that started before `cutoff` (all when nil); returns how many. Replicas
+    /// sharing the database use a cutoff: a fresh `receiving` upload may be another replica's, still arriving.
+    public func discardIncompleteReportUploads(startedBefore cutoff: Date?) async throws -> Int {
         let logger = self.logger
+        let before = cutoff?.timeIntervalSince1970 ?? .infinity
         return try await wrap("discard incomplete uploads") {
             try await client.withTransaction(logger: logger) { conn in
                 try await conn.query(
-                    "DELETE FROM signal_report WHERE upload_id IN (SELECT upload_id FROM report_upload WHERE state = 'receiving')",
+                    """
+                    DELETE FROM signal_report WHERE upload_id IN (
+                        SELECT upload_id FROM report_upload WHERE state = 'receiving' AND uploaded_at < \(before))
+                    """,
                     logger: logger)
                 var n = 0
                 for try await _ in try await conn.query(
-                    "DELETE FROM report_upload WHERE state = 'receiving' RETURNING upload_id", logger: logger)
+                    """
+                    DELETE FROM report_upload WHERE state = 'receiving' AND uploaded_at < \(before)
+                    RETURNING upload_id
+                    """, logger: logger)
                 {
                     n += 1
                 }

@@ -10,13 +10,22 @@ import PostgresNIO
 /// The client only works while ``run()`` runs (put the store in the service group, or run it in a task).
 public final class PostgresProvinceStore: ProvinceStore {
     public let location: PostgresLocation
-    let client: PostgresClient
+    /// The connection pool, shared with the tables other modules keep in this database (alert state).
+    public let client: PostgresClient
     let logger: Logger
+    /// PostgreSQL-only migrations applied after the province schema's: the leader lease, then `additionalMigrations`.
+    let postgresMigrations: [ProvinceSchema.Migration]
 
     /// Creates the store; nothing connects until ``run()`` runs and a query needs a connection.
-    public init(location: PostgresLocation, logger: Logger = Logger(label: "netmon.store.postgres")) throws {
+    /// `additionalMigrations` (another module's tables in this database, such as alert state) are applied by
+    /// ``migrate()`` after the province schema, recorded the same way.
+    public init(
+        location: PostgresLocation, logger: Logger = Logger(label: "netmon.store.postgres"),
+        additionalMigrations: [ProvinceSchema.Migration] = []
+    ) throws {
         self.location = location
         self.logger = logger
+        self.postgresMigrations = PostgresLeaderLease.migrations + additionalMigrations
         var config = try location.clientConfiguration()
         config.options.maximumConnections = 8
         config.options.connectTimeout = .seconds(5)
@@ -25,12 +34,16 @@ public final class PostgresProvinceStore: ProvinceStore {
 
     var context: String { "postgres://\(location.host):\(location.port)/\(location.database)" }
 
+    /// Runs `body`, turning its errors into ``StoreError``s that name the database and `what`.
     @discardableResult
-    func wrap<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
+    public func wrap<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let e as StoreError {
             throw e
+        } catch let e as PostgresTransactionError where e.closureError is StoreError {
+            // A store error raised inside a transaction (a failed fence) keeps its code.
+            throw e.closureError ?? e
         } catch let e as PSQLError {
             let server = e.serverInfo?[.message] ?? "\(e.code)"
             throw StoreError(.statement, server, context: "\(context): \(what)")
@@ -64,9 +77,14 @@ public final class PostgresProvinceStore: ProvinceStore {
     public func migrate() async throws {
         try await self.checkConnection()
         try await wrap("migrate") {
-            try await client.query(
-                "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)", logger: logger)
             try await client.withTransaction(logger: logger) { conn in
+                // Replicas starting together: the first to take this transaction-scoped lock creates the
+                // bookkeeping table and migrates; the others wait and then find everything applied. (Two
+                // `CREATE TABLE IF NOT EXISTS` at once can both pass the check and one then fails.)
+                try await conn.query("SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))", logger: logger)
+                try await conn.query(
+                    "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)",
+                    logger: logger)
                 try await conn.query("LOCK TABLE grdb_migrations IN EXCLUSIVE MODE", logger: logger)
                 var applied = Set<String>()
                 for try await id in try await conn.query("SELECT identifier FROM grdb_migrations", logger: logger)
@@ -74,7 +92,8 @@ public final class PostgresProvinceStore: ProvinceStore {
                 {
                     applied.insert(id)
                 }
-                for migration in ProvinceSchema.migrations where !applied.contains(migration.id) {
+                for migration in ProvinceSchema.migrations + self.postgresMigrations
+                where !applied.contains(migration.id) {
                     for sql in migration.statements {
                         try await conn.query(PostgresQuery(unsafeSQL: sql), logger: logger)
                     }
@@ -84,6 +103,9 @@ public final class PostgresProvinceStore: ProvinceStore {
             }
         }
     }
+
+    /// The advisory lock key that serialises migrations (`netmon` in ASCII).
+    static let migrationLockKey: Int64 = 0x6e65_746d_6f6e
 
     private static func placeholders(rows: Int, columns: Int) -> String {
         var parts: [String] = []
@@ -291,16 +313,16 @@ public final class PostgresProvinceStore: ProvinceStore {
     }
 
     public func saveToken(_ token: StoredToken) async throws {
-        let logger = self.logger
+        // One upsert by name, not a delete and an insert: replicas starting together install the same tokens file
+        // at the same moment, and the second insert of a name would otherwise fail on the key.
         try await wrap("save token '\(token.name)'") {
-            try await client.withTransaction(logger: logger) { conn in
-                try await conn.query("DELETE FROM api_token WHERE name = \(token.name)", logger: logger)
-                try await conn.query(
-                    """
-                    INSERT INTO api_token (name, role, probe_id, token_hash, created_at)
-                    VALUES (\(token.name), \(token.role.rawValue), \(token.probeID), \(token.hash.hex), \(token.createdAt.timeIntervalSince1970))
-                    """, logger: logger)
-            }
+            try await client.query(
+                """
+                INSERT INTO api_token (name, role, probe_id, token_hash, created_at)
+                VALUES (\(token.name), \(token.role.rawValue), \(token.probeID), \(token.hash.hex), \(token.createdAt.timeIntervalSince1970))
+                ON CONFLICT (name) DO UPDATE SET role = excluded.role, probe_id = excluded.probe_id,
+                    token_hash = excluded.token_hash, created_at = excluded.created_at
+                """, logger: logger)
         }
     }
 

@@ -8,6 +8,11 @@ public enum ProvinceSchema {
     public struct Migration: Sendable {
         public var id: String
         public var statements: [String]
+
+        public init(id: String, statements: [String]) {
+            self.id = id
+            self.statements = statements
+        }
     }
 
     /// Every migration, in order. Append only; never edit an applied one.

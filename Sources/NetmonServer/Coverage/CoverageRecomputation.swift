@@ -14,6 +14,11 @@ import Synchronization
 /// A `Service`: it waits until the store is migrated, computes once at start-up if reports exist, then again after
 /// each request (an upload), debounced: requests arriving while it waits or computes are served by one more
 /// computation, never by one each. The analysis runs on a thread of its own.
+///
+/// Singleton work: with replicas on one PostgreSQL only the leader computes. An upload received by another
+/// replica reaches it through the store: the leader polls the list of complete uploads every `uploadPoll` and
+/// recomputes when it changed (or when its term began), so coverage follows an upload on any replica within the
+/// poll interval plus the debounce.
 public final class CoverageRecomputation: Service, Sendable {
     /// What the last computation did (for `/api/v1/coverage/status` and tests).
     public struct Status: Sendable, Hashable {
@@ -47,14 +52,19 @@ public final class CoverageRecomputation: Service, Sendable {
     private let state = Mutex(Status())
     /// The communes' cells, computed on first use.
     private let grid = Mutex<CommuneGrid?>(nil)
+    private let leadership: Leadership
+    private let uploadPoll: Duration
     /// Reports read per page from the store.
     static let pageSize = 20_000
 
     public init(
         store: any ProvinceStore, settings: CoverageSettings, boundaries: [CommuneBoundary],
         listeners: [any CoverageListener] = [], debounce: Duration = .seconds(2),
-        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "netmon.coverage")
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "netmon.coverage"),
+        leadership: Leadership = Leadership(), uploadPoll: Duration = .seconds(2)
     ) {
+        self.leadership = leadership
+        self.uploadPoll = uploadPoll
         self.store = store
         self.settings = settings
         self.boundaries = boundaries
@@ -106,19 +116,47 @@ public final class CoverageRecomputation: Service, Sendable {
     public func run() async throws {
         for await _ in ready.cancelOnGracefulShutdown() { break }
         guard !Task.isCancelled else { return }
-        state.withLock { $0.handledRequests = $0.requested }
-        if (try? await store.signalReportCount()) ?? 0 > 0 {
-            await computeAndLog()
-        }
-        for await _ in wake.cancelOnGracefulShutdown() {
-            try? await Task.sleep(for: debounce)
-            if Task.isCancelled { break }
-            let due = state.withLock { s in
-                guard s.requested > s.handledRequests else { return false }
-                s.handledRequests = s.requested
-                return true
+        if !leadership.isShared {
+            state.withLock { $0.handledRequests = $0.requested }
+            if (try? await store.signalReportCount()) ?? 0 > 0 {
+                await computeAndLog()
             }
-            if due { await computeAndLog() }
+        }
+        await withTaskGroup(of: Void.self) { group in
+            if leadership.isShared { group.addTask { await self.pollUploads() } }
+            group.addTask {
+                for await _ in self.wake.cancelOnGracefulShutdown() {
+                    try? await Task.sleep(for: self.debounce)
+                    if Task.isCancelled { break }
+                    // Not the leader: the requests stay pending; the leader sees the uploads through its poll.
+                    let leads = self.leadership.isLeader
+                    let due = self.state.withLock { s in
+                        guard leads, s.requested > s.handledRequests else { return false }
+                        s.handledRequests = s.requested
+                        return true
+                    }
+                    if due { await self.computeAndLog() }
+                }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// The leader's poll of the complete uploads (replicas only): asks for a recomputation when they changed, or
+    /// when a term begins with uploads stored.
+    private func pollUploads() async {
+        var seen: (token: Int64, uploads: [String])?
+        while !Task.isCancelled {
+            guard (try? await Task.sleep(for: uploadPoll)) != nil else { return }
+            guard let term = leadership.term else {
+                seen = nil
+                continue
+            }
+            guard let uploads = try? await store.reportUploads().map(\.id) else { continue }
+            if let seen, seen.token == term.token, seen.uploads == uploads { continue }
+            if seen != nil || !uploads.isEmpty { requestRecomputation() }
+            seen = (term.token, uploads)
         }
     }
 

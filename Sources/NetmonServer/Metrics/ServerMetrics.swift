@@ -1,4 +1,5 @@
 import Foundation
+import MeasurementStore
 import NetmonMetrics
 import Prometheus
 
@@ -114,6 +115,28 @@ final class ServerMetrics: Sendable {
 
     /// Sets what is read at scrape time (communes by status, probes last heard, connections, rate limit buckets,
     /// coverage, alerting) and renders every metric of the process.
+    /// `netmon_leader` (1 while this replica does the singleton work), `netmon_leader_changes_total`, and with
+    /// replicas the takeover bound.
+    static func export(_ leadership: Leadership, to prometheus: PrometheusMetrics) {
+        prometheus.setGauge(
+            .named(
+                "netmon_leader",
+                help:
+                    "1 while this server does the singleton work (alert evaluation and delivery, coverage, retention)."
+            ), value: leadership.isLeader ? 1 : 0)
+        prometheus.setCounter(
+            .named(
+                "netmon_leader_changes_total", help: "Times this server became the leader or stopped being it."),
+            total: leadership.changes)
+        if let bound = leadership.takeoverBoundSeconds {
+            prometheus.setGauge(
+                .named(
+                    "netmon_leader_takeover_bound_seconds",
+                    help: "Longest time from the leader's death to another replica leading (lease + one attempt)."),
+                value: bound)
+        }
+    }
+
     func scrape(_ state: ServerState) async throws -> String {
         let board = try await state.healthBoard()
         let probes = try await state.store.probes()
@@ -128,6 +151,7 @@ final class ServerMetrics: Sendable {
         state.connections.export(to: prometheus)
         prometheus.setGauge(Family.rateLimitBuckets, value: Double(state.limiter.count))
         state.coverage?.export(to: prometheus)
+        Self.export(state.leadership, to: prometheus)
         if let alerts = state.alerts {
             do {
                 try await alerts.exportMetrics(to: prometheus)

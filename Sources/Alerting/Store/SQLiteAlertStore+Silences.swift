@@ -2,13 +2,9 @@ import Foundation
 import GRDB
 import SiteCatalog
 
-extension AlertStore {
+extension SQLiteAlertStore {
     /// Adds (or replaces, by id) a silence.
     public func add(_ silence: Silence) async throws(DeliveryError) {
-        guard silence.endsAt > silence.startsAt else {
-            throw DeliveryError(
-                code: .invalidConfiguration, message: "a silence must end after it starts", context: silence.id)
-        }
         let row = SilenceRow(
             id: silence.id, matchers: silence.matchers.map(\.description), startsAt: silence.startsAt,
             endsAt: silence.endsAt, createdBy: silence.createdBy, comment: silence.comment)

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-extension AlertStore {
+extension SQLiteAlertStore {
     /// Adds a notification to the outbox as pending, unless a row with its id exists (enqueueing is idempotent).
     static func insert(_ notification: AlertNotification, db: Database) throws {
         guard try !OutboxRow.exists(db, key: notification.id) else { return }

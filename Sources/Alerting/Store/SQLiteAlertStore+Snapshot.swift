@@ -1,32 +1,7 @@
 import Foundation
 import GRDB
 
-/// The outcome of one evaluation that must be stored atomically.
-public struct EvaluationCommit: Sendable {
-    /// The engine after the evaluation.
-    public var engine: AlertEngine
-    /// The dispatcher after the flush.
-    public var dispatcher: NotificationDispatcher
-    /// The state-machine actions of the evaluation, for the alert table.
-    public var actions: [AlertStateMachine.Action]
-    /// The notifications to enqueue.
-    public var notifications: [AlertNotification]
-    /// The evaluation time.
-    public var now: Date
-
-    public init(
-        engine: AlertEngine, dispatcher: NotificationDispatcher, actions: [AlertStateMachine.Action],
-        notifications: [AlertNotification], now: Date
-    ) {
-        self.engine = engine
-        self.dispatcher = dispatcher
-        self.actions = actions
-        self.notifications = notifications
-        self.now = now
-    }
-}
-
-extension AlertStore {
+extension SQLiteAlertStore {
     /// The engine and dispatcher saved by the last commit, nil on a new store.
     public func loadSnapshot() async throws(DeliveryError) -> (
         engine: AlertEngine, dispatcher: NotificationDispatcher
@@ -86,12 +61,9 @@ extension AlertStore {
         }
     }
 
-    /// Alerts by state and labels, newest first; `isSilenced` reflects `silences` at `now`.
-    public func alerts(
-        _ query: AlertQuery = AlertQuery(), now: Date = Date()
-    ) async throws(DeliveryError) -> [AlertRecord] {
-        let silences = try await self.silences(activeAt: now)
-        return try await self.read { db in
+    /// Alerts by state and labels, newest first, at most `query.limit` (`isSilenced` false: the facade fills it).
+    public func alertRecords(_ query: AlertQuery) async throws(DeliveryError) -> [AlertRecord] {
+        try await self.read { db in
             var request = AlertRow.all()
             if !query.states.isEmpty {
                 request = request.filter(query.states.map(\.rawValue).sorted().contains(AlertRow.CodingKeys.state))
@@ -106,7 +78,7 @@ extension AlertStore {
                 .fetchCursor(db)
             while let row = try rows.next() {
                 guard query.matchers.matches(row.labels) else { continue }
-                records.append(row.record(isSilenced: silences.mutes(row.labels, at: now)))
+                records.append(row.record(isSilenced: false))
                 if records.count >= query.limit { break }
             }
             return records
