@@ -60,6 +60,22 @@ struct ProbeHealthTests {
         #expect(Self.names(engine.evaluate(at: epoch + 250), fired: false) == ["ForwardingBacklog"])
     }
 
+    /// Found by the API fuzzer (seed 614518150): a health report's outbox_pending near Int64.max made the summary's
+    /// `Int(backlog)` trap and killed the server.
+    @Test("a backlog or drop figure too large for Int is written as it is, not converted with a trap")
+    func hugeFigures() {
+        var engine = AlertEngine(rules: AlertRules(forSeconds: 0, outboxBacklog: 1000))
+        engine.ingest(
+            ProbeHealth(
+                probeID: "probe-1", commune: "1", outboxBacklog: Double(Int64.max), reportedAt: epoch),
+            receivedAt: epoch)
+        let fired = engine.evaluate(at: epoch + 1)
+        #expect(Self.names(fired, fired: true) == ["ForwardingBacklog"])
+        #expect(AlertEngine.whole(Double(Int64.max)) == "9.223372036854776e+18")
+        #expect(AlertEngine.whole(.infinity) == "inf")
+        #expect(AlertEngine.whole(4_000.4) == "4000")
+    }
+
     @Test(
         "capture drops: the counter becomes a rate; above the rule raises CaptureDrops; a counter reset is not negative"
     )

@@ -351,7 +351,9 @@ public struct AlertEngine: Sendable, Codable {
                 signals.append(
                     AlertSignal(
                         labels: base.merging(["alertname": "CaptureDrops"]) { $1 },
-                        annotations: ["summary": "\(name): capture drops \(Int(drops))/min", "value": String(drops)],
+                        annotations: [
+                            "summary": "\(name): capture drops \(Self.whole(drops))/min", "value": String(drops),
+                        ],
                         level: drops >= limit ? .raise : (drops <= limit / 2 ? .clear : .hold),
                         forSeconds: self.rules.forSeconds, isSuppressed: silent.contains(commune)))
             }
@@ -361,7 +363,7 @@ public struct AlertEngine: Sendable, Codable {
                     AlertSignal(
                         labels: base.merging(["alertname": "ForwardingBacklog"]) { $1 },
                         annotations: [
-                            "summary": "\(name): \(Int(backlog)) rounds waiting to be forwarded",
+                            "summary": "\(name): \(Self.whole(backlog)) rounds waiting to be forwarded",
                             "value": String(backlog),
                         ],
                         level: backlog >= limit ? .raise : (backlog <= limit / 2 ? .clear : .hold),
@@ -369,6 +371,12 @@ public struct AlertEngine: Sendable, Codable {
             }
         }
         return signals
+    }
+
+    /// A figure from a gateway's health report as a whole number for a summary. The report is input: a value too
+    /// large for `Int` (or not finite) is written as it is instead of trapping in the conversion.
+    static func whole(_ value: Double) -> String {
+        value.isFinite && abs(value) < 9.0e15 ? String(Int(value.rounded())) : String(value)
     }
 
     // MARK: - Coverage rules

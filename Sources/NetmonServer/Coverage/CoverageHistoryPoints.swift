@@ -10,12 +10,19 @@ enum CoverageHistoryPoints {
         func ratio(_ values: [Technology: Double], _ t: Technology) -> Double? {
             judged.contains(t) ? values[t] ?? 0 : nil
         }
+        // The speed ratio of the history is 4G's (the generation every commune must have): the area whose cells
+        // meet sites.yaml's 4G speed threshold; nil when 4G is not judged for speed.
+        func speed(_ figures: [Technology: SpeedAreaFigures]) -> Double? {
+            result.settings.speed[.fourG] == nil ? nil : figures[.fourG]?.coveredRatio ?? 0
+        }
         let p = result.province
         var points = [
             CoverageHistoryPoint(
                 computedAt: computedAt, commune: nil, reports: reports,
                 threeGAreaRatio: ratio(p.coverage, .threeG), fourGAreaRatio: ratio(p.coverage, .fourG),
-                fiveGAreaRatio: ratio(p.coverage, .fiveG), measuredRatio: p.measuredRatio, deadCells: p.deadCells,
+                fiveGAreaRatio: ratio(p.coverage, .fiveG), speedAreaRatio: speed(p.speed),
+                measuredRatio: p.measuredRatio,
+                deadCells: p.deadCells,
                 deadZones: p.deadZones,
                 communesWithFourG: result.communes.filter { ($0.coverage[.fourG] ?? 0) > 0 }.count,
                 communes: result.communes.count)
@@ -25,7 +32,8 @@ enum CoverageHistoryPoints {
                 CoverageHistoryPoint(
                     computedAt: computedAt, commune: c.code, reports: reports,
                     threeGAreaRatio: ratio(c.coverage, .threeG), fourGAreaRatio: ratio(c.coverage, .fourG),
-                    fiveGAreaRatio: ratio(c.coverage, .fiveG), measuredRatio: c.measuredRatio,
+                    fiveGAreaRatio: ratio(c.coverage, .fiveG), speedAreaRatio: speed(c.speed),
+                    measuredRatio: c.measuredRatio,
                     deadCells: c.deadCells, deadZones: c.deadZones,
                     communesWithFourG: (c.coverage[.fourG] ?? 0) > 0 ? 1 : 0, communes: 1))
         }
