@@ -38,12 +38,13 @@ public enum CSVCoverageIngest {
     }
 }
 
-/// The download/upload rates (kbit/s, NaN for none) of one row of a chunk, by its position in the chunk.
+/// The download/upload rates (kbit/s, NaN for none, as `SpeedSamples` keeps them) of one row of a chunk, by its
+/// position in the chunk.
 struct RowRates: Sendable {
     var row: Int32
     var technology: Technology
-    var downloadKbps: Double
-    var uploadKbps: Double
+    var downloadKbps: Float
+    var uploadKbps: Float
 }
 
 /// What a worker made of one chunk: the accepted rows, located, and the chunk's summary.
@@ -210,9 +211,9 @@ private struct ParallelRun {
             for (i, t) in allTechnologies.enumerated() where settings.counts(t, for: technology) { mask |= 1 << i }
             return (metric, mask)
         }
-        // Which report technologies have their rates kept (bit i for `Technology.allCases[i]`).
+        // Which report technologies have their rates kept (bit `SpeedSamples.position(t)`).
         var speedMask: UInt8 = 0
-        for (i, t) in allTechnologies.enumerated() where settings.speed[t] != nil { speedMask |= 1 << i }
+        for t in settings.speed.keys { speedMask |= 1 << SpeedSamples.position(t) }
         var row = CompactReportRow()
         do {
             try reader.forEachRow(into: &row) { row in
@@ -254,8 +255,9 @@ private struct ParallelRun {
                 if speedMask & (1 << position) != 0 && !(row.downloadKbps.isNaN && row.uploadKbps.isNaN) {
                     out.rates.append(
                         RowRates(
-                            row: rowNumber, technology: row.technology, downloadKbps: row.downloadKbps,
-                            uploadKbps: row.uploadKbps))
+                            row: rowNumber, technology: row.technology,
+                            downloadKbps: SpeedSamples.kept(row.downloadKbps.isNaN ? nil : row.downloadKbps),
+                            uploadKbps: SpeedSamples.kept(row.uploadKbps.isNaN ? nil : row.uploadKbps)))
                 }
             }
         } catch let error as ReportReadError {
@@ -284,8 +286,7 @@ private struct ParallelRun {
                     let r = chunk.rates[nextRates]
                     nextRates += 1
                     accumulator.addRates(
-                        technology: r.technology, downloadKbps: r.downloadKbps.isNaN ? nil : r.downloadKbps,
-                        uploadKbps: r.uploadKbps.isNaN ? nil : r.uploadKbps)
+                        technology: r.technology, downloadKbps: r.downloadKbps, uploadKbps: r.uploadKbps)
                 }
             }
         }

@@ -35,6 +35,8 @@ public struct CoverageAccumulator: Sendable {
     private var lastOperatorRow: (CellOperator, Int32)?
     /// Download/upload rates of the reports that carry them, for the technologies judged for speed.
     private(set) var speedSamples = SpeedSamples()
+    /// Bit `SpeedSamples.position(t)` set for each technology t judged for speed.
+    let speedMask: UInt8
 
     /// Rows per (cell, operator).
     var operatorRows: [CellOperator: Int32] {
@@ -121,6 +123,9 @@ public struct CoverageAccumulator: Sendable {
         self.locator = H3CellLocator(resolution: settings.resolution)
         self.judged = settings.judgedTechnologies.enumerated().map { i, t in (t, settings.floors[t]!.metric, UInt8(i)) }
         self.lastSlotByJudged = [Int](repeating: -1, count: self.judged.count)
+        var mask: UInt8 = 0
+        for t in settings.speed.keys { mask |= 1 << SpeedSamples.position(t) }
+        self.speedMask = mask
     }
 
     /// Primary-metric values per (cell, technology, operator).
@@ -142,14 +147,17 @@ public struct CoverageAccumulator: Sendable {
         let settings = self.settings
         self.add(cell: cell, operator: op) { j in Self.judgedValue(j, of: report, judged: judged, settings: settings) }
         if report.dlKbps != nil || report.ulKbps != nil {
-            self.addRates(technology: report.technology, downloadKbps: report.dlKbps, uploadKbps: report.ulKbps)
+            self.addRates(
+                technology: report.technology, downloadKbps: SpeedSamples.kept(report.dlKbps),
+                uploadKbps: SpeedSamples.kept(report.ulKbps))
         }
     }
 
-    /// Adds the download/upload rates (kbit/s) of the report added last, in its cell, for its technology (if
-    /// that technology is judged for speed).
-    mutating func addRates(technology: Technology, downloadKbps: Double?, uploadKbps: Double?) {
-        guard self.settings.speed[technology] != nil else { return }
+    /// Adds the download/upload rates (kbit/s, NaN for none) of the report added last, in its cell, for its
+    /// technology (if that technology is judged for speed).
+    @inline(__always)
+    mutating func addRates(technology: Technology, downloadKbps: Float, uploadKbps: Float) {
+        guard self.speedMask & (1 << SpeedSamples.position(technology)) != 0 else { return }
         self.speedSamples.add(
             cell: Int32(truncatingIfNeeded: self.lastCellIndex), technology: technology, downloadKbps: downloadKbps,
             uploadKbps: uploadKbps)
