@@ -6,27 +6,25 @@ extension CoverageSettings {
 }
 
 extension CoverageAnalysis {
-    /// A cell's speed figures for one technology from its rates (kbit/s). The statistic is the median download
-    /// and the median upload, each over the reports carrying that rate; a cell is judged once it holds at least
-    /// `minSamples` downloads (and uploads, when the threshold judges upload).
+    /// A cell's speed figures for one technology from the counts and medians (kbit/s) of its rates. The statistic
+    /// is the median download and the median upload, each over the reports carrying that rate; a cell is judged
+    /// once it holds at least `minSamples` downloads (and uploads, when the threshold judges upload).
     static func speedFigures(
-        download: [Double], upload: [Double], threshold: SpeedThreshold, minSamples: Int
+        _ m: SpeedSamples.SlotMedians, threshold: SpeedThreshold, minSamples: Int
     ) -> SpeedCellFigures {
-        if download.isEmpty && upload.isEmpty { return .noSamples }
-        let dl = Self.median(download)
-        let ul = Self.median(upload)
-        let judgesUpload = threshold.uploadMbps != nil
+        if m.downloads == 0 && m.uploads == 0 { return .noSamples }
         let state: SpeedCellState
-        if download.count < minSamples || (judgesUpload && upload.count < minSamples) {
+        if m.downloads < minSamples || (threshold.uploadMbps != nil && m.uploads < minSamples) {
             state = .tooFewSamples
         } else {
-            let downloadMeets = (dl ?? 0) >= threshold.downloadMbps * 1000
-            let uploadMeets = threshold.uploadMbps.map { (ul ?? 0) >= $0 * 1000 } ?? true
+            let downloadMeets = (m.downloadMedian ?? 0) >= threshold.downloadMbps * 1000
+            let uploadMeets = threshold.uploadMbps.map { (m.uploadMedian ?? 0) >= $0 * 1000 } ?? true
             state = downloadMeets && uploadMeets ? .meets : .below
         }
         return SpeedCellFigures(
-            downloadSamples: download.count, uploadSamples: upload.count, downloadMedianMbps: dl.map { $0 / 1000 },
-            uploadMedianMbps: ul.map { $0 / 1000 }, state: state)
+            downloadSamples: m.downloads, uploadSamples: m.uploads,
+            downloadMedianMbps: m.downloadMedian.map { $0 / 1000 },
+            uploadMedianMbps: m.uploadMedian.map { $0 / 1000 }, state: state)
     }
 
     /// Judges every cell's speed per technology in `settings.speed` and sums the speed-covered area of the
@@ -35,19 +33,18 @@ extension CoverageAnalysis {
         let settings = result.settings
         let technologies = settings.speedTechnologies
         guard !technologies.isEmpty else { return }
-        let rates = accumulator.speedSamples.grouped
+        let samples = accumulator.speedSamples
+        let medians = samples.medians()
+        let slotOf = Dictionary(uniqueKeysWithValues: zip(samples.slotKeys, medians.indices))
         for i in result.cells.indices {
             let index = accumulator.index(of: result.cells[i].cell).map { Int32(truncatingIfNeeded: $0) }
             var speed: [Technology: SpeedCellFigures] = [:]
             for technology in technologies {
                 guard let threshold = settings.speed[technology] else { continue }
-                let r = index.flatMap { rates[SpeedSamples.SpeedKey(cell: $0, technology: technology)] }
+                let slot = index.flatMap { slotOf[SpeedSamples.SpeedKey(cell: $0, technology: technology)] }
                 speed[technology] =
-                    r.map {
-                        Self.speedFigures(
-                            download: $0.download, upload: $0.upload, threshold: threshold,
-                            minSamples: settings.minSamples)
-                    } ?? .noSamples
+                    slot.map { Self.speedFigures(medians[$0], threshold: threshold, minSamples: settings.minSamples) }
+                    ?? .noSamples
             }
             result.cells[i].speed = speed
         }

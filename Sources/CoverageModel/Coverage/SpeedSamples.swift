@@ -89,6 +89,49 @@ struct SpeedSamples: Sendable {
         return Dictionary(uniqueKeysWithValues: zip(self.slotKeys, rates))
     }
 
+    /// How many downloads and uploads a slot holds, and their medians (kbit/s).
+    struct SlotMedians {
+        var downloads = 0
+        var downloadMedian: Double?
+        var uploads = 0
+        var uploadMedian: Double?
+    }
+
+    /// Per slot (parallel to `slotKeys`): the counts and medians of its downloads and uploads. The values of one
+    /// direction are grouped by slot through one flat buffer (a counting sort: 4 bytes a value at the peak, no
+    /// array per slot), then each slot's median is selected in a small scratch buffer.
+    func medians() -> [SlotMedians] {
+        let n = self.slotKeys.count
+        var out = [SlotMedians](repeating: SlotMedians(), count: n)
+        var scratch: [Double] = []
+        for isDownload in [true, false] {
+            let values = isDownload ? self.download : self.upload
+            var starts = [Int](repeating: 0, count: n + 1)
+            for i in self.slots.indices where !values[i].isNaN { starts[Int(self.slots[i]) + 1] += 1 }
+            for s in 0..<n { starts[s + 1] += starts[s] }
+            var flat = [Float](repeating: 0, count: starts[n])
+            var next = starts
+            for i in self.slots.indices where !values[i].isNaN {
+                let s = Int(self.slots[i])
+                flat[next[s]] = values[i]
+                next[s] += 1
+            }
+            for s in 0..<n where starts[s + 1] > starts[s] {
+                scratch.removeAll(keepingCapacity: true)
+                for v in flat[starts[s]..<starts[s + 1]] { scratch.append(Double(v)) }
+                let median = CoverageAnalysis.median(scratch)
+                if isDownload {
+                    out[s].downloads = scratch.count
+                    out[s].downloadMedian = median
+                } else {
+                    out[s].uploads = scratch.count
+                    out[s].uploadMedian = median
+                }
+            }
+        }
+        return out
+    }
+
     /// Rate-carrying reports kept.
     var count: Int { self.slots.count }
 }
