@@ -261,6 +261,7 @@ struct FuzzRoute: Sendable, Hashable, CustomStringConvertible {
         .init(method: "GET", template: "/api/v1/coverage/communes", query: ["operator"]),
         .init(method: "GET", template: "/api/v1/coverage/history", query: ["commune", "from", "until"]),
         .init(method: "GET", template: "/api/v1/coverage/history.svg", query: ["commune", "from", "until"]),
+        .init(method: "GET", template: "/api/v1/call-quality"),
         .init(method: "GET", template: "/api/v1/alerts", query: ["state", "match"]),
         .init(method: "GET", template: "/api/v1/silences", query: ["all"]),
         .init(method: "POST", template: "/api/v1/silences", body: .silence),

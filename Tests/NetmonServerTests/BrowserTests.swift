@@ -101,7 +101,9 @@ struct BrowserTests {
             // One commune measured with 4G (light green), the others hatched grey; before, every commune without
             // 4G was drawn red as if below target.
             #expect(counts["green", default: 0] > 300, "the measured commune is not green: \(counts)")
-            #expect(counts["red", default: 0] < 300, "unmeasured communes drawn red: \(counts)")
+            // Red on the page otherwise: the province trend graph's "4G in every commune: not met" strip and its
+            // dead-zone limit line (about 1,100 pixels); 103 communes drawn red would be two orders of magnitude more.
+            #expect(counts["red", default: 0] < 5_000, "unmeasured communes drawn red: \(counts)")
             #expect(counts["grey", default: 0] > 20_000, "unmeasured communes not hatched: \(counts)")
         }
     }
