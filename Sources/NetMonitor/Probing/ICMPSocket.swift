@@ -394,18 +394,15 @@ public final class ICMPSocket: @unchecked Sendable {
     }
 
     private func setOption(_ level: Int32, _ name: Int32, _ value: Int32, _ label: String) throws(ProbeError) {
-        var value = value
-        if setsockopt(self.descriptor, level, name, &value, socklen_t(MemoryLayout<Int32>.size)) != 0 {
-            throw self.failure(label)
-        }
+        try SocketOption.set(self.descriptor, level, name, value, label: label, context: self.socketContext)
     }
 
     private func failure(_ label: String) -> ProbeError {
-        let code = errno
-        return ProbeError(
-            .socketFailed, "setsockopt \(label) failed: \(String(cString: strerror(code)))",
-            context: "ICMP \(self.family.rawValue) \(self.mode.rawValue) socket", errno: code)
+        SocketOption.failure(label, context: self.socketContext)
     }
+
+    /// How errors name this socket.
+    private var socketContext: String { "ICMP \(self.family.rawValue) \(self.mode.rawValue) socket" }
 
     /// Closes the descriptor (idempotent).
     public func close() {

@@ -235,13 +235,8 @@ public final class STAMPSocket: @unchecked Sendable {
     }
 
     private func setOption(_ level: Int32, _ name: Int32, _ value: Int32, _ label: String) throws(ProbeError) {
-        var value = value
-        if setsockopt(self.descriptor, level, name, &value, socklen_t(MemoryLayout<Int32>.size)) != 0 {
-            let code = errno
-            throw ProbeError(
-                .socketFailed, "setsockopt \(label) failed: \(String(cString: strerror(code)))",
-                context: "UDP \(self.family.rawValue) socket", errno: code)
-        }
+        try SocketOption.set(
+            self.descriptor, level, name, value, label: label, context: "UDP \(self.family.rawValue) socket")
     }
 
     /// Closes the descriptor (idempotent).
