@@ -21,10 +21,14 @@ struct ServeAlertingTests {
     static let secret = "whsec_bmV0bW9uLXRlc3Qtc2VjcmV0LTAxMjM0NTY3ODlhYg=="
     static let admin = "admin-secret-0123456789"
     static let viewer = "viewer-secret-0123456789"
-    /// Where round 0 would start: an hour before first use, fixed, so that a sequence number posted again is the
-    /// identical round (a duplicate). Taken from the clock at each post, a second boundary between two posts of one
-    /// sequence changed its start on the wire (whole seconds) and made it a conflict.
-    static let roundsBegin = Date().addingTimeInterval(-3600)
+    /// Where round 0 would start: twelve hours before first use, fixed, so that a sequence number posted again is
+    /// the identical round (a duplicate). Taken from the clock at each post, a second boundary between two posts of
+    /// one sequence changed its start on the wire (whole seconds) and made it a conflict.
+    ///
+    /// Each sequence moves round time 60 s on while the test posts every 100 ms, and the server refuses a round
+    /// that ends more than 300 s after its clock. One hour of headroom (65 posts) ran out on a loaded CI machine,
+    /// where the waits for the notifications took more rounds; twelve hours give 715.
+    static let roundsBegin = Date().addingTimeInterval(-12 * 3600)
     static let communes = [("10001", "Xã Nam Tiền Hải"), ("10002", "Phường Hưng Yên"), ("10003", "Xã Tiên Lữ")]
 
     static func sitesYAML(webhookURL: String) -> String {
@@ -108,8 +112,12 @@ struct ServeAlertingTests {
         struct Reply: Decodable {
             var accepted: Int
             var duplicates: Int
+            var rejected: [RoundRejection]?
         }
         let reply = try JSONDecoder().decode(Reply.self, from: Data(buffer: response.body))
+        #expect(
+            reply.rejected?.isEmpty ?? true, "round \(sequence) of \(commune) refused: \(String(buffer: response.body))"
+        )
         return (reply.accepted, reply.duplicates)
     }
 

@@ -58,7 +58,8 @@ struct ServeBinaryTests {
     static func batch(commune: String, sequence: Int64, lost: Int) throws -> [UInt8] {
         let round = ProbeRound(
             probeID: "probe-\(commune)", sequence: sequence, commune: commune, target: "hub", address: "10.33.0.1",
-            kind: "icmp", start: Date().addingTimeInterval(-3600 + Double(sequence) * 60), stepSeconds: 60, sent: 20,
+            kind: "icmp", start: ServeAlertingTests.roundsBegin.addingTimeInterval(Double(sequence) * 60),
+            stepSeconds: 60, sent: 20,
             received: 20 - lost, rttSeconds: Array(repeating: 0.012, count: 20 - lost), jitterSeconds: nil)
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
