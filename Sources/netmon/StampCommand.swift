@@ -230,22 +230,34 @@ extension Netmon.Stamp {
                     throw ExitCode(2)
                 }
             }
-            var listen = self.listen.compactMap { STAMPEndpoint(parsing: $0) }
-            if listen.isEmpty {
-                listen = ["0.0.0.0", "::"].compactMap { IPAddress($0) }.map {
-                    STAMPEndpoint(address: $0, port: STAMPEndpoint.defaultPort)
-                }
+            let given = self.listen.compactMap { STAMPEndpoint(parsing: $0) }
+            let defaults = ["0.0.0.0", "::"].compactMap { IPAddress($0) }.map {
+                STAMPEndpoint(address: $0, port: STAMPEndpoint.defaultPort)
             }
             var clock = self.clockError.map { ClockState.asserted(errorSeconds: $0.seconds) }
             if self.unsynchronizedClock { clock = ClockState(isSynchronized: false, errorSeconds: 1) }
+            let mode: STAMPReflector.Mode = self.stateful ? .stateful : .stateless
+            func open(_ listen: [STAMPEndpoint]) throws(ProbeError) -> STAMPReflector {
+                try STAMPReflector(configuration: .init(listen: listen, mode: mode, key: key, clock: clock))
+            }
             let reflector: STAMPReflector
             do {
-                reflector = try STAMPReflector(
-                    configuration: .init(
-                        listen: listen, mode: self.stateful ? .stateful : .stateless, key: key, clock: clock))
+                reflector = try open(given.isEmpty ? defaults : given)
             } catch {
-                FileHandle.standardError.write(Data("netmon stamp reflect: \(error)\n".utf8))
-                throw ExitCode(2)
+                // Without --listen, a kernel without IPv6 (booted with ipv6.disable=1: no AF_INET6 sockets)
+                // still reflects on IPv4, and says so. Any other failure (a port in use, no privilege) stops it,
+                // and an address the operator named is never dropped.
+                let ipv4 = defaults.filter { $0.address.family == .v4 }
+                let noIPv6 = error.errno == EAFNOSUPPORT || error.errno == EADDRNOTAVAIL
+                guard given.isEmpty, noIPv6, let fallback = try? open(ipv4) else {
+                    FileHandle.standardError.write(Data("netmon stamp reflect: \(error)\n".utf8))
+                    throw ExitCode(2)
+                }
+                FileHandle.standardError.write(
+                    Data(
+                        "netmon stamp reflect: IPv6 is unavailable here (\(error)); listening on IPv4 only (give --listen to choose)\n"
+                            .utf8))
+                reflector = fallback
             }
             var sources: [any DispatchSourceSignal] = []
             for number in [SIGINT, SIGTERM] {
@@ -257,9 +269,9 @@ extension Netmon.Stamp {
             }
             defer { for source in sources { source.cancel() } }
             reflector.start()
-            let mode = self.stateful ? "stateful" : "stateless"
             let bound = reflector.endpoints.map(\.description).joined(separator: " ")
-            FileHandle.standardOutput.write(Data("ready \(bound) \(mode)\(key == nil ? "" : " authenticated")\n".utf8))
+            FileHandle.standardOutput.write(
+                Data("ready \(bound) \(mode.rawValue)\(key == nil ? "" : " authenticated")\n".utf8))
             await reflector.wait()
             let counters = reflector.snapshot
             FileHandle.standardError.write(

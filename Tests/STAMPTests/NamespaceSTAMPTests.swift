@@ -111,6 +111,49 @@ struct NamespaceSTAMPTests {
     }
 
     @Test(
+        "no IPv6 in the kernel (socket(AF_INET6) fails): the default reflector says so and reflects on IPv4:862",
+        .enabled(
+            if: FileManager.default.isExecutableFile(atPath: "/usr/bin/strace"),
+            "needs strace to make the second socket() fail with EAFNOSUPPORT"))
+    func defaultListenWithoutIPv6() async throws {
+        try await withNamespacePair { pair in
+            // strace's fault injection fails the second socket() call, the [::]:862 one, as a kernel booted with
+            // ipv6.disable=1 would; the first (0.0.0.0:862) is untouched.
+            let traced = [
+                "/usr/bin/strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=socket", "-e",
+                "inject=socket:error=EAFNOSUPPORT:when=2",
+            ]
+            let reflector = try pair.start(in: pair.target, traced + [NetmonBinary.path, "stamp", "reflect"])
+            defer {
+                // Stop netmon itself (strace's child), then strace: a killed tracer would leave its tracee running.
+                let children =
+                    (try? String(
+                        contentsOfFile: "/proc/\(reflector.pid)/task/\(reflector.pid)/children", encoding: .utf8)) ?? ""
+                for child in children.split(separator: " ").compactMap({ Int32($0) }) { kill(child, SIGTERM) }
+                _ = reflector.waitForExit(timeout: 5)
+                reflector.stop(grace: 0)
+            }
+            try reflector.waitForLine(startingWith: "ready")
+            #expect(reflector.stdout.contains("ready 0.0.0.0:862 stateless"), "\(reflector.stdout)")
+            #expect(reflector.stderr.contains("IPv6 is unavailable here"), "\(reflector.stderr)")
+            let run = try pair.run(
+                in: pair.source,
+                [NetmonBinary.path, "stamp", NamespacePair.targetIPv4, "-c", "3", "-i", "10", "--json"],
+                check: false)
+            #expect(run.status == 0, "\(run.stdout) \(run.stderr)")
+            #expect(run.stdout.contains(#""received":3"#), "\(run.stdout)")
+
+            // An address the operator named is never dropped: the same failure with --listen stops the reflector.
+            let named = try pair.run(
+                in: pair.target,
+                traced + [NetmonBinary.path, "stamp", "reflect", "--listen", "127.0.0.1:0", "--listen", "[::1]:0"],
+                check: false)
+            #expect(named.status == 2)
+            #expect(named.stderr.contains("Address family not supported"), "\(named.stderr)")
+        }
+    }
+
+    @Test(
         "netmon's stateful reflector against an independent sender: 4 ms / 2 ms, counter shows forward loss exactly",
         arguments: [false, true])
     func reflectorAgainstIndependentSender(authenticated: Bool) async throws {
