@@ -113,6 +113,12 @@ public func buildApplication(
         configuration: configuration, store: store, boundaries: boundaries, tokens: [], alerts: alerts,
         ingestListeners: ingestListeners, coverage: coverage, metrics: metrics, logger: logger,
         leadership: leadership)
+    let boundaryNames = Dictionary(boundaries.communes.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+    for placement in state.misplacedGateways.values.sorted(by: { $0.commune < $1.commune }) {
+        logger.warning(
+            "\(placement.message(names: boundaryNames))",
+            metadata: ["commune": "\(placement.commune)", "within": "\(placement.within ?? "none")"])
+    }
     let router = buildRouter(state: state)
 
     let limits = configuration.connectionLimits

@@ -25,6 +25,8 @@ final class ServerState: Sendable {
     let coverage: CoverageRecomputation?
     /// Whether this replica does the singleton work (always, for one server).
     let leadership: Leadership
+    /// Gateways whose sites.yaml `location` is outside their own commune, by commune code.
+    let misplacedGateways: [String: GatewayPlacement]
     /// Split GeoJSON snapshots for bbox queries.
     let snapshotIndex = SnapshotFeatureIndex()
 
@@ -49,6 +51,11 @@ final class ServerState: Sendable {
         self.alerts = alerts
         self.ingestListeners = ingestListeners
         self.coverage = coverage
+        self.misplacedGateways = Dictionary(
+            GatewayPlacement.misplaced(configuration.communes, boundaries: boundaries.communes).map {
+                ($0.commune, $0)
+            },
+            uniquingKeysWith: { a, _ in a })
     }
 
     /// The current health of every commune.

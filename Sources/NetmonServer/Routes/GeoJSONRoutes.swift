@@ -38,8 +38,14 @@ struct GeoJSONRoutes {
         var lastSeen: Date?
         /// Where the point comes from: `gateway-location` (sites.yaml `location`) or `commune-centroid` (none given).
         var located: String
+        /// With a `gateway-location`: whether it lies inside the commune's own boundary (nil without boundaries).
+        var locationInCommune: Bool?
+        /// When it does not: the commune whose boundary holds it (absent when none does).
+        var locationCommune: String?
         enum CodingKeys: String, CodingKey {
             case commune, name, gateway, status, located
+            case locationInCommune = "location_in_commune"
+            case locationCommune = "location_commune"
             case probeID = "probe_id"
             case lastSeen = "last_seen"
         }
@@ -131,9 +137,14 @@ struct GeoJSONRoutes {
             } else {
                 continue
             }
-            let props = ProbeProperties(
+            var props = ProbeProperties(
                 probeID: c.probeID, commune: c.code, name: c.name, gateway: c.gateway, status: h.status,
                 lastSeen: h.lastSeen, located: located)
+            if c.gatewayLocation != nil, state.boundaries.shapes[c.code] != nil {
+                let misplaced = state.misplacedGateways[c.code]
+                props.locationInCommune = misplaced == nil
+                props.locationCommune = misplaced?.within
+            }
             let point = String(format: "[%.6f,%.6f]", position.lon, position.lat)
             parts.append(
                 "{\"type\":\"Feature\",\"id\":\"\(c.probeID)\",\"geometry\":{\"type\":\"Point\",\"coordinates\":\(point)},\"properties\":\(String(decoding: try encoder.encode(props), as: UTF8.self))}"
