@@ -27,7 +27,7 @@ struct GatewaySignalEndToEndTests {
     static let lon = 106.0639
 
     /// One gateway (11953) probing loopback, its modem read through `signal`, over the real boundaries.
-    static func sitesYAML(signal: String) -> String {
+    static func sitesYAML(signal: String?, lat: Double = lat, lon: Double = lon) -> String {
         """
         version: 1
         province:
@@ -51,7 +51,7 @@ struct GatewaySignalEndToEndTests {
             gateway: 10.33.1.1
             probe_id: probe-11953
             location: { lat: \(lat), lon: \(lon) }
-            signal: \(signal)
+        \(signal.map { "    signal: \($0)\n" } ?? "")\
             targets:
               - { name: lo, address: 127.0.0.1, kind: icmp }
         coverage:
@@ -249,6 +249,65 @@ struct GatewaySignalEndToEndTests {
         }
         #expect(pending == 0)
         #expect(try server.gatewayOrdinals() == stored)
+    }
+
+    @Test("SIGHUP: a new location applies with a reading at once; a removed signal block pauses; one put back resumes")
+    func reloadAppliesSignalSettings() async throws {
+        let directory = makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sites = directory.appendingPathComponent("sites.yaml").path
+        // An hour between readings: any second reading within the test comes from a reload.
+        let signal = "{ source: qmicli, device: /dev/cdc-wdm0, interval: 1h }"
+        try Self.sitesYAML(signal: signal).write(toFile: sites, atomically: true, encoding: .utf8)
+        let tools = try Self.tools(in: directory, ["qmicli": Self.qmicli])
+        let path = tools + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin")
+        let database = directory.appendingPathComponent("gateway.sqlite").path
+        let probe = try ChildProcess.probe(
+            arguments: [
+                "--config", sites, "--site", "11953", "--database", database, "--metrics", "off", "--no-trim-memory",
+            ], logPath: directory.appendingPathComponent("probe.log").path, launcher: ["/usr/bin/env", "PATH=\(path)"])
+        defer { probe.stop(grace: 10) }
+        func positions() -> [[Double]] {
+            guard let queue = try? DatabaseQueue(path: database),
+                let payloads = try? queue.read({ db in
+                    try String.fetchAll(db, sql: "SELECT payload FROM signal_report ORDER BY sequence")
+                })
+            else { return [] }
+            return payloads.compactMap { text in
+                guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+                    let lat = object["lat"] as? Double, let lon = object["lon"] as? Double
+                else { return nil }
+                return [lat, lon]
+            }
+        }
+        #expect(await eventually(timeout: .seconds(30)) { positions() == [[Self.lat, Self.lon]] }, "\(probe.log)")
+
+        // A corrected location (another point of the same commune): a reading placed there follows the reload.
+        let moved = (lat: 20.6465, lon: 106.0512)
+        try Self.sitesYAML(signal: signal, lat: moved.lat, lon: moved.lon)
+            .write(toFile: sites, atomically: true, encoding: .utf8)
+        probe.signal(SIGHUP)
+        #expect(
+            await eventually(timeout: .seconds(20)) {
+                positions() == [[Self.lat, Self.lon], [moved.lat, moved.lon]]
+            }, "\(positions()) \(probe.log)")
+        #expect(probe.log.contains("SIGHUP: signal monitor settings applied"))
+
+        // The block removed: the monitor pauses (no reading), probing goes on.
+        try Self.sitesYAML(signal: nil, lat: moved.lat, lon: moved.lon)
+            .write(toFile: sites, atomically: true, encoding: .utf8)
+        probe.signal(SIGHUP)
+        #expect(await eventually(timeout: .seconds(20)) { probe.log.contains("the signal monitor pauses") })
+        try await Task.sleep(for: .seconds(3))
+        #expect(positions().count == 2)
+        #expect(probe.isRunning)
+
+        // Put back: it resumes with a reading at once.
+        try Self.sitesYAML(signal: signal, lat: moved.lat, lon: moved.lon)
+            .write(toFile: sites, atomically: true, encoding: .utf8)
+        probe.signal(SIGHUP)
+        #expect(await eventually(timeout: .seconds(20)) { positions().count == 3 }, "\(probe.log)")
+        #expect(probe.stop(grace: 20) == 0, "\(probe.log)")
     }
 
     /// Whether a GeoJSON ring ([lon, lat] pairs) holds a point (even-odd rule; the test's own computation).

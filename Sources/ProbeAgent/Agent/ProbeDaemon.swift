@@ -88,18 +88,13 @@ public struct ProbeDaemon: Sendable {
         if let forwarder {
             services.append(.init(service: forwarder, successTerminationBehavior: .gracefullyShutdownGroup))
         }
-        if let reload {
-            services.append(
-                .init(
-                    service: ConfigReloader(scheduler: scheduler, logger: logger.with(label: "reload"), load: reload),
-                    successTerminationBehavior: .gracefullyShutdownGroup))
-        }
         if let capture = site.capture {
             let service = PassiveCaptureService(
                 site: site, capture: capture, store: store, metrics: metrics, logger: logger.with(label: "capture")
             ) { _ in notify?.notifyNewRounds() }
             services.append(.init(service: service, successTerminationBehavior: .ignore))
         }
+        var signalMonitor: SignalMonitor?
         if let signal = site.signal {
             var signalForwarder: Forwarder?
             if let configuration = options.forwarder {
@@ -115,6 +110,23 @@ public struct ProbeDaemon: Sendable {
                 logger: logger.with(label: "signal")
             ) { _ in notifySignal?.notifyNewRounds() }
             services.append(.init(service: monitor, successTerminationBehavior: .gracefullyShutdownGroup))
+            signalMonitor = monitor
+        }
+        if let reload {
+            let monitor = signalMonitor
+            let reloadLogger = logger.with(label: "reload")
+            let reloader = ConfigReloader(
+                scheduler: scheduler, logger: reloadLogger,
+                onReloaded: { new in
+                    if let monitor {
+                        monitor.update(new.signal)
+                    } else if new.signal != nil {
+                        // The signal outbox's forwarder and the monitor are set up at start.
+                        reloadLogger.warning(
+                            "SIGHUP: a signal block was added; the signal monitor starts when the daemon restarts")
+                    }
+                }, load: reload)
+            services.append(.init(service: reloader, successTerminationBehavior: .gracefullyShutdownGroup))
         }
         if options.trimsWorkingSet {
             services.append(

@@ -4,6 +4,7 @@ import Logging
 import ModemSignal
 import NetmonProtocol
 import ServiceLifecycle
+import Synchronization
 
 /// The gateway's modem as a fixed signal monitor: every `interval`, one reading through ModemSignal (the tool's
 /// commands run on a dispatch thread, off the cooperative pool), turned into a signal report placed at the
@@ -13,16 +14,36 @@ import ServiceLifecycle
 /// `netmon_modem_read_failures_total{source,reason}` and logged once per change of reason (and once when readings
 /// come back), not every interval. For mmcli, a reading that finds ModemManager's signal polling off issues
 /// `--signal-setup` once and reads again.
+///
+/// A SIGHUP reload hands the commune's new `signal` and `location` to ``update(_:)``: a reading with them (tool,
+/// device, interval, position) is taken at once; a removed `signal` block pauses the monitor until one comes back.
 public struct SignalMonitor: Service {
     let probeID: String
     let commune: String
-    let signal: AgentSignal
+    let settings: Settings
     let store: GatewayStore
     let metrics: MetricsRegistry?
     let logger: Logger
     let onRecorded: @Sendable (GatewaySignalReport) -> Void
-    /// Reads the modem; the real tools unless a test passes its own.
-    let read: @Sendable (Date) -> Result<ModemSignalReading, ModemSignalError>
+
+    /// The settings in force, replaced by a reload; nil while sites.yaml has no `signal` block for the commune.
+    /// `generation` counts the replacements, so a sleeping monitor notices one.
+    final class Settings: Sendable {
+        private let current: Mutex<(signal: AgentSignal?, generation: Int)>
+
+        init(_ signal: AgentSignal?) { self.current = Mutex((signal, 0)) }
+
+        var value: (signal: AgentSignal?, generation: Int) { self.current.withLock { $0 } }
+
+        /// Replaces the settings; whether they changed.
+        func replace(_ signal: AgentSignal?) -> Bool {
+            self.current.withLock { current in
+                guard current.signal != signal else { return false }
+                current = (signal, current.generation &+ 1)
+                return true
+            }
+        }
+    }
 
     public init(
         probeID: String, commune: String, signal: AgentSignal, store: GatewayStore, metrics: MetricsRegistry? = nil,
@@ -31,19 +52,38 @@ public struct SignalMonitor: Service {
     ) {
         self.probeID = probeID
         self.commune = commune
-        self.signal = signal
+        self.settings = Settings(signal)
         self.store = store
         self.metrics = metrics
         self.logger = logger
         self.onRecorded = onRecorded
-        let reader = signal.reader
-        let pollingSeconds = Self.pollingSeconds(signal.interval)
-        self.read = { time in
-            do throws(ModemSignalError) {
-                return .success(try Self.read(reader, time: time, pollingSeconds: pollingSeconds))
-            } catch {
-                return .failure(error)
-            }
+    }
+
+    /// Applies the commune's `signal` settings of a reloaded sites.yaml (nil: the block was removed) and logs
+    /// what changed; nothing happens when they are the same.
+    public func update(_ signal: AgentSignal?) {
+        guard self.settings.replace(signal) else { return }
+        if let signal {
+            self.metrics?.registerModem(source: signal.reader.source.rawValue)
+            self.logger.info(
+                "SIGHUP: signal monitor settings applied; reading now",
+                metadata: [
+                    "source": "\(signal.reader.source.rawValue)", "device": "\(signal.reader.device)",
+                    "interval_s": "\(signal.interval.components.seconds)", "lat": "\(signal.lat)",
+                    "lon": "\(signal.lon)",
+                ])
+        } else {
+            self.logger.info("SIGHUP: the signal block was removed; the signal monitor pauses until it comes back")
+        }
+    }
+
+    /// One reading with `signal`'s tool (blocking: called on a dispatch thread).
+    static func read(_ signal: AgentSignal, time: Date) -> Result<ModemSignalReading, ModemSignalError> {
+        do throws(ModemSignalError) {
+            return .success(
+                try Self.read(signal.reader, time: time, pollingSeconds: Self.pollingSeconds(signal.interval)))
+        } catch {
+            return .failure(error)
         }
     }
 
@@ -66,31 +106,43 @@ public struct SignalMonitor: Service {
     }
 
     public func run() async throws {
-        let source = signal.reader.source.rawValue
-        metrics?.registerModem(source: source)
-        logger.info(
-            "signal monitor starting",
-            metadata: [
-                "source": "\(source)", "device": "\(signal.reader.device)",
-                "interval_s": "\(signal.interval.components.seconds)",
-            ])
+        if let signal = settings.value.signal {
+            metrics?.registerModem(source: signal.reader.source.rawValue)
+            logger.info(
+                "signal monitor starting",
+                metadata: [
+                    "source": "\(signal.reader.source.rawValue)", "device": "\(signal.reader.device)",
+                    "interval_s": "\(signal.interval.components.seconds)",
+                ])
+        }
         var lastFailure: String?
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let started = ContinuousClock.now
-            lastFailure = await takeReading(lastFailure: lastFailure)
-            let next = started + signal.interval
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(until: next, clock: .continuous) }
+            let (signal, generation) = settings.value
+            // Paused (no `signal` block since a reload): no reading, only waiting for new settings.
+            var next = started + .seconds(86400)
+            if let signal {
+                lastFailure = await takeReading(signal, lastFailure: lastFailure)
+                next = started + signal.interval
+            }
+            // Until the next reading, in slices of at most a second: a reload that changes the settings ends the
+            // wait, and the next reading (with the new tool, device, interval or position) is taken at once.
+            while ContinuousClock.now < next, settings.value.generation == generation, !Task.isCancelled,
+                !Task.isShuttingDownGracefully
+            {
+                let slice = min(next, ContinuousClock.now + .seconds(1))
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(until: slice, clock: .continuous) }
+            }
         }
         logger.info("signal monitor stopped")
     }
 
-    /// One reading, stored; returns the failure reason in force afterwards (nil after a success).
-    func takeReading(lastFailure: String?) async -> String? {
+    /// One reading with `signal`, stored; returns the failure reason in force afterwards (nil after a success).
+    func takeReading(_ signal: AgentSignal, lastFailure: String?) async -> String? {
         let source = signal.reader.source.rawValue
         let time = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
-        let read = self.read
         let result = await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .utility).async { continuation.resume(returning: read(time)) }
+            DispatchQueue.global(qos: .utility).async { continuation.resume(returning: Self.read(signal, time: time)) }
         }
         switch result {
         case .failure(let error):
