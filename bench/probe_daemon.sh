@@ -9,7 +9,7 @@
 # 5 s samples of VmRSS (and RssAnon, its private part, and Pss, which counts each page shared with other processes,
 # libc's for one, by its share); netmon's VmHWM, its peak since start, is reported too.
 #
-# Root. Everything runs in two namespaces this script creates, nmb-<pid>-g (the gateway: daemon and peers) and
+# Root. Everything runs in two namespaces this script creates, nmb-<pid>-s (the gateway: daemon and peers) and
 # nmb-<pid>-t (the 50 targets on its loopback, reached over one veth; the traffic is replayed from there with
 # tcpreplay), with no route out; both are removed on exit. The replayed traffic is a generated commune's
 # (bench/GenerateCommuneTraffic.swift: 10.33.1.0/24 ↔ data-centre services, 1 % upstream loss), looped.
@@ -35,18 +35,9 @@ else
 fi
 bin="$(realpath "$bin")"
 
-NS_G="nmb-$$-g"; NS_T="nmb-$$-t"
-cleanup() {
-  for ns in "$NS_G" "$NS_T"; do
-    for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
-    ip netns del "$ns" 2>/dev/null || true
-  done
-}
-trap cleanup EXIT
-for ns in $(ip netns list | awk '{print $1}' | grep '^nmb-' || true); do   # stale runs
-  p=${ns#nmb-}; p=${p%%-*}
-  kill -0 "$p" 2>/dev/null || ip netns del "$ns" 2>/dev/null || true
-done
+. bench/lib/namespace-pair.sh
+NS_G="$NS-s"; NS_T="$NS-t"   # the gateway (daemon and peers) and the targets
+trap ns_pair_down EXIT
 
 # Traffic to replay.
 gen="$out/generate-commune-traffic"
@@ -56,12 +47,7 @@ swiftc -O Tests/TestSupport/PcapFileWriter.swift Tests/TestSupport/SyntheticCapt
 packets=$(capinfos -c -M "$out/commune.pcap" | awk -F"\t|: *" '/Number of packets/ {print $NF}')
 
 # Namespaces: gateway v0 198.18.0.1 — v1 198.18.0.2 targets; targets 198.19.0.1-50 on the target's loopback.
-ip netns add "$NS_G"; ip netns add "$NS_T"
-ip -n "$NS_G" link add v0 type veth peer name v1 netns "$NS_T"
-ip -n "$NS_G" addr add 198.18.0.1/24 dev v0
-ip -n "$NS_T" addr add 198.18.0.2/24 dev v1
-for ns in "$NS_G" "$NS_T"; do ip -n "$ns" link set lo up; done
-ip -n "$NS_G" link set v0 up; ip -n "$NS_T" link set v1 up
+ns_pair_up
 for i in $(seq 1 50); do echo "addr add 198.19.0.$i/32 dev lo"; done | ip -n "$NS_T" -batch -
 ip -n "$NS_G" route add 198.19.0.0/24 via 198.18.0.2
 ip netns exec "$NS_G" ping -c 1 -W 2 198.19.0.1 >/dev/null

@@ -25,23 +25,9 @@ fi
 TIME=/usr/bin/time
 [[ -x $TIME ]] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 
-NS=nmb-$$
-cleanup() { ip netns del "$NS-s" 2>/dev/null || true; ip netns del "$NS-t" 2>/dev/null || true; }
-trap cleanup EXIT
-# Stale benchmark namespaces of dead runs.
-for ns in $(ip netns list | awk '{print $1}' | grep '^nmb-' || true); do
-    pid=${ns#nmb-}; pid=${pid%%-*}
-    kill -0 "$pid" 2>/dev/null || ip netns del "$ns" 2>/dev/null || true
-done
-
-ip netns add "$NS-s"
-ip netns add "$NS-t"
-ip -n "$NS-s" link add v0 type veth peer name v1 netns "$NS-t"
-ip -n "$NS-s" addr add 198.18.0.1/24 dev v0
-ip -n "$NS-t" addr add 198.18.0.2/24 dev v1
-for n in s t; do ip -n "$NS-$n" link set lo up; done
-ip -n "$NS-s" link set v0 up
-ip -n "$NS-t" link set v1 up
+. bench/lib/namespace-pair.sh
+trap ns_pair_down EXIT
+ns_pair_up
 # The targets: TARGETS addresses in 198.19.0.0/16 on the target's loopback, routed via one veth neighbour.
 ip -n "$NS-s" route add 198.19.0.0/16 via 198.18.0.2
 python3 - "$TARGETS" > "$OUT/targets.txt" <<'PY'

@@ -21,26 +21,13 @@ else
     NETMON="$(swift build -c release --show-bin-path)/netmon"
 fi
 
-NS=nmb-$$
+. bench/lib/namespace-pair.sh
 cleanup() {
     [[ -n ${REFLECTOR:-} ]] && kill "$REFLECTOR" 2>/dev/null || true
-    ip netns del "$NS-s" 2>/dev/null || true
-    ip netns del "$NS-t" 2>/dev/null || true
+    ns_pair_down
 }
 trap cleanup EXIT
-for ns in $(ip netns list | awk '{print $1}' | grep '^nmb-' || true); do
-    pid=${ns#nmb-}; pid=${pid%%-*}
-    kill -0 "$pid" 2>/dev/null || ip netns del "$ns" 2>/dev/null || true
-done
-ip netns add "$NS-s"
-ip netns add "$NS-t"
-ip -n "$NS-s" link add v0 type veth peer name v1 netns "$NS-t"
-ip -n "$NS-s" addr add 198.18.0.1/24 dev v0
-ip -n "$NS-t" addr add 198.18.0.2/24 dev v1
-for n in s t; do ip -n "$NS-$n" link set lo up; done
-ip -n "$NS-s" link set v0 up
-ip -n "$NS-t" link set v1 up
-ip netns exec "$NS-s" ping -c 1 -W 2 198.18.0.2 > /dev/null
+ns_pair_up
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 HZ=$(getconf CLK_TCK)
