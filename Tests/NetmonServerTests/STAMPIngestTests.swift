@@ -126,6 +126,20 @@ struct STAMPIngestTests {
                 #expect(r.text.contains("meet (uplink)") && !r.text.contains("withheld"))
                 #expect(r.text.contains("stroke-width=\"2\""), "the uplink's median line is drawn")
             }
+            // The commune's links say which is measured with STAMP (the dashboard then draws both directions).
+            try await client.execute(
+                uri: "/api/v1/communes/11953", method: .get, headers: Fixture.headers(Fixture.viewerSecret)
+            ) { r in
+                struct Reply: Decodable {
+                    struct Link: Decodable {
+                        var target: String
+                        var kind: String?
+                    }
+                    var links: [Link]
+                }
+                let links = try r.decode(Reply.self).links
+                #expect(links.map(\.target) == ["hub", "meet"] && links.map(\.kind) == ["icmp", "stamp"])
+            }
             let bad: [(String, String)] = [
                 (
                     "meet/series?direction=sideways",
