@@ -163,6 +163,57 @@ struct STAMPIngestTests {
         }
     }
 
+    @Test("call quality per direction: one-way delay where published, else half the round trip; own loss")
+    func callQualityPerDirection() async throws {
+        var configuration = Self.configuration()
+        configuration.callQuality.target = "meet"
+        try await withServer(configuration) { client, _ in
+            // Rounds inside the board's 15-minute window ending at the server's now (2026-09-21T14:13:20Z).
+            let batch =
+                #"{"probe_id":"probe-11953","rounds":["#
+                + Self.stampJSON(sequence: 1, start: "2026-09-21T14:05:00Z") + ","
+                + Self.stampJSON(sequence: 2, start: "2026-09-21T14:06:00Z") + "]}"
+            let (status, text) = try await Self.post(client, batch)
+            #expect(status == .ok, "\(text)")
+            struct Board: Decodable {
+                struct Path: Decodable {
+                    var direction: String?
+                    var basis: String
+                    var one_way_delay_ms: Double
+                    var delay_variation_ms: Double
+                    var loss_ratio: Double
+                    var probes: Int
+                    var r: Double
+                    var grade: String
+                }
+                struct Commune: Decodable {
+                    var code: String
+                    var grade: String
+                    var round_trip: Path?
+                    var directions: [Path]
+                }
+                var communes: [Commune]
+            }
+            let board = try await client.execute(
+                uri: "/api/v1/call-quality", method: .get, headers: Fixture.headers(Fixture.viewerSecret)
+            ) { try $0.decode(Board.self) }
+            let commune = try #require(board.communes.first { $0.code == "11953" })
+            let up = try #require(commune.directions.first)
+            let down = try #require(commune.directions.last)
+            #expect(commune.directions.map(\.direction) == ["uplink", "downlink"])
+            // Uplink: its published one-way delay, its |IPDV|, its own 20 % loss.
+            #expect(up.basis == "one_way" && abs(up.one_way_delay_ms - 3.5) < 1e-6, "\(up)")
+            #expect(abs(up.delay_variation_ms - 0.2) < 1e-6 && up.loss_ratio == 0.2 && up.probes == 20)
+            // Downlink: the delay withheld, so half the round trip's median (11 ms); its own loss, none.
+            #expect(down.basis == "half_round_trip" && abs(down.one_way_delay_ms - 5.5) < 1e-6, "\(down)")
+            #expect(abs(down.delay_variation_ms - 0.1) < 1e-6 && down.loss_ratio == 0)
+            let roundTrip = try #require(commune.round_trip)
+            #expect(roundTrip.basis == "half_round_trip" && roundTrip.direction == nil)
+            // The commune is graded by its worse direction: the lossy uplink.
+            #expect(up.r < down.r && commune.grade == up.grade, "\(commune)")
+        }
+    }
+
     @Test("old-format rounds without the fields still ingest; unknown keys (a newer probe's) are skipped")
     func compatibility() async throws {
         try await withServer(Self.configuration()) { client, store in
