@@ -48,7 +48,7 @@ public struct EngineProber: RoundProber {
                 results[index] = TargetRound(sent: report.counts.sent, rttsInSendOrder: report.rttsInSendOrder)
             }
         }
-        for (index, round) in zip(stampIndexes, try await stampRounds) { results[index] = round }
+        for (index, round) in zip(stampIndexes, await stampRounds) { results[index] = round }
         return results
     }
 }

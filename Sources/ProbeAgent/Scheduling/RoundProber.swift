@@ -17,10 +17,13 @@ public struct TargetRound: Sendable, Hashable {
     public var rttsInSendOrder: [Double]
     /// The per-direction breakdown of a STAMP target's round; nil for other kinds.
     public var directions: RoundDirections?
+    /// Why this target could not be probed at all this step (its round has nothing sent); logged by the scheduler.
+    public var failure: String?
 
-    public init(sent: Int, rttsInSendOrder: [Double], directions: RoundDirections? = nil) {
+    public init(sent: Int, rttsInSendOrder: [Double], directions: RoundDirections? = nil, failure: String? = nil) {
         self.sent = sent
         self.rttsInSendOrder = rttsInSendOrder
         self.directions = directions
+        self.failure = failure
     }
 }

@@ -15,26 +15,32 @@ enum STAMPProber {
     static func probe(
         _ targets: [(address: IPAddress, settings: STAMPTargetSettings)], schedule: ProbeSchedule,
         plan: RoundPlan
-    ) async throws -> [TargetRound] {
-        var senders: [(STAMPSender, STAMPTargetSettings)] = []
-        for target in targets {
+    ) async -> [TargetRound] {
+        // A session that cannot start (a socket refused, an option out of range) fails its own target only: its
+        // round has nothing sent and says why, and the step's other targets are measured as usual.
+        var results = [TargetRound](repeating: TargetRound(sent: 0, rttsInSendOrder: []), count: targets.count)
+        var senders: [(index: Int, sender: STAMPSender, settings: STAMPTargetSettings)] = []
+        for (index, target) in targets.enumerated() {
             let settings = target.settings
             let options = STAMPSender.Options(
                 count: schedule.probes, interval: plan.intervalSeconds, timeout: schedule.timeoutSeconds,
                 packetLength: settings.packetOctets, dscp: settings.dscp,
                 clock: settings.clockErrorSeconds.map { ClockState.asserted(errorSeconds: $0) })
             let endpoint = STAMPEndpoint(address: target.address, port: settings.port)
-            senders.append((try STAMPSender(targets: [endpoint], options: options), settings))
+            do {
+                senders.append((index, try STAMPSender(targets: [endpoint], options: options), settings))
+            } catch {
+                results[index].failure = "STAMP session to \(endpoint): \(error)"
+            }
         }
         return await withTaskGroup(of: (Int, TargetRound).self) { group in
-            for (index, (sender, settings)) in senders.enumerated() {
+            for (index, sender, settings) in senders {
                 group.addTask {
                     let records = await sender.run()
                     guard let record = records.first else { return (index, TargetRound(sent: 0, rttsInSendOrder: [])) }
                     return (index, Self.round(record, stateful: settings.stateful))
                 }
             }
-            var results = [TargetRound](repeating: TargetRound(sent: 0, rttsInSendOrder: []), count: senders.count)
             for await (index, result) in group { results[index] = result }
             return results
         }
