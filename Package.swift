@@ -125,7 +125,7 @@ let package = Package(
             name: "ProbeAgent",
             dependencies: [
                 "NetMonitor", "NetworkAddress", "SiteCatalog", "NetmonProtocol", "NetmonMetrics", "CNetShims",
-                "ModemSignal",
+                "ModemSignal", "STAMP",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -134,11 +134,12 @@ extension Gateway {
                 options.timeout = Self.seconds(probe.timeout)
                 options.payloadSize = probe.payloadBytes
                 for target in sites.targets(for: commune) {
-                    let method: ProbeEndpoint.Method =
-                        switch target.kind {
-                        case .icmp: .icmp
-                        case .tcp(let port): .tcp(port: port)
-                        }
+                    let method: ProbeEndpoint.Method
+                    switch target.kind {
+                    case .icmp: method = .icmp
+                    case .tcp(let port): method = .tcp(port: port)
+                    case .stamp: continue  // measured by `netmon stamp`, not ping
+                    }
                     requested.append((target.name, target.address.description, target.address, method))
                 }
             }

@@ -26,6 +26,12 @@ public protocol ProvinceStore: Sendable {
     /// Rounds of one link whose step starts in `[from, to)`, oldest first, at most `limit`.
     func rounds(commune: String, target: String, from: Date, to: Date, limit: Int) async throws -> [StoredRound]
 
+    /// The direction breakdowns of one link's STAMP rounds whose step starts in `[from, to)`, oldest first, at most
+    /// `limit` rounds (see ``StoredRoundDirections``).
+    func roundDirections(
+        commune: String, target: String, from: Date, to: Date, limit: Int
+    ) async throws -> [StoredRoundDirections]
+
     /// Every probe heard from, with when it was last heard and how many rounds it delivered.
     func probes() async throws -> [ProbeStatus]
 

@@ -21,7 +21,7 @@ public struct ProbeRound: Codable, Sendable, Hashable {
     public var target: String
     /// Target address as probed.
     public var address: String
-    /// `icmp`, `tcp` or `passive`.
+    /// `icmp`, `tcp`, `stamp` or `passive`.
     public var kind: String
     /// Start of the round's step (UTC).
     public var start: Date
@@ -35,11 +35,14 @@ public struct ProbeRound: Codable, Sendable, Hashable {
     public var rttSeconds: [Double]
     /// RFC 3550 interarrival jitter computed on the RTT series, seconds; nil with fewer than two replies.
     public var jitterSeconds: Double?
+    /// Per-direction figures of a STAMP round (`kind: stamp`); nil for other kinds and from older probes. Left out
+    /// of the JSON when nil, and skipped by older servers (they ignore unknown keys).
+    public var directions: RoundDirections?
 
     public init(
         probeID: String, sequence: Int64, commune: String, target: String, address: String, kind: String,
         start: Date, stepSeconds: Double, sent: Int, received: Int, rttSeconds: [Double], jitterSeconds: Double?,
-        storeID: String? = nil
+        storeID: String? = nil, directions: RoundDirections? = nil
     ) {
         self.probeID = probeID
         self.storeID = storeID
@@ -54,6 +57,7 @@ public struct ProbeRound: Codable, Sendable, Hashable {
         self.received = received
         self.rttSeconds = rttSeconds
         self.jitterSeconds = jitterSeconds
+        self.directions = directions
     }
 
     enum CodingKeys: String, CodingKey {
@@ -64,10 +68,13 @@ public struct ProbeRound: Codable, Sendable, Hashable {
         case sent, received
         case rttSeconds = "rtt_seconds"
         case jitterSeconds = "jitter_seconds"
+        case directions
     }
 
     /// Whether `other` is the same measurement: every field but the identity's store id compared (a round sent
     /// again must be identical; one with the same identity and other content is a conflict, never a duplicate).
+    /// The direction breakdown is not compared: it is derived from the same packets as the round-trip fields, and
+    /// a server that stored the round without it (an older one) must still see the round sent again as a duplicate.
     public func sameMeasurement(as other: ProbeRound) -> Bool {
         probeID == other.probeID && sequence == other.sequence && commune == other.commune && target == other.target
             && address == other.address && kind == other.kind && start == other.start

@@ -9,7 +9,7 @@ extension ProbeRoundBatch {
     /// server's ingest time in generic container machinery).
     ///
     /// The fast path takes strict JSON: an object with `probe_id`, `rounds` and optionally `health` (any order,
-    /// unknown keys skipped), strings without escapes, integers without fraction or exponent, round starts as whole
+    /// unknown keys skipped; a round's `directions` and the `health` object are read by `JSONDecoder`), strings without escapes, integers without fraction or exponent, round starts as whole
     /// seconds in UTC (`2026-11-29T06:00:00Z`). Anything else — escapes, fractional or offset times, duplicate or
     /// missing keys, malformed JSON, non-ASCII outside the known strings — returns nil, and the caller decodes with
     /// `JSONDecoder`, which then gives the same value or a precise error. Whenever this returns a batch, it equals
@@ -102,6 +102,8 @@ struct FastWireScanner {
         var seenJitter = false
         var storeID: String?
         var seenStoreID = false
+        var directions: RoundDirections?
+        var seenDirections = false
         if self.consume(UInt8(ascii: "}")) { return nil }
         repeat {
             guard let key = self.keyRange(), self.consume(UInt8(ascii: ":")) else { return nil }
@@ -140,6 +142,20 @@ struct FastWireScanner {
             case 8 where self.equals(key, "received"):
                 guard received == nil, let v = self.integer() else { return nil }
                 received = v
+            case 10 where self.equals(key, "directions"):
+                // A STAMP round's breakdown: rare and small, so JSONDecoder reads just this value.
+                guard !seenDirections else { return nil }
+                seenDirections = true
+                self.skipWhitespace()
+                let start = self.index
+                // Non-ASCII text (a withheld delay's reason says ±) may stay: JSONDecoder validates the slice.
+                guard self.skipValue(depth: 1, allowingNonASCII: true) else { return nil }
+                if !self.isNull(start..<self.index) {
+                    let slice = UnsafeRawBufferPointer(start: self.base + start, count: self.index - start)
+                    guard let value = try? WireCoding.makeDecoder().decode(RoundDirections.self, from: Data(slice))
+                    else { return nil }
+                    directions = value
+                }
             case 11 where self.equals(key, "rtt_seconds"):
                 guard rtts == nil, let v = self.doubles() else { return nil }
                 rtts = v
@@ -166,7 +182,7 @@ struct FastWireScanner {
         return ProbeRound(
             probeID: probeID, sequence: sequence, commune: commune, target: target, address: address, kind: kind,
             start: start, stepSeconds: step, sent: sentInt, received: receivedInt, rttSeconds: rtts,
-            jitterSeconds: jitter, storeID: storeID)
+            jitterSeconds: jitter, storeID: storeID, directions: directions)
     }
 
     mutating func doubles() -> [Double]? {
@@ -345,20 +361,23 @@ struct FastWireScanner {
         }
     }
 
-    /// Skips one value of any kind; strings with escapes or non-ASCII bytes, and deep nesting, leave the fast path.
-    mutating func skipValue(depth: Int) -> Bool {
+    /// Skips one value of any kind; strings with escapes or non-ASCII bytes (unless `allowingNonASCII`, for a value
+    /// JSONDecoder then reads, validating it), and deep nesting, leave the fast path.
+    mutating func skipValue(depth: Int, allowingNonASCII: Bool = false) -> Bool {
         guard depth < Self.maxDepth else { return false }
         self.skipWhitespace()
         guard self.index < self.count else { return false }
         switch self.base[self.index] {
         case UInt8(ascii: "\""):
             guard let range = self.stringRange() else { return false }
-            return UnsafeBufferPointer(start: self.base + range.lowerBound, count: range.count).allSatisfy { $0 < 0x80 }
+            return allowingNonASCII
+                || UnsafeBufferPointer(start: self.base + range.lowerBound, count: range.count).allSatisfy { $0 < 0x80 }
         case UInt8(ascii: "{"):
             self.index += 1
             if self.consume(UInt8(ascii: "}")) { return true }
             repeat {
-                guard self.keyRange() != nil, self.consume(UInt8(ascii: ":")), self.skipValue(depth: depth + 1)
+                guard self.keyRange() != nil, self.consume(UInt8(ascii: ":")),
+                    self.skipValue(depth: depth + 1, allowingNonASCII: allowingNonASCII)
                 else { return false }
             } while self.consume(UInt8(ascii: ","))
             return self.consume(UInt8(ascii: "}"))
@@ -366,7 +385,7 @@ struct FastWireScanner {
             self.index += 1
             if self.consume(UInt8(ascii: "]")) { return true }
             repeat {
-                guard self.skipValue(depth: depth + 1) else { return false }
+                guard self.skipValue(depth: depth + 1, allowingNonASCII: allowingNonASCII) else { return false }
             } while self.consume(UInt8(ascii: ","))
             return self.consume(UInt8(ascii: "]"))
         case UInt8(ascii: "t"): return self.literal("true")

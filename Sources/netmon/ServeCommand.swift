@@ -301,7 +301,8 @@ extension Netmon {
                             latencyMs: .init(
                                 warn: t.thresholds.latencyMs.warn, critical: t.thresholds.latencyMs.critical),
                             lossRatio: .init(
-                                warn: t.thresholds.lossRatio.warn, critical: t.thresholds.lossRatio.critical))
+                                warn: t.thresholds.lossRatio.warn, critical: t.thresholds.lossRatio.critical),
+                            kind: t.kind.wireName)
                     }, passiveSites: passiveSites,
                     gatewayLocation: sites.location(for: c).map { LatLng(lat: $0.lat, lng: $0.lon) })
             }

@@ -22,14 +22,16 @@ struct FastWireDecodingTests {
                 Double(random.next() % 1_000_000_000) / 1e9 / Double(1 + random.next() % 7)
             }
             .sorted()
+            let kind = ["icmp", "tcp", "passive", "stamp"][Int(random.next() % 4)]
             return ProbeRound(
                 probeID: probe, sequence: Int64(random.next() % 1_000_000_000_000), commune: String(11_953 + i),
                 target: targets[Int(random.next() % UInt64(targets.count))], address: "10.33.\(i % 250).1",
-                kind: ["icmp", "tcp", "passive"][Int(random.next() % 3)],
+                kind: kind,
                 start: Date(timeIntervalSince1970: Double(1_700_000_000 + random.next() % 100_000_000)),
                 stepSeconds: [60, 15, 0.5, 300][Int(random.next() % 4)], sent: sent, received: received,
                 rttSeconds: rtts,
-                jitterSeconds: received >= 2 ? Double(random.next() % 1_000_000) / 1e9 : nil)
+                jitterSeconds: received >= 2 ? Double(random.next() % 1_000_000) / 1e9 : nil,
+                directions: kind == "stamp" ? Self.randomDirections(&random, sent: sent) : nil)
         }
         let health =
             random.next() % 2 == 0
@@ -38,6 +40,28 @@ struct FastWireDecodingTests {
                 sentAt: Date(timeIntervalSince1970: 1_780_000_000))
             : nil
         return ProbeRoundBatch(probeID: probe, rounds: rounds, health: health)
+    }
+
+    /// A STAMP breakdown with every optional field present or not at random.
+    static func randomDirections(_ random: inout SplitMix, sent: Int) -> RoundDirections {
+        func seconds(_ random: inout SplitMix) -> Double? {
+            random.next() % 3 == 0 ? nil : Double(random.next() % 50_000_000) / 1e9
+        }
+        func figures(_ random: inout SplitMix) -> DirectionFigures {
+            let attributed = random.next() % 2 == 0
+            let lost = sent == 0 ? 0 : Int(random.next() % UInt64(sent + 1))
+            let published = random.next() % 2 == 0
+            return DirectionFigures(
+                sent: attributed ? sent : nil, lost: attributed ? lost : nil,
+                delayMinSeconds: published ? 0.001 : nil, delayMedianSeconds: published ? seconds(&random) : nil,
+                delayMaxSeconds: published ? 0.09 : nil,
+                delayWithheld: published ? nil : "the reflector reports an unsynchronised clock (±16 ms)",
+                pdvSeconds: seconds(&random), ipdvMeanSeconds: seconds(&random), ipdvP99Seconds: seconds(&random),
+                reordered: Int(random.next() % 3), duplicates: Int(random.next() % 2))
+        }
+        return RoundDirections(
+            forward: figures(&random), reverse: figures(&random), unattributedLoss: Int(random.next() % 2),
+            reflectorMode: random.next() % 2 == 0 ? "stateful" : "sequence-copied")
     }
 
     @Test("random batches as probes encode them: fast path taken, equal to JSONDecoder and to the original")

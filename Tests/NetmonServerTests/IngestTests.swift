@@ -176,7 +176,7 @@ struct IngestTests {
                 ("negative rtt", { $0.rttSeconds[0] = -0.001 }, "rtt_seconds[0]", "[0, 3600)"),
                 ("other commune", { $0.commune = "11977" }, "commune", "belongs to commune 11953"),
                 ("other probe in round", { $0.probeID = "probe-11977" }, "probe_id", "differs"),
-                ("kind", { $0.kind = "udp" }, "kind", "icmp, tcp or passive"),
+                ("kind", { $0.kind = "udp" }, "kind", "icmp, tcp, stamp or passive"),
                 ("step", { $0.stepSeconds = 0 }, "step_seconds", "(0, 86400]"),
                 ("negative sequence", { $0.sequence = -5 }, "sequence", "≥ 0"),
                 ("empty target", { $0.target = "" }, "target", "printable"),

@@ -28,7 +28,7 @@ struct GatewayStoreTests {
             #expect(tables.contains(table))
         }
         let applied = try await store.pool.read { db in try StoreSchema.makeMigrator().appliedIdentifiers(db) }
-        #expect(applied.count == 3)
+        #expect(applied.count == 4)
         #expect(try await store.storeID().count == 32)
     }
 

@@ -89,7 +89,7 @@ import Testing
         let icmpWithPort = Fixture.base(line: 13, replacing: "kind: icmp", with: "kind: icmp, port: 53")
         #expect(
             try Fixture.problems(icmpWithPort) == [
-                "13:55: `port` applies to tcp targets only; remove it or use `kind: tcp`"
+                "13:55: `port` applies to tcp and stamp targets only; remove it or use `kind: tcp`"
             ])
         let tcpWithoutPort = Fixture.base(line: 12, replacing: ", port: 443", with: "")
         #expect(

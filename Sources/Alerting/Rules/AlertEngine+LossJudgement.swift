@@ -61,4 +61,26 @@ extension AlertEngine {
             warning: warning.level, critical: critical.map(\.level),
             annotations: ["summary": summary, "value": String(ratio), "probes": String(recent.sent)])
     }
+
+    /// The round-trip LinkLoss signals of a link (both severities where configured).
+    func roundTripLossSignals(
+        key: String, threshold: Threshold, loss: Double, base: [String: String], name: String, target: String,
+        suppressed: Bool
+    ) -> [AlertSignal] {
+        let levels = self.lossLevels(key: key, threshold: threshold, pooledLoss: loss, name: name, target: target)
+        var signals = [
+            AlertSignal(
+                labels: base.merging(["alertname": "LinkLoss", "severity": "warning"]) { $1 },
+                annotations: levels.annotations, level: levels.warning, forSeconds: self.rules.forSeconds,
+                isSuppressed: suppressed)
+        ]
+        if let level = levels.critical {
+            signals.append(
+                AlertSignal(
+                    labels: base.merging(["alertname": "LinkLoss", "severity": "critical"]) { $1 },
+                    annotations: levels.annotations, level: level, forSeconds: self.rules.forSeconds,
+                    isSuppressed: suppressed))
+        }
+        return signals
+    }
 }

@@ -16,6 +16,9 @@ public struct AlertEngine: Sendable, Codable {
         var rttSeconds: [Double]
         /// The round's step (nil in state saved before it was kept).
         var step: Double?
+        /// Uplink (forward) and downlink (reverse) counts of a STAMP round whose loss was split by direction.
+        var forward: DirectionCounts?
+        var reverse: DirectionCounts?
     }
 
     /// The rules in force.
@@ -26,6 +29,8 @@ public struct AlertEngine: Sendable, Codable {
     /// The probe counts of each link's newest rounds, when loss is judged on windows of probes (nil in state
     /// saved before it was kept).
     var lossWindows: [String: LossWindow]?
+    /// The same per direction of STAMP links, keyed by link and `uplink`/`downlink` (nil in state saved before).
+    var directionLossWindows: [String: LossWindow]?
     /// When the server last received a round of each link (server time; nil in state saved before it was kept).
     var linkSeen: [String: Date]?
     var lastSeen: [String: Date]
@@ -88,7 +93,8 @@ public struct AlertEngine: Sendable, Codable {
             let key = Self.key(round.commune, round.target)
             let figures = RoundFigures(
                 end: round.start.addingTimeInterval(round.stepSeconds), sent: round.sent, received: round.received,
-                rttSeconds: round.rttSeconds, step: round.stepSeconds)
+                rttSeconds: round.rttSeconds, step: round.stepSeconds,
+                forward: Self.directionCounts(round, .forward), reverse: Self.directionCounts(round, .reverse))
             var window = self.windows[key] ?? []
             if let index = window.firstIndex(where: { $0.end == figures.end }) {
                 window[index] = figures
@@ -102,6 +108,7 @@ public struct AlertEngine: Sendable, Codable {
             window.removeAll { newest.timeIntervalSince($0.end) > self.rules.windowSeconds }
             self.windows[key] = window
             self.recordLoss(round, key: key)
+            self.recordDirectionLoss(round, key: key)
             let previous = self.linkSeen?[key] ?? .distantPast
             if self.linkSeen == nil { self.linkSeen = [:] }
             self.linkSeen?[key] = max(previous, receivedAt)
@@ -167,6 +174,7 @@ public struct AlertEngine: Sendable, Codable {
         for key in self.windows.keys where !self.isLinkLive(key, at: now) {
             self.windows[key] = nil
             self.lossWindows?[key] = nil
+            self.dropDirectionWindows(key)
             self.linkSeen?[key] = nil
         }
         for commune in self.lastSeen.keys where !self.rules.isConfigured(commune: commune) {
@@ -242,20 +250,14 @@ public struct AlertEngine: Sendable, Codable {
             let name = self.communeNames[commune] ?? commune
             let base = ["commune": commune, "commune_name": name, "target": target, "kind": "link"]
 
-            let lossLevels = self.lossLevels(
-                key: key, threshold: thresholds.lossRatio, pooledLoss: loss, name: name, target: target)
-            let lossNote = lossLevels.annotations
-            signals.append(
-                AlertSignal(
-                    labels: base.merging(["alertname": "LinkLoss", "severity": "warning"]) { $1 },
-                    annotations: lossNote, level: lossLevels.warning,
-                    forSeconds: self.rules.forSeconds, isSuppressed: suppressed))
-            if let level = lossLevels.critical {
-                signals.append(
-                    AlertSignal(
-                        labels: base.merging(["alertname": "LinkLoss", "severity": "critical"]) { $1 },
-                        annotations: lossNote, level: level, forSeconds: self.rules.forSeconds,
-                        isSuppressed: suppressed))
+            if self.hasDirections(window) {
+                signals += self.directionLossSignals(
+                    key: key, window: window, threshold: thresholds.lossRatio, base: base, name: name, target: target,
+                    suppressed: suppressed)
+            } else {
+                signals += self.roundTripLossSignals(
+                    key: key, threshold: thresholds.lossRatio, loss: loss, base: base, name: name, target: target,
+                    suppressed: suppressed)
             }
             let statistic = self.rules.latencyStatistic.rawValue
             let latencyNote =

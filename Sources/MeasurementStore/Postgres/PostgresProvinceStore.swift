@@ -107,7 +107,7 @@ public final class PostgresProvinceStore: ProvinceStore {
     /// The advisory lock key that serialises migrations (`netmon` in ASCII).
     static let migrationLockKey: Int64 = 0x6e65_746d_6f6e
 
-    private static func placeholders(rows: Int, columns: Int) -> String {
+    static func placeholders(rows: Int, columns: Int) -> String {
         var parts: [String] = []
         parts.reserveCapacity(rows)
         var n = 0
@@ -184,6 +184,7 @@ public final class PostgresProvinceStore: ProvinceStore {
                         conflicts.append(r)
                     }
                 }
+                try await Self.insertDirections(inserted, conn: conn, logger: logger)
                 let newest = inserted.newestPerLink()
                 if !newest.isEmpty {
                     let sql =

@@ -81,6 +81,7 @@ public final class SQLiteProvinceStore: ProvinceStore {
                         conflicts.append(r)
                     }
                 }
+                try Self.insertDirections(inserted, db: db)
                 let latest = try db.cachedStatement(sql: latestSQL)
                 for r in inserted.newestPerLink() {
                     try latest.execute(arguments: Self.arguments(r, received: received))

@@ -216,6 +216,7 @@ public enum ProvinceSchema {
                 "CREATE INDEX coverage_history_time ON coverage_history (computed_at)",
             ]
         ),
+        RoundDirectionRows.migration,
     ]
 
     /// The columns of `coverage_history`, in the order every insert and select uses.

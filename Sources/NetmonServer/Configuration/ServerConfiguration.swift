@@ -126,12 +126,16 @@ public struct ServerTarget: Sendable, Hashable {
     public var address: String
     public var latencyMs: Levels
     public var lossRatio: Levels
+    /// How the probes measure it (`icmp`, `tcp`, `stamp`); nil when not known. Only `stamp` targets have
+    /// per-direction series.
+    public var kind: String?
 
-    public init(name: String, address: String, latencyMs: Levels, lossRatio: Levels) {
+    public init(name: String, address: String, latencyMs: Levels, lossRatio: Levels, kind: String? = nil) {
         self.name = name
         self.address = address
         self.latencyMs = latencyMs
         self.lossRatio = lossRatio
+        self.kind = kind
     }
 
     /// Warn and critical levels (clear is for alert hysteresis, not for the dashboard).

@@ -189,7 +189,9 @@ enum DashboardAssets {
             const body = document.getElementById("detail-body");
             const cq = callByCode[p.code], rt = cq && cq.round_trip;
             const callLine = rt ? `<div>Call quality to ${esc(cq.target)}: <b>${esc(rt.grade)}</b>, R ${fmt(rt.r, 1)}, MOS ${fmt(rt.mos, 2)} ` +
-              `(one-way ${fmt(rt.one_way_delay_ms, 1)} ms, variation ${fmt(rt.delay_variation_ms, 1)} ms, loss ${(100 * rt.loss_ratio).toFixed(1)}%)</div>` : "";
+              `(one-way ${fmt(rt.one_way_delay_ms, 1)} ms, variation ${fmt(rt.delay_variation_ms, 1)} ms, loss ${(100 * rt.loss_ratio).toFixed(1)}%)</div>` +
+              (cq.directions || []).map(d => `<div>${esc(d.direction)}: <b>${esc(d.grade)}</b>, R ${fmt(d.r, 1)} ` +
+                `(one-way ${fmt(d.one_way_delay_ms, 1)} ms ${esc(d.basis)}, loss ${(100 * d.loss_ratio).toFixed(1)}%)</div>`).join("") : "";
             body.innerHTML = coverageDetail(p.coverage) + `<div>Probe ${esc(p.probe_id)}, last seen ${esc(p.last_seen || "never")}</div>` + callLine +
               `<table><tr><th>target</th><th>state</th><th>median ms</th><th>p95 ms</th><th>loss</th></tr>${rows}</table>` +
               `<div class="smoke"></div>`;
@@ -199,6 +201,13 @@ enum DashboardAssets {
               img.alt = "smoke graph " + l.target;
               box.appendChild(img);
               smoke(img, `/api/v1/links/${encodeURIComponent(p.code)}/${encodeURIComponent(l.target)}/smoke.svg`);
+              // A STAMP link: each direction's one-way delay and loss too.
+              for (const way of (l.kind === "stamp" ? ["uplink", "downlink"] : [])) {
+                const directional = document.createElement("img");
+                directional.alt = "smoke graph " + l.target + " " + way;
+                box.appendChild(directional);
+                smoke(directional, `/api/v1/links/${encodeURIComponent(p.code)}/${encodeURIComponent(l.target)}/smoke.svg?direction=${way}`);
+              }
             }
           }
           function progress(s) {

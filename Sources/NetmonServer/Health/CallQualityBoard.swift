@@ -6,8 +6,9 @@ import MeasurementStore
 /// (`call_quality.target`, the hub by default) over the newest `call_quality.window` of rounds.
 ///
 /// ICMP and TCP rounds give round trips only, so each commune gets one path scored on half the round trip
-/// (``CallPathFigures/Basis/halfRoundTrip``). Rounds that carry per-direction figures (STAMP) will add one path per
-/// direction to `directions`, and the commune's grade becomes the worse of them.
+/// (``CallPathFigures/Basis/halfRoundTrip``). STAMP rounds that carry per-direction figures add an uplink and a
+/// downlink path to `directions` (``directionPaths(_:roundTrip:settings:)``), and the commune's grade is then the
+/// worse of the two.
 struct CallQualityBoard: Sendable, Encodable {
     /// One scored path of one commune.
     struct Path: Sendable, Encodable {
@@ -93,10 +94,14 @@ struct CallQualityBoard: Sendable, Encodable {
                 rttSeconds: active.flatMap(\.rttSeconds), jitterSeconds: active.compactMap(\.jitterSeconds),
                 sent: active.reduce(0) { $0 + $1.sent }, received: active.reduce(0) { $0 + $1.received })
             let path = figures.map { Path(estimate: CallQualityEstimate(figures: $0, settings: settings)) }
+            let breakdowns = try await state.store.roundDirections(
+                commune: commune.code, target: settings.target, from: from, to: now, limit: Self.maxRoundsPerCommune)
+            let directions = Self.directionPaths(breakdowns, roundTrip: figures, settings: settings)
+            let worst = directions.min { $0.estimate.r < $1.estimate.r } ?? path
             communes.append(
                 Commune(
                     code: commune.code, name: commune.name, target: settings.target,
-                    grade: path?.estimate.grade.rawValue ?? "unknown", roundTrip: path, directions: []))
+                    grade: worst?.estimate.grade.rawValue ?? "unknown", roundTrip: path, directions: directions))
         }
         var counts = Dictionary(
             uniqueKeysWithValues: (CallQualityGrade.allCases.map(\.rawValue) + ["unknown"]).map { ($0, 0) })
@@ -125,8 +130,13 @@ struct CallQualityBoard: Sendable, Encodable {
             "packet_ms": f(settings.packetMs),
             "look_ahead_ms": f(settings.codec.lookAheadMs),
             "jitter_buffer": buffer,
-            "one_way_delay": "half the median round trip of the window's rounds",
-            "delay_variation": "half the mean RFC 3550 jitter of the window's rounds",
+            "one_way_delay":
+                "half the median round trip of the window's rounds; per direction of STAMP targets, the median of "
+                + "the rounds' median one-way delays where published, else half the median round trip",
+            "delay_variation":
+                "half the mean RFC 3550 jitter of the window's rounds; per direction of STAMP targets, the mean of "
+                + "the rounds' mean |IPDV| (RFC 3393)",
+            "loss": "the window's pooled loss; per direction of STAMP targets, the direction's own where split",
             "mouth_to_ear": "one-way delay + jitter buffer + packet + look-ahead",
         ]
     }

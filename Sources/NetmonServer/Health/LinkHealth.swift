@@ -35,9 +35,12 @@ public struct LinkHealth: Sendable, Codable, Hashable {
     public var lossRatio: Double?
     public var lastRoundStart: Date?
     public var probeID: String?
+    /// `icmp`, `tcp` or `stamp` as sites.yaml says (nil, left out, when not known): the dashboard draws a stamp
+    /// link's uplink and downlink too.
+    public var kind: String? = nil
 
     enum CodingKeys: String, CodingKey {
-        case target, address, status
+        case target, address, status, kind
         case medianMs = "median_ms"
         case p95Ms = "p95_ms"
         case lossRatio = "loss_ratio"
@@ -52,7 +55,7 @@ public struct LinkHealth: Sendable, Codable, Hashable {
         guard let latest else {
             return LinkHealth(
                 target: target.name, address: target.address, status: .unknown, medianMs: nil, p95Ms: nil,
-                lossRatio: nil, lastRoundStart: nil, probeID: nil)
+                lossRatio: nil, lastRoundStart: nil, probeID: nil, kind: target.kind)
         }
         let r = latest.round
         let median = r.medianRTTSeconds.map { $0 * 1000 }
@@ -72,7 +75,7 @@ public struct LinkHealth: Sendable, Codable, Hashable {
         }
         return LinkHealth(
             target: target.name, address: target.address, status: status, medianMs: median, p95Ms: p95,
-            lossRatio: r.lossRatio, lastRoundStart: r.start, probeID: r.probeID)
+            lossRatio: r.lossRatio, lastRoundStart: r.start, probeID: r.probeID, kind: target.kind)
     }
 }
 

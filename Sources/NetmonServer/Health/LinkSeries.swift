@@ -14,6 +14,10 @@ struct SeriesPoint: Sendable, Codable, Hashable {
     var maxMs: Double?
     /// 20 quantiles (0, 1/19, …, 1) of the pooled RTTs in ms, for the smoke bands; empty without replies.
     var smokeMs: [Double]
+    /// Per-direction series only: the mean RFC 3393 |IPDV| of the step's rounds, ms.
+    var ipdvMeanMs: Double? = nil
+    /// Per-direction series only: why the step has no one-way delay (the reason of its newest round).
+    var delayWithheld: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case start, rounds, sent, received
@@ -23,6 +27,8 @@ struct SeriesPoint: Sendable, Codable, Hashable {
         case minMs = "min_ms"
         case maxMs = "max_ms"
         case smokeMs = "smoke_ms"
+        case ipdvMeanMs = "ipdv_mean_ms"
+        case delayWithheld = "delay_withheld"
     }
 }
 
@@ -34,9 +40,12 @@ struct LinkSeries: Sendable, Codable {
     var to: Date
     var stepSeconds: Double
     var points: [SeriesPoint]
+    /// `uplink` or `downlink` for a direction's series (``init(commune:target:from:to:step:directions:direction:)``);
+    /// nil (left out) for the round trip.
+    var direction: String? = nil
 
     enum CodingKeys: String, CodingKey {
-        case commune, target, from, to, points
+        case commune, target, from, to, points, direction
         case stepSeconds = "step_seconds"
     }
 

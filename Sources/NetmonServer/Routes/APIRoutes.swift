@@ -2,6 +2,7 @@ import CoverageModel
 import Foundation
 import Hummingbird
 import MeasurementStore
+import NetmonProtocol
 
 /// The JSON API: communes with their link health, link time series, probes, province summary, admin tokens.
 struct APIRoutes {
@@ -63,7 +64,8 @@ struct APIRoutes {
             try viewer(request)
             let series = try await loadSeries(request, context)
             let name = state.communesByCode[series.commune]?.name ?? series.commune
-            let svg = SmokeGraph.render(series: series, title: "\(name) → \(series.target)")
+            let way = series.direction.map { " (\($0))" } ?? ""
+            let svg = SmokeGraph.render(series: series, title: "\(name) → \(series.target)\(way)")
             return Responses.text(svg, contentType: "image/svg+xml; charset=utf-8")
         }
         router.get("/api/v1/summary") { request, _ in
@@ -148,6 +150,7 @@ struct APIRoutes {
                     "commune \(code) has no target '\(target)' (targets: \(commune.targets.map(\.name).joined(separator: ", ")))"
             )
         }
+        let direction = try Self.queryDirection(request, target: commune.targets.first { $0.name == target })
         let to = try request.queryDate("to") ?? state.configuration.now()
         let from = try request.queryDate("from") ?? to.addingTimeInterval(-3 * 3600)
         guard from < to else { throw HTTPError(.badRequest, message: "query parameter 'from' must be before 'to'") }
@@ -166,12 +169,41 @@ struct APIRoutes {
                     "query parameter 'step': \(String(format: "%.0f", points)) steps requested; at most \(LinkSeries.maxPoints): raise 'step' or shorten the range"
             )
         }
+        if let direction {
+            let directions = try await state.store.roundDirections(
+                commune: code, target: target, from: from, to: to, limit: LinkSeries.maxRounds + 1)
+            guard directions.count <= LinkSeries.maxRounds else {
+                throw HTTPError(.badRequest, message: "more than \(LinkSeries.maxRounds) rounds in range: shorten it")
+            }
+            return LinkSeries(
+                commune: code, target: target, from: from, to: to, step: step, directions: directions,
+                direction: direction)
+        }
         let rounds = try await state.store.rounds(
             commune: code, target: target, from: from, to: to, limit: LinkSeries.maxRounds + 1)
         guard rounds.count <= LinkSeries.maxRounds else {
             throw HTTPError(.badRequest, message: "more than \(LinkSeries.maxRounds) rounds in range: shorten it")
         }
         return LinkSeries(commune: code, target: target, from: from, to: to, step: step, rounds: rounds)
+    }
+
+    /// `direction=forward|reverse` (or `uplink|downlink`, the commune's view of the same), for stamp targets only.
+    static func queryDirection(_ request: Request, target: ServerTarget?) throws -> RoundDirections.Direction? {
+        guard let text = try request.queryText("direction") else { return nil }
+        guard let direction = RoundDirections.Direction(naming: text) else {
+            throw HTTPError(
+                .badRequest,
+                message:
+                    "query parameter 'direction' must be forward or reverse (or uplink or downlink), not '\(text)'")
+        }
+        if let target, let kind = target.kind, kind != "stamp" {
+            throw HTTPError(
+                .badRequest,
+                message:
+                    "query parameter 'direction': target '\(target.name)' is measured by \(kind); only stamp targets have directions"
+            )
+        }
+        return direction
     }
 
     func summary() async throws -> SummaryReply {

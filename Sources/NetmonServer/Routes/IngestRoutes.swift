@@ -169,8 +169,8 @@ struct IngestRoutes {
         guard Self.isPlainText(r.address, max: 128) else {
             return bad("address", "must be 1–128 printable characters")
         }
-        guard ["icmp", "tcp", "passive"].contains(r.kind) else {
-            return bad("kind", "must be icmp, tcp or passive, not '\(r.kind)'")
+        guard ["icmp", "tcp", "stamp", "passive"].contains(r.kind) else {
+            return bad("kind", "must be icmp, tcp, stamp or passive, not '\(r.kind)'")
         }
         guard commune.accepts(target: r.target, kind: r.kind) else {
             let known = commune.targets.map(\.name).joined(separator: ", ")
@@ -214,6 +214,37 @@ struct IngestRoutes {
         }
         if let j = r.jitterSeconds, !(j.isFinite && j >= 0 && j < 3600) {
             return bad("jitter_seconds", "must be seconds in [0, 3600) or null, got \(j)")
+        }
+        if let problem = Self.directionsProblem(r) { return bad(problem.field, problem.reason) }
+        return nil
+    }
+
+    /// What is wrong with a round's direction breakdown: only STAMP rounds carry one, and no direction may count
+    /// more packets than the round sent.
+    static func directionsProblem(_ r: ProbeRound) -> RoundProblem? {
+        guard let directions = r.directions else { return nil }
+        guard r.kind == "stamp" else {
+            return RoundProblem(field: "directions", reason: "only stamp rounds carry directions, not \(r.kind) rounds")
+        }
+        for direction in RoundDirections.Direction.allCases {
+            let figures = directions[direction]
+            let field = "directions.\(direction.rawValue)"
+            if let problem = figures.problem() {
+                return RoundProblem(field: "\(field).\(problem.field)", reason: problem.reason)
+            }
+            // Forward counts the round's own packets; reverse counts the reflector's answers (a packet that reached
+            // it twice was answered twice), bounded by the figures' own check.
+            if direction == .forward, let sent = figures.sent, sent > r.sent {
+                return RoundProblem(field: "\(field).sent", reason: "\(sent) is more than the round sent (\(r.sent))")
+            }
+        }
+        guard (0...r.sent).contains(directions.unattributedLoss) else {
+            return RoundProblem(
+                field: "directions.unattributed_loss",
+                reason: "must be in 0…sent (\(r.sent)), got \(directions.unattributedLoss)")
+        }
+        guard IngestRoutes.isPlainText(directions.reflectorMode, max: 32) else {
+            return RoundProblem(field: "directions.reflector_mode", reason: "must be 1–32 printable characters")
         }
         return nil
     }

@@ -56,12 +56,19 @@ enum SmokeGraph {
             if let m = p.medianMs {
                 s +=
                     "<line x1=\"\(f(x(i)))\" y1=\"\(f(y(m)))\" x2=\"\(f(x(i) + bw))\" y2=\"\(f(y(m)))\" stroke=\"\(colour(loss: p.lossRatio))\" stroke-width=\"2\"/>"
-            } else if p.sent > 0 {
+            } else if p.sent > 0, p.delayWithheld == nil {
                 s += "<rect x=\"\(f(x(i)))\" y=\"\(f(top))\" width=\"\(f(bw))\" height=\"4\" fill=\"#d7191c\"/>"
             }
         }
         s +=
             "\n<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(w))\" height=\"\(f(h))\" fill=\"none\" stroke=\"#888\"/>\n"
+        // A direction whose one-way delay was withheld throughout: say why instead of an empty graph.
+        if series.direction != nil, series.points.allSatisfy({ $0.medianMs == nil }),
+            let reason = series.points.last(where: { $0.delayWithheld != nil })?.delayWithheld
+        {
+            s +=
+                "<text x=\"\(f(left + 8))\" y=\"\(f(top + 18))\">one-way delay withheld: \(xml(reason))</text>\n"
+        }
         // X labels: about 6, in UTC.
         let ticks = min(6, n)
         for k in 0...ticks {

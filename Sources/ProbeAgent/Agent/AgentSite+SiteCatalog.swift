@@ -30,14 +30,7 @@ extension AgentSite {
         let targets = config.targets(for: commune)
         self.init(
             probeID: commune.probeID, commune: commune.code,
-            targets: targets.map { target in
-                let kind: AgentTarget.Kind =
-                    switch target.kind {
-                    case .icmp: .icmp
-                    case .tcp(let port): .tcp(port: port)
-                    }
-                return AgentTarget(name: target.name, address: target.address, kind: kind)
-            },
+            targets: targets.map { AgentTarget(name: $0.name, address: $0.address, kind: $0.kind) },
             schedule: ProbeSchedule(
                 probes: probe.probes, stepSeconds: probe.step.seconds, timeoutSeconds: probe.timeout.seconds,
                 intervalSeconds: probe.interval.seconds, payloadBytes: probe.payloadBytes),

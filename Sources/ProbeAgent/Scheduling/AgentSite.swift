@@ -1,4 +1,5 @@
 import NetworkAddress
+import SiteCatalog
 
 /// What the daemon probes, from sites.yaml: one commune's probe identity, targets and schedule.
 public struct AgentSite: Sendable, Hashable {
@@ -30,19 +31,8 @@ public struct AgentSite: Sendable, Hashable {
 
 /// One target of the site's rounds.
 public struct AgentTarget: Sendable, Hashable {
-    /// How a target is probed.
-    public enum Kind: Sendable, Hashable {
-        case icmp
-        case tcp(port: UInt16)
-
-        /// The `kind` string of `ProbeRound`.
-        public var wireName: String {
-            switch self {
-            case .icmp: "icmp"
-            case .tcp: "tcp"
-            }
-        }
-    }
+    /// How a target is probed: sites.yaml's kind (ICMP, a TCP connect, or a STAMP session, see ``STAMPProber``).
+    public typealias Kind = TargetKind
 
     public var name: String
     public var address: IPAddress

@@ -82,6 +82,12 @@ public final class RoundScheduler: Service {
         if results.count != site.targets.count {
             results = Array(repeating: TargetRound(sent: 0, rttsInSendOrder: []), count: site.targets.count)
         }
+        for (target, result) in zip(site.targets, results) {
+            if let failure = result.failure {
+                logger.error(
+                    "cannot probe a target this step", metadata: ["target": "\(target.name)", "error": "\(failure)"])
+            }
+        }
         let measurements = zip(site.targets, results).map { target, result in
             RoundSummary.measurement(
                 commune: site.commune, target: target, start: start, stepSeconds: site.schedule.stepSeconds,

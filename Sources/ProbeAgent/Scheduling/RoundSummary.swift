@@ -10,7 +10,7 @@ enum RoundSummary {
             commune: commune, target: target.name, address: target.address.description, kind: target.kind.wireName,
             start: start,
             stepSeconds: stepSeconds, sent: result.sent, received: min(rtts.count, result.sent),
-            rttSeconds: rtts.sorted(), jitterSeconds: jitter(rtts))
+            rttSeconds: rtts.sorted(), jitterSeconds: jitter(rtts), directions: result.directions)
     }
 
     /// RFC 3550 interarrival jitter applied to the RTT series in send order (J += (|D| − J) / 16); nil with fewer

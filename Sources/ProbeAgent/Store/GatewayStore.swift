@@ -101,7 +101,7 @@ public final class GatewayStore: Sendable {
                         probeID: probeID, sequence: last + Int64(offset) + 1, commune: m.commune, target: m.target,
                         address: m.address, kind: m.kind, start: m.start, stepSeconds: m.stepSeconds, sent: m.sent,
                         received: m.received, rttSeconds: m.rttSeconds, jitterSeconds: m.jitterSeconds,
-                        storeID: storeID)
+                        storeID: storeID, directions: m.directions)
                     try Self.insert(round, into: db, encoder: encoder, now: now)
                     rounds.append(round)
                 }

@@ -1,4 +1,5 @@
 import Foundation
+import NetmonProtocol
 
 /// A finished round before the store has given it its sequence number.
 ///
@@ -8,7 +9,7 @@ public struct RoundMeasurement: Sendable, Hashable {
     public var commune: String
     public var target: String
     public var address: String
-    /// `icmp`, `tcp` or `passive`.
+    /// `icmp`, `tcp`, `stamp` or `passive`.
     public var kind: String
     /// Start of the round's step (UTC).
     public var start: Date
@@ -19,10 +20,12 @@ public struct RoundMeasurement: Sendable, Hashable {
     public var rttSeconds: [Double]
     /// RFC 3550 interarrival jitter over the RTTs in send order; nil with fewer than two replies.
     public var jitterSeconds: Double?
+    /// The per-direction breakdown of a STAMP round; nil for other kinds.
+    public var directions: RoundDirections?
 
     public init(
         commune: String, target: String, address: String, kind: String, start: Date, stepSeconds: Double,
-        sent: Int, received: Int, rttSeconds: [Double], jitterSeconds: Double?
+        sent: Int, received: Int, rttSeconds: [Double], jitterSeconds: Double?, directions: RoundDirections? = nil
     ) {
         self.commune = commune
         self.target = target
@@ -34,5 +37,6 @@ public struct RoundMeasurement: Sendable, Hashable {
         self.received = received
         self.rttSeconds = rttSeconds
         self.jitterSeconds = jitterSeconds
+        self.directions = directions
     }
 }

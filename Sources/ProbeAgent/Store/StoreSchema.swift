@@ -163,6 +163,39 @@ enum StoreSchema {
                     ) STRICT
                     """)
         }
+        migrator.registerMigration("v4: stamp rounds with a direction breakdown") { db in
+            // SQLite cannot change a CHECK constraint: the round table is rebuilt with `stamp` among the kinds and
+            // the breakdown of STAMP rounds (`ProbeRound.directions`, JSON) as a column of its own.
+            try db.execute(
+                sql: """
+                    CREATE TABLE round_v4 (
+                        probe_id TEXT NOT NULL,
+                        sequence INTEGER NOT NULL CHECK (sequence > 0),
+                        commune TEXT NOT NULL,
+                        target TEXT NOT NULL,
+                        address TEXT NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('icmp', 'tcp', 'passive', 'stamp')),
+                        start REAL NOT NULL,
+                        step_seconds REAL NOT NULL CHECK (step_seconds > 0),
+                        sent INTEGER NOT NULL CHECK (sent >= 0),
+                        received INTEGER NOT NULL CHECK (received >= 0 AND received <= sent),
+                        rtt_seconds TEXT NOT NULL,
+                        jitter_seconds REAL,
+                        median_seconds REAL,
+                        store_id TEXT NOT NULL DEFAULT '',
+                        directions TEXT,
+                        PRIMARY KEY (probe_id, sequence)
+                    ) STRICT
+                    """)
+            let columns =
+                "probe_id, sequence, commune, target, address, kind, start, step_seconds, sent, received, "
+                + "rtt_seconds, jitter_seconds, median_seconds, store_id"
+            try db.execute(sql: "INSERT INTO round_v4 (\(columns)) SELECT \(columns) FROM round")
+            try db.execute(sql: "DROP TABLE round")
+            try db.execute(sql: "ALTER TABLE round_v4 RENAME TO round")
+            try db.execute(sql: "CREATE INDEX round_by_start ON round(start)")
+            try db.execute(sql: "CREATE INDEX round_by_target ON round(commune, target, start)")
+        }
         return migrator
     }
 }

@@ -138,16 +138,27 @@ extension SitesDecoder {
     func decodeTarget(_ located: Located, what: String, thresholds: Thresholds) -> ProbeTarget? {
         guard
             let fields = self.context.fields(
-                located, what, required: ["name", "address", "kind"], optional: ["port", "thresholds"])
+                located, what, required: ["name", "address", "kind"],
+                optional: ["port", "thresholds"] + Self.stampOnlyKeys)
         else { return nil }
         let name = self.context.string(fields["name"])
         let address = self.context.address(fields["address"])
         let kindText = self.context.string(fields["kind"])
         var kind: TargetKind?
+        if kindText != "stamp" {
+            // STAMP's own keys on another kind are mistakes, not silently ignored settings.
+            for key in Self.stampOnlyKeys {
+                guard let node = fields.keyNode(key) else { continue }
+                self.context.report(
+                    "`\(key)` applies to stamp targets only; remove it or use `kind: stamp`", at: node)
+                return nil
+            }
+        }
         switch kindText {
         case "icmp":
             if let port = fields.keyNode("port") {
-                self.context.report("`port` applies to tcp targets only; remove it or use `kind: tcp`", at: port)
+                self.context.report(
+                    "`port` applies to tcp and stamp targets only; remove it or use `kind: tcp`", at: port)
             } else {
                 kind = .icmp
             }
@@ -159,9 +170,11 @@ extension SitesDecoder {
                     "missing required key `port` in \(what) (a tcp target needs one)", at: located.mark,
                     field: located.appending(key: "port"))
             }
+        case "stamp":
+            kind = self.decodeSTAMPSettings(fields).map { .stamp($0) }
         case let text?:
-            var message = "`\(text)` is not a target kind: use `icmp` or `tcp`"
-            if let suggestion = EditDistance.suggestion(for: text, among: ["icmp", "tcp"]) {
+            var message = "`\(text)` is not a target kind: use `icmp`, `tcp` or `stamp`"
+            if let suggestion = EditDistance.suggestion(for: text, among: ["icmp", "tcp", "stamp"]) {
                 message = "`\(text)` is not a target kind; did you mean `\(suggestion)`?"
             }
             self.context.report(message, at: fields["kind"]!)

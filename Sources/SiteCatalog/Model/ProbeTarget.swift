@@ -26,12 +26,24 @@ public enum TargetKind: Sendable, Hashable, CustomStringConvertible {
     case icmp
     /// A TCP connect (time to SYN-ACK), for targets that drop ICMP.
     case tcp(port: UInt16)
+    /// A STAMP session per round (RFC 8762): round trip and each direction.
+    case stamp(STAMPTargetSettings)
 
-    /// `icmp` or `tcp/443`.
+    /// The `kind` of its rounds: `icmp`, `tcp` or `stamp`.
+    public var wireName: String {
+        switch self {
+        case .icmp: "icmp"
+        case .tcp: "tcp"
+        case .stamp: "stamp"
+        }
+    }
+
+    /// `icmp`, `tcp/443` or `stamp/862`.
     public var description: String {
         switch self {
         case .icmp: "icmp"
         case .tcp(let port): "tcp/\(port)"
+        case .stamp(let settings): "stamp/\(settings.port)"
         }
     }
 }
