@@ -216,6 +216,7 @@ public enum ProvinceSchema {
                 "CREATE INDEX coverage_history_time ON coverage_history (computed_at)",
             ]
         ),
+        Migration(id: "v8-coverage-cell-aggregates", statements: CoverageAggregateSQL.migration),
     ]
 
     /// The columns of `coverage_history`, in the order every insert and select uses.
