@@ -68,7 +68,7 @@ stop
 
 serve "$AFTER" "$OUT/after.log"
 start_after=$(wait_generation 0)
-backfill=$(grep -o 'coverage aggregates made from stored reports.*' "$OUT/after.log" | grep -o 'seconds=[0-9.]*' | head -1 || true)
+backfill=$(grep 'coverage aggregates made from stored reports' "$OUT/after.log" | grep -o 'seconds=[0-9.]*' | head -1 || true)
 after=()
 for i in $(seq "$UPLOADS_AFTER"); do g=$(generation); upload_one; after+=("$(wait_generation "$g")"); done
 rss_kb=$(awk '/VmHWM/ {print $2}' /proc/$SERVER/status)
