@@ -102,6 +102,26 @@ public protocol ProvinceStore: Sendable {
 
     /// Number of stored reports of complete uploads that came from gateways (`source` other than `upload`).
     func gatewaySignalReportCount() async throws -> Int
+    // MARK: Coverage aggregates (incremental coverage)
+    //
+    // Beside its reports, each upload keeps its mergeable per-cell aggregates (``CellAggregates``), written in the
+    // same transaction as the reports; the sum over the complete uploads is kept too, so coverage is computed from
+    // it and an upload or a delete costs the cells it touches, not the store (see ``CoverageAggregateSQL``).
+
+    /// From now on, every write of reports also writes their aggregates made with `aggregation`, as long as the
+    /// stored aggregates were made with it. A store keeping none (or another) marks the stored ones stale when it
+    /// writes reports, and ``backfillCoverageAggregates(pageSize:)`` rebuilds them.
+    func keepCoverageAggregates(_ aggregation: CellAggregation)
+
+    /// Makes the stored aggregates current for the kept aggregation: clears them when stale, then makes those of
+    /// every complete upload that has none from its reports (read `pageSize` at a time, one upload per write
+    /// transaction, so memory stays bounded and writers wait only for a short commit).
+    func backfillCoverageAggregates(pageSize: Int) async throws -> CoverageAggregateBackfill
+
+    /// The sum of the complete uploads' aggregates; nil unless they are current for the kept aggregation (every
+    /// complete upload has its aggregates).
+    func coverageCellAggregates() async throws -> CellAggregates?
+
     // MARK: Coverage history
 
     /// Stores the points of one recomputation (one transaction; a point of the same scope and time is replaced), then

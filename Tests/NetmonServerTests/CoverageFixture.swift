@@ -147,6 +147,8 @@ enum CoverageFixture {
             if let t = r.time { members.append(#""time":\#(t)"#) }
             if let o = r.operatorCode { members.append(#""operator":"\#(o)""#) }
             for m in SignalMetric.allCases { if let v = r[m] { members.append(#""\#(m.rawValue)":\#(v)"#) } }
+            if let v = r.dlKbps { members.append(#""dl_kbps":\#(v)"#) }
+            if let v = r.ulKbps { members.append(#""ul_kbps":\#(v)"#) }
             if let d = r.device { members.append(#""device":"\#(d)""#) }
             out += "{" + members.joined(separator: ",") + "}\n"
         }

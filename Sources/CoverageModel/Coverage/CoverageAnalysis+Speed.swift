@@ -29,22 +29,18 @@ extension CoverageAnalysis {
 
     /// Judges every cell's speed per technology in `settings.speed` and sums the speed-covered area of the
     /// communes and the province (area-weighted, as the signal ratios).
-    static func judgeSpeed(_ result: inout CoverageResult, accumulator: CoverageAccumulator) {
+    static func judgeSpeed(_ result: inout CoverageResult, source: some CellSampleSource) {
         let settings = result.settings
         let technologies = settings.speedTechnologies
         guard !technologies.isEmpty else { return }
-        let samples = accumulator.speedSamples
-        let medians = samples.medians()
-        let slotOf = Dictionary(uniqueKeysWithValues: zip(samples.slotKeys, medians.indices))
         for i in result.cells.indices {
-            let index = accumulator.index(of: result.cells[i].cell).map { Int32(truncatingIfNeeded: $0) }
             var speed: [Technology: SpeedCellFigures] = [:]
             for technology in technologies {
                 guard let threshold = settings.speed[technology] else { continue }
-                let slot = index.flatMap { slotOf[SpeedSamples.SpeedKey(cell: $0, technology: technology)] }
                 speed[technology] =
-                    slot.map { Self.speedFigures(medians[$0], threshold: threshold, minSamples: settings.minSamples) }
-                    ?? .noSamples
+                    source.speedMedians(in: result.cells[i].cell, technology: technology).map {
+                        Self.speedFigures($0, threshold: threshold, minSamples: settings.minSamples)
+                    } ?? .noSamples
             }
             result.cells[i].speed = speed
         }

@@ -38,17 +38,6 @@ public enum CoverageAnalysis {
         }
     }
 
-    /// A cell's figures for one technology from all its values; `median`, when given, is their median.
-    static func figures(
-        _ values: [Double], floor: CoverageFloor, minSamples: Int, median known: Double? = nil
-    ) -> TechnologyCellFigures {
-        if values.isEmpty { return TechnologyCellFigures(samples: 0, median: nil, state: .noSamples) }
-        let m = known ?? Self.median(values)!
-        let state: TechnologyCellState =
-            values.count < minSamples ? .tooFewSamples : (m >= floor.dbm ? .covered : .belowFloor)
-        return TechnologyCellFigures(samples: values.count, median: m, state: state)
-    }
-
     /// Runs the analysis. `communes` are sorted by code first.
     public static func analyze(
         _ accumulator: CoverageAccumulator, communes unsorted: [CommuneBoundary]
@@ -59,68 +48,63 @@ public enum CoverageAnalysis {
     /// Runs the analysis over communes whose cells are already known (the grid's resolution must be the
     /// settings' resolution).
     public static func analyze(_ accumulator: CoverageAccumulator, grid: CommuneGrid) -> CoverageResult {
-        let settings = accumulator.settings
+        Self.analyze(AccumulatorSamples(accumulator), grid: grid)
+    }
+
+    /// The analysis over any source of cell samples.
+    static func analyze(_ source: some CellSampleSource, grid: CommuneGrid) -> CoverageResult {
+        let settings = source.settings
         precondition(grid.resolution == settings.resolution, "CommuneGrid resolution differs from the settings'")
         let communes = grid.communes
         let communeCells = grid.cells
         let overlapping = grid.overlapping
         let judged = settings.judgedTechnologies
         let minSamples = settings.minSamples
-
-        // Samples per accumulator cell, regrouped: cell → technology → operator → values.
-        var byCell: [Int32: [(UInt8, UInt16, [Double])]] = [:]
-        for (key, values) in accumulator.samples {
-            byCell[key.cell, default: []].append((key.technology, key.op, values))
-        }
-        var opRows: [Int32: [(UInt16, Int32)]] = [:]
-        for (key, n) in accumulator.operatorRows { opRows[key.cell, default: []].append((key.op, n)) }
+        let codes = source.operatorCodes
 
         var cells: [CellCoverage] = []
         var provinceRows = 0
         for (ci, commune) in communes.enumerated() {
             for cell in communeCells[ci].sorted() {
-                let index = accumulator.index(of: cell).map(Int32.init)
-                let rows = index.map { Int(accumulator.rows[Int($0)]) } ?? 0
+                let samples = source.samples(in: cell, minSamples: minSamples)
+                let rows = samples?.rows ?? 0
                 provinceRows += rows
-                let groups = index.flatMap { byCell[$0] } ?? []
                 var technologies: [Technology: TechnologyCellFigures] = [:]
                 var perOperatorCovered = Set<UInt16>()
                 var operatorStates: [UInt16: [Technology: TechnologyCellState]] = [:]
                 for (t, technology) in judged.enumerated() {
                     let floor = settings.floors[technology]!
-                    var all: [Double] = []
-                    var groupCount = 0
-                    // With one operator's values only, their median (if worked out) is also the cell's.
-                    var onlyGroupMedian: Double?
-                    for (gt, op, values) in groups where gt == UInt8(t) {
-                        groupCount += 1
-                        if groupCount == 1 { all = values } else { all.append(contentsOf: values) }
-                        onlyGroupMedian = nil
-                        var state: TechnologyCellState = values.isEmpty ? .noSamples : .tooFewSamples
-                        if values.count >= minSamples, let m = Self.median(values) {
-                            onlyGroupMedian = m
-                            if m >= floor.dbm { perOperatorCovered.insert(op) }
+                    for group in samples?.groups ?? [] where group.technology == UInt8(t) {
+                        var state: TechnologyCellState = group.count == 0 ? .noSamples : .tooFewSamples
+                        if group.count >= minSamples, let m = group.median {
+                            if m >= floor.dbm { perOperatorCovered.insert(group.op) }
                             state = m >= floor.dbm ? .covered : .belowFloor
                         }
-                        operatorStates[op, default: [:]][technology] = state
+                        operatorStates[group.op, default: [:]][technology] = state
                     }
-                    technologies[technology] = Self.figures(
-                        all, floor: floor, minSamples: minSamples, median: groupCount == 1 ? onlyGroupMedian : nil)
+                    if let all = samples?.all[UInt8(t)], all.count > 0 {
+                        let state: TechnologyCellState =
+                            all.count < minSamples ? .tooFewSamples : (all.median >= floor.dbm ? .covered : .belowFloor)
+                        technologies[technology] = TechnologyCellFigures(
+                            samples: all.count, median: all.median, state: state)
+                    } else {
+                        technologies[technology] = TechnologyCellFigures(samples: 0, median: nil, state: .noSamples)
+                    }
                 }
                 let measured = rows >= minSamples
                 let covered = technologies.values.contains { $0.state == .covered }
-                let cellOperatorRows = index.flatMap { opRows[$0] } ?? []
+                let cellOperatorRows = (samples?.operatorRows ?? []).map { ($0.op, Int32(clamping: $0.rows)) }
                 let measuredOperators = cellOperatorRows.filter { $0.1 >= Int32(minSamples) }.map(\.0)
                 let notCovering = Set(measuredOperators).subtracting(perOperatorCovered)
                 cells.append(
                     CellCoverage(
                         cell: cell, communeCode: commune.code, areaKm2: H3.cellAreaKm2(cell), rows: rows,
                         technologies: technologies, isMeasured: measured, isDead: measured && !covered, deadZone: nil,
-                        operatorsCovering: perOperatorCovered.map { accumulator.operators[Int($0)] }.sorted(),
-                        operatorsNotCovering: notCovering.map { accumulator.operators[Int($0)] }.sorted(),
+                        operatorsCovering: perOperatorCovered.map { codes[Int($0)] }.sorted(),
+                        operatorsNotCovering: notCovering.map { codes[Int($0)] }.sorted(),
                         operatorStates: Self.operatorStates(
                             operatorStates, rows: cellOperatorRows, judged: judged, minSamples: minSamples,
-                            codes: accumulator.operators)))
+                            codes: codes)))
             }
         }
 
@@ -208,9 +192,9 @@ public enum CoverageAnalysis {
             operators: Self.provinceOperatorFigures(communeFigures, areaKm2: area, settings: settings))
         var result = CoverageResult(
             settings: settings, province: province, communes: communeFigures, cells: cells, deadZones: zones,
-            reportsOutsideProvince: accumulator.reportCount - provinceRows, overlappingCells: overlapping,
-            operators: accumulator.operators)
-        Self.judgeSpeed(&result, accumulator: accumulator)
+            reportsOutsideProvince: source.reportCount - provinceRows, overlappingCells: overlapping,
+            operators: codes)
+        Self.judgeSpeed(&result, source: source)
         Self.judgeMeasurement(&result)
         return result
     }

@@ -84,6 +84,12 @@ public struct CoverageSettings: Sendable, Hashable {
     /// for a 5G report's LTE anchor (5G NSA).
     @inline(__always)
     func counts(_ reportTechnology: Technology, for technology: Technology) -> Bool {
+        Self.counts(reportTechnology, for: technology)
+    }
+
+    /// ``counts(_:for:)``, which depends on no setting.
+    @inline(__always)
+    static func counts(_ reportTechnology: Technology, for technology: Technology) -> Bool {
         reportTechnology == technology || (technology == .fourG && reportTechnology == .fiveG)
     }
 }

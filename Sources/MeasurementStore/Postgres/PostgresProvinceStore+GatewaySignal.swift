@@ -21,15 +21,22 @@ extension PostgresProvinceStore {
             try await client.withTransaction(logger: logger) { conn in
                 var outcome = GatewaySignalOutcome()
                 var acceptedByUpload: [String: Int] = [:]
+                var acceptedReports: [String: [SignalReport]] = [:]
                 for storeID in Set(entries.map(\.storeID)).sorted() {
                     let uploadID = GatewaySignalEntry.uploadID(probeID: probeID, storeID: storeID)
-                    try await conn.query(
+                    let rows = try await conn.query(
                         """
                         INSERT INTO report_upload (upload_id, uploaded_at, uploaded_by, format, preset, state, source)
                         VALUES (\(uploadID), \(receivedAt.timeIntervalSince1970), \(probeID), 'jsonl', 'gateway',
                             'complete', \(source))
-                        ON CONFLICT (upload_id) DO NOTHING
+                        ON CONFLICT (upload_id) DO NOTHING RETURNING upload_id
                         """, logger: logger)
+                    var created = false
+                    for try await _ in rows { created = true }
+                    // Held until the commit: a backfill of this upload's aggregates waits for these reports.
+                    try await conn.query(
+                        "SELECT upload_id FROM report_upload WHERE upload_id = \(uploadID) FOR UPDATE", logger: logger)
+                    if created { try await self.aggregatesBegin(conn, uploadID: uploadID) }
                 }
                 for (index, entry) in entries.enumerated() {
                     let uploadID = GatewaySignalEntry.uploadID(probeID: probeID, storeID: entry.storeID)
@@ -44,6 +51,7 @@ extension PostgresProvinceStore {
                     if inserted {
                         outcome.accepted += 1
                         acceptedByUpload[uploadID, default: 0] += 1
+                        acceptedReports[uploadID, default: []].append(r)
                         continue
                     }
                     var key = PostgresBindings(capacity: 2)
@@ -68,6 +76,9 @@ extension PostgresProvinceStore {
                             rows_accepted = rows_accepted + \(Int64(count))
                         WHERE upload_id = \(uploadID)
                         """, logger: logger)
+                }
+                for (uploadID, reports) in acceptedReports.sorted(by: { $0.key < $1.key }) {
+                    try await self.aggregatesAdd(conn, uploadID: uploadID, reports: reports, complete: true)
                 }
                 return outcome
             }

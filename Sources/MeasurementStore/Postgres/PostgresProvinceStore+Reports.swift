@@ -23,12 +23,16 @@ extension PostgresProvinceStore {
     }
 
     public func beginReportUpload(_ upload: ReportUpload) async throws {
+        let logger = self.logger
         try await wrap("begin report upload \(upload.id)") {
-            try await client.query(
-                """
-                INSERT INTO report_upload (upload_id, uploaded_at, uploaded_by, format, preset, state)
-                VALUES (\(upload.id), \(upload.uploadedAt.timeIntervalSince1970), \(upload.uploadedBy), \(upload.format), \(upload.preset), 'receiving')
-                """, logger: logger)
+            try await client.withTransaction(logger: logger) { conn in
+                try await conn.query(
+                    """
+                    INSERT INTO report_upload (upload_id, uploaded_at, uploaded_by, format, preset, state)
+                    VALUES (\(upload.id), \(upload.uploadedAt.timeIntervalSince1970), \(upload.uploadedBy), \(upload.format), \(upload.preset), 'receiving')
+                    """, logger: logger)
+                try await self.aggregatesBegin(conn, uploadID: upload.id)
+            }
         }
     }
 
@@ -66,24 +70,30 @@ extension PostgresProvinceStore {
                         + groups.joined(separator: ", ")
                     try await conn.query(PostgresQuery(unsafeSQL: sql, binds: b), logger: logger)
                 }
+                try await self.aggregatesAdd(conn, uploadID: uploadID, reports: reports, complete: false)
             }
         }
     }
 
     public func commitReportUpload(_ upload: ReportUpload) async throws {
+        let logger = self.logger
         try await wrap("commit report upload \(upload.id)") {
-            var updated = false
-            for try await _ in try await client.query(
-                """
-                UPDATE report_upload SET rows_read = \(Int64(upload.rowsRead)), rows_accepted = \(Int64(upload.rowsAccepted)),
-                    rows_rejected = \(Int64(upload.rowsRejected)), state = 'complete'
-                WHERE upload_id = \(upload.id) AND state = 'receiving' RETURNING upload_id
-                """, logger: logger)
-            {
-                updated = true
-            }
-            guard updated else {
-                throw StoreError(.statement, "upload \(upload.id) is not receiving", context: "postgres: report_upload")
+            try await client.withTransaction(logger: logger) { conn in
+                var updated = false
+                for try await _ in try await conn.query(
+                    """
+                    UPDATE report_upload SET rows_read = \(Int64(upload.rowsRead)), rows_accepted = \(Int64(upload.rowsAccepted)),
+                        rows_rejected = \(Int64(upload.rowsRejected)), state = 'complete'
+                    WHERE upload_id = \(upload.id) AND state = 'receiving' RETURNING upload_id
+                    """, logger: logger)
+                {
+                    updated = true
+                }
+                guard updated else {
+                    throw StoreError(
+                        .statement, "upload \(upload.id) is not receiving", context: "postgres: report_upload")
+                }
+                try await self.aggregatesCommit(conn, uploadID: upload.id)
             }
         }
     }
@@ -92,6 +102,7 @@ extension PostgresProvinceStore {
         let logger = self.logger
         try await wrap("abort report upload \(id)") {
             try await client.withTransaction(logger: logger) { conn in
+                try await self.aggregatesRemove(conn, uploadID: id)
                 try await conn.query("DELETE FROM signal_report WHERE upload_id = \(id)", logger: logger)
                 try await conn.query("DELETE FROM report_upload WHERE upload_id = \(id)", logger: logger)
             }
@@ -109,6 +120,14 @@ extension PostgresProvinceStore {
         let before = cutoff?.timeIntervalSince1970 ?? .infinity
         return try await wrap("discard incomplete uploads") {
             try await client.withTransaction(logger: logger) { conn in
+                var receiving: [String] = []
+                for try await id in try await conn.query(
+                    "SELECT upload_id FROM report_upload WHERE state = 'receiving' AND uploaded_at < \(before)",
+                    logger: logger
+                ).decode(String.self) {
+                    receiving.append(id)
+                }
+                for id in receiving { try await self.aggregatesRemove(conn, uploadID: id) }
                 try await conn.query(
                     """
                     DELETE FROM signal_report WHERE upload_id IN (

@@ -15,6 +15,8 @@ public final class PostgresProvinceStore: ProvinceStore {
     let logger: Logger
     /// PostgreSQL-only migrations applied after the province schema's: the leader lease, then `additionalMigrations`.
     let postgresMigrations: [ProvinceSchema.Migration]
+    /// The coverage aggregates writes keep, once the server says which.
+    let keptAggregation = KeptAggregation()
 
     /// Creates the store; nothing connects until ``run()`` runs and a query needs a connection.
     /// `additionalMigrations` (another module's tables in this database, such as alert state) are applied by

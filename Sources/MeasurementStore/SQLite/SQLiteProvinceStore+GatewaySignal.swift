@@ -16,6 +16,7 @@ extension SQLiteProvinceStore {
             return try await pool.write { db in
                 var outcome = GatewaySignalOutcome()
                 var acceptedByUpload: [String: Int] = [:]
+                var acceptedReports: [String: [SignalReport]] = [:]
                 for storeID in Set(entries.map(\.storeID)).sorted() {
                     try db.execute(
                         sql: """
@@ -26,6 +27,10 @@ extension SQLiteProvinceStore {
                             GatewaySignalEntry.uploadID(probeID: probeID, storeID: storeID),
                             receivedAt.timeIntervalSince1970, probeID, source,
                         ])
+                    if db.changesCount == 1 {
+                        try self.aggregatesBegin(
+                            db, uploadID: GatewaySignalEntry.uploadID(probeID: probeID, storeID: storeID))
+                    }
                 }
                 let statement = try db.cachedStatement(sql: insert)
                 for (index, entry) in entries.enumerated() {
@@ -40,6 +45,7 @@ extension SQLiteProvinceStore {
                     if db.changesCount == 1 {
                         outcome.accepted += 1
                         acceptedByUpload[uploadID, default: 0] += 1
+                        acceptedReports[uploadID, default: []].append(r)
                         continue
                     }
                     guard let row = try Row.fetchOne(db, sql: existing, arguments: [uploadID, entry.sequence]) else {
@@ -59,6 +65,9 @@ extension SQLiteProvinceStore {
                             WHERE upload_id = ?
                             """,
                         arguments: [count, count, uploadID])
+                }
+                for (uploadID, reports) in acceptedReports.sorted(by: { $0.key < $1.key }) {
+                    try self.aggregatesAdd(db, uploadID: uploadID, reports: reports, complete: true)
                 }
                 return outcome
             }

@@ -5,7 +5,7 @@ import NetmonProtocol
 
 /// Signal report uploads and coverage snapshots in SQLite.
 extension SQLiteProvinceStore {
-    private func write<T: Sendable>(
+    func write<T: Sendable>(
         _ what: String, _ body: @escaping @Sendable (Database) throws -> T
     ) async throws -> T {
         do {
@@ -17,8 +17,7 @@ extension SQLiteProvinceStore {
         }
     }
 
-    private func read<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T
-    {
+    func read<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await pool.read(body)
         } catch let e as StoreError {
@@ -52,6 +51,7 @@ extension SQLiteProvinceStore {
                     upload.id, upload.uploadedAt.timeIntervalSince1970, upload.uploadedBy, upload.format,
                     upload.preset,
                 ])
+            try self.aggregatesBegin(db, uploadID: upload.id)
         }
     }
 
@@ -76,6 +76,7 @@ extension SQLiteProvinceStore {
                 values.append(r.device)
                 try insert.execute(arguments: StatementArguments(values))
             }
+            try self.aggregatesAdd(db, uploadID: uploadID, reports: reports, complete: false)
         }
     }
 
@@ -90,11 +91,13 @@ extension SQLiteProvinceStore {
             guard db.changesCount == 1 else {
                 throw StoreError(.statement, "upload \(upload.id) is not receiving", context: "sqlite: report_upload")
             }
+            try self.aggregatesCommit(db, uploadID: upload.id)
         }
     }
 
     public func abortReportUpload(id: String) async throws {
         try await write("abort report upload \(id)") { db in
+            try self.aggregatesRemove(db, uploadID: id)
             try db.execute(sql: "DELETE FROM signal_report WHERE upload_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM report_upload WHERE upload_id = ?", arguments: [id])
         }
@@ -102,6 +105,9 @@ extension SQLiteProvinceStore {
 
     public func discardIncompleteReportUploads() async throws -> Int {
         try await write("discard incomplete uploads") { db in
+            for id in try String.fetchAll(db, sql: "SELECT upload_id FROM report_upload WHERE state = 'receiving'") {
+                try self.aggregatesRemove(db, uploadID: id)
+            }
             try db.execute(
                 sql:
                     "DELETE FROM signal_report WHERE upload_id IN (SELECT upload_id FROM report_upload WHERE state = 'receiving')"

@@ -8,6 +8,8 @@ public final class SQLiteProvinceStore: ProvinceStore {
     /// The database file.
     public let path: String
     let pool: DatabasePool
+    /// The coverage aggregates writes keep, once the server says which.
+    let keptAggregation = KeptAggregation()
 
     /// Opens (creating if needed) the database file. Call ``migrate()`` before use.
     public init(path: String) throws {

@@ -217,6 +217,7 @@ public enum ProvinceSchema {
             ]
         ),
         RoundDirectionRows.migration,
+        Migration(id: "v8-coverage-cell-aggregates", statements: CoverageAggregateSQL.migration),
     ]
 
     /// The columns of `coverage_history`, in the order every insert and select uses.

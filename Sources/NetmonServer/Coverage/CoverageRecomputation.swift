@@ -7,8 +7,9 @@ import Prometheus
 import ServiceLifecycle
 import Synchronization
 
-/// Recomputes coverage inside the server: reads every stored signal report (complete uploads), runs the coverage
-/// model over the communes' boundaries, stores the snapshots the API and GeoJSON routes serve (in one transaction),
+/// Recomputes coverage inside the server: reads the merged per-cell aggregates of the stored signal reports
+/// (complete uploads; see ``ProvinceStore/coverageCellAggregates()``), runs the coverage model over the communes'
+/// boundaries, stores the snapshots the API and GeoJSON routes serve (in one transaction),
 /// and tells the listeners.
 ///
 /// A `Service`: it waits until the store is migrated, computes once at start-up if reports exist, then again after
@@ -54,7 +55,7 @@ public final class CoverageRecomputation: Service, Sendable {
     private let grid = Mutex<CommuneGrid?>(nil)
     private let leadership: Leadership
     private let uploadPoll: Duration
-    /// Reports read per page from the store.
+    /// Reports read per page from the store when aggregates are made from them.
     static let pageSize = 20_000
 
     public init(
@@ -74,6 +75,7 @@ public final class CoverageRecomputation: Service, Sendable {
         self.logger = logger
         (self.wake, self.wakeContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
         (self.ready, self.readyContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+        store.keepCoverageAggregates(CellAggregation(settings: settings))
     }
 
     /// The status of the last computation.
@@ -164,8 +166,7 @@ public final class CoverageRecomputation: Service, Sendable {
         let started = ContinuousClock.now
         do {
             let (update, gatewayReports) = try await computeCounting()
-            let elapsed = ContinuousClock.now - started
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let seconds = Self.seconds(ContinuousClock.now - started)
             state.withLock {
                 $0.generation += 1
                 $0.lastComputedAt = update.computedAt
@@ -191,42 +192,53 @@ public final class CoverageRecomputation: Service, Sendable {
         }
     }
 
-    /// One computation: store → accumulator → analysis → snapshots (saved together) → update.
+    /// One computation: store's merged cell aggregates → analysis → snapshots (saved together) → update.
     func compute() async throws -> CoverageUpdate {
         try await computeCounting().update
     }
 
     /// ``compute()``, also counting the reports that came from gateway modems.
+    ///
+    /// Reads the merged per-cell aggregates the store keeps beside the reports (``CellAggregates``), not the reports:
+    /// the cost follows the cells, not the store. Aggregates that are stale or missing (the first start on a store
+    /// made before them, another aggregation in sites.yaml, reports written by a server keeping none) are first
+    /// made from the stored reports, one upload at a time in pages of `pageSize`.
     func computeCounting() async throws -> (update: CoverageUpdate, gatewayReports: Int) {
-        let accumulator = AccumulatorBox(
-            CoverageAccumulator(settings: settings), GatewayCells(resolution: settings.resolution))
-        var cursor: SignalReportCursor?
-        var reports = 0
-        repeat {
-            let page = try await store.signalReports(after: cursor, limit: Self.pageSize)
-            reports += page.reports.count
-            cursor = page.next
-            try await WorkerThread.run("netmon-coverage") {
-                for r in page.reports {
-                    accumulator.value.add(r)
-                    accumulator.gateways.add(r)
-                }
+        var aggregates: CellAggregates?
+        for _ in 0..<3 where aggregates == nil {
+            let started = ContinuousClock.now
+            let backfill = try await store.backfillCoverageAggregates(pageSize: Self.pageSize)
+            if backfill.rebuilt || backfill.uploads > 0 {
+                logger.info(
+                    "coverage aggregates made from stored reports",
+                    metadata: [
+                        "rebuilt": "\(backfill.rebuilt)", "uploads": "\(backfill.uploads)",
+                        "reports": "\(backfill.reports)", "page": "\(Self.pageSize)",
+                        "seconds": "\(String(format: "%.2f", Self.seconds(ContinuousClock.now - started)))",
+                    ])
             }
-        } while cursor != nil
+            aggregates = try await store.coverageCellAggregates()
+        }
+        guard let aggregates else {
+            throw StoreError(
+                .statement, "the stored coverage aggregates did not settle (reports kept arriving without them)",
+                context: "coverage recomputation")
+        }
         let cachedGrid = grid.withLock { $0 }
         let settings = self.settings
         let boundaries = self.boundaries
         let computedAt = now()
-        let reportCount = reports
+        let reportCount = aggregates.reportCount
+        let gateways = GatewayCells(resolution: settings.resolution, counts: aggregates.gatewayRows)
         let (snapshots, update, freshGrid, history) = try await WorkerThread.run("netmon-coverage") {
             let grid = cachedGrid ?? CommuneGrid(communes: boundaries, resolution: settings.resolution)
-            let result = CoverageAnalysis.analyze(accumulator.value, grid: grid)
+            let result = CoverageAnalysis.analyze(aggregates, settings: settings, grid: grid)
             var snapshots =
                 try CoverageSnapshots.make(
                     result, boundaries: grid.communes, reports: reportCount, createdAt: computedAt)
                 + CoverageSnapshots.operatorLayers(result, boundaries: grid.communes, createdAt: computedAt)
             for i in snapshots.indices where snapshots[i].kind == CoverageSnapshots.cells {
-                snapshots[i].json = accumulator.gateways.mark(snapshots[i].json)
+                snapshots[i].json = gateways.mark(snapshots[i].json)
             }
             return (
                 snapshots, CoverageSnapshots.update(result, reports: reportCount, computedAt: computedAt), grid,
@@ -236,18 +248,10 @@ public final class CoverageRecomputation: Service, Sendable {
         if cachedGrid == nil { grid.withLock { $0 = freshGrid } }
         try await store.saveCoverageSnapshots(snapshots)
         try await store.appendCoverageHistory(history, now: computedAt)
-        return (update, accumulator.gateways.total)
+        return (update, gateways.total)
     }
-}
 
-/// The accumulator of one computation, handed between the service's task and its worker threads one at a time
-/// (each worker is awaited before the next starts), so it is never touched concurrently.
-private final class AccumulatorBox: @unchecked Sendable {
-    var value: CoverageAccumulator
-    /// The cells gateway reports fell in, for the cells layer's `gateway` property.
-    var gateways: GatewayCells
-    init(_ value: CoverageAccumulator, _ gateways: GatewayCells) {
-        self.value = value
-        self.gateways = gateways
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 }

@@ -12,6 +12,12 @@ struct GatewayCells: Sendable {
 
     init(resolution: Int) { self.resolution = resolution }
 
+    /// Gateway reports already counted per cell (the store's aggregates).
+    init(resolution: Int, counts: [H3Index: Int]) {
+        self.resolution = resolution
+        for (cell, n) in counts where n > 0 { self.counts[cell.description] = n }
+    }
+
     /// Counts `report` when it came from a gateway (device `gateway:<code>`).
     mutating func add(_ report: SignalReport) {
         guard report.device?.hasPrefix("gateway:") == true else { return }
