@@ -1,3 +1,4 @@
+import CoverageModel
 import Foundation
 import GRDB
 import MeasurementStore
@@ -59,25 +60,31 @@ struct RoundPartitionTests {
             commune: "11953", target: "hub", from: Date(timeIntervalSince1970: 0), to: now.addingTimeInterval(30 * day))
     }
 
-    /// The partitions of `probe_round` (PostgreSQL).
-    static func partitions(_ store: any ProvinceStore) async throws -> Set<String> {
+    /// The partitions of `table` (PostgreSQL).
+    static func partitions(_ store: any ProvinceStore, of table: String = "probe_round") async throws -> Set<String> {
         let pg = try #require(store as? PostgresProvinceStore)
         var names = Set<String>()
         let rows = try await pg.client.query(
             """
             SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-            WHERE i.inhparent = 'probe_round'::regclass
+            JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = \(table)
             """)
         for try await name in rows.decode(String.self) { names.insert(name) }
         return names
     }
 
-    static func partitionName(_ date: Date) -> String {
+    /// The day partition of rounds holding `date`, written independently of the store's naming code.
+    static func partitionName(_ date: Date) -> String { "probe_round_d" + utc(date, "yyyyMMdd") }
+
+    /// The month partition of signal reports holding `date`.
+    static func monthName(_ date: Date) -> String { "signal_report_m" + utc(date, "yyyyMM") }
+
+    static func utc(_ date: Date, _ format: String) -> String {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyyMMdd"
-        return "probe_round_d" + f.string(from: date)
+        f.dateFormat = format
+        return f.string(from: date)
     }
 
     @Test("ingest keeps hourly rollups; repeats and conflicts add nothing", arguments: Backend.allCases)
@@ -120,7 +127,8 @@ struct RoundPartitionTests {
             // A leader 40 days ago made that week's partitions; rounds landed in them.
             let then = Self.now.addingTimeInterval(-40 * Self.day)
             let early = try await store.maintainRounds(now: then, retention: try Self.retention())
-            #expect(early.partitionsCreated.count == 9 && early.partitionsCreated.contains(Self.partitionName(then)))
+            let earlyDays = early.partitionsCreated.filter { $0.hasPrefix("probe_round_d") }
+            #expect(earlyDays.count == 9 && earlyDays.contains(Self.partitionName(then)))
             let expiredDay = Self.rounds(first: 1, count: 4, start: then)
             // Backlog for days with no partition: 50 days ago (expired) and 10 days ago (kept), in the default one.
             let expiredBacklog = Self.rounds(first: 5, count: 3, start: Self.now.addingTimeInterval(-50 * Self.day))
@@ -130,12 +138,12 @@ struct RoundPartitionTests {
             #expect(try await store.roundCount() == 10)
 
             let report = try await store.maintainRounds(now: Self.now, retention: try Self.retention())
-            #expect(Set(report.partitionsDropped) == Set(early.partitionsCreated))
-            #expect(report.roundsDeleted == 3 && report.roundsMoved == 0 && report.rollupsDeleted == 0)
-            #expect(
-                report.partitionsCreated.count == 9 && report.partitionsCreated.contains(Self.partitionName(Self.now)))
+            #expect(Set(report.partitionsDropped) == Set(earlyDays))
+            #expect(report.roundsDeleted == 3 && report.rowsMoved == 0 && report.rollupsDeleted == 0)
+            let days = report.partitionsCreated.filter { $0.hasPrefix("probe_round_d") }
+            #expect(days.count == 9 && days.contains(Self.partitionName(Self.now)))
             let names = try await Self.partitions(store)
-            #expect(names == Set(report.partitionsCreated + ["probe_round_default"]))
+            #expect(names == Set(days + ["probe_round_default"]))
             #expect(try await store.roundCount() == 3)
             let kept = try await store.rounds(
                 commune: "11953", target: "hub", from: Date(timeIntervalSince1970: 0), to: Self.now, limit: 100)
@@ -161,7 +169,7 @@ struct RoundPartitionTests {
             // The leader makes that day's partition a few days later: the rounds move into it.
             let report = try await store.maintainRounds(
                 now: Self.now.addingTimeInterval(3 * Self.day), retention: try Self.retention())
-            #expect(report.roundsMoved == 5 && report.partitionsCreated.contains(Self.partitionName(day)))
+            #expect(report.rowsMoved == 5 && report.partitionsCreated.contains(Self.partitionName(day)))
             #expect(try await Self.partitions(store).contains(Self.partitionName(day)))
             #expect(try await store.roundCount() == 5)
             // Sent again: duplicates, found in the day's partition.
@@ -225,6 +233,17 @@ struct RoundPartitionTests {
             + Self.rounds(first: 1, count: 3, start: Self.now, store: nil)
         let received = Self.now.timeIntervalSince1970
         let older = Self.olderMigrations
+        // And a complete upload of two signal reports.
+        let reportRows = [
+            """
+            INSERT INTO report_upload (upload_id, uploaded_at, uploaded_by, format, preset, rows_read, rows_accepted,
+                rows_rejected, state) VALUES ('u1', \(received), 'admin', 'csv', 'generic', 2, 2, 0, 'complete')
+            """,
+            """
+            INSERT INTO signal_report (upload_id, ordinal, time_at, lat, lon, technology, rsrp_dbm)
+            VALUES ('u1', 0, \(received), 20.65, 106.05, '4G', -95), ('u1', 1, NULL, 20.66, 106.06, '4G', -101)
+            """,
+        ]
         let (location, cleanup) = try await freshLocation(backend)
         if case .sqlite(let path) = location {
             let queue = try DatabaseQueue(path: path)
@@ -237,6 +256,7 @@ struct RoundPartitionTests {
             try migrator.migrate(queue)
             try await queue.write { db in
                 for r in rounds { try db.execute(sql: Self.insertSQL(r, received: received)) }
+                for sql in reportRows { try db.execute(sql: sql) }
             }
             try queue.close()
         }
@@ -256,6 +276,7 @@ struct RoundPartitionTests {
                 for r in rounds {
                     try await pg.client.query(PostgresQuery(unsafeSQL: Self.insertSQL(r, received: received)))
                 }
+                for sql in reportRows { try await pg.client.query(PostgresQuery(unsafeSQL: sql)) }
             }
             try await store.migrate()
             #expect(try await store.roundCount() == rounds.count)
@@ -263,6 +284,9 @@ struct RoundPartitionTests {
                 commune: "11953", target: "hub", from: Date(timeIntervalSince1970: 0),
                 to: Self.now.addingTimeInterval(Self.day), limit: 1000)
             #expect(Set(read.map(\.round)) == Set(rounds))
+            #expect(try await store.signalReportCount() == 2)
+            let page = try await store.signalReports(after: nil, limit: 10)
+            #expect(page.reports.map(\.rsrpDbm) == [-95, -101])
             #expect(Self.same(try await Self.allRollups(store), Self.expectedRollups(rounds)))
             if backend == .postgres {
                 let names = try await Self.partitions(store)
@@ -270,6 +294,10 @@ struct RoundPartitionTests {
                     names == [
                         "probe_round_default", Self.partitionName(Self.now.addingTimeInterval(-2 * Self.day)),
                         Self.partitionName(Self.now),
+                    ])
+                #expect(
+                    try await Self.partitions(store, of: "signal_report") == [
+                        "signal_report_default", Self.monthName(Self.now),
                     ])
             }
             // The identity is as exact as before: repeats are duplicates, a reused number a conflict, new ones new.
@@ -283,6 +311,37 @@ struct RoundPartitionTests {
             #expect(try await store.ingest(next, probeID: "probe-11953", receivedAt: Self.now).accepted == 2)
             #expect(Self.same(try await Self.allRollups(store), Self.expectedRollups(rounds + next)))
             try await store.close()
+        }
+    }
+
+    @Test("PostgreSQL: gateway signal reports keep their identity across month partitions")
+    func reportIdentityAcrossPartitions() async throws {
+        try await withStore(.postgres) { store in
+            func report(_ rsrp: Double) -> SignalReport {
+                SignalReport(
+                    time: 1_790_000_000, lat: 20.6465, lon: 106.0512, technology: .fourG, operatorCode: "452-04",
+                    rsrpDbm: rsrp, device: "gateway:11953")
+            }
+            let entries = (1...3).map { GatewaySignalEntry(storeID: "s", sequence: Int64($0), report: report(-90)) }
+            let first = try await store.ingestGatewaySignalReports(
+                entries, probeID: "probe-11953", source: "gateway:11953", receivedAt: Self.now)
+            #expect(first.accepted == 3)
+            // No month partition yet: the rows wait in the default one until the leader makes this month's.
+            let now = Date()
+            let upkeep = try await store.maintainRounds(now: now, retention: try Self.retention())
+            #expect(upkeep.partitionsCreated.contains(Self.monthName(now)) && upkeep.rowsMoved == 3)
+            #expect(try await Self.partitions(store, of: "signal_report").contains(Self.monthName(now)))
+            var again = entries
+            again[2].report.rsrpDbm = -60
+            let second = try await store.ingestGatewaySignalReports(
+                again, probeID: "probe-11953", source: "gateway:11953", receivedAt: Self.now)
+            #expect(second == GatewaySignalOutcome(accepted: 0, duplicates: 2, conflicting: [2]))
+            #expect(try await store.signalReportCount() == 3)
+            let next = try await store.ingestGatewaySignalReports(
+                [GatewaySignalEntry(storeID: "s", sequence: 4, report: report(-80))], probeID: "probe-11953",
+                source: "gateway:11953", receivedAt: Self.now)
+            #expect(next.accepted == 1)
+            #expect(try await store.signalReportCount() == 4)
         }
     }
 }

@@ -72,24 +72,28 @@ extension PostgresProvinceStore {
         }
     }
 
-    /// The names of `probe_round`'s partitions (the default one included).
-    func roundPartitions(conn: PostgresConnection) async throws -> Set<String> {
+    /// The names of the partitions of `table` (`probe_round` or `signal_report`; the default one included).
+    func partitions(of table: String, conn: PostgresConnection) async throws -> Set<String> {
         var names = Set<String>()
         let rows = try await conn.query(
             """
             SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-            WHERE i.inhparent = 'probe_round'::regclass
+            JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = \(table)
             """, logger: logger)
         for try await name in rows.decode(String.self) { names.insert(name) }
         return names
     }
 
-    /// Makes the partition of one day. Rounds the default partition holds for that day move into it in the same
-    /// transaction (PostgreSQL refuses a partition whose rows the default partition holds).
-    func makeRoundPartition(dayStart: Double) async throws -> Int {
-        let name = RoundPartitions.partitionName(dayStart: dayStart)
-        let from = String(format: "%.0f", dayStart)
-        let to = String(format: "%.0f", dayStart + RoundPartitions.daySeconds)
+    /// Makes the partition `name` of `table` (`probe_round` by `start_at`, `signal_report` by `stored_at`) for
+    /// `[from, to)`. Rows the default partition holds for that range move into it in the same transaction
+    /// (PostgreSQL refuses a partition whose rows the default partition holds); returns how many.
+    func makePartition(
+        table: String, key: String, name: String, from start: Double, to end: Double
+    ) async throws
+        -> Int
+    {
+        let from = String(format: "%.0f", start)
+        let to = String(format: "%.0f", end)
         let logger = self.logger
         return try await client.withTransaction(logger: logger) { conn in
             // Never queue ingest behind a long wait for the table lock: give up and try at the next pass.
@@ -97,7 +101,7 @@ extension PostgresProvinceStore {
             var waiting: Int64 = 0
             for try await n in try await conn.query(
                 PostgresQuery(
-                    unsafeSQL: "SELECT COUNT(*) FROM probe_round_default WHERE start_at >= \(from) AND start_at < \(to)"
+                    unsafeSQL: "SELECT COUNT(*) FROM \(table)_default WHERE \(key) >= \(from) AND \(key) < \(to)"
                 ), logger: logger
             ).decode(Int64.self) {
                 waiting = n
@@ -106,17 +110,17 @@ extension PostgresProvinceStore {
                 try await conn.query(
                     PostgresQuery(
                         unsafeSQL:
-                            "CREATE TABLE \"\(name)\" PARTITION OF probe_round FOR VALUES FROM (\(from)) TO (\(to))"),
+                            "CREATE TABLE \"\(name)\" PARTITION OF \(table) FOR VALUES FROM (\(from)) TO (\(to))"),
                     logger: logger)
                 return 0
             }
             for sql in [
-                "CREATE TABLE \"\(name)\" (LIKE probe_round INCLUDING DEFAULTS INCLUDING CONSTRAINTS)",
+                "CREATE TABLE \"\(name)\" (LIKE \(table) INCLUDING DEFAULTS INCLUDING CONSTRAINTS)",
                 """
-                WITH moved AS (DELETE FROM probe_round_default WHERE start_at >= \(from) AND start_at < \(to) RETURNING *)
+                WITH moved AS (DELETE FROM \(table)_default WHERE \(key) >= \(from) AND \(key) < \(to) RETURNING *)
                 INSERT INTO "\(name)" SELECT * FROM moved
                 """,
-                "ALTER TABLE probe_round ATTACH PARTITION \"\(name)\" FOR VALUES FROM (\(from)) TO (\(to))",
+                "ALTER TABLE \(table) ATTACH PARTITION \"\(name)\" FOR VALUES FROM (\(from)) TO (\(to))",
             ] {
                 try await conn.query(PostgresQuery(unsafeSQL: sql), logger: logger)
             }
@@ -130,14 +134,29 @@ extension PostgresProvinceStore {
         let logger = self.logger
         return try await wrap("round maintenance") {
             var report = RoundMaintenanceReport()
-            let existing = try await client.withConnection { conn in try await self.roundPartitions(conn: conn) }
+            let (existing, reportMonths) = try await client.withConnection { conn in
+                (
+                    try await self.partitions(of: "probe_round", conn: conn),
+                    try await self.partitions(of: "signal_report", conn: conn)
+                )
+            }
+            // Signal reports: this month and the next.
+            for month in [
+                ReportPartitions.month(of: now), ReportPartitions.month(of: now.addingTimeInterval(32 * 86400)),
+            ]
+            where !reportMonths.contains(month.name) {
+                report.rowsMoved += try await makePartition(
+                    table: "signal_report", key: "stored_at", name: month.name, from: month.start, to: month.end)
+                report.partitionsCreated.append(month.name)
+            }
             // Yesterday (late rounds) to a week ahead (gateway clocks a little fast, and a leader that is down for days).
             let today = RoundPartitions.dayStart(of: now)
             for offset in -1...7 {
                 let day = today + Double(offset) * RoundPartitions.daySeconds
                 let name = RoundPartitions.partitionName(dayStart: day)
                 guard !existing.contains(name), day + RoundPartitions.daySeconds > rawCutoff else { continue }
-                report.roundsMoved += try await makeRoundPartition(dayStart: day)
+                report.rowsMoved += try await makePartition(
+                    table: "probe_round", key: "start_at", name: name, from: day, to: day + RoundPartitions.daySeconds)
                 report.partitionsCreated.append(name)
             }
             for name in existing.sorted() {

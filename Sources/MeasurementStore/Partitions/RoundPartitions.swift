@@ -104,7 +104,7 @@ enum RoundPartitions {
             INSERT INTO probe_round_watermark (probe_id, store_id, max_sequence)
             SELECT probe_id, store_id, MAX(sequence) FROM probe_round GROUP BY probe_id, store_id
             """,
-        ],
+        ] + ReportPartitions.migrationStatements,
         sqliteStatements: ["CREATE INDEX probe_round_start ON probe_round (start_at)"],
         followUp: .buildLinkRollups
     )

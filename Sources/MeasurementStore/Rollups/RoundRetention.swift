@@ -36,14 +36,14 @@ public struct RoundRetention: Sendable, Hashable {
 
 /// What one pass of ``ProvinceStore/maintainRounds(now:retention:)`` did.
 public struct RoundMaintenanceReport: Sendable, Hashable {
-    /// Partitions made ahead of time (PostgreSQL), by name.
+    /// Partitions made ahead of time (PostgreSQL: days of rounds, months of signal reports), by name.
     public var partitionsCreated: [String] = []
     /// Expired partitions dropped (PostgreSQL), by name.
     public var partitionsDropped: [String] = []
     /// Raw rounds deleted row by row (SQLite; PostgreSQL's default partition).
     public var roundsDeleted = 0
-    /// Rounds moved out of the default partition into a partition made for their day.
-    public var roundsMoved = 0
+    /// Rows moved out of a default partition into a partition made for their day or month.
+    public var rowsMoved = 0
     /// Expired rollups deleted.
     public var rollupsDeleted = 0
 

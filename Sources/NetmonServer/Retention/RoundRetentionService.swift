@@ -59,7 +59,7 @@ public struct RoundRetentionService: Service {
                 metadata: [
                     "partitions_created": "\(report.partitionsCreated.joined(separator: ","))",
                     "partitions_dropped": "\(report.partitionsDropped.joined(separator: ","))",
-                    "rounds_deleted": "\(report.roundsDeleted)", "rounds_moved": "\(report.roundsMoved)",
+                    "rounds_deleted": "\(report.roundsDeleted)", "rows_moved": "\(report.rowsMoved)",
                     "rollups_deleted": "\(report.rollupsDeleted)",
                 ])
             return report
