@@ -114,15 +114,19 @@ public struct LinkRollup: Sendable, Hashable {
     }
 }
 
+extension Dictionary where Key == LinkRollup.Key, Value == LinkRollup {
+    /// Adds a round to the rollup of its link and hour.
+    mutating func add(_ r: ProbeRound) {
+        let key = LinkRollup.Key(commune: r.commune, target: r.target, bucketStart: LinkRollup.bucket(of: r.start))
+        self[key, default: LinkRollup(commune: key.commune, target: key.target, bucketStart: key.bucketStart)].add(r)
+    }
+}
+
 extension Array where Element == ProbeRound {
     /// These rounds consolidated per link and hour.
     func hourlyRollups() -> [LinkRollup.Key: LinkRollup] {
         var out: [LinkRollup.Key: LinkRollup] = [:]
-        for r in self {
-            let key = LinkRollup.Key(commune: r.commune, target: r.target, bucketStart: LinkRollup.bucket(of: r.start))
-            out[key, default: LinkRollup(commune: key.commune, target: key.target, bucketStart: key.bucketStart)]
-                .add(r)
-        }
+        for r in self { out.add(r) }
         return out
     }
 }

@@ -11,40 +11,29 @@ extension PostgresProvinceStore {
     ) async throws {
         switch followUp {
         case .buildLinkRollups:
-            // A day of rounds at a time (one partition; hours never straddle days), skipping days without rounds.
-            var next = try await firstStart(atOrAfter: nil, conn: conn, logger: logger)
-            while let at = next {
-                let day = (at / RoundPartitions.daySeconds).rounded(.down) * RoundPartitions.daySeconds
+            // A day of rounds at a time (one partition, read once; hours never straddle days), streamed so that only
+            // the day's rollups are held, skipping days without rounds.
+            var days: [Double] = []
+            for try await d in try await conn.query(
+                "SELECT DISTINCT floor(start_at / 86400) * 86400 FROM probe_round ORDER BY 1", logger: logger
+            ).decode(Double.self) {
+                days.append(d)
+            }
+            for day in days {
                 let end = day + RoundPartitions.daySeconds
-                var rounds: [ProbeRound] = []
+                var rollups: [LinkRollup.Key: LinkRollup] = [:]
+                var b = PostgresBindings(capacity: 2)
+                b.append(day)
+                b.append(end)
                 let rows = try await conn.query(
                     PostgresQuery(
                         unsafeSQL:
                             "SELECT \(ProvinceSchema.roundColumnList) FROM probe_round WHERE start_at >= $1 AND start_at < $2",
-                        binds: {
-                            var b = PostgresBindings(capacity: 2)
-                            b.append(day)
-                            b.append(end)
-                            return b
-                        }()), logger: logger)
-                for try await row in rows { rounds.append(try storedRound(PostgresRandomAccessRow(row)).round) }
-                try await mergeRollups(rounds.hourlyRollups(), conn: conn, logger: logger)
-                next = try await firstStart(atOrAfter: end, conn: conn, logger: logger)
+                        binds: b), logger: logger)
+                for try await row in rows { rollups.add(try storedRound(PostgresRandomAccessRow(row)).round) }
+                try await mergeRollups(rollups, conn: conn, logger: logger)
             }
         }
-    }
-
-    private static func firstStart(
-        atOrAfter time: Double?, conn: PostgresConnection, logger: Logger
-    ) async throws
-        -> Double?
-    {
-        let query: PostgresQuery =
-            if let time { "SELECT MIN(start_at) FROM probe_round WHERE start_at >= \(time)" } else {
-                "SELECT MIN(start_at) FROM probe_round"
-            }
-        for try await value in try await conn.query(query, logger: logger).decode(Double?.self) { return value }
-        return nil
     }
 
     /// Adds `rollups` to the stored ones of the same link and hour: missing rows are made empty, every row is

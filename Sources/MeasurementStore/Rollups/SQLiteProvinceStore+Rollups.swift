@@ -8,18 +8,20 @@ extension SQLiteProvinceStore {
     static func run(_ followUp: ProvinceSchema.Migration.FollowUp, _ db: Database) throws {
         switch followUp {
         case .buildLinkRollups:
-            // A day of rounds at a time (hours never straddle days), skipping days without rounds.
+            // An hour of rounds at a time (by the index on start_at), skipping hours without rounds.
             var next = try Double.fetchOne(db, sql: "SELECT MIN(start_at) FROM probe_round")
             while let at = next {
-                let day = (at / RoundPartitions.daySeconds).rounded(.down) * RoundPartitions.daySeconds
-                let end = day + RoundPartitions.daySeconds
-                let rounds = try Row.fetchAll(
+                let hour = (at / LinkRollup.bucketSeconds).rounded(.down) * LinkRollup.bucketSeconds
+                let end = hour + LinkRollup.bucketSeconds
+                // Streamed through a cursor: only the hour's rollups are held.
+                var rollups: [LinkRollup.Key: LinkRollup] = [:]
+                let rows = try Row.fetchCursor(
                     db,
                     sql:
                         "SELECT \(ProvinceSchema.roundColumnList) FROM probe_round WHERE start_at >= ? AND start_at < ?",
-                    arguments: [day, end]
-                ).map { try storedRound($0).round }
-                try mergeRollups(rounds.hourlyRollups(), db)
+                    arguments: [hour, end])
+                while let row = try rows.next() { rollups.add(try storedRound(row).round) }
+                try mergeRollups(rollups, db)
                 next = try Double.fetchOne(
                     db, sql: "SELECT MIN(start_at) FROM probe_round WHERE start_at >= ?", arguments: [end])
             }
