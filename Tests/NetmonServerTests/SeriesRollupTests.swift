@@ -113,6 +113,29 @@ struct SeriesRollupTests {
             ) { r in
                 #expect(r.status == .ok)
                 #expect(r.text.contains("fill-opacity"))
+                #expect(r.text.contains("from hourly rollups"))
+            }
+        }
+    }
+
+    @Test("a range reaching past the raw retention reads rollups even when short; one inside it reads raw rounds")
+    func pastRawRetention() async throws {
+        var configuration = Fixture.configuration()
+        configuration.roundRetention = try RoundRetention(rawSeconds: 20 * 86400, rollupSeconds: 400 * 86400)
+        try await withServer(configuration) { client, store in
+            let recent = Self.rounds().filter { $0.start.timeIntervalSince1970 >= Self.end - 30 * Self.day }
+            _ = try await store.ingest(recent, probeID: "probe-11953", receivedAt: Fixture.now)
+            let end = Int(Self.end)
+            for (days, resolution) in [(30, "hourly"), (10, "raw")] {
+                try await client.execute(
+                    uri: "/api/v1/links/11953/hub/series?from=\(end - days * 86400)&to=\(end)&step=1d", method: .get,
+                    headers: Fixture.headers(Fixture.viewerSecret)
+                ) { r in
+                    #expect(r.status == .ok, "\(r.text)")
+                    let s = try r.decode(Series.self)
+                    #expect(s.resolution == resolution && s.points.count == days)
+                    #expect(s.points.allSatisfy { $0.rounds == 72 })
+                }
             }
         }
     }
