@@ -17,6 +17,13 @@ func withStore<T: Sendable>(
 ) async throws -> T {
     let (location, cleanup) = try await freshLocation(backend)
     defer { if let cleanup { try? FileManager.default.removeItem(atPath: cleanup) } }
+    return try await withOpenStore(location, body)
+}
+
+/// Opens a migrated store at `location`, runs `body` while it runs, closes it.
+func withOpenStore<T: Sendable>(
+    _ location: StoreLocation, _ body: @Sendable (any ProvinceStore) async throws -> T
+) async throws -> T {
     let store = try location.open()
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await store.run() }
