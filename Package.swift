@@ -275,6 +275,7 @@ let package = Package(
             name: "MeasurementStoreTests",
             dependencies: [
                 "MeasurementStore", "CoverageModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict
         ),

@@ -136,6 +136,17 @@ public protocol ProvinceStore: Sendable {
     ) async throws
         -> [CoverageHistoryPoint]
 
+    // MARK: Retention and rollups (see ``RoundPartitions``)
+
+    /// One pass of round upkeep (the leader's, hourly): on PostgreSQL makes the day partitions of yesterday to a week
+    /// ahead (moving any rounds the default partition holds for those days), drops day partitions that ended before
+    /// `now − retention.rawSeconds` and deletes older rows of the default partition; on SQLite deletes those rounds
+    /// row by row. On both, deletes rollups older than `now − retention.rollupSeconds`.
+    func maintainRounds(now: Date, retention: RoundRetention) async throws -> RoundMaintenanceReport
+
+    /// The hourly rollups of one link whose hour starts in `[from, to)`, oldest first.
+    func linkRollups(commune: String, target: String, from: Date, to: Date) async throws -> [LinkRollup]
+
     /// Closes connections. The store is unusable afterwards.
     func close() async throws
 }

@@ -10,6 +10,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let unavailable = Code("unavailable")
         /// A migration failed.
         public static let migration = Code("migration")
+        /// A store setting (such as retention) is out of range.
+        public static let badSetting = Code("bad-setting")
         /// A statement failed.
         public static let statement = Code("statement")
         /// Stored data could not be read back.

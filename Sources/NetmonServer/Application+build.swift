@@ -109,6 +109,10 @@ public func buildApplication(
             debounce: configuration.coverageDebounce, now: configuration.now,
             logger: Logger(label: "netmon.coverage"), leadership: leadership)
     }
+    // Partitions ahead, retention: singleton work of the leader.
+    let retention = RoundRetentionService(
+        store: store, retention: configuration.roundRetention, now: configuration.now,
+        logger: Logger(label: "netmon.retention"))
     let state = ServerState(
         configuration: configuration, store: store, boundaries: boundaries, tokens: [], alerts: alerts,
         ingestListeners: ingestListeners, coverage: coverage, metrics: metrics, logger: logger,
@@ -151,7 +155,8 @@ public func buildApplication(
         configuration: .init(address: .hostname(host, port: port), serverName: "netmon"),
         services: [StoreService(store: store)]
             + (leaseService.map { [$0, TokenRefresh(state: state, interval: tokenRefresh)] } ?? [])
-            + (coverage.map { [$0] } ?? []) + services,
+            + (coverage.map { [$0] } ?? [])
+            + [LeaderOnlyService(retention, name: "round retention", leadership: leadership)] + services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
         logger: logger)
     app.beforeServerStarts {
@@ -170,6 +175,7 @@ public func buildApplication(
             }
         if discarded > 0 { logger.warning("removed \(discarded) unfinished signal report uploads") }
         coverage?.storeIsReady()
+        retention.storeIsReady()
         leaseService?.storeIsReady()
     }
     return app

@@ -114,6 +114,19 @@ extension Netmon {
         )
         var maxClockSkew: String = "5m"
 
+        @Option(
+            name: .long,
+            help:
+                "Days raw probe rounds are kept (at least 1). On PostgreSQL rounds live in one partition per UTC day and a whole day is dropped once it has expired; on SQLite rows are deleted. Series over 90 days, or reaching past this, read hourly rollups."
+        )
+        var rawRetentionDays: Double = 90
+
+        @Option(
+            name: .long,
+            help: "Days the hourly rollups of probe rounds are kept (at least --raw-retention-days)."
+        )
+        var rollupRetentionDays: Double = 800
+
         @Flag(
             name: .long,
             help:
@@ -142,6 +155,26 @@ extension Netmon {
             }
             _ = try parseListen()
             _ = try clockSkewSeconds()
+            _ = try roundRetention()
+        }
+
+        /// `--raw-retention-days` and `--rollup-retention-days`.
+        func roundRetention() throws -> RoundRetention {
+            guard rawRetentionDays.isFinite, rawRetentionDays >= 1, rawRetentionDays <= 36500 else {
+                throw ValidationError("--raw-retention-days must be between 1 and 36500 (got \(rawRetentionDays)).")
+            }
+            guard rollupRetentionDays.isFinite, rollupRetentionDays >= rawRetentionDays, rollupRetentionDays <= 36500
+            else {
+                throw ValidationError(
+                    "--rollup-retention-days must be between --raw-retention-days and 36500 (got \(rollupRetentionDays))."
+                )
+            }
+            do {
+                return try RoundRetention(
+                    rawSeconds: rawRetentionDays * 86400, rollupSeconds: rollupRetentionDays * 86400)
+            } catch {
+                throw ValidationError("\(error)")
+            }
         }
 
         func parseListen() throws -> (String, Int) {
@@ -237,6 +270,7 @@ extension Netmon {
             configuration.connectionLimits = ConnectionLimits(
                 idleTimeout: .milliseconds(Int64((idleTimeout * 1000).rounded())), maxConnections: maxConnections)
             configuration.anonymousMetrics = publicMetrics
+            configuration.roundRetention = try roundRetention()
             // The boundaries as sites.yaml's cross-check read them: the server does not read the file again.
             configuration.boundaryCommunes = sites.province.boundariesPath.flatMap {
                 try? boundaryReading.communes(path: $0)

@@ -15,21 +15,6 @@ struct BackupRestoreTests {
             start: Date(timeIntervalSince1970: 1_790_000_000 + Double(i) * 60))
     }
 
-    /// Opens a migrated store at `location`, runs `body` while it runs, closes it.
-    func withOpenStore<T: Sendable>(
-        _ location: StoreLocation, _ body: @Sendable (any ProvinceStore) async throws -> T
-    ) async throws -> T {
-        let store = try location.open()
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await store.run() }
-            defer { group.cancelAll() }
-            try await store.migrate()
-            let result = try await body(store)
-            try await store.close()
-            return result
-        }
-    }
-
     /// Every round of the fixture's two links, as read back from `store`.
     func storedRounds(_ store: any ProvinceStore) async throws -> [ProbeRound] {
         let from = Date(timeIntervalSince1970: 1_789_000_000)

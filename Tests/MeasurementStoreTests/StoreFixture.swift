@@ -15,24 +15,15 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
 func withStore<T: Sendable>(
     _ backend: Backend, _ body: @Sendable (any ProvinceStore) async throws -> T
 ) async throws -> T {
-    let location: StoreLocation
-    var cleanup: String? = nil
-    switch backend {
-    case .sqlite:
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netmon-store-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        cleanup = dir.path
-        location = .sqlite(path: dir.appendingPathComponent("province.sqlite").path)
-    case .postgres:
-        let url: String
-        do {
-            url = try await PostgresCluster.shared.makeDatabase()
-        } catch {
-            try Test.cancel("PostgreSQL could not be started: \(error)")
-        }
-        location = try StoreLocation(parsing: url)
-    }
+    let (location, cleanup) = try await freshLocation(backend)
     defer { if let cleanup { try? FileManager.default.removeItem(atPath: cleanup) } }
+    return try await withOpenStore(location, body)
+}
+
+/// Opens a migrated store at `location`, runs `body` while it runs, closes it.
+func withOpenStore<T: Sendable>(
+    _ location: StoreLocation, _ body: @Sendable (any ProvinceStore) async throws -> T
+) async throws -> T {
     let store = try location.open()
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await store.run() }
@@ -41,6 +32,25 @@ func withStore<T: Sendable>(
         let result = try await body(store)
         try await store.close()
         return result
+    }
+}
+
+/// A fresh SQLite file (in a folder to remove afterwards, returned) or a fresh PostgreSQL database. PostgreSQL
+/// tests are cancelled (shown as skipped, with the reason) when no server can be started.
+func freshLocation(_ backend: Backend) async throws -> (StoreLocation, cleanup: String?) {
+    switch backend {
+    case .sqlite:
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netmon-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return (.sqlite(path: dir.appendingPathComponent("province.sqlite").path), dir.path)
+    case .postgres:
+        let url: String
+        do {
+            url = try await PostgresCluster.shared.makeDatabase()
+        } catch {
+            try Test.cancel("PostgreSQL could not be started: \(error)")
+        }
+        return (try StoreLocation(parsing: url), nil)
     }
 }
 

@@ -123,6 +123,7 @@ struct APITests {
                 #expect(r.text.contains("Phường Phố Hiến → hub"))
                 #expect(r.text.contains("fill-opacity"))
                 #expect(r.text.contains("stroke=\"#1a9850\""))  // median line coloured "no loss"
+                #expect(!r.text.contains("from hourly rollups"))
             }
             let bad: [(String, HTTPResponse.Status)] = [
                 ("/api/v1/links/11953/hub/series?from=yesterday", .badRequest),

@@ -13,9 +13,7 @@ extension PostgresProvinceStore {
         let logger = self.logger
         let columns = SignalReportColumns.all.count
         let placeholders = (1...columns).map { "$\($0)" }.joined(separator: ", ")
-        let insert =
-            "INSERT INTO signal_report (\(SignalReportColumns.list)) VALUES (\(placeholders)) "
-            + "ON CONFLICT DO NOTHING RETURNING ordinal"
+        let insert = "INSERT INTO signal_report (\(SignalReportColumns.list)) VALUES (\(placeholders))"
         let existing = "SELECT \(SignalReportColumns.list) FROM signal_report WHERE upload_id = $1 AND ordinal = $2"
         return try await wrap("ingest gateway signal reports") {
             try await client.withTransaction(logger: logger) { conn in
@@ -33,7 +31,9 @@ extension PostgresProvinceStore {
                         """, logger: logger)
                     var created = false
                     for try await _ in rows { created = true }
-                    // Held until the commit: a backfill of this upload's aggregates waits for these reports.
+                    // Writers of one upload take turns, held until the commit: the key of the time-partitioned
+                    // table holds the storage time, so the identity is checked here, under this lock (see
+                    // `ReportPartitions`), and a backfill of this upload's aggregates waits for these reports.
                     try await conn.query(
                         "SELECT upload_id FROM report_upload WHERE upload_id = \(uploadID) FOR UPDATE", logger: logger)
                     if created { try await self.aggregatesBegin(conn, uploadID: uploadID) }
@@ -41,19 +41,6 @@ extension PostgresProvinceStore {
                 for (index, entry) in entries.enumerated() {
                     let uploadID = GatewaySignalEntry.uploadID(probeID: probeID, storeID: entry.storeID)
                     let r = entry.report
-                    var b = PostgresBindings(capacity: columns)
-                    Self.bind(r, uploadID: uploadID, ordinal: entry.sequence, into: &b)
-                    var inserted = false
-                    for try await _ in try await conn.query(PostgresQuery(unsafeSQL: insert, binds: b), logger: logger)
-                    {
-                        inserted = true
-                    }
-                    if inserted {
-                        outcome.accepted += 1
-                        acceptedByUpload[uploadID, default: 0] += 1
-                        acceptedReports[uploadID, default: []].append(r)
-                        continue
-                    }
                     var key = PostgresBindings(capacity: 2)
                     key.append(uploadID)
                     key.append(entry.sequence)
@@ -62,6 +49,15 @@ extension PostgresProvinceStore {
                         PostgresQuery(unsafeSQL: existing, binds: key), logger: logger)
                     {
                         stored = try Self.signalReport(row).1
+                    }
+                    guard let stored else {
+                        var b = PostgresBindings(capacity: columns)
+                        Self.bind(r, uploadID: uploadID, ordinal: entry.sequence, into: &b)
+                        try await conn.query(PostgresQuery(unsafeSQL: insert, binds: b), logger: logger)
+                        outcome.accepted += 1
+                        acceptedByUpload[uploadID, default: 0] += 1
+                        acceptedReports[uploadID, default: []].append(r)
+                        continue
                     }
                     if stored == r {
                         outcome.duplicates += 1

@@ -96,9 +96,10 @@ public final class PostgresProvinceStore: ProvinceStore {
                 }
                 for migration in ProvinceSchema.migrations + self.postgresMigrations
                 where !applied.contains(migration.id) {
-                    for sql in migration.statements {
+                    for sql in migration.postgresStatements + migration.statements {
                         try await conn.query(PostgresQuery(unsafeSQL: sql), logger: logger)
                     }
+                    if let followUp = migration.followUp { try await Self.run(followUp, conn: conn, logger: logger) }
                     try await conn.query(
                         "INSERT INTO grdb_migrations (identifier) VALUES (\(migration.id))", logger: logger)
                 }
@@ -124,7 +125,7 @@ public final class PostgresProvinceStore: ProvinceStore {
         return parts.joined(separator: ", ")
     }
 
-    private static func bind(_ rounds: some Collection<ProbeRound>, received: Double) throws -> PostgresBindings {
+    static func bind(_ rounds: some Collection<ProbeRound>, received: Double) throws -> PostgresBindings {
         var b = PostgresBindings(capacity: rounds.count * ProvinceSchema.roundColumns.count)
         for r in rounds {
             b.append(r.probeID)
@@ -154,39 +155,36 @@ public final class PostgresProvinceStore: ProvinceStore {
         let columns = ProvinceSchema.roundColumns.count
         return try await wrap("ingest") {
             try await client.withTransaction(logger: logger) { conn in
+                // Identities at or below their store's watermark may be stored (in any partition): look them up.
+                // The rest are new for sure (see `RoundPartitions`); the watermark rows stay locked till commit.
+                let marks = try await Self.lockWatermarks(of: unique, conn: conn, logger: logger)
+                let maybeStored = unique.filter { $0.sequence <= marks[WatermarkKey($0), default: Int64.min] }
+                let stored = try await Self.storedRounds(maybeStored, conn: conn, logger: logger)
                 var inserted: [ProbeRound] = []
                 inserted.reserveCapacity(unique.count)
-                var taken: [ProbeRound] = []
+                var duplicates = repeats
+                var conflicts = batchConflicts
+                for r in unique {
+                    if let old = stored[RoundIdentity(r)] {
+                        // The same round sent again, or another round under a reused number.
+                        if old.sameMeasurement(as: r) { duplicates += 1 } else { conflicts.append(r) }
+                    } else {
+                        inserted.append(r)
+                    }
+                }
                 var start = 0
-                while start < unique.count {
-                    let chunk = unique[start..<min(start + 1000, unique.count)]
+                while start < inserted.count {
+                    let chunk = inserted[start..<min(start + 1000, inserted.count)]
                     start += chunk.count
                     let sql =
                         "INSERT INTO probe_round (\(ProvinceSchema.roundColumnList)) VALUES "
                         + Self.placeholders(rows: chunk.count, columns: columns)
-                        + " ON CONFLICT (probe_id, store_id, sequence) DO NOTHING RETURNING probe_id, store_id, sequence"
-                    var fresh = Set<RoundIdentity>()
-                    let rows = try await conn.query(
+                    try await conn.query(
                         PostgresQuery(unsafeSQL: sql, binds: try Self.bind(chunk, received: received)), logger: logger)
-                    for try await (p, st, s) in rows.decode((String, String, Int64).self) {
-                        fresh.insert(RoundIdentity(probeID: p, storeID: st, sequence: s))
-                    }
-                    for r in chunk {
-                        if fresh.contains(RoundIdentity(r)) { inserted.append(r) } else { taken.append(r) }
-                    }
-                }
-                // Identities already stored: the same rounds sent again, or other rounds under reused numbers.
-                var duplicates = repeats
-                var conflicts = batchConflicts
-                let stored = try await Self.storedRounds(taken, conn: conn, logger: logger)
-                for r in taken {
-                    if let old = stored[RoundIdentity(r)], old.sameMeasurement(as: r) {
-                        duplicates += 1
-                    } else {
-                        conflicts.append(r)
-                    }
                 }
                 try await Self.insertDirections(inserted, conn: conn, logger: logger)
+                try await Self.raiseWatermarks(inserted, conn: conn, logger: logger)
+                try await Self.mergeRollups(inserted.hourlyRollups(), conn: conn, logger: logger)
                 let newest = inserted.newestPerLink()
                 if !newest.isEmpty {
                     let sql =
@@ -214,7 +212,7 @@ public final class PostgresProvinceStore: ProvinceStore {
     }
 
     /// The stored rounds with the identities of `rounds`, by identity.
-    private static func storedRounds(
+    static func storedRounds(
         _ rounds: [ProbeRound], conn: PostgresConnection, logger: Logger
     ) async throws -> [RoundIdentity: ProbeRound] {
         var out: [RoundIdentity: ProbeRound] = [:]
@@ -240,7 +238,7 @@ public final class PostgresProvinceStore: ProvinceStore {
         return out
     }
 
-    private static func storedRound(_ c: PostgresRandomAccessRow) throws -> StoredRound {
+    static func storedRound(_ c: PostgresRandomAccessRow) throws -> StoredRound {
         try RoundRow.make(
             probeID: c[0].decode(String.self), sequence: c[1].decode(Int64.self),
             commune: c[2].decode(String.self), target: c[3].decode(String.self),

@@ -32,7 +32,8 @@ public final class SQLiteProvinceStore: ProvinceStore {
         var migrator = DatabaseMigrator()
         for migration in ProvinceSchema.migrations {
             migrator.registerMigration(migration.id) { db in
-                for sql in migration.statements { try db.execute(sql: sql) }
+                for sql in migration.sqliteStatements + migration.statements { try db.execute(sql: sql) }
+                if let followUp = migration.followUp { try Self.run(followUp, db) }
             }
         }
         do {
@@ -84,6 +85,7 @@ public final class SQLiteProvinceStore: ProvinceStore {
                     }
                 }
                 try Self.insertDirections(inserted, db: db)
+                try Self.mergeRollups(inserted.hourlyRollups(), db)
                 let latest = try db.cachedStatement(sql: latestSQL)
                 for r in inserted.newestPerLink() {
                     try latest.execute(arguments: Self.arguments(r, received: received))
@@ -111,7 +113,7 @@ public final class SQLiteProvinceStore: ProvinceStore {
         ]
     }
 
-    private static func storedRound(_ row: Row) throws -> StoredRound {
+    static func storedRound(_ row: Row) throws -> StoredRound {
         try RoundRow.make(
             probeID: row[0], sequence: row[1], commune: row[2], target: row[3], address: row[4], kind: row[5],
             startAt: row[6], stepSeconds: row[7], sent: row[8], received: row[9], rttText: row[10], jitter: row[11],

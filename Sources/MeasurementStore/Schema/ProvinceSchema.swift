@@ -5,13 +5,32 @@
 /// comma-separated text of shortest-round-trip decimals (identical on both backends).
 public enum ProvinceSchema {
     /// A named migration: a list of statements applied in one transaction.
+    ///
+    /// Most migrations are one SQL text for both engines (`statements`). Where the engines must differ (PostgreSQL's
+    /// declarative partitioning; SQLite keeps plain tables), `postgresStatements` and `sqliteStatements` run first on
+    /// their engine only, then `statements`, then the `followUp` step, all in the same transaction.
     public struct Migration: Sendable {
+        /// Work a migration needs that SQL alone cannot do; each engine runs it in the migration's transaction.
+        public enum FollowUp: Sendable, Hashable {
+            /// Build `link_rollup` from every stored round (the RTT histograms are computed in Swift).
+            case buildLinkRollups
+        }
+
         public var id: String
         public var statements: [String]
+        public var postgresStatements: [String]
+        public var sqliteStatements: [String]
+        public var followUp: FollowUp?
 
-        public init(id: String, statements: [String]) {
+        public init(
+            id: String, statements: [String], postgresStatements: [String] = [], sqliteStatements: [String] = [],
+            followUp: FollowUp? = nil
+        ) {
             self.id = id
             self.statements = statements
+            self.postgresStatements = postgresStatements
+            self.sqliteStatements = sqliteStatements
+            self.followUp = followUp
         }
     }
 
@@ -218,6 +237,7 @@ public enum ProvinceSchema {
         ),
         RoundDirectionRows.migration,
         Migration(id: "v8-coverage-cell-aggregates", statements: CoverageAggregateSQL.migration),
+        RoundPartitions.migration,
     ]
 
     /// The columns of `coverage_history`, in the order every insert and select uses.

@@ -47,6 +47,8 @@ public struct ServerConfiguration: Sendable {
     public var anonymousMetrics: Bool
     /// The call-quality score's assumptions, colour levels, target and window (sites.yaml `call_quality:`).
     public var callQuality: CallQualitySettings
+    /// How long raw rounds and their hourly rollups are kept (the leader's hourly retention pass).
+    public var roundRetention: RoundRetention
 
     public init(
         provinceName: String, communes: [ServerCommune], boundariesPath: String?,
@@ -56,7 +58,8 @@ public struct ServerConfiguration: Sendable {
         coverageSettings: CoverageSettings = CoverageSettings(), maxReportUploadBytes: Int = 256 << 20,
         uploadDirectory: String = NSTemporaryDirectory(), coverageDebounce: Duration = .seconds(2),
         maxClockSkewSeconds: Double = 300, connectionLimits: ConnectionLimits = ConnectionLimits(),
-        anonymousMetrics: Bool = false, callQuality: CallQualitySettings = .standard
+        anonymousMetrics: Bool = false, callQuality: CallQualitySettings = .standard,
+        roundRetention: RoundRetention = .standard
     ) {
         self.provinceName = provinceName
         self.communes = communes
@@ -76,6 +79,7 @@ public struct ServerConfiguration: Sendable {
         self.connectionLimits = connectionLimits
         self.anonymousMetrics = anonymousMetrics
         self.callQuality = callQuality
+        self.roundRetention = roundRetention
     }
 }
 

@@ -39,13 +39,16 @@ struct LinkSeries: Sendable, Codable {
     var from: Date
     var to: Date
     var stepSeconds: Double
+    /// What the points were computed from: `raw` (every round) or `hourly` (the store's hourly rollups, for ranges
+    /// over ``rawRangeSeconds`` or reaching past the raw rounds' retention).
+    var resolution: SeriesResolution = .raw
     var points: [SeriesPoint]
     /// `uplink` or `downlink` for a direction's series (``init(commune:target:from:to:step:directions:direction:)``);
     /// nil (left out) for the round trip.
     var direction: String? = nil
 
     enum CodingKeys: String, CodingKey {
-        case commune, target, from, to, points, direction
+        case commune, target, from, to, points, direction, resolution
         case stepSeconds = "step_seconds"
     }
 
@@ -54,15 +57,20 @@ struct LinkSeries: Sendable, Codable {
     static let maxSpanSeconds: Double = 400 * 86400
     static let maxRounds = 200_000
 
+    /// Steps between `from` and `to`. The route bounds span and step (at most maxPoints steps); the clamp keeps any
+    /// other caller from trapping.
+    static func stepCount(from: Date, to: Date, step: Double) -> Int {
+        let steps = (to.timeIntervalSince(from) / step).rounded(.up)
+        return steps.isFinite ? Int(max(0, min(steps, Double(Self.maxPoints)))) : 0
+    }
+
     init(commune: String, target: String, from: Date, to: Date, step: Double, rounds: [StoredRound]) {
         self.commune = commune
         self.target = target
         self.from = from
         self.to = to
         self.stepSeconds = step
-        // The route bounds span and step (at most maxPoints steps); the clamp keeps any other caller from trapping.
-        let steps = (to.timeIntervalSince(from) / step).rounded(.up)
-        let count = steps.isFinite ? Int(max(0, min(steps, Double(Self.maxPoints)))) : 0
+        let count = Self.stepCount(from: from, to: to, step: step)
         var sent = [Int](repeating: 0, count: count)
         var received = [Int](repeating: 0, count: count)
         var roundsIn = [Int](repeating: 0, count: count)

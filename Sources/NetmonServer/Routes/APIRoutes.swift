@@ -158,9 +158,14 @@ struct APIRoutes {
         guard span <= LinkSeries.maxSpanSeconds else {
             throw HTTPError(.badRequest, message: "query parameters 'from'…'to' may span at most 400 days")
         }
-        let step =
+        let asked =
             try request.queryDuration("step", in: 1...LinkSeries.maxSpanSeconds)
             ?? max(60, (span / 240 / 60).rounded(.up) * 60)
+        let hourly = LinkSeries.readsRollups(
+            from: from, to: to, now: state.configuration.now(), retention: state.configuration.roundRetention)
+        // From hourly rollups the step is whole hours.
+        let hour = LinkRollup.bucketSeconds
+        let step = hourly ? max(hour, (asked / hour).rounded(.up) * hour) : asked
         let points = (span / step).rounded(.up)
         guard points <= Double(LinkSeries.maxPoints) else {
             throw HTTPError(
@@ -170,6 +175,14 @@ struct APIRoutes {
             )
         }
         if let direction {
+            // Rollups keep the round trip only: a direction's series comes from raw rounds.
+            guard !hourly else {
+                throw HTTPError(
+                    .badRequest,
+                    message:
+                        "query parameter 'direction': per-direction series come from raw rounds only (ranges of at most 90 days within the last \(Int(state.configuration.roundRetention / 86400)) days); shorten the range or drop 'direction'"
+                )
+            }
             let directions = try await state.store.roundDirections(
                 commune: code, target: target, from: from, to: to, limit: LinkSeries.maxRounds + 1)
             guard directions.count <= LinkSeries.maxRounds else {
@@ -178,6 +191,12 @@ struct APIRoutes {
             return LinkSeries(
                 commune: code, target: target, from: from, to: to, step: step, directions: directions,
                 direction: direction)
+        }
+        if hourly {
+            // The range starts at the start of its first hour, so each hour falls in one step.
+            let start = Date(timeIntervalSince1970: LinkRollup.bucket(of: from))
+            let rollups = try await state.store.linkRollups(commune: code, target: target, from: start, to: to)
+            return LinkSeries(commune: code, target: target, from: start, to: to, step: step, rollups: rollups)
         }
         let rounds = try await state.store.rounds(
             commune: code, target: target, from: from, to: to, limit: LinkSeries.maxRounds + 1)

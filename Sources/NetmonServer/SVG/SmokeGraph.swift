@@ -89,7 +89,7 @@ enum SmokeGraph {
             lx += 52
         }
         s +=
-            "<text x=\"\(f(left + w))\" y=\"\(f(ly))\" text-anchor=\"end\">step \(label(series.stepSeconds)) s, UTC</text>\n</svg>\n"
+            "<text x=\"\(f(left + w))\" y=\"\(f(ly))\" text-anchor=\"end\">step \(label(series.stepSeconds)) s, UTC\(series.resolution == .hourly ? ", from hourly rollups" : "")</text>\n</svg>\n"
         return s
     }
 
