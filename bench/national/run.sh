@@ -173,7 +173,9 @@ import json, sys
 read = lambda name: json.load(open(f"{out}/{name}-{run}.json"))
 s, b = read("steady"), read("burst")
 warm, recompute, ingested = read("warmup"), read("recompute"), read("ingested")
-uploads = json.load(open(f"{out}/steady-reports-{run}.json"))["report_uploads"]
+with open(f"{out}/steady-reports-{run}.json") as f:  # empty when REPORTS_PER_DAY=0
+    text = f.read().strip()
+uploads = json.loads(text)["report_uploads"] if text else []
 hz = int(hz)
 t, p, l = ([int(x) / hz for x in v.split(",")] for v in (ticks, pg, lb))
 rate = s["rounds_accepted"] / s["seconds"]
