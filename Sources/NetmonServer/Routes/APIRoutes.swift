@@ -180,7 +180,7 @@ struct APIRoutes {
                 throw HTTPError(
                     .badRequest,
                     message:
-                        "query parameter 'direction': per-direction series come from raw rounds only (ranges of at most 90 days within the last \(Int(state.configuration.roundRetention / 86400)) days); shorten the range or drop 'direction'"
+                        "query parameter 'direction': per-direction series come from raw rounds only (ranges of at most 90 days within the last \(Int((state.configuration.roundRetention.rawSeconds / 86400).rounded())) days); shorten the range or drop 'direction'"
                 )
             }
             let directions = try await state.store.roundDirections(
