@@ -17,9 +17,11 @@ import Synchronization
 /// computation, never by one each. The analysis runs on a thread of its own.
 ///
 /// Singleton work: with replicas on one PostgreSQL only the leader computes. An upload received by another
-/// replica reaches it through the store: the leader polls the list of complete uploads every `uploadPoll` and
-/// recomputes when it changed (or when its term began), so coverage follows an upload on any replica within the
-/// poll interval plus the debounce.
+/// replica reaches it through the store: the leader polls the uploads (each one's id, state and accepted rows, so a
+/// gateway's growing upload counts too) every `uploadPoll` and recomputes when they changed (or when its term
+/// began), so coverage follows an upload or a gateway's reports on any replica within the poll interval plus the
+/// debounce. A change the leader's own computation has already read (the upload it received itself) is not
+/// computed a second time.
 public final class CoverageRecomputation: Service, Sendable {
     /// What the last computation did (for `/api/v1/coverage/status` and tests).
     public struct Status: Sendable, Hashable {
@@ -37,6 +39,13 @@ public final class CoverageRecomputation: Service, Sendable {
         public var requested = 0
         /// Requests served by the last computation started (pending while below `requested`).
         public var handledRequests = 0
+        /// The uploads as the last computation started read them (``uploadsSeen(_:)``); nil after a failure.
+        var computedUploads: [String]?
+    }
+
+    /// The uploads as the poll compares them: id, state and accepted rows of each.
+    static func uploadsSeen(_ uploads: [ReportUpload]) -> [String] {
+        uploads.map { "\($0.id) \($0.state) \($0.rowsAccepted)" }
     }
 
     private let store: any ProvinceStore
@@ -155,15 +164,20 @@ public final class CoverageRecomputation: Service, Sendable {
                 seen = nil
                 continue
             }
-            guard let uploads = try? await store.reportUploads().map(\.id) else { continue }
+            guard let uploads = try? await Self.uploadsSeen(store.reportUploads()) else { continue }
             if let seen, seen.token == term.token, seen.uploads == uploads { continue }
-            if seen != nil || !uploads.isEmpty { requestRecomputation() }
+            // Already read by a computation of this replica (started after the upload reached it): nothing new.
+            let computed = state.withLock { $0.computedUploads }
+            if (seen != nil || !uploads.isEmpty) && computed != uploads { requestRecomputation() }
             seen = (term.token, uploads)
         }
     }
 
     private func computeAndLog() async {
         let started = ContinuousClock.now
+        // Read before the aggregates: whatever the poll finds equal to this afterwards is in this computation.
+        let uploads = try? await Self.uploadsSeen(store.reportUploads())
+        state.withLock { $0.computedUploads = uploads }
         do {
             let (update, gatewayReports) = try await computeCounting()
             let seconds = Self.seconds(ContinuousClock.now - started)
@@ -187,6 +201,7 @@ public final class CoverageRecomputation: Service, Sendable {
                 $0.generation += 1
                 $0.failures += 1
                 $0.lastError = "\(error)"
+                $0.computedUploads = nil
             }
             logger.error("coverage recomputation failed: \(error)")
         }
