@@ -25,6 +25,24 @@ struct RoundDirectionStoreTests {
         return round
     }
 
+    @Test(
+        "retention removes the breakdowns of expired rounds with them and keeps the rest", arguments: Backend.allCases)
+    func retention(_ backend: Backend) async throws {
+        try await withStore(backend) { store in
+            let now = Date(timeIntervalSince1970: (1_790_000_000 / 86400).rounded(.down) * 86400 + 43200)
+            let old = Self.stampRound(sequence: 1, start: now.addingTimeInterval(-40 * 86400))
+            let recent = Self.stampRound(sequence: 2, start: now.addingTimeInterval(-10 * 86400))
+            _ = try await store.ingest([old, recent], probeID: "probe-11953", receivedAt: now)
+            let retention = try RoundRetention(rawSeconds: 30 * 86400, rollupSeconds: 400 * 86400)
+            let report = try await store.maintainRounds(now: now, retention: retention)
+            #expect(report.directionsDeleted == 2, "one row per direction of the expired round")
+            let kept = try await store.roundDirections(
+                commune: "11953", target: "meet", from: now.addingTimeInterval(-100 * 86400), to: now, limit: 100)
+            #expect(kept.map(\.sequence) == [2])
+            #expect(try await store.maintainRounds(now: now, retention: retention).directionsDeleted == 0)
+        }
+    }
+
     @Test("per-direction figures read back exactly, by link and time, oldest first", arguments: Backend.allCases)
     func roundTrip(_ backend: Backend) async throws {
         try await withStore(backend) { store in
