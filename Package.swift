@@ -238,11 +238,11 @@ let package = Package(
             dependencies: ["ModemSignal", "NetmonProtocol", "CoverageModel", "NetmonLab", "TestSupport"],
             exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
-            name: "CoverageModelTests", dependencies: ["CoverageModel", "NetmonProtocol", "TestSupport"],
+            name: "CoverageModelTests", dependencies: ["CoverageModel", "NetmonProtocol", "TestSupport", "NetmonLab"],
             swiftSettings: strict),
         .testTarget(
             name: "SiteCatalogTests",
-            dependencies: ["SiteCatalog", "NetworkAddress", "ModemSignal", "TestSupport", "LinkQuality"],
+            dependencies: ["SiteCatalog", "NetworkAddress", "ModemSignal", "TestSupport", "LinkQuality", "NetmonLab"],
             swiftSettings: strict),
         .testTarget(
             name: "ProbeAgentTests",

@@ -303,6 +303,10 @@ private struct RawFeature {
                 guard case .list(let pair) = position, pair.count >= 2, case .number(let lng) = pair[0],
                     case .number(let lat) = pair[1]
                 else { return .failure("a position is not [lon, lat]") }
+                // Out of range (a coordinate moved or overflowed) would make the H3 fill walk the whole globe.
+                guard (-180...180).contains(lng), (-90...90).contains(lat) else {
+                    return .failure(FeatureProblem("position [\(lng), \(lat)] is outside longitude ±180, latitude ±90"))
+                }
                 points.append(LatLng(lat: lat, lng: lng))
             }
             if points.count > 1 && points.first == points.last { points.removeLast() }

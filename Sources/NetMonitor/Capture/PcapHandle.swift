@@ -35,9 +35,12 @@ final class AnalyzerBox {
 private let feedAnalyzer: pcap_handler = { user, header, bytes in
     guard let user, let header, let bytes else { return }
     let feed = UnsafeMutableRawPointer(user).assumingMemoryBound(to: AnalyzerBox.Feed.self)
-    let timestamp =
-        Int64(header.pointee.ts.tv_sec) * 1_000_000_000 + Int64(header.pointee.ts.tv_usec)
-        * feed.pointee.nanosecondsPerTick
+    // A damaged file's record can say any time (pcapng's 64-bit timestamps especially): clamp to years 1970–2255
+    // so that nanoseconds and their differences stay within Int64.
+    let seconds = min(max(Int64(header.pointee.ts.tv_sec), 0), 9_000_000_000)
+    let (fraction, overflow) = Int64(header.pointee.ts.tv_usec).multipliedReportingOverflow(
+        by: feed.pointee.nanosecondsPerTick)
+    let timestamp = seconds * 1_000_000_000 + (overflow ? 999_999_999 : min(max(fraction, 0), 999_999_999))
     feed.pointee.analyzer.ingest(
         timestamp: timestamp, wireLength: Int(header.pointee.len),
         bytes: UnsafeRawBufferPointer(start: bytes, count: Int(header.pointee.caplen)))
