@@ -225,6 +225,16 @@ struct EmailTests {
         try await sender.send(vietnameseNotification(), timeout: 5)
         let args = try String(contentsOf: URL(fileURLWithPath: output.path + ".args"), encoding: .utf8)
         #expect(args == "-t -oi\n")
+        // The program held open for writing (being replaced by an upgrade): "Text file busy" for a moment, then it
+        // starts. Closed 300 ms later; the sender tries again within half a second.
+        let writer = open(script.path, O_WRONLY | O_CLOEXEC)
+        try #require(writer >= 0)
+        let closer = Task {
+            try? await Task.sleep(for: .milliseconds(300))
+            close(writer)
+        }
+        try await sender.send(vietnameseNotification(), timeout: 5)
+        await closer.value
         let mail = try String(contentsOf: output, encoding: .utf8)
         #expect(mail.contains("To: noc@hungyen.gov.vn\r\n"))
         #expect(mail.contains("Subject: =?UTF-8?B?"))

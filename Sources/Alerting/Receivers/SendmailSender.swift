@@ -73,16 +73,29 @@ public struct SendmailSender: NotificationSender {
         _ path: String, _ arguments: [String], _ input: [UInt8], timeout: Double
     ) -> Result<Void, DeliveryError> {
         let command = ([path] + arguments).joined(separator: " ")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let stdin = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return .failure(DeliveryError(code: .process, message: "could not start sendmail: \(error)", context: path))
+        var process = Process()
+        var stdin = Pipe()
+        // "Text file busy" (ETXTBSY): the program is being written, e.g. replaced by a package upgrade, or another
+        // thread's child inherited a descriptor of it for an instant. Tried again a few times before giving up.
+        for attempt in 1...5 {
+            process = Process()
+            process.executableURL = URL(fileURLWithPath: path)
+            process.arguments = arguments
+            stdin = Pipe()
+            process.standardInput = stdin
+            process.standardOutput = FileHandle.nullDevice
+            do {
+                try process.run()
+                break
+            } catch {
+                let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+                let busy = underlying?.domain == NSPOSIXErrorDomain && underlying?.code == Int(ETXTBSY)
+                guard busy, attempt < 5 else {
+                    return .failure(
+                        DeliveryError(code: .process, message: "could not start sendmail: \(error)", context: path))
+                }
+                usleep(100_000)
+            }
         }
         // SIGKILL: a child started from a thread with a blocking signal mask may not see SIGTERM.
         let pid = process.processIdentifier
