@@ -60,10 +60,14 @@ import Testing
         #expect(report.mappings > 0)
         #expect(report.releasedKiB > 0)
         #expect(report.residentBeforeKiB != nil && report.residentAfterKiB != nil)
-        // The same mappings right after: far fewer pages (other tests running now fault some back in).
+        // What the trim let go of: most of the clean file pages that were resident just before.
+        #expect(
+            report.releasedKiB > residentBefore / 2, "released \(report.releasedKiB) of \(residentBefore) KiB")
+        // Read again here: still fewer. Other suites of this process run meanwhile and fault pages back in (on a
+        // loaded CI machine over half of them within a second), so only "fewer" is asserted here.
         let after = WorkingSetTrim.parseSmaps(try #require(Self.smaps())).filter(\.isCleanFileCopy)
         let residentAfter = after.reduce(0) { $0 + $1.residentKiB }
-        #expect(residentAfter < residentBefore / 2, "before \(residentBefore) KiB, after \(residentAfter) KiB")
+        #expect(residentAfter < residentBefore, "before \(residentBefore) KiB, after \(residentAfter) KiB")
         // Code and data that were dropped still work: a checksum of a known vector (RFC 1071 example).
         #expect(InternetChecksum.compute([0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7]) == ~UInt16(0xddf2))
     }
