@@ -215,12 +215,12 @@ struct EmailTests {
         // A stand-in MTA script that records its arguments and input (a real program run as a child process).
         let script = directory.appendingPathComponent("sendmail")
         let output = directory.appendingPathComponent("mail.eml")
-        try """
-        #!/bin/sh
-        echo "$@" > "\(output.path).args"
-        cat > "\(output.path)"
-        """.write(to: script, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        try ExecutableScript.write(
+            """
+            #!/bin/sh
+            echo "$@" > "\(output.path).args"
+            cat > "\(output.path)"
+            """, to: script.path)
         let sender = SendmailSender(path: script.path, from: "netmon@hungyen.gov.vn", to: ["noc@hungyen.gov.vn"])
         try await sender.send(vietnameseNotification(), timeout: 5)
         let args = try String(contentsOf: URL(fileURLWithPath: output.path + ".args"), encoding: .utf8)

@@ -11,8 +11,7 @@ struct SendmailFailureTests {
     /// An executable script in `directory` named `sendmail`.
     func script(_ body: String, in directory: URL) throws -> String {
         let url = directory.appendingPathComponent("sendmail")
-        try ("#!/bin/sh\n" + body + "\n").write(to: url, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+        try ExecutableScript.write("#!/bin/sh\n" + body + "\n", to: url.path)
         return url.path
     }
 

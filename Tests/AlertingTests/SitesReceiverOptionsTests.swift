@@ -43,9 +43,8 @@ struct SitesReceiverOptionsTests {
             to: secretFile, atomically: true, encoding: .utf8)
         let script = directory.appendingPathComponent("sendmail")
         let mailFile = directory.appendingPathComponent("sendmail.eml")
-        try "#!/bin/sh\necho \"$@\" > \"\(mailFile.path).args\"\ncat > \"\(mailFile.path)\"\n"
-            .write(to: script, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        try ExecutableScript.write(
+            "#!/bin/sh\necho \"$@\" > \"\(mailFile.path).args\"\ncat > \"\(mailFile.path)\"\n", to: script.path)
         let sitesPath = directory.appendingPathComponent("sites.yaml").path
         try self.sitesYAML(
             smtpPort: server.port, certificate: server.certificate, passwordFile: passwordFile.path,

@@ -16,8 +16,7 @@ struct SignalReadCommandTests {
     /// Writes an executable script `name` into `directory`, to stand for a tool on PATH.
     private func install(_ name: String, _ script: String, in directory: URL) throws {
         let path = directory.appendingPathComponent(name).path
-        try script.write(toFile: path, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        try ExecutableScript.write(script, to: path)
     }
 
     /// The EN-DC sample of luci-app-3ginfo-lite issue 56, read from a file, as JSON.

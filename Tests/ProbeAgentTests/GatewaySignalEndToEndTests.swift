@@ -73,8 +73,7 @@ struct GatewaySignalEndToEndTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for (name, body) in scripts {
             let path = folder.appendingPathComponent(name).path
-            try ("#!/bin/sh\n" + body).write(toFile: path, atomically: true, encoding: .utf8)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+            try ExecutableScript.write("#!/bin/sh\n" + body, to: path)
         }
         return folder.path
     }
