@@ -154,59 +154,63 @@ public final class PostgresProvinceStore: ProvinceStore {
         let logger = self.logger
         let columns = ProvinceSchema.roundColumns.count
         return try await wrap("ingest") {
-            try await client.withTransaction(logger: logger) { conn in
-                // Identities at or below their store's watermark may be stored (in any partition): look them up.
-                // The rest are new for sure (see `RoundPartitions`); the watermark rows stay locked till commit.
-                let marks = try await Self.lockWatermarks(of: unique, conn: conn, logger: logger)
-                let maybeStored = unique.filter { $0.sequence <= marks[WatermarkKey($0), default: Int64.min] }
-                let stored = try await Self.storedRounds(maybeStored, conn: conn, logger: logger)
-                var inserted: [ProbeRound] = []
-                inserted.reserveCapacity(unique.count)
-                var duplicates = repeats
-                var conflicts = batchConflicts
-                for r in unique {
-                    if let old = stored[RoundIdentity(r)] {
-                        // The same round sent again, or another round under a reused number.
-                        if old.sameMeasurement(as: r) { duplicates += 1 } else { conflicts.append(r) }
-                    } else {
-                        inserted.append(r)
+            try await PostgresTransientRetry.run("ingest", logger: logger) {
+                try await client.withTransaction(logger: logger) { conn in
+                    // Identities at or below their store's watermark may be stored (in any partition): look them up.
+                    // The rest are new for sure (see `RoundPartitions`); the watermark rows stay locked till commit.
+                    let marks = try await Self.lockWatermarks(of: unique, conn: conn, logger: logger)
+                    let maybeStored = unique.filter { $0.sequence <= marks[WatermarkKey($0), default: Int64.min] }
+                    let stored = try await Self.storedRounds(maybeStored, conn: conn, logger: logger)
+                    var inserted: [ProbeRound] = []
+                    inserted.reserveCapacity(unique.count)
+                    var duplicates = repeats
+                    var conflicts = batchConflicts
+                    for r in unique {
+                        if let old = stored[RoundIdentity(r)] {
+                            // The same round sent again, or another round under a reused number.
+                            if old.sameMeasurement(as: r) { duplicates += 1 } else { conflicts.append(r) }
+                        } else {
+                            inserted.append(r)
+                        }
                     }
-                }
-                var start = 0
-                while start < inserted.count {
-                    let chunk = inserted[start..<min(start + 1000, inserted.count)]
-                    start += chunk.count
-                    let sql =
-                        "INSERT INTO probe_round (\(ProvinceSchema.roundColumnList)) VALUES "
-                        + Self.placeholders(rows: chunk.count, columns: columns)
+                    var start = 0
+                    while start < inserted.count {
+                        let chunk = inserted[start..<min(start + 1000, inserted.count)]
+                        start += chunk.count
+                        let sql =
+                            "INSERT INTO probe_round (\(ProvinceSchema.roundColumnList)) VALUES "
+                            + Self.placeholders(rows: chunk.count, columns: columns)
+                        try await conn.query(
+                            PostgresQuery(unsafeSQL: sql, binds: try Self.bind(chunk, received: received)),
+                            logger: logger)
+                    }
+                    try await Self.insertDirections(inserted, conn: conn, logger: logger)
+                    try await Self.raiseWatermarks(inserted, conn: conn, logger: logger)
+                    try await Self.mergeRollups(inserted.hourlyRollups(), conn: conn, logger: logger)
+                    let newest = inserted.newestPerLink()
+                    if !newest.isEmpty {
+                        let sql =
+                            "INSERT INTO link_latest (\(ProvinceSchema.roundColumnList)) VALUES "
+                            + Self.placeholders(rows: newest.count, columns: columns) + " "
+                            + ProvinceSchema.linkLatestUpsert
+                        try await conn.query(
+                            PostgresQuery(unsafeSQL: sql, binds: try Self.bind(newest, received: received)),
+                            logger: logger)
+                    }
+                    let status = ProbeUpdate(probeID: probeID, inserted: inserted)
+                    var b = PostgresBindings(capacity: 6)
+                    b.append(status.probeID)
+                    b.append(status.commune)
+                    b.append(received)
+                    b.append(status.accepted)
+                    b.append(status.lastSequence)
+                    b.append(status.storeID)
                     try await conn.query(
-                        PostgresQuery(unsafeSQL: sql, binds: try Self.bind(chunk, received: received)), logger: logger)
+                        PostgresQuery(unsafeSQL: ProvinceSchema.probeUpsert { "$\($0)" }, binds: b), logger: logger)
+                    return IngestOutcome(
+                        accepted: inserted.count, duplicates: duplicates, acceptedRounds: inserted,
+                        conflictingRounds: conflicts)
                 }
-                try await Self.insertDirections(inserted, conn: conn, logger: logger)
-                try await Self.raiseWatermarks(inserted, conn: conn, logger: logger)
-                try await Self.mergeRollups(inserted.hourlyRollups(), conn: conn, logger: logger)
-                let newest = inserted.newestPerLink()
-                if !newest.isEmpty {
-                    let sql =
-                        "INSERT INTO link_latest (\(ProvinceSchema.roundColumnList)) VALUES "
-                        + Self.placeholders(rows: newest.count, columns: columns) + " "
-                        + ProvinceSchema.linkLatestUpsert
-                    try await conn.query(
-                        PostgresQuery(unsafeSQL: sql, binds: try Self.bind(newest, received: received)), logger: logger)
-                }
-                let status = ProbeUpdate(probeID: probeID, inserted: inserted)
-                var b = PostgresBindings(capacity: 6)
-                b.append(status.probeID)
-                b.append(status.commune)
-                b.append(received)
-                b.append(status.accepted)
-                b.append(status.lastSequence)
-                b.append(status.storeID)
-                try await conn.query(
-                    PostgresQuery(unsafeSQL: ProvinceSchema.probeUpsert { "$\($0)" }, binds: b), logger: logger)
-                return IngestOutcome(
-                    accepted: inserted.count, duplicates: duplicates, acceptedRounds: inserted,
-                    conflictingRounds: conflicts)
             }
         }
     }
